@@ -1,0 +1,108 @@
+package io.streamgate.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything that can be configured, under {@code streamgate.*}. Each value has a default, so an empty
+ * configuration runs the gateway, the processor and an embedded broker on one machine.
+ */
+@ConfigurationProperties("streamgate")
+public record StreamgateProperties(
+        @DefaultValue Kafka kafka,
+        @DefaultValue Broker broker,
+        @DefaultValue Stream stream) {
+
+    /**
+     * Where Kafka is and how the topics look.
+     *
+     * @param bootstrapServers   the cluster to use; empty starts the embedded broker instead
+     * @param requestsTopic      chunks and start/end markers, keyed by stream id
+     * @param resultsTopic       processed results, keyed by stream id
+     * @param partitions         partitions of each topic when Streamgate creates it
+     * @param replicationFactor  replication of each topic when Streamgate creates it; 0 takes the broker's default
+     * @param maxRecordSize      the largest record the clients and topics accept (a chunk plus its processed result)
+     * @param deliveryTimeout    how long a send may wait for the broker before it fails with 503
+     * @param processorGroup     consumer group of the processors
+     * @param producer           raw producer settings, passed through as they are
+     * @param consumer           raw consumer settings, passed through as they are
+     */
+    public record Kafka(
+            @DefaultValue("") String bootstrapServers,
+            @DefaultValue("streamgate.requests") String requestsTopic,
+            @DefaultValue("streamgate.results") String resultsTopic,
+            @DefaultValue("6") int partitions,
+            @DefaultValue("0") short replicationFactor,
+            @DefaultValue("8MB") DataSize maxRecordSize,
+            @DefaultValue("30s") Duration deliveryTimeout,
+            @DefaultValue("streamgate-processor") String processorGroup,
+            @DefaultValue Map<String, String> producer,
+            @DefaultValue Map<String, String> consumer) {
+
+        public Kafka {
+            require(partitions >= 1, "streamgate.kafka.partitions must be at least 1");
+            require(replicationFactor >= 0, "streamgate.kafka.replication-factor must be 0 (broker default) or more");
+            require(maxRecordSize.toBytes() >= 1024, "streamgate.kafka.max-record-size must be at least 1KB");
+            require(deliveryTimeout.toMillis() >= 1000, "streamgate.kafka.delivery-timeout must be at least 1s");
+            require(!requestsTopic.equals(resultsTopic), "requests and results topics must differ");
+        }
+
+        public boolean embedded() {
+            return bootstrapServers.isBlank();
+        }
+    }
+
+    /**
+     * The embedded single-node KRaft broker used when no bootstrap servers are configured.
+     *
+     * @param dataDir where the broker keeps its logs; kept across restarts
+     * @param port    the client port on 127.0.0.1; 0 picks a free one
+     */
+    public record Broker(
+            @DefaultValue("data/kafka") Path dataDir,
+            @DefaultValue("0") int port) {
+
+        public Broker {
+            require(port >= 0 && port <= 65535, "streamgate.broker.port must be a TCP port or 0");
+        }
+    }
+
+    /**
+     * Stream behaviour.
+     *
+     * @param idleTimeout       a stream with no send for this long is ended with reason {@code idle-timeout}
+     * @param heartbeatInterval how often an SSE comment keeps an idle reader's connection open
+     * @param maxChunkSize      the largest {@code data} a send accepts (UTF-8 bytes); larger answers 413
+     * @param historyLimit      results kept per stream for late and resuming readers
+     * @param endedRetention    how long an ended stream stays readable before it is forgotten
+     * @param defaultProcessor  the processor of a stream started without one
+     */
+    public record Stream(
+            @DefaultValue("5m") Duration idleTimeout,
+            @DefaultValue("15s") Duration heartbeatInterval,
+            @DefaultValue("1MB") DataSize maxChunkSize,
+            @DefaultValue("10000") int historyLimit,
+            @DefaultValue("1h") Duration endedRetention,
+            @DefaultValue("uppercase") String defaultProcessor) {
+
+        public Stream {
+            require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "streamgate.stream.idle-timeout must be positive");
+            require(!heartbeatInterval.isNegative() && !heartbeatInterval.isZero(),
+                    "streamgate.stream.heartbeat-interval must be positive");
+            require(maxChunkSize.toBytes() >= 1, "streamgate.stream.max-chunk-size must be positive");
+            require(historyLimit >= 1, "streamgate.stream.history-limit must be at least 1");
+            require(!endedRetention.isNegative(), "streamgate.stream.ended-retention must not be negative");
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

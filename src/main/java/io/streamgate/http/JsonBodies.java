@@ -1,0 +1,83 @@
+package io.streamgate.http;
+
+import java.util.List;
+
+import io.streamgate.stream.InvalidRequestException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a request's JSON object with a hard size limit: a declared {@code Content-Length} over the limit is refused
+ * before reading, and a body that grows past it while streaming in is refused as soon as it does.
+ */
+final class JsonBodies {
+
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** The body as a JSON object; empty when the request has no body. */
+    Mono<JsonNode> readObject(ServerRequest request, long maxBytes) {
+        return Mono.defer(() -> {
+            long declared = request.headers().contentLength().orElse(-1);
+            if (declared > maxBytes) {
+                return Mono.error(tooLarge(maxBytes));
+            }
+            if (declared == 0) {
+                return Mono.empty();
+            }
+            return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE))
+                    .onErrorMap(DataBufferLimitException.class, e -> tooLarge(maxBytes))
+                    .filter(buffer -> releaseIfEmpty(buffer))
+                    .map(buffer -> parse(request, buffer));
+        });
+    }
+
+    private JsonNode parse(ServerRequest request, DataBuffer buffer) {
+        try {
+            requireJson(request);
+            JsonNode node = json.readTree(buffer.asInputStream());
+            if (node == null || !node.isObject()) {
+                throw new InvalidRequestException("The body must be a JSON object");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw new InvalidRequestException("The body is not valid JSON: " + e.getOriginalMessage());
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    static void requireJson(ServerRequest request) {
+        MediaType type = request.headers().contentType().orElse(null);
+        boolean json = type != null && "application".equals(type.getType())
+                && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
+        if (!json) {
+            throw new UnsupportedMediaTypeStatusException(type, List.of(MediaType.APPLICATION_JSON));
+        }
+    }
+
+    private static boolean releaseIfEmpty(DataBuffer buffer) {
+        if (buffer.readableByteCount() > 0) {
+            return true;
+        }
+        DataBufferUtils.release(buffer);
+        return false;
+    }
+
+    private static PayloadTooLargeException tooLarge(long maxBytes) {
+        return new PayloadTooLargeException("The request body is larger than " + maxBytes + " bytes");
+    }
+}

@@ -1,0 +1,39 @@
+package io.streamgate.http;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Renders every failure that reaches WebFlux (from handlers, routing, codecs and actuator alike) as
+ * {@code application/problem+json}. Runs before Spring Boot's default handler, which would answer in its own shape.
+ */
+@Order(-2)
+final class ProblemExceptionHandler implements WebExceptionHandler {
+
+    private final Problems problems;
+    private final JsonMapper json;
+
+    ProblemExceptionHandler(Problems problems, JsonMapper json) {
+        this.problems = problems;
+        this.json = json;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(error); // mid-stream (SSE): nothing can be said any more, the connection closes
+        }
+        Problems.Problem problem = problems.of(error, exchange.getRequest().getPath().value());
+        response.setStatusCode(problem.status());
+        response.getHeaders().addAll(problem.headers());
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        byte[] body = json.writeValueAsBytes(problem.body());
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}

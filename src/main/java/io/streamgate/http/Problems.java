@@ -1,0 +1,84 @@
+package io.streamgate.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.streamgate.processing.UnknownProcessorException;
+import io.streamgate.stream.CommandLogUnavailableException;
+import io.streamgate.stream.InvalidRequestException;
+import io.streamgate.stream.StreamConflictException;
+import io.streamgate.stream.StreamNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.ErrorResponse;
+
+/**
+ * The one place where failures become RFC 9457 problem details: a stable {@code type} per kind of problem, the
+ * right status, a detail written for the client, and never a stack trace. Anything unexpected is a 500 whose
+ * detail says nothing of the cause; the cause goes to the log.
+ */
+final class Problems {
+
+    private static final Logger log = LoggerFactory.getLogger(Problems.class);
+
+    /** A problem ready to render: status, extra headers and the body's members in order. */
+    record Problem(HttpStatusCode status, HttpHeaders headers, Map<String, Object> body) {
+    }
+
+    Problem of(Throwable error, String instance) {
+        if (error instanceof InvalidRequestException || error instanceof UnknownProcessorException) {
+            return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", error.getMessage(), instance);
+        }
+        if (error instanceof StreamNotFoundException) {
+            return problem(HttpStatus.NOT_FOUND, "stream-not-found", "Stream not found", error.getMessage(), instance);
+        }
+        if (error instanceof StreamConflictException) {
+            return problem(HttpStatus.CONFLICT, "stream-conflict", "Stream state conflict", error.getMessage(), instance);
+        }
+        if (error instanceof PayloadTooLargeException || error instanceof DataBufferLimitException) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
+                    error instanceof PayloadTooLargeException ? error.getMessage() : "The request body is too large",
+                    instance);
+        }
+        if (error instanceof CommandLogUnavailableException) {
+            log.warn("Kafka did not take a command: {}", error.getMessage());
+            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable", "Kafka unavailable",
+                    "The stream log could not store the request durably in time; nothing was stored. Retry later.",
+                    instance);
+            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
+            return problem;
+        }
+        if (error instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {
+            Problem problem = problem(response.getStatusCode(), slug(response.getStatusCode()),
+                    titleOf(response.getStatusCode()), response.getBody().getDetail(), instance);
+            problem.headers().addAll(response.getHeaders());
+            return problem;
+        }
+        log.error("Unexpected failure serving {}", instance, error);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+                "The gateway failed unexpectedly; the failure has been logged.", instance);
+    }
+
+    private static Problem problem(HttpStatusCode status, String slug, String title, String detail, String instance) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "/problems/" + slug);
+        body.put("title", title);
+        body.put("status", status.value());
+        body.put("detail", detail == null ? title : detail);
+        body.put("instance", instance);
+        return new Problem(status, new HttpHeaders(), body);
+    }
+
+    private static String titleOf(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known != null ? known.getReasonPhrase() : "HTTP " + status.value();
+    }
+
+    private static String slug(HttpStatusCode status) {
+        return titleOf(status).toLowerCase().replaceAll("[^a-z0-9]+", "-");
+    }
+}

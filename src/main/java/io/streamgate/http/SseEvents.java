@@ -1,0 +1,43 @@
+package io.streamgate.http;
+
+import java.time.Duration;
+
+import io.streamgate.metrics.StreamMetrics;
+import io.streamgate.stream.ResultEvent;
+import org.springframework.http.codec.ServerSentEvent;
+import reactor.core.publisher.Flux;
+
+/** Frames a reader's events as Server-Sent Events, with heartbeat comments while the stream is quiet. */
+final class SseEvents {
+
+    private static final ServerSentEvent<String> HEARTBEAT = ServerSentEvent.<String>builder().comment("heartbeat").build();
+
+    private final Duration heartbeatInterval;
+    private final StreamMetrics metrics;
+
+    SseEvents(Duration heartbeatInterval, StreamMetrics metrics) {
+        this.heartbeatInterval = heartbeatInterval;
+        this.metrics = metrics;
+    }
+
+    Flux<ServerSentEvent<String>> frame(Flux<ResultEvent> events) {
+        return events.map(this::toSse)
+                .publish(shared -> Flux.merge(shared, heartbeats().takeUntilOther(shared.then())));
+    }
+
+    private Flux<ServerSentEvent<String>> heartbeats() {
+        // Dropped rather than queued when the client is not reading: a missed heartbeat costs nothing.
+        return Flux.interval(heartbeatInterval).onBackpressureDrop().map(tick -> HEARTBEAT);
+    }
+
+    private ServerSentEvent<String> toSse(ResultEvent event) {
+        if (event.kind() == ResultEvent.Kind.RESULT) {
+            metrics.resultDelivered();
+        }
+        ServerSentEvent.Builder<String> sse = ServerSentEvent.builder(event.json()).event(event.kind().eventName());
+        if (event.hasId()) {
+            sse.id(Long.toString(event.id()));
+        }
+        return sse.build();
+    }
+}

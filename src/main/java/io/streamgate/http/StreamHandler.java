@@ -1,0 +1,175 @@
+package io.streamgate.http;
+
+import java.net.URI;
+import java.util.List;
+
+import io.streamgate.stream.InvalidRequestException;
+import io.streamgate.stream.ResultEvent;
+import io.streamgate.stream.StreamId;
+import io.streamgate.stream.StreamService;
+import io.streamgate.stream.StreamSession;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/** Thin handlers: parse the request, call {@link StreamService}, map the outcome. Errors go to {@link Problems}. */
+final class StreamHandler {
+
+    /** A start body only ever names a processor. */
+    private static final long MAX_START_BODY = 4 * 1024;
+
+    private final StreamService streams;
+    private final JsonBodies bodies;
+    private final SseEvents sse;
+    private final long maxChunkBytes;
+    private final long maxSendBody;
+
+    StreamHandler(StreamService streams, JsonBodies bodies, SseEvents sse, long maxChunkBytes) {
+        this.streams = streams;
+        this.bodies = bodies;
+        this.sse = sse;
+        this.maxChunkBytes = maxChunkBytes;
+        // JSON escaping can make the body larger than the chunk it carries; the chunk itself is checked exactly.
+        this.maxSendBody = 2 * maxChunkBytes + 16 * 1024;
+    }
+
+    Mono<ServerResponse> start(ServerRequest request) {
+        return startStream(request, null);
+    }
+
+    Mono<ServerResponse> startWithId(ServerRequest request) {
+        return Mono.defer(() -> startStream(request, streamId(request)));
+    }
+
+    private Mono<ServerResponse> startStream(ServerRequest request, StreamId id) {
+        return bodies.readObject(request, MAX_START_BODY)
+                .map(body -> optionalString(body, "processor"))
+                .defaultIfEmpty("")
+                .flatMap(processor -> streams.start(id, processor.isEmpty() ? null : processor))
+                .flatMap(session -> ServerResponse.created(URI.create("/stream/" + session.id()))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(new ApiResponses.Started(session.id().value())));
+    }
+
+    Mono<ServerResponse> send(ServerRequest request) {
+        return Mono.defer(() -> {
+            StreamId id = streamId(request);
+            JsonBodies.requireJson(request);
+            return bodies.readObject(request, maxSendBody)
+                    .switchIfEmpty(Mono.error(() -> new InvalidRequestException("The body must be {\"data\": \"<string>\"}")))
+                    .map(this::chunk)
+                    .flatMap(data -> streams.send(id, data))
+                    .flatMap(seq -> ServerResponse.ok()
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(new ApiResponses.Sent(id.value(), seq)));
+        });
+    }
+
+    Mono<ServerResponse> results(ServerRequest request) {
+        return Mono.defer(() -> {
+            StreamId id = streamId(request);
+            StreamSession session = streams.session(id);
+            if (wantsJson(request)) {
+                return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(ResultsSnapshot.json(streams.heldEvents(id), session.state() == StreamSession.State.ENDED));
+            }
+            long lastEventId = lastEventId(request);
+            if (lastEventId != ResultEvent.NO_ID && lastEventId == session.endEventId()) {
+                // The reader already has the end event: 204 tells an EventSource to stop reconnecting.
+                return ServerResponse.noContent().build();
+            }
+            return ServerResponse.ok()
+                    .contentType(MediaType.TEXT_EVENT_STREAM)
+                    .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                    .header("X-Accel-Buffering", "no")
+                    .body(BodyInserters.fromServerSentEvents(sse.frame(streams.read(id, lastEventId))));
+        });
+    }
+
+    Mono<ServerResponse> end(ServerRequest request) {
+        return Mono.defer(() -> {
+            StreamId id = streamId(request);
+            return streams.end(id, StreamService.ENDED_BY_CLIENT)
+                    .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(new ApiResponses.Ended(id.value())));
+        });
+    }
+
+    Mono<ServerResponse> status(ServerRequest request) {
+        return Mono.defer(() -> {
+            StreamSession session = streams.session(streamId(request));
+            return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(new ApiResponses.Status(
+                    "success", session.id().value(), session.state().name().toLowerCase(), session.processor(),
+                    session.created(), session.endReason(), session.results(), session.readers()));
+        });
+    }
+
+    private String chunk(JsonNode body) {
+        JsonNode data = body.get("data");
+        if (data == null || data.isNull()) {
+            throw new InvalidRequestException("Field 'data' is required");
+        }
+        if (!data.isString()) {
+            throw new InvalidRequestException("Field 'data' must be a string");
+        }
+        String chunk = data.stringValue();
+        if (Utf8.length(chunk) > maxChunkBytes) {
+            throw new PayloadTooLargeException("The chunk is larger than " + maxChunkBytes + " bytes");
+        }
+        return chunk;
+    }
+
+    private static String optionalString(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (!value.isString() || value.stringValue().isEmpty()) {
+            throw new InvalidRequestException("Field '" + field + "' must be a non-empty string");
+        }
+        return value.stringValue();
+    }
+
+    private static StreamId streamId(ServerRequest request) {
+        return new StreamId(request.pathVariable("streamId"));
+    }
+
+    /** SSE unless the client asks for JSON over it (EventSource sends {@code Accept: text/event-stream}). */
+    private static boolean wantsJson(ServerRequest request) {
+        List<MediaType> accept = request.headers().accept();
+        double json = quality(accept, MediaType.APPLICATION_JSON);
+        return json > 0 && json > quality(accept, MediaType.TEXT_EVENT_STREAM);
+    }
+
+    private static double quality(List<MediaType> accept, MediaType type) {
+        return accept.stream()
+                .filter(type::equalsTypeAndSubtype)
+                .mapToDouble(MediaType::getQualityValue)
+                .max()
+                .orElse(0);
+    }
+
+    /** {@code Last-Event-ID} (set by EventSource on reconnect), or the {@code lastEventId} query parameter. */
+    private static long lastEventId(ServerRequest request) {
+        String value = request.headers().firstHeader("Last-Event-ID");
+        if (value == null) {
+            value = request.queryParam("lastEventId").orElse(null);
+        }
+        if (value == null || value.isBlank()) {
+            return ResultEvent.NO_ID;
+        }
+        try {
+            long id = Long.parseLong(value.trim());
+            if (id < 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("Last-Event-ID must be an event id received from this stream");
+        }
+    }
+}

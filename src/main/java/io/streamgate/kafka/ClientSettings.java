@@ -1,0 +1,78 @@
+package io.streamgate.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.streamgate.config.StreamgateProperties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Kafka client settings: Streamgate's durable defaults first, then whatever {@code streamgate.kafka.producer.*} and
+ * {@code streamgate.kafka.consumer.*} pass through, which win.
+ */
+final class ClientSettings {
+
+    private final String bootstrapServers;
+    private final StreamgateProperties.Kafka kafka;
+
+    ClientSettings(String bootstrapServers, StreamgateProperties.Kafka kafka) {
+        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    StreamgateProperties.Kafka kafka() {
+        return kafka;
+    }
+
+    Map<String, Object> admin() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(CommonClientConfigs.CLIENT_ID_CONFIG, "streamgate-admin");
+        return settings;
+    }
+
+    /** Durable sends: a send is acknowledged only when every in-sync replica has it, never duplicated by retries. */
+    Map<String, Object> producer(String clientId) {
+        long deliveryMs = kafka.deliveryTimeout().toMillis();
+        long lingerMs = 1;
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryMs);
+        // kafka-clients 4 refuses to start unless delivery.timeout.ms >= linger.ms + request.timeout.ms.
+        settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, deliveryMs - lingerMs));
+        // Waiting for metadata counts against the same budget, so a send to a dead cluster fails in time.
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryMs);
+        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) kafka.maxRecordSize().toBytes());
+        settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        settings.putAll(kafka.producer());
+        return settings;
+    }
+
+    /** Readers see committed transactions only: the processor's results are exactly-once. */
+    Map<String, Object> consumer(String clientId) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) kafka.maxRecordSize().toBytes());
+        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        settings.putAll(kafka.consumer());
+        return settings;
+    }
+}

@@ -1,0 +1,90 @@
+package io.streamgate.kafka;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import io.streamgate.config.StreamgateProperties;
+import io.streamgate.stream.CommandLog;
+import io.streamgate.stream.CommandProcessor;
+import io.streamgate.stream.StreamRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.kafka.sender.KafkaSender;
+import reactor.kafka.sender.SenderOptions;
+
+/**
+ * Wires Kafka: the embedded broker when no bootstrap servers are configured, topics, the command sender, the
+ * results feed and the processor. Every client is a bean or lifecycle with an owner that closes it.
+ */
+@Configuration(proxyBeanMethods = false)
+class KafkaConfiguration {
+
+    /** Present only when {@code streamgate.kafka.bootstrap-servers} is empty; stopped with the context. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "streamgate.kafka.bootstrap-servers", havingValue = "", matchIfMissing = true)
+    EmbeddedKafkaBroker embeddedKafkaBroker(StreamgateProperties properties) {
+        StreamgateProperties.Broker broker = properties.broker();
+        return EmbeddedKafkaBroker.start(broker.dataDir(), broker.port(), properties.kafka().maxRecordSize().toBytes());
+    }
+
+    @Bean
+    ClientSettings kafkaClientSettings(StreamgateProperties properties, ObjectProvider<EmbeddedKafkaBroker> embedded) {
+        StreamgateProperties.Kafka kafka = properties.kafka();
+        String servers = kafka.embedded() ? embedded.getObject().bootstrapServers() : kafka.bootstrapServers();
+        return new ClientSettings(servers, kafka);
+    }
+
+    @Bean(destroyMethod = "")
+    Admin kafkaAdmin(ClientSettings settings) {
+        return Admin.create(settings.admin());
+    }
+
+    @Bean
+    AdminCloser kafkaAdminCloser(Admin admin) {
+        return new AdminCloser(admin);
+    }
+
+    @Bean
+    KafkaTopics kafkaTopics(Admin admin, ClientSettings settings) {
+        return KafkaTopics.ensure(admin, settings.kafka());
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaSender<String, byte[]> commandSender(ClientSettings settings, KafkaTopics topicsReady) {
+        return KafkaSender.create(SenderOptions.<String, byte[]>create(settings.producer("streamgate-gateway"))
+                .maxInFlight(1024));
+    }
+
+    @Bean
+    CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings) {
+        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic());
+    }
+
+    @Bean
+    ResultsFeed resultsFeed(ClientSettings settings, KafkaTopics topics, StreamRegistry registry) {
+        return new ResultsFeed(settings, topics.resultPartitions(), registry);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "streamgate.processor.enabled", havingValue = "true", matchIfMissing = true)
+    ProcessorLoop processorLoop(ClientSettings settings, KafkaTopics topicsReady,
+                                Supplier<CommandProcessor> commandProcessors) {
+        return new ProcessorLoop(settings, commandProcessors);
+    }
+
+    @Bean("kafka")
+    KafkaHealthIndicator kafkaHealthIndicator(Admin admin, ResultsFeed feed, ClientSettings settings) {
+        return new KafkaHealthIndicator(admin, feed, settings.bootstrapServers());
+    }
+
+    /** Closes the admin client with a bound, instead of the client's own long default. */
+    record AdminCloser(Admin admin) implements AutoCloseable {
+        @Override
+        public void close() {
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+}

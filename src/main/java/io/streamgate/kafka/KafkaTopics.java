@@ -1,0 +1,67 @@
+package io.streamgate.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.streamgate.config.StreamgateProperties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The requests and results topics, created at start-up when missing. */
+final class KafkaTopics {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final List<TopicPartition> resultPartitions;
+
+    private KafkaTopics(List<TopicPartition> resultPartitions) {
+        this.resultPartitions = resultPartitions;
+    }
+
+    /** Creates the missing topics and describes the results topic. Blocks: called once, on the start-up thread. */
+    static KafkaTopics ensure(Admin admin, StreamgateProperties.Kafka kafka) {
+        Optional<Short> replication = kafka.replicationFactor() == 0
+                ? Optional.empty() : Optional.of(kafka.replicationFactor());
+        Map<String, String> configs = Map.of("max.message.bytes", Long.toString(kafka.maxRecordSize().toBytes()));
+        List<NewTopic> topics = List.of(
+                new NewTopic(kafka.requestsTopic(), Optional.of(kafka.partitions()), replication).configs(configs),
+                new NewTopic(kafka.resultsTopic(), Optional.of(kafka.partitions()), replication).configs(configs));
+        try {
+            admin.createTopics(topics).values().forEach((name, future) -> {
+                try {
+                    future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    log.info("Created topic {}", name);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause(), e.getCause());
+                    }
+                } catch (InterruptedException | TimeoutException e) {
+                    throw new IllegalStateException("Cannot create topic " + name + " within " + TIMEOUT, e);
+                }
+            });
+            TopicDescription results = admin.describeTopics(List.of(kafka.resultsTopic()))
+                    .allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(kafka.resultsTopic());
+            List<TopicPartition> partitions = new ArrayList<>();
+            results.partitions().forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
+            return new KafkaTopics(partitions);
+        } catch (ExecutionException | InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("Cannot reach Kafka to check topics: " + e, e);
+        }
+    }
+
+    List<TopicPartition> resultPartitions() {
+        return resultPartitions;
+    }
+}

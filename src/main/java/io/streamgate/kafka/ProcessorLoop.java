@@ -1,0 +1,119 @@
+package io.streamgate.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.streamgate.stream.CommandProcessor;
+import io.streamgate.stream.StreamCommand;
+import io.streamgate.stream.StreamResult;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOptions;
+import reactor.kafka.sender.KafkaSender;
+import reactor.kafka.sender.SenderOptions;
+import reactor.kafka.sender.SenderRecord;
+import reactor.kafka.sender.TransactionManager;
+import reactor.util.retry.Retry;
+
+/**
+ * The processor: a member of the processor consumer group that reads commands, transforms them with a
+ * {@link CommandProcessor} and writes results, exactly once. Each poll batch is one Kafka transaction holding the
+ * batch's results and its consumed offsets, so a crash anywhere replays the batch and readers (read_committed)
+ * never see a result twice. Partitions keep each stream's order.
+ *
+ * <p>Uses {@code receiveExactlyOnce}, which hands offsets over with the consumer group metadata; the older
+ * {@code sendOffsets(Map, String)} calls a method kafka-clients 4 removed and hangs.
+ */
+final class ProcessorLoop implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessorLoop.class);
+
+    private final ClientSettings settings;
+    private final Supplier<CommandProcessor> processors;
+    private volatile Disposable running;
+
+    ProcessorLoop(ClientSettings settings, Supplier<CommandProcessor> processors) {
+        this.settings = settings;
+        this.processors = processors;
+    }
+
+    @Override
+    public void start() {
+        running = Flux.defer(this::runOnce)
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
+                        .doBeforeRetry(signal -> log.warn("Processor failed; restarting it", signal.failure())))
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = running;
+        if (current != null) {
+            current.dispose();
+        }
+        running = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null;
+    }
+
+    /** One processor incarnation: its own transactional producer, consumer and per-stream state. */
+    private Flux<Void> runOnce() {
+        String instance = UUID.randomUUID().toString();
+        Map<String, Object> producer = settings.producer("streamgate-processor-" + instance);
+        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "streamgate-processor-" + instance);
+        KafkaSender<String, byte[]> sender = KafkaSender.create(SenderOptions.create(producer));
+
+        CommandProcessor processor = processors.get();
+        Map<String, Object> consumer = settings.consumer("streamgate-processor-" + instance);
+        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(consumer)
+                .subscription(List.of(settings.kafka().requestsTopic()))
+                // Per-stream state of partitions that move to another processor is no longer ours to keep.
+                .addRevokeListener(revoked -> processor.forgetStreams());
+
+        TransactionManager transactions = sender.transactionManager();
+        long maxResultBytes = settings.kafka().maxRecordSize().toBytes() - 1024;
+        return KafkaReceiver.create(options)
+                .receiveExactlyOnce(transactions)
+                .concatMap(batch -> sender.send(batch.mapNotNull(record -> toResult(processor, record, maxResultBytes)))
+                        .then(transactions.<Void>commit()))
+                .onErrorResume(e -> transactions.<Void>abort()
+                        .onErrorResume(abortFailure -> Mono.empty())
+                        .then(Mono.error(e)))
+                .doFinally(signal -> sender.close());
+    }
+
+    private SenderRecord<String, byte[], Void> toResult(CommandProcessor processor,
+                                                        ConsumerRecord<String, byte[]> record, long maxResultBytes) {
+        StreamCommand command = RecordMapping.toCommand(record);
+        if (command == null) {
+            log.warn("Skipping a record that is not a Streamgate command at {}-{}@{}",
+                    record.topic(), record.partition(), record.offset());
+            return null;
+        }
+        StreamResult result = processor.process(command, record.offset());
+        byte[] json = result.json().getBytes(StandardCharsets.UTF_8);
+        if (json.length > maxResultBytes) {
+            // A result Kafka would refuse would fail the transaction again on every retry: send a notice instead.
+            json = ("{\"seq\":" + result.seq() + ",\"data\":\"\",\"error\":\"result too large\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        return SenderRecord.create(RecordMapping.toRecord(settings.kafka().resultsTopic(), result, json), null);
+    }
+}

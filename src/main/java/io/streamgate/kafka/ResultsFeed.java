@@ -1,0 +1,109 @@
+package io.streamgate.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.streamgate.stream.StreamRegistry;
+import io.streamgate.stream.StreamResult;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOptions;
+import reactor.kafka.receiver.ReceiverPartition;
+import reactor.util.retry.Retry;
+
+/**
+ * The gateway's one Kafka consumer of results, however many readers are connected. It reads every partition of
+ * the results topic from the beginning (committed transactions only) into the {@link StreamRegistry}, which the
+ * SSE readers then read from. No consumer group: every gateway node sees every stream.
+ *
+ * <p>It reports {@link #caughtUp()} once it has read what the topic held when it started, so a restarted gateway
+ * only reports healthy when it knows its streams again.
+ */
+final class ResultsFeed implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ResultsFeed.class);
+    private static final Duration CATCH_UP_CHECK = Duration.ofMillis(100);
+
+    private final KafkaReceiver<String, byte[]> receiver;
+    private final StreamRegistry registry;
+    private final Map<TopicPartition, Long> endOffsetsAtStart = new ConcurrentHashMap<>();
+    private volatile boolean caughtUp;
+    private volatile Disposable running;
+
+    ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry) {
+        this.registry = registry;
+        ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(
+                        settings.consumer("streamgate-results-feed"))
+                .assignment(partitions)
+                .addAssignListener(assigned -> assigned.forEach(this::replayFromStart));
+        this.receiver = KafkaReceiver.create(options);
+    }
+
+    boolean caughtUp() {
+        return caughtUp;
+    }
+
+    @Override
+    public void start() {
+        Disposable feed = receiver.receive()
+                .doOnNext(record -> {
+                    StreamResult result = RecordMapping.toResult(record);
+                    if (result == null) {
+                        log.warn("Skipping a record that is not a Streamgate result at {}-{}@{}",
+                                record.topic(), record.partition(), record.offset());
+                        return;
+                    }
+                    registry.apply(result, record.timestamp());
+                })
+                // Replaying is safe: the registry ignores what it already holds.
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
+                        .doBeforeRetry(signal -> log.warn("Results feed failed; reconnecting", signal.failure())))
+                .subscribe();
+        Disposable catchUp = Flux.interval(CATCH_UP_CHECK)
+                .onBackpressureDrop()
+                .concatMap(tick -> receiver.doOnConsumer(this::reachedStartEnd).onErrorReturn(false))
+                .filter(Boolean::booleanValue)
+                .next()
+                .subscribe(done -> {
+                    caughtUp = true;
+                    log.info("Results feed caught up: {} streams known", registry.sessions().size());
+                });
+        running = Disposables.composite(feed, catchUp);
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = running;
+        if (current != null) {
+            current.dispose();
+        }
+        running = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null;
+    }
+
+    private void replayFromStart(ReceiverPartition partition) {
+        endOffsetsAtStart.putIfAbsent(partition.topicPartition(), partition.endOffset());
+        partition.seekToBeginning();
+    }
+
+    private boolean reachedStartEnd(Consumer<String, byte[]> consumer) {
+        if (endOffsetsAtStart.isEmpty()) {
+            return false;
+        }
+        return endOffsetsAtStart.entrySet().stream()
+                .allMatch(entry -> consumer.position(entry.getKey()) >= entry.getValue());
+    }
+}

@@ -1,0 +1,54 @@
+package io.streamgate.metrics;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The gateway's meters: {@code streamgate.streams.open}, {@code streamgate.chunks.sent},
+ * {@code streamgate.send.latency} (request to durable acknowledgement), {@code streamgate.results.delivered}
+ * and {@code streamgate.sse.readers}.
+ */
+public final class StreamMetrics {
+
+    private final Counter chunksSent;
+    private final Timer sendLatency;
+    private final Counter resultsDelivered;
+    private final AtomicInteger readers = new AtomicInteger();
+
+    public StreamMetrics(MeterRegistry registry, Supplier<Number> openStreams) {
+        Gauge.builder("streamgate.streams.open", openStreams).description("Streams not yet ended").register(registry);
+        chunksSent = Counter.builder("streamgate.chunks.sent")
+                .description("Chunks acknowledged durably by Kafka").register(registry);
+        sendLatency = Timer.builder("streamgate.send.latency")
+                .description("Time from a send request to Kafka's durable acknowledgement")
+                .publishPercentileHistogram()
+                .register(registry);
+        resultsDelivered = Counter.builder("streamgate.results.delivered")
+                .description("Result events written to readers").register(registry);
+        Gauge.builder("streamgate.sse.readers", readers, AtomicInteger::get)
+                .description("Connected Server-Sent Events readers").register(registry);
+    }
+
+    public void chunkSent(Duration latency) {
+        chunksSent.increment();
+        sendLatency.record(latency);
+    }
+
+    public void resultDelivered() {
+        resultsDelivered.increment();
+    }
+
+    public void readerConnected() {
+        readers.incrementAndGet();
+    }
+
+    public void readerDisconnected() {
+        readers.decrementAndGet();
+    }
+}

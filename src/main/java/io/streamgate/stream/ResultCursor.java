@@ -1,0 +1,119 @@
+package io.streamgate.stream;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * One reader's position in a stream's {@link ResultLog}, drained only as far as the reader has asked for.
+ *
+ * <p>Nothing is queued per reader: new results only wake the cursor, which then copies events from the shared log
+ * while there is demand. A reader that stops reading therefore costs nothing but this object, and one that falls
+ * behind the log's capacity gets a {@code gap} event saying where it resumes. The drain runs on the reader's own
+ * worker, never on the results feed's thread, so one slow reader cannot hold up the others.
+ */
+final class ResultCursor implements Runnable {
+
+    private final StreamSession session;
+    private final FluxSink<ResultEvent> sink;
+    private final Scheduler.Worker worker;
+    private final AtomicInteger wip = new AtomicInteger();
+    private long position;
+    private long lastDeliveredId;
+    private ResultEvent pendingGap;
+    private boolean done;
+
+    private ResultCursor(StreamSession session, FluxSink<ResultEvent> sink, Scheduler.Worker worker,
+                         long position, long lastDeliveredId, ResultEvent pendingGap) {
+        this.session = session;
+        this.sink = sink;
+        this.worker = worker;
+        this.position = position;
+        this.lastDeliveredId = lastDeliveredId;
+        this.pendingGap = pendingGap;
+    }
+
+    /**
+     * The events of {@code session} after {@code lastEventId} (from the oldest held event when it is
+     * {@link ResultEvent#NO_ID}), ending with the stream's end event. An id the log does not hold starts from the
+     * oldest held event, announced by a {@code gap} event.
+     */
+    static Flux<ResultEvent> read(StreamSession session, long lastEventId, Scheduler scheduler) {
+        return Flux.create(sink -> {
+            ResultLog log = session.log();
+            long start = log.start();
+            ResultEvent gap = null;
+            long position = start;
+            if (lastEventId != ResultEvent.NO_ID) {
+                long after = log.positionAfter(lastEventId);
+                if (after >= 0) {
+                    position = after;
+                } else {
+                    gap = gap(lastEventId, log.at(start));
+                }
+            } else if (start > 0) {
+                gap = gap(ResultEvent.NO_ID, log.at(start));
+            }
+            Scheduler.Worker worker = scheduler.createWorker();
+            ResultCursor cursor = new ResultCursor(session, sink, worker, position, lastEventId, gap);
+            Runnable unsubscribe = session.onAppend(cursor::signal);
+            sink.onRequest(ignored -> cursor.signal());
+            sink.onDispose(() -> {
+                unsubscribe.run();
+                worker.dispose();
+            });
+        });
+    }
+
+    private void signal() {
+        if (wip.getAndIncrement() == 0) {
+            worker.schedule(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        int missed = 1;
+        do {
+            drain();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void drain() {
+        ResultLog log = session.log();
+        while (!done && sink.requestedFromDownstream() > 0 && !sink.isCancelled()) {
+            if (pendingGap != null) {
+                sink.next(pendingGap);
+                pendingGap = null;
+                continue;
+            }
+            ResultEvent event = log.at(position);
+            if (event == null) {
+                return;
+            }
+            if (event == ResultLog.EVICTED) {
+                long start = log.start();
+                pendingGap = gap(lastDeliveredId, log.at(start));
+                position = start;
+                continue;
+            }
+            sink.next(event);
+            position++;
+            lastDeliveredId = event.id();
+            if (event.kind() == ResultEvent.Kind.END) {
+                done = true;
+                sink.complete();
+            }
+        }
+    }
+
+    private static ResultEvent gap(long lastEventId, ResultEvent resumeAt) {
+        String last = lastEventId == ResultEvent.NO_ID ? "null" : Long.toString(lastEventId);
+        String resume = resumeAt == null || !resumeAt.hasId() ? "null" : Long.toString(resumeAt.id());
+        return new ResultEvent(ResultEvent.Kind.GAP, ResultEvent.NO_ID,
+                "{\"last_event_id\":" + last + ",\"resumes_at\":" + resume + "}");
+    }
+}

@@ -1,0 +1,33 @@
+package io.streamgate.stream;
+
+import java.util.Objects;
+
+/**
+ * What the gateway writes to the requests log, keyed by stream id so that a stream's start, chunks and end stay
+ * in order on one partition.
+ *
+ * @param processor the stream's processor (on START and CHUNK, so a restarted processor needs no lookup)
+ * @param data      the chunk (CHUNK only)
+ * @param reason    why the stream ended (END only)
+ */
+public record StreamCommand(Kind kind, String streamId, String processor, String data, String reason) {
+
+    public enum Kind { START, CHUNK, END }
+
+    public StreamCommand {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(streamId, "streamId");
+    }
+
+    public static StreamCommand start(String streamId, String processor) {
+        return new StreamCommand(Kind.START, streamId, processor, null, null);
+    }
+
+    public static StreamCommand chunk(String streamId, String processor, String data) {
+        return new StreamCommand(Kind.CHUNK, streamId, processor, Objects.requireNonNull(data, "data"), null);
+    }
+
+    public static StreamCommand end(String streamId, String reason) {
+        return new StreamCommand(Kind.END, streamId, null, null, Objects.requireNonNull(reason, "reason"));
+    }
+}

@@ -1,0 +1,104 @@
+package io.streamgate.stream;
+
+import java.time.Clock;
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.config.StreamgateProperties;
+import io.streamgate.metrics.StreamMetrics;
+import io.streamgate.processing.EchoProcessor;
+import io.streamgate.processing.ProcessorCatalog;
+import io.streamgate.processing.StreamProcessor;
+import io.streamgate.processing.UppercaseProcessor;
+import io.streamgate.processing.WordCountProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires streams and processors. Users add processors by declaring {@link StreamProcessor} beans of their own. */
+@Configuration(proxyBeanMethods = false)
+class StreamConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    UppercaseProcessor uppercaseProcessor() {
+        return new UppercaseProcessor();
+    }
+
+    @Bean
+    EchoProcessor echoProcessor() {
+        return new EchoProcessor();
+    }
+
+    @Bean
+    WordCountProcessor wordCountProcessor() {
+        return new WordCountProcessor();
+    }
+
+    @Bean
+    ProcessorCatalog processorCatalog(List<StreamProcessor> processors, StreamgateProperties properties) {
+        return new ProcessorCatalog(processors, properties.stream().defaultProcessor());
+    }
+
+    /** Each processor instance gets its own, because a {@link CommandProcessor} holds per-stream state. */
+    @Bean
+    java.util.function.Supplier<CommandProcessor> commandProcessors(ProcessorCatalog catalog, JsonMapper json) {
+        return () -> new CommandProcessor(catalog, json);
+    }
+
+    @Bean
+    StreamRegistry streamRegistry(StreamgateProperties properties, Clock clock) {
+        return new StreamRegistry(properties.stream().historyLimit(), clock);
+    }
+
+    @Bean
+    StreamMetrics streamMetrics(MeterRegistry meters, StreamRegistry registry) {
+        return new StreamMetrics(meters, registry::openStreams);
+    }
+
+    @Bean
+    StreamService streamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog catalog,
+                                StreamMetrics metrics, Clock clock) {
+        return new StreamService(registry, commandLog, catalog, new StreamIdGenerator(), metrics, clock,
+                Schedulers.parallel());
+    }
+
+    @Bean
+    StreamExpiry streamExpiry(StreamRegistry registry, StreamService service, StreamgateProperties properties,
+                              Clock clock) {
+        StreamgateProperties.Stream stream = properties.stream();
+        return new StreamExpiry(registry, service, stream.idleTimeout(), stream.endedRetention(), clock);
+    }
+
+    @Bean
+    SmartLifecycle streamExpiryLifecycle(StreamExpiry expiry) {
+        return new SmartLifecycle() {
+            private volatile Disposable sweeping;
+
+            @Override
+            public void start() {
+                sweeping = expiry.run(expiry.sweepInterval()).subscribe();
+            }
+
+            @Override
+            public void stop() {
+                sweeping.dispose();
+                sweeping = null;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return sweeping != null;
+            }
+        };
+    }
+}

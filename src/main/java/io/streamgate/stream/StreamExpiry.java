@@ -1,0 +1,78 @@
+package io.streamgate.stream;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Ends streams that saw no send for the idle timeout (reason {@code idle-timeout}) and forgets ended streams
+ * once their retention has passed. {@link #sweep()} is one pass; {@link #run} repeats it.
+ */
+public final class StreamExpiry {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamExpiry.class);
+
+    private final StreamRegistry registry;
+    private final StreamService service;
+    private final Duration idleTimeout;
+    private final Duration endedRetention;
+    private final Clock clock;
+
+    public StreamExpiry(StreamRegistry registry, StreamService service, Duration idleTimeout,
+                        Duration endedRetention, Clock clock) {
+        this.registry = registry;
+        this.service = service;
+        this.idleTimeout = idleTimeout;
+        this.endedRetention = endedRetention;
+        this.clock = clock;
+    }
+
+    /** Sweeps every {@code interval} until cancelled. */
+    public Flux<Long> run(Duration interval) {
+        return Flux.interval(interval, interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> sweep().onErrorResume(e -> {
+                    log.warn("Stream expiry sweep failed; trying again next time", e);
+                    return Mono.empty();
+                }).thenReturn(tick));
+    }
+
+    /** How often to sweep so a stream outlives its timeout by at most a tenth of it (within 0.1 s to 10 s). */
+    public Duration sweepInterval() {
+        long millis = Math.max(100, Math.min(10_000, idleTimeout.toMillis() / 10));
+        return Duration.ofMillis(millis);
+    }
+
+    /** One pass: ends idle streams (waiting for their end markers to be durable) and forgets expired ones. */
+    public Mono<Void> sweep() {
+        long now = clock.millis();
+        long idleBefore = now - idleTimeout.toMillis();
+        long endedBefore = now - endedRetention.toMillis();
+        return Flux.fromIterable(registry.sessions())
+                .concatMap(session -> switch (session.state()) {
+                    case OPEN -> session.lastActivityMillis() <= idleBefore ? expire(session) : Mono.<Void>empty();
+                    case ENDED -> {
+                        if (session.endedAtMillis() <= endedBefore && session.readers() == 0) {
+                            registry.forget(session);
+                        }
+                        yield Mono.<Void>empty();
+                    }
+                    case ENDING -> Mono.<Void>empty();
+                })
+                .then();
+    }
+
+    private Mono<Void> expire(StreamSession session) {
+        log.info("Ending stream {} after {} without a send", session.id(), idleTimeout);
+        return service.end(session, StreamService.ENDED_BY_IDLE_TIMEOUT)
+                .onErrorResume(StreamConflictException.class, e -> Mono.empty()) // ended meanwhile
+                .onErrorResume(e -> {
+                    log.warn("Could not end idle stream {} yet; trying again next sweep: {}", session.id(), e.toString());
+                    return Mono.empty();
+                });
+    }
+}

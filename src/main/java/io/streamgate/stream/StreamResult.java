@@ -1,0 +1,23 @@
+package io.streamgate.stream;
+
+import java.util.Objects;
+
+/**
+ * What the processor writes to the results log for each command, keyed by stream id.
+ *
+ * @param seq       the position of the originating command in the requests log: increases along a stream and
+ *                  is the SSE event id readers resume from
+ * @param json      the JSON readers receive as the event's data, encoded once by the processor
+ * @param processor the stream's processor (STARTED only)
+ * @param reason    why the stream ended (ENDED only)
+ */
+public record StreamResult(Kind kind, String streamId, long seq, String json, String processor, String reason) {
+
+    public enum Kind { STARTED, RESULT, ENDED }
+
+    public StreamResult {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(streamId, "streamId");
+        Objects.requireNonNull(json, "json");
+    }
+}

@@ -1,0 +1,109 @@
+package io.streamgate.stream;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.streamgate.metrics.StreamMetrics;
+import io.streamgate.processing.ProcessorCatalog;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The stream operations behind the HTTP API. Every change goes to the {@link CommandLog} first and is answered
+ * only once the log holds it; the {@link StreamRegistry} then learns the outcome from the results log.
+ */
+public final class StreamService {
+
+    public static final String ENDED_BY_CLIENT = "client";
+    public static final String ENDED_BY_IDLE_TIMEOUT = "idle-timeout";
+
+    private final StreamRegistry registry;
+    private final CommandLog commandLog;
+    private final ProcessorCatalog processors;
+    private final StreamIdGenerator ids;
+    private final StreamMetrics metrics;
+    private final Clock clock;
+    private final Scheduler readerScheduler;
+
+    public StreamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog processors,
+                         StreamIdGenerator ids, StreamMetrics metrics, Clock clock, Scheduler readerScheduler) {
+        this.registry = registry;
+        this.commandLog = commandLog;
+        this.processors = processors;
+        this.ids = ids;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.readerScheduler = readerScheduler;
+    }
+
+    /**
+     * Starts a stream under {@code requestedId}, or a generated id when it is null, with the named processor (the
+     * default when null). Fails with 409 semantics when the id is taken.
+     */
+    public Mono<StreamSession> start(StreamId requestedId, String processorName) {
+        return Mono.defer(() -> {
+            String processor = processors.resolve(processorName).name();
+            StreamId id = requestedId != null ? requestedId : ids.next();
+            StreamSession session = registry.reserve(id, processor);
+            if (session == null) {
+                return Mono.error(new StreamConflictException("Stream " + id + " already exists"));
+            }
+            return commandLog.append(StreamCommand.start(id.value(), processor))
+                    .doOnError(e -> registry.forget(session))
+                    .thenReturn(session);
+        });
+    }
+
+    /** Sends one chunk; completes with its seq once Kafka holds it durably. */
+    public Mono<Long> send(StreamId id, String data) {
+        return Mono.defer(() -> {
+            StreamSession session = registry.require(id);
+            if (!session.isOpen()) {
+                return Mono.error(new StreamConflictException("Stream " + id + " has ended"));
+            }
+            long startedNanos = System.nanoTime();
+            return commandLog.append(StreamCommand.chunk(id.value(), session.processor(), data))
+                    .doOnNext(seq -> {
+                        session.touch(clock.millis());
+                        metrics.chunkSent(Duration.ofNanos(System.nanoTime() - startedNanos));
+                    });
+        });
+    }
+
+    /**
+     * Ends a stream. Completes once the end marker is durable; readers get the {@code end} event after every
+     * result of the chunks sent before it.
+     */
+    public Mono<Void> end(StreamId id, String reason) {
+        return Mono.defer(() -> end(registry.require(id), reason));
+    }
+
+    Mono<Void> end(StreamSession session, String reason) {
+        if (!session.beginEnding()) {
+            return Mono.error(new StreamConflictException("Stream " + session.id() + " has already ended"));
+        }
+        return commandLog.append(StreamCommand.end(session.id().value(), reason))
+                .doOnError(e -> session.abortEnding())
+                .then();
+    }
+
+    public StreamSession session(StreamId id) {
+        return registry.require(id);
+    }
+
+    /**
+     * The stream's events after {@code lastEventId} ({@link ResultEvent#NO_ID} for all held), live, until its end
+     * event. Each reader only holds a position in the stream's shared log.
+     */
+    public Flux<ResultEvent> read(StreamId id, long lastEventId) {
+        return Flux.defer(() -> ResultCursor.read(registry.require(id), lastEventId, readerScheduler))
+                .doOnSubscribe(ignored -> metrics.readerConnected())
+                .doFinally(ignored -> metrics.readerDisconnected());
+    }
+
+    /** The events held right now, for clients that poll instead of streaming. */
+    public java.util.List<ResultEvent> heldEvents(StreamId id) {
+        return registry.require(id).log().snapshot();
+    }
+}

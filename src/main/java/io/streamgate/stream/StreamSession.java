@@ -1,0 +1,148 @@
+package io.streamgate.stream;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What this gateway knows of one stream: its lifecycle, its recent results and who is reading them.
+ *
+ * <p>Lifecycle: {@code OPEN} until a client or the idle timeout asks to end it; {@code ENDING} while the end
+ * marker travels through Kafka and the processor (sends are refused from here on); {@code ENDED} once the
+ * processor's end result has arrived, after every earlier result.
+ */
+public final class StreamSession {
+
+    public enum State { OPEN, ENDING, ENDED }
+
+    private final StreamId id;
+    private final String processor;
+    private final Instant created;
+    private final ResultLog log;
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger readers = new AtomicInteger();
+    private volatile long lastActivityMillis;
+    private volatile long endedAtMillis;
+    private volatile String endReason;
+    private volatile long results;
+
+    StreamSession(StreamId id, String processor, Instant created, int historyLimit) {
+        this.id = id;
+        this.processor = processor;
+        this.created = created;
+        this.log = new ResultLog(historyLimit);
+        this.lastActivityMillis = created.toEpochMilli();
+    }
+
+    public StreamId id() {
+        return id;
+    }
+
+    public String processor() {
+        return processor;
+    }
+
+    public Instant created() {
+        return created;
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    public boolean isOpen() {
+        return state.get() == State.OPEN;
+    }
+
+    public String endReason() {
+        return endReason;
+    }
+
+    /** Results delivered to this stream so far (including any no longer held for replay). */
+    public long results() {
+        return results;
+    }
+
+    public int readers() {
+        return readers.get();
+    }
+
+    /** The id of the last event, once the stream has ended and its end event is in the log. */
+    public long endEventId() {
+        return state.get() == State.ENDED ? log.lastId() : ResultEvent.NO_ID;
+    }
+
+    long lastActivityMillis() {
+        return lastActivityMillis;
+    }
+
+    long endedAtMillis() {
+        return endedAtMillis;
+    }
+
+    ResultLog log() {
+        return log;
+    }
+
+    void touch(long nowMillis) {
+        lastActivityMillis = nowMillis;
+    }
+
+    void touchAtLeast(long millis) {
+        if (millis > lastActivityMillis) {
+            lastActivityMillis = millis;
+        }
+    }
+
+    /** Moves OPEN to ENDING; false if the stream is already ending or ended. */
+    boolean beginEnding() {
+        return state.compareAndSet(State.OPEN, State.ENDING);
+    }
+
+    /** Undoes {@link #beginEnding()} when the end marker could not be written, so the client can retry. */
+    void abortEnding() {
+        state.compareAndSet(State.ENDING, State.OPEN);
+    }
+
+    /** Called by the results feed only (a single thread). */
+    void appendResult(ResultEvent event) {
+        if (state.get() == State.ENDED || event.id() <= log.lastId()) {
+            return; // a replayed or late record: the log already holds it, or the stream is over
+        }
+        log.append(event);
+        results++;
+        notifyListeners();
+    }
+
+    /** Called by the results feed only (a single thread). */
+    void end(ResultEvent endEvent, String reason, long nowMillis) {
+        if (state.get() == State.ENDED || endEvent.id() <= log.lastId()) {
+            return;
+        }
+        log.append(endEvent);
+        endReason = reason;
+        endedAtMillis = nowMillis;
+        state.set(State.ENDED);
+        notifyListeners();
+    }
+
+    /** Registers a callback run after each new event; returns the action that unregisters it. */
+    Runnable onAppend(Runnable listener) {
+        listeners.add(listener);
+        readers.incrementAndGet();
+        return () -> {
+            if (listeners.remove(listener)) {
+                readers.decrementAndGet();
+            }
+        };
+    }
+
+    private void notifyListeners() {
+        for (Runnable listener : listeners) {
+            listener.run();
+        }
+    }
+}
