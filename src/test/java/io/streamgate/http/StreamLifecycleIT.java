@@ -1,0 +1,245 @@
+package io.streamgate.http;
+
+import static io.streamgate.support.StreamClient.TIMEOUT;
+import static io.streamgate.support.StreamClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import io.streamgate.support.GatewayIT;
+import io.streamgate.support.StreamClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.JsonNode;
+
+/** The stream contract end to end: HTTP in, Kafka, the processor, Kafka, SSE out. */
+class StreamLifecycleIT extends GatewayIT {
+
+    @Test
+    void shouldDeliverEveryChunkUpperCasedInOrderWithIncreasingIds() {
+        String id = client.start("fifty-" + System.nanoTime());
+        List<ServerSentEvent<String>> received = new ArrayList<>();
+        var reading = client.events(id).doOnNext(received::add).then().toFuture();
+
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            seqs.add(client.send(id, "chunk number " + i));
+        }
+        client.end(id);
+        reading.orTimeout(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+
+        assertThat(received).hasSize(51);
+        for (int i = 0; i < 50; i++) {
+            ServerSentEvent<String> event = received.get(i);
+            JsonNode data = json(event.data());
+            assertThat(event.event()).isEqualTo("result");
+            assertThat(event.id()).isEqualTo(seqs.get(i).toString());
+            assertThat(data.get("seq").longValue()).isEqualTo(seqs.get(i));
+            assertThat(data.get("data").stringValue()).isEqualTo("CHUNK NUMBER " + i);
+        }
+        assertThat(seqs).isSorted().doesNotHaveDuplicates();
+        assertThat(received.get(50).event()).isEqualTo("end");
+        assertThat(json(received.get(50).data()).get("reason").stringValue()).isEqualTo("client");
+    }
+
+    @Test
+    void shouldGiveALateReaderEverythingProducedBeforeItConnected() {
+        String id = client.start("late-" + System.nanoTime());
+        for (int i = 0; i < 50; i++) {
+            client.send(id, "early " + i);
+        }
+
+        StepVerifier.create(client.events(id).take(50).map(event -> json(event.data()).get("data").stringValue()))
+                .expectNextSequence(IntStream.range(0, 50).mapToObj(i -> "EARLY " + i).toList())
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void shouldResumeAfterLastEventIdWithNoGapAndNoRepeat() {
+        String id = client.start("resume-" + System.nanoTime());
+        List<Long> seqs = IntStream.range(0, 20).mapToObj(i -> client.send(id, "part " + i)).toList();
+        List<ServerSentEvent<String>> firstSeven = client.events(id).take(7).collectList().block(TIMEOUT);
+        String lastSeen = firstSeven.get(6).id();
+
+        List<String> rest = client.events(id, lastSeen).take(13).map(ServerSentEvent::id).collectList().block(TIMEOUT);
+
+        assertThat(lastSeen).isEqualTo(seqs.get(6).toString());
+        assertThat(rest).containsExactlyElementsOf(seqs.subList(7, 20).stream().map(String::valueOf).toList());
+    }
+
+    @Test
+    void shouldCloseReadersWithTheEndEventOnlyAfterEveryEarlierResult() {
+        String id = client.start("end-" + System.nanoTime());
+        Mono<List<ServerSentEvent<String>>> reader = client.events(id).collectList().cache();
+        reader.subscribe();
+        Mono<List<ServerSentEvent<String>>> secondReader = client.events(id).collectList().cache();
+        secondReader.subscribe();
+
+        Flux.range(0, 30).concatMap(i -> Mono.fromCallable(() -> client.send(id, "x" + i))
+                .subscribeOn(Schedulers.boundedElastic())).blockLast(TIMEOUT);
+        client.end(id);
+
+        for (Mono<List<ServerSentEvent<String>>> each : List.of(reader, secondReader)) {
+            List<ServerSentEvent<String>> events = each.block(TIMEOUT);
+            assertThat(events).hasSize(31);
+            assertThat(events.subList(0, 30)).allMatch(event -> "result".equals(event.event()));
+            assertThat(events.get(30).event()).isEqualTo("end");
+        }
+    }
+
+    @Test
+    void shouldKeepFortyConcurrentStreamsApartAndInOrder() {
+        long run = System.nanoTime();
+        int streams = 40;
+        int chunks = 25;
+        List<String> ids = IntStream.range(0, streams).mapToObj(i -> client.start("many-" + run + "-" + i)).toList();
+        List<Mono<List<String>>> readers = ids.stream()
+                .map(id -> client.events(id).take(chunks).map(e -> json(e.data()).get("data").stringValue())
+                        .collectList().cache())
+                .toList();
+        readers.forEach(Mono::subscribe);
+
+        Flux.fromIterable(ids)
+                .flatMap(id -> Flux.range(0, chunks)
+                        .concatMap(c -> Mono.fromCallable(() -> client.send(id, id + " chunk " + c))
+                                .subscribeOn(Schedulers.boundedElastic())), streams)
+                .blockLast(TIMEOUT);
+
+        for (int i = 0; i < streams; i++) {
+            String id = ids.get(i);
+            List<String> expected = IntStream.range(0, chunks).mapToObj(c -> (id + " chunk " + c).toUpperCase()).toList();
+            assertThat(readers.get(i).block(TIMEOUT)).as("results of %s", id).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void shouldAnswerJsonWhenTheClientAsksForJson() {
+        String id = client.start("json-" + System.nanoTime());
+        long seq = client.send(id, "hello");
+        client.events(id).take(1).blockLast(TIMEOUT); // processed
+
+        StreamClient.Answer open = client.exchange(client.http().get().uri("/stream/{id}/results", id)
+                .accept(MediaType.APPLICATION_JSON));
+        client.end(id);
+        client.events(id).blockLast(TIMEOUT); // end delivered
+        StreamClient.Answer ended = client.exchange(client.http().get().uri("/stream/{id}/results", id)
+                .accept(MediaType.APPLICATION_JSON));
+
+        assertThat(open.status()).isEqualTo(200);
+        assertThat(open.body().get("status").stringValue()).isEqualTo("success");
+        assertThat(open.body().get("data").get(0).get("seq").longValue()).isEqualTo(seq);
+        assertThat(open.body().get("data").get(0).get("data").stringValue()).isEqualTo("HELLO");
+        assertThat(open.body().get("ended").booleanValue()).isFalse();
+        assertThat(ended.body().get("ended").booleanValue()).isTrue();
+        assertThat(ended.body().get("data").size()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldApplyTheProcessorChosenAtStart() {
+        String echo = client.start("echo-" + System.nanoTime(), "echo");
+        String counted = client.start("count-" + System.nanoTime(), "wordcount");
+        client.send(echo, "Keep My Case");
+        client.send(counted, "one two");
+        client.send(counted, "three");
+
+        JsonNode echoed = json(client.events(echo).blockFirst(TIMEOUT).data());
+        JsonNode second = json(client.events(counted).take(2).blockLast(TIMEOUT).data());
+
+        assertThat(echoed.get("data").stringValue()).isEqualTo("Keep My Case");
+        assertThat(second.get("data").stringValue()).isEqualTo("three");
+        assertThat(second.get("words").longValue()).isEqualTo(3);
+        assertThat(second.get("chunks").longValue()).isEqualTo(2);
+        assertThat(second.get("bytes").longValue()).isEqualTo(12);
+    }
+
+    @Test
+    void shouldReportTheStreamsState() {
+        String id = client.start("state-" + System.nanoTime(), "echo");
+        client.send(id, "a");
+        client.events(id).take(1).blockLast(TIMEOUT);
+
+        JsonNode open = client.exchange(client.http().get().uri("/stream/{id}", id)).body();
+        client.end(id);
+        client.events(id).blockLast(TIMEOUT);
+        JsonNode ended = client.exchange(client.http().get().uri("/stream/{id}", id)).body();
+
+        assertThat(open.get("state").stringValue()).isEqualTo("open");
+        assertThat(open.get("processor").stringValue()).isEqualTo("echo");
+        assertThat(open.get("results").longValue()).isEqualTo(1);
+        assertThat(open.get("created").stringValue()).isNotBlank();
+        assertThat(ended.get("state").stringValue()).isEqualTo("ended");
+        assertThat(ended.get("end_reason").stringValue()).isEqualTo("client");
+    }
+
+    @Test
+    void shouldKeepAQuietReaderAliveWithHeartbeatsAndNoCaching() {
+        String id = client.start("quiet-" + System.nanoTime());
+
+        var seen = client.http().get().uri("/stream/{id}/results", id).accept(MediaType.TEXT_EVENT_STREAM)
+                .exchangeToMono(response -> response.bodyToFlux(DataBuffer.class)
+                        .map(buffer -> {
+                            String text = buffer.toString(StandardCharsets.UTF_8);
+                            DataBufferUtils.release(buffer);
+                            return text;
+                        })
+                        .filter(text -> text.contains(":heartbeat"))
+                        .next()
+                        .map(heartbeat -> Map.entry(response.headers().asHttpHeaders(), heartbeat)))
+                .block(TIMEOUT);
+
+        HttpHeaders headers = seen.getKey();
+        assertThat(headers.getContentType().isCompatibleWith(MediaType.TEXT_EVENT_STREAM)).isTrue();
+        assertThat(headers.getCacheControl()).isEqualTo("no-cache");
+        assertThat(headers.getFirst("X-Accel-Buffering")).isEqualTo("no");
+        assertThat(seen.getValue()).startsWith(":heartbeat");
+    }
+
+    @Test
+    void shouldTellAReaderThatAlreadyHasTheEndToStopReconnecting() {
+        String id = client.start("done-" + System.nanoTime());
+        client.send(id, "a");
+        client.end(id);
+        String endId = client.events(id).blockLast(TIMEOUT).id();
+
+        StreamClient.Answer again = client.exchange(client.http().get().uri("/stream/{id}/results", id)
+                .header("Last-Event-ID", endId));
+
+        assertThat(again.status()).isEqualTo(204);
+    }
+
+    @Test
+    void shouldStartAStreamWithAGeneratedIdAndLocation() {
+        StreamClient.Answer answer = client.exchange(client.http().post().uri("/stream/start"));
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.body().get("status").stringValue()).isEqualTo("success");
+        assertThat(answer.body().get("message").stringValue()).isEqualTo("Stream started successfully!");
+        String id = answer.body().get("stream_id").stringValue();
+        assertThat(answer.headers().get("Location")).isEqualTo("/stream/" + id);
+        assertThat(client.send(id, "works")).isNotNegative();
+    }
+
+    @Test
+    void shouldExposeStreamMetricsForPrometheus() {
+        String id = client.start("metrics-" + System.nanoTime());
+        client.send(id, "counted");
+
+        String scrape = client.http().get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class).block(TIMEOUT);
+
+        assertThat(scrape).contains("streamgate_chunks_sent_total", "streamgate_send_latency_seconds_bucket",
+                "streamgate_streams_open", "streamgate_sse_readers", "streamgate_results_delivered_total");
+    }
+}

@@ -1,0 +1,94 @@
+package io.streamgate.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The integration tests' broker: Kafka's own KRaft server, started by the tests in this JVM on first use and
+ * stopped when the JVM exits. Also reads topics back, so tests can check what did (and did not) reach Kafka
+ * without importing Kafka types themselves.
+ */
+public final class TestKafka {
+
+    private static EmbeddedKafkaBroker broker;
+
+    private TestKafka() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (broker == null) {
+            Path dataDir = tempDir();
+            EmbeddedKafkaBroker started = EmbeddedKafkaBroker.start(dataDir, 0, 8 * 1024 * 1024);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.close();
+                deleteRecursively(dataDir);
+            }, "test-kafka-shutdown"));
+            broker = started;
+        }
+        return broker.bootstrapServers();
+    }
+
+    /** A record as the tests look at it: its key and a header-free view of its value. */
+    public record StoredRecord(String key, String kind, String value) {
+    }
+
+    /** Everything {@code topic} holds now, read_uncommitted so that aborted or stray writes show up too. */
+    public static List<StoredRecord> readAll(String topic) {
+        Map<String, Object> settings = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<StoredRecord> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic + " to its end in 30 s");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    var kind = record.headers().lastHeader("streamgate-kind");
+                    records.add(new StoredRecord(record.key(), kind == null ? null : new String(kind.value()),
+                            record.value() == null ? null : new String(record.value())));
+                }
+            }
+        }
+        return records;
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("streamgate-it-kafka");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: it is a temp directory
+        }
+    }
+}

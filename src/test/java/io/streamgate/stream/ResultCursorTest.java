@@ -1,0 +1,105 @@
+package io.streamgate.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+class ResultCursorTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @Test
+    void shouldReplayHeldResultsThenFollowLiveOnesUntilTheEnd() {
+        StreamFixture streams = new StreamFixture();
+        StreamId id = streams.started("s");
+        streams.service.send(id, "one").block(TIMEOUT);
+
+        StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID))
+                .assertNext(event -> assertThat(event.json()).contains("\"data\":\"ONE\""))
+                .then(() -> streams.service.send(id, "two").block(TIMEOUT))
+                .assertNext(event -> assertThat(event.json()).contains("\"data\":\"TWO\""))
+                .then(() -> streams.service.end(id, StreamService.ENDED_BY_CLIENT).block(TIMEOUT))
+                .assertNext(event -> {
+                    assertThat(event.kind()).isEqualTo(ResultEvent.Kind.END);
+                    assertThat(event.json()).isEqualTo("{\"reason\":\"client\"}");
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void shouldResumeRightAfterTheLastEventId() {
+        StreamFixture streams = new StreamFixture();
+        StreamId id = streams.started("s");
+        long first = streams.service.send(id, "a").block(TIMEOUT);
+        long second = streams.service.send(id, "b").block(TIMEOUT);
+        long third = streams.service.send(id, "c").block(TIMEOUT);
+
+        StepVerifier.create(streams.service.read(id, first))
+                .assertNext(event -> assertThat(event.id()).isEqualTo(second))
+                .assertNext(event -> assertThat(event.id()).isEqualTo(third))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void shouldEmitOnlyWhatTheReaderRequested() {
+        StreamFixture streams = new StreamFixture();
+        StreamId id = streams.started("s");
+        for (int i = 0; i < 5; i++) {
+            streams.service.send(id, "chunk " + i).block(TIMEOUT);
+        }
+
+        StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID), 2)
+                .expectNextCount(2)
+                .expectNoEvent(Duration.ofMillis(100))
+                .thenRequest(3)
+                .expectNextCount(3)
+                .thenCancel()
+                .verify(TIMEOUT);
+        assertThat(streams.service.session(id).readers()).isZero();
+    }
+
+    @Test
+    void shouldAnnounceAGapForAnIdItDoesNotHold() {
+        StreamFixture streams = new StreamFixture();
+        StreamId id = streams.started("s");
+        long seq = streams.service.send(id, "a").block(TIMEOUT);
+
+        StepVerifier.create(streams.service.read(id, 999_999))
+                .assertNext(event -> {
+                    assertThat(event.kind()).isEqualTo(ResultEvent.Kind.GAP);
+                    assertThat(event.hasId()).isFalse();
+                    assertThat(event.json()).isEqualTo("{\"last_event_id\":999999,\"resumes_at\":" + seq + "}");
+                })
+                .assertNext(event -> assertThat(event.id()).isEqualTo(seq))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void shouldTellASlowReaderWhereItResumesWhenItFellOutOfTheLog() {
+        StreamFixture streams = new StreamFixture(3);
+        StreamId id = streams.started("s");
+        long first = streams.service.send(id, "0").block(TIMEOUT);
+
+        StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID), 1)
+                .assertNext(event -> assertThat(event.id()).isEqualTo(first))
+                .then(() -> {
+                    for (int i = 1; i <= 5; i++) {
+                        streams.service.send(id, Integer.toString(i)).block(TIMEOUT);
+                    }
+                })
+                .thenRequest(2)
+                .assertNext(event -> {
+                    assertThat(event.kind()).isEqualTo(ResultEvent.Kind.GAP);
+                    assertThat(event.json()).startsWith("{\"last_event_id\":" + first + ",");
+                })
+                .assertNext(event -> assertThat(event.json()).contains("\"data\":\"3\""))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+}

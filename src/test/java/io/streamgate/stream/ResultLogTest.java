@@ -1,0 +1,47 @@
+package io.streamgate.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ResultLogTest {
+
+    private static ResultEvent result(long id) {
+        return new ResultEvent(ResultEvent.Kind.RESULT, id, "{\"seq\":" + id + "}");
+    }
+
+    @Test
+    void shouldHoldOnlyTheLastCapacityEvents() {
+        ResultLog log = new ResultLog(3);
+        for (long id = 10; id < 15; id++) {
+            log.append(result(id));
+        }
+
+        assertThat(log.start()).isEqualTo(2);
+        assertThat(log.end()).isEqualTo(5);
+        assertThat(log.at(1)).isSameAs(ResultLog.EVICTED);
+        assertThat(log.at(2).id()).isEqualTo(12);
+        assertThat(log.at(5)).isNull();
+        assertThat(log.snapshot()).extracting(ResultEvent::id).containsExactly(12L, 13L, 14L);
+        assertThat(log.lastId()).isEqualTo(14);
+    }
+
+    @Test
+    void shouldFindThePositionAfterAHeldIdOnly() {
+        ResultLog log = new ResultLog(4);
+        long[] ids = {3, 7, 8, 20, 21};
+        for (long id : ids) {
+            log.append(result(id));
+        }
+
+        assertThat(log.positionAfter(8)).isEqualTo(3);
+        assertThat(log.positionAfter(21)).isEqualTo(5);
+        assertThat(log.positionAfter(3)).as("evicted").isEqualTo(-1);
+        assertThat(log.positionAfter(9)).as("never held").isEqualTo(-1);
+    }
+
+    @Test
+    void shouldHaveNoLastIdWhenEmpty() {
+        assertThat(new ResultLog(2).lastId()).isEqualTo(ResultEvent.NO_ID);
+    }
+}

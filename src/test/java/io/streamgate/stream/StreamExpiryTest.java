@@ -1,0 +1,63 @@
+package io.streamgate.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+class StreamExpiryTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final StreamFixture streams = new StreamFixture();
+    private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service,
+            Duration.ofMinutes(5), Duration.ofHours(1), streams.clock);
+
+    @Test
+    void shouldEndAStreamIdleForTheTimeoutWithReasonIdleTimeout() {
+        StreamId idle = streams.started("idle");
+        StreamId busy = streams.started("busy");
+        streams.clock.advance(Duration.ofMinutes(4));
+        streams.service.send(busy, "still here").block(TIMEOUT);
+        streams.clock.advance(Duration.ofMinutes(1));
+
+        expiry.sweep().block(TIMEOUT);
+
+        assertThat(streams.service.session(idle).state()).isEqualTo(StreamSession.State.ENDED);
+        assertThat(streams.service.session(idle).endReason()).isEqualTo("idle-timeout");
+        assertThat(streams.service.session(busy).isOpen()).isTrue();
+        StepVerifier.create(streams.service.send(idle, "too late"))
+                .expectError(StreamConflictException.class)
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void shouldForgetEndedStreamsAfterTheirRetention() {
+        StreamId id = streams.started("done");
+        streams.service.end(id, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+        streams.clock.advance(Duration.ofMinutes(59));
+        expiry.sweep().block(TIMEOUT);
+        assertThat(streams.registry.find(id)).isPresent();
+
+        streams.clock.advance(Duration.ofMinutes(2));
+        expiry.sweep().block(TIMEOUT);
+
+        assertThat(streams.registry.find(id)).isEmpty();
+    }
+
+    @Test
+    void shouldSweepOnAnIntervalUnderVirtualTime() {
+        StreamId id = streams.started("idle");
+        streams.clock.advance(Duration.ofMinutes(6));
+
+        StepVerifier.withVirtualTime(() -> expiry.run(expiry.sweepInterval()).take(1))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofSeconds(9))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(streams.service.session(id).endReason()).isEqualTo("idle-timeout");
+    }
+}

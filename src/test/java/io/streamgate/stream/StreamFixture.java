@@ -1,0 +1,40 @@
+package io.streamgate.stream;
+
+import java.util.List;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamgate.metrics.StreamMetrics;
+import io.streamgate.processing.EchoProcessor;
+import io.streamgate.processing.ProcessorCatalog;
+import io.streamgate.processing.UppercaseProcessor;
+import io.streamgate.processing.WordCountProcessor;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The stream logic wired as in the app, on an {@link InMemoryCommandLog}. */
+final class StreamFixture {
+
+    final MutableClock clock = new MutableClock();
+    final StreamRegistry registry;
+    final InMemoryCommandLog log;
+    final StreamService service;
+
+    StreamFixture(int historyLimit) {
+        ProcessorCatalog catalog = new ProcessorCatalog(
+                List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
+        registry = new StreamRegistry(historyLimit, clock);
+        log = new InMemoryCommandLog(new CommandProcessor(catalog, JsonMapper.builder().build()), registry);
+        service = new StreamService(registry, log, catalog, new StreamIdGenerator(),
+                new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), clock, Schedulers.parallel());
+    }
+
+    StreamFixture() {
+        this(100);
+    }
+
+    StreamId started(String id) {
+        StreamId streamId = new StreamId(id);
+        service.start(streamId, null).block();
+        return streamId;
+    }
+}

@@ -1,0 +1,92 @@
+package io.streamgate.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import io.streamgate.processing.UnknownProcessorException;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+class StreamServiceTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final StreamFixture streams = new StreamFixture();
+
+    @Test
+    void shouldStartAStreamWithAGeneratedIdAndTheDefaultProcessor() {
+        StepVerifier.create(streams.service.start(null, null))
+                .assertNext(session -> {
+                    assertThat(session.id().value()).matches("[0-9a-f]{32}");
+                    assertThat(session.processor()).isEqualTo("uppercase");
+                    assertThat(session.isOpen()).isTrue();
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(streams.log.appended).extracting(StreamCommand::kind).containsExactly(StreamCommand.Kind.START);
+    }
+
+    @Test
+    void shouldRefuseToStartAnIdThatExistsAndWriteNothing() {
+        StreamId id = streams.started("job-1");
+
+        StepVerifier.create(streams.service.start(id, "echo"))
+                .expectError(StreamConflictException.class)
+                .verify(TIMEOUT);
+        assertThat(streams.log.appended).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownProcessorAndWriteNothing() {
+        StepVerifier.create(streams.service.start(new StreamId("job-2"), "reverse"))
+                .expectError(UnknownProcessorException.class)
+                .verify(TIMEOUT);
+        assertThat(streams.log.appended).isEmpty();
+        assertThat(streams.registry.find(new StreamId("job-2"))).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerSendsWithIncreasingSeqs() {
+        StreamId id = streams.started("job-3");
+
+        Long first = streams.service.send(id, "a").block(TIMEOUT);
+        Long second = streams.service.send(id, "b").block(TIMEOUT);
+
+        assertThat(second).isGreaterThan(first);
+    }
+
+    @Test
+    void shouldRefuseSendsToUnknownAndEndedStreams() {
+        StreamId id = streams.started("job-4");
+        streams.service.end(id, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+        int written = streams.log.appended.size();
+
+        StepVerifier.create(streams.service.send(id, "late")).expectError(StreamConflictException.class).verify(TIMEOUT);
+        StepVerifier.create(streams.service.send(new StreamId("nope"), "x"))
+                .expectError(StreamNotFoundException.class).verify(TIMEOUT);
+        StepVerifier.create(streams.service.end(id, StreamService.ENDED_BY_CLIENT))
+                .expectError(StreamConflictException.class).verify(TIMEOUT);
+        assertThat(streams.log.appended).hasSize(written);
+    }
+
+    @Test
+    void shouldLetTheClientRetryAnEndThatKafkaDidNotTake() {
+        StreamId id = streams.started("job-5");
+        streams.log.failWith(new CommandLogUnavailableException("broker down", null));
+
+        StepVerifier.create(streams.service.end(id, StreamService.ENDED_BY_CLIENT))
+                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+
+        assertThat(streams.service.session(id).isOpen()).isTrue();
+    }
+
+    @Test
+    void shouldForgetAStartThatKafkaDidNotTake() {
+        streams.log.failWith(new CommandLogUnavailableException("broker down", null));
+
+        StepVerifier.create(streams.service.start(new StreamId("job-6"), null))
+                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+
+        assertThat(streams.registry.find(new StreamId("job-6"))).isEmpty();
+    }
+}

@@ -1,0 +1,106 @@
+package io.streamgate.support;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A test client speaking the gateway's HTTP API as a user's client would. */
+public final class StreamClient {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
+    };
+
+    private final WebClient http;
+
+    public StreamClient(int port) {
+        this.http = WebClient.builder()
+                .baseUrl("http://127.0.0.1:" + port)
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .build();
+    }
+
+    public WebClient http() {
+        return http;
+    }
+
+    /** A response as a user sees it: status, content type and the body parsed as JSON (null when empty). */
+    public record Answer(int status, MediaType contentType, JsonNode body, Map<String, String> headers) {
+    }
+
+    public Answer exchange(WebClient.RequestHeadersSpec<?> request) {
+        return request.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                        .map(body -> new Answer(response.statusCode().value(),
+                                response.headers().contentType().orElse(null),
+                                body.isEmpty() ? null : JSON.readTree(body),
+                                response.headers().asHttpHeaders().toSingleValueMap())))
+                .block(TIMEOUT);
+    }
+
+    public String start(String id) {
+        Answer answer = exchange(http.post().uri("/stream/{id}/start", id));
+        require(answer, 201);
+        return answer.body().get("stream_id").stringValue();
+    }
+
+    public String start(String id, String processor) {
+        Answer answer = exchange(http.post().uri("/stream/{id}/start", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("processor", processor)));
+        require(answer, 201);
+        return answer.body().get("stream_id").stringValue();
+    }
+
+    public long send(String id, String data) {
+        Answer answer = exchange(http.post().uri("/stream/{id}/send", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("data", data)));
+        require(answer, 200);
+        return answer.body().get("seq").longValue();
+    }
+
+    public void end(String id) {
+        require(exchange(http.post().uri("/stream/{id}/end", id)), 200);
+    }
+
+    /** The stream's events (heartbeat comments left out), from the start or after {@code lastEventId}. */
+    public Flux<ServerSentEvent<String>> events(String id, String lastEventId) {
+        return http.get().uri("/stream/{id}/results", id)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .headers(headers -> {
+                    if (lastEventId != null) {
+                        headers.set("Last-Event-ID", lastEventId);
+                    }
+                })
+                .retrieve()
+                .bodyToFlux(SSE)
+                .filter(event -> event.event() != null);
+    }
+
+    public Flux<ServerSentEvent<String>> events(String id) {
+        return events(id, null);
+    }
+
+    public static JsonNode json(String text) {
+        return JSON.readTree(text);
+    }
+
+    private static void require(Answer answer, int status) {
+        if (answer.status() != status) {
+            throw new AssertionError("Expected " + status + " but got " + answer.status() + ": " + answer.body());
+        }
+    }
+
+    public static boolean is(HttpStatusCode code, int status) {
+        return code.value() == status;
+    }
+}
