@@ -1,0 +1,155 @@
+package io.streamgate.http;
+
+import static io.streamgate.support.StreamClient.TIMEOUT;
+import static io.streamgate.support.StreamClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import io.streamgate.kafka.TestKafka;
+import io.streamgate.support.GatewayIT;
+import io.streamgate.support.StreamClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Every kind of bad request gets its 4xx with an RFC 9457 body, and none of it reaches Kafka or a reader: after
+ * the barrage, the victim stream's log and results hold exactly the one good chunk sent at the end.
+ */
+class BadInputIT extends GatewayIT {
+
+    private record Case(String name, int status, Function<WebClient, WebClient.RequestHeadersSpec<?>> request) {
+    }
+
+    @Test
+    void shouldRejectEveryBadRequestWithAProblemAndWriteNothing() {
+        long run = System.nanoTime();
+        String victim = client.start("victim-" + run);
+        String ended = client.start("ended-" + run);
+        client.end(ended);
+        String unknown = "unknown-" + run;
+        String tooLong = "x".repeat(129);
+        String bigChunk = "{\"data\":\"" + "a".repeat(1024 * 1024 + 1) + "\"}";
+        String deepJson = "{\"data\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        byte[] invalidUtf8 = {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+
+        List<Case> cases = List.of(
+                send(victim, "text/plain", "hello", "wrong content type", 415),
+                new Case("no content type", 415, http -> http.post().uri("/stream/{id}/send", victim).bodyValue("{\"data\":\"x\"}".getBytes())),
+                send(victim, "application/json", "{\"data\":", "truncated JSON", 400),
+                send(victim, "application/json", "{}", "missing data", 400),
+                send(victim, "application/json", "{\"data\":5}", "data not a string", 400),
+                send(victim, "application/json", "{\"data\":null}", "data null", 400),
+                send(victim, "application/json", "{\"data\":{\"a\":1}}", "data an object", 400),
+                send(victim, "application/json", "[\"x\"]", "body an array", 400),
+                send(victim, "application/json", "", "empty body", 400),
+                send(victim, "application/json", "{\"data\":\"x\"} trailing", "trailing garbage", 400),
+                send(victim, "application/json", "{\"data\":\"a\",\"data\":\"b\"}", "duplicate field", 400),
+                send(victim, "application/json", deepJson, "deeply nested JSON", 400),
+                new Case("invalid UTF-8", 400, http -> http.post().uri("/stream/{id}/send", victim)
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(invalidUtf8)),
+                send(victim, "application/json", bigChunk, "chunk over 1 MiB", 413),
+                send(victim, "application/json", "{\"data\":\"" + "b".repeat(3 * 1024 * 1024) + "\"}", "body over limit", 413),
+                send(unknown, "application/json", "{\"data\":\"x\"}", "unknown stream", 404),
+                send(ended, "application/json", "{\"data\":\"x\"}", "ended stream", 409),
+                new Case("start an open id", 409, http -> http.post().uri("/stream/{id}/start", victim)),
+                new Case("start an id with a space", 400, http -> http.post().uri("/stream/{id}/start", "bad id")),
+                new Case("start an id of 129 chars", 400, http -> http.post().uri("/stream/{id}/start", tooLong)),
+                new Case("start the id '..'", 400, http -> http.post().uri("/stream/../start")),
+                new Case("start an id with %2F", 400, http -> http.post().uri(java.net.URI.create("http://127.0.0.1:" + port + "/stream/a%2Fb/start"))),
+                new Case("start an id with unicode", 400, http -> http.post().uri("/stream/{id}/start", "jоb")),
+                startWith("{\"processor\":\"reverse\"}", "application/json", "unknown processor", 400),
+                startWith("{\"processor\":7}", "application/json", "processor not a string", 400),
+                startWith("processor=echo", "text/plain", "start body not JSON", 415),
+                new Case("GET on send", 405, http -> http.get().uri("/stream/{id}/send", victim)),
+                new Case("DELETE a stream", 405, http -> http.method(HttpMethod.DELETE).uri("/stream/{id}", victim)),
+                new Case("PUT on start", 405, http -> http.put().uri("/stream/start")),
+                new Case("GET on start", 405, http -> http.get().uri("/stream/start")),
+                new Case("malformed Last-Event-ID", 400, http -> http.get().uri("/stream/{id}/results", victim)
+                        .header("Last-Event-ID", "abc")),
+                new Case("negative Last-Event-ID", 400, http -> http.get().uri("/stream/{id}/results", victim)
+                        .header("Last-Event-ID", "-4")),
+                new Case("read an unknown stream", 404, http -> http.get().uri("/stream/{id}/results", unknown)),
+                new Case("status of an unknown stream", 404, http -> http.get().uri("/stream/{id}", unknown)),
+                new Case("end an unknown stream", 404, http -> http.post().uri("/stream/{id}/end", unknown)),
+                new Case("end an ended stream", 409, http -> http.post().uri("/stream/{id}/end", ended)),
+                new Case("unknown path", 404, http -> http.get().uri("/streams")));
+
+        List<String> failures = new ArrayList<>();
+        for (Case each : cases) {
+            StreamClient.Answer answer = client.exchange(each.request().apply(client.http()));
+            String problem = checkProblem(each, answer);
+            if (problem != null) {
+                failures.add(each.name() + ": " + problem);
+            }
+        }
+        assertThat(failures).isEmpty();
+
+        long good = client.send(victim, "the only good chunk");
+        client.end(victim);
+        assertThat(client.events(victim).collectList().block(TIMEOUT))
+                .extracting(event -> event.event() + " " + json(event.data()))
+                .containsExactly("result {\"seq\":" + good + ",\"data\":\"THE ONLY GOOD CHUNK\"}",
+                        "end {\"reason\":\"client\"}");
+        List<TestKafka.StoredRecord> requests = TestKafka.readAll(REQUESTS_TOPIC);
+        assertThat(requests).filteredOn(record -> record.key().equals(victim))
+                .extracting(TestKafka.StoredRecord::kind, TestKafka.StoredRecord::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("START", ""),
+                        org.assertj.core.groups.Tuple.tuple("CHUNK", "the only good chunk"),
+                        org.assertj.core.groups.Tuple.tuple("END", ""));
+        assertThat(requests).filteredOn(record -> record.key().equals(ended))
+                .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
+        assertThat(requests).noneMatch(record -> record.key().equals(unknown) || record.key().equals(tooLong)
+                || record.key().contains(" ") || record.key().equals(".."));
+    }
+
+    @Test
+    void shouldCloseAnIdentifiedProblemWithoutLeakingInternals() {
+        StreamClient.Answer answer = client.exchange(client.http().post().uri("/stream/nope-{n}/send", System.nanoTime())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"x\"}"));
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.body().get("type").stringValue()).isEqualTo("/problems/stream-not-found");
+        assertThat(answer.body().get("instance").stringValue()).startsWith("/stream/nope-");
+    }
+
+    private static Case send(String id, String contentType, String body, String name, int status) {
+        return new Case(name, status, http -> http.post().uri("/stream/{id}/send", id)
+                .contentType(MediaType.parseMediaType(contentType))
+                .bodyValue(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Case startWith(String body, String contentType, String name, int status) {
+        return new Case(name, status, http -> http.post().uri("/stream/{id}/start", "new-" + System.nanoTime())
+                .contentType(MediaType.parseMediaType(contentType))
+                .bodyValue(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** What is wrong with the answer to a bad request, or null when it is the right problem. */
+    private static String checkProblem(Case each, StreamClient.Answer answer) {
+        if (answer.status() != each.status()) {
+            return "status " + answer.status() + " instead of " + each.status() + " " + answer.body();
+        }
+        if (answer.contentType() == null || !answer.contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)) {
+            return "content type " + answer.contentType();
+        }
+        var body = answer.body();
+        if (body == null || body.get("status") == null || body.get("status").intValue() != each.status()
+                || body.get("title") == null || body.get("detail") == null || body.get("type") == null) {
+            return "not a problem body: " + body;
+        }
+        String text = body.toString();
+        if (text.contains("Exception") || text.contains("\tat ") || text.contains("io.streamgate")) {
+            return "leaks internals: " + text;
+        }
+        if (each.status() == 405 && answer.headers().get("Allow") == null) {
+            return "405 without Allow";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,76 @@
+package io.streamgate.kafka;
+
+import static io.streamgate.support.StreamClient.TIMEOUT;
+import static io.streamgate.support.StreamClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.streamgate.StreamgateApplication;
+import io.streamgate.support.StreamClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.codec.ServerSentEvent;
+
+/**
+ * The fresh-machine default: no bootstrap servers configured, so the app runs its own KRaft broker, and a restart
+ * on the same data directory finds the streams and their results again.
+ */
+class EmbeddedDefaultIT {
+
+    private Path dataDir;
+
+    @AfterEach
+    void cleanUp() {
+        if (dataDir != null) {
+            TestKafka.deleteRecursively(dataDir);
+        }
+    }
+
+    @Test
+    void shouldServeOnItsOwnBrokerAndKeepStreamsAcrossARestart() throws Exception {
+        dataDir = Files.createTempDirectory("streamgate-embedded-it");
+        String id = "kept-" + System.nanoTime();
+        long firstSeq;
+        try (ConfigurableApplicationContext app = startApp()) {
+            StreamClient client = clientOf(app);
+            client.start(id);
+            firstSeq = client.send(id, "before restart 1");
+            client.send(id, "before restart 2");
+            assertThat(client.events(id).take(2).collectList().block(TIMEOUT)).hasSize(2);
+        }
+        assertThat(dataDir.resolve("kraft-combined-logs/meta.properties")).exists();
+
+        try (ConfigurableApplicationContext app = startApp()) {
+            StreamClient client = clientOf(app);
+            assertThat(client.exchange(client.http().get().uri("/stream/{id}", id)).body().get("state").stringValue())
+                    .isEqualTo("open");
+            long afterRestart = client.send(id, "after restart");
+            client.end(id);
+
+            List<ServerSentEvent<String>> events = client.events(id).collectList().block(TIMEOUT);
+            assertThat(events).extracting(event -> event.event() + " " + json(event.data()).path("data").asString(""))
+                    .containsExactly("result BEFORE RESTART 1", "result BEFORE RESTART 2", "result AFTER RESTART", "end ");
+            assertThat(Long.parseLong(events.get(0).id())).isEqualTo(firstSeq);
+            assertThat(afterRestart).isGreaterThan(firstSeq);
+        }
+    }
+
+    private ConfigurableApplicationContext startApp() {
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(StreamgateApplication.class)
+                .run("--server.port=0", "--streamgate.broker.data-dir=" + dataDir);
+        StreamClient client = clientOf(app);
+        await("health UP").atMost(TIMEOUT).until(() -> client.exchange(client.http().get().uri("/actuator/health"))
+                .status() == 200);
+        return app;
+    }
+
+    private static StreamClient clientOf(ConfigurableApplicationContext app) {
+        return new StreamClient(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
+    }
+}
