@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderOptions;
@@ -24,7 +25,7 @@ class KafkaConfiguration {
 
     /** Present only when {@code streamgate.kafka.bootstrap-servers} is empty; stopped with the context. */
     @Bean(destroyMethod = "close")
-    @ConditionalOnProperty(name = "streamgate.kafka.bootstrap-servers", havingValue = "", matchIfMissing = true)
+    @Conditional(NoBootstrapServersCondition.class)
     EmbeddedKafkaBroker embeddedKafkaBroker(StreamgateProperties properties) {
         StreamgateProperties.Broker broker = properties.broker();
         return EmbeddedKafkaBroker.start(broker.dataDir(), broker.port(), properties.kafka().maxRecordSize().toBytes());

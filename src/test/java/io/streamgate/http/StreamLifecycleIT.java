@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.GatewayIT;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
@@ -230,6 +231,15 @@ class StreamLifecycleIT extends GatewayIT {
         String id = answer.body().get("stream_id").stringValue();
         assertThat(answer.headers().get("Location")).isEqualTo("/stream/" + id);
         assertThat(client.send(id, "works")).isNotNegative();
+    }
+
+    @Test
+    void shouldUseTheConfiguredClusterAndNoEmbeddedBroker() {
+        JsonNode kafka = client.exchange(client.http().get().uri("/actuator/health")).body().get("components").get("kafka");
+
+        assertThat(kafka.get("status").stringValue()).isEqualTo("UP");
+        assertThat(kafka.get("details").get("bootstrapServers").stringValue()).isEqualTo(TestKafka.bootstrapServers());
+        assertThat(java.nio.file.Path.of("data", "kafka")).doesNotExist();
     }
 
     @Test
