@@ -12,6 +12,9 @@ final class SseEvents {
 
     private static final ServerSentEvent<String> HEARTBEAT = ServerSentEvent.<String>builder().comment("heartbeat").build();
 
+    /** How soon a client told to reconnect should do so (the SSE {@code retry:} field). */
+    private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
+
     private final Duration heartbeatInterval;
     private final StreamMetrics metrics;
 
@@ -37,6 +40,9 @@ final class SseEvents {
         ServerSentEvent.Builder<String> sse = ServerSentEvent.builder(event.json()).event(event.kind().eventName());
         if (event.hasId()) {
             sse.id(Long.toString(event.id()));
+        }
+        if (event.kind() == ResultEvent.Kind.RECONNECT) {
+            sse.retry(RECONNECT_DELAY);
         }
         return sse.build();
     }

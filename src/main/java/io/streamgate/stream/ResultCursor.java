@@ -24,6 +24,7 @@ final class ResultCursor implements Runnable {
     private long lastDeliveredId;
     private ResultEvent pendingGap;
     private boolean done;
+    private volatile boolean disconnecting;
 
     private ResultCursor(StreamSession session, FluxSink<ResultEvent> sink, Scheduler.Worker worker,
                          long position, long lastDeliveredId, ResultEvent pendingGap) {
@@ -58,16 +59,22 @@ final class ResultCursor implements Runnable {
             }
             Scheduler.Worker worker = scheduler.createWorker();
             ResultCursor cursor = new ResultCursor(session, sink, worker, position, lastEventId, gap);
-            Runnable unsubscribe = session.onAppend(cursor::signal);
+            session.attach(cursor);
             sink.onRequest(ignored -> cursor.signal());
             sink.onDispose(() -> {
-                unsubscribe.run();
+                session.detach(cursor);
                 worker.dispose();
             });
         });
     }
 
-    private void signal() {
+    /** Ends this reader's response with a reconnect event, from any thread. */
+    void disconnect() {
+        disconnecting = true;
+        signal();
+    }
+
+    void signal() {
         if (wip.getAndIncrement() == 0) {
             worker.schedule(this);
         }
@@ -83,6 +90,14 @@ final class ResultCursor implements Runnable {
     }
 
     private void drain() {
+        if (disconnecting && !done) {
+            done = true;
+            if (sink.requestedFromDownstream() > 0) {
+                sink.next(ResultEvent.RECONNECT_AFTER_SHUTDOWN);
+            }
+            sink.complete();
+            return;
+        }
         ResultLog log = session.log();
         while (!done && sink.requestedFromDownstream() > 0 && !sink.isCancelled()) {
             if (pendingGap != null) {

@@ -11,7 +11,7 @@ public record ResultEvent(Kind kind, long id, String json) {
     public static final long NO_ID = -1;
 
     public enum Kind {
-        RESULT("result"), END("end"), GAP("gap");
+        RESULT("result"), END("end"), GAP("gap"), RECONNECT("reconnect");
 
         private final String eventName;
 
@@ -24,6 +24,10 @@ public record ResultEvent(Kind kind, long id, String json) {
             return eventName;
         }
     }
+
+    /** Sent to readers when this gateway shuts down: they should reconnect (to any node) with their last id. */
+    public static final ResultEvent RECONNECT_AFTER_SHUTDOWN =
+            new ResultEvent(Kind.RECONNECT, NO_ID, "{\"reason\":\"shutdown\"}");
 
     public boolean hasId() {
         return id != NO_ID;

@@ -79,6 +79,33 @@ class StreamConfiguration {
         return new StreamExpiry(registry, service, stream.idleTimeout(), stream.endedRetention(), clock);
     }
 
+    /**
+     * SSE responses never finish by themselves, so without this a graceful shutdown would wait its whole grace
+     * period for them. Stops before the web server's graceful shutdown phase.
+     */
+    @Bean
+    SmartLifecycle readerDisconnector(StreamRegistry registry) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+                registry.disconnectReaders();
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        };
+    }
+
     @Bean
     SmartLifecycle streamExpiryLifecycle(StreamExpiry expiry) {
         return new SmartLifecycle() {

@@ -57,6 +57,11 @@ public final class StreamRegistry {
         return sessions.values().stream().filter(session -> session.state() != StreamSession.State.ENDED).count();
     }
 
+    /** Ends every reader's response with a reconnect event; called once, when this gateway shuts down. */
+    public void disconnectReaders() {
+        sessions.values().forEach(StreamSession::disconnectReaders);
+    }
+
     /** Applies one record of the results log. Called from the results feed's single thread, in log order. */
     public void apply(StreamResult result, long timestampMillis) {
         StreamId id;

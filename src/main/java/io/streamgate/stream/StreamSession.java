@@ -22,7 +22,7 @@ public final class StreamSession {
     private final Instant created;
     private final ResultLog log;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
-    private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
+    private final Set<ResultCursor> cursors = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readers = new AtomicInteger();
     private volatile long lastActivityMillis;
     private volatile long endedAtMillis;
@@ -129,20 +129,25 @@ public final class StreamSession {
         notifyListeners();
     }
 
-    /** Registers a callback run after each new event; returns the action that unregisters it. */
-    Runnable onAppend(Runnable listener) {
-        listeners.add(listener);
-        readers.incrementAndGet();
-        return () -> {
-            if (listeners.remove(listener)) {
-                readers.decrementAndGet();
-            }
-        };
+    /** Wakes {@code cursor} after each new event until it is detached. */
+    void attach(ResultCursor cursor) {
+        if (cursors.add(cursor)) {
+            readers.incrementAndGet();
+        }
+    }
+
+    void detach(ResultCursor cursor) {
+        if (cursors.remove(cursor)) {
+            readers.decrementAndGet();
+        }
+    }
+
+    /** Tells every reader to reconnect and ends its response (this gateway is shutting down). */
+    void disconnectReaders() {
+        cursors.forEach(ResultCursor::disconnect);
     }
 
     private void notifyListeners() {
-        for (Runnable listener : listeners) {
-            listener.run();
-        }
+        cursors.forEach(ResultCursor::signal);
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.codec.ServerSentEvent;
+import reactor.core.publisher.Mono;
 
 /**
  * The fresh-machine default: no bootstrap servers configured, so the app runs its own KRaft broker, and a restart
@@ -37,13 +38,22 @@ class EmbeddedDefaultIT {
         dataDir = Files.createTempDirectory("streamgate-embedded-it");
         String id = "kept-" + System.nanoTime();
         long firstSeq;
+        Mono<List<ServerSentEvent<String>>> readerDuringShutdown;
         try (ConfigurableApplicationContext app = startApp()) {
             StreamClient client = clientOf(app);
             client.start(id);
             firstSeq = client.send(id, "before restart 1");
             client.send(id, "before restart 2");
             assertThat(client.events(id).take(2).collectList().block(TIMEOUT)).hasSize(2);
+            readerDuringShutdown = client.events(id).collectList().cache();
+            readerDuringShutdown.subscribe();
+            await("reader connected").atMost(TIMEOUT).until(() -> client.exchange(client.http().get()
+                    .uri("/stream/{id}", id)).body().get("readers").intValue() == 1);
         }
+        assertThat(readerDuringShutdown.block(TIMEOUT))
+                .as("a reader is told to reconnect, not left hanging through the shutdown")
+                .extracting(ServerSentEvent::event)
+                .containsExactly("result", "result", "reconnect");
         assertThat(dataDir.resolve("kraft-combined-logs/meta.properties")).exists();
 
         try (ConfigurableApplicationContext app = startApp()) {

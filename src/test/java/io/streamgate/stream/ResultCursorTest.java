@@ -102,4 +102,22 @@ class ResultCursorTest {
                 .thenCancel()
                 .verify(TIMEOUT);
     }
+
+    @Test
+    void shouldTellReadersToReconnectAndEndTheirResponseOnShutdown() {
+        StreamFixture streams = new StreamFixture();
+        StreamId id = streams.started("s");
+        streams.service.send(id, "a").block(TIMEOUT);
+
+        StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID))
+                .assertNext(event -> assertThat(event.kind()).isEqualTo(ResultEvent.Kind.RESULT))
+                .then(streams.registry::disconnectReaders)
+                .assertNext(event -> {
+                    assertThat(event.kind()).isEqualTo(ResultEvent.Kind.RECONNECT);
+                    assertThat(event.hasId()).as("keeps the client's Last-Event-ID").isFalse();
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(streams.service.session(id).readers()).isZero();
+    }
 }
