@@ -63,7 +63,7 @@ class BadInputIT extends GatewayIT {
                 new Case("start the id '..'", 400, http -> http.post().uri("/stream/../start")),
                 new Case("start an id with %2F", 400, http -> http.post().uri(java.net.URI.create("http://127.0.0.1:" + port + "/stream/a%2Fb/start"))),
                 new Case("start an id with unicode", 400, http -> http.post().uri("/stream/{id}/start", "jоb")),
-                startWith("{\"processor\":\"reverse\"}", "application/json", "unknown processor", 400),
+                startWith("{\"processor\":\"no-such-processor\"}", "application/json", "unknown processor", 400),
                 startWith("{\"processor\":7}", "application/json", "processor not a string", 400),
                 startWith("processor=echo", "text/plain", "start body not JSON", 415),
                 new Case("GET on send", 405, http -> http.get().uri("/stream/{id}/send", victim)),

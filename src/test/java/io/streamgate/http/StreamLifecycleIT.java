@@ -167,6 +167,14 @@ class StreamLifecycleIT extends GatewayIT {
     }
 
     @Test
+    void shouldRunAProcessorAddedAsASpringBean() {
+        String id = client.start("plugin-" + System.nanoTime(), "reverse");
+        client.send(id, "stressed");
+
+        assertThat(json(client.events(id).blockFirst(TIMEOUT).data()).get("data").stringValue()).isEqualTo("desserts");
+    }
+
+    @Test
     void shouldReportTheStreamsState() {
         String id = client.start("state-" + System.nanoTime(), "echo");
         client.send(id, "a");

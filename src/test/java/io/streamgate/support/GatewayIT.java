@@ -4,6 +4,7 @@ import io.streamgate.kafka.TestKafka;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -17,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "streamgate.kafka.results-topic=it.results",
         "streamgate.kafka.processor-group=it-processor",
         "streamgate.kafka.partitions=4"})
+@Import(ReverseProcessorPlugin.class)
 public abstract class GatewayIT {
 
     public static final String REQUESTS_TOPIC = "it.requests";
