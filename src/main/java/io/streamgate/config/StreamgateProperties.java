@@ -79,6 +79,7 @@ public record StreamgateProperties(
      * @param heartbeatInterval how often an SSE comment keeps an idle reader's connection open
      * @param maxChunkSize      the largest {@code data} a send accepts (UTF-8 bytes); larger answers 413
      * @param historyLimit      results kept per stream for late and resuming readers
+     * @param historySize       size of the results kept per stream (whichever bound is reached first applies)
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
      * @param defaultProcessor  the processor of a stream started without one
      */
@@ -87,6 +88,7 @@ public record StreamgateProperties(
             @DefaultValue("15s") Duration heartbeatInterval,
             @DefaultValue("1MB") DataSize maxChunkSize,
             @DefaultValue("10000") int historyLimit,
+            @DefaultValue("4MB") DataSize historySize,
             @DefaultValue("1h") Duration endedRetention,
             @DefaultValue("uppercase") String defaultProcessor) {
 
@@ -96,6 +98,7 @@ public record StreamgateProperties(
                     "streamgate.stream.heartbeat-interval must be positive");
             require(maxChunkSize.toBytes() >= 1, "streamgate.stream.max-chunk-size must be positive");
             require(historyLimit >= 1, "streamgate.stream.history-limit must be at least 1");
+            require(historySize.toBytes() >= 1024, "streamgate.stream.history-size must be at least 1KB");
             require(!endedRetention.isNegative(), "streamgate.stream.ended-retention must not be negative");
         }
     }

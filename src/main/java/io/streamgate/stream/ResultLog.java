@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The last {@code capacity} events of one stream, in order, addressed by absolute position (0 for the stream's
- * first event). Readers keep only a position into it, so a reader costs no buffer of its own, and a slow reader
- * that falls more than {@code capacity} behind is told about the gap instead of growing memory.
+ * The most recent events of one stream, in order, addressed by absolute position (0 for the stream's first event),
+ * bounded both in count and in size: the oldest go first when either bound is passed (the newest is always kept).
+ * Readers keep only a position into it, so a reader costs no buffer of its own, and a slow reader that falls behind
+ * what is held is told about the gap instead of growing memory.
  *
  * <p>One writer (the results feed) and many readers; every method holds the monitor only for a few array reads.
  */
@@ -16,15 +17,30 @@ final class ResultLog {
     static final ResultEvent EVICTED = new ResultEvent(ResultEvent.Kind.GAP, ResultEvent.NO_ID, "{}");
 
     private final ResultEvent[] ring;
+    private final long maxChars;
+    private long start;
     private long end;
+    private long chars;
 
-    ResultLog(int capacity) {
+    /**
+     * @param capacity the most events held
+     * @param maxChars the most characters of event data held (about that many bytes for ASCII text)
+     */
+    ResultLog(int capacity, long maxChars) {
         this.ring = new ResultEvent[capacity];
+        this.maxChars = maxChars;
     }
 
     synchronized void append(ResultEvent event) {
+        long size = event.json().length();
+        while (end - start >= ring.length || (end > start && chars + size > maxChars)) {
+            chars -= ring[slot(start)].json().length();
+            ring[slot(start)] = null;
+            start++;
+        }
         ring[slot(end)] = event;
         end++;
+        chars += size;
     }
 
     /** The event at {@code position}, {@code null} if it does not exist yet, {@link #EVICTED} if it is gone. */
@@ -37,7 +53,7 @@ final class ResultLog {
 
     /** The position of the oldest event still held. */
     synchronized long start() {
-        return Math.max(0, end - ring.length);
+        return start;
     }
 
     /** The position the next event will take. */
@@ -52,7 +68,7 @@ final class ResultLog {
 
     /** The position just after the event with {@code id}, or -1 when no held event has that id. */
     synchronized long positionAfter(long id) {
-        long low = start();
+        long low = start;
         long high = end - 1;
         while (low <= high) {
             long mid = (low + high) >>> 1;
@@ -69,8 +85,8 @@ final class ResultLog {
     }
 
     synchronized List<ResultEvent> snapshot() {
-        List<ResultEvent> events = new ArrayList<>((int) (end - start()));
-        for (long position = start(); position < end; position++) {
+        List<ResultEvent> events = new ArrayList<>((int) (end - start));
+        for (long position = start; position < end; position++) {
             events.add(ring[slot(position)]);
         }
         return events;

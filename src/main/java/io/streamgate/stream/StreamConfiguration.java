@@ -57,7 +57,8 @@ class StreamConfiguration {
 
     @Bean
     StreamRegistry streamRegistry(StreamgateProperties properties, Clock clock) {
-        return new StreamRegistry(properties.stream().historyLimit(), clock);
+        StreamgateProperties.Stream stream = properties.stream();
+        return new StreamRegistry(stream.historyLimit(), stream.historySize().toBytes(), clock);
     }
 
     @Bean

@@ -20,16 +20,22 @@ public final class StreamRegistry {
 
     private final ConcurrentHashMap<StreamId, StreamSession> sessions = new ConcurrentHashMap<>();
     private final int historyLimit;
+    private final long historyChars;
     private final Clock clock;
 
-    public StreamRegistry(int historyLimit, Clock clock) {
+    /**
+     * @param historyLimit the most results held per stream for late and resuming readers
+     * @param historyChars the most characters of results held per stream
+     */
+    public StreamRegistry(int historyLimit, long historyChars, Clock clock) {
         this.historyLimit = historyLimit;
+        this.historyChars = historyChars;
         this.clock = clock;
     }
 
     /** A new open session for {@code id}, or {@code null} when the id is taken. */
     StreamSession reserve(StreamId id, String processor) {
-        StreamSession session = new StreamSession(id, processor, clock.instant(), historyLimit);
+        StreamSession session = newSession(id, processor, clock.instant());
         return sessions.putIfAbsent(id, session) == null ? session : null;
     }
 
@@ -90,8 +96,12 @@ public final class StreamRegistry {
             }
             // Unknown here (another node or an earlier run started it), or an earlier stream of the same id that
             // has ended: the new start replaces it.
-            return new StreamSession(id, result.processor(), Instant.ofEpochMilli(timestampMillis), historyLimit);
+            return newSession(id, result.processor(), Instant.ofEpochMilli(timestampMillis));
         });
+    }
+
+    private StreamSession newSession(StreamId id, String processor, Instant created) {
+        return new StreamSession(id, processor, created, new ResultLog(historyLimit, historyChars));
     }
 
     private void withSession(StreamId id, StreamResult result, java.util.function.Consumer<StreamSession> action) {

@@ -59,7 +59,7 @@ public final class StreamService {
     public Mono<Long> send(StreamId id, String data) {
         return Mono.defer(() -> {
             StreamSession session = registry.require(id);
-            if (!session.isOpen()) {
+            if (!session.admitSend()) {
                 return Mono.error(new StreamConflictException("Stream " + id + " has ended"));
             }
             long startedNanos = System.nanoTime();
@@ -67,7 +67,8 @@ public final class StreamService {
                     .doOnNext(seq -> {
                         session.touch(clock.millis());
                         metrics.chunkSent(Duration.ofNanos(System.nanoTime() - startedNanos));
-                    });
+                    })
+                    .doFinally(signal -> session.sendFinished());
         });
     }
 
@@ -83,7 +84,9 @@ public final class StreamService {
         if (!session.beginEnding()) {
             return Mono.error(new StreamConflictException("Stream " + session.id() + " has already ended"));
         }
-        return commandLog.append(StreamCommand.end(session.id().value(), reason))
+        // Sends already admitted go first, so no acknowledged chunk can land after the end marker.
+        return session.sendsDrained()
+                .then(Mono.defer(() -> commandLog.append(StreamCommand.end(session.id().value(), reason))))
                 .doOnError(e -> session.abortEnding())
                 .then();
     }

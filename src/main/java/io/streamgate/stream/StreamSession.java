@@ -6,6 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
 /**
  * What this gateway knows of one stream: its lifecycle, its recent results and who is reading them.
  *
@@ -24,16 +27,18 @@ public final class StreamSession {
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private final Set<ResultCursor> cursors = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readers = new AtomicInteger();
+    private final AtomicInteger sendsInFlight = new AtomicInteger();
+    private final Sinks.Empty<Void> sendsDrained = Sinks.empty();
     private volatile long lastActivityMillis;
     private volatile long endedAtMillis;
     private volatile String endReason;
     private volatile long results;
 
-    StreamSession(StreamId id, String processor, Instant created, int historyLimit) {
+    StreamSession(StreamId id, String processor, Instant created, ResultLog log) {
         this.id = id;
         this.processor = processor;
         this.created = created;
-        this.log = new ResultLog(historyLimit);
+        this.log = log;
         this.lastActivityMillis = created.toEpochMilli();
     }
 
@@ -97,9 +102,41 @@ public final class StreamSession {
         }
     }
 
+    /**
+     * Admits one send while the stream is open; false once it is ending. An admitted send must call
+     * {@link #sendFinished()}. Together with {@link #beginEnding()} this keeps every acknowledged chunk ahead of the
+     * end marker in the log: the increment here and the state change there are both volatile, so either the send
+     * sees ENDING, or the end sees the send in flight and waits for it.
+     */
+    boolean admitSend() {
+        sendsInFlight.incrementAndGet();
+        if (state.get() == State.OPEN) {
+            return true;
+        }
+        sendFinished();
+        return false;
+    }
+
+    void sendFinished() {
+        if (sendsInFlight.decrementAndGet() == 0 && state.get() != State.OPEN) {
+            sendsDrained.tryEmitEmpty();
+        }
+    }
+
     /** Moves OPEN to ENDING; false if the stream is already ending or ended. */
     boolean beginEnding() {
-        return state.compareAndSet(State.OPEN, State.ENDING);
+        if (!state.compareAndSet(State.OPEN, State.ENDING)) {
+            return false;
+        }
+        if (sendsInFlight.get() == 0) {
+            sendsDrained.tryEmitEmpty();
+        }
+        return true;
+    }
+
+    /** Completes when no send admitted before {@link #beginEnding()} is still on its way to the log. */
+    Mono<Void> sendsDrained() {
+        return sendsDrained.asMono();
     }
 
     /** Undoes {@link #beginEnding()} when the end marker could not be written, so the client can retry. */

@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * A {@link CommandLog} for unit tests of the stream logic: numbers commands like a single partition would and
@@ -18,6 +19,7 @@ final class InMemoryCommandLog implements CommandLog {
     private final CommandProcessor processor;
     private final StreamRegistry registry;
     private volatile RuntimeException failure;
+    private volatile Sinks.Empty<Void> chunkGate;
 
     InMemoryCommandLog(CommandProcessor processor, StreamRegistry registry) {
         this.processor = processor;
@@ -28,14 +30,28 @@ final class InMemoryCommandLog implements CommandLog {
         this.failure = failure;
     }
 
+    /** Keeps chunk appends in flight (not yet in the log) until {@link #releaseChunks()}. */
+    void holdChunks() {
+        chunkGate = Sinks.empty();
+    }
+
+    void releaseChunks() {
+        chunkGate.tryEmitEmpty();
+    }
+
     @Override
-    public synchronized Mono<Long> append(StreamCommand command) {
-        if (failure != null) {
-            return Mono.error(failure);
+    public Mono<Long> append(StreamCommand command) {
+        Sinks.Empty<Void> gate = chunkGate;
+        if (gate != null && command.kind() == StreamCommand.Kind.CHUNK) {
+            return gate.asMono().then(Mono.fromCallable(() -> store(command)));
         }
+        return Mono.defer(() -> failure != null ? Mono.error(failure) : Mono.fromCallable(() -> store(command)));
+    }
+
+    private synchronized long store(StreamCommand command) {
         long offset = nextOffset.getAndIncrement();
         appended.add(command);
         registry.apply(processor.process(command, offset), System.currentTimeMillis());
-        return Mono.just(offset);
+        return offset;
     }
 }

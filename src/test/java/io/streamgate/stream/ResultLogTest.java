@@ -12,7 +12,7 @@ class ResultLogTest {
 
     @Test
     void shouldHoldOnlyTheLastCapacityEvents() {
-        ResultLog log = new ResultLog(3);
+        ResultLog log = new ResultLog(3, Long.MAX_VALUE);
         for (long id = 10; id < 15; id++) {
             log.append(result(id));
         }
@@ -28,7 +28,7 @@ class ResultLogTest {
 
     @Test
     void shouldFindThePositionAfterAHeldIdOnly() {
-        ResultLog log = new ResultLog(4);
+        ResultLog log = new ResultLog(4, Long.MAX_VALUE);
         long[] ids = {3, 7, 8, 20, 21};
         for (long id : ids) {
             log.append(result(id));
@@ -42,6 +42,22 @@ class ResultLogTest {
 
     @Test
     void shouldHaveNoLastIdWhenEmpty() {
-        assertThat(new ResultLog(2).lastId()).isEqualTo(ResultEvent.NO_ID);
+        assertThat(new ResultLog(2, Long.MAX_VALUE).lastId()).isEqualTo(ResultEvent.NO_ID);
+    }
+
+    @Test
+    void shouldEvictTheOldestWhenTheSizeBoundIsPassedButKeepTheNewest() {
+        ResultLog log = new ResultLog(100, 30);
+        log.append(new ResultEvent(ResultEvent.Kind.RESULT, 1, "x".repeat(10)));
+        log.append(new ResultEvent(ResultEvent.Kind.RESULT, 2, "x".repeat(10)));
+        log.append(new ResultEvent(ResultEvent.Kind.RESULT, 3, "x".repeat(10)));
+        assertThat(log.snapshot()).extracting(ResultEvent::id).containsExactly(1L, 2L, 3L);
+
+        log.append(new ResultEvent(ResultEvent.Kind.RESULT, 4, "x".repeat(15)));
+        assertThat(log.snapshot()).extracting(ResultEvent::id).containsExactly(3L, 4L);
+
+        log.append(new ResultEvent(ResultEvent.Kind.RESULT, 5, "x".repeat(100)));
+        assertThat(log.snapshot()).extracting(ResultEvent::id).containsExactly(5L);
+        assertThat(log.start()).isEqualTo(4);
     }
 }

@@ -22,7 +22,7 @@ final class StreamFixture {
     StreamFixture(int historyLimit) {
         ProcessorCatalog catalog = new ProcessorCatalog(
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
-        registry = new StreamRegistry(historyLimit, clock);
+        registry = new StreamRegistry(historyLimit, 1024 * 1024, clock);
         log = new InMemoryCommandLog(new CommandProcessor(catalog, JsonMapper.builder().build()), registry);
         service = new StreamService(registry, log, catalog, new StreamIdGenerator(),
                 new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), clock, Schedulers.parallel());

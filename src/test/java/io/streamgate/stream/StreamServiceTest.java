@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import io.streamgate.processing.UnknownProcessorException;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 class StreamServiceTest {
@@ -88,5 +89,28 @@ class StreamServiceTest {
                 .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
 
         assertThat(streams.registry.find(new StreamId("job-6"))).isEmpty();
+    }
+
+    @Test
+    void shouldWriteTheEndMarkerOnlyAfterSendsAlreadyInFlight() {
+        StreamId id = streams.started("job-7");
+        streams.log.holdChunks();
+        Mono<Long> send = streams.service.send(id, "in flight").cache();
+        send.subscribe();
+        Mono<Void> end = streams.service.end(id, StreamService.ENDED_BY_CLIENT).cache();
+        end.subscribe();
+
+        StepVerifier.create(streams.service.send(id, "after the end began"))
+                .expectError(StreamConflictException.class)
+                .verify(TIMEOUT);
+        assertThat(streams.log.appended).extracting(StreamCommand::kind).containsExactly(StreamCommand.Kind.START);
+
+        streams.log.releaseChunks();
+        send.block(TIMEOUT);
+        end.block(TIMEOUT);
+
+        assertThat(streams.log.appended).extracting(StreamCommand::kind)
+                .containsExactly(StreamCommand.Kind.START, StreamCommand.Kind.CHUNK, StreamCommand.Kind.END);
+        assertThat(streams.service.session(id).results()).isEqualTo(1);
     }
 }
