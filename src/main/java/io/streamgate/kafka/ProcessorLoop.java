@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -36,13 +35,12 @@ import reactor.util.retry.Retry;
  * <p>Uses {@code receiveExactlyOnce}, which hands offsets over with the consumer group metadata; the older
  * {@code sendOffsets(Map, String)} calls a method kafka-clients 4 removed and hangs.
  */
-final class ProcessorLoop implements SmartLifecycle {
+final class ProcessorLoop extends SubscriptionLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorLoop.class);
 
     private final ClientSettings settings;
     private final Supplier<CommandProcessor> processors;
-    private volatile Disposable running;
 
     ProcessorLoop(ClientSettings settings, Supplier<CommandProcessor> processors) {
         this.settings = settings;
@@ -50,26 +48,13 @@ final class ProcessorLoop implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = Flux.defer(this::runOnce)
+    protected Disposable subscribe() {
+        return Flux.defer(this::runOnce)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("Processor failed; restarting it", signal.failure())))
                 .subscribe();
     }
 
-    @Override
-    public void stop() {
-        Disposable current = running;
-        if (current != null) {
-            current.dispose();
-        }
-        running = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null;
-    }
 
     /** One processor incarnation: its own transactional producer, consumer and per-stream state. */
     private Flux<Void> runOnce() {

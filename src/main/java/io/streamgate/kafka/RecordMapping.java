@@ -1,6 +1,8 @@
 package io.streamgate.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
 
 import io.streamgate.stream.StreamCommand;
 import io.streamgate.stream.StreamResult;
@@ -22,13 +24,16 @@ final class RecordMapping {
     private static final String REASON = "streamgate-reason";
     private static final String SEQ = "streamgate-seq";
     private static final byte[] EMPTY = new byte[0];
+    // Header values are shared, never mutated: encoding them once keeps the per-record work to the payload.
+    private static final Map<StreamCommand.Kind, byte[]> COMMAND_KINDS = encodedNames(StreamCommand.Kind.class);
+    private static final Map<StreamResult.Kind, byte[]> RESULT_KINDS = encodedNames(StreamResult.Kind.class);
 
     private RecordMapping() {
     }
 
     static ProducerRecord<String, byte[]> toRecord(String topic, StreamCommand command) {
         Headers headers = new RecordHeaders();
-        headers.add(KIND, bytes(command.kind().name()));
+        headers.add(KIND, COMMAND_KINDS.get(command.kind()));
         if (command.processor() != null) {
             headers.add(PROCESSOR, bytes(command.processor()));
         }
@@ -52,7 +57,7 @@ final class RecordMapping {
 
     static ProducerRecord<String, byte[]> toRecord(String topic, StreamResult result, byte[] json) {
         Headers headers = new RecordHeaders();
-        headers.add(KIND, bytes(result.kind().name()));
+        headers.add(KIND, RESULT_KINDS.get(result.kind()));
         headers.add(SEQ, bytes(Long.toString(result.seq())));
         if (result.processor() != null) {
             headers.add(PROCESSOR, bytes(result.processor()));
@@ -76,6 +81,14 @@ final class RecordMapping {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    private static <E extends Enum<E>> Map<E, byte[]> encodedNames(Class<E> type) {
+        Map<E, byte[]> names = new EnumMap<>(type);
+        for (E value : type.getEnumConstants()) {
+            names.put(value, bytes(value.name()));
+        }
+        return names;
     }
 
     private static <E extends Enum<E>> E kind(Headers headers, Class<E> type) {

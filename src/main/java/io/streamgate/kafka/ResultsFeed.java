@@ -11,7 +11,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -28,7 +27,7 @@ import reactor.util.retry.Retry;
  * <p>It reports {@link #caughtUp()} once it has read what the topic held when it started, so a restarted gateway
  * only reports healthy when it knows its streams again.
  */
-final class ResultsFeed implements SmartLifecycle {
+final class ResultsFeed extends SubscriptionLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ResultsFeed.class);
     private static final Duration CATCH_UP_CHECK = Duration.ofMillis(100);
@@ -37,7 +36,6 @@ final class ResultsFeed implements SmartLifecycle {
     private final StreamRegistry registry;
     private final Map<TopicPartition, Long> endOffsetsAtStart = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
-    private volatile Disposable running;
 
     ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry) {
         this.registry = registry;
@@ -53,7 +51,7 @@ final class ResultsFeed implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected Disposable subscribe() {
         Disposable feed = receiver.receive()
                 .doOnNext(record -> {
                     StreamResult result = RecordMapping.toResult(record);
@@ -77,22 +75,9 @@ final class ResultsFeed implements SmartLifecycle {
                     caughtUp = true;
                     log.info("Results feed caught up: {} streams known", registry.sessions().size());
                 });
-        running = Disposables.composite(feed, catchUp);
+        return Disposables.composite(feed, catchUp);
     }
 
-    @Override
-    public void stop() {
-        Disposable current = running;
-        if (current != null) {
-            current.dispose();
-        }
-        running = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null;
-    }
 
     private void replayFromStart(ReceiverPartition partition) {
         endOffsetsAtStart.putIfAbsent(partition.topicPartition(), partition.endOffset());

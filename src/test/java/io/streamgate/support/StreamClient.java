@@ -47,15 +47,16 @@ public final class StreamClient {
     }
 
     public String start(String id) {
-        Answer answer = exchange(http.post().uri("/stream/{id}/start", id));
-        require(answer, 201);
-        return answer.body().get("stream_id").stringValue();
+        return started(exchange(http.post().uri("/stream/{id}/start", id)));
     }
 
     public String start(String id, String processor) {
-        Answer answer = exchange(http.post().uri("/stream/{id}/start", id)
+        return started(exchange(http.post().uri("/stream/{id}/start", id)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("processor", processor)));
+                .bodyValue(Map.of("processor", processor))));
+    }
+
+    private static String started(Answer answer) {
         require(answer, 201);
         return answer.body().get("stream_id").stringValue();
     }
