@@ -2,6 +2,8 @@ package io.streamgate.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,7 +18,9 @@ import org.springframework.util.unit.DataSize;
 public record StreamgateProperties(
         @DefaultValue Kafka kafka,
         @DefaultValue Broker broker,
-        @DefaultValue Stream stream) {
+        @DefaultValue Stream stream,
+        @DefaultValue Security security,
+        @DefaultValue Limits limits) {
 
     /**
      * Where Kafka is and how the topics look.
@@ -100,6 +104,89 @@ public record StreamgateProperties(
             require(historyLimit >= 1, "streamgate.stream.history-limit must be at least 1");
             require(historySize.toBytes() >= 1024, "streamgate.stream.history-size must be at least 1KB");
             require(!endedRetention.isNegative(), "streamgate.stream.ended-retention must not be negative");
+        }
+    }
+
+    /**
+     * Who may use the gateway.
+     *
+     * @param apiKeys      client keys; each key is its own tenant. Empty: the API is open (and listens on loopback
+     *                     unless {@code server.address} is set)
+     * @param operatorKeys keys that may read the actuator endpoints other than health (metrics, Prometheus)
+     * @param cors         cross-origin access for browser clients
+     */
+    public record Security(
+            @DefaultValue List<String> apiKeys,
+            @DefaultValue List<String> operatorKeys,
+            @DefaultValue Cors cors) {
+
+        private static final int MIN_KEY_LENGTH = 16;
+
+        public Security {
+            apiKeys = List.copyOf(apiKeys);
+            operatorKeys = List.copyOf(operatorKeys);
+            for (List<String> keys : List.of(apiKeys, operatorKeys)) {
+                for (String key : keys) {
+                    require(key != null && key.strip().length() >= MIN_KEY_LENGTH && key.strip().equals(key),
+                            "API and operator keys must be at least " + MIN_KEY_LENGTH
+                                    + " characters with no surrounding spaces");
+                }
+                require(new HashSet<>(keys).size() == keys.size(), "API and operator keys must not repeat");
+            }
+        }
+
+        /** True when no API keys are configured: anyone who can reach the gateway may use it. */
+        public boolean open() {
+            return apiKeys.isEmpty();
+        }
+
+        /** Never prints a key: configuration objects end up in logs and failure messages. */
+        @Override
+        public String toString() {
+            return "Security[apiKeys=" + apiKeys.size() + " configured, operatorKeys=" + operatorKeys.size()
+                    + " configured, cors=" + cors + "]";
+        }
+    }
+
+    /**
+     * @param allowedOrigins   origins allowed to call the API from a browser; empty turns CORS off
+     * @param allowCredentials whether browsers may send credentials; never together with a "*" origin
+     * @param maxAge           how long browsers may cache a preflight answer
+     */
+    public record Cors(
+            @DefaultValue List<String> allowedOrigins,
+            @DefaultValue("false") boolean allowCredentials,
+            @DefaultValue("30m") Duration maxAge) {
+
+        public Cors {
+            allowedOrigins = List.copyOf(allowedOrigins);
+            require(!(allowCredentials && allowedOrigins.stream().anyMatch(origin -> origin.contains("*"))),
+                    "streamgate.security.cors.allow-credentials cannot be used with a wildcard origin");
+        }
+    }
+
+    /**
+     * Limits, each answered with its status and a problem body (see the README's Security section).
+     *
+     * @param openStreamsPerTenant    streams a tenant may have open at once (429)
+     * @param sendsPerSecondPerTenant sends a tenant may make per second, with a burst of as many (429, Retry-After)
+     * @param readersPerStream        SSE readers connected to one stream (429)
+     * @param readersPerTenant        SSE readers connected to one tenant's streams (429)
+     * @param maxConnections          HTTP connections open at once on this node (503, then closed)
+     * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed)
+     */
+    public record Limits(
+            @DefaultValue("1000") int openStreamsPerTenant,
+            @DefaultValue("20000") long sendsPerSecondPerTenant,
+            @DefaultValue("100") int readersPerStream,
+            @DefaultValue("20000") int readersPerTenant,
+            @DefaultValue("20000") int maxConnections,
+            @DefaultValue("30s") Duration requestReadTimeout) {
+
+        public Limits {
+            require(openStreamsPerTenant >= 1 && sendsPerSecondPerTenant >= 1 && readersPerStream >= 1
+                    && readersPerTenant >= 1 && maxConnections >= 1, "streamgate.limits.* must be at least 1");
+            require(requestReadTimeout.toMillis() >= 100, "streamgate.limits.request-read-timeout must be at least 100ms");
         }
     }
 

@@ -3,6 +3,7 @@ package io.streamgate.http;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.StreamService;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,8 +19,24 @@ class HttpConfiguration {
                 stream.maxChunkSize().toBytes());
     }
 
+    /**
+     * Netty-level limits: total connections, and the time allowed to receive a whole request (a client that trickles
+     * its headers or body, slowloris-style, gets 408 and is closed instead of holding a connection forever).
+     */
     @Bean
-    ProblemExceptionHandler problemExceptionHandler(JsonMapper json) {
-        return new ProblemExceptionHandler(new Problems(), json);
+    NettyServerCustomizer connectionAndRequestLimits(StreamgateProperties properties, StreamMetrics metrics) {
+        StreamgateProperties.Limits limits = properties.limits();
+        ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), metrics);
+        return server -> server
+                .requestTimeout(limits.requestReadTimeout())
+                .readTimeout(limits.requestReadTimeout())
+                // Covers a connection that opens, or starts its headers, and then sends nothing more.
+                .idleTimeout(limits.requestReadTimeout())
+                .doOnChannelInit((observer, channel, remoteAddress) -> channel.pipeline().addFirst(connections));
+    }
+
+    @Bean
+    ProblemExceptionHandler problemExceptionHandler(JsonMapper json, StreamMetrics metrics) {
+        return new ProblemExceptionHandler(new Problems(metrics), json);
     }
 }

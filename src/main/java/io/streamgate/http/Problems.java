@@ -5,7 +5,9 @@ import java.util.Map;
 
 import io.streamgate.processing.UnknownProcessorException;
 import io.streamgate.stream.CommandLogUnavailableException;
+import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.InvalidRequestException;
+import io.streamgate.stream.LimitExceededException;
 import io.streamgate.stream.StreamConflictException;
 import io.streamgate.stream.StreamNotFoundException;
 import org.slf4j.Logger;
@@ -14,7 +16,9 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.web.ErrorResponse;
+import reactor.netty.channel.AbortedException;
 
 /**
  * The one place where failures become RFC 9457 problem details: a stable {@code type} per kind of problem, the
@@ -25,6 +29,12 @@ final class Problems {
 
     private static final Logger log = LoggerFactory.getLogger(Problems.class);
 
+    private final StreamMetrics metrics;
+
+    Problems(StreamMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     /** A problem ready to render: status, extra headers and the body's members in order. */
     record Problem(HttpStatusCode status, HttpHeaders headers, Map<String, Object> body) {
     }
@@ -33,13 +43,38 @@ final class Problems {
         if (error instanceof InvalidRequestException || error instanceof UnknownProcessorException) {
             return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", error.getMessage(), instance);
         }
+        if (isRequestTimeout(error)) {
+            return problem(HttpStatus.REQUEST_TIMEOUT, "request-timeout", "Request timeout",
+                    "The request was not received completely in time", instance);
+        }
+        if (error instanceof AbortedException) {
+            // The client stopped sending mid-request; whatever it still reads, this is its fault, not ours.
+            return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                    "The request ended before its body was complete", instance);
+        }
+        if (error instanceof InvalidMediaTypeException) {
+            return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                    "A Content-Type or Accept header is not a valid media type", instance);
+        }
         if (error instanceof StreamNotFoundException) {
             return problem(HttpStatus.NOT_FOUND, "stream-not-found", "Stream not found", error.getMessage(), instance);
         }
         if (error instanceof StreamConflictException) {
             return problem(HttpStatus.CONFLICT, "stream-conflict", "Stream state conflict", error.getMessage(), instance);
         }
+        if (error instanceof LimitExceededException limit) {
+            metrics.limitRejected(limit.limit());
+            Problem problem = problem(HttpStatus.TOO_MANY_REQUESTS, "limit-exceeded", "Limit exceeded",
+                    limit.getMessage(), instance);
+            problem.body().put("limit", limit.limit());
+            if (limit.retryAfter() != null) {
+                long seconds = Math.max(1, (limit.retryAfter().toMillis() + 999) / 1000);
+                problem.headers().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+            }
+            return problem;
+        }
         if (error instanceof PayloadTooLargeException || error instanceof DataBufferLimitException) {
+            metrics.limitRejected("max-chunk-size");
             return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
                     error instanceof PayloadTooLargeException ? error.getMessage() : "The request body is too large",
                     instance);
@@ -61,6 +96,15 @@ final class Problems {
         log.error("Unexpected failure serving {}", instance, error);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "The gateway failed unexpectedly; the failure has been logged.", instance);
+    }
+
+    /**
+     * Reactor Netty's {@code RequestTimeoutException} (the request was not read within request-read-timeout) is
+     * package-private, so it can only be recognised by name.
+     */
+    private static boolean isRequestTimeout(Throwable error) {
+        return error instanceof io.netty.channel.ChannelException
+                && "RequestTimeoutException".equals(error.getClass().getSimpleName());
     }
 
     private static Problem problem(HttpStatusCode status, String slug, String title, String detail, String instance) {

@@ -1,11 +1,13 @@
 package io.streamgate.http;
 
 import java.net.URI;
+import java.security.Principal;
 import java.util.List;
 
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
+import io.streamgate.stream.StreamKey;
 import io.streamgate.stream.StreamService;
 import io.streamgate.stream.StreamSession;
 import org.springframework.http.HttpHeaders;
@@ -38,44 +40,42 @@ final class StreamHandler {
     }
 
     Mono<ServerResponse> start(ServerRequest request) {
-        return startStream(request, null);
+        return tenant(request).flatMap(tenant -> startStream(request, tenant, null));
     }
 
     Mono<ServerResponse> startWithId(ServerRequest request) {
-        return Mono.defer(() -> startStream(request, streamId(request)));
+        return tenant(request).flatMap(tenant -> startStream(request, tenant, streamId(request)));
     }
 
-    private Mono<ServerResponse> startStream(ServerRequest request, StreamId id) {
+    private Mono<ServerResponse> startStream(ServerRequest request, String tenant, StreamId id) {
         return bodies.readObject(request, MAX_START_BODY)
                 .map(body -> optionalString(body, "processor"))
                 .defaultIfEmpty("")
-                .flatMap(processor -> streams.start(id, processor.isEmpty() ? null : processor))
+                .flatMap(processor -> streams.start(tenant, id, processor.isEmpty() ? null : processor))
                 .flatMap(session -> ServerResponse.created(URI.create("/stream/" + session.id()))
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(new ApiResponses.Started(session.id().value())));
     }
 
     Mono<ServerResponse> send(ServerRequest request) {
-        return Mono.defer(() -> {
-            StreamId id = streamId(request);
+        return key(request).flatMap(key -> {
             JsonBodies.requireJson(request);
             return bodies.readObject(request, maxSendBody)
                     .switchIfEmpty(Mono.error(() -> new InvalidRequestException("The body must be {\"data\": \"<string>\"}")))
                     .map(this::chunk)
-                    .flatMap(data -> streams.send(id, data))
+                    .flatMap(data -> streams.send(key, data))
                     .flatMap(seq -> ServerResponse.ok()
                             .contentType(MediaType.APPLICATION_JSON)
-                            .bodyValue(new ApiResponses.Sent(id.value(), seq)));
+                            .bodyValue(new ApiResponses.Sent(key.id().value(), seq)));
         });
     }
 
     Mono<ServerResponse> results(ServerRequest request) {
-        return Mono.defer(() -> {
-            StreamId id = streamId(request);
-            StreamSession session = streams.session(id);
+        return key(request).flatMap(key -> {
+            StreamSession session = streams.session(key);
             if (wantsJson(request)) {
                 return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(ResultsSnapshot.json(streams.heldEvents(id), session.state() == StreamSession.State.ENDED));
+                        .bodyValue(ResultsSnapshot.json(streams.heldEvents(key), session.state() == StreamSession.State.ENDED));
             }
             long lastEventId = lastEventId(request);
             if (lastEventId != ResultEvent.NO_ID && lastEventId == session.endEventId()) {
@@ -86,22 +86,19 @@ final class StreamHandler {
                     .contentType(MediaType.TEXT_EVENT_STREAM)
                     .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                     .header("X-Accel-Buffering", "no")
-                    .body(BodyInserters.fromServerSentEvents(sse.frame(streams.read(id, lastEventId))));
+                    .body(BodyInserters.fromServerSentEvents(sse.frame(streams.read(key, lastEventId))));
         });
     }
 
     Mono<ServerResponse> end(ServerRequest request) {
-        return Mono.defer(() -> {
-            StreamId id = streamId(request);
-            return streams.end(id, StreamService.ENDED_BY_CLIENT)
-                    .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                            .bodyValue(new ApiResponses.Ended(id.value())));
-        });
+        return key(request).flatMap(key -> streams.end(key, StreamService.ENDED_BY_CLIENT)
+                .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(new ApiResponses.Ended(key.id().value()))));
     }
 
     Mono<ServerResponse> status(ServerRequest request) {
-        return Mono.defer(() -> {
-            StreamSession session = streams.session(streamId(request));
+        return key(request).flatMap(key -> {
+            StreamSession session = streams.session(key);
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(new ApiResponses.Status(
                     "success", session.id().value(), session.state().name().toLowerCase(), session.processor(),
                     session.created(), session.endReason(), session.results(), session.readers()));
@@ -117,6 +114,10 @@ final class StreamHandler {
             throw new InvalidRequestException("Field 'data' must be a string");
         }
         String chunk = data.stringValue();
+        if (!Utf8.isWellFormed(chunk)) {
+            // Kafka stores UTF-8; an unpaired surrogate would silently become '?' on the way.
+            throw new InvalidRequestException("Field 'data' must be valid Unicode (it has an unpaired surrogate)");
+        }
         if (Utf8.length(chunk) > maxChunkBytes) {
             throw new PayloadTooLargeException("The chunk is larger than " + maxChunkBytes + " bytes");
         }
@@ -136,6 +137,18 @@ final class StreamHandler {
 
     private static StreamId streamId(ServerRequest request) {
         return new StreamId(request.pathVariable("streamId"));
+    }
+
+    /**
+     * The caller's tenant: the authenticated principal's name (empty for the open gateway). Streams are scoped by
+     * it, so another tenant's stream of the same id simply does not exist for this caller.
+     */
+    private static Mono<String> tenant(ServerRequest request) {
+        return request.principal().map(Principal::getName).defaultIfEmpty("");
+    }
+
+    private static Mono<StreamKey> key(ServerRequest request) {
+        return tenant(request).map(tenant -> new StreamKey(tenant, streamId(request)));
     }
 
     /** SSE unless the client asks for JSON over it (EventSource sends {@code Accept: text/event-stream}). */

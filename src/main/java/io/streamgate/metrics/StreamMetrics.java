@@ -11,8 +11,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * The gateway's meters: {@code streamgate.streams.open}, {@code streamgate.chunks.sent},
- * {@code streamgate.send.latency} (request to durable acknowledgement), {@code streamgate.results.delivered}
- * and {@code streamgate.sse.readers}.
+ * {@code streamgate.send.latency} (request to durable acknowledgement), {@code streamgate.results.delivered},
+ * {@code streamgate.sse.readers} and {@code streamgate.limit.rejections} (tagged by limit).
  */
 public final class StreamMetrics {
 
@@ -20,8 +20,10 @@ public final class StreamMetrics {
     private final Timer sendLatency;
     private final Counter resultsDelivered;
     private final AtomicInteger readers = new AtomicInteger();
+    private final MeterRegistry registry;
 
     public StreamMetrics(MeterRegistry registry, Supplier<Number> openStreams) {
+        this.registry = registry;
         Gauge.builder("streamgate.streams.open", openStreams).description("Streams not yet ended").register(registry);
         chunksSent = Counter.builder("streamgate.chunks.sent")
                 .description("Chunks acknowledged durably by Kafka").register(registry);
@@ -42,6 +44,11 @@ public final class StreamMetrics {
 
     public void resultDelivered() {
         resultsDelivered.increment();
+    }
+
+    /** A request refused by a limit; {@code limit} is the limit's property name (e.g. open-streams-per-tenant). */
+    public void limitRejected(String limit) {
+        registry.counter("streamgate.limit.rejections", "limit", limit).increment();
     }
 
     public void readerConnected() {

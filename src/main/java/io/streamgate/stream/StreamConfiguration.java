@@ -68,9 +68,12 @@ class StreamConfiguration {
 
     @Bean
     StreamService streamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog catalog,
-                                StreamMetrics metrics, Clock clock) {
-        return new StreamService(registry, commandLog, catalog, new StreamIdGenerator(), metrics, clock,
-                Schedulers.parallel());
+                                StreamMetrics metrics, StreamgateProperties properties, Clock clock) {
+        StreamgateProperties.Limits limits = properties.limits();
+        return new StreamService(registry, commandLog, catalog, new StreamIdGenerator(), metrics,
+                new StreamLimits(limits.openStreamsPerTenant(), limits.sendsPerSecondPerTenant(),
+                        limits.readersPerStream(), limits.readersPerTenant()),
+                clock, Schedulers.parallel());
     }
 
     @Bean

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,9 @@ public final class StreamRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
 
-    private final ConcurrentHashMap<StreamId, StreamSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<StreamKey, StreamSession> sessions = new ConcurrentHashMap<>();
+    /** Streams not yet ended, per tenant; kept in step with every state change below. */
+    private final ConcurrentHashMap<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
     private final int historyLimit;
     private final long historyChars;
     private final Clock clock;
@@ -33,24 +36,44 @@ public final class StreamRegistry {
         this.clock = clock;
     }
 
-    /** A new open session for {@code id}, or {@code null} when the id is taken. */
-    StreamSession reserve(StreamId id, String processor) {
-        StreamSession session = newSession(id, processor, clock.instant());
-        return sessions.putIfAbsent(id, session) == null ? session : null;
+    /**
+     * A new open session for {@code key}, or {@code null} when the key is taken. Refuses when the tenant already has
+     * {@code maxOpen} streams open (counted first, so concurrent starts cannot overshoot).
+     */
+    StreamSession reserve(StreamKey key, String processor, int maxOpen) {
+        AtomicInteger open = openCount(key.tenant());
+        if (open.incrementAndGet() > maxOpen) {
+            open.decrementAndGet();
+            throw new LimitExceededException("open-streams-per-tenant",
+                    "You already have " + maxOpen + " open streams; end one first", null);
+        }
+        StreamSession session = newSession(key, processor, clock.instant());
+        if (sessions.putIfAbsent(key, session) != null) {
+            open.decrementAndGet();
+            return null;
+        }
+        return session;
     }
 
     void forget(StreamSession session) {
-        sessions.remove(session.id(), session);
+        if (sessions.remove(session.key(), session) && session.state() != StreamSession.State.ENDED) {
+            openCount(session.key().tenant()).decrementAndGet();
+        }
     }
 
-    public Optional<StreamSession> find(StreamId id) {
-        return Optional.ofNullable(sessions.get(id));
+    private AtomicInteger openCount(String tenant) {
+        return openByTenant.computeIfAbsent(tenant, ignored -> new AtomicInteger());
     }
 
-    StreamSession require(StreamId id) {
-        StreamSession session = sessions.get(id);
+    public Optional<StreamSession> find(StreamKey key) {
+        return Optional.ofNullable(sessions.get(key));
+    }
+
+    /** The session of {@code key}; another tenant's stream of the same id is, to this tenant, not found. */
+    StreamSession require(StreamKey key) {
+        StreamSession session = sessions.get(key);
         if (session == null) {
-            throw new StreamNotFoundException(id);
+            throw new StreamNotFoundException(key.id());
         }
         return session;
     }
@@ -60,7 +83,7 @@ public final class StreamRegistry {
     }
 
     public long openStreams() {
-        return sessions.values().stream().filter(session -> session.state() != StreamSession.State.ENDED).count();
+        return openByTenant.values().stream().mapToLong(AtomicInteger::get).sum();
     }
 
     /** Ends every reader's response with a reconnect event; called once, when this gateway shuts down. */
@@ -70,11 +93,11 @@ public final class StreamRegistry {
 
     /** Applies one record of the results log. Called from the results feed's single thread, in log order. */
     public void apply(StreamResult result, long timestampMillis) {
-        StreamId id;
+        StreamKey id;
         try {
-            id = new StreamId(result.streamId());
+            id = StreamKey.parse(result.streamId());
         } catch (InvalidRequestException e) {
-            log.warn("Ignoring a result for an invalid stream id");
+            log.warn("Ignoring a result for an invalid stream key");
             return;
         }
         switch (result.kind()) {
@@ -83,28 +106,32 @@ public final class StreamRegistry {
                 session.touchAtLeast(timestampMillis); // after a restart, idle time counts from the last chunk
                 session.appendResult(new ResultEvent(ResultEvent.Kind.RESULT, result.seq(), result.json()));
             });
-            case ENDED -> withSession(id, result, session ->
-                    session.end(new ResultEvent(ResultEvent.Kind.END, result.seq(), result.json()), result.reason(),
-                            clock.millis()));
+            case ENDED -> withSession(id, result, session -> {
+                if (session.end(new ResultEvent(ResultEvent.Kind.END, result.seq(), result.json()), result.reason(),
+                        clock.millis())) {
+                    openCount(id.tenant()).decrementAndGet();
+                }
+            });
         }
     }
 
-    private void started(StreamId id, StreamResult result, long timestampMillis) {
+    private void started(StreamKey id, StreamResult result, long timestampMillis) {
         sessions.compute(id, (key, existing) -> {
             if (existing != null && existing.state() != StreamSession.State.ENDED) {
                 return existing; // this node started it and already holds it
             }
             // Unknown here (another node or an earlier run started it), or an earlier stream of the same id that
-            // has ended: the new start replaces it.
+            // has ended: the new start replaces it. Counted, never refused: Kafka already holds it.
+            openCount(id.tenant()).incrementAndGet();
             return newSession(id, result.processor(), Instant.ofEpochMilli(timestampMillis));
         });
     }
 
-    private StreamSession newSession(StreamId id, String processor, Instant created) {
+    private StreamSession newSession(StreamKey id, String processor, Instant created) {
         return new StreamSession(id, processor, created, new ResultLog(historyLimit, historyChars));
     }
 
-    private void withSession(StreamId id, StreamResult result, java.util.function.Consumer<StreamSession> action) {
+    private void withSession(StreamKey id, StreamResult result, java.util.function.Consumer<StreamSession> action) {
         StreamSession session = sessions.get(id);
         if (session == null) {
             // Its start was trimmed by retention or the stream was forgotten after it ended: nobody can read it.

@@ -23,47 +23,51 @@ public final class StreamService {
     private final ProcessorCatalog processors;
     private final StreamIdGenerator ids;
     private final StreamMetrics metrics;
+    private final StreamLimits limits;
     private final Clock clock;
     private final Scheduler readerScheduler;
 
     public StreamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog processors,
-                         StreamIdGenerator ids, StreamMetrics metrics, Clock clock, Scheduler readerScheduler) {
+                         StreamIdGenerator ids, StreamMetrics metrics, StreamLimits limits, Clock clock,
+                         Scheduler readerScheduler) {
         this.registry = registry;
         this.commandLog = commandLog;
         this.processors = processors;
         this.ids = ids;
         this.metrics = metrics;
+        this.limits = limits;
         this.clock = clock;
         this.readerScheduler = readerScheduler;
     }
 
     /**
-     * Starts a stream under {@code requestedId}, or a generated id when it is null, with the named processor (the
-     * default when null). Fails with 409 semantics when the id is taken.
+     * Starts a stream of {@code tenant} under {@code requestedId}, or a generated id when it is null, with the named
+     * processor (the default when null). Fails with 409 semantics when the tenant already has that id.
      */
-    public Mono<StreamSession> start(StreamId requestedId, String processorName) {
+    public Mono<StreamSession> start(String tenant, StreamId requestedId, String processorName) {
         return Mono.defer(() -> {
             String processor = processors.resolve(processorName).name();
-            StreamId id = requestedId != null ? requestedId : ids.next();
-            StreamSession session = registry.reserve(id, processor);
+            StreamKey key = new StreamKey(tenant, requestedId != null ? requestedId : ids.next());
+            StreamSession session = registry.reserve(key, processor, limits.openStreamsPerTenant());
             if (session == null) {
-                return Mono.error(new StreamConflictException("Stream " + id + " already exists"));
+                return Mono.error(new StreamConflictException("Stream " + key.id() + " already exists"));
             }
-            return commandLog.append(StreamCommand.start(id.value(), processor))
+            return commandLog.append(StreamCommand.start(key.value(), processor))
                     .doOnError(e -> registry.forget(session))
                     .thenReturn(session);
         });
     }
 
     /** Sends one chunk; completes with its seq once Kafka holds it durably. */
-    public Mono<Long> send(StreamId id, String data) {
+    public Mono<Long> send(StreamKey key, String data) {
         return Mono.defer(() -> {
-            StreamSession session = registry.require(id);
+            StreamSession session = registry.require(key);
+            limits.admitSend(key.tenant());
             if (!session.admitSend()) {
-                return Mono.error(new StreamConflictException("Stream " + id + " has ended"));
+                return Mono.error(new StreamConflictException("Stream " + key.id() + " has ended"));
             }
             long startedNanos = System.nanoTime();
-            return commandLog.append(StreamCommand.chunk(id.value(), session.processor(), data))
+            return commandLog.append(StreamCommand.chunk(key.value(), session.processor(), data))
                     .doOnNext(seq -> {
                         session.touch(clock.millis());
                         metrics.chunkSent(Duration.ofNanos(System.nanoTime() - startedNanos));
@@ -76,8 +80,8 @@ public final class StreamService {
      * Ends a stream. Completes once the end marker is durable; readers get the {@code end} event after every
      * result of the chunks sent before it.
      */
-    public Mono<Void> end(StreamId id, String reason) {
-        return Mono.defer(() -> end(registry.require(id), reason));
+    public Mono<Void> end(StreamKey key, String reason) {
+        return Mono.defer(() -> end(registry.require(key), reason));
     }
 
     Mono<Void> end(StreamSession session, String reason) {
@@ -86,27 +90,35 @@ public final class StreamService {
         }
         // Sends already admitted go first, so no acknowledged chunk can land after the end marker.
         return session.sendsDrained()
-                .then(Mono.defer(() -> commandLog.append(StreamCommand.end(session.id().value(), reason))))
+                .then(Mono.defer(() -> commandLog.append(StreamCommand.end(session.key().value(), reason))))
                 .doOnError(e -> session.abortEnding())
                 .then();
     }
 
-    public StreamSession session(StreamId id) {
-        return registry.require(id);
+    public StreamSession session(StreamKey key) {
+        return registry.require(key);
     }
 
     /**
      * The stream's events after {@code lastEventId} ({@link ResultEvent#NO_ID} for all held), live, until its end
      * event. Each reader only holds a position in the stream's shared log.
+     *
+     * <p>Checks (404, reader limits) happen now, not on subscription, so they can still be answered with a status
+     * before an event stream starts; the caller must subscribe to the returned flux, which releases the reader.
      */
-    public Flux<ResultEvent> read(StreamId id, long lastEventId) {
-        return Flux.defer(() -> ResultCursor.read(registry.require(id), lastEventId, readerScheduler))
+    public Flux<ResultEvent> read(StreamKey key, long lastEventId) {
+        StreamSession session = registry.require(key);
+        Runnable releaseReader = limits.admitReader(session);
+        return ResultCursor.read(session, lastEventId, readerScheduler)
                 .doOnSubscribe(ignored -> metrics.readerConnected())
-                .doFinally(ignored -> metrics.readerDisconnected());
+                .doFinally(ignored -> {
+                    releaseReader.run();
+                    metrics.readerDisconnected();
+                });
     }
 
     /** The events held right now, for clients that poll instead of streaming. */
-    public java.util.List<ResultEvent> heldEvents(StreamId id) {
-        return registry.require(id).log().snapshot();
+    public java.util.List<ResultEvent> heldEvents(StreamKey key) {
+        return registry.require(key).log().snapshot();
     }
 }

@@ -20,7 +20,7 @@ public final class StreamSession {
 
     public enum State { OPEN, ENDING, ENDED }
 
-    private final StreamId id;
+    private final StreamKey key;
     private final String processor;
     private final Instant created;
     private final ResultLog log;
@@ -34,16 +34,21 @@ public final class StreamSession {
     private volatile String endReason;
     private volatile long results;
 
-    StreamSession(StreamId id, String processor, Instant created, ResultLog log) {
-        this.id = id;
+    StreamSession(StreamKey key, String processor, Instant created, ResultLog log) {
+        this.key = key;
         this.processor = processor;
         this.created = created;
         this.log = log;
         this.lastActivityMillis = created.toEpochMilli();
     }
 
+    /** The id clients use (unique within the owning tenant). */
     public StreamId id() {
-        return id;
+        return key.id();
+    }
+
+    public StreamKey key() {
+        return key;
     }
 
     public String processor() {
@@ -154,29 +159,39 @@ public final class StreamSession {
         notifyListeners();
     }
 
-    /** Called by the results feed only (a single thread). */
-    void end(ResultEvent endEvent, String reason, long nowMillis) {
+    /** Called by the results feed only (a single thread). True if this ended the stream. */
+    boolean end(ResultEvent endEvent, String reason, long nowMillis) {
         if (state.get() == State.ENDED || endEvent.id() <= log.lastId()) {
-            return;
+            return false;
         }
         log.append(endEvent);
         endReason = reason;
         endedAtMillis = nowMillis;
         state.set(State.ENDED);
         notifyListeners();
+        return true;
     }
 
     /** Wakes {@code cursor} after each new event until it is detached. */
     void attach(ResultCursor cursor) {
-        if (cursors.add(cursor)) {
-            readers.incrementAndGet();
-        }
+        cursors.add(cursor);
     }
 
     void detach(ResultCursor cursor) {
-        if (cursors.remove(cursor)) {
+        cursors.remove(cursor);
+    }
+
+    /** Counts one more reader unless there are {@code max} already. */
+    boolean tryAddReader(int max) {
+        if (readers.incrementAndGet() > max) {
             readers.decrementAndGet();
+            return false;
         }
+        return true;
+    }
+
+    void removeReader() {
+        readers.decrementAndGet();
     }
 
     /** Tells every reader to reconnect and ends its response (this gateway is shutting down). */

@@ -14,7 +14,7 @@ class ResultCursorTest {
     @Test
     void shouldReplayHeldResultsThenFollowLiveOnesUntilTheEnd() {
         StreamFixture streams = new StreamFixture();
-        StreamId id = streams.started("s");
+        StreamKey id = streams.started("s");
         streams.service.send(id, "one").block(TIMEOUT);
 
         StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID))
@@ -33,7 +33,7 @@ class ResultCursorTest {
     @Test
     void shouldResumeRightAfterTheLastEventId() {
         StreamFixture streams = new StreamFixture();
-        StreamId id = streams.started("s");
+        StreamKey id = streams.started("s");
         long first = streams.service.send(id, "a").block(TIMEOUT);
         long second = streams.service.send(id, "b").block(TIMEOUT);
         long third = streams.service.send(id, "c").block(TIMEOUT);
@@ -48,7 +48,7 @@ class ResultCursorTest {
     @Test
     void shouldEmitOnlyWhatTheReaderRequested() {
         StreamFixture streams = new StreamFixture();
-        StreamId id = streams.started("s");
+        StreamKey id = streams.started("s");
         for (int i = 0; i < 5; i++) {
             streams.service.send(id, "chunk " + i).block(TIMEOUT);
         }
@@ -66,7 +66,7 @@ class ResultCursorTest {
     @Test
     void shouldAnnounceAGapForAnIdItDoesNotHold() {
         StreamFixture streams = new StreamFixture();
-        StreamId id = streams.started("s");
+        StreamKey id = streams.started("s");
         long seq = streams.service.send(id, "a").block(TIMEOUT);
 
         StepVerifier.create(streams.service.read(id, 999_999))
@@ -83,7 +83,7 @@ class ResultCursorTest {
     @Test
     void shouldTellASlowReaderWhereItResumesWhenItFellOutOfTheLog() {
         StreamFixture streams = new StreamFixture(3);
-        StreamId id = streams.started("s");
+        StreamKey id = streams.started("s");
         long first = streams.service.send(id, "0").block(TIMEOUT);
 
         StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID), 1)
@@ -106,7 +106,7 @@ class ResultCursorTest {
     @Test
     void shouldTellReadersToReconnectAndEndTheirResponseOnShutdown() {
         StreamFixture streams = new StreamFixture();
-        StreamId id = streams.started("s");
+        StreamKey id = streams.started("s");
         streams.service.send(id, "a").block(TIMEOUT);
 
         StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID))

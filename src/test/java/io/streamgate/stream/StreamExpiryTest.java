@@ -16,8 +16,8 @@ class StreamExpiryTest {
 
     @Test
     void shouldEndAStreamIdleForTheTimeoutWithReasonIdleTimeout() {
-        StreamId idle = streams.started("idle");
-        StreamId busy = streams.started("busy");
+        StreamKey idle = streams.started("idle");
+        StreamKey busy = streams.started("busy");
         streams.clock.advance(Duration.ofMinutes(4));
         streams.service.send(busy, "still here").block(TIMEOUT);
         streams.clock.advance(Duration.ofMinutes(1));
@@ -34,7 +34,7 @@ class StreamExpiryTest {
 
     @Test
     void shouldForgetEndedStreamsAfterTheirRetention() {
-        StreamId id = streams.started("done");
+        StreamKey id = streams.started("done");
         streams.service.end(id, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
         streams.clock.advance(Duration.ofMinutes(59));
         expiry.sweep().block(TIMEOUT);
@@ -48,7 +48,7 @@ class StreamExpiryTest {
 
     @Test
     void shouldSweepOnAnIntervalUnderVirtualTime() {
-        StreamId id = streams.started("idle");
+        StreamKey id = streams.started("idle");
         streams.clock.advance(Duration.ofMinutes(6));
 
         StepVerifier.withVirtualTime(() -> expiry.run(expiry.sweepInterval()).take(1))

@@ -20,21 +20,27 @@ final class StreamFixture {
     final StreamService service;
 
     StreamFixture(int historyLimit) {
+        this(historyLimit, new StreamLimits(1000, 1_000_000, 100, 1000));
+    }
+
+    StreamFixture(int historyLimit, StreamLimits limits) {
         ProcessorCatalog catalog = new ProcessorCatalog(
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
         registry = new StreamRegistry(historyLimit, 1024 * 1024, clock);
         log = new InMemoryCommandLog(new CommandProcessor(catalog, JsonMapper.builder().build()), registry);
         service = new StreamService(registry, log, catalog, new StreamIdGenerator(),
-                new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), clock, Schedulers.parallel());
+                new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), limits, clock, Schedulers.parallel());
     }
 
     StreamFixture() {
         this(100);
     }
 
-    StreamId started(String id) {
-        StreamId streamId = new StreamId(id);
-        service.start(streamId, null).block();
-        return streamId;
+    StreamKey started(String id) {
+        return service.start("", new StreamId(id), null).block().key();
+    }
+
+    static StreamKey key(String id) {
+        return new StreamKey("", new StreamId(id));
     }
 }

@@ -16,7 +16,7 @@ class StreamServiceTest {
 
     @Test
     void shouldStartAStreamWithAGeneratedIdAndTheDefaultProcessor() {
-        StepVerifier.create(streams.service.start(null, null))
+        StepVerifier.create(streams.service.start("", null, null))
                 .assertNext(session -> {
                     assertThat(session.id().value()).matches("[0-9a-f]{32}");
                     assertThat(session.processor()).isEqualTo("uppercase");
@@ -29,9 +29,9 @@ class StreamServiceTest {
 
     @Test
     void shouldRefuseToStartAnIdThatExistsAndWriteNothing() {
-        StreamId id = streams.started("job-1");
+        StreamKey id = streams.started("job-1");
 
-        StepVerifier.create(streams.service.start(id, "echo"))
+        StepVerifier.create(streams.service.start("", id.id(), "echo"))
                 .expectError(StreamConflictException.class)
                 .verify(TIMEOUT);
         assertThat(streams.log.appended).hasSize(1);
@@ -39,16 +39,16 @@ class StreamServiceTest {
 
     @Test
     void shouldRefuseAnUnknownProcessorAndWriteNothing() {
-        StepVerifier.create(streams.service.start(new StreamId("job-2"), "reverse"))
+        StepVerifier.create(streams.service.start("", new StreamId("job-2"), "reverse"))
                 .expectError(UnknownProcessorException.class)
                 .verify(TIMEOUT);
         assertThat(streams.log.appended).isEmpty();
-        assertThat(streams.registry.find(new StreamId("job-2"))).isEmpty();
+        assertThat(streams.registry.find(StreamFixture.key("job-2"))).isEmpty();
     }
 
     @Test
     void shouldAnswerSendsWithIncreasingSeqs() {
-        StreamId id = streams.started("job-3");
+        StreamKey id = streams.started("job-3");
 
         Long first = streams.service.send(id, "a").block(TIMEOUT);
         Long second = streams.service.send(id, "b").block(TIMEOUT);
@@ -58,12 +58,12 @@ class StreamServiceTest {
 
     @Test
     void shouldRefuseSendsToUnknownAndEndedStreams() {
-        StreamId id = streams.started("job-4");
+        StreamKey id = streams.started("job-4");
         streams.service.end(id, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
         int written = streams.log.appended.size();
 
         StepVerifier.create(streams.service.send(id, "late")).expectError(StreamConflictException.class).verify(TIMEOUT);
-        StepVerifier.create(streams.service.send(new StreamId("nope"), "x"))
+        StepVerifier.create(streams.service.send(StreamFixture.key("nope"), "x"))
                 .expectError(StreamNotFoundException.class).verify(TIMEOUT);
         StepVerifier.create(streams.service.end(id, StreamService.ENDED_BY_CLIENT))
                 .expectError(StreamConflictException.class).verify(TIMEOUT);
@@ -72,7 +72,7 @@ class StreamServiceTest {
 
     @Test
     void shouldLetTheClientRetryAnEndThatKafkaDidNotTake() {
-        StreamId id = streams.started("job-5");
+        StreamKey id = streams.started("job-5");
         streams.log.failWith(new CommandLogUnavailableException("broker down", null));
 
         StepVerifier.create(streams.service.end(id, StreamService.ENDED_BY_CLIENT))
@@ -85,15 +85,15 @@ class StreamServiceTest {
     void shouldForgetAStartThatKafkaDidNotTake() {
         streams.log.failWith(new CommandLogUnavailableException("broker down", null));
 
-        StepVerifier.create(streams.service.start(new StreamId("job-6"), null))
+        StepVerifier.create(streams.service.start("", new StreamId("job-6"), null))
                 .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
 
-        assertThat(streams.registry.find(new StreamId("job-6"))).isEmpty();
+        assertThat(streams.registry.find(StreamFixture.key("job-6"))).isEmpty();
     }
 
     @Test
     void shouldWriteTheEndMarkerOnlyAfterSendsAlreadyInFlight() {
-        StreamId id = streams.started("job-7");
+        StreamKey id = streams.started("job-7");
         streams.log.holdChunks();
         Mono<Long> send = streams.service.send(id, "in flight").cache();
         send.subscribe();
@@ -112,5 +112,21 @@ class StreamServiceTest {
         assertThat(streams.log.appended).extracting(StreamCommand::kind)
                 .containsExactly(StreamCommand.Kind.START, StreamCommand.Kind.CHUNK, StreamCommand.Kind.END);
         assertThat(streams.service.session(id).results()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldScopeIdsPerTenant() {
+        StreamSession ofA = streams.service.start("tenant-a", new StreamId("job-1"), null).block(TIMEOUT);
+        StreamSession ofB = streams.service.start("tenant-b", new StreamId("job-1"), "echo").block(TIMEOUT);
+        streams.service.send(ofB.key(), "b's chunk").block(TIMEOUT);
+
+        assertThat(ofA.key()).isNotEqualTo(ofB.key());
+        assertThat(ofA.results()).isZero();
+        assertThat(ofB.results()).isEqualTo(1);
+        assertThat(streams.log.appended).extracting(StreamCommand::streamId)
+                .containsExactly("tenant-a:job-1", "tenant-b:job-1", "tenant-b:job-1");
+        StepVerifier.create(streams.service.send(new StreamKey("tenant-c", new StreamId("job-1")), "x"))
+                .expectError(StreamNotFoundException.class)
+                .verify(TIMEOUT);
     }
 }

@@ -23,10 +23,18 @@ public final class StreamClient {
     private final WebClient http;
 
     public StreamClient(int port) {
-        this.http = WebClient.builder()
+        this(port, null);
+    }
+
+    /** A client that presents {@code apiKey} as {@code Authorization: Bearer} on every request (none when null). */
+    public StreamClient(int port, String apiKey) {
+        WebClient.Builder builder = WebClient.builder()
                 .baseUrl("http://127.0.0.1:" + port)
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
-                .build();
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
+        if (apiKey != null) {
+            builder.defaultHeader("Authorization", "Bearer " + apiKey);
+        }
+        this.http = builder.build();
     }
 
     public WebClient http() {

@@ -1,0 +1,62 @@
+package io.streamgate.security;
+
+import java.util.List;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reads a key from {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>} and turns it into the tenant it
+ * belongs to. Plugs into Spring Security's {@code AuthenticationWebFilter} as converter and manager.
+ */
+final class ApiKeyAuthentication implements ServerAuthenticationConverter, ReactiveAuthenticationManager {
+
+    static final String API_KEY_HEADER = "X-API-Key";
+    private static final String BEARER = "Bearer ";
+    private static final List<GrantedAuthority> TENANT = AuthorityUtils.createAuthorityList(TenantAuthentication.TENANT);
+    private static final List<GrantedAuthority> OPERATOR =
+            AuthorityUtils.createAuthorityList(TenantAuthentication.OPERATOR);
+
+    private final ApiKeys tenantKeys;
+    private final ApiKeys operatorKeys;
+
+    ApiKeyAuthentication(ApiKeys tenantKeys, ApiKeys operatorKeys) {
+        this.tenantKeys = tenantKeys;
+        this.operatorKeys = operatorKeys;
+    }
+
+    /** The presented key, unverified; empty when the request carries none. */
+    @Override
+    public Mono<Authentication> convert(ServerWebExchange exchange) {
+        HttpHeaders headers = exchange.getRequest().getHeaders();
+        String key = headers.getFirst(API_KEY_HEADER);
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        if (key == null && authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            key = authorization.substring(BEARER.length()).strip();
+        }
+        return key == null || key.isEmpty() ? Mono.empty()
+                : Mono.just(UsernamePasswordAuthenticationToken.unauthenticated("api-key", key));
+    }
+
+    @Override
+    public Mono<Authentication> authenticate(Authentication presented) {
+        String key = (String) presented.getCredentials();
+        String tenant = tenantKeys.tenantOf(key);
+        if (tenant != null) {
+            return Mono.just(new TenantAuthentication(tenant, TENANT));
+        }
+        String operator = operatorKeys.tenantOf(key);
+        if (operator != null) {
+            return Mono.just(new TenantAuthentication(operator, OPERATOR));
+        }
+        return Mono.error(new BadCredentialsException("Unknown API key"));
+    }
+}

@@ -1,0 +1,21 @@
+package io.streamgate.security;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
+
+/** No key, or a key that is not one of ours: 401 with the challenge clients need to know how to authenticate. */
+final class AuthenticationRequiredException extends ResponseStatusException {
+
+    AuthenticationRequiredException() {
+        super(HttpStatus.UNAUTHORIZED,
+                "A valid API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+    }
+
+    @Override
+    public HttpHeaders getHeaders() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"streamgate\"");
+        return headers;
+    }
+}

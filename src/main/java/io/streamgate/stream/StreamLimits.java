@@ -1,0 +1,69 @@
+package io.streamgate.stream;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+
+/**
+ * Per-tenant limits on what a tenant may hold or do at once, checked before anything is written: sends per second
+ * (a Bucket4j token bucket per tenant, lock-free), SSE readers per stream and per tenant. (Open streams per tenant
+ * are counted by the {@link StreamRegistry}, which sees every stream come and go.)
+ */
+public final class StreamLimits {
+
+    private final int openStreamsPerTenant;
+    private final long sendsPerSecondPerTenant;
+    private final int readersPerStream;
+    private final int readersPerTenant;
+    private final Map<String, Bucket> sendBuckets = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> readersByTenant = new ConcurrentHashMap<>();
+
+    public StreamLimits(int openStreamsPerTenant, long sendsPerSecondPerTenant, int readersPerStream,
+                        int readersPerTenant) {
+        this.openStreamsPerTenant = openStreamsPerTenant;
+        this.sendsPerSecondPerTenant = sendsPerSecondPerTenant;
+        this.readersPerStream = readersPerStream;
+        this.readersPerTenant = readersPerTenant;
+    }
+
+    int openStreamsPerTenant() {
+        return openStreamsPerTenant;
+    }
+
+    /** Takes one send from the tenant's budget, or refuses with the time until the next one is available. */
+    void admitSend(String tenant) {
+        Bucket bucket = sendBuckets.computeIfAbsent(tenant, ignored -> Bucket.builder()
+                .addLimit(limit -> limit.capacity(sendsPerSecondPerTenant)
+                        .refillGreedy(sendsPerSecondPerTenant, Duration.ofSeconds(1)))
+                .build());
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            throw new LimitExceededException("sends-per-second-per-tenant",
+                    "More than " + sendsPerSecondPerTenant + " sends per second", 
+                    Duration.ofNanos(probe.getNanosToWaitForRefill()));
+        }
+    }
+
+    /** Admits one more reader of {@code session}; returns the action that lets it go again. */
+    Runnable admitReader(StreamSession session) {
+        if (!session.tryAddReader(readersPerStream)) {
+            throw new LimitExceededException("readers-per-stream",
+                    "This stream already has " + readersPerStream + " readers", null);
+        }
+        AtomicInteger tenantReaders = readersByTenant.computeIfAbsent(session.key().tenant(), t -> new AtomicInteger());
+        if (tenantReaders.incrementAndGet() > readersPerTenant) {
+            tenantReaders.decrementAndGet();
+            session.removeReader();
+            throw new LimitExceededException("readers-per-tenant",
+                    "Your streams already have " + readersPerTenant + " readers", null);
+        }
+        return () -> {
+            tenantReaders.decrementAndGet();
+            session.removeReader();
+        };
+    }
+}

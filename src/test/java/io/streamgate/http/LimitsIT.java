@@ -1,0 +1,177 @@
+package io.streamgate.http;
+
+import static io.streamgate.support.StreamClient.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.streamgate.kafka.TestKafka;
+import io.streamgate.support.RawHttp;
+import io.streamgate.support.SecuredGatewayIT;
+import io.streamgate.support.StreamClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** Every limit, reached for real: its status, its problem body, its metric, and nothing written past it. */
+class LimitsIT extends SecuredGatewayIT {
+
+    @Test
+    void shouldCapOpenStreamsPerTenantUntilOneEnds() {
+        StreamClient tenant = as(LIMITS_TENANT);
+        long run = System.nanoTime();
+        List<String> open = List.of(tenant.start("cap-" + run + "-1"), tenant.start("cap-" + run + "-2"),
+                tenant.start("cap-" + run + "-3"));
+
+        StreamClient.Answer fourth = tenant.exchange(tenant.http().post().uri("/stream/cap-{run}-4/start", run));
+        assertLimit(fourth, 429, "open-streams-per-tenant");
+        assertThat(as(TENANT_A).start("other-tenant-" + run)).as("limits are per tenant").isNotNull();
+
+        tenant.end(open.get(0));
+        await("the end is processed").atMost(TIMEOUT).until(() -> tenant.exchange(tenant.http().get()
+                .uri("/stream/{id}", open.get(0))).body().get("state").stringValue().equals("ended"));
+        assertThat(tenant.start("cap-" + run + "-4")).isNotNull();
+        endAll(tenant, open.get(1), open.get(2), "cap-" + run + "-4");
+        endAll(as(TENANT_A), "other-tenant-" + run);
+        assertThat(metric("open-streams-per-tenant")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void shouldRateLimitSendsPerTenantWithRetryAfterAndStoreOnlyTheAccepted() {
+        StreamClient tenant = as(RATE_TENANT);
+        String id = tenant.start("rate-" + System.nanoTime());
+
+        List<StreamClient.Answer> answers = Flux.range(0, 60)
+                .flatMap(i -> Mono.fromCallable(() -> tenant.exchange(tenant.http().post().uri("/stream/{id}/send", id)
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"burst " + i + "\"}")))
+                        .subscribeOn(Schedulers.boundedElastic()), 60)
+                .collectList().block(TIMEOUT);
+
+        List<StreamClient.Answer> limited = answers.stream().filter(a -> a.status() == 429).toList();
+        long accepted = answers.stream().filter(a -> a.status() == 200).count();
+        assertThat(accepted + limited.size()).isEqualTo(60);
+        assertThat(limited).isNotEmpty().allSatisfy(answer -> {
+            assertLimit(answer, 429, "sends-per-second-per-tenant");
+            assertThat(Integer.parseInt(answer.headers().get("Retry-After"))).isBetween(1, 2);
+        });
+        endAll(tenant, id);
+        assertThat(TestKafka.readAll(REQUESTS_TOPIC).stream()
+                .filter(record -> record.key().endsWith(":" + id) && "CHUNK".equals(record.kind())).count())
+                .isEqualTo(accepted);
+    }
+
+    @Test
+    void shouldCapReadersPerStreamAndPerTenant() {
+        StreamClient tenant = as(LIMITS_TENANT);
+        long run = System.nanoTime();
+        String first = tenant.start("readers-" + run + "-1");
+        String second = tenant.start("readers-" + run + "-2");
+        List<Disposable> readers = new ArrayList<>();
+        readers.add(tenant.events(first).subscribe());
+        readers.add(tenant.events(first).subscribe());
+        awaitReaders(tenant, first, 2);
+
+        assertLimit(tenant.exchange(tenant.http().get().uri("/stream/{id}/results", first)), 429, "readers-per-stream");
+        readers.add(tenant.events(second).subscribe());
+        awaitReaders(tenant, second, 1);
+        assertLimit(tenant.exchange(tenant.http().get().uri("/stream/{id}/results", second)), 429, "readers-per-tenant");
+
+        readers.remove(0).dispose();
+        awaitReaders(tenant, first, 1);
+        readers.add(tenant.events(second).subscribe());
+        awaitReaders(tenant, second, 2);
+        readers.forEach(Disposable::dispose);
+        endAll(tenant, first, second);
+    }
+
+    @Test
+    void shouldRefuseConnectionsOverTheCapAndServeAgainAfterwards() {
+        List<RawHttp> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 80; i++) {
+                sockets.add(new RawHttp(port));
+            }
+            RawHttp last = sockets.get(sockets.size() - 1);
+            String refused = last.readUntilClosed();
+            assertThat(RawHttp.status(refused)).isEqualTo(503);
+            assertThat(refused).contains("Retry-After: 1", "application/problem+json", "\"limit\":\"max-connections\"");
+        } finally {
+            sockets.forEach(RawHttp::close);
+        }
+        await("connections released").atMost(TIMEOUT).until(() ->
+                anonymous().exchange(anonymous().http().get().uri("/actuator/health")).status() == 200);
+        assertThat(metric("max-connections")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void shouldCutOffASlowlorisClientThatNeverFinishesItsRequest() {
+        String id = as(LIMITS_TENANT).start("slow-" + System.nanoTime());
+        try {
+            try (RawHttp slow = new RawHttp(port)) {
+                slow.write("POST /stream/" + id + "/send HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                        + LIMITS_TENANT + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"data\":\"");
+
+                String answer = slow.readUntilClosed();
+
+                assertThat(RawHttp.status(answer)).as("408 or closed: %s", answer).isIn(408, -1);
+            }
+            try (RawHttp trickle = new RawHttp(port)) {
+                trickle.write("GET /actuator/health HTTP/1.1\r\nHost: local");
+                assertThat(RawHttp.status(trickle.readUntilClosed())).isIn(408, -1);
+            }
+        } finally {
+            endAll(as(LIMITS_TENANT), id);
+        }
+    }
+
+    @Test
+    void shouldRefuseOversizedHeadersWithoutHarm() {
+        try (RawHttp huge = new RawHttp(port)) {
+            huge.write("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Junk: " + "x".repeat(64 * 1024) + "\r\n\r\n");
+            int status = RawHttp.status(huge.readUntilClosed());
+            assertThat(status).as("status %s", status).isIn(431, 400, 413, -1);
+        }
+        assertThat(anonymous().exchange(anonymous().http().get().uri("/actuator/health")).status()).isEqualTo(200);
+    }
+
+    private static void assertLimit(StreamClient.Answer answer, int status, String limit) {
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).isTrue();
+        assertThat(answer.body().get("limit").stringValue()).isEqualTo(limit);
+        assertThat(answer.body().get("type").stringValue()).isEqualTo("/problems/limit-exceeded");
+    }
+
+    private static void awaitReaders(StreamClient tenant, String id, int readers) {
+        await("readers of " + id).atMost(TIMEOUT).until(() -> tenant.exchange(tenant.http().get().uri("/stream/{id}", id))
+                .body().get("readers").intValue() == readers);
+    }
+
+    /** Ends the streams and waits until the gateway has seen them end, so they no longer count as open. */
+    private static void endAll(StreamClient tenant, String... ids) {
+        for (String id : ids) {
+            tenant.end(id);
+        }
+        for (String id : ids) {
+            awaitEnded(tenant, id);
+        }
+    }
+
+    private static void awaitEnded(StreamClient tenant, String id) {
+        await("end of " + id).atMost(TIMEOUT).until(() -> tenant.exchange(tenant.http().get().uri("/stream/{id}", id))
+                .body().get("state").stringValue().equals("ended"));
+    }
+
+    private double metric(String limit) {
+        String scrape = as(OPERATOR).http().get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class)
+                .block(TIMEOUT);
+        return scrape.lines()
+                .filter(line -> line.startsWith("streamgate_limit_rejections_total{") && line.contains("limit=\"" + limit + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}
