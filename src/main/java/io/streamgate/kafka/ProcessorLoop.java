@@ -39,8 +39,17 @@ final class ProcessorLoop extends SubscriptionLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorLoop.class);
 
+    /** Transactions of a processor that died are aborted by the broker after this long, at the latest. */
+    private static final int TRANSACTION_TIMEOUT_MS = 10_000;
+
     private final ClientSettings settings;
     private final Supplier<CommandProcessor> processors;
+    /**
+     * Kept across restarts of the loop: a new producer with the same transactional id fences the previous one and
+     * aborts its open transaction at once. A fresh id would leave that transaction open until it times out, and
+     * read_committed readers of the results could not read past it meanwhile.
+     */
+    private final String transactionalId = "streamgate-processor-" + UUID.randomUUID();
 
     ProcessorLoop(ClientSettings settings, Supplier<CommandProcessor> processors) {
         this.settings = settings;
@@ -58,13 +67,13 @@ final class ProcessorLoop extends SubscriptionLifecycle {
 
     /** One processor incarnation: its own transactional producer, consumer and per-stream state. */
     private Flux<Void> runOnce() {
-        String instance = UUID.randomUUID().toString();
-        Map<String, Object> producer = settings.producer("streamgate-processor-" + instance);
-        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "streamgate-processor-" + instance);
+        Map<String, Object> producer = settings.producer(transactionalId);
+        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        producer.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         KafkaSender<String, byte[]> sender = KafkaSender.create(SenderOptions.create(producer));
 
         CommandProcessor processor = processors.get();
-        Map<String, Object> consumer = settings.consumer("streamgate-processor-" + instance);
+        Map<String, Object> consumer = settings.consumer(transactionalId);
         consumer.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
         consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(consumer)
