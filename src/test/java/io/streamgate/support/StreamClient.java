@@ -7,7 +7,10 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,6 +23,16 @@ public final class StreamClient {
     private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
     };
 
+    /**
+     * Pooled connections are dropped after 1 s idle, below the gateway's idle timeout in every test context: a client
+     * that keeps connections longer than the server races it on reuse ("prematurely closed").
+     */
+    private static final ConnectionProvider POOL = ConnectionProvider.builder("it-clients")
+            .maxConnections(200)
+            .maxIdleTime(Duration.ofSeconds(1))
+            .pendingAcquireMaxCount(-1)
+            .build();
+
     private final WebClient http;
 
     public StreamClient(int port) {
@@ -29,6 +42,7 @@ public final class StreamClient {
     /** A client that presents {@code apiKey} as {@code Authorization: Bearer} on every request (none when null). */
     public StreamClient(int port, String apiKey) {
         WebClient.Builder builder = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(POOL)))
                 .baseUrl("http://127.0.0.1:" + port)
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
         if (apiKey != null) {
