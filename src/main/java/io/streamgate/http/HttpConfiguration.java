@@ -36,6 +36,11 @@ class HttpConfiguration {
     }
 
     @Bean
+    HeaderSizeLimit headerSizeLimit(StreamgateProperties properties, StreamMetrics metrics) {
+        return new HeaderSizeLimit(properties.limits().maxHeaderSize().toBytes(), metrics);
+    }
+
+    @Bean
     ProblemExceptionHandler problemExceptionHandler(JsonMapper json, StreamMetrics metrics) {
         return new ProblemExceptionHandler(new Problems(metrics), json);
     }
