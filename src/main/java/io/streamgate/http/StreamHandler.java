@@ -63,7 +63,7 @@ final class StreamHandler {
             return bodies.readObject(request, maxSendBody)
                     .switchIfEmpty(Mono.error(() -> new InvalidRequestException("The body must be {\"data\": \"<string>\"}")))
                     .map(this::chunk)
-                    .flatMap(data -> streams.send(key, data))
+                    .flatMap(data -> streams.send(key, data, idempotencyKey(request)))
                     .flatMap(seq -> ServerResponse.ok()
                             .contentType(MediaType.APPLICATION_JSON)
                             .bodyValue(new ApiResponses.Sent(key.id().value(), seq)));
@@ -164,6 +164,18 @@ final class StreamHandler {
                 .mapToDouble(MediaType::getQualityValue)
                 .max()
                 .orElse(0);
+    }
+
+    /** The optional {@code Idempotency-Key}: 1 to 128 visible ASCII characters. */
+    private static String idempotencyKey(ServerRequest request) {
+        String key = request.headers().firstHeader("Idempotency-Key");
+        if (key == null) {
+            return null;
+        }
+        if (key.isEmpty() || key.length() > 128 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7E)) {
+            throw new InvalidRequestException("Idempotency-Key must be 1 to 128 visible ASCII characters");
+        }
+        return key;
     }
 
     /** {@code Last-Event-ID} (set by EventSource on reconnect), or the {@code lastEventId} query parameter. */

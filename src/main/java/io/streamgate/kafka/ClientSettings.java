@@ -18,6 +18,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class ClientSettings {
 
+    /** How long closing a client may take: a broker that is gone must not hold the application's shutdown. */
+    static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     private final String bootstrapServers;
     private final StreamgateProperties.Kafka kafka;
 

@@ -4,23 +4,34 @@ import io.streamgate.stream.CommandLog;
 import io.streamgate.stream.CommandLogUnavailableException;
 import io.streamgate.stream.StreamCommand;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderRecord;
 
-/** The command log on the requests topic: a command counts as appended once every in-sync replica has it. */
+/**
+ * The command log on the requests topic: a command counts as appended once every in-sync replica has it.
+ *
+ * <p>reactor-kafka calls {@code KafkaProducer.send} on whichever thread emits the record, and that call can wait
+ * (for metadata after a restart, for buffer space under load) up to {@code max.block.ms}. Records are therefore
+ * emitted on {@code sendScheduler}, whose threads may block, never on the caller's (a Netty event loop). Its task
+ * queue is bounded: when it is full the send fails fast with 503 instead of queueing without end.
+ */
 final class KafkaCommandLog implements CommandLog {
 
     private final KafkaSender<String, byte[]> sender;
     private final String topic;
+    private final Scheduler sendScheduler;
 
-    KafkaCommandLog(KafkaSender<String, byte[]> sender, String topic) {
+    KafkaCommandLog(KafkaSender<String, byte[]> sender, String topic, Scheduler sendScheduler) {
         this.sender = sender;
         this.topic = topic;
+        this.sendScheduler = sendScheduler;
     }
 
     @Override
     public Mono<Long> append(StreamCommand command) {
-        return sender.send(Mono.fromSupplier(() -> SenderRecord.create(RecordMapping.toRecord(topic, command), null)))
+        return sender.send(Mono.fromSupplier(() -> SenderRecord.create(RecordMapping.toRecord(topic, command), null))
+                        .subscribeOn(sendScheduler))
                 .next()
                 .map(result -> {
                     if (result.exception() != null) {

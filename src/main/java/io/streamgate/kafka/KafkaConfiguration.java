@@ -13,6 +13,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderOptions;
 
@@ -56,12 +58,19 @@ class KafkaConfiguration {
     @Bean(destroyMethod = "close")
     KafkaSender<String, byte[]> commandSender(ClientSettings settings, KafkaTopics topicsReady) {
         return KafkaSender.create(SenderOptions.<String, byte[]>create(settings.producer("streamgate-gateway"))
-                .maxInFlight(1024));
+                .maxInFlight(1024)
+                .closeTimeout(ClientSettings.CLOSE_TIMEOUT));
+    }
+
+    /** Threads that may block in {@code KafkaProducer.send}; a bounded queue of sends waiting for them. */
+    @Bean(destroyMethod = "dispose")
+    Scheduler kafkaSendScheduler() {
+        return Schedulers.newBoundedElastic(2, 10_000, "kafka-send");
     }
 
     @Bean
-    CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings) {
-        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic());
+    CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings, Scheduler kafkaSendScheduler) {
+        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), kafkaSendScheduler);
     }
 
     @Bean
@@ -85,7 +94,7 @@ class KafkaConfiguration {
     record AdminCloser(Admin admin) implements AutoCloseable {
         @Override
         public void close() {
-            admin.close(Duration.ofSeconds(5));
+            admin.close(ClientSettings.CLOSE_TIMEOUT);
         }
     }
 }

@@ -70,13 +70,15 @@ final class ProcessorLoop extends SubscriptionLifecycle {
         Map<String, Object> producer = settings.producer(transactionalId);
         producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         producer.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
-        KafkaSender<String, byte[]> sender = KafkaSender.create(SenderOptions.create(producer));
+        KafkaSender<String, byte[]> sender = KafkaSender.create(SenderOptions.<String, byte[]>create(producer)
+                .closeTimeout(ClientSettings.CLOSE_TIMEOUT));
 
         CommandProcessor processor = processors.get();
         Map<String, Object> consumer = settings.consumer(transactionalId);
         consumer.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
         consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(consumer)
+                .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
                 .subscription(List.of(settings.kafka().requestsTopic()))
                 // Per-stream state of partitions that move to another processor is no longer ours to keep.
                 .addRevokeListener(revoked -> processor.forgetStreams());

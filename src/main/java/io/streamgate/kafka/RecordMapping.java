@@ -23,6 +23,7 @@ final class RecordMapping {
     private static final String PROCESSOR = "streamgate-processor";
     private static final String REASON = "streamgate-reason";
     private static final String SEQ = "streamgate-seq";
+    private static final String IDEMPOTENCY_KEY = "streamgate-idempotency-key";
     private static final byte[] EMPTY = new byte[0];
     // Header values are shared, never mutated: encoding them once keeps the per-record work to the payload.
     private static final Map<StreamCommand.Kind, byte[]> COMMAND_KINDS = encodedNames(StreamCommand.Kind.class);
@@ -40,6 +41,9 @@ final class RecordMapping {
         if (command.reason() != null) {
             headers.add(REASON, bytes(command.reason()));
         }
+        if (command.idempotencyKey() != null) {
+            headers.add(IDEMPOTENCY_KEY, bytes(command.idempotencyKey()));
+        }
         byte[] value = command.data() == null ? EMPTY : bytes(command.data());
         return new ProducerRecord<>(topic, null, command.streamId(), value, headers);
     }
@@ -52,7 +56,7 @@ final class RecordMapping {
         }
         String data = kind == StreamCommand.Kind.CHUNK ? string(record.value()) : null;
         return new StreamCommand(kind, record.key(), header(record.headers(), PROCESSOR), data,
-                header(record.headers(), REASON));
+                header(record.headers(), REASON), header(record.headers(), IDEMPOTENCY_KEY));
     }
 
     static ProducerRecord<String, byte[]> toRecord(String topic, StreamResult result, byte[] json) {
@@ -64,6 +68,9 @@ final class RecordMapping {
         }
         if (result.reason() != null) {
             headers.add(REASON, bytes(result.reason()));
+        }
+        if (result.idempotencyKey() != null) {
+            headers.add(IDEMPOTENCY_KEY, bytes(result.idempotencyKey()));
         }
         return new ProducerRecord<>(topic, null, result.streamId(), json, headers);
     }
@@ -77,7 +84,8 @@ final class RecordMapping {
         }
         try {
             return new StreamResult(kind, record.key(), Long.parseLong(seq), string(record.value()),
-                    header(record.headers(), PROCESSOR), header(record.headers(), REASON));
+                    header(record.headers(), PROCESSOR), header(record.headers(), REASON),
+                    header(record.headers(), IDEMPOTENCY_KEY));
         } catch (NumberFormatException e) {
             return null;
         }

@@ -41,6 +41,7 @@ final class ResultsFeed extends SubscriptionLifecycle {
         this.registry = registry;
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(
                         settings.consumer("streamgate-results-feed"))
+                .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
                 .assignment(partitions)
                 .addAssignListener(assigned -> assigned.forEach(this::replayFromStart));
         this.receiver = KafkaReceiver.create(options);

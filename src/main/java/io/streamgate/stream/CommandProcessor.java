@@ -43,13 +43,14 @@ public final class CommandProcessor {
             case START -> {
                 states.put(id, new StreamState());
                 yield new StreamResult(StreamResult.Kind.STARTED, id, seq,
-                        encode(Map.of("processor", String.valueOf(command.processor()))), command.processor(), null);
+                        encode(Map.of("processor", String.valueOf(command.processor()))), command.processor(), null, null);
             }
-            case CHUNK -> new StreamResult(StreamResult.Kind.RESULT, id, seq, encode(transform(command, seq)), null, null);
+            case CHUNK -> new StreamResult(StreamResult.Kind.RESULT, id, seq, encode(transform(command, seq)), null, null,
+                    command.idempotencyKey());
             case END -> {
                 states.remove(id);
                 yield new StreamResult(StreamResult.Kind.ENDED, id, seq,
-                        encode(Map.of("reason", command.reason())), null, command.reason());
+                        encode(Map.of("reason", command.reason())), null, command.reason(), null);
             }
         };
     }

@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param processor the stream's processor (on START and CHUNK, so a restarted processor needs no lookup)
  * @param data      the chunk (CHUNK only)
  * @param reason    why the stream ended (END only)
+ * @param idempotencyKey the client's key for this chunk, if it sent one (CHUNK only); travels on to the result
  */
-public record StreamCommand(Kind kind, String streamId, String processor, String data, String reason) {
+public record StreamCommand(Kind kind, String streamId, String processor, String data, String reason,
+                            String idempotencyKey) {
 
     public enum Kind { START, CHUNK, END }
 
@@ -20,14 +22,15 @@ public record StreamCommand(Kind kind, String streamId, String processor, String
     }
 
     public static StreamCommand start(String streamId, String processor) {
-        return new StreamCommand(Kind.START, streamId, processor, null, null);
+        return new StreamCommand(Kind.START, streamId, processor, null, null, null);
     }
 
-    public static StreamCommand chunk(String streamId, String processor, String data) {
-        return new StreamCommand(Kind.CHUNK, streamId, processor, Objects.requireNonNull(data, "data"), null);
+    public static StreamCommand chunk(String streamId, String processor, String data, String idempotencyKey) {
+        return new StreamCommand(Kind.CHUNK, streamId, processor, Objects.requireNonNull(data, "data"), null,
+                idempotencyKey);
     }
 
     public static StreamCommand end(String streamId, String reason) {
-        return new StreamCommand(Kind.END, streamId, null, null, Objects.requireNonNull(reason, "reason"));
+        return new StreamCommand(Kind.END, streamId, null, null, Objects.requireNonNull(reason, "reason"), null);
     }
 }

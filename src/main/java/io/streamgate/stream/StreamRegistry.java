@@ -104,6 +104,9 @@ public final class StreamRegistry {
             case STARTED -> started(id, result, timestampMillis);
             case RESULT -> withSession(id, result, session -> {
                 session.touchAtLeast(timestampMillis); // after a restart, idle time counts from the last chunk
+                if (result.idempotencyKey() != null) {
+                    session.idempotencyKeys().stored(result.idempotencyKey(), result.seq());
+                }
                 session.appendResult(new ResultEvent(ResultEvent.Kind.RESULT, result.seq(), result.json()));
             });
             case ENDED -> withSession(id, result, session -> {

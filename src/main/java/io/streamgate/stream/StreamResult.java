@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param json      the JSON readers receive as the event's data, encoded once by the processor
  * @param processor the stream's processor (STARTED only)
  * @param reason    why the stream ended (ENDED only)
+ * @param idempotencyKey the client's key of the chunk this result is for, if it sent one (RESULT only)
  */
-public record StreamResult(Kind kind, String streamId, long seq, String json, String processor, String reason) {
+public record StreamResult(Kind kind, String streamId, long seq, String json, String processor, String reason,
+                           String idempotencyKey) {
 
     public enum Kind { STARTED, RESULT, ENDED }
 

@@ -60,20 +60,38 @@ public final class StreamService {
 
     /** Sends one chunk; completes with its seq once Kafka holds it durably. */
     public Mono<Long> send(StreamKey key, String data) {
+        return send(key, data, null);
+    }
+
+    /**
+     * Sends one chunk under the client's {@code idempotencyKey} (may be null): a repeat of a key this stream has seen
+     * answers the first attempt's seq and stores nothing more. The first attempt runs to its end even if its client
+     * goes away, so that a retry can learn how it went.
+     */
+    public Mono<Long> send(StreamKey key, String data, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return Mono.defer(() -> append(registry.require(key), data, null));
+        }
         return Mono.defer(() -> {
             StreamSession session = registry.require(key);
-            limits.admitSend(key.tenant());
-            if (!session.admitSend()) {
-                return Mono.error(new StreamConflictException("Stream " + key.id() + " has ended"));
-            }
-            long startedNanos = System.nanoTime();
-            return commandLog.append(StreamCommand.chunk(key.value(), session.processor(), data))
-                    .doOnNext(seq -> {
-                        session.touch(clock.millis());
-                        metrics.chunkSent(Duration.ofNanos(System.nanoTime() - startedNanos));
-                    })
-                    .doFinally(signal -> session.sendFinished());
+            return Mono.fromFuture(session.idempotencyKeys().outcome(idempotencyKey,
+                    () -> Mono.defer(() -> append(session, data, idempotencyKey)).toFuture()), true);
         });
+    }
+
+    private Mono<Long> append(StreamSession session, String data, String idempotencyKey) {
+        StreamKey key = session.key();
+        limits.admitSend(key.tenant());
+        if (!session.admitSend()) {
+            return Mono.error(new StreamConflictException("Stream " + key.id() + " has ended"));
+        }
+        long startedNanos = System.nanoTime();
+        return commandLog.append(StreamCommand.chunk(key.value(), session.processor(), data, idempotencyKey))
+                .doOnNext(seq -> {
+                    session.touch(clock.millis());
+                    metrics.chunkSent(Duration.ofNanos(System.nanoTime() - startedNanos));
+                })
+                .doFinally(signal -> session.sendFinished());
     }
 
     /**

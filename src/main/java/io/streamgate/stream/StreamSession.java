@@ -24,6 +24,7 @@ public final class StreamSession {
     private final String processor;
     private final Instant created;
     private final ResultLog log;
+    private final IdempotencyKeys idempotencyKeys = new IdempotencyKeys(1024);
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private final Set<ResultCursor> cursors = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readers = new AtomicInteger();
@@ -95,6 +96,10 @@ public final class StreamSession {
 
     ResultLog log() {
         return log;
+    }
+
+    IdempotencyKeys idempotencyKeys() {
+        return idempotencyKeys;
     }
 
     void touch(long nowMillis) {

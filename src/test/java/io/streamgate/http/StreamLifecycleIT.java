@@ -167,6 +167,23 @@ class StreamLifecycleIT extends GatewayIT {
     }
 
     @Test
+    void shouldStoreARetriedSendOnceWhenItCarriesAnIdempotencyKey() {
+        String id = client.start("idempotent-" + System.nanoTime());
+        var send = client.http().post().uri("/stream/{id}/send", id).header("Idempotency-Key", "chunk-1")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"only once\"}");
+
+        long first = client.exchange(send).body().get("seq").longValue();
+        long retried = client.exchange(send).body().get("seq").longValue();
+        client.end(id);
+
+        assertThat(retried).isEqualTo(first);
+        assertThat(client.events(id).collectList().block(TIMEOUT)).extracting(ServerSentEvent::event)
+                .containsExactly("result", "end");
+        assertThat(client.exchange(client.http().post().uri("/stream/{id}/send", id).header("Idempotency-Key", "bad key")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"x\"}")).status()).isEqualTo(400);
+    }
+
+    @Test
     void shouldRunAProcessorAddedAsASpringBean() {
         String id = client.start("plugin-" + System.nanoTime(), "reverse");
         client.send(id, "stressed");

@@ -42,7 +42,7 @@ class EmbeddedDefaultIT {
         try (ConfigurableApplicationContext app = startApp()) {
             StreamClient client = clientOf(app);
             client.start(id);
-            firstSeq = client.send(id, "before restart 1");
+            firstSeq = sendOnce(client, id, "before restart 1");
             client.send(id, "before restart 2");
             assertThat(client.events(id).take(2).collectList().block(TIMEOUT)).hasSize(2);
             readerDuringShutdown = client.events(id).collectList().cache();
@@ -60,6 +60,8 @@ class EmbeddedDefaultIT {
             StreamClient client = clientOf(app);
             assertThat(client.exchange(client.http().get().uri("/stream/{id}", id)).body().get("state").stringValue())
                     .isEqualTo("open");
+            assertThat(sendOnce(client, id, "before restart 1"))
+                    .as("a retry after the restart is recognised by its Idempotency-Key").isEqualTo(firstSeq);
             long afterRestart = client.send(id, "after restart");
             client.end(id);
 
@@ -69,6 +71,15 @@ class EmbeddedDefaultIT {
             assertThat(Long.parseLong(events.get(0).id())).isEqualTo(firstSeq);
             assertThat(afterRestart).isGreaterThan(firstSeq);
         }
+    }
+
+    private static long sendOnce(StreamClient client, String id, String data) {
+        StreamClient.Answer answer = client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .header("Idempotency-Key", data.replace(' ', '-'))
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("data", data)));
+        assertThat(answer.status()).as("send answered %s", answer.body()).isEqualTo(200);
+        return answer.body().get("seq").longValue();
     }
 
     private ConfigurableApplicationContext startApp() {

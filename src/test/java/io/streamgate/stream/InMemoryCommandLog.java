@@ -45,7 +45,7 @@ final class InMemoryCommandLog implements CommandLog {
         if (gate != null && command.kind() == StreamCommand.Kind.CHUNK) {
             return gate.asMono().then(Mono.fromCallable(() -> store(command)));
         }
-        return Mono.defer(() -> failure != null ? Mono.error(failure) : Mono.fromCallable(() -> store(command)));
+        return Mono.defer(() -> failure != null ? Mono.<Long>error(failure) : Mono.fromCallable(() -> store(command)));
     }
 
     private synchronized long store(StreamCommand command) {

@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class StreamFixture {
 
     final MutableClock clock = new MutableClock();
+    private final CommandProcessor processor;
     final StreamRegistry registry;
     final InMemoryCommandLog log;
     final StreamService service;
@@ -27,7 +28,8 @@ final class StreamFixture {
         ProcessorCatalog catalog = new ProcessorCatalog(
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
         registry = new StreamRegistry(historyLimit, 1024 * 1024, clock);
-        log = new InMemoryCommandLog(new CommandProcessor(catalog, JsonMapper.builder().build()), registry);
+        processor = new CommandProcessor(catalog, JsonMapper.builder().build());
+        log = new InMemoryCommandLog(processor, registry);
         service = new StreamService(registry, log, catalog, new StreamIdGenerator(),
                 new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), limits, clock, Schedulers.parallel());
     }
@@ -38,6 +40,15 @@ final class StreamFixture {
 
     StreamKey started(String id) {
         return service.start("", new StreamId(id), null).block().key();
+    }
+
+    /** A registry rebuilt from everything appended so far, as a restarted gateway's results feed rebuilds it. */
+    StreamRegistry replayedRegistry() {
+        StreamRegistry replayed = new StreamRegistry(100, 1 << 20, clock);
+        for (int offset = 0; offset < log.appended.size(); offset++) {
+            replayed.apply(processor.process(log.appended.get(offset), offset), clock.millis());
+        }
+        return replayed;
     }
 
     static StreamKey key(String id) {

@@ -129,4 +129,46 @@ class StreamServiceTest {
                 .expectError(StreamNotFoundException.class)
                 .verify(TIMEOUT);
     }
+
+    @Test
+    void shouldStoreARepeatedIdempotencyKeyOnceAndAnswerTheSameSeq() {
+        StreamKey id = streams.started("job-8");
+        streams.log.holdChunks();
+        Mono<Long> first = streams.service.send(id, "once", "retry-me");
+        Mono<Long> concurrentRetry = streams.service.send(id, "once", "retry-me");
+        java.util.concurrent.CompletableFuture<Long> firstAnswer = first.toFuture();
+        java.util.concurrent.CompletableFuture<Long> retryAnswer = concurrentRetry.toFuture();
+        streams.log.releaseChunks();
+
+        long seq = firstAnswer.join();
+        assertThat(retryAnswer.join()).isEqualTo(seq);
+        assertThat(streams.service.send(id, "once", "retry-me").block(TIMEOUT)).isEqualTo(seq);
+        assertThat(streams.service.send(id, "other", "another-key").block(TIMEOUT)).isNotEqualTo(seq);
+        assertThat(streams.log.appended).filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK).hasSize(2);
+    }
+
+    @Test
+    void shouldTryAgainWhenTheFirstAttemptWithAnIdempotencyKeyFailed() {
+        StreamKey id = streams.started("job-9");
+        streams.log.failWith(new CommandLogUnavailableException("broker down", null));
+        StepVerifier.create(streams.service.send(id, "x", "key-1"))
+                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+
+        streams.log.failWith(null);
+
+        assertThat(streams.service.send(id, "x", "key-1").block(TIMEOUT)).isNotNull();
+        assertThat(streams.log.appended).filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK).hasSize(1);
+    }
+
+    @Test
+    void shouldKnowKeysOfStoredSendsFromTheResultsLog() {
+        StreamKey id = streams.started("job-10");
+        long seq = streams.service.send(id, "before a restart", "k").block(TIMEOUT);
+
+        StreamRegistry restarted = streams.replayedRegistry();
+
+        assertThat(restarted.require(id).idempotencyKeys()
+                .outcome("k", () -> { throw new AssertionError("must not send again"); })
+                .getNow(-1L)).isEqualTo(seq);
+    }
 }
