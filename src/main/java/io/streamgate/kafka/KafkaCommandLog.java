@@ -11,10 +11,11 @@ import reactor.kafka.sender.SenderRecord;
 /**
  * The command log on the requests topic: a command counts as appended once every in-sync replica has it.
  *
- * <p>reactor-kafka calls {@code KafkaProducer.send} on whichever thread emits the record, and that call can wait
- * (for metadata after a restart, for buffer space under load) up to {@code max.block.ms}. Records are therefore
- * emitted on {@code sendScheduler}, whose threads may block, never on the caller's (a Netty event loop). Its task
- * queue is bounded: when it is full the send fails fast with 503 instead of queueing without end.
+ * <p>reactor-kafka builds its producer on the thread that first subscribes (and caches the outcome, even a
+ * failure), and calls {@code KafkaProducer.send} on the thread that emits the record; both can wait (for metadata
+ * after a restart, for buffer space under load) up to {@code max.block.ms}. Sends are therefore subscribed on
+ * {@code sendScheduler}, whose threads may block, never on the caller's (a Netty event loop). Its task queue is
+ * bounded: when it is full the send fails fast with 503 instead of queueing without end.
  */
 final class KafkaCommandLog implements CommandLog {
 
@@ -30,8 +31,8 @@ final class KafkaCommandLog implements CommandLog {
 
     @Override
     public Mono<Long> append(StreamCommand command) {
-        return sender.send(Mono.fromSupplier(() -> SenderRecord.create(RecordMapping.toRecord(topic, command), null))
-                        .subscribeOn(sendScheduler))
+        return sender.send(Mono.fromSupplier(() -> SenderRecord.create(RecordMapping.toRecord(topic, command), null)))
+                .subscribeOn(sendScheduler)
                 .next()
                 .map(result -> {
                     if (result.exception() != null) {

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.sender.KafkaSender;
@@ -59,6 +60,9 @@ final class ProcessorLoop extends SubscriptionLifecycle {
     @Override
     protected Disposable subscribe() {
         return Flux.defer(this::runOnce)
+                // Kafka clients are built, and may block, on the subscribing thread: never a non-blocking one, also
+                // when a retry resubscribes from the backoff's timer thread.
+                .subscribeOn(Schedulers.boundedElastic())
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("Processor failed; restarting it", signal.failure())))
                 .subscribe();
@@ -76,6 +80,10 @@ final class ProcessorLoop extends SubscriptionLifecycle {
         CommandProcessor processor = processors.get();
         Map<String, Object> consumer = settings.consumer(transactionalId);
         consumer.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
+        // A consumer that dies without leaving the group (the broker was down) holds its partitions until its session
+        // times out; 10 s instead of the default 45 s. (Static membership would hand them over at once, but needs
+        // instance ids that stay the same across process restarts, i.e. configuration: see issue 6.)
+        consumer.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(consumer)
                 .closeTimeout(ClientSettings.CLOSE_TIMEOUT)

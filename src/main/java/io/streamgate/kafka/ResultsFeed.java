@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.receiver.ReceiverPartition;
@@ -63,6 +64,9 @@ final class ResultsFeed extends SubscriptionLifecycle {
                     }
                     registry.apply(result, record.timestamp());
                 })
+                // The consumer is built, and may block, on the subscribing thread: never a non-blocking one, also
+                // when a retry resubscribes from the backoff's timer thread.
+                .subscribeOn(Schedulers.boundedElastic())
                 // Replaying is safe: the registry ignores what it already holds.
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("Results feed failed; reconnecting", signal.failure())))

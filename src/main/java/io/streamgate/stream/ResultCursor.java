@@ -1,5 +1,6 @@
 package io.streamgate.stream;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Flux;
@@ -76,7 +77,12 @@ final class ResultCursor implements Runnable {
 
     void signal() {
         if (wip.getAndIncrement() == 0) {
-            worker.schedule(this);
+            try {
+                worker.schedule(this);
+            } catch (RejectedExecutionException readerGone) {
+                // The reader went away while it was being woken: nothing to deliver, and the results feed that
+                // called us must not fail for it.
+            }
         }
     }
 

@@ -60,12 +60,17 @@ public final class StreamClient {
     }
 
     public Answer exchange(WebClient.RequestHeadersSpec<?> request) {
-        return request.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
-                        .map(body -> new Answer(response.statusCode().value(),
-                                response.headers().contentType().orElse(null),
-                                body.isEmpty() ? null : JSON.readTree(body),
-                                response.headers().asHttpHeaders().toSingleValueMap())))
-                .block(TIMEOUT);
+        try {
+            return request.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                            .map(body -> new Answer(response.statusCode().value(),
+                                    response.headers().contentType().orElse(null),
+                                    body.isEmpty() ? null : JSON.readTree(body),
+                                    response.headers().asHttpHeaders().toSingleValueMap())))
+                    .block(TIMEOUT);
+        } catch (IllegalStateException timedOut) {
+            ThreadDumps.print("a request got no answer in " + TIMEOUT);
+            throw timedOut;
+        }
     }
 
     public String start(String id) {
