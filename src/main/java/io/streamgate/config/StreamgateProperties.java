@@ -22,6 +22,15 @@ public record StreamgateProperties(
         @DefaultValue Security security,
         @DefaultValue Limits limits) {
 
+    /** Room for a record's key and headers beside its chunk. */
+    private static final long RECORD_OVERHEAD = 64 * 1024;
+
+    public StreamgateProperties {
+        require(kafka.maxRecordSize().toBytes() >= stream.maxChunkSize().toBytes() + RECORD_OVERHEAD,
+                "streamgate.kafka.max-record-size must exceed streamgate.stream.max-chunk-size by at least 64KB, "
+                        + "or Kafka would refuse chunks the gateway accepts");
+    }
+
     /**
      * Where Kafka is and how the topics look.
      *

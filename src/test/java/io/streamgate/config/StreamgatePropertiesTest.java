@@ -1,0 +1,42 @@
+package io.streamgate.config;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+class StreamgatePropertiesTest {
+
+    @Test
+    void shouldRefuseChunksLargerThanKafkaRecordsCanCarry() {
+        var kafka = new StreamgateProperties.Kafka("", "requests", "results", 6, (short) 0, DataSize.ofMegabytes(1),
+                Duration.ofSeconds(30), "group", Map.of(), Map.of());
+        var stream = new StreamgateProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(15), DataSize.ofMegabytes(1),
+                100, DataSize.ofMegabytes(4), Duration.ofHours(1), "uppercase");
+
+        assertThatThrownBy(() -> new StreamgateProperties(kafka, new StreamgateProperties.Broker(Path.of("data"), 0), stream,
+                new StreamgateProperties.Security(List.of(), List.of(),
+                        new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30))),
+                new StreamgateProperties.Limits(1, 1, 1, 1, 1, Duration.ofSeconds(1), DataSize.ofKilobytes(8))))
+                .hasMessageContaining("max-record-size");
+    }
+
+    @Test
+    void shouldRefuseCredentialsWithAWildcardOrigin() {
+        assertThatThrownBy(() -> new StreamgateProperties.Cors(List.of("*"), true, Duration.ofMinutes(30)))
+                .hasMessageContaining("wildcard");
+    }
+
+    @Test
+    void shouldNeverPrintKeys() {
+        var security = new StreamgateProperties.Security(List.of("a-secret-key-0123456789"), List.of(),
+                new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30)));
+
+        org.assertj.core.api.Assertions.assertThat(security.toString()).doesNotContain("a-secret-key");
+    }
+}
