@@ -1,0 +1,70 @@
+package io.streamgate.stream;
+
+import static io.streamgate.support.StreamClient.TIMEOUT;
+import static io.streamgate.support.StreamClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.IntStream;
+
+import io.streamgate.support.GatewayIT;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A Last-Event-ID the stream no longer holds (trimmed from its history) or never held (another stream's) gets an
+ * explicit {@code gap} event saying where the stream resumes, instead of a silent skip.
+ */
+@TestPropertySource(properties = {
+        "streamgate.stream.history-limit=5",
+        "streamgate.kafka.requests-topic=it.gap.requests",
+        "streamgate.kafka.results-topic=it.gap.results",
+        "streamgate.kafka.processor-group=it-gap-processor"})
+class GapSignalIT extends GatewayIT {
+
+    @Test
+    void shouldSayWhereTheStreamResumesWhenTheLastEventIdWasTrimmed() {
+        String id = client.start("trimmed-" + System.nanoTime());
+        List<Long> seqs = IntStream.range(0, 8).mapToObj(i -> client.send(id, "chunk " + i)).toList();
+        client.end(id);
+        awaitEnded(id);
+
+        List<ServerSentEvent<String>> events = client.events(id, seqs.get(0).toString()).collectList().block(TIMEOUT);
+
+        // Held: the last 5 of 8 results and the end event, i.e. chunks 4 to 7 and the end.
+        assertThat(events.get(0).event()).isEqualTo("gap");
+        assertThat(events.get(0).id()).as("a gap keeps the client's Last-Event-ID").isNull();
+        assertThat(json(events.get(0).data()).get("last_event_id").longValue()).isEqualTo(seqs.get(0));
+        assertThat(json(events.get(0).data()).get("resumes_at").longValue()).isEqualTo(seqs.get(4));
+        assertThat(events.subList(1, events.size())).extracting(ServerSentEvent::id)
+                .startsWith(seqs.get(4).toString(), seqs.get(5).toString(), seqs.get(6).toString(), seqs.get(7).toString())
+                .hasSize(5);
+    }
+
+    @Test
+    void shouldSayWhereTheStreamResumesWhenTheLastEventIdIsAnotherStreams() {
+        String mine = client.start("mine-" + System.nanoTime());
+        String other = client.start("other-" + System.nanoTime());
+        long myFirst = client.send(mine, "mine");
+        client.send(other, "other 1");
+        long othersSecond = client.send(other, "other 2");
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() ->
+                client.exchange(client.http().get().uri("/stream/{id}", mine)).body().get("results").intValue() == 1);
+
+        List<ServerSentEvent<String>> events = client.events(mine, Long.toString(othersSecond)).take(2)
+                .collectList().block(TIMEOUT);
+
+        assertThat(events.get(0).event()).isEqualTo("gap");
+        assertThat(json(events.get(0).data()).get("resumes_at").longValue()).isEqualTo(myFirst);
+        assertThat(events.get(1).id()).isEqualTo(Long.toString(myFirst));
+        client.end(mine);
+        client.end(other);
+    }
+
+    private void awaitEnded(String id) {
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() ->
+                client.exchange(client.http().get().uri("/stream/{id}", id)).body().get("state").stringValue()
+                        .equals("ended"));
+    }
+}
