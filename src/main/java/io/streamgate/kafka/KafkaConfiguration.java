@@ -1,6 +1,5 @@
 package io.streamgate.kafka;
 
-import java.time.Duration;
 import java.util.function.Supplier;
 
 import io.streamgate.config.StreamgateProperties;

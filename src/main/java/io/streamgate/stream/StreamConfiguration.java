@@ -2,6 +2,7 @@ package io.streamgate.stream;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.config.StreamgateProperties;
@@ -51,7 +52,7 @@ class StreamConfiguration {
 
     /** Each processor instance gets its own, because a {@link CommandProcessor} holds per-stream state. */
     @Bean
-    java.util.function.Supplier<CommandProcessor> commandProcessors(ProcessorCatalog catalog, JsonMapper json) {
+    Supplier<CommandProcessor> commandProcessors(ProcessorCatalog catalog, JsonMapper json) {
         return () -> new CommandProcessor(catalog, json);
     }
 

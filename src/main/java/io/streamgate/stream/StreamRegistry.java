@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +135,7 @@ public final class StreamRegistry {
         return new StreamSession(id, processor, created, new ResultLog(historyLimit, historyChars));
     }
 
-    private void withSession(StreamKey id, StreamResult result, java.util.function.Consumer<StreamSession> action) {
+    private void withSession(StreamKey id, StreamResult result, Consumer<StreamSession> action) {
         StreamSession session = sessions.get(id);
         if (session == null) {
             // Its start was trimmed by retention or the stream was forgotten after it ended: nobody can read it.

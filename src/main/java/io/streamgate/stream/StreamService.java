@@ -2,6 +2,7 @@ package io.streamgate.stream;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.processing.ProcessorCatalog;
@@ -136,7 +137,7 @@ public final class StreamService {
     }
 
     /** The events held right now, for clients that poll instead of streaming. */
-    public java.util.List<ResultEvent> heldEvents(StreamKey key) {
+    public List<ResultEvent> heldEvents(StreamKey key) {
         return registry.require(key).log().snapshot();
     }
 }

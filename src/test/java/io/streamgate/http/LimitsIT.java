@@ -33,7 +33,7 @@ class LimitsIT extends SecuredGatewayIT {
             for (String id : List.of(open.get(1), open.get(2), "cap-" + run + "-4")) {
                 tenant.exchange(tenant.http().post().uri("/stream/{id}/end", id)); // whatever state the test left
             }
-            List.of(open.get(1), open.get(2)).forEach(id -> awaitEnded(tenant, id));
+            List.of(open.get(1), open.get(2)).forEach(tenant::awaitEnded);
             as(TENANT_A).exchange(as(TENANT_A).http().post().uri("/stream/other-tenant-{run}/end", run));
         }
         assertThat(metric("open-streams-per-tenant")).isGreaterThanOrEqualTo(1);
@@ -45,8 +45,7 @@ class LimitsIT extends SecuredGatewayIT {
         assertThat(as(TENANT_A).start("other-tenant-" + run)).as("limits are per tenant").isNotNull();
 
         tenant.end(open.get(0));
-        await("the end is processed").atMost(TIMEOUT).until(() -> tenant.exchange(tenant.http().get()
-                .uri("/stream/{id}", open.get(0))).body().get("state").stringValue().equals("ended"));
+        tenant.awaitEnded(open.get(0));
         assertThat(tenant.start("cap-" + run + "-4")).isNotNull();
     }
 
@@ -176,8 +175,7 @@ class LimitsIT extends SecuredGatewayIT {
     }
 
     private static void awaitReaders(StreamClient tenant, String id, int readers) {
-        await("readers of " + id).atMost(TIMEOUT).until(() -> tenant.exchange(tenant.http().get().uri("/stream/{id}", id))
-                .body().get("readers").intValue() == readers);
+        await("readers of " + id).atMost(TIMEOUT).until(() -> tenant.status(id).get("readers").intValue() == readers);
     }
 
     /** Ends the streams and waits until the gateway has seen them end, so they no longer count as open. */
@@ -186,14 +184,10 @@ class LimitsIT extends SecuredGatewayIT {
             tenant.end(id);
         }
         for (String id : ids) {
-            awaitEnded(tenant, id);
+            tenant.awaitEnded(id);
         }
     }
 
-    private static void awaitEnded(StreamClient tenant, String id) {
-        await("end of " + id).atMost(TIMEOUT).until(() -> tenant.exchange(tenant.http().get().uri("/stream/{id}", id))
-                .body().get("state").stringValue().equals("ended"));
-    }
 
     private double metric(String limit) {
         String scrape = as(OPERATOR).http().get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class)

@@ -197,10 +197,10 @@ class StreamLifecycleIT extends GatewayIT {
         client.send(id, "a");
         client.events(id).take(1).blockLast(TIMEOUT);
 
-        JsonNode open = client.exchange(client.http().get().uri("/stream/{id}", id)).body();
+        JsonNode open = client.status(id);
         client.end(id);
         client.events(id).blockLast(TIMEOUT);
-        JsonNode ended = client.exchange(client.http().get().uri("/stream/{id}", id)).body();
+        JsonNode ended = client.status(id);
 
         assertThat(open.get("state").stringValue()).isEqualTo("open");
         assertThat(open.get("processor").stringValue()).isEqualTo("echo");

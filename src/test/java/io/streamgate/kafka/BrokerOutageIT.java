@@ -1,6 +1,5 @@
 package io.streamgate.kafka;
 
-import static io.streamgate.support.StreamClient.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -47,8 +47,7 @@ class EmbeddedDefaultIT {
             assertThat(client.events(id).take(2).collectList().block(TIMEOUT)).hasSize(2);
             readerDuringShutdown = client.events(id).collectList().cache();
             readerDuringShutdown.subscribe();
-            await("reader connected").atMost(TIMEOUT).until(() -> client.exchange(client.http().get()
-                    .uri("/stream/{id}", id)).body().get("readers").intValue() == 1);
+            await("reader connected").atMost(TIMEOUT).until(() -> client.status(id).get("readers").intValue() == 1);
         }
         assertThat(readerDuringShutdown.block(TIMEOUT))
                 .as("a reader is told to reconnect, not left hanging through the shutdown")
@@ -58,7 +57,7 @@ class EmbeddedDefaultIT {
 
         try (ConfigurableApplicationContext app = startApp()) {
             StreamClient client = clientOf(app);
-            assertThat(client.exchange(client.http().get().uri("/stream/{id}", id)).body().get("state").stringValue())
+            assertThat(client.status(id).get("state").stringValue())
                     .isEqualTo("open");
             assertThat(sendOnce(client, id, "before restart 1"))
                     .as("a retry after the restart is recognised by its Idempotency-Key").isEqualTo(firstSeq);

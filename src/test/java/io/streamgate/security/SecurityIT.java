@@ -76,7 +76,7 @@ class SecurityIT extends SecuredGatewayIT {
         assertThat(json(b.events(id).blockFirst(TIMEOUT).data()).get("data").stringValue()).isEqualTo("B'S OWN");
         assertThat(a.events(id).take(1).map(e -> json(e.data()).get("seq").longValue()).blockFirst(TIMEOUT))
                 .isEqualTo(seq);
-        assertThat(a.exchange(a.http().get().uri("/stream/{id}", id)).body().get("state").stringValue())
+        assertThat(a.status(id).get("state").stringValue())
                 .isEqualTo("open");
         a.end(id);
         b.end(id);

@@ -28,7 +28,7 @@ class GapSignalIT extends GatewayIT {
         String id = client.start("trimmed-" + System.nanoTime());
         List<Long> seqs = IntStream.range(0, 8).mapToObj(i -> client.send(id, "chunk " + i)).toList();
         client.end(id);
-        awaitEnded(id);
+        client.awaitEnded(id);
 
         List<ServerSentEvent<String>> events = client.events(id, seqs.get(0).toString()).collectList().block(TIMEOUT);
 
@@ -50,7 +50,7 @@ class GapSignalIT extends GatewayIT {
         client.send(other, "other 1");
         long othersSecond = client.send(other, "other 2");
         org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() ->
-                client.exchange(client.http().get().uri("/stream/{id}", mine)).body().get("results").intValue() == 1);
+                client.status(mine).get("results").intValue() == 1);
 
         List<ServerSentEvent<String>> events = client.events(mine, Long.toString(othersSecond)).take(2)
                 .collectList().block(TIMEOUT);
@@ -62,9 +62,4 @@ class GapSignalIT extends GatewayIT {
         client.end(other);
     }
 
-    private void awaitEnded(String id) {
-        org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() ->
-                client.exchange(client.http().get().uri("/stream/{id}", id)).body().get("state").stringValue()
-                        .equals("ended"));
-    }
 }

@@ -36,7 +36,7 @@ class IdleTimeoutIT extends GatewayIT {
         StreamClient.Answer late = client.exchange(client.http().post().uri("/stream/{id}/send", id)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"too late\"}"));
         assertThat(late.status()).isEqualTo(409);
-        assertThat(client.exchange(client.http().get().uri("/stream/{id}", id)).body().get("end_reason").stringValue())
+        assertThat(client.status(id).get("end_reason").stringValue())
                 .isEqualTo("idle-timeout");
     }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -100,6 +99,17 @@ public final class StreamClient {
         require(exchange(http.post().uri("/stream/{id}/end", id)), 200);
     }
 
+    /** {@code GET /stream/{id}}: the stream's state as the API reports it. */
+    public JsonNode status(String id) {
+        return exchange(http.get().uri("/stream/{id}", id)).body();
+    }
+
+    /** Waits until the gateway reports the stream ended (its end marker has gone through the processor). */
+    public void awaitEnded(String id) {
+        org.awaitility.Awaitility.await("end of " + id).atMost(TIMEOUT)
+                .until(() -> status(id).get("state").stringValue().equals("ended"));
+    }
+
     /** The stream's events (heartbeat comments left out), from the start or after {@code lastEventId}. */
     public Flux<ServerSentEvent<String>> events(String id, String lastEventId) {
         return http.get().uri("/stream/{id}/results", id)
@@ -126,9 +136,5 @@ public final class StreamClient {
         if (answer.status() != status) {
             throw new AssertionError("Expected " + status + " but got " + answer.status() + ": " + answer.body());
         }
-    }
-
-    public static boolean is(HttpStatusCode code, int status) {
-        return code.value() == status;
     }
 }
