@@ -18,6 +18,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.web.ErrorResponse;
+import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.netty.channel.AbortedException;
 
 /**
@@ -99,12 +100,14 @@ final class Problems {
     }
 
     /**
-     * Reactor Netty's {@code RequestTimeoutException} (the request was not read within request-read-timeout) is
+     * The request was not received in time: Netty's read timeout (nothing arrived for a while) or Reactor Netty's
+     * request timeout (the whole request took too long), whichever fires first. The latter's exception class is
      * package-private, so it can only be recognised by name.
      */
     private static boolean isRequestTimeout(Throwable error) {
-        return error instanceof io.netty.channel.ChannelException
-                && "RequestTimeoutException".equals(error.getClass().getSimpleName());
+        return error instanceof ReadTimeoutException // no byte for request-read-timeout: Netty's read timeout
+                || (error instanceof io.netty.channel.ChannelException
+                        && "RequestTimeoutException".equals(error.getClass().getSimpleName()));
     }
 
     private static Problem problem(HttpStatusCode status, String slug, String title, String detail, String instance) {

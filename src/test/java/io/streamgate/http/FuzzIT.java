@@ -74,14 +74,17 @@ class FuzzIT extends SecuredGatewayIT {
         assertThat(fuzzer.events(victim).collectList().block(TIMEOUT))
                 .extracting(event -> event.event() + " " + json(event.data()))
                 .containsExactly("result {\"seq\":" + good + ",\"data\":\"STILL FINE\"}", "end {\"reason\":\"client\"}");
-        String tenantPrefix = TestKafka.readAll(REQUESTS_TOPIC).stream()
-                .filter(record -> record.key().endsWith(":" + victim)).findFirst().orElseThrow()
-                .key().replace(victim, "");
-        List<TestKafka.StoredRecord> stored = TestKafka.readAll(REQUESTS_TOPIC).stream()
-                .filter(record -> record.key().startsWith(tenantPrefix)).toList();
-        System.out.printf("FuzzIT: records of the fuzzing tenant in Kafka: %d (start, the one good chunk, end)%n",
+        List<TestKafka.StoredRecord> all = TestKafka.readAll(REQUESTS_TOPIC);
+        String tenantPrefix = all.stream().filter(record -> record.key().endsWith(":" + victim)).findFirst()
+                .orElseThrow().key().replace(victim, "");
+        List<TestKafka.StoredRecord> stored = all.stream().filter(record -> record.key().equals(tenantPrefix + victim))
+                .toList();
+        System.out.printf("FuzzIT: records of the victim stream in Kafka: %d (start, the one good chunk, end)%n",
                 stored.size());
         assertThat(stored).extracting(TestKafka.StoredRecord::kind).containsExactly("START", "CHUNK", "END");
+        // Nothing under any other key of this tenant either (a rerun of this test leaves earlier victims, all alike).
+        assertThat(all).filteredOn(record -> record.key().startsWith(tenantPrefix))
+                .allMatch(record -> record.key().startsWith(tenantPrefix + "victim-"));
     }
 
     private List<Attack> generate(Random random, String victim) {
