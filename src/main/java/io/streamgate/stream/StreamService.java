@@ -104,11 +104,12 @@ public final class StreamService {
     }
 
     Mono<Void> end(StreamSession session, String reason) {
-        if (!session.beginEnding()) {
+        Mono<Void> sendsDrained = session.beginEnding();
+        if (sendsDrained == null) {
             return Mono.error(new StreamConflictException("Stream " + session.id() + " has already ended"));
         }
         // Sends already admitted go first, so no acknowledged chunk can land after the end marker.
-        return session.sendsDrained()
+        return sendsDrained
                 .then(Mono.defer(() -> commandLog.append(StreamCommand.end(session.key().value(), reason))))
                 .doOnError(e -> session.abortEnding())
                 .then();

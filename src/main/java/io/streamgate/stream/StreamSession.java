@@ -29,7 +29,7 @@ public final class StreamSession {
     private final Set<ResultCursor> cursors = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readers = new AtomicInteger();
     private final AtomicInteger sendsInFlight = new AtomicInteger();
-    private final Sinks.Empty<Void> sendsDrained = Sinks.empty();
+    private volatile Sinks.Empty<Void> sendsDrained = Sinks.empty();
     private volatile long lastActivityMillis;
     private volatile long endedAtMillis;
     private volatile String endReason;
@@ -133,20 +133,22 @@ public final class StreamSession {
         }
     }
 
-    /** Moves OPEN to ENDING; false if the stream is already ending or ended. */
-    boolean beginEnding() {
+    /**
+     * Moves OPEN to ENDING. Answers a signal that completes once no send admitted before this call is still on its
+     * way to the log, or null if the stream is already ending or ended. Each attempt gets its own signal: an end
+     * that failed and is retried must wait for the sends admitted in between, too.
+     */
+    Mono<Void> beginEnding() {
         if (!state.compareAndSet(State.OPEN, State.ENDING)) {
-            return false;
+            return null;
         }
+        Sinks.Empty<Void> drained = Sinks.empty();
+        sendsDrained = drained;
+        // A send finishing between the state change and the line above found no fresh signal to complete: look.
         if (sendsInFlight.get() == 0) {
-            sendsDrained.tryEmitEmpty();
+            drained.tryEmitEmpty();
         }
-        return true;
-    }
-
-    /** Completes when no send admitted before {@link #beginEnding()} is still on its way to the log. */
-    Mono<Void> sendsDrained() {
-        return sendsDrained.asMono();
+        return drained.asMono();
     }
 
     /** Undoes {@link #beginEnding()} when the end marker could not be written, so the client can retry. */

@@ -26,6 +26,7 @@ final class InMemoryCommandLog implements CommandLog {
         this.registry = registry;
     }
 
+    /** Fails every later command but chunks (held or not); null to stop failing. */
     void failWith(RuntimeException failure) {
         this.failure = failure;
     }

@@ -115,6 +115,28 @@ class StreamServiceTest {
     }
 
     @Test
+    void shouldMakeARetriedEndWaitForSendsAdmittedAfterTheFailedOne() {
+        StreamKey id = streams.started("job-8");
+        streams.log.failWith(new CommandLogUnavailableException("broker down", null));
+        StepVerifier.create(streams.service.end(id, StreamService.ENDED_BY_CLIENT))
+                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+        streams.log.failWith(null);
+
+        streams.log.holdChunks();
+        Mono<Long> send = streams.service.send(id, "sent between the two ends").cache();
+        send.subscribe();
+        Mono<Void> retriedEnd = streams.service.end(id, StreamService.ENDED_BY_CLIENT).cache();
+        retriedEnd.subscribe();
+        assertThat(streams.log.appended).extracting(StreamCommand::kind).containsExactly(StreamCommand.Kind.START);
+
+        streams.log.releaseChunks();
+        send.block(TIMEOUT);
+        retriedEnd.block(TIMEOUT);
+        assertThat(streams.log.appended).extracting(StreamCommand::kind)
+                .containsExactly(StreamCommand.Kind.START, StreamCommand.Kind.CHUNK, StreamCommand.Kind.END);
+    }
+
+    @Test
     void shouldScopeIdsPerTenant() {
         StreamSession ofA = streams.service.start("tenant-a", new StreamId("job-1"), null).block(TIMEOUT);
         StreamSession ofB = streams.service.start("tenant-b", new StreamId("job-1"), "echo").block(TIMEOUT);
