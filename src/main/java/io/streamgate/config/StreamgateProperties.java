@@ -182,6 +182,9 @@ public record StreamgateProperties(
      * @param readersPerStream        SSE readers connected to one stream (429)
      * @param readersPerTenant        SSE readers connected to one tenant's streams (429)
      * @param maxConnections          HTTP connections open at once on this node (503, then closed)
+     * @param maxSendsInFlight        commands (mostly sends) waiting for Kafka's acknowledgement at once on this
+     *                                node; more answer 503 with Retry-After. Bounds the memory chunks can hold
+     *                                while Kafka is slow: at most this many times max-chunk-size
      * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed);
      *                                also how long a connection may sit idle between requests
      * @param maxHeaderSize           all request headers together (431); must stay below
@@ -193,12 +196,14 @@ public record StreamgateProperties(
             @DefaultValue("100") int readersPerStream,
             @DefaultValue("20000") int readersPerTenant,
             @DefaultValue("20000") int maxConnections,
+            @DefaultValue("4096") int maxSendsInFlight,
             @DefaultValue("30s") Duration requestReadTimeout,
             @DefaultValue("8KB") DataSize maxHeaderSize) {
 
         public Limits {
             require(openStreamsPerTenant >= 1 && sendsPerSecondPerTenant >= 1 && readersPerStream >= 1
-                    && readersPerTenant >= 1 && maxConnections >= 1, "streamgate.limits.* must be at least 1");
+                    && readersPerTenant >= 1 && maxConnections >= 1 && maxSendsInFlight >= 1,
+                    "streamgate.limits.* must be at least 1");
             require(requestReadTimeout.toMillis() >= 100, "streamgate.limits.request-read-timeout must be at least 100ms");
             require(maxHeaderSize.toBytes() >= 1024, "streamgate.limits.max-header-size must be at least 1KB");
         }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.streamgate.processing.UnknownProcessorException;
+import io.streamgate.stream.CommandLogBusyException;
 import io.streamgate.stream.CommandLogUnavailableException;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.InvalidRequestException;
@@ -79,6 +80,13 @@ final class Problems {
             return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
                     error instanceof PayloadTooLargeException ? error.getMessage() : "The request body is too large",
                     instance);
+        }
+        if (error instanceof CommandLogBusyException) {
+            metrics.limitRejected("max-sends-in-flight");
+            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "kafka-busy", "Kafka busy", error.getMessage(),
+                    instance);
+            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
+            return problem;
         }
         if (error instanceof CommandLogUnavailableException) {
             log.warn("Kafka did not take a command: {}", error.getMessage());

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
@@ -69,9 +70,13 @@ class StreamConfiguration {
 
     @Bean
     StreamService streamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog catalog,
-                                StreamMetrics metrics, StreamgateProperties properties, Clock clock) {
+                                StreamMetrics metrics, MeterRegistry meters, StreamgateProperties properties,
+                                Clock clock) {
         StreamgateProperties.Limits limits = properties.limits();
-        return new StreamService(registry, commandLog, catalog, new StreamIdGenerator(), metrics,
+        BoundedCommandLog boundedLog = new BoundedCommandLog(commandLog, limits.maxSendsInFlight());
+        Gauge.builder("streamgate.sends.in-flight", boundedLog::inFlight)
+                .description("Commands waiting for Kafka's acknowledgement").register(meters);
+        return new StreamService(registry, boundedLog, catalog, new StreamIdGenerator(), metrics,
                 new StreamLimits(limits.openStreamsPerTenant(), limits.sendsPerSecondPerTenant(),
                         limits.readersPerStream(), limits.readersPerTenant()),
                 clock, Schedulers.parallel());

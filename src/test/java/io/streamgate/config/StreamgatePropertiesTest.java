@@ -22,7 +22,7 @@ class StreamgatePropertiesTest {
         assertThatThrownBy(() -> new StreamgateProperties(kafka, new StreamgateProperties.Broker(Path.of("data"), 0), stream,
                 new StreamgateProperties.Security(List.of(), List.of(),
                         new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30))),
-                new StreamgateProperties.Limits(1, 1, 1, 1, 1, Duration.ofSeconds(1), DataSize.ofKilobytes(8))))
+                new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), DataSize.ofKilobytes(8))))
                 .hasMessageContaining("max-record-size");
     }
 

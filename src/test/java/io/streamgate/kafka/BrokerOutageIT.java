@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.AfterAll;
@@ -16,10 +18,12 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * With the cluster gone, sends fail within the delivery timeout with 503 and a problem (nothing half-written),
- * readiness goes down, and everything comes back by itself when the broker returns: no restart of the gateway.
+ * sends beyond the in-flight bound are refused at once instead of queueing, readiness goes down, and everything
+ * comes back by itself when the broker returns: no restart of the gateway.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "streamgate.kafka.delivery-timeout=3s",
+        "streamgate.limits.max-sends-in-flight=2",
         "streamgate.kafka.requests-topic=it.outage.requests",
         "streamgate.kafka.results-topic=it.outage.results",
         "streamgate.kafka.processor-group=it-outage-processor"})
@@ -48,14 +52,25 @@ class BrokerOutageIT {
 
         KAFKA.stop();
         long sentAt = System.nanoTime();
-        StreamClient.Answer during = client.exchange(client.http().post().uri("/stream/{id}/send", id)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"during the outage\"}"));
-        Duration answeredAfter = Duration.ofNanos(System.nanoTime() - sentAt);
+        CompletableFuture<StreamClient.Answer> during = sendAsync(client, id, "during the outage");
+        CompletableFuture<StreamClient.Answer> alsoDuring = sendAsync(client, id, "also during the outage");
+        await("both sends waiting for Kafka").atMost(Duration.ofSeconds(10)).until(() -> sendsInFlight(client) == 2);
 
-        assertThat(during.status()).isEqualTo(503);
-        assertThat(during.body().get("type").stringValue()).isEqualTo("/problems/kafka-unavailable");
-        assertThat(during.headers().get("Retry-After")).isEqualTo("1");
+        StreamClient.Answer beyondTheBound = send(client, id, "one too many");
+        assertThat(during).as("refused while the others still wait").isNotDone();
+        assertThat(beyondTheBound.status()).isEqualTo(503);
+        assertThat(beyondTheBound.body().get("type").stringValue()).isEqualTo("/problems/kafka-busy");
+        assertThat(beyondTheBound.headers().get("Retry-After")).isEqualTo("1");
+        assertThat(beyondTheBound.body().get("detail").stringValue()).contains("2 commands are already waiting");
+
+        for (StreamClient.Answer timedOut : List.of(during.join(), alsoDuring.join())) {
+            assertThat(timedOut.status()).isEqualTo(503);
+            assertThat(timedOut.body().get("type").stringValue()).isEqualTo("/problems/kafka-unavailable");
+            assertThat(timedOut.headers().get("Retry-After")).isEqualTo("1");
+        }
+        Duration answeredAfter = Duration.ofNanos(System.nanoTime() - sentAt);
         assertThat(answeredAfter).as("within the delivery timeout, with slack").isLessThan(Duration.ofSeconds(10));
+        assertThat(sendsInFlight(client)).isZero();
         await("readiness down").atMost(Duration.ofSeconds(10)).until(() ->
                 client.exchange(client.http().get().uri("/actuator/health/readiness")).status() == 503);
 
@@ -69,9 +84,23 @@ class BrokerOutageIT {
         // After an outage the processor may first have to take its partitions back: allow for a rebalance.
         assertThat(client.events(id).map(event -> event.event() + " " + event.data()).collectList()
                 .block(Duration.ofSeconds(90)))
-                .as("the refused chunk is nowhere; the others arrive once each")
+                .as("the refused chunks are nowhere; the others arrive once each")
                 .containsExactly("result {\"seq\":" + before + ",\"data\":\"BEFORE THE OUTAGE\"}",
                         "result {\"seq\":" + after + ",\"data\":\"AFTER THE OUTAGE\"}",
                         "end {\"reason\":\"client\"}");
+    }
+
+    private static StreamClient.Answer send(StreamClient client, String id, String data) {
+        return client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"" + data + "\"}"));
+    }
+
+    private static CompletableFuture<StreamClient.Answer> sendAsync(StreamClient client, String id, String data) {
+        return CompletableFuture.supplyAsync(() -> send(client, id, data));
+    }
+
+    private static double sendsInFlight(StreamClient client) {
+        return client.exchange(client.http().get().uri("/actuator/metrics/streamgate.sends.in-flight"))
+                .body().get("measurements").get(0).get("value").doubleValue();
     }
 }

@@ -1,0 +1,39 @@
+package io.streamgate.stream;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Bounds the commands on their way to the log at once. When Kafka is slower than the clients (a saturated or
+ * absent broker), commands past the bound are refused at once (503 with {@code Retry-After}) instead of queueing
+ * without end in memory; nothing refused here was written anywhere.
+ */
+final class BoundedCommandLog implements CommandLog {
+
+    private final CommandLog log;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    BoundedCommandLog(CommandLog log, int maxInFlight) {
+        this.log = log;
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public Mono<Long> append(StreamCommand command) {
+        return Mono.defer(() -> {
+            if (inFlight.incrementAndGet() > maxInFlight) {
+                inFlight.decrementAndGet();
+                return Mono.error(new CommandLogBusyException(
+                        maxInFlight + " commands are already waiting for Kafka; nothing was stored. Retry shortly."));
+            }
+            return log.append(command).doFinally(signal -> inFlight.decrementAndGet());
+        });
+    }
+
+    /** Commands appended and not yet answered by the log. */
+    int inFlight() {
+        return inFlight.get();
+    }
+}

@@ -1,0 +1,54 @@
+package io.streamgate.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+class BoundedCommandLogTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final StreamFixture streams = new StreamFixture();
+    private final BoundedCommandLog bounded = new BoundedCommandLog(streams.log, 2);
+
+    @Test
+    void shouldRefuseAtOnceWhatWouldExceedTheBoundAndWriteNothingOfIt() {
+        StreamKey id = streams.started("job-1");
+        streams.log.holdChunks();
+        Mono<Long> first = bounded.append(chunk(id, "first")).cache();
+        Mono<Long> second = bounded.append(chunk(id, "second")).cache();
+        first.subscribe();
+        second.subscribe();
+        assertThat(bounded.inFlight()).isEqualTo(2);
+
+        StepVerifier.create(bounded.append(chunk(id, "third")))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(CommandLogBusyException.class)
+                        .hasMessageContaining("2 commands are already waiting"))
+                .verify(TIMEOUT);
+
+        streams.log.releaseChunks();
+        first.block(TIMEOUT);
+        second.block(TIMEOUT);
+        assertThat(bounded.inFlight()).isZero();
+        StepVerifier.create(bounded.append(chunk(id, "fourth"))).expectNextCount(1).expectComplete().verify(TIMEOUT);
+        assertThat(streams.log.appended).extracting(StreamCommand::kind).containsExactly(StreamCommand.Kind.START,
+                StreamCommand.Kind.CHUNK, StreamCommand.Kind.CHUNK, StreamCommand.Kind.CHUNK);
+    }
+
+    @Test
+    void shouldFreeTheSlotOfAFailedAppend() {
+        streams.log.failWith(new CommandLogUnavailableException("broker down", null));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            StepVerifier.create(bounded.append(StreamCommand.end("job-2", "client")))
+                    .expectErrorMessage("broker down").verify(TIMEOUT);
+        }
+        assertThat(bounded.inFlight()).isZero();
+    }
+
+    private static StreamCommand chunk(StreamKey id, String data) {
+        return StreamCommand.chunk(id.value(), "uppercase", data, null);
+    }
+}
