@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
 public record StreamgateProperties(
         @DefaultValue Kafka kafka,
         @DefaultValue Broker broker,
+        @DefaultValue Processor processor,
         @DefaultValue Stream stream,
         @DefaultValue Security security,
         @DefaultValue Limits limits) {
@@ -67,6 +68,25 @@ public record StreamgateProperties(
 
         public boolean embedded() {
             return bootstrapServers.isBlank();
+        }
+    }
+
+    /**
+     * The processor this instance runs (consuming the requests topic in {@code kafka.processor-group}).
+     *
+     * @param enabled    run a processor in this instance
+     * @param instanceId a name for this processor that stays the same across its restarts (e.g. the host or pod
+     *                   name), unique in the group. A restarted processor with the same name fences its dead
+     *                   predecessor's transaction and takes its partitions back at once; empty picks a random one
+     *                   per run, and a dead processor's partitions then move on only after its 10 s session ends
+     */
+    public record Processor(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("") String instanceId) {
+
+        public Processor {
+            require(instanceId.matches("[A-Za-z0-9._-]{0,100}"),
+                    "streamgate.processor.instance-id may hold up to 100 letters, digits, '.', '_' and '-'");
         }
     }
 

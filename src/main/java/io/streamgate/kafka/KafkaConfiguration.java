@@ -80,8 +80,8 @@ class KafkaConfiguration {
     @Bean
     @ConditionalOnProperty(name = "streamgate.processor.enabled", havingValue = "true", matchIfMissing = true)
     ProcessorLoop processorLoop(ClientSettings settings, KafkaTopics topicsReady,
-                                Supplier<CommandProcessor> commandProcessors) {
-        return new ProcessorLoop(settings, commandProcessors);
+                                Supplier<CommandProcessor> commandProcessors, StreamgateProperties properties) {
+        return new ProcessorLoop(settings, commandProcessors, properties.processor().instanceId());
     }
 
     @Bean("kafka")

@@ -46,15 +46,20 @@ final class ProcessorLoop extends SubscriptionLifecycle {
     private final ClientSettings settings;
     private final Supplier<CommandProcessor> processors;
     /**
-     * Kept across restarts of the loop: a new producer with the same transactional id fences the previous one and
-     * aborts its open transaction at once. A fresh id would leave that transaction open until it times out, and
-     * read_committed readers of the results could not read past it meanwhile.
+     * Kept across restarts of the loop (and of the process, when configured): a new producer with the same
+     * transactional id fences the previous one and aborts its open transaction at once. A fresh id would leave that
+     * transaction open until it times out, and read_committed readers of the results could not read past it meanwhile.
      */
-    private final String transactionalId = "streamgate-processor-" + UUID.randomUUID();
+    private final String transactionalId;
+    /** Static group membership: the same instance coming back gets its partitions at once, with no rebalance. */
+    private final String groupInstanceId;
 
-    ProcessorLoop(ClientSettings settings, Supplier<CommandProcessor> processors) {
+    /** {@code instanceId}: stable across process restarts, or empty for a random one per process. */
+    ProcessorLoop(ClientSettings settings, Supplier<CommandProcessor> processors, String instanceId) {
         this.settings = settings;
         this.processors = processors;
+        this.groupInstanceId = instanceId.isEmpty() ? null : instanceId;
+        this.transactionalId = "streamgate-processor-" + (instanceId.isEmpty() ? UUID.randomUUID() : instanceId);
     }
 
     @Override
@@ -80,10 +85,12 @@ final class ProcessorLoop extends SubscriptionLifecycle {
         CommandProcessor processor = processors.get();
         Map<String, Object> consumer = settings.consumer(transactionalId);
         consumer.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
-        // A consumer that dies without leaving the group (the broker was down) holds its partitions until its session
-        // times out; 10 s instead of the default 45 s. (Static membership would hand them over at once, but needs
-        // instance ids that stay the same across process restarts, i.e. configuration: see issue 6.)
+        // A consumer that dies without leaving the group (killed, or the broker was down) holds its partitions until
+        // its session times out, unless it comes back under the same instance id: 10 s instead of the default 45 s.
         consumer.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        if (groupInstanceId != null) {
+            consumer.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+        }
         consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(consumer)
                 .closeTimeout(ClientSettings.CLOSE_TIMEOUT)

@@ -19,7 +19,8 @@ class StreamgatePropertiesTest {
         var stream = new StreamgateProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(15), DataSize.ofMegabytes(1),
                 100, DataSize.ofMegabytes(4), Duration.ofHours(1), "uppercase");
 
-        assertThatThrownBy(() -> new StreamgateProperties(kafka, new StreamgateProperties.Broker(Path.of("data"), 0), stream,
+        assertThatThrownBy(() -> new StreamgateProperties(kafka, new StreamgateProperties.Broker(Path.of("data"), 0),
+                new StreamgateProperties.Processor(true, ""), stream,
                 new StreamgateProperties.Security(List.of(), List.of(),
                         new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30))),
                 new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), DataSize.ofKilobytes(8))))
