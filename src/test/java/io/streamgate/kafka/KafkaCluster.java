@@ -1,0 +1,156 @@
+package io.streamgate.kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import kafka.Kafka;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+import org.awaitility.Awaitility;
+
+/**
+ * A three-node KRaft cluster (each node broker and controller), each node its own JVM so that a test can kill one
+ * for real (SIGKILL: no controlled shutdown, no leadership handed over first). Replication 3 and
+ * min.insync.replicas 2 by default, internal topics included, as a production cluster would be set.
+ */
+public final class KafkaCluster implements AutoCloseable {
+
+    private static final String HOST = "127.0.0.1";
+    private static final int NODES = 3;
+
+    /** Kafka's own logging is chatty at INFO; warnings are what a failing test needs. */
+    private static final String LOGBACK = """
+            <configuration>
+              <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+                <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{36} - %msg%n</pattern></encoder>
+              </appender>
+              <root level="WARN"><appender-ref ref="out"/></root>
+            </configuration>
+            """;
+
+    private final Path dir;
+    private final List<Integer> clientPorts = new ArrayList<>();
+    private final List<Process> nodes = new ArrayList<>();
+
+    public KafkaCluster() {
+        try {
+            dir = Files.createTempDirectory("streamgate-kafka-cluster");
+            List<Integer> controllerPorts = new ArrayList<>();
+            for (int node = 0; node < NODES; node++) {
+                clientPorts.add(freePort());
+                controllerPorts.add(freePort());
+            }
+            String voters = java.util.stream.IntStream.range(0, NODES)
+                    .mapToObj(node -> (node + 1) + "@" + HOST + ":" + controllerPorts.get(node))
+                    .collect(Collectors.joining(","));
+            String clusterId = Uuid.randomUuid().toString();
+            Files.writeString(dir.resolve("logback.xml"), LOGBACK);
+            for (int node = 0; node < NODES; node++) {
+                Path config = writeConfig(node, clientPorts.get(node), controllerPorts.get(node), voters);
+                format(config, clusterId);
+                nodes.add(startNode(node, config));
+            }
+            awaitBrokers(NODES);
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return clientPorts.stream().map(port -> HOST + ":" + port).collect(Collectors.joining(","));
+    }
+
+    /** SIGKILLs node {@code node} (0 to 2) and waits until it is gone. */
+    public void kill(int node) {
+        Process process = nodes.get(node);
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(Process::destroyForcibly);
+        TestKafka.deleteRecursively(dir);
+    }
+
+    private Path writeConfig(int node, int clientPort, int controllerPort, String voters) throws IOException {
+        Properties config = new Properties();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", Integer.toString(node + 1));
+        config.put("controller.quorum.voters", voters);
+        config.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("log.dirs", dir.resolve("node-" + (node + 1)).toString());
+        config.put("default.replication.factor", "3");
+        config.put("min.insync.replicas", "2");
+        config.put("offsets.topic.replication.factor", "3");
+        config.put("transaction.state.log.replication.factor", "3");
+        config.put("transaction.state.log.min.isr", "2");
+        config.put("offsets.topic.num.partitions", "5");
+        config.put("transaction.state.log.num.partitions", "5");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("auto.create.topics.enable", "false");
+        config.put("unclean.leader.election.enable", "false");
+        Path file = dir.resolve("node-" + (node + 1) + ".properties");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            config.store(out, "Streamgate test cluster node " + (node + 1));
+        }
+        return file;
+    }
+
+    private static void format(Path config, String clusterId) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exit = StorageTool.execute(new String[] {"format", "--cluster-id", clusterId, "--config", config.toString()},
+                new PrintStream(output, true, StandardCharsets.UTF_8));
+        if (exit != 0) {
+            throw new IllegalStateException("Formatting " + config + " failed: " + output);
+        }
+    }
+
+    private Process startNode(int node, Path config) throws IOException {
+        Path output = Path.of("target", "child-processes", "kafka-node-" + (node + 1) + "-" + System.nanoTime() + ".log");
+        Files.createDirectories(output.getParent());
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dlogback.configurationFile=" + dir.resolve("logback.xml"), "-cp", System.getProperty("java.class.path"), Kafka.class.getName(), config.toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    private void awaitBrokers(int count) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            Awaitility.await("a " + count + "-broker cluster").atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> admin.describeCluster().nodes().get().size() == count);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+}
