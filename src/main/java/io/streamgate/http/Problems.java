@@ -9,6 +9,7 @@ import io.streamgate.stream.CommandLogUnavailableException;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.LimitExceededException;
+import io.streamgate.stream.ShuttingDownException;
 import io.streamgate.stream.StreamConflictException;
 import io.streamgate.stream.StreamNotFoundException;
 import org.slf4j.Logger;
@@ -80,6 +81,13 @@ final class Problems {
             return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
                     error instanceof PayloadTooLargeException ? error.getMessage() : "The request body is too large",
                     instance);
+        }
+        if (error instanceof ShuttingDownException) {
+            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "Shutting down",
+                    error.getMessage(), instance);
+            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
+            problem.headers().set(HttpHeaders.CONNECTION, "close");
+            return problem;
         }
         if (error instanceof CommandLogBusyException) {
             metrics.limitRejected("max-sends-in-flight");

@@ -90,11 +90,12 @@ class StreamConfiguration {
     }
 
     /**
-     * SSE responses never finish by themselves, so without this a graceful shutdown would wait its whole grace
-     * period for them. Stops before the web server's graceful shutdown phase.
+     * Drains this node before the web server's graceful shutdown phase: no new streams, and readers told to
+     * reconnect. SSE responses never finish by themselves, so without this a graceful shutdown would wait its whole
+     * grace period ({@code spring.lifecycle.timeout-per-shutdown-phase}) for them.
      */
     @Bean
-    SmartLifecycle readerDisconnector(StreamRegistry registry) {
+    SmartLifecycle drainOnShutdown(StreamService service) {
         return new SmartLifecycle() {
             private volatile boolean running;
 
@@ -106,7 +107,7 @@ class StreamConfiguration {
             @Override
             public void stop() {
                 running = false;
-                registry.disconnectReaders();
+                service.drain();
             }
 
             @Override

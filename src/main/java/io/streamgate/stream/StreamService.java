@@ -27,6 +27,7 @@ public final class StreamService {
     private final StreamLimits limits;
     private final Clock clock;
     private final Scheduler readerScheduler;
+    private volatile boolean draining;
 
     public StreamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog processors,
                          StreamIdGenerator ids, StreamMetrics metrics, StreamLimits limits, Clock clock,
@@ -47,6 +48,9 @@ public final class StreamService {
      */
     public Mono<StreamSession> start(String tenant, StreamId requestedId, String processorName) {
         return Mono.defer(() -> {
+            if (draining) {
+                return Mono.error(new ShuttingDownException());
+            }
             String processor = processors.resolve(processorName).name();
             StreamKey key = new StreamKey(tenant, requestedId != null ? requestedId : ids.next());
             StreamSession session = registry.reserve(key, processor, limits.openStreamsPerTenant());
@@ -113,6 +117,16 @@ public final class StreamService {
                 .then(Mono.defer(() -> commandLog.append(StreamCommand.end(session.key().value(), reason))))
                 .doOnError(e -> session.abortEnding())
                 .then();
+    }
+
+    /**
+     * The first step of a graceful shutdown: no new streams from here on, and every reader is told to reconnect
+     * (elsewhere, or here after the restart). Sends and ends of open streams still go through, so requests in flight
+     * finish while the web server drains.
+     */
+    public void drain() {
+        draining = true;
+        registry.disconnectReaders();
     }
 
     public StreamSession session(StreamKey key) {

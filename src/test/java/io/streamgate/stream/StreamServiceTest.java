@@ -137,6 +137,21 @@ class StreamServiceTest {
     }
 
     @Test
+    void shouldRefuseNewStreamsButFinishOpenOnesOnceDraining() {
+        StreamKey id = streams.started("job-9");
+
+        streams.service.drain();
+
+        StepVerifier.create(streams.service.start("", new StreamId("job-10"), null))
+                .expectError(ShuttingDownException.class).verify(TIMEOUT);
+        assertThat(streams.registry.find(StreamFixture.key("job-10"))).isEmpty();
+        assertThat(streams.service.send(id, "still taken").block(TIMEOUT)).isNotNull();
+        streams.service.end(id, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+        assertThat(streams.log.appended).extracting(StreamCommand::kind)
+                .containsExactly(StreamCommand.Kind.START, StreamCommand.Kind.CHUNK, StreamCommand.Kind.END);
+    }
+
+    @Test
     void shouldScopeIdsPerTenant() {
         StreamSession ofA = streams.service.start("tenant-a", new StreamId("job-1"), null).block(TIMEOUT);
         StreamSession ofB = streams.service.start("tenant-b", new StreamId("job-1"), "echo").block(TIMEOUT);
