@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import io.streamgate.support.StreamClient;
+import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -77,7 +78,7 @@ class BrokerFailureIT {
                     stream.refused().incrementAndGet();
                 }
             }
-        })).toList();
+        }, TestThreads.BLOCKING)).toList();
 
         await("sends under way").atMost(StreamClient.TIMEOUT)
                 .until(() -> acknowledgedInAll.get() >= STREAMS * CHUNKS_PER_STREAM / 3);

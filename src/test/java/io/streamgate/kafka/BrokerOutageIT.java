@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.streamgate.support.StreamClient;
+import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -96,7 +97,7 @@ class BrokerOutageIT {
     }
 
     private static CompletableFuture<StreamClient.Answer> sendAsync(StreamClient client, String id, String data) {
-        return CompletableFuture.supplyAsync(() -> send(client, id, data));
+        return CompletableFuture.supplyAsync(() -> send(client, id, data), TestThreads.BLOCKING);
     }
 
     private static double sendsInFlight(StreamClient client) {

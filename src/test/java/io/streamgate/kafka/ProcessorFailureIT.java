@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.StreamgateProcess;
+import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -69,7 +70,7 @@ class ProcessorFailureIT {
                 for (int chunk = 0; chunk < CHUNKS; chunk++) {
                     acknowledged.add(client.send(id, "chunk " + chunk));
                 }
-            });
+            }, TestThreads.BLOCKING);
 
             await("the processor at work").atMost(StreamClient.TIMEOUT).until(() -> resultsSeen.get() >= CHUNKS / 4);
             first.kill();

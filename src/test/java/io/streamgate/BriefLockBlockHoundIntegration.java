@@ -1,0 +1,29 @@
+package io.streamgate;
+
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * The blocking calls BlockHound may see on an event loop: locks held for a few instructions by code that is not
+ * ours, which only park when two threads meet. Every other blocking call still fails the test that makes it.
+ *
+ * <ul>
+ *   <li>Netty 4.2's adaptive buffer allocator takes a {@code StampedLock} when two event loops grow its shared
+ *       "magazines" at once (found by FuzzIT under concurrent large bodies).</li>
+ *   <li>Cancelling a timer (an SSE reader's heartbeat {@code Flux.interval}, when the reader goes away) removes its
+ *       task from the scheduler's queue under that queue's lock. Reactor's own integration allows {@code offer} and
+ *       {@code take} on the same queue but not {@code remove}. This one matters beyond noise: BlockHound throws from
+ *       inside the lock's acquire, which leaves the lock's wait queue broken, so the scheduler thread waiting for it
+ *       is never woken and every task on it (readers' drains) hangs. ReaderChurnIT found it (1,000 disconnects); it
+ *       was the rare "request never answered, every thread idle" hang of the earlier test runs.</li>
+ * </ul>
+ */
+public final class BriefLockBlockHoundIntegration implements BlockHoundIntegration {
+
+    @Override
+    public void applyTo(BlockHound.Builder builder) {
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
+        builder.allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "remove");
+    }
+}
