@@ -1,5 +1,7 @@
 package io.streamgate.http;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.StreamService;
@@ -24,15 +26,22 @@ class HttpConfiguration {
      * its headers or body, slowloris-style, gets 408 and is closed instead of holding a connection forever).
      */
     @Bean
-    NettyServerCustomizer connectionAndRequestLimits(StreamgateProperties properties, StreamMetrics metrics) {
+    NettyServerCustomizer connectionAndRequestLimits(StreamgateProperties properties, StreamMetrics metrics,
+                                                     MeterRegistry meters) {
         StreamgateProperties.Limits limits = properties.limits();
         ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), metrics);
+        OutboundBacklog backlog = new OutboundBacklog();
+        Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
+                .description("Bytes written to client connections and not yet taken by the OS (slow readers)")
+                .register(meters);
         return server -> server
                 .requestTimeout(limits.requestReadTimeout())
                 .readTimeout(limits.requestReadTimeout())
                 // Covers a connection that opens, or starts its headers, and then sends nothing more.
                 .idleTimeout(limits.requestReadTimeout())
-                .doOnChannelInit((observer, channel, remoteAddress) -> channel.pipeline().addFirst(connections));
+                .doOnChannelInit((observer, channel, remoteAddress) -> channel.pipeline()
+                        .addFirst(connections)
+                        .addLast(backlog));
     }
 
     @Bean

@@ -23,9 +23,15 @@ final class SseEvents {
         this.metrics = metrics;
     }
 
+    /**
+     * Events a reader's pipeline may hold before the connection: Reactor's default prefetches (256, 32) would let a
+     * slow reader pin hundreds of results in memory, while the shared log already holds them for it.
+     */
+    private static final int PREFETCH = 2;
+
     Flux<ServerSentEvent<String>> frame(Flux<ResultEvent> events) {
         return events.map(this::toSse)
-                .publish(shared -> Flux.merge(shared, heartbeats().takeUntilOther(shared.then())));
+                .publish(shared -> Flux.merge(PREFETCH, shared, heartbeats().takeUntilOther(shared.then())), PREFETCH);
     }
 
     private Flux<ServerSentEvent<String>> heartbeats() {

@@ -11,8 +11,10 @@ import reactor.core.scheduler.Scheduler;
  * One reader's position in a stream's {@link ResultLog}, drained only as far as the reader has asked for.
  *
  * <p>Nothing is queued per reader: new results only wake the cursor, which then copies events from the shared log
- * while there is demand. A reader that stops reading therefore costs nothing but this object, and one that falls
- * behind the log's capacity gets a {@code gap} event saying where it resumes. The drain runs on the reader's own
+ * while there is demand. A reader that stops reading therefore costs nothing but this object and what the
+ * connection buffers (bounded by Netty's write-buffer high-water mark). One that falls so far behind that the log
+ * drops events it has not read yet is closed with an {@code overflow} event: it reconnects with its last id and is
+ * told (a {@code gap} event) where the stream resumes. The drain runs on the reader's own
  * worker, never on the results feed's thread, so one slow reader cannot hold up the others.
  */
 final class ResultCursor implements Runnable {
@@ -116,10 +118,10 @@ final class ResultCursor implements Runnable {
                 return;
             }
             if (event == ResultLog.EVICTED) {
-                long start = log.start();
-                pendingGap = gap(lastDeliveredId, log.at(start));
-                position = start;
-                continue;
+                done = true;
+                sink.next(overflow(lastDeliveredId, log.at(log.start())));
+                sink.complete();
+                return;
             }
             sink.next(event);
             position++;
@@ -129,6 +131,13 @@ final class ResultCursor implements Runnable {
                 sink.complete();
             }
         }
+    }
+
+    private static ResultEvent overflow(long lastEventId, ResultEvent oldestHeld) {
+        String last = lastEventId == ResultEvent.NO_ID ? "null" : Long.toString(lastEventId);
+        String oldest = oldestHeld == null || !oldestHeld.hasId() ? "null" : Long.toString(oldestHeld.id());
+        return new ResultEvent(ResultEvent.Kind.OVERFLOW, ResultEvent.NO_ID,
+                "{\"reason\":\"slow-reader\",\"last_event_id\":" + last + ",\"oldest_held\":" + oldest + "}");
     }
 
     private static ResultEvent gap(long lastEventId, ResultEvent resumeAt) {

@@ -11,7 +11,7 @@ public record ResultEvent(Kind kind, long id, String json) {
     public static final long NO_ID = -1;
 
     public enum Kind {
-        RESULT("result"), END("end"), GAP("gap"), RECONNECT("reconnect");
+        RESULT("result"), END("end"), GAP("gap"), OVERFLOW("overflow"), RECONNECT("reconnect");
 
         private final String eventName;
 

@@ -101,6 +101,7 @@ class StreamConfiguration {
 
             @Override
             public void start() {
+                service.resume();
                 running = true;
             }
 

@@ -129,6 +129,11 @@ public final class StreamService {
         registry.disconnectReaders();
     }
 
+    /** Takes new streams again after {@link #drain()} (a stopped context started again, as test contexts are). */
+    public void resume() {
+        draining = false;
+    }
+
     public StreamSession session(StreamKey key) {
         return registry.require(key);
     }

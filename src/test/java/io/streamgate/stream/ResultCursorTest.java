@@ -81,7 +81,7 @@ class ResultCursorTest {
     }
 
     @Test
-    void shouldTellASlowReaderWhereItResumesWhenItFellOutOfTheLog() {
+    void shouldCloseASlowReaderThatFellOutOfTheLogWithAReasonItCanResumeFrom() {
         StreamFixture streams = new StreamFixture(3);
         StreamKey id = streams.started("s");
         long first = streams.service.send(id, "0").block(TIMEOUT);
@@ -94,6 +94,14 @@ class ResultCursorTest {
                     }
                 })
                 .thenRequest(2)
+                .assertNext(event -> {
+                    assertThat(event.kind()).isEqualTo(ResultEvent.Kind.OVERFLOW);
+                    assertThat(event.json()).startsWith("{\"reason\":\"slow-reader\",\"last_event_id\":" + first + ",");
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        StepVerifier.create(streams.service.read(id, first))
                 .assertNext(event -> {
                     assertThat(event.kind()).isEqualTo(ResultEvent.Kind.GAP);
                     assertThat(event.json()).startsWith("{\"last_event_id\":" + first + ",");

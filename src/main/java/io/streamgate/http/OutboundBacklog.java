@@ -1,0 +1,46 @@
+package io.streamgate.http;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+
+/**
+ * Measures what this node holds for clients that read slower than it writes: the bytes written to connections but
+ * not yet taken by the operating system. Reactor Netty stops asking a response for more once its connection holds
+ * more than the write-buffer high-water mark, so this stays bounded however slow the readers are; the
+ * {@code streamgate.http.outbound.backlog} gauge shows it.
+ */
+@ChannelHandler.Sharable
+final class OutboundBacklog extends ChannelInboundHandlerAdapter {
+
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channels.add(ctx.channel());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        channels.remove(ctx.channel());
+        super.channelInactive(ctx);
+    }
+
+    /** Bytes queued on all open connections, not yet written to their sockets. */
+    long bytes() {
+        long total = 0;
+        for (Channel channel : channels) {
+            ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+            if (buffer != null) {
+                total += buffer.totalPendingWriteBytes();
+            }
+        }
+        return total;
+    }
+}
