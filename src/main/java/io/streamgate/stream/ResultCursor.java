@@ -134,16 +134,20 @@ final class ResultCursor implements Runnable {
     }
 
     private static ResultEvent overflow(long lastEventId, ResultEvent oldestHeld) {
-        String last = lastEventId == ResultEvent.NO_ID ? "null" : Long.toString(lastEventId);
-        String oldest = oldestHeld == null || !oldestHeld.hasId() ? "null" : Long.toString(oldestHeld.id());
-        return new ResultEvent(ResultEvent.Kind.OVERFLOW, ResultEvent.NO_ID,
-                "{\"reason\":\"slow-reader\",\"last_event_id\":" + last + ",\"oldest_held\":" + oldest + "}");
+        return new ResultEvent(ResultEvent.Kind.OVERFLOW, ResultEvent.NO_ID, "{\"reason\":\"slow-reader\",\"last_event_id\":"
+                + json(lastEventId) + ",\"oldest_held\":" + json(idOf(oldestHeld)) + "}");
     }
 
     private static ResultEvent gap(long lastEventId, ResultEvent resumeAt) {
-        String last = lastEventId == ResultEvent.NO_ID ? "null" : Long.toString(lastEventId);
-        String resume = resumeAt == null || !resumeAt.hasId() ? "null" : Long.toString(resumeAt.id());
         return new ResultEvent(ResultEvent.Kind.GAP, ResultEvent.NO_ID,
-                "{\"last_event_id\":" + last + ",\"resumes_at\":" + resume + "}");
+                "{\"last_event_id\":" + json(lastEventId) + ",\"resumes_at\":" + json(idOf(resumeAt)) + "}");
+    }
+
+    private static long idOf(ResultEvent event) {
+        return event == null || !event.hasId() ? ResultEvent.NO_ID : event.id();
+    }
+
+    private static String json(long id) {
+        return id == ResultEvent.NO_ID ? "null" : Long.toString(id);
     }
 }

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +52,8 @@ public final class KafkaCluster implements AutoCloseable {
             dir = Files.createTempDirectory("streamgate-kafka-cluster");
             List<Integer> controllerPorts = new ArrayList<>();
             for (int node = 0; node < NODES; node++) {
-                clientPorts.add(freePort());
-                controllerPorts.add(freePort());
+                clientPorts.add(EmbeddedKafkaBroker.freePort());
+                controllerPorts.add(EmbeddedKafkaBroker.freePort());
             }
             String voters = java.util.stream.IntStream.range(0, NODES)
                     .mapToObj(node -> (node + 1) + "@" + HOST + ":" + controllerPorts.get(node))
@@ -145,12 +143,6 @@ public final class KafkaCluster implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             Awaitility.await("a " + count + "-broker cluster").atMost(Duration.ofSeconds(90)).ignoreExceptions()
                     .until(() -> admin.describeCluster().nodes().get().size() == count);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
         }
     }
 }
