@@ -31,6 +31,7 @@ class HttpConfiguration {
         StreamgateProperties.Limits limits = properties.limits();
         ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), metrics);
         OutboundBacklog backlog = new OutboundBacklog();
+        WritabilityGate writability = new WritabilityGate();
         Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
                 .description("Bytes written to client connections and not yet taken by the OS (slow readers)")
                 .register(meters);
@@ -39,9 +40,11 @@ class HttpConfiguration {
                 .readTimeout(limits.requestReadTimeout())
                 // Covers a connection that opens, or starts its headers, and then sends nothing more.
                 .idleTimeout(limits.requestReadTimeout())
-                .doOnChannelInit((observer, channel, remoteAddress) -> channel.pipeline()
-                        .addFirst(connections)
-                        .addLast(backlog));
+                .doOnChannelInit((observer, channel, remoteAddress) -> {
+                    channel.pipeline().addFirst(connections);
+                    writability.install(channel);
+                    backlog.track(channel);
+                });
     }
 
     @Bean

@@ -4,9 +4,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 
 /**
@@ -15,21 +12,17 @@ import io.netty.channel.ChannelOutboundBuffer;
  * more than the write-buffer high-water mark, so this stays bounded however slow the readers are; the
  * {@code streamgate.http.outbound.backlog} gauge shows it.
  */
-@ChannelHandler.Sharable
-final class OutboundBacklog extends ChannelInboundHandlerAdapter {
+final class OutboundBacklog {
 
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        channels.add(ctx.channel());
-        super.channelActive(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        channels.remove(ctx.channel());
-        super.channelInactive(ctx);
+    /**
+     * Counts a connection until it closes. (Not a pipeline handler watching {@code channelActive}: Reactor Netty's
+     * own handler does not pass that event on, so such a handler never saw a connection.)
+     */
+    void track(Channel channel) {
+        channels.add(channel);
+        channel.closeFuture().addListener(closed -> channels.remove(channel));
     }
 
     /** Bytes queued on all open connections, not yet written to their sockets. */

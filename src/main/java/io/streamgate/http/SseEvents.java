@@ -2,6 +2,7 @@ package io.streamgate.http;
 
 import java.time.Duration;
 
+import io.netty.channel.Channel;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.ResultEvent;
 import org.springframework.http.codec.ServerSentEvent;
@@ -29,9 +30,17 @@ final class SseEvents {
      */
     private static final int PREFETCH = 2;
 
-    Flux<ServerSentEvent<String>> frame(Flux<ResultEvent> events) {
-        return events.map(this::toSse)
+    /**
+     * A reader's events as SSE, each one waiting for room on the reader's connection (when known) before it leaves:
+     * so a reader that does not keep up costs this node one high-water mark of bytes, not the results it missed.
+     */
+    Flux<ServerSentEvent<String>> frame(Flux<ResultEvent> events, Channel connection) {
+        Flux<ServerSentEvent<String>> framed = events.map(this::toSse)
                 .publish(shared -> Flux.merge(PREFETCH, shared, heartbeats().takeUntilOther(shared.then())), PREFETCH);
+        if (connection == null) {
+            return framed;
+        }
+        return framed.concatMap(event -> WritabilityGate.whenWritable(connection).thenReturn(event), 1);
     }
 
     private Flux<ServerSentEvent<String>> heartbeats() {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 
+import io.netty.channel.Channel;
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
@@ -12,10 +13,12 @@ import io.streamgate.stream.StreamService;
 import io.streamgate.stream.StreamSession;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.JsonNode;
 
 /** Thin handlers: parse the request, call {@link StreamService}, map the outcome. Errors go to {@link Problems}. */
@@ -86,8 +89,19 @@ final class StreamHandler {
                     .contentType(MediaType.TEXT_EVENT_STREAM)
                     .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                     .header("X-Accel-Buffering", "no")
-                    .body(BodyInserters.fromServerSentEvents(sse.frame(streams.read(key, lastEventId))));
+                    .body(BodyInserters.fromServerSentEvents(sse.frame(streams.read(key, lastEventId), connection(request))));
         });
+    }
+
+    /** The reader's connection, so that its events wait for room on it; null outside Reactor Netty. */
+    private static Channel connection(ServerRequest request) {
+        Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(request.exchange().getResponse());
+        if (!(nativeResponse instanceof HttpServerResponse response)) {
+            return null;
+        }
+        Channel[] channel = new Channel[1];
+        response.withConnection(connection -> channel[0] = connection.channel());
+        return channel[0];
     }
 
     Mono<ServerResponse> end(ServerRequest request) {
