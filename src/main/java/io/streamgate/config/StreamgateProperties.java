@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,6 +17,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("streamgate")
 public record StreamgateProperties(
+        @DefaultValue({"gateway", "processor"}) Set<Role> roles,
         @DefaultValue Kafka kafka,
         @DefaultValue Broker broker,
         @DefaultValue Processor processor,
@@ -27,6 +29,7 @@ public record StreamgateProperties(
     private static final long RECORD_OVERHEAD = 64 * 1024;
 
     public StreamgateProperties {
+        require(!roles.isEmpty(), "streamgate.roles needs at least one of gateway, processor");
         require(kafka.maxRecordSize().toBytes() >= stream.maxChunkSize().toBytes() + RECORD_OVERHEAD,
                 "streamgate.kafka.max-record-size must exceed streamgate.stream.max-chunk-size by at least 64KB, "
                         + "or Kafka would refuse chunks the gateway accepts");
@@ -72,17 +75,15 @@ public record StreamgateProperties(
     }
 
     /**
-     * The processor this instance runs (consuming the requests topic in {@code kafka.processor-group}).
+     * The processor this instance runs when it has the {@code processor} role (consuming the requests topic in
+     * {@code kafka.processor-group}).
      *
-     * @param enabled    run a processor in this instance
      * @param instanceId a name for this processor that stays the same across its restarts (e.g. the host or pod
      *                   name), unique in the group. A restarted processor with the same name fences its dead
      *                   predecessor's transaction and takes its partitions back at once; empty picks a random one
      *                   per run, and a dead processor's partitions then move on only after its 10 s session ends
      */
-    public record Processor(
-            @DefaultValue("true") boolean enabled,
-            @DefaultValue("") String instanceId) {
+    public record Processor(@DefaultValue("") String instanceId) {
 
         public Processor {
             require(instanceId.matches("[A-Za-z0-9._-]{0,100}"),

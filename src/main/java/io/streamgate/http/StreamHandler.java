@@ -74,11 +74,10 @@ final class StreamHandler {
     }
 
     Mono<ServerResponse> results(ServerRequest request) {
-        return key(request).flatMap(key -> {
-            StreamSession session = streams.session(key);
+        return key(request).flatMap(streams::session).flatMap(session -> {
             if (wantsJson(request)) {
-                return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(ResultsSnapshot.json(streams.heldEvents(key), session.state() == StreamSession.State.ENDED));
+                return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(ResultsSnapshot.json(
+                        streams.heldEvents(session), session.state() == StreamSession.State.ENDED));
             }
             long lastEventId = lastEventId(request);
             if (lastEventId != ResultEvent.NO_ID && lastEventId == session.endEventId()) {
@@ -89,7 +88,8 @@ final class StreamHandler {
                     .contentType(MediaType.TEXT_EVENT_STREAM)
                     .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                     .header("X-Accel-Buffering", "no")
-                    .body(BodyInserters.fromServerSentEvents(sse.frame(streams.read(key, lastEventId), connection(request))));
+                    .body(BodyInserters.fromServerSentEvents(
+                            sse.frame(streams.read(session, lastEventId), connection(request))));
         });
     }
 
@@ -111,12 +111,10 @@ final class StreamHandler {
     }
 
     Mono<ServerResponse> status(ServerRequest request) {
-        return key(request).flatMap(key -> {
-            StreamSession session = streams.session(key);
-            return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(new ApiResponses.Status(
-                    "success", session.id().value(), session.state().name().toLowerCase(), session.processor(),
-                    session.created(), session.endReason(), session.results(), session.readers()));
-        });
+        return key(request).flatMap(streams::session).flatMap(session -> ServerResponse.ok()
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(new ApiResponses.Status(
+                        "success", session.id().value(), session.state().name().toLowerCase(), session.processor(),
+                        session.created(), session.endReason(), session.results(), session.readers())));
     }
 
     private String chunk(JsonNode body) {

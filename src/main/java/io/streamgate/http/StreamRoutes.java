@@ -4,6 +4,8 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import java.util.Set;
 
+import io.streamgate.config.ConditionalOnRole;
+import io.streamgate.config.Role;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -13,8 +15,12 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.MethodNotAllowedException;
 import reactor.core.publisher.Mono;
 
-/** The stream API's routes. A known path with the wrong method answers 405 with {@code Allow}, not 404. */
+/**
+ * The stream API's routes, on instances with the gateway role. A known path with the wrong method answers 405 with
+ * {@code Allow}, not 404.
+ */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnRole(Role.GATEWAY)
 class StreamRoutes {
 
     @Bean

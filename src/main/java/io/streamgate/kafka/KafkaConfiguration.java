@@ -1,14 +1,17 @@
 package io.streamgate.kafka;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
+import io.streamgate.config.ConditionalOnRole;
+import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.stream.CommandLog;
 import io.streamgate.stream.CommandProcessor;
+import io.streamgate.stream.ResultsVisibility;
 import io.streamgate.stream.StreamRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -77,11 +80,29 @@ class KafkaConfiguration {
         return new ResultsFeed(settings, topics.resultPartitions(), registry);
     }
 
+    /**
+     * How long a request for a stream this instance does not know may wait for its results feed to catch up: long
+     * enough for a feed that is merely a poll behind, short enough that a feed still replaying after a restart does
+     * not hold requests.
+     */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(3);
+
     @Bean
-    @ConditionalOnProperty(name = "streamgate.processor.enabled", havingValue = "true", matchIfMissing = true)
-    ProcessorLoop processorLoop(ClientSettings settings, KafkaTopics topicsReady,
-                                Supplier<CommandProcessor> commandProcessors, StreamgateProperties properties) {
-        return new ProcessorLoop(settings, commandProcessors, properties.processor().instanceId());
+    ResultsVisibility resultsVisibility(Admin admin, ResultsFeed feed, KafkaTopics topics) {
+        return new ResultsCatchUp(admin, feed, topics.resultPartitions(), CATCH_UP_TIMEOUT);
+    }
+
+    @Bean
+    @ConditionalOnRole(Role.PROCESSOR)
+    PartitionOwnership partitionOwnership(KafkaTopics topics) {
+        return new PartitionOwnership(topics.requestPartitionCount());
+    }
+
+    @Bean
+    @ConditionalOnRole(Role.PROCESSOR)
+    ProcessorLoop processorLoop(ClientSettings settings, Supplier<CommandProcessor> commandProcessors,
+                                StreamgateProperties properties, PartitionOwnership ownership) {
+        return new ProcessorLoop(settings, commandProcessors, properties.processor().instanceId(), ownership);
     }
 
     @Bean("kafka")

@@ -25,12 +25,14 @@ final class KafkaTopics {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final List<TopicPartition> resultPartitions;
+    private final int requestPartitionCount;
 
-    private KafkaTopics(List<TopicPartition> resultPartitions) {
+    private KafkaTopics(List<TopicPartition> resultPartitions, int requestPartitionCount) {
         this.resultPartitions = resultPartitions;
+        this.requestPartitionCount = requestPartitionCount;
     }
 
-    /** Creates the missing topics and describes the results topic. Blocks: called once, on the start-up thread. */
+    /** Creates the missing topics and describes them. Blocks: called once, on the start-up thread. */
     static KafkaTopics ensure(Admin admin, StreamgateProperties.Kafka kafka) {
         Optional<Short> replication = kafka.replicationFactor() == 0
                 ? Optional.empty() : Optional.of(kafka.replicationFactor());
@@ -51,11 +53,13 @@ final class KafkaTopics {
                     throw new IllegalStateException("Cannot create topic " + name + " within " + TIMEOUT, e);
                 }
             });
-            TopicDescription results = admin.describeTopics(List.of(kafka.resultsTopic()))
-                    .allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(kafka.resultsTopic());
+            Map<String, TopicDescription> described = admin.describeTopics(
+                            List.of(kafka.requestsTopic(), kafka.resultsTopic()))
+                    .allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             List<TopicPartition> partitions = new ArrayList<>();
-            results.partitions().forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
-            return new KafkaTopics(partitions);
+            described.get(kafka.resultsTopic()).partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
+            return new KafkaTopics(partitions, described.get(kafka.requestsTopic()).partitions().size());
         } catch (ExecutionException | InterruptedException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach Kafka to check topics: " + e, e);
         }
@@ -63,5 +67,10 @@ final class KafkaTopics {
 
     List<TopicPartition> resultPartitions() {
         return resultPartitions;
+    }
+
+    /** As the topic has it, which may differ from {@code streamgate.kafka.partitions} when it existed before. */
+    int requestPartitionCount() {
+        return requestPartitionCount;
     }
 }

@@ -54,10 +54,15 @@ final class ProcessorLoop extends SubscriptionLifecycle {
     /** Static group membership: the same instance coming back gets its partitions at once, with no rebalance. */
     private final String groupInstanceId;
 
+    /** Kept in step with this processor's assignment: the streams whose expiry is this instance's duty. */
+    private final PartitionOwnership ownership;
+
     /** {@code instanceId}: stable across process restarts, or empty for a random one per process. */
-    ProcessorLoop(ClientSettings settings, Supplier<CommandProcessor> processors, String instanceId) {
+    ProcessorLoop(ClientSettings settings, Supplier<CommandProcessor> processors, String instanceId,
+                  PartitionOwnership ownership) {
         this.settings = settings;
         this.processors = processors;
+        this.ownership = ownership;
         this.groupInstanceId = instanceId.isEmpty() ? null : instanceId;
         this.transactionalId = "streamgate-processor-" + (instanceId.isEmpty() ? UUID.randomUUID() : instanceId);
     }
@@ -95,8 +100,13 @@ final class ProcessorLoop extends SubscriptionLifecycle {
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(consumer)
                 .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
                 .subscription(List.of(settings.kafka().requestsTopic()))
+                .addAssignListener(assigned -> ownership.assigned(
+                        assigned.stream().map(partition -> partition.topicPartition().partition()).toList()))
                 // Per-stream state of partitions that move to another processor is no longer ours to keep.
-                .addRevokeListener(revoked -> processor.forgetStreams());
+                .addRevokeListener(revoked -> {
+                    ownership.revoked(revoked.stream().map(partition -> partition.topicPartition().partition()).toList());
+                    processor.forgetStreams();
+                });
 
         TransactionManager transactions = sender.transactionManager();
         long maxResultBytes = settings.kafka().maxRecordSize().toBytes() - 1024;
@@ -107,7 +117,10 @@ final class ProcessorLoop extends SubscriptionLifecycle {
                 .onErrorResume(e -> transactions.<Void>abort()
                         .onErrorResume(abortFailure -> Mono.empty())
                         .then(Mono.error(e)))
-                .doFinally(signal -> sender.close());
+                .doFinally(signal -> {
+                    ownership.revoked(ownership.all()); // a new incarnation starts with a new assignment
+                    sender.close();
+                });
     }
 
     private SenderRecord<String, byte[], Void> toResult(CommandProcessor processor,

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
@@ -50,6 +51,15 @@ final class ResultsFeed extends SubscriptionLifecycle {
 
     boolean caughtUp() {
         return caughtUp;
+    }
+
+    /**
+     * Whether the feed has read {@code partition} up to {@code offset}, and applied it: records are applied on the
+     * consumer's thread as each poll hands them over, and this check runs on that thread too, so every record
+     * before the consumer's position is in the registry.
+     */
+    Mono<Boolean> reached(TopicPartition partition, long offset) {
+        return receiver.doOnConsumer(consumer -> consumer.position(partition) >= offset).onErrorReturn(false);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.streamgate.processing.UppercaseProcessor;
 import io.streamgate.processing.WordCountProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.Disposable;
@@ -71,7 +72,7 @@ class StreamConfiguration {
     @Bean
     StreamService streamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog catalog,
                                 StreamMetrics metrics, MeterRegistry meters, StreamgateProperties properties,
-                                Clock clock) {
+                                Clock clock, ResultsVisibility visibility) {
         StreamgateProperties.Limits limits = properties.limits();
         BoundedCommandLog boundedLog = new BoundedCommandLog(commandLog, limits.maxSendsInFlight());
         Gauge.builder("streamgate.sends.in-flight", boundedLog::inFlight)
@@ -79,14 +80,15 @@ class StreamConfiguration {
         return new StreamService(registry, boundedLog, catalog, new StreamIdGenerator(), metrics,
                 new StreamLimits(limits.openStreamsPerTenant(), limits.sendsPerSecondPerTenant(),
                         limits.readersPerStream(), limits.readersPerTenant()),
-                clock, Schedulers.parallel());
+                clock, Schedulers.parallel(), visibility);
     }
 
     @Bean
     StreamExpiry streamExpiry(StreamRegistry registry, StreamService service, StreamgateProperties properties,
-                              Clock clock) {
+                              Clock clock, ObjectProvider<StreamOwnership> ownership) {
         StreamgateProperties.Stream stream = properties.stream();
-        return new StreamExpiry(registry, service, stream.idleTimeout(), stream.endedRetention(), clock);
+        return new StreamExpiry(registry, service, stream.idleTimeout(), stream.endedRetention(), clock,
+                ownership.getIfAvailable(StreamOwnership::none));
     }
 
     /**

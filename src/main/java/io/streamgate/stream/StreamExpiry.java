@@ -11,6 +11,10 @@ import reactor.core.publisher.Mono;
 /**
  * Ends streams that saw no send for the idle timeout (reason {@code idle-timeout}) and forgets ended streams
  * once their retention has passed. {@link #sweep()} is one pass; {@link #run} repeats it.
+ *
+ * <p>Every instance forgets ended streams from its own memory, but only a stream's owner ({@link StreamOwnership})
+ * ends it: idle time is read from the results log, which every instance sees alike, so without one owner each
+ * instance of a cluster would write its own end marker.
  */
 public final class StreamExpiry {
 
@@ -21,10 +25,12 @@ public final class StreamExpiry {
     private final Duration idleTimeout;
     private final Duration endedRetention;
     private final Clock clock;
+    private final StreamOwnership ownership;
 
     public StreamExpiry(StreamRegistry registry, StreamService service, Duration idleTimeout,
-                        Duration endedRetention, Clock clock) {
+                        Duration endedRetention, Clock clock, StreamOwnership ownership) {
         this.registry = registry;
+        this.ownership = ownership;
         this.service = service;
         this.idleTimeout = idleTimeout;
         this.endedRetention = endedRetention;
@@ -54,7 +60,8 @@ public final class StreamExpiry {
         long endedBefore = now - endedRetention.toMillis();
         return Flux.fromIterable(registry.sessions())
                 .concatMap(session -> switch (session.state()) {
-                    case OPEN -> session.lastActivityMillis() <= idleBefore ? expire(session) : Mono.<Void>empty();
+                    case OPEN -> session.lastActivityMillis() <= idleBefore && ownership.owns(session.key())
+                            ? expire(session) : Mono.<Void>empty();
                     case ENDED -> {
                         if (session.endedAtMillis() <= endedBefore && session.readers() == 0) {
                             registry.forget(session);

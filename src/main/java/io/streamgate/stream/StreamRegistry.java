@@ -120,7 +120,7 @@ public final class StreamRegistry {
     }
 
     private void started(StreamKey id, StreamResult result, long timestampMillis) {
-        sessions.compute(id, (key, existing) -> {
+        StreamSession session = sessions.compute(id, (key, existing) -> {
             if (existing != null && existing.state() != StreamSession.State.ENDED) {
                 return existing; // this node started it and already holds it
             }
@@ -129,6 +129,7 @@ public final class StreamRegistry {
             openCount(id.tenant()).incrementAndGet();
             return newSession(id, result.processor(), Instant.ofEpochMilli(timestampMillis));
         });
+        session.startSeen();
     }
 
     private StreamSession newSession(StreamKey id, String processor, Instant created) {

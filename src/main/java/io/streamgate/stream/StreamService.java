@@ -27,12 +27,20 @@ public final class StreamService {
     private final StreamLimits limits;
     private final Clock clock;
     private final Scheduler readerScheduler;
+    private final ResultsVisibility visibility;
     private volatile boolean draining;
+
+    /**
+     * How long a start waits for its stream to come back through the results log (the processor's round trip). Past
+     * it the start is still answered (Kafka holds it), but other instances may not know the stream yet.
+     */
+    private static final Duration START_SEEN_TIMEOUT = Duration.ofSeconds(5);
 
     public StreamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog processors,
                          StreamIdGenerator ids, StreamMetrics metrics, StreamLimits limits, Clock clock,
-                         Scheduler readerScheduler) {
+                         Scheduler readerScheduler, ResultsVisibility visibility) {
         this.registry = registry;
+        this.visibility = visibility;
         this.commandLog = commandLog;
         this.processors = processors;
         this.ids = ids;
@@ -44,7 +52,9 @@ public final class StreamService {
 
     /**
      * Starts a stream of {@code tenant} under {@code requestedId}, or a generated id when it is null, with the named
-     * processor (the default when null). Fails with 409 semantics when the tenant already has that id.
+     * processor (the default when null). Fails with 409 semantics when the tenant already has that id, here or on
+     * another instance. Answers once the start is durable and has come back through the results log, so that any
+     * instance serves the stream from then on.
      */
     public Mono<StreamSession> start(String tenant, StreamId requestedId, String processorName) {
         return Mono.defer(() -> {
@@ -52,15 +62,34 @@ public final class StreamService {
                 return Mono.error(new ShuttingDownException());
             }
             String processor = processors.resolve(processorName).name();
-            StreamKey key = new StreamKey(tenant, requestedId != null ? requestedId : ids.next());
-            StreamSession session = registry.reserve(key, processor, limits.openStreamsPerTenant());
-            if (session == null) {
-                return Mono.error(new StreamConflictException("Stream " + key.id() + " already exists"));
+            if (requestedId == null) {
+                return start(new StreamKey(tenant, ids.next()), processor);
             }
-            return commandLog.append(StreamCommand.start(key.value(), processor))
-                    .doOnError(e -> registry.forget(session))
-                    .thenReturn(session);
+            StreamKey key = new StreamKey(tenant, requestedId);
+            // Another instance may have started this id a moment ago: learn what the results log holds first.
+            return (registry.find(key).isPresent() ? Mono.<Void>empty() : visibility.awaitCurrent(key))
+                    .then(Mono.defer(() -> start(key, processor)));
         });
+    }
+
+    private Mono<StreamSession> start(StreamKey key, String processor) {
+        StreamSession session = registry.reserve(key, processor, limits.openStreamsPerTenant());
+        if (session == null) {
+            return Mono.error(new StreamConflictException("Stream " + key.id() + " already exists"));
+        }
+        return commandLog.append(StreamCommand.start(key.value(), processor))
+                .doOnError(e -> registry.forget(session))
+                .then(session.whenStartSeen().timeout(START_SEEN_TIMEOUT, Mono.empty()))
+                .thenReturn(session);
+    }
+
+    /**
+     * The session of {@code key}. A stream this instance does not know may have just been started through another
+     * one: it is looked for again once this instance has read the results log up to now, and only then not found.
+     */
+    public Mono<StreamSession> session(StreamKey key) {
+        return Mono.defer(() -> registry.find(key).map(Mono::just)
+                .orElseGet(() -> visibility.awaitCurrent(key).then(Mono.fromCallable(() -> registry.require(key)))));
     }
 
     /** Sends one chunk; completes with its seq once Kafka holds it durably. */
@@ -75,13 +104,10 @@ public final class StreamService {
      */
     public Mono<Long> send(StreamKey key, String data, String idempotencyKey) {
         if (idempotencyKey == null) {
-            return Mono.defer(() -> append(registry.require(key), data, null));
+            return session(key).flatMap(session -> append(session, data, null));
         }
-        return Mono.defer(() -> {
-            StreamSession session = registry.require(key);
-            return Mono.fromFuture(session.idempotencyKeys().outcome(idempotencyKey,
-                    () -> Mono.defer(() -> append(session, data, idempotencyKey)).toFuture()), true);
-        });
+        return session(key).flatMap(session -> Mono.fromFuture(session.idempotencyKeys().outcome(idempotencyKey,
+                () -> Mono.defer(() -> append(session, data, idempotencyKey)).toFuture()), true));
     }
 
     private Mono<Long> append(StreamSession session, String data, String idempotencyKey) {
@@ -104,7 +130,7 @@ public final class StreamService {
      * result of the chunks sent before it.
      */
     public Mono<Void> end(StreamKey key, String reason) {
-        return Mono.defer(() -> end(registry.require(key), reason));
+        return session(key).flatMap(session -> end(session, reason));
     }
 
     Mono<Void> end(StreamSession session, String reason) {
@@ -134,10 +160,6 @@ public final class StreamService {
         draining = false;
     }
 
-    public StreamSession session(StreamKey key) {
-        return registry.require(key);
-    }
-
     /**
      * The stream's events after {@code lastEventId} ({@link ResultEvent#NO_ID} for all held), live, until its end
      * event. Each reader only holds a position in the stream's shared log.
@@ -145,8 +167,7 @@ public final class StreamService {
      * <p>Checks (404, reader limits) happen now, not on subscription, so they can still be answered with a status
      * before an event stream starts; the caller must subscribe to the returned flux, which releases the reader.
      */
-    public Flux<ResultEvent> read(StreamKey key, long lastEventId) {
-        StreamSession session = registry.require(key);
+    public Flux<ResultEvent> read(StreamSession session, long lastEventId) {
         Runnable releaseReader = limits.admitReader(session);
         return ResultCursor.read(session, lastEventId, readerScheduler)
                 .doOnSubscribe(ignored -> metrics.readerConnected())
@@ -157,7 +178,7 @@ public final class StreamService {
     }
 
     /** The events held right now, for clients that poll instead of streaming. */
-    public List<ResultEvent> heldEvents(StreamKey key) {
-        return registry.require(key).log().snapshot();
+    public List<ResultEvent> heldEvents(StreamSession session) {
+        return session.log().snapshot();
     }
 }

@@ -30,6 +30,8 @@ public final class StreamSession {
     private final AtomicInteger readers = new AtomicInteger();
     private final AtomicInteger sendsInFlight = new AtomicInteger();
     private volatile Sinks.Empty<Void> sendsDrained = Sinks.empty();
+    /** Completed when this instance's results feed has seen the processor's start record of this stream. */
+    private final Sinks.Empty<Void> startSeen = Sinks.empty();
     private volatile long lastActivityMillis;
     private volatile long endedAtMillis;
     private volatile String endReason;
@@ -92,6 +94,15 @@ public final class StreamSession {
 
     long endedAtMillis() {
         return endedAtMillis;
+    }
+
+    /** The processor's start record has come back through the results log, so every instance can see this stream. */
+    void startSeen() {
+        startSeen.tryEmitEmpty();
+    }
+
+    Mono<Void> whenStartSeen() {
+        return startSeen.asMono();
     }
 
     ResultLog log() {

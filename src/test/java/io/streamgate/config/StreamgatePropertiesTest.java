@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -19,8 +20,8 @@ class StreamgatePropertiesTest {
         var stream = new StreamgateProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(15), DataSize.ofMegabytes(1),
                 100, DataSize.ofMegabytes(4), Duration.ofHours(1), "uppercase");
 
-        assertThatThrownBy(() -> new StreamgateProperties(kafka, new StreamgateProperties.Broker(Path.of("data"), 0),
-                new StreamgateProperties.Processor(true, ""), stream,
+        assertThatThrownBy(() -> new StreamgateProperties(Set.of(Role.GATEWAY, Role.PROCESSOR), kafka,
+                new StreamgateProperties.Broker(Path.of("data"), 0), new StreamgateProperties.Processor(""), stream,
                 new StreamgateProperties.Security(List.of(), List.of(),
                         new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30))),
                 new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), DataSize.ofKilobytes(8))))

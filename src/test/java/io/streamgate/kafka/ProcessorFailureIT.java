@@ -27,7 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * instance id: the reader gets every result once, in order. The gateway here runs no processor of its own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "streamgate.processor.enabled=false",
+        "streamgate.roles=gateway",
         "streamgate.kafka.requests-topic=" + ProcessorFailureIT.REQUESTS,
         "streamgate.kafka.results-topic=" + ProcessorFailureIT.RESULTS,
         "streamgate.kafka.processor-group=" + ProcessorFailureIT.GROUP,
@@ -56,7 +56,8 @@ class ProcessorFailureIT {
                 "streamgate.kafka.results-topic", RESULTS,
                 "streamgate.kafka.processor-group", GROUP,
                 "streamgate.kafka.partitions", "2",
-                "streamgate.processor.instance-id", "processor-1");
+                "streamgate.processor.instance-id", "processor-1",
+                "streamgate.roles", "processor");
         StreamClient client = new StreamClient(port);
         try (StreamgateProcess first = StreamgateProcess.start("processor", processorSettings)) {
             String id = client.start("processor-failure-" + System.nanoTime());

@@ -17,7 +17,7 @@ class ResultCursorTest {
         StreamKey id = streams.started("s");
         streams.service.send(id, "one").block(TIMEOUT);
 
-        StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID))
+        StepVerifier.create(streams.read(id, ResultEvent.NO_ID))
                 .assertNext(event -> assertThat(event.json()).contains("\"data\":\"ONE\""))
                 .then(() -> streams.service.send(id, "two").block(TIMEOUT))
                 .assertNext(event -> assertThat(event.json()).contains("\"data\":\"TWO\""))
@@ -38,7 +38,7 @@ class ResultCursorTest {
         long second = streams.service.send(id, "b").block(TIMEOUT);
         long third = streams.service.send(id, "c").block(TIMEOUT);
 
-        StepVerifier.create(streams.service.read(id, first))
+        StepVerifier.create(streams.read(id, first))
                 .assertNext(event -> assertThat(event.id()).isEqualTo(second))
                 .assertNext(event -> assertThat(event.id()).isEqualTo(third))
                 .thenCancel()
@@ -53,14 +53,14 @@ class ResultCursorTest {
             streams.service.send(id, "chunk " + i).block(TIMEOUT);
         }
 
-        StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID), 2)
+        StepVerifier.create(streams.read(id, ResultEvent.NO_ID), 2)
                 .expectNextCount(2)
                 .expectNoEvent(Duration.ofMillis(100))
                 .thenRequest(3)
                 .expectNextCount(3)
                 .thenCancel()
                 .verify(TIMEOUT);
-        assertThat(streams.service.session(id).readers()).isZero();
+        assertThat(streams.session(id).readers()).isZero();
     }
 
     @Test
@@ -69,7 +69,7 @@ class ResultCursorTest {
         StreamKey id = streams.started("s");
         long seq = streams.service.send(id, "a").block(TIMEOUT);
 
-        StepVerifier.create(streams.service.read(id, 999_999))
+        StepVerifier.create(streams.read(id, 999_999))
                 .assertNext(event -> {
                     assertThat(event.kind()).isEqualTo(ResultEvent.Kind.GAP);
                     assertThat(event.hasId()).isFalse();
@@ -86,7 +86,7 @@ class ResultCursorTest {
         StreamKey id = streams.started("s");
         long first = streams.service.send(id, "0").block(TIMEOUT);
 
-        StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID), 1)
+        StepVerifier.create(streams.read(id, ResultEvent.NO_ID), 1)
                 .assertNext(event -> assertThat(event.id()).isEqualTo(first))
                 .then(() -> {
                     for (int i = 1; i <= 5; i++) {
@@ -101,7 +101,7 @@ class ResultCursorTest {
                 .expectComplete()
                 .verify(TIMEOUT);
 
-        StepVerifier.create(streams.service.read(id, first))
+        StepVerifier.create(streams.read(id, first))
                 .assertNext(event -> {
                     assertThat(event.kind()).isEqualTo(ResultEvent.Kind.GAP);
                     assertThat(event.json()).startsWith("{\"last_event_id\":" + first + ",");
@@ -117,7 +117,7 @@ class ResultCursorTest {
         StreamKey id = streams.started("s");
         streams.service.send(id, "a").block(TIMEOUT);
 
-        StepVerifier.create(streams.service.read(id, ResultEvent.NO_ID))
+        StepVerifier.create(streams.read(id, ResultEvent.NO_ID))
                 .assertNext(event -> assertThat(event.kind()).isEqualTo(ResultEvent.Kind.RESULT))
                 .then(streams.registry::disconnectReaders)
                 .assertNext(event -> {
@@ -126,6 +126,6 @@ class ResultCursorTest {
                 })
                 .expectComplete()
                 .verify(TIMEOUT);
-        assertThat(streams.service.session(id).readers()).isZero();
+        assertThat(streams.session(id).readers()).isZero();
     }
 }

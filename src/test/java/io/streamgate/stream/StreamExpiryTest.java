@@ -12,7 +12,7 @@ class StreamExpiryTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final StreamFixture streams = new StreamFixture();
     private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service,
-            Duration.ofMinutes(5), Duration.ofHours(1), streams.clock);
+            Duration.ofMinutes(5), Duration.ofHours(1), streams.clock, key -> true);
 
     @Test
     void shouldEndAStreamIdleForTheTimeoutWithReasonIdleTimeout() {
@@ -24,12 +24,26 @@ class StreamExpiryTest {
 
         expiry.sweep().block(TIMEOUT);
 
-        assertThat(streams.service.session(idle).state()).isEqualTo(StreamSession.State.ENDED);
-        assertThat(streams.service.session(idle).endReason()).isEqualTo("idle-timeout");
-        assertThat(streams.service.session(busy).isOpen()).isTrue();
+        assertThat(streams.session(idle).state()).isEqualTo(StreamSession.State.ENDED);
+        assertThat(streams.session(idle).endReason()).isEqualTo("idle-timeout");
+        assertThat(streams.session(busy).isOpen()).isTrue();
         StepVerifier.create(streams.service.send(idle, "too late"))
                 .expectError(StreamConflictException.class)
                 .verify(TIMEOUT);
+    }
+
+    @Test
+    void shouldLeaveAnIdleStreamItDoesNotOwnToItsOwner() {
+        StreamKey mine = streams.started("mine");
+        StreamKey theirs = streams.started("theirs");
+        StreamExpiry ownerOfMineOnly = new StreamExpiry(streams.registry, streams.service,
+                Duration.ofMinutes(5), Duration.ofHours(1), streams.clock, mine::equals);
+        streams.clock.advance(Duration.ofMinutes(6));
+
+        ownerOfMineOnly.sweep().block(TIMEOUT);
+
+        assertThat(streams.session(mine).state()).isEqualTo(StreamSession.State.ENDED);
+        assertThat(streams.session(theirs).isOpen()).as("another instance's duty").isTrue();
     }
 
     @Test
@@ -58,6 +72,6 @@ class StreamExpiryTest {
                 .expectNextCount(1)
                 .expectComplete()
                 .verify(TIMEOUT);
-        assertThat(streams.service.session(id).endReason()).isEqualTo("idle-timeout");
+        assertThat(streams.session(id).endReason()).isEqualTo("idle-timeout");
     }
 }

@@ -8,6 +8,7 @@ import io.streamgate.processing.EchoProcessor;
 import io.streamgate.processing.ProcessorCatalog;
 import io.streamgate.processing.UppercaseProcessor;
 import io.streamgate.processing.WordCountProcessor;
+import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,11 +32,20 @@ final class StreamFixture {
         processor = new CommandProcessor(catalog, JsonMapper.builder().build());
         log = new InMemoryCommandLog(processor, registry);
         service = new StreamService(registry, log, catalog, new StreamIdGenerator(),
-                new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), limits, clock, Schedulers.parallel());
+                new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), limits, clock, Schedulers.parallel(),
+                ResultsVisibility.immediate());
     }
 
     StreamFixture() {
         this(100);
+    }
+
+    StreamSession session(StreamKey key) {
+        return service.session(key).block();
+    }
+
+    Flux<ResultEvent> read(StreamKey key, long lastEventId) {
+        return service.read(session(key), lastEventId);
     }
 
     StreamKey started(String id) {

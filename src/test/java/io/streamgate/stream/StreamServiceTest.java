@@ -78,7 +78,7 @@ class StreamServiceTest {
         StepVerifier.create(streams.service.end(id, StreamService.ENDED_BY_CLIENT))
                 .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
 
-        assertThat(streams.service.session(id).isOpen()).isTrue();
+        assertThat(streams.session(id).isOpen()).isTrue();
     }
 
     @Test
@@ -111,7 +111,7 @@ class StreamServiceTest {
 
         assertThat(streams.log.appended).extracting(StreamCommand::kind)
                 .containsExactly(StreamCommand.Kind.START, StreamCommand.Kind.CHUNK, StreamCommand.Kind.END);
-        assertThat(streams.service.session(id).results()).isEqualTo(1);
+        assertThat(streams.session(id).results()).isEqualTo(1);
     }
 
     @Test

@@ -100,6 +100,14 @@ public final class StreamClient {
                 .bodyValue(Map.of("data", data)));
     }
 
+    /** A send under the client's {@code Idempotency-Key}, whatever its answer. */
+    public Answer trySend(String id, String data, String idempotencyKey) {
+        return exchange(http.post().uri("/stream/{id}/send", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", idempotencyKey)
+                .bodyValue(Map.of("data", data)));
+    }
+
     public void end(String id) {
         require(exchange(http.post().uri("/stream/{id}/end", id)), 200);
     }

@@ -1,0 +1,38 @@
+package io.streamgate.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import io.streamgate.stream.StreamId;
+import io.streamgate.stream.StreamKey;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.junit.jupiter.api.Test;
+
+class PartitionOwnershipTest {
+
+    @Test
+    void shouldPlaceEachStreamInThePartitionTheProducerPicksForItsKey() {
+        PartitionOwnership ownership = new PartitionOwnership(6);
+        IntStream.range(0, 500).mapToObj(i -> new StreamKey("t" + (i % 7), new StreamId("stream-" + i))).forEach(key ->
+                assertThat(ownership.partitionOf(key)).as(key.value()).isEqualTo(BuiltInPartitioner.partitionForKey(
+                        key.value().getBytes(StandardCharsets.UTF_8), 6)));
+    }
+
+    @Test
+    void shouldOwnExactlyTheStreamsOfItsAssignedPartitionsUntilTheyAreRevoked() {
+        PartitionOwnership mine = new PartitionOwnership(4);
+        PartitionOwnership theirs = new PartitionOwnership(4);
+        mine.assigned(List.of(0, 1));
+        theirs.assigned(List.of(2, 3));
+        List<StreamKey> keys = IntStream.range(0, 100).mapToObj(i -> new StreamKey("t", new StreamId("s" + i))).toList();
+
+        assertThat(keys).allMatch(key -> mine.owns(key) != theirs.owns(key), "owned by exactly one");
+        assertThat(keys).anyMatch(mine::owns).anyMatch(theirs::owns);
+
+        mine.revoked(List.of(0, 1));
+        assertThat(keys).noneMatch(mine::owns);
+    }
+}
