@@ -1,0 +1,84 @@
+package io.streamgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * No Docker engine runs where these tests run, so the demo stack is checked as files: what {@code docker compose up}
+ * relies on to come up in order, and what the image and the load balancer need for SSE. (README, "Demo stack",
+ * says what was and was not run.)
+ */
+class DemoStackFilesTest {
+
+    private static final Path COMPOSE = Path.of("compose.yaml");
+    private static final Path DOCKER = Path.of("src", "main", "docker");
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> services() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(COMPOSE));
+        return (Map<String, Map<String, Object>>) compose.get("services");
+    }
+
+    @Test
+    void shouldDeclareTheWholeStack() throws IOException {
+        assertThat(services()).containsKeys("redpanda-0", "redpanda-1", "redpanda-2", "topics", "console", "gateway",
+                "processor", "nginx", "prometheus", "grafana");
+        assertThat(services().get("gateway")).extracting("deploy").extracting("replicas").isEqualTo(2);
+        assertThat(services().get("gateway")).extracting("environment").extracting("STREAMGATE_ROLES").isEqualTo("gateway");
+        assertThat(services().get("processor")).extracting("environment").extracting("STREAMGATE_ROLES")
+                .isEqualTo("processor");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldComeUpInOrderOnHealthyDependencies() throws IOException {
+        Map<String, Map<String, Object>> services = services();
+        services.forEach((name, service) -> {
+            if (!name.equals("topics")) {
+                assertThat(service).as("%s has a healthcheck (or is a one-shot)", name)
+                        .containsKey(name.equals("console") ? "image" : "healthcheck");
+            }
+            Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) service.get("depends_on");
+            if (dependsOn != null) {
+                dependsOn.forEach((dependency, how) -> {
+                    assertThat(services).as("%s depends on a service that exists", name).containsKey(dependency);
+                    String expected = dependency.equals("topics") ? "service_completed_successfully" : "service_healthy";
+                    assertThat(how).as("%s waits for %s", name, dependency).containsEntry("condition", expected);
+                });
+            }
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldMountOnlyFilesThatExist() throws IOException {
+        services().forEach((name, service) -> ((List<String>) service.getOrDefault("volumes", List.of())).stream()
+                .filter(volume -> volume.startsWith("./"))
+                .map(volume -> Path.of(volume.substring(2, volume.indexOf(':'))))
+                .forEach(source -> assertThat(source).as("%s mounts %s", name, source).exists()));
+    }
+
+    @Test
+    void shouldProxyServerSentEventsUnbuffered() throws IOException {
+        String nginx = Files.readString(DOCKER.resolve("nginx/nginx.conf"));
+        assertThat(nginx).contains("proxy_buffering off;", "proxy_read_timeout 1h;", "proxy_http_version 1.1;");
+    }
+
+    @Test
+    void shouldBuildALayeredImageThatRunsAsNonRoot() throws IOException {
+        List<String> lines = Files.readAllLines(DOCKER.resolve("Dockerfile"));
+        assertThat(lines.stream().filter(line -> line.startsWith("FROM "))).as("multi-stage").hasSize(2);
+        assertThat(lines).anyMatch(line -> line.contains("extract --layers"))
+                .anyMatch(line -> line.equals("USER streamgate"))
+                .anyMatch(line -> line.startsWith("HEALTHCHECK"));
+        assertThat(DOCKER.resolve("smoke.sh")).isExecutable();
+    }
+}
