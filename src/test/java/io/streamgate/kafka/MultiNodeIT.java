@@ -106,10 +106,10 @@ class MultiNodeIT {
         AtomicInteger acknowledgedInAll = new AtomicInteger();
         List<SentStream> streams = IntStream.range(0, STREAMS).mapToObj(n -> {
             String id = next().start("multi-" + n + "-" + System.nanoTime());
-            // Read through the gateway that did not start it, and send through both in turn, straight away.
+            // Readers on both gateways (half of them lose theirs), sends through both in turn, straight away.
             return new SentStream(id, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(),
                     ConcurrentHashMap.newKeySet(),
-                    resumingReader(id).collectList().toFuture());
+                    resumingReader(id, CLIENTS.get(n % CLIENTS.size())).collectList().toFuture());
         }).toList();
 
         List<CompletableFuture<Void>> senders = streams.stream().map(stream -> CompletableFuture.runAsync(() -> {
@@ -132,6 +132,8 @@ class MultiNodeIT {
         senders.forEach(CompletableFuture::join);
         streams.forEach(stream -> next().end(stream.id()));
 
+        assertThat(readerResumes.get()).as("the readers of the killed gateway resumed on the other")
+                .isGreaterThanOrEqualTo(STREAMS / 2);
         int delivered = 0;
         int retried = 0;
         int duplicates = 0;
@@ -195,13 +197,16 @@ class MultiNodeIT {
     }
 
     /** A reader that, when its gateway goes away, reconnects to the next one with the last id it got. */
-    private Flux<ServerSentEvent<String>> resumingReader(String id) {
+    private Flux<ServerSentEvent<String>> resumingReader(String id, StreamClient first) {
         AtomicReference<String> lastEventId = new AtomicReference<>();
+        AtomicReference<StreamClient> gateway = new AtomicReference<>(first);
         return Flux.defer(() -> {
-                    if (lastEventId.get() != null) {
+                    StreamClient client = gateway.getAndSet(null);
+                    if (client == null) { // its gateway went away: the next live one, from the last id it got
                         readerResumes.incrementAndGet();
+                        client = next();
                     }
-                    return next().events(id, lastEventId.get());
+                    return client.events(id, lastEventId.get());
                 })
                 .doOnNext(event -> {
                     if (event.id() != null) {
