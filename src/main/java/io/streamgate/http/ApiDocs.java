@@ -1,0 +1,167 @@
+package io.streamgate.http;
+
+import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
+import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
+import static org.springdoc.core.fn.builders.header.Builder.headerBuilder;
+import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;
+import static org.springdoc.core.fn.builders.requestbody.Builder.requestBodyBuilder;
+import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.streamgate.stream.StreamId;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import org.springdoc.core.fn.builders.operation.Builder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * The OpenAPI description of each route, attached to the route itself in {@link StreamRoutes} so that the served
+ * description ({@code /v3/api-docs}) lists exactly the routes there are. Statuses follow the README's error table.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiDocs {
+
+    private static final String TAG = "streams";
+
+    @Bean
+    OpenAPI streamgateOpenApi() {
+        return new OpenAPI().info(new Info()
+                .title("Streamgate")
+                .version("v1")
+                .description("Start a stream, send it chunks, read processed results live over Server-Sent Events,"
+                        + " end it. A send is answered only once Kafka holds the chunk durably. Errors are RFC 9457"
+                        + " problem details."));
+    }
+
+    static Consumer<Builder> start() {
+        return operation -> operation.operationId("startStream").tag(TAG)
+                .summary("Start a stream with a generated id")
+                .requestBody(startBody())
+                .response(started())
+                .response(problem("400", "Malformed body or unknown processor"))
+                .response(problem("415", "A body that is not JSON"))
+                .response(problem("429", "The tenant's open-stream limit"))
+                .response(problem("503", "Kafka did not take the start; nothing was stored"));
+    }
+
+    static Consumer<Builder> startWithId() {
+        return operation -> operation.operationId("startStreamWithId").tag(TAG)
+                .summary("Start a stream with the caller's id")
+                .parameter(streamId())
+                .requestBody(startBody())
+                .response(started())
+                .response(problem("400", "Invalid stream id, malformed body or unknown processor"))
+                .response(problem("409", "A stream with this id exists"))
+                .response(problem("415", "A body that is not JSON"))
+                .response(problem("429", "The tenant's open-stream limit"))
+                .response(problem("503", "Kafka did not take the start; nothing was stored"));
+    }
+
+    static Consumer<Builder> send() {
+        return operation -> operation.operationId("sendChunk").tag(TAG)
+                .summary("Send a chunk; answered once Kafka holds it durably")
+                .parameter(streamId())
+                .parameter(parameterBuilder().in(ParameterIn.HEADER).name("Idempotency-Key")
+                        .description("1 to 128 visible ASCII characters; a retry with the same key is stored once")
+                        .implementation(String.class))
+                .requestBody(requestBodyBuilder().required(true).content(json(Chunk.class)))
+                .response(responseBuilder().responseCode("200").description("Durable in Kafka")
+                        .content(json(ApiResponses.Sent.class)))
+                .response(problem("400", "Malformed JSON or UTF-8, missing or non-string data, invalid id or key"))
+                .response(problem("404", "No such stream"))
+                .response(problem("409", "The stream has ended"))
+                .response(problem("413", "Chunk over streamgate.stream.max-chunk-size"))
+                .response(problem("415", "A body that is not JSON"))
+                .response(problem("429", "The tenant's send rate"))
+                .response(problem("503", "Kafka did not take the chunk; nothing was stored (Retry-After)"));
+    }
+
+    static Consumer<Builder> results() {
+        return operation -> operation.operationId("readResults").tag(TAG)
+                .summary("Read the stream's results: live Server-Sent Events, or those held as JSON")
+                .description("Events: result (id = seq), end, gap, overflow, reconnect; heartbeat comments while"
+                        + " quiet. Resume with Last-Event-ID (or lastEventId) to get exactly the events after it.")
+                .parameter(streamId())
+                .parameter(parameterBuilder().in(ParameterIn.HEADER).name("Last-Event-ID")
+                        .description("Resume after this event id").implementation(Long.class))
+                .parameter(parameterBuilder().in(ParameterIn.QUERY).name("lastEventId")
+                        .description("The same, for clients that cannot set headers").implementation(Long.class))
+                .response(responseBuilder().responseCode("200").description("The results")
+                        .content(contentBuilder().mediaType(MediaType.TEXT_EVENT_STREAM_VALUE)
+                                .schema(schemaBuilder().type("string")))
+                        .content(json(Results.class)))
+                .response(responseBuilder().responseCode("204")
+                        .description("Resumed after the end event: nothing more will come"))
+                .response(problem("400", "Malformed Last-Event-ID"))
+                .response(problem("404", "No such stream"))
+                .response(problem("429", "The tenant's reader limit"));
+    }
+
+    static Consumer<Builder> end() {
+        return operation -> operation.operationId("endStream").tag(TAG)
+                .summary("End a stream: its readers get every result, then the end event")
+                .parameter(streamId())
+                .response(responseBuilder().responseCode("200").description("Ended")
+                        .content(json(ApiResponses.Ended.class)))
+                .response(problem("404", "No such stream"))
+                .response(problem("409", "The stream has already ended"))
+                .response(problem("503", "Kafka did not take the end; retry (Retry-After)"));
+    }
+
+    static Consumer<Builder> status() {
+        return operation -> operation.operationId("streamStatus").tag(TAG)
+                .summary("A stream's state and counters")
+                .parameter(streamId())
+                .response(responseBuilder().responseCode("200").description("The stream")
+                        .content(json(ApiResponses.Status.class)))
+                .response(problem("404", "No such stream"));
+    }
+
+
+    @Schema(description = "A chunk to send")
+    record Chunk(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The chunk, as text") String data) {
+    }
+
+    @Schema(description = "Optional: the processor for the stream's chunks (echo when absent)")
+    record StartRequest(@Schema(example = "uppercase") String processor) {
+    }
+
+    @Schema(description = "The results held for the stream, oldest first")
+    record Results(@Schema(example = "success") String status,
+                   @Schema(description = "Results: seq, data, and fields the processor adds") List<Object> data,
+                   @Schema(description = "Whether the end event has been seen") boolean ended) {
+    }
+
+    private static org.springdoc.core.fn.builders.parameter.Builder streamId() {
+        return parameterBuilder().in(ParameterIn.PATH).name("streamId").required(true)
+                .description("Not '.' or '..'")
+                .schema(schemaBuilder().type("string").pattern(StreamId.PATTERN));
+    }
+
+    private static org.springdoc.core.fn.builders.requestbody.Builder startBody() {
+        return requestBodyBuilder().required(false).content(json(StartRequest.class));
+    }
+
+    private static org.springdoc.core.fn.builders.apiresponse.Builder started() {
+        return responseBuilder().responseCode("201").description("Started; Location names the stream")
+                .header(headerBuilder().name("Location").schema(schemaBuilder().type("string")))
+                .content(json(ApiResponses.Started.class));
+    }
+
+    private static org.springdoc.core.fn.builders.apiresponse.Builder problem(String status, String when) {
+        return responseBuilder().responseCode(status).description(when).content(contentBuilder()
+                .mediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+                .schema(schemaBuilder().implementation(ProblemDetail.class)));
+    }
+
+    private static org.springdoc.core.fn.builders.content.Builder json(Class<?> body) {
+        return contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE).schema(schemaBuilder().implementation(body));
+    }
+}

@@ -1,0 +1,107 @@
+package io.streamgate.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.streamgate.support.GatewayIT;
+import io.streamgate.support.StreamClient.Answer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OpenAPI description the gateway serves lists exactly the routes it has, and what each real route answers (its
+ * status, content type and fields) is what the description says: so the description cannot drift from the code.
+ */
+class OpenApiIT extends GatewayIT {
+
+    @Autowired
+    @Qualifier("streamRouter")
+    private RouterFunction<ServerResponse> streamRouter;
+
+    private JsonNode api;
+    private final Set<String> exercised = new HashSet<>();
+
+    @BeforeEach
+    void fetchDescription() {
+        Answer answer = client.exchange(client.http().get().uri("/v3/api-docs"));
+        assertThat(answer.status()).isEqualTo(200);
+        api = answer.body();
+    }
+
+    @Test
+    void shouldDescribeExactlyTheRoutesTheGatewayServes() {
+        assertThat(documentedOperations()).isEqualTo(RouteList.of(streamRouter)).hasSize(6);
+    }
+
+    @Test
+    void shouldAnswerEveryOperationAsDescribed() {
+        String id = "openapi-" + System.nanoTime();
+        check("POST /stream/{streamId}/start", client.exchange(client.http().post().uri("/stream/{id}/start", id)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"processor\":\"uppercase\"}")));
+        check("POST /stream/start", client.exchange(client.http().post().uri("/stream/start")));
+        check("POST /stream/{streamId}/send", client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .header("Idempotency-Key", "first").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"data\":\"hello\"}")));
+        check("POST /stream/{streamId}/send", client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .contentType(MediaType.TEXT_PLAIN).bodyValue("hello")));
+        check("GET /stream/{streamId}", client.exchange(client.http().get().uri("/stream/{id}", id)));
+        check("POST /stream/{streamId}/end", client.exchange(client.http().post().uri("/stream/{id}/end", id)));
+        client.awaitEnded(id);
+        check("GET /stream/{streamId}/results", client.exchange(client.http().get().uri("/stream/{id}/results", id)
+                .accept(MediaType.APPLICATION_JSON)));
+        check("POST /stream/{streamId}/send", client.trySend(id, "too late"));
+        check("POST /stream/{streamId}/end", client.exchange(client.http().post().uri("/stream/{id}/end", "none")));
+
+        assertThat(exercised).as("every described operation was called").isEqualTo(documentedOperations());
+    }
+
+    /** The answer's status is described for the operation, with its content type, and its fields are the schema's. */
+    private void check(String operation, Answer answer) {
+        exercised.add(operation);
+        String[] methodAndPath = operation.split(" ");
+        JsonNode described = api.get("paths").get(methodAndPath[1]).get(methodAndPath[0].toLowerCase());
+        JsonNode response = described.get("responses").get(Integer.toString(answer.status()));
+        assertThat(response).as("%s answered %d: is that described?", operation, answer.status()).isNotNull();
+        if (answer.body() == null) {
+            return;
+        }
+        String contentType = answer.contentType().getType() + "/" + answer.contentType().getSubtype();
+        JsonNode media = response.get("content").get(contentType);
+        assertThat(media).as("%s %d in %s: described?", operation, answer.status(), contentType).isNotNull();
+        JsonNode schema = resolve(media.get("schema"));
+        assertThat(fieldNames(answer.body())).as("%s %d: fields", operation, answer.status())
+                .isSubsetOf(fieldNames(schema.get("properties")));
+    }
+
+    private JsonNode resolve(JsonNode schema) {
+        if (!schema.has("$ref")) {
+            return schema;
+        }
+        String name = schema.get("$ref").asString().substring("#/components/schemas/".length());
+        return api.get("components").get("schemas").get(name);
+    }
+
+    private Set<String> documentedOperations() {
+        Set<String> operations = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> path : api.get("paths").properties()) {
+            for (String method : path.getValue().propertyNames()) {
+                operations.add(method.toUpperCase() + " " + path.getKey());
+            }
+        }
+        return operations;
+    }
+
+    private static Set<String> fieldNames(JsonNode object) {
+        return new TreeSet<>(object.propertyNames());
+    }
+}
