@@ -79,6 +79,8 @@ class SecurityConfiguration {
         return http.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // The API description and the demo page are public; the calls they describe are not.
+                        .pathMatchers("/v3/api-docs", "/v3/api-docs/**", "/", "/index.html", "/demo/**").permitAll()
                         .pathMatchers("/actuator/**").hasRole("OPERATOR")
                         .pathMatchers("/stream/**").hasRole("TENANT")
                         .anyExchange().authenticated())

@@ -38,6 +38,16 @@ class SecurityIT extends SecuredGatewayIT {
     }
 
     @Test
+    void shouldServeTheApiDescriptionAndTheDemoPageWithoutAKey() {
+        StreamClient.Answer description = anonymous().exchange(anonymous().http().get().uri("/v3/api-docs"));
+        String page = anonymous().http().get().uri("/").retrieve().bodyToMono(String.class).block(TIMEOUT);
+
+        assertThat(description.status()).isEqualTo(200);
+        assertThat(description.body().get("paths").has("/stream/{streamId}/send")).isTrue();
+        assertThat(page).contains("<title>Streamgate demo</title>");
+    }
+
+    @Test
     void shouldAcceptTheKeyAsBearerTokenOrApiKeyHeader() {
         StreamClient bearer = as(TENANT_A);
         String id = bearer.start("both-ways-" + System.nanoTime());
