@@ -20,6 +20,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.server.WebFilter;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The OpenAPI description of each route, attached to the route itself in {@link StreamRoutes} so that the served
@@ -29,6 +31,7 @@ import org.springframework.http.ProblemDetail;
 class ApiDocs {
 
     private static final String TAG = "streams";
+    private static final String API_DOCS_PATH = "/v3/api-docs";
 
     @Bean
     OpenAPI streamgateOpenApi() {
@@ -38,6 +41,18 @@ class ApiDocs {
                 .description("Start a stream, send it chunks, read processed results live over Server-Sent Events,"
                         + " end it. A send is answered only once Kafka holds the chunk durably. Errors are RFC 9457"
                         + " problem details."));
+    }
+
+    /**
+     * springdoc builds the description inside its handler, under a lock, on the calling thread: a request arriving
+     * while it is being built (at start-up, or by another request) would park a Netty event loop. So its requests are
+     * handled on a thread that may block.
+     */
+    @Bean
+    WebFilter apiDocsOffTheEventLoop() {
+        return (exchange, chain) -> exchange.getRequest().getPath().value().startsWith(API_DOCS_PATH)
+                ? chain.filter(exchange).subscribeOn(Schedulers.boundedElastic())
+                : chain.filter(exchange);
     }
 
     static Consumer<Builder> start() {

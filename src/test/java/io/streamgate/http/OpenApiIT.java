@@ -3,11 +3,13 @@ package io.streamgate.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import io.streamgate.support.GatewayIT;
+import io.streamgate.support.StreamClient;
 import io.streamgate.support.StreamClient.Answer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,6 +39,17 @@ class OpenApiIT extends GatewayIT {
         Answer answer = client.exchange(client.http().get().uri("/v3/api-docs"));
         assertThat(answer.status()).isEqualTo(200);
         api = answer.body();
+    }
+
+    @Test
+    void shouldServeTheDescriptionToManyClientsAtOnce() {
+        // springdoc locks while it builds or reads the description; no request may wait for that on an event loop.
+        List<Integer> statuses = Flux.range(0, 64)
+                .flatMap(i -> client.http().get().uri("/v3/api-docs").exchangeToMono(response ->
+                        response.releaseBody().thenReturn(response.statusCode().value())), 64)
+                .collectList().block(StreamClient.TIMEOUT);
+
+        assertThat(statuses).hasSize(64).containsOnly(200);
     }
 
     @Test
