@@ -116,6 +116,9 @@ public record StreamgateProperties(
      * @param historySize       size of the results kept per stream (whichever bound is reached first applies)
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
      * @param defaultProcessor  the processor of a stream started without one
+     * @param maxBatchChunks    the most chunks one NDJSON send may carry (413 beyond)
+     * @param maxBatchSize      the largest NDJSON send body (413 beyond); the chunks are held until the last line
+     *                          is checked, so this bounds what one batch costs in memory
      */
     public record Stream(
             @DefaultValue("5m") Duration idleTimeout,
@@ -124,7 +127,9 @@ public record StreamgateProperties(
             @DefaultValue("10000") int historyLimit,
             @DefaultValue("4MB") DataSize historySize,
             @DefaultValue("1h") Duration endedRetention,
-            @DefaultValue("uppercase") String defaultProcessor) {
+            @DefaultValue("uppercase") String defaultProcessor,
+            @DefaultValue("1000") int maxBatchChunks,
+            @DefaultValue("4MB") DataSize maxBatchSize) {
 
         public Stream {
             require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "streamgate.stream.idle-timeout must be positive");
@@ -134,6 +139,9 @@ public record StreamgateProperties(
             require(historyLimit >= 1, "streamgate.stream.history-limit must be at least 1");
             require(historySize.toBytes() >= 1024, "streamgate.stream.history-size must be at least 1KB");
             require(!endedRetention.isNegative(), "streamgate.stream.ended-retention must not be negative");
+            require(maxBatchChunks >= 1, "streamgate.stream.max-batch-chunks must be at least 1");
+            require(maxBatchSize.toBytes() >= maxChunkSize.toBytes(),
+                    "streamgate.stream.max-batch-size must be at least streamgate.stream.max-chunk-size");
         }
     }
 

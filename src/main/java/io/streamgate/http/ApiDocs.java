@@ -19,7 +19,6 @@ import org.springdoc.core.fn.builders.operation.Builder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.server.WebFilter;
 import reactor.core.scheduler.Schedulers;
 
@@ -86,13 +85,19 @@ class ApiDocs {
                 .parameter(parameterBuilder().in(ParameterIn.HEADER).name("Idempotency-Key")
                         .description("1 to 128 visible ASCII characters; a retry with the same key is stored once")
                         .implementation(String.class))
-                .requestBody(requestBodyBuilder().required(true).content(json(Chunk.class)))
-                .response(responseBuilder().responseCode("200").description("Durable in Kafka")
-                        .content(json(ApiResponses.Sent.class)))
+                .description("One chunk as JSON, or many as NDJSON (one {\"data\": ...} object per line, read as"
+                        + " it arrives): a batch is stored in order once every line has been checked, and a bad line"
+                        + " refuses it whole with 'line' in the problem.")
+                .requestBody(requestBodyBuilder().required(true).content(json(Chunk.class))
+                        .content(contentBuilder().mediaType(MediaType.APPLICATION_NDJSON_VALUE)
+                                .schema(schemaBuilder().implementation(Chunk.class))))
+                .response(responseBuilder().responseCode("200").description("Durable in Kafka (a batch: all of it)")
+                        .content(contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE).schema(schemaBuilder()
+                                .oneOf(new Class<?>[] {ApiResponses.Sent.class, ApiResponses.SentBatch.class}))))
                 .response(problem("400", "Malformed JSON or UTF-8, missing or non-string data, invalid id or key"))
                 .response(problem("404", "No such stream"))
                 .response(problem("409", "The stream has ended"))
-                .response(problem("413", "Chunk over streamgate.stream.max-chunk-size"))
+                .response(problem("413", "Chunk over max-chunk-size; a batch over max-batch-size or max-batch-chunks"))
                 .response(problem("415", "A body that is not JSON"))
                 .response(problem("429", "The tenant's send rate"))
                 .response(problem("503", "Kafka did not take the chunk; nothing was stored (Retry-After)"));
@@ -140,6 +145,16 @@ class ApiDocs {
     }
 
 
+    @Schema(description = "An RFC 9457 problem; 'limit' and 'line' appear where they apply")
+    record Problem(@Schema(example = "/problems/invalid-request") String type,
+                   @Schema(example = "Invalid request") String title,
+                   @Schema(example = "400") int status,
+                   String detail,
+                   String instance,
+                   @Schema(description = "The limit that refused the request (429)") String limit,
+                   @Schema(description = "The NDJSON line that refused the batch") Integer line) {
+    }
+
     @Schema(description = "A chunk to send")
     record Chunk(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The chunk, as text") String data) {
     }
@@ -173,7 +188,7 @@ class ApiDocs {
     private static org.springdoc.core.fn.builders.apiresponse.Builder problem(String status, String when) {
         return responseBuilder().responseCode(status).description(when).content(contentBuilder()
                 .mediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE)
-                .schema(schemaBuilder().implementation(ProblemDetail.class)));
+                .schema(schemaBuilder().implementation(Problem.class)));
     }
 
     private static org.springdoc.core.fn.builders.content.Builder json(Class<?> body) {

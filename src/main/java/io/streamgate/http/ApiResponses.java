@@ -1,6 +1,8 @@
 package io.streamgate.http;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -22,6 +24,14 @@ final class ApiResponses {
     record Sent(String status, String message, long seq) {
         Sent(String streamId, long seq) {
             this(SUCCESS, "Data sent to stream " + streamId + "!", seq);
+        }
+    }
+
+    record SentBatch(String status, String message, int chunks,
+                     @JsonProperty("first_seq") long firstSeq, @JsonProperty("last_seq") long lastSeq) {
+        SentBatch(String streamId, List<Long> seqs) {
+            this(SUCCESS, seqs.size() + " chunks sent to stream " + streamId + "!", seqs.size(),
+                    Collections.min(seqs), Collections.max(seqs));
         }
     }
 

@@ -18,7 +18,7 @@ class HttpConfiguration {
     StreamHandler streamHandler(StreamService streams, StreamgateProperties properties, StreamMetrics metrics) {
         StreamgateProperties.Stream stream = properties.stream();
         return new StreamHandler(streams, new JsonBodies(), new SseEvents(stream.heartbeatInterval(), metrics),
-                stream.maxChunkSize().toBytes());
+                stream.maxChunkSize().toBytes(), stream.maxBatchChunks(), stream.maxBatchSize().toBytes());
     }
 
     /**

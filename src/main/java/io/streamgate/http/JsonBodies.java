@@ -79,6 +79,19 @@ final class JsonBodies {
                 .toString();
     }
 
+    /** One line's JSON object, already decoded as text. */
+    JsonNode parseObject(String text) {
+        try {
+            JsonNode node = json.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new InvalidRequestException("The line must be a JSON object");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw new InvalidRequestException("The line is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
     static void requireJson(ServerRequest request) {
         MediaType type = request.headers().contentType().orElse(null);
         boolean json = type != null && "application".equals(type.getType())

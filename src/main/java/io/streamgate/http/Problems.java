@@ -43,6 +43,12 @@ final class Problems {
     }
 
     Problem of(Throwable error, String instance) {
+        if (error instanceof BadLineException bad) {
+            Problem problem = of(bad.getCause(), instance);
+            problem.body().put("detail", bad.getMessage());
+            problem.body().put("line", bad.line());
+            return problem;
+        }
         if (error instanceof InvalidRequestException || error instanceof UnknownProcessorException) {
             return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", error.getMessage(), instance);
         }

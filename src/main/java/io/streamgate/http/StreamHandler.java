@@ -11,18 +11,24 @@ import io.streamgate.stream.StreamId;
 import io.streamgate.stream.StreamKey;
 import io.streamgate.stream.StreamService;
 import io.streamgate.stream.StreamSession;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.JsonNode;
 
 /** Thin handlers: parse the request, call {@link StreamService}, map the outcome. Errors go to {@link Problems}. */
 final class StreamHandler {
+
+    private static final MediaType NDJSON = MediaType.APPLICATION_NDJSON;
 
     /** A start body only ever names a processor. */
     private static final long MAX_START_BODY = 4 * 1024;
@@ -32,12 +38,17 @@ final class StreamHandler {
     private final SseEvents sse;
     private final long maxChunkBytes;
     private final long maxSendBody;
+    private final int maxBatchChunks;
+    private final long maxBatchBytes;
 
-    StreamHandler(StreamService streams, JsonBodies bodies, SseEvents sse, long maxChunkBytes) {
+    StreamHandler(StreamService streams, JsonBodies bodies, SseEvents sse, long maxChunkBytes, int maxBatchChunks,
+                  long maxBatchBytes) {
         this.streams = streams;
         this.bodies = bodies;
         this.sse = sse;
         this.maxChunkBytes = maxChunkBytes;
+        this.maxBatchChunks = maxBatchChunks;
+        this.maxBatchBytes = maxBatchBytes;
         // JSON escaping can make the body larger than the chunk it carries; the chunk itself is checked exactly.
         this.maxSendBody = 2 * maxChunkBytes + 16 * 1024;
     }
@@ -61,6 +72,9 @@ final class StreamHandler {
     }
 
     Mono<ServerResponse> send(ServerRequest request) {
+        if (isNdjson(request)) {
+            return sendBatch(request);
+        }
         return key(request).flatMap(key -> {
             JsonBodies.requireJson(request);
             return bodies.readObject(request, maxSendBody)
@@ -71,6 +85,70 @@ final class StreamHandler {
                             .contentType(MediaType.APPLICATION_JSON)
                             .bodyValue(new ApiResponses.Sent(key.id().value(), seq)));
         });
+    }
+
+    /**
+     * Many chunks in one request, one JSON object per line, read line by line as the body arrives. Nothing is written
+     * until every line has been checked: a bad line refuses the whole batch (with its number), and the chunks go to
+     * Kafka in one ordered producer call; answered once every one is durable.
+     */
+    private Mono<ServerResponse> sendBatch(ServerRequest request) {
+        return key(request).flatMap(key -> {
+            if (request.headers().firstHeader("Idempotency-Key") != null) {
+                throw new InvalidRequestException("Idempotency-Key applies to single sends; an NDJSON batch is all or"
+                        + " nothing, so retry it only when the answer says nothing was stored");
+            }
+            long declared = request.headers().contentLength().orElse(-1);
+            if (declared > maxBatchBytes) {
+                throw new PayloadTooLargeException("The batch is larger than " + maxBatchBytes + " bytes");
+            }
+            return NdjsonLines.split(atMost(request.body(BodyExtractors.toDataBuffers()), maxBatchBytes), maxSendBody)
+                    .index()
+                    .map(numbered -> {
+                        if (numbered.getT1() >= maxBatchChunks) {
+                            throw new BadLineException(numbered.getT2().number(), new PayloadTooLargeException(
+                                    "A batch carries at most " + maxBatchChunks + " chunks"));
+                        }
+                        return lineChunk(numbered.getT2());
+                    })
+                    .collectList()
+                    .flatMap(chunks -> {
+                        if (chunks.isEmpty()) {
+                            throw new InvalidRequestException("The batch has no lines");
+                        }
+                        return streams.sendAll(key, chunks);
+                    })
+                    .flatMap(seqs -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(new ApiResponses.SentBatch(key.id().value(), seqs)));
+        });
+    }
+
+    /** The body, failing with 413 as soon as it grows past {@code maxBytes} (a missing Content-Length included). */
+    private static Flux<DataBuffer> atMost(Flux<DataBuffer> body, long maxBytes) {
+        return Flux.defer(() -> {
+            long[] seen = {0};
+            return body.handle((buffer, sink) -> {
+                seen[0] += buffer.readableByteCount();
+                if (seen[0] > maxBytes) {
+                    DataBufferUtils.release(buffer);
+                    sink.error(new PayloadTooLargeException("The batch is larger than " + maxBytes + " bytes"));
+                } else {
+                    sink.next(buffer);
+                }
+            });
+        });
+    }
+
+    private String lineChunk(NdjsonLines.Line line) {
+        try {
+            return chunk(bodies.parseObject(line.text()));
+        } catch (InvalidRequestException | PayloadTooLargeException refused) {
+            throw new BadLineException(line.number(), refused);
+        }
+    }
+
+    private static boolean isNdjson(ServerRequest request) {
+        return request.headers().contentType().map(NDJSON::equalsTypeAndSubtype).orElse(false);
     }
 
     Mono<ServerResponse> results(ServerRequest request) {

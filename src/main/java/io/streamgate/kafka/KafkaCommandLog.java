@@ -3,6 +3,9 @@ package io.streamgate.kafka;
 import io.streamgate.stream.CommandLog;
 import io.streamgate.stream.CommandLogUnavailableException;
 import io.streamgate.stream.StreamCommand;
+import java.util.List;
+
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.kafka.sender.KafkaSender;
@@ -31,9 +34,21 @@ final class KafkaCommandLog implements CommandLog {
 
     @Override
     public Mono<Long> append(StreamCommand command) {
-        return sender.send(Mono.fromSupplier(() -> SenderRecord.create(RecordMapping.toRecord(topic, command), null)))
+        return send(Flux.just(command)).next();
+    }
+
+    /**
+     * One producer call for the whole batch: the producer sends records in the order it is given them, and with
+     * idempotence a partition keeps that order through retries, so the stream's chunks land in the batch's order.
+     */
+    @Override
+    public Flux<Long> appendAll(List<StreamCommand> commands) {
+        return send(Flux.fromIterable(commands));
+    }
+
+    private Flux<Long> send(Flux<StreamCommand> commands) {
+        return sender.send(commands.map(command -> SenderRecord.create(RecordMapping.toRecord(topic, command), null)))
                 .subscribeOn(sendScheduler)
-                .next()
                 .map(result -> {
                     if (result.exception() != null) {
                         throw unavailable(result.exception());

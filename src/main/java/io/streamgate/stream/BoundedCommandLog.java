@@ -1,7 +1,9 @@
 package io.streamgate.stream;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,13 +25,35 @@ final class BoundedCommandLog implements CommandLog {
     @Override
     public Mono<Long> append(StreamCommand command) {
         return Mono.defer(() -> {
-            if (inFlight.incrementAndGet() > maxInFlight) {
-                inFlight.decrementAndGet();
-                return Mono.error(new CommandLogBusyException(
-                        maxInFlight + " commands are already waiting for Kafka; nothing was stored. Retry shortly."));
+            if (!admit(1)) {
+                return Mono.error(busy());
             }
             return log.append(command).doFinally(signal -> inFlight.decrementAndGet());
         });
+    }
+
+    /** A batch counts as many commands as it has, admitted all at once or not at all. */
+    @Override
+    public Flux<Long> appendAll(List<StreamCommand> commands) {
+        return Flux.defer(() -> {
+            if (!admit(commands.size())) {
+                return Flux.error(busy());
+            }
+            return log.appendAll(commands).doFinally(signal -> inFlight.addAndGet(-commands.size()));
+        });
+    }
+
+    private boolean admit(int commands) {
+        if (inFlight.addAndGet(commands) > maxInFlight) {
+            inFlight.addAndGet(-commands);
+            return false;
+        }
+        return true;
+    }
+
+    private CommandLogBusyException busy() {
+        return new CommandLogBusyException(
+                maxInFlight + " commands are already waiting for Kafka; nothing was stored. Retry shortly.");
     }
 
     /** Commands appended and not yet answered by the log. */

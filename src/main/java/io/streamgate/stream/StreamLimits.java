@@ -36,11 +36,16 @@ public final class StreamLimits {
 
     /** Takes one send from the tenant's budget, or refuses with the time until the next one is available. */
     void admitSend(String tenant) {
+        admitSends(tenant, 1);
+    }
+
+    /** Takes {@code sends} sends from the tenant's budget at once, or none. */
+    void admitSends(String tenant, int sends) {
         Bucket bucket = sendBuckets.computeIfAbsent(tenant, ignored -> Bucket.builder()
                 .addLimit(limit -> limit.capacity(sendsPerSecondPerTenant)
                         .refillGreedy(sendsPerSecondPerTenant, Duration.ofSeconds(1)))
                 .build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(sends);
         if (!probe.isConsumed()) {
             throw new LimitExceededException("sends-per-second-per-tenant",
                     "More than " + sendsPerSecondPerTenant + " sends per second", 

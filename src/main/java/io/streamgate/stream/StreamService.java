@@ -110,6 +110,29 @@ public final class StreamService {
                 () -> Mono.defer(() -> append(session, data, idempotencyKey)).toFuture()), true));
     }
 
+    /**
+     * Sends a batch of chunks, in their order; completes with their seqs once Kafka holds every one durably. The
+     * batch is admitted whole (tenant rate, Kafka backlog) or refused whole before anything is written.
+     */
+    public Mono<List<Long>> sendAll(StreamKey key, List<String> chunks) {
+        return session(key).flatMap(session -> {
+            limits.admitSends(key.tenant(), chunks.size());
+            if (!session.admitSend()) {
+                return Mono.error(new StreamConflictException("Stream " + key.id() + " has ended"));
+            }
+            long startedNanos = System.nanoTime();
+            List<StreamCommand> commands = chunks.stream()
+                    .map(data -> StreamCommand.chunk(key.value(), session.processor(), data, null)).toList();
+            return commandLog.appendAll(commands).collectList()
+                    .doOnNext(seqs -> {
+                        session.touch(clock.millis());
+                        Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+                        seqs.forEach(seq -> metrics.chunkSent(took));
+                    })
+                    .doFinally(signal -> session.sendFinished());
+        });
+    }
+
     private Mono<Long> append(StreamSession session, String data, String idempotencyKey) {
         StreamKey key = session.key();
         limits.admitSend(key.tenant());
