@@ -3,22 +3,33 @@ package io.streamgate.http;
 import static org.springframework.web.reactive.function.server.RequestPredicates.method;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import java.util.Map;
 import java.util.Set;
 
 import io.streamgate.config.ConditionalOnRole;
 import io.streamgate.config.Role;
+import io.streamgate.config.StreamgateProperties;
+import io.streamgate.metrics.StreamMetrics;
+import io.streamgate.stream.StreamService;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import org.springframework.web.server.MethodNotAllowedException;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.WebsocketServerSpec;
 
 /**
  * The stream API's routes, on instances with the gateway role, each with its OpenAPI description ({@link ApiDocs}).
@@ -38,6 +49,31 @@ class StreamRoutes {
                 .POST("/stream/{streamId}/end", handler::end, ApiDocs.end())
                 .GET("/stream/{streamId}", handler::status, ApiDocs.status())
                 .build();
+    }
+
+    /** {@code GET /stream/{streamId}/ws}, ahead of the routes (WebSockets are not router functions). */
+    @Bean
+    HandlerMapping streamSocketMapping(StreamService streams, StreamgateProperties properties, StreamMetrics metrics) {
+        StreamSocketHandler handler = new StreamSocketHandler(streams, new Problems(metrics),
+                properties.stream().maxChunkSize().toBytes());
+        return new SimpleUrlHandlerMapping(Map.of(StreamSocketHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE);
+    }
+
+    /**
+     * WebSocket frames up to twice the chunk limit reach the handler (which answers a chunk over the limit with an
+     * error frame, like a send's 413); larger ones close the socket with 1009, as the protocol says. Reactor Netty's
+     * default (64 KB) would refuse chunks a send accepts.
+     */
+    @Bean
+    WebFluxConfigurer webSocketFrameLimit(StreamgateProperties properties) {
+        int maxFrame = (int) Math.min(Integer.MAX_VALUE, 2 * properties.stream().maxChunkSize().toBytes());
+        return new WebFluxConfigurer() {
+            @Override
+            public WebSocketService getWebSocketService() {
+                return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                        WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
+            }
+        };
     }
 
     /**

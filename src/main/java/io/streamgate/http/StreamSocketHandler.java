@@ -1,0 +1,118 @@
+package io.streamgate.http;
+
+import java.security.Principal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.streamgate.stream.ResultEvent;
+import io.streamgate.stream.StreamId;
+import io.streamgate.stream.StreamKey;
+import io.streamgate.stream.StreamService;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code GET /stream/{streamId}/ws}: a stream over one WebSocket. Each text frame in is a chunk (its text is the
+ * chunk's data), answered by an {@code ack} frame with its number and seq once durable, or an {@code error} frame
+ * (nothing stored; the socket stays open); the stream's events go out as {@code result} and {@code end} frames.
+ *
+ * <p>Backpressure through the socket: frames are taken in batches of what has arrived (at most {@link #BATCH}) and
+ * the next batch only once the last is durable, so a client sending faster than Kafka stores is read no faster
+ * than that; results go out as fast as the client reads them.
+ */
+final class StreamSocketHandler implements WebSocketHandler {
+
+    static final String PATH = "/stream/{streamId}/ws";
+    private static final PathPattern PATTERN = PathPatternParser.defaultInstance.parse(PATH);
+    /** Frames stored with one producer call; also the most frames this socket holds before they are stored. */
+    private static final int BATCH = 256;
+
+    private final StreamService streams;
+    private final Problems problems;
+    private final long maxChunkBytes;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    StreamSocketHandler(StreamService streams, Problems problems, long maxChunkBytes) {
+        this.streams = streams;
+        this.problems = problems;
+        this.maxChunkBytes = maxChunkBytes;
+    }
+
+    @Override
+    public Mono<Void> handle(WebSocketSession socket) {
+        PathPattern.PathMatchInfo match = PATTERN.matchAndExtract(
+                PathContainer.parsePath(socket.getHandshakeInfo().getUri().getRawPath()));
+        Mono<StreamKey> key = socket.getHandshakeInfo().getPrincipal().map(Principal::getName).defaultIfEmpty("")
+                .map(tenant -> new StreamKey(tenant, new StreamId(match.getUriVariables().get("streamId"))));
+        return key.flatMap(streams::session).flatMap(session -> {
+            AtomicLong framesIn = new AtomicLong();
+            Flux<String> acks = socket.receive()
+                    .filter(message -> message.getType() == WebSocketMessage.Type.TEXT)
+                    .map(message -> new Frame(framesIn.incrementAndGet(), message.getPayloadAsText()))
+                    // Fair backpressure: without it a batch ready while the last is still being stored fails the
+                    // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
+                    .bufferTimeout(BATCH, Duration.ofMillis(1), true)
+                    .concatMap(batch -> store(session.key(), batch), 1);
+            // After the end event nothing more can be stored: the socket closes normally.
+            Flux<String> framesOut = streams.read(session, ResultEvent.NO_ID).map(this::eventFrame)
+                    .publish(events -> Flux.merge(acks.takeUntilOther(events.ignoreElements()), events));
+            return socket.send(framesOut.map(socket::textMessage));
+        }).onErrorResume(failure -> socket.close(closeStatus(failure)));
+    }
+
+    private record Frame(long number, String data) {
+    }
+
+    /** Stores a batch's valid frames in order and answers each frame; an invalid one is answered and skipped. */
+    private Flux<String> store(StreamKey key, List<Frame> batch) {
+        List<Frame> valid = batch.stream().filter(frame -> Utf8.length(frame.data()) <= maxChunkBytes).toList();
+        Flux<String> refused = Flux.fromIterable(batch).filter(frame -> !valid.contains(frame))
+                .map(frame -> error(frame, 413, "The chunk is larger than " + maxChunkBytes + " bytes"));
+        if (valid.isEmpty()) {
+            return refused;
+        }
+        Flux<String> stored = streams.sendAll(key, valid.stream().map(Frame::data).toList())
+                .flatMapIterable(seqs -> {
+                    List<String> acks = new ArrayList<>(seqs.size());
+                    for (int i = 0; i < seqs.size(); i++) {
+                        acks.add("{\"type\":\"ack\",\"frame\":" + valid.get(i).number() + ",\"seq\":" + seqs.get(i) + "}");
+                    }
+                    return acks;
+                })
+                .onErrorResume(failure -> {
+                    Problems.Problem problem = problems.of(failure, PATH);
+                    return Flux.fromIterable(valid).map(frame -> error(frame, problem.status().value(),
+                            String.valueOf(problem.body().get("detail"))));
+                });
+        return refused.concatWith(stored);
+    }
+
+    private String eventFrame(ResultEvent event) {
+        return "{\"type\":\"" + event.kind().eventName() + "\",\"id\":" + (event.hasId() ? event.id() : "null")
+                + ",\"data\":" + event.json() + "}";
+    }
+
+    private String error(Frame frame, int status, String detail) {
+        return json.writeValueAsString(Map.of("type", "error", "frame", frame.number(), "status", status,
+                "detail", String.valueOf(detail)));
+    }
+
+    /** Why the socket closes before its stream's end: 4000 plus the HTTP status the same failure would get. */
+    private CloseStatus closeStatus(Throwable failure) {
+        Problems.Problem problem = problems.of(failure, PATH);
+        String reason = String.valueOf(problem.body().get("detail"));
+        // A close frame's reason has at most 123 bytes.
+        return new CloseStatus(4000 + problem.status().value(), reason.length() > 100 ? reason.substring(0, 100) : reason);
+    }
+}

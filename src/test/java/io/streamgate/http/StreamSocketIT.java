@@ -1,0 +1,99 @@
+package io.streamgate.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+
+import io.streamgate.support.GatewayIT;
+import io.streamgate.support.StreamClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A stream over one WebSocket ({@code GET /stream/{id}/ws}): frames in are chunks, each acknowledged with its seq once
+ * durable; results and the end come back on the same socket, which then closes.
+ */
+class StreamSocketIT extends GatewayIT {
+
+    private static final int FRAMES = 300;
+
+    private final ReactorNettyWebSocketClient sockets = new ReactorNettyWebSocketClient();
+
+    @Test
+    void shouldAckEveryFrameWithItsSeqAndPushItsResultThenTheEnd() {
+        String id = client.start("socket-" + System.nanoTime(), "uppercase");
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+
+        sockets.execute(uri(id), socket -> socket.send(Flux.range(1, FRAMES).map(i -> socket.textMessage("frame " + i)))
+                        .and(socket.receive().map(WebSocketMessage::getPayloadAsText).map(StreamClient::json)
+                                .doOnNext(received::add)
+                                .doOnNext(frame -> endOnceAllAcked(id, received))))
+                .block(StreamClient.TIMEOUT);
+
+        List<JsonNode> acks = ofType(received, "ack");
+        List<JsonNode> results = ofType(received, "result");
+        assertThat(acks).extracting(ack -> ack.get("frame").asInt()).as("every frame acknowledged, in order")
+                .isEqualTo(IntStream.rangeClosed(1, FRAMES).boxed().toList());
+        assertThat(results).extracting(result -> result.get("data").get("data").asString())
+                .isEqualTo(IntStream.rangeClosed(1, FRAMES).mapToObj(i -> "FRAME " + i).toList());
+        assertThat(results).extracting(result -> result.get("id").asLong()).as("each result's id is its frame's seq")
+                .isEqualTo(acks.stream().map(ack -> ack.get("seq").asLong()).toList());
+        assertThat(received.get(received.size() - 1).get("type").asString()).as("the end, then the socket closed")
+                .isEqualTo("end");
+    }
+
+    @Test
+    void shouldAnswerAFrameOverTheChunkLimitWithAnErrorAndStoreNothingOfIt() {
+        String id = client.start("socket-big-" + System.nanoTime());
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+        String tooBig = "x".repeat(1024 * 1024 + 1);
+
+        sockets.execute(uri(id), socket -> socket.send(Flux.just(socket.textMessage(tooBig), socket.textMessage("fits")))
+                        .thenMany(socket.receive().map(WebSocketMessage::getPayloadAsText).map(StreamClient::json)
+                                .doOnNext(received::add)
+                                .takeUntil(frame -> frame.get("type").asString().equals("result")))
+                        .then(socket.close(CloseStatus.NORMAL)))
+                .block(StreamClient.TIMEOUT);
+
+        JsonNode error = ofType(received, "error").get(0);
+        assertThat(error.get("frame").asInt()).isEqualTo(1);
+        assertThat(error.get("status").asInt()).isEqualTo(413);
+        assertThat(ofType(received, "ack")).extracting(ack -> ack.get("frame").asInt()).containsExactly(2);
+        assertThat(ofType(received, "result")).extracting(result -> result.get("data").get("data").asString())
+                .as("only the frame that fits was stored").containsExactly("FITS");
+        client.end(id);
+    }
+
+    @Test
+    void shouldCloseWithTheStatusOfTheProblemForAnUnknownStream() {
+        CloseStatus[] closed = new CloseStatus[1];
+
+        sockets.execute(uri("no-such-stream-" + System.nanoTime()), socket -> socket.receive().then()
+                        .and(socket.closeStatus().doOnNext(status -> closed[0] = status)))
+                .block(StreamClient.TIMEOUT);
+
+        assertThat(closed[0].getCode()).isEqualTo(4404);
+    }
+
+    private void endOnceAllAcked(String id, List<JsonNode> received) {
+        if (received.get(received.size() - 1).get("type").asString().equals("ack")
+                && ofType(received, "ack").size() == FRAMES) {
+            client.http().post().uri("/stream/{id}/end", id).retrieve().toBodilessEntity().subscribe();
+        }
+    }
+
+    private URI uri(String id) {
+        return URI.create("ws://127.0.0.1:" + port + "/stream/" + id + "/ws");
+    }
+
+    private static List<JsonNode> ofType(List<JsonNode> frames, String type) {
+        return frames.stream().filter(frame -> frame.get("type").asString().equals(type)).toList();
+    }
+}
