@@ -16,7 +16,11 @@ final class ResultLog {
     /** Returned by {@link #at(long)} for a position that has been overwritten. */
     static final ResultEvent EVICTED = new ResultEvent(ResultEvent.Kind.GAP, ResultEvent.NO_ID, "{}");
 
-    private final ResultEvent[] ring;
+    /** Slots a new log starts with: most streams are short, and a full-size ring per stream cost 40 KB each. */
+    private static final int INITIAL_SLOTS = 16;
+
+    private ResultEvent[] ring;
+    private final int capacity;
     private final long maxChars;
     private long start;
     private long end;
@@ -27,16 +31,20 @@ final class ResultLog {
      * @param maxChars the most characters of event data held (about that many bytes for ASCII text)
      */
     ResultLog(int capacity, long maxChars) {
-        this.ring = new ResultEvent[capacity];
+        this.capacity = capacity;
+        this.ring = new ResultEvent[Math.min(capacity, INITIAL_SLOTS)];
         this.maxChars = maxChars;
     }
 
     synchronized void append(ResultEvent event) {
         long size = event.json().length();
-        while (end - start >= ring.length || (end > start && chars + size > maxChars)) {
+        while (end - start >= capacity || (end > start && chars + size > maxChars)) {
             chars -= ring[slot(start)].json().length();
             ring[slot(start)] = null;
             start++;
+        }
+        if (end - start == ring.length) {
+            grow();
         }
         ring[slot(end)] = event;
         end++;
@@ -90,6 +98,15 @@ final class ResultLog {
             events.add(ring[slot(position)]);
         }
         return events;
+    }
+
+    /** Doubles the ring, up to the capacity, keeping every held event at its position. */
+    private void grow() {
+        ResultEvent[] larger = new ResultEvent[(int) Math.min(capacity, 2L * ring.length)];
+        for (long position = start; position < end; position++) {
+            larger[(int) (position % larger.length)] = ring[slot(position)];
+        }
+        ring = larger;
     }
 
     private int slot(long position) {

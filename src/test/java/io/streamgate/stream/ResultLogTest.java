@@ -27,6 +27,34 @@ class ResultLogTest {
     }
 
     @Test
+    void shouldKeepEveryEventAtItsPositionWhileItGrowsPastItsFirstSlotsAfterEvictions() {
+        // The size bound evicts the first events, so the ring grows while its oldest held event is not at slot 0.
+        ResultLog log = new ResultLog(1000, 20 * result(100).json().length());
+        for (long id = 100; id < 400; id++) {
+            log.append(result(id));
+        }
+
+        assertThat(log.end()).isEqualTo(300);
+        assertThat(log.start()).isEqualTo(280);
+        assertThat(log.snapshot()).extracting(ResultEvent::id).isEqualTo(
+                java.util.stream.LongStream.range(380, 400).boxed().toList());
+        assertThat(log.at(279)).isSameAs(ResultLog.EVICTED);
+        assertThat(log.positionAfter(390)).isEqualTo(291);
+    }
+
+    @Test
+    void shouldGrowToItsCapacityAndNoFurther() {
+        ResultLog log = new ResultLog(40, Long.MAX_VALUE);
+        for (long id = 0; id < 100; id++) {
+            log.append(result(id));
+        }
+
+        assertThat(log.snapshot()).extracting(ResultEvent::id).isEqualTo(
+                java.util.stream.LongStream.range(60, 100).boxed().toList());
+        assertThat(log.at(59)).isSameAs(ResultLog.EVICTED);
+    }
+
+    @Test
     void shouldFindThePositionAfterAHeldIdOnly() {
         ResultLog log = new ResultLog(4, Long.MAX_VALUE);
         long[] ids = {3, 7, 8, 20, 21};
