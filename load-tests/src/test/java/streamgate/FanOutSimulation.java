@@ -1,0 +1,66 @@
+package streamgate;
+
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
+import static io.gatling.javaapi.core.CoreDsl.pace;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
+import static io.gatling.javaapi.core.CoreDsl.repeat;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.sse;
+
+import java.time.Duration;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+
+/**
+ * 10,000 SSE readers on one gateway while results flow: {@code streams} streams with {@code readers / streams}
+ * readers each. Each stream has one publisher that sends a chunk every {@code paceMillis} and waits for its result on
+ * its own reader, one of the stream's readers, so the "send-to-delivered" group is the delivery latency of an event
+ * going out to all of them. The readers connect first, stay through the run and must each get the end event (which
+ * follows every result). The gateway's heap per reader is measured outside, by bench.sh (jcmd).
+ *
+ * <p>{@code -Dreaders=10000 -Dstreams=100 -DrampSeconds=60 -DpublishSeconds=60 -DpaceMillis=100}
+ */
+public class FanOutSimulation extends Simulation {
+
+    private static final int READERS = LoadSettings.intProperty("readers", 10_000);
+    private static final int STREAMS = LoadSettings.intProperty("streams", 100);
+    private static final Duration RAMP = LoadSettings.seconds("rampSeconds", 60);
+    private static final Duration PUBLISH = LoadSettings.seconds("publishSeconds", 60);
+    private static final int PACE_MILLIS = LoadSettings.intProperty("paceMillis", 100);
+    /** Streams are started first; readers then connect over the ramp; publishing starts once they all are. */
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+
+    private final ScenarioBuilder publishers = scenario("publisher")
+            .exec(session -> session.set("id", streamId(session.userId())))
+            .exec(StreamSteps.startSessionStream())
+            .exec(StreamSteps.openReader())
+            .pause(RAMP.plus(SETTLE))
+            .exec(repeat((int) (PUBLISH.toMillis() / PACE_MILLIS)).on(
+                    pace(Duration.ofMillis(PACE_MILLIS)).exec(StreamSteps.sendAndAwaitResult())))
+            .exec(StreamSteps.end());
+
+    /** Connects and waits for the end event, checked from the moment it connects, so it cannot miss it. */
+    private final ScenarioBuilder readers = scenario("reader")
+            .exec(session -> session.set("id", streamId(session.userId())))
+            .exec(sse("results").get("/stream/#{id}/results").header("Accept", "text/event-stream")
+                    .await(RAMP.plus(SETTLE).plus(PUBLISH).plus(Duration.ofSeconds(60)))
+                    .on(sse.checkMessage("end event").matching(jsonPath("$.event").is("end"))));
+
+    {
+        setUp(publishers.injectOpen(atOnceUsers(STREAMS)),
+                readers.injectOpen(nothingFor(SETTLE), rampUsers(READERS - STREAMS).during(RAMP)))
+                .protocols(LoadSettings.protocol())
+                .assertions(global().failedRequests().count().is(0L));
+    }
+
+    /** Users are numbered from 1 across both scenarios; readers spread evenly over the streams. */
+    private static String streamId(long userId) {
+        return "fan-" + RUN + "-" + (userId % STREAMS);
+    }
+
+    private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+}
