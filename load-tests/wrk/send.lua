@@ -1,8 +1,12 @@
 -- wrk script: durable sends spread over STREAMS streams (bench-0 .. bench-<STREAMS-1>), started by bench.sh
--- beforehand, CHUNK_SIZE bytes of data each. Prints one RESULT line for bench.sh to read.
+-- beforehand, CHUNK_SIZE bytes of data each. With LINES=n each request is an NDJSON batch of n chunks, and a 200
+-- then means n chunks durable. Prints one RESULT line (report.lua).
+package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
 local streams = tonumber(os.getenv("STREAMS") or "500")
-local body = '{"data":"' .. string.rep("x", tonumber(os.getenv("CHUNK_SIZE") or "100")) .. '"}'
-local headers = { ["Content-Type"] = "application/json" }
+local lines = tonumber(os.getenv("LINES") or "0")
+local chunk = '{"data":"' .. string.rep("x", tonumber(os.getenv("CHUNK_SIZE") or "100")) .. '"}'
+local body = lines > 0 and string.rep(chunk .. "\n", lines) or chunk
+local headers = { ["Content-Type"] = lines > 0 and "application/x-ndjson" or "application/json" }
 counter = 0 -- global: setup() gives each thread its own start
 
 function setup(thread)
@@ -15,9 +19,4 @@ function request()
   return wrk.format("POST", "/stream/bench-" .. (counter % streams) .. "/send", headers, body)
 end
 
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT requests=%d duration_us=%d connect=%d read=%d write=%d timeout=%d non2xx=%d p50_us=%d p99_us=%d\n",
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.timeout, e.status,
-    latency:percentile(50), latency:percentile(99)))
-end
+done = require("report")
