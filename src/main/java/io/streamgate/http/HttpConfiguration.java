@@ -52,8 +52,14 @@ class HttpConfiguration {
         return new HeaderSizeLimit(properties.limits().maxHeaderSize().toBytes(), metrics);
     }
 
+    /** How every failure is answered: HTTP problems, and WebSocket error frames and close codes alike. */
     @Bean
-    ProblemExceptionHandler problemExceptionHandler(JsonMapper json, StreamMetrics metrics) {
-        return new ProblemExceptionHandler(new Problems(metrics), json);
+    Problems problems(StreamMetrics metrics) {
+        return new Problems(metrics);
+    }
+
+    @Bean
+    ProblemExceptionHandler problemExceptionHandler(JsonMapper json, Problems problems) {
+        return new ProblemExceptionHandler(problems, json);
     }
 }

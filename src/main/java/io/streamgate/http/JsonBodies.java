@@ -1,9 +1,6 @@
 package io.streamgate.http;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.streamgate.stream.InvalidRequestException;
@@ -52,13 +49,8 @@ final class JsonBodies {
     private JsonNode parse(ServerRequest request, DataBuffer buffer) {
         try {
             requireJson(request);
-            JsonNode node = json.readTree(strictUtf8(buffer));
-            if (node == null || !node.isObject()) {
-                throw new InvalidRequestException("The body must be a JSON object");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw new InvalidRequestException("The body is not valid JSON: " + e.getOriginalMessage());
+            return parseObject(Utf8.decodeStrictly(
+                    buffer.toByteBuffer(buffer.readPosition(), buffer.readableByteCount())), "body");
         } catch (CharacterCodingException e) {
             throw new InvalidRequestException("The body is not valid UTF-8");
         } finally {
@@ -66,29 +58,20 @@ final class JsonBodies {
         }
     }
 
-    /**
-     * The body as text, refusing anything that is not strictly UTF-8 (overlong forms, encoded surrogates, stray
-     * bytes): Jackson's byte decoder lets some of those through, and they would reach Kafka altered.
-     */
-    private static String strictUtf8(DataBuffer buffer) throws CharacterCodingException {
-        ByteBuffer bytes = buffer.toByteBuffer(buffer.readPosition(), buffer.readableByteCount());
-        return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(bytes)
-                .toString();
-    }
-
     /** One line's JSON object, already decoded as text. */
     JsonNode parseObject(String text) {
+        return parseObject(text, "line");
+    }
+
+    private JsonNode parseObject(String text, String what) {
         try {
             JsonNode node = json.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new InvalidRequestException("The line must be a JSON object");
+                throw new InvalidRequestException("The " + what + " must be a JSON object");
             }
             return node;
         } catch (JacksonException e) {
-            throw new InvalidRequestException("The line is not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidRequestException("The " + what + " is not valid JSON: " + e.getOriginalMessage());
         }
     }
 

@@ -3,8 +3,6 @@ package io.streamgate.http;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +12,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 
 /**
- * Splits a body into its newline-delimited lines as the bytes arrive, each decoded as strict UTF-8 and numbered from
+ * Splits a body into its newline-delimited lines as the bytes arrive (scanning for newlines, copying in runs), each decoded as strict UTF-8 and numbered from
  * 1; blank lines are skipped. A line longer than {@code maxLineBytes} is refused as soon as it gets that long.
  */
 final class NdjsonLines {
@@ -42,14 +40,18 @@ final class NdjsonLines {
         List<Line> complete = new ArrayList<>();
         try {
             while (buffer.readableByteCount() > 0) {
-                byte next = buffer.read();
-                if (next == '\n') {
-                    completeLine(complete);
-                } else if (current.size() < maxLineBytes) {
-                    current.write(next);
-                } else {
+                int newline = buffer.indexOf(b -> b == '\n', buffer.readPosition());
+                int run = (newline < 0 ? buffer.writePosition() : newline) - buffer.readPosition();
+                if (current.size() + run > maxLineBytes) {
                     throw new BadLineException(number + 1, new PayloadTooLargeException(
                             "The line is longer than " + maxLineBytes + " bytes"));
+                }
+                byte[] bytes = new byte[run];
+                buffer.read(bytes);
+                current.write(bytes, 0, run);
+                if (newline >= 0) {
+                    buffer.read(); // the newline itself
+                    completeLine(complete);
                 }
             }
             return complete;
@@ -77,11 +79,7 @@ final class NdjsonLines {
 
     private String decode(byte[] bytes, int length) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, length))
-                    .toString();
+            return Utf8.decodeStrictly(ByteBuffer.wrap(bytes, 0, length));
         } catch (CharacterCodingException e) {
             throw new BadLineException(number, new InvalidRequestException("The line is not valid UTF-8"));
         }

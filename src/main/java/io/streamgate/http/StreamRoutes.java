@@ -9,7 +9,6 @@ import java.util.Set;
 import io.streamgate.config.ConditionalOnRole;
 import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
-import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.StreamService;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 import org.springframework.context.annotation.Bean;
@@ -53,9 +52,8 @@ class StreamRoutes {
 
     /** {@code GET /stream/{streamId}/ws}, ahead of the routes (WebSockets are not router functions). */
     @Bean
-    HandlerMapping streamSocketMapping(StreamService streams, StreamgateProperties properties, StreamMetrics metrics) {
-        StreamSocketHandler handler = new StreamSocketHandler(streams, new Problems(metrics),
-                properties.stream().maxChunkSize().toBytes());
+    HandlerMapping streamSocketMapping(StreamService streams, StreamgateProperties properties, Problems problems) {
+        StreamSocketHandler handler = new StreamSocketHandler(streams, problems, properties.stream().maxChunkSize().toBytes());
         return new SimpleUrlHandlerMapping(Map.of(StreamSocketHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE);
     }
 

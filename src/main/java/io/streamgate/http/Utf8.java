@@ -1,9 +1,26 @@
 package io.streamgate.http;
 
-/** UTF-8 sizes without encoding. */
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** UTF-8 sizes without encoding, and strict decoding. */
 final class Utf8 {
 
     private Utf8() {
+    }
+
+    /**
+     * The bytes as text, refusing anything that is not strictly UTF-8 (overlong forms, encoded surrogates, stray
+     * bytes): Jackson's byte decoder lets some of those through, and they would reach Kafka altered.
+     */
+    static String decodeStrictly(ByteBuffer bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(bytes)
+                .toString();
     }
 
     /** True when {@code text} has no unpaired surrogate, so it has a faithful UTF-8 form. */

@@ -34,12 +34,10 @@ public final class StreamLimits {
         return openStreamsPerTenant;
     }
 
-    /** Takes one send from the tenant's budget, or refuses with the time until the next one is available. */
-    void admitSend(String tenant) {
-        admitSends(tenant, 1);
-    }
-
-    /** Takes {@code sends} sends from the tenant's budget at once, or none. */
+    /**
+     * Takes {@code sends} sends from the tenant's budget at once, or none, refusing with the time until they are
+     * available.
+     */
     void admitSends(String tenant, int sends) {
         Bucket bucket = sendBuckets.computeIfAbsent(tenant, ignored -> Bucket.builder()
                 .addLimit(limit -> limit.capacity(sendsPerSecondPerTenant)

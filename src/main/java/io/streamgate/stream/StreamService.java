@@ -3,6 +3,7 @@ package io.streamgate.stream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.processing.ProcessorCatalog;
@@ -115,35 +116,34 @@ public final class StreamService {
      * batch is admitted whole (tenant rate, Kafka backlog) or refused whole before anything is written.
      */
     public Mono<List<Long>> sendAll(StreamKey key, List<String> chunks) {
-        return session(key).flatMap(session -> {
-            limits.admitSends(key.tenant(), chunks.size());
-            if (!session.admitSend()) {
-                return Mono.error(new StreamConflictException("Stream " + key.id() + " has ended"));
-            }
-            long startedNanos = System.nanoTime();
-            List<StreamCommand> commands = chunks.stream()
-                    .map(data -> StreamCommand.chunk(key.value(), session.processor(), data, null)).toList();
-            return commandLog.appendAll(commands).collectList()
-                    .doOnNext(seqs -> {
-                        session.touch(clock.millis());
-                        Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
-                        seqs.forEach(seq -> metrics.chunkSent(took));
-                    })
-                    .doFinally(signal -> session.sendFinished());
-        });
+        return session(key).flatMap(session -> appendChunks(session, chunks.size(), () -> commandLog.appendAll(
+                chunks.stream().map(data -> StreamCommand.chunk(key.value(), session.processor(), data, null)).toList())
+                .collectList()));
     }
 
     private Mono<Long> append(StreamSession session, String data, String idempotencyKey) {
+        return appendChunks(session, 1, () -> commandLog.append(
+                StreamCommand.chunk(session.key().value(), session.processor(), data, idempotencyKey)));
+    }
+
+    /**
+     * Admits {@code chunks} chunks of the session's stream (the tenant's rate, the stream still open), appends them
+     * and accounts for them once durable. While they are on their way, an end of the stream waits for them.
+     */
+    private <T> Mono<T> appendChunks(StreamSession session, int chunks, Supplier<Mono<T>> append) {
         StreamKey key = session.key();
-        limits.admitSend(key.tenant());
+        limits.admitSends(key.tenant(), chunks);
         if (!session.admitSend()) {
             return Mono.error(new StreamConflictException("Stream " + key.id() + " has ended"));
         }
         long startedNanos = System.nanoTime();
-        return commandLog.append(StreamCommand.chunk(key.value(), session.processor(), data, idempotencyKey))
-                .doOnNext(seq -> {
+        return append.get()
+                .doOnNext(durable -> {
                     session.touch(clock.millis());
-                    metrics.chunkSent(Duration.ofNanos(System.nanoTime() - startedNanos));
+                    Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+                    for (int chunk = 0; chunk < chunks; chunk++) {
+                        metrics.chunkSent(took);
+                    }
                 })
                 .doFinally(signal -> session.sendFinished());
     }
