@@ -73,10 +73,6 @@ final class ClientSettings {
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) kafka.maxRecordSize().toBytes());
-        // The processor commits one transaction per poll batch, so it handles about (batch size / commit time)
-        // records a second: Kafka's default of 500 capped it near 9k/s on 2 cores, 5000 more than doubled that
-        // (BENCHMARKS.md). Memory stays bounded by the fetch sizes, not by this.
-        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         settings.putAll(kafka.consumer());

@@ -34,6 +34,9 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {
         "streamgate.stream.history-size=256KB",
+        // One processor batch is one transaction, and its results reach the gateway at once: kept well under the
+        // history (16 x 4 KB), so that only falling behind over time, not one burst, can overtake a reader.
+        "streamgate.kafka.consumer.max.poll.records=16",
         "streamgate.kafka.requests-topic=it.slow.requests",
         "streamgate.kafka.results-topic=it.slow.results",
         "streamgate.kafka.processor-group=it-slow-processor"})
