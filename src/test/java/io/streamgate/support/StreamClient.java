@@ -10,6 +10,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,6 +33,14 @@ public final class StreamClient {
             .pendingAcquireMaxCount(-1)
             .build();
 
+    /**
+     * The clients' own event loops, as a real client's would be: on Reactor Netty's global loops they would share
+     * threads with the apps some tests start in this JVM, whose shutdown disposes those global resources. With them
+     * shared, EmbeddedDefaultIT hung about one CI run in four: its thread dumps showed the restarted app handling the
+     * request's last content only when the client gave up after 30 s.
+     */
+    private static final LoopResources LOOPS = LoopResources.create("it-client", 2, true);
+
     private final WebClient http;
 
     public StreamClient(int port) {
@@ -41,7 +50,7 @@ public final class StreamClient {
     /** A client that presents {@code apiKey} as {@code Authorization: Bearer} on every request (none when null). */
     public StreamClient(int port, String apiKey) {
         WebClient.Builder builder = WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(POOL)))
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(POOL).runOn(LOOPS)))
                 .baseUrl("http://127.0.0.1:" + port)
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
         if (apiKey != null) {
