@@ -31,6 +31,7 @@ class ApiDocs {
 
     private static final String TAG = "streams";
     private static final String API_DOCS_PATH = "/v3/api-docs";
+    private static final String NOT_CURRENT = "This gateway could not confirm it knows every stream (Retry-After)";
 
     @Bean
     OpenAPI streamgateOpenApi() {
@@ -75,7 +76,8 @@ class ApiDocs {
                 .response(problem("409", "A stream with this id exists"))
                 .response(problem("415", "A body that is not JSON"))
                 .response(problem("429", "The tenant's open-stream limit"))
-                .response(problem("503", "Kafka did not take the start; nothing was stored"));
+                .response(problem("503", "Kafka did not take the start, or this gateway could not confirm it knows every"
+                        + " stream; nothing was stored (Retry-After)"));
     }
 
     static Consumer<Builder> send() {
@@ -100,7 +102,8 @@ class ApiDocs {
                 .response(problem("413", "Chunk over max-chunk-size; a batch over max-batch-size or max-batch-chunks"))
                 .response(problem("415", "A body that is not JSON"))
                 .response(problem("429", "The tenant's send rate"))
-                .response(problem("503", "Kafka did not take the chunk; nothing was stored (Retry-After)"));
+                .response(problem("503", "Kafka did not take the chunk, or this gateway could not confirm it knows every"
+                        + " stream; nothing was stored (Retry-After)"));
     }
 
     static Consumer<Builder> results() {
@@ -121,7 +124,8 @@ class ApiDocs {
                         .description("Resumed after the end event: nothing more will come"))
                 .response(problem("400", "Malformed Last-Event-ID"))
                 .response(problem("404", "No such stream"))
-                .response(problem("429", "The tenant's reader limit"));
+                .response(problem("429", "The tenant's reader limit"))
+                .response(problem("503", NOT_CURRENT));
     }
 
     static Consumer<Builder> end() {
@@ -132,7 +136,8 @@ class ApiDocs {
                         .content(json(ApiResponses.Ended.class)))
                 .response(problem("404", "No such stream"))
                 .response(problem("409", "The stream has already ended"))
-                .response(problem("503", "Kafka did not take the end; retry (Retry-After)"));
+                .response(problem("503", "Kafka did not take the end, or this gateway could not confirm it knows every"
+                        + " stream; retry (Retry-After)"));
     }
 
     static Consumer<Builder> status() {
@@ -141,7 +146,8 @@ class ApiDocs {
                 .parameter(streamId())
                 .response(responseBuilder().responseCode("200").description("The stream")
                         .content(json(ApiResponses.Status.class)))
-                .response(problem("404", "No such stream"));
+                .response(problem("404", "No such stream"))
+                .response(problem("503", NOT_CURRENT));
     }
 
 

@@ -9,6 +9,7 @@ import io.streamgate.stream.CommandLogUnavailableException;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.LimitExceededException;
+import io.streamgate.stream.ResultsNotCurrentException;
 import io.streamgate.stream.ShuttingDownException;
 import io.streamgate.stream.StreamConflictException;
 import io.streamgate.stream.StreamNotFoundException;
@@ -106,6 +107,14 @@ final class Problems {
             log.warn("Kafka did not take a command: {}", error.getMessage());
             Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable", "Kafka unavailable",
                     "The stream log could not store the request durably in time; nothing was stored. Retry later.",
+                    instance);
+            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
+            return problem;
+        }
+        if (error instanceof ResultsNotCurrentException) {
+            log.warn("Could not confirm the results log is current: {}", String.valueOf(error.getCause()));
+            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "results-catching-up", "Results catching up",
+                    "This gateway could not confirm in time that it knows every stream; nothing was changed. Retry.",
                     instance);
             problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
             return problem;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.streamgate.stream.ResultsNotCurrentException;
 import io.streamgate.stream.ResultsVisibility;
 import io.streamgate.stream.StreamKey;
 import org.apache.kafka.clients.admin.Admin;
@@ -16,7 +17,9 @@ import reactor.core.publisher.Mono;
 /**
  * Catches this instance's results feed up with the results log before a stream is declared unknown: asks the
  * broker for the partition's last stable offset (what committed transactions hold now), then waits, briefly, until
- * the feed has read that far. One round trip to the broker and usually no wait at all.
+ * the feed has read that far. One round trip to the broker and usually no wait at all. When that cannot be confirmed
+ * in time (broker unreachable, feed still replaying) the request fails retryably rather than answering a 404 that may
+ * be false.
  */
 final class ResultsCatchUp implements ResultsVisibility {
 
@@ -45,8 +48,9 @@ final class ResultsCatchUp implements ResultsVisibility {
                         .filter(Boolean::booleanValue)
                         .repeatWhenEmpty(attempts -> attempts.delayElements(CHECK_EVERY)))
                 .timeout(timeout)
-                // Kafka unreachable or the feed behind: answer from what this instance knows.
-                .onErrorResume(e -> Mono.empty())
+                // Kafka unreachable or the feed behind: what this instance knows may be stale, so no answer from it.
+                .onErrorMap(e -> new ResultsNotCurrentException(
+                        "This gateway could not catch up with the results log in time; retry", e))
                 .then();
     }
 }

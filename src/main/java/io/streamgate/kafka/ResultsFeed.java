@@ -44,6 +44,10 @@ final class ResultsFeed extends SubscriptionLifecycle {
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(
                         settings.consumer("streamgate-results-feed"))
                 .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
+                // Apply records on the consumer's own thread, inside the poll that fetched them (reactor-kafka hands
+                // them to another thread by default). reached() depends on it: once the consumer's position has
+                // passed an offset, every record before it is in the registry, not still queued between threads.
+                .schedulerSupplier(Schedulers::immediate)
                 .assignment(partitions)
                 .addAssignListener(assigned -> assigned.forEach(this::replayFromStart));
         this.receiver = KafkaReceiver.create(options);

@@ -10,8 +10,8 @@ import reactor.core.publisher.Mono;
 public interface ResultsVisibility {
 
     /**
-     * Completes once this instance has applied every result committed to the stream's partition before the call
-     * (or has given up waiting: the caller then goes by what it knows).
+     * Completes once this instance has applied every result committed to the stream's partition before the call;
+     * fails with {@link ResultsNotCurrentException} when that cannot be confirmed in time.
      */
     Mono<Void> awaitCurrent(StreamKey key);
 

@@ -19,7 +19,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * With the cluster gone, sends fail within the delivery timeout with 503 and a problem (nothing half-written),
- * sends beyond the in-flight bound are refused at once instead of queueing, readiness goes down, and everything
+ * sends beyond the in-flight bound are refused at once instead of queueing, a stream the gateway does not know is
+ * answered with a retryable 503 rather than a 404 it cannot vouch for, readiness goes down, and everything
  * comes back by itself when the broker returns: no restart of the gateway.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -74,6 +75,10 @@ class BrokerOutageIT {
         assertThat(sendsInFlight(client)).isZero();
         await("readiness down").atMost(Duration.ofSeconds(10)).until(() ->
                 client.exchange(client.http().get().uri("/actuator/health/readiness")).status() == 503);
+        StreamClient.Answer unknown = send(client, "started-elsewhere-" + System.nanoTime(), "maybe");
+        assertThat(unknown.status()).as("another gateway may have started it: no 404 on a guess").isEqualTo(503);
+        assertThat(unknown.body().get("type").stringValue()).isEqualTo("/problems/results-catching-up");
+        assertThat(unknown.headers().get("Retry-After")).isEqualTo("1");
 
         KAFKA.start();
         await("readiness back").atMost(Duration.ofSeconds(60)).until(() ->
