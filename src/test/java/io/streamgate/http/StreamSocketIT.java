@@ -42,6 +42,7 @@ class StreamSocketIT extends GatewayIT {
         assertThat(acks).extracting(ack -> ack.get("frame").asInt()).as("every frame acknowledged, in order")
                 .isEqualTo(IntStream.rangeClosed(1, FRAMES).boxed().toList());
         assertThat(results).extracting(result -> result.get("data").get("data").asString())
+                .as("every frame's result, in order; received: %s", summary(received))
                 .isEqualTo(IntStream.rangeClosed(1, FRAMES).mapToObj(i -> "FRAME " + i).toList());
         assertThat(results).extracting(result -> result.get("id").asLong()).as("each result's id is its frame's seq")
                 .isEqualTo(acks.stream().map(ack -> ack.get("seq").asLong()).toList());
@@ -91,6 +92,29 @@ class StreamSocketIT extends GatewayIT {
 
     private URI uri(String id) {
         return URI.create("ws://127.0.0.1:" + port + "/stream/" + id + "/ws");
+    }
+
+    /** What came back, short enough to read in a failure message: the frames' types, runs counted, and the end. */
+    private static String summary(List<JsonNode> frames) {
+        StringBuilder summary = new StringBuilder();
+        String runType = null;
+        int run = 0;
+        for (JsonNode frame : frames) {
+            String type = frame.get("type").asString();
+            if (!type.equals(runType) && runType != null) {
+                summary.append(run).append(' ').append(runType).append(", ");
+                run = 0;
+            }
+            runType = type;
+            run++;
+        }
+        summary.append(run).append(' ').append(runType);
+        List<JsonNode> results = ofType(frames, "result");
+        if (!results.isEmpty()) {
+            summary.append("; results from ").append(results.get(0).get("data"))
+                    .append(" to ").append(results.get(results.size() - 1).get("data"));
+        }
+        return summary.toString();
     }
 
     private static List<JsonNode> ofType(List<JsonNode> frames, String type) {
