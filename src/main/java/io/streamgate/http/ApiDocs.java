@@ -10,6 +10,7 @@ import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
 import java.util.List;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.streamgate.stream.StreamId;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -63,7 +64,8 @@ class ApiDocs {
                 .response(problem("400", "Malformed body or unknown processor"))
                 .response(problem("415", "A body that is not JSON"))
                 .response(problem("429", "The tenant's open-stream limit"))
-                .response(problem("503", "Kafka did not take the start; nothing was stored"));
+                .response(problem("503", "Kafka did not take the start (nothing stored), or no processor confirmed it in"
+                        + " time (stored; retry with the returned stream_id) (Retry-After)"));
     }
 
     static Consumer<Builder> startWithId() {
@@ -77,7 +79,7 @@ class ApiDocs {
                 .response(problem("415", "A body that is not JSON"))
                 .response(problem("429", "The tenant's open-stream limit"))
                 .response(problem("503", "Kafka did not take the start, or this gateway could not confirm it knows every"
-                        + " stream; nothing was stored (Retry-After)"));
+                        + " stream (nothing stored), or no processor confirmed it in time (stored; retry) (Retry-After)"));
     }
 
     static Consumer<Builder> send() {
@@ -158,7 +160,9 @@ class ApiDocs {
                    String detail,
                    String instance,
                    @Schema(description = "The limit that refused the request (429)") String limit,
-                   @Schema(description = "The NDJSON line that refused the batch") Integer line) {
+                   @Schema(description = "The NDJSON line that refused the batch") Integer line,
+                   @Schema(description = "The stream a start not confirmed in time stored (503)")
+                   @JsonProperty("stream_id") String streamId) {
     }
 
     @Schema(description = "A chunk to send")

@@ -11,6 +11,7 @@ import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.LimitExceededException;
 import io.streamgate.stream.ResultsNotCurrentException;
 import io.streamgate.stream.ShuttingDownException;
+import io.streamgate.stream.StartNotConfirmedException;
 import io.streamgate.stream.StreamConflictException;
 import io.streamgate.stream.StreamNotFoundException;
 import org.slf4j.Logger;
@@ -108,6 +109,13 @@ final class Problems {
             Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable", "Kafka unavailable",
                     "The stream log could not store the request durably in time; nothing was stored. Retry later.",
                     instance);
+            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
+            return problem;
+        }
+        if (error instanceof StartNotConfirmedException notConfirmed) {
+            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "start-not-confirmed", "Start not confirmed",
+                    error.getMessage() + ". Retry with the same id: 409 means it is open.", instance);
+            problem.body().put("stream_id", notConfirmed.streamId().value());
             problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
             return problem;
         }

@@ -33,9 +33,12 @@ public final class StreamService {
 
     /**
      * How long a start waits for its stream to come back through the results log (the processor's round trip). Past
-     * it the start is still answered (Kafka holds it), but other instances may not know the stream yet.
+     * it the start fails retryably: Kafka holds it, but until a processor takes it no other instance knows the
+     * stream, and answering success would let a client's next request meet a 404 elsewhere. Long enough to ride out
+     * a processor rebalance (one dying: its session times out in 10 s), short enough to answer before a client's
+     * usual 30 s timeout.
      */
-    private static final Duration START_SEEN_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration START_SEEN_TIMEOUT = Duration.ofSeconds(20);
 
     public StreamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog processors,
                          StreamIdGenerator ids, StreamMetrics metrics, StreamLimits limits, Clock clock,
@@ -80,7 +83,8 @@ public final class StreamService {
         }
         return commandLog.append(StreamCommand.start(key.value(), processor))
                 .doOnError(e -> registry.forget(session))
-                .then(session.whenStartSeen().timeout(START_SEEN_TIMEOUT, Mono.empty()))
+                .then(session.whenStartSeen().timeout(START_SEEN_TIMEOUT,
+                        Mono.error(() -> new StartNotConfirmedException(key.id()))))
                 .thenReturn(session);
     }
 

@@ -68,6 +68,25 @@ class MultiNodeIT {
             CLIENTS.add(new StreamClient(GATEWAYS.get(n).port()));
             ALIVE.add(n);
         }
+        awaitProcessors();
+    }
+
+    /**
+     * The processors have joined their group and taken their partitions: a start through one gateway is confirmed
+     * (a start no processor confirms in time answers 503) and the other gateway knows the stream. On two shared
+     * cores, with three brokers and four JVMs starting at once, that has taken from seconds to over half a minute.
+     */
+    private static void awaitProcessors() {
+        long started = System.nanoTime();
+        AtomicInteger attempts = new AtomicInteger();
+        await("a start confirmed and known to both gateways").atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> {
+            String id = "multi-ready-" + attempts.incrementAndGet() + "-" + System.nanoTime();
+            StreamClient.Answer start = CLIENTS.get(0).exchange(CLIENTS.get(0).http().post().uri("/stream/{id}/start", id));
+            return start.status() == 201
+                    && CLIENTS.get(1).exchange(CLIENTS.get(1).http().get().uri("/stream/{id}", id)).status() == 200;
+        });
+        System.out.printf("MultiNodeIT: processors ready after %d s (%d starts)%n",
+                Duration.ofNanos(System.nanoTime() - started).toSeconds(), attempts.get());
     }
 
     private static CompletableFuture<StreamgateProcess> start(String name, Map<String, String> common,

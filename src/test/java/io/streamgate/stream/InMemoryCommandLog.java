@@ -20,6 +20,7 @@ final class InMemoryCommandLog implements CommandLog {
     private final StreamRegistry registry;
     private volatile RuntimeException failure;
     private volatile Sinks.Empty<Void> chunkGate;
+    private volatile boolean processing = true;
 
     InMemoryCommandLog(CommandProcessor processor, StreamRegistry registry) {
         this.processor = processor;
@@ -29,6 +30,11 @@ final class InMemoryCommandLog implements CommandLog {
     /** Fails every later command but chunks (held or not); null to stop failing. */
     void failWith(RuntimeException failure) {
         this.failure = failure;
+    }
+
+    /** Stores commands but processes none of them, as when no processor is running. */
+    void stopProcessing() {
+        processing = false;
     }
 
     /** Keeps chunk appends in flight (not yet in the log) until {@link #releaseChunks()}. */
@@ -52,7 +58,9 @@ final class InMemoryCommandLog implements CommandLog {
     private synchronized long store(StreamCommand command) {
         long offset = nextOffset.getAndIncrement();
         appended.add(command);
-        registry.apply(processor.process(command, offset), System.currentTimeMillis());
+        if (processing) {
+            registry.apply(processor.process(command, offset), System.currentTimeMillis());
+        }
         return offset;
     }
 }

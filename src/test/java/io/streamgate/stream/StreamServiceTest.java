@@ -82,6 +82,20 @@ class StreamServiceTest {
     }
 
     @Test
+    void shouldNotAnswerAStartAsASuccessUntilAProcessorHasConfirmedIt() {
+        streams.log.stopProcessing();
+
+        StepVerifier.withVirtualTime(() -> streams.service.start("", new StreamId("job-11"), null))
+                .expectSubscription()
+                .expectNoEvent(StreamService.START_SEEN_TIMEOUT.minusSeconds(1))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(StartNotConfirmedException.class)
+                        .extracting(e -> ((StartNotConfirmedException) e).streamId().value()).isEqualTo("job-11"))
+                .verify(TIMEOUT);
+        assertThat(streams.log.appended).as("stored: it opens once a processor takes it").hasSize(1);
+    }
+
+    @Test
     void shouldForgetAStartThatKafkaDidNotTake() {
         streams.log.failWith(new CommandLogUnavailableException("broker down", null));
 
