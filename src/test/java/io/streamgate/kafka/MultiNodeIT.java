@@ -124,7 +124,7 @@ class MultiNodeIT {
                 .as("a processor-only instance serves no stream API").isEqualTo(404);
         AtomicInteger acknowledgedInAll = new AtomicInteger();
         List<SentStream> streams = IntStream.range(0, STREAMS).mapToObj(n -> {
-            String id = next().start("multi-" + n + "-" + System.nanoTime());
+            String id = startUntilConfirmed("multi-" + n + "-" + System.nanoTime());
             // Readers on both gateways (half of them lose theirs), sends through both in turn, straight away.
             return new SentStream(id, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(),
                     ConcurrentHashMap.newKeySet(),
@@ -190,6 +190,20 @@ class MultiNodeIT {
                         + " %d sends cut off and retried on the surviving gateway, %d of them stored twice; %d results"
                         + " delivered across %d reader resumes; 0 lost, 0 results delivered twice%n",
                 acknowledgedInAll.get(), acknowledgedAtKill, retried, duplicates, delivered, readerResumes.get());
+    }
+
+    /**
+     * Starts {@code id} through the next gateway as the API tells a client to: a start no processor confirmed in time
+     * (503 start-not-confirmed) is stored, and is retried with the same id until it answers 201, or 409 once open.
+     */
+    private String startUntilConfirmed(String id) {
+        await("start of " + id + " confirmed").atMost(Duration.ofMinutes(2)).until(() -> {
+            StreamClient client = next();
+            int status = client.exchange(client.http().post().uri("/stream/{id}/start", id)).status();
+            assertThat(status).as("start of %s", id).isIn(201, 409, 503);
+            return status != 503;
+        });
+        return id;
     }
 
     /**
