@@ -144,10 +144,7 @@ public final class EndToEndLatency {
                         failed.addAndGet(BATCH);
                     } else if (response.statusCode() == 200) {
                         durable.addAndGet(BATCH);
-                        if (sentAtNanos >= measureFromNanos) {
-                            answerMicros.recordValue(Math.min((System.nanoTime() - sentAtNanos) / 1000,
-                                    answerMicros.getHighestTrackableValue()));
-                        }
+                        recordSince(answerMicros, sentAtNanos, System.nanoTime());
                     } else {
                         refused.addAndGet(BATCH);
                     }
@@ -168,9 +165,7 @@ public final class EndToEndLatency {
                     int start = line.indexOf("\"data\":\"") + 8;
                     long sentAt = Long.parseLong(line.substring(start, line.indexOf(' ', start)));
                     delivered.incrementAndGet();
-                    if (sentAt >= measureFromNanos) {
-                        latencyMicros.recordValue(Math.min((now - sentAt) / 1000, latencyMicros.getHighestTrackableValue()));
-                    }
+                    recordSince(latencyMicros, sentAt, now);
                 } else if (line.startsWith("data:") && event.equals("end")) {
                     ended.countDown();
                     return;
@@ -181,6 +176,13 @@ public final class EndToEndLatency {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Records {@code now - sentAt} in microseconds, for chunks sent in the measured window only. */
+    private void recordSince(Histogram micros, long sentAtNanos, long nowNanos) {
+        if (sentAtNanos >= measureFromNanos) {
+            micros.recordValue(Math.min((nowNanos - sentAtNanos) / 1000, micros.getHighestTrackableValue()));
         }
     }
 

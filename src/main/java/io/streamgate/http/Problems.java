@@ -91,41 +91,31 @@ final class Problems {
                     instance);
         }
         if (error instanceof ShuttingDownException) {
-            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "Shutting down",
-                    error.getMessage(), instance);
-            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
+            Problem problem = retryLater("shutting-down", "Shutting down", error.getMessage(), instance);
             problem.headers().set(HttpHeaders.CONNECTION, "close");
             return problem;
         }
         if (error instanceof CommandLogBusyException) {
             metrics.limitRejected("max-sends-in-flight");
-            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "kafka-busy", "Kafka busy", error.getMessage(),
-                    instance);
-            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
-            return problem;
+            return retryLater("kafka-busy", "Kafka busy", error.getMessage(), instance);
         }
         if (error instanceof CommandLogUnavailableException) {
             log.warn("Kafka did not take a command: {}", error.getMessage());
-            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable", "Kafka unavailable",
+            return retryLater("kafka-unavailable", "Kafka unavailable",
                     "The stream log could not store the request durably in time; nothing was stored. Retry later.",
                     instance);
-            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
-            return problem;
         }
         if (error instanceof StartNotConfirmedException notConfirmed) {
-            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "start-not-confirmed", "Start not confirmed",
+            Problem problem = retryLater("start-not-confirmed", "Start not confirmed",
                     error.getMessage() + ". Retry with the same id: 409 means it is open.", instance);
             problem.body().put("stream_id", notConfirmed.streamId().value());
-            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
             return problem;
         }
         if (error instanceof ResultsNotCurrentException) {
             log.warn("Could not confirm the results log is current: {}", String.valueOf(error.getCause()));
-            Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "results-catching-up", "Results catching up",
+            return retryLater("results-catching-up", "Results catching up",
                     "This gateway could not confirm in time that it knows every stream; nothing was changed. Retry.",
                     instance);
-            problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
-            return problem;
         }
         if (error instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {
             Problem problem = problem(response.getStatusCode(), slug(response.getStatusCode()),
@@ -147,6 +137,13 @@ final class Problems {
         return error instanceof ReadTimeoutException // no byte for request-read-timeout: Netty's read timeout
                 || (error instanceof io.netty.channel.ChannelException
                         && "RequestTimeoutException".equals(error.getClass().getSimpleName()));
+    }
+
+    /** A 503 the client should retry in a second: the gateway or Kafka is not able to serve it right now. */
+    private static Problem retryLater(String slug, String title, String detail, String instance) {
+        Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, slug, title, detail, instance);
+        problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
+        return problem;
     }
 
     private static Problem problem(HttpStatusCode status, String slug, String title, String detail, String instance) {

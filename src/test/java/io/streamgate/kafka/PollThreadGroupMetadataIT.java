@@ -36,8 +36,7 @@ class PollThreadGroupMetadataIT {
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                         ConsumerConfig.GROUP_ID_CONFIG, "it-group-metadata"))
                 .withKeyDeserializer(new StringDeserializer())
-                .withValueDeserializer(new StringDeserializer())
-                .subscription(List.of(TOPIC));
+                .withValueDeserializer(new StringDeserializer());
 
         try (Consumer<String, String> consumer = PollThreadGroupMetadata.FACTORY.createConsumer(options)) {
             consumer.subscribe(List.of(TOPIC));
