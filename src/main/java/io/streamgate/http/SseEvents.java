@@ -1,17 +1,27 @@
 package io.streamgate.http;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import io.netty.channel.Channel;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.ResultEvent;
-import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.reactive.function.BodyInserter;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
-/** Frames a reader's events as Server-Sent Events, with heartbeat comments while the stream is quiet. */
+/**
+ * Frames a reader's events as Server-Sent Events, with heartbeat comments while the stream is quiet.
+ *
+ * <p>Written here rather than by Spring's SSE writer, which writes and flushes every event on its own: a batch of
+ * events that are ready together leaves as one buffer with one flush. The text is the same as Spring's
+ * ({@code id:}, {@code event:}, {@code retry:}, {@code data:} lines; {@code :} comments).
+ */
 final class SseEvents {
 
-    private static final ServerSentEvent<String> HEARTBEAT = ServerSentEvent.<String>builder().comment("heartbeat").build();
+    private static final String HEARTBEAT = ":heartbeat\n\n";
 
     /** How soon a client told to reconnect should do so (the SSE {@code retry:} field). */
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
@@ -25,22 +35,29 @@ final class SseEvents {
     }
 
     /**
-     * Events a reader's pipeline may hold before the connection: Reactor's default prefetches (256, 32) would let a
-     * slow reader pin hundreds of results in memory, while the shared log already holds them for it.
+     * Batches a reader's pipeline may hold before the connection: Reactor's default prefetches (256, 32) would let a
+     * slow reader pin thousands of results in memory, while the shared log already holds them for it.
      */
-    private static final int PREFETCH = 2;
+    private static final int PREFETCH = 1;
 
     /**
-     * A reader's events as SSE, each one waiting for room on the reader's connection (when known) before it leaves:
-     * so a reader that does not keep up costs this node one high-water mark of bytes, not the results it missed.
+     * A reader's event batches as SSE text, each waiting for room on the reader's connection (when known) before it
+     * leaves: so a reader that does not keep up costs this node one high-water mark of bytes plus one batch, not the
+     * results it missed.
      */
-    Flux<ServerSentEvent<String>> frame(Flux<ResultEvent> events, Channel connection) {
-        Flux<ServerSentEvent<String>> framed = events.map(this::toSse)
+    Flux<String> frame(Flux<List<ResultEvent>> batches, Channel connection) {
+        Flux<String> framed = batches.map(this::toSse)
                 .publish(shared -> Flux.merge(PREFETCH, shared, heartbeats().takeUntilOther(shared.then())), PREFETCH);
         if (connection == null) {
             return framed;
         }
-        return framed.concatMap(event -> WritabilityGate.whenWritable(connection).thenReturn(event), 1);
+        return framed.concatMap(text -> WritabilityGate.whenWritable(connection).thenReturn(text), 1);
+    }
+
+    /** The response body: each piece of text one write and one flush. */
+    static BodyInserter<Flux<String>, ServerHttpResponse> body(Flux<String> framed) {
+        return (response, context) -> response.writeAndFlushWith(framed.map(text ->
+                Mono.just(response.bufferFactory().wrap(text.getBytes(StandardCharsets.UTF_8)))));
     }
 
     /**
@@ -48,22 +65,31 @@ final class SseEvents {
      * reader of a quiet stream would not even see the response start (EventSource's {@code open}) for a whole
      * interval. Gatling's SSE client waited 15 s for it under load.
      */
-    private Flux<ServerSentEvent<String>> heartbeats() {
+    private Flux<String> heartbeats() {
         // Dropped rather than queued when the client is not reading: a missed heartbeat costs nothing.
         return Flux.interval(Duration.ZERO, heartbeatInterval).onBackpressureDrop().map(tick -> HEARTBEAT);
     }
 
-    private ServerSentEvent<String> toSse(ResultEvent event) {
+    private String toSse(List<ResultEvent> batch) {
+        StringBuilder text = new StringBuilder(batch.size() * 64);
+        for (ResultEvent event : batch) {
+            append(event, text);
+        }
+        return text.toString();
+    }
+
+    private void append(ResultEvent event, StringBuilder text) {
         if (event.kind() == ResultEvent.Kind.RESULT) {
             metrics.resultDelivered();
         }
-        ServerSentEvent.Builder<String> sse = ServerSentEvent.builder(event.json()).event(event.kind().eventName());
         if (event.hasId()) {
-            sse.id(Long.toString(event.id()));
+            text.append("id:").append(event.id()).append('\n');
         }
+        text.append("event:").append(event.kind().eventName()).append('\n');
         if (event.kind() == ResultEvent.Kind.RECONNECT) {
-            sse.retry(RECONNECT_DELAY);
+            text.append("retry:").append(RECONNECT_DELAY.toMillis()).append('\n');
         }
-        return sse.build();
+        // A line break inside the data (a plug-in's pretty-printed JSON) continues it on another data line.
+        text.append("data:").append(event.json().replace("\n", "\ndata:")).append("\n\n");
     }
 }

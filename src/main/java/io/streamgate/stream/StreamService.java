@@ -189,12 +189,13 @@ public final class StreamService {
 
     /**
      * The stream's events after {@code lastEventId} ({@link ResultEvent#NO_ID} for all held), live, until its end
-     * event. Each reader only holds a position in the stream's shared log.
+     * event, in batches of those ready together (never empty, bounded in count and size). Each reader only holds a
+     * position in the stream's shared log.
      *
      * <p>Checks (404, reader limits) happen now, not on subscription, so they can still be answered with a status
      * before an event stream starts; the caller must subscribe to the returned flux, which releases the reader.
      */
-    public Flux<ResultEvent> read(StreamSession session, long lastEventId) {
+    public Flux<List<ResultEvent>> readBatches(StreamSession session, long lastEventId) {
         Runnable releaseReader = limits.admitReader(session);
         return ResultCursor.read(session, lastEventId, readerScheduler)
                 .doOnSubscribe(ignored -> metrics.readerConnected())
@@ -202,6 +203,11 @@ public final class StreamService {
                     releaseReader.run();
                     metrics.readerDisconnected();
                 });
+    }
+
+    /** {@link #readBatches} one event at a time, holding at most one batch. */
+    public Flux<ResultEvent> read(StreamSession session, long lastEventId) {
+        return readBatches(session, lastEventId).concatMapIterable(batch -> batch, 1);
     }
 
     /** The events held right now, for clients that poll instead of streaming. */

@@ -1,6 +1,7 @@
 package io.streamgate.http;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.metrics.StreamMetrics;
@@ -9,18 +10,53 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class SseEventsTest {
 
     private final SseEvents sse = new SseEvents(Duration.ofSeconds(15), new StreamMetrics(new SimpleMeterRegistry(), () -> 0));
 
     @Test
     void shouldStartAQuietStreamAtOnceWithAHeartbeatThenOneEachInterval() {
-        StepVerifier.withVirtualTime(() -> sse.frame(Flux.<ResultEvent>never(), null))
-                .expectNextMatches(event -> "heartbeat".equals(event.comment()))
+        StepVerifier.withVirtualTime(() -> sse.frame(Flux.<List<ResultEvent>>never(), null))
+                .expectNext(":heartbeat\n\n")
                 .expectNoEvent(Duration.ofSeconds(14))
                 .thenAwait(Duration.ofSeconds(1))
-                .expectNextMatches(event -> "heartbeat".equals(event.comment()))
+                .expectNext(":heartbeat\n\n")
                 .thenCancel()
                 .verify();
+    }
+
+    @Test
+    void shouldWriteABatchAsOnePieceOfTextInTheEventStreamFormat() {
+        List<ResultEvent> batch = List.of(
+                new ResultEvent(ResultEvent.Kind.GAP, ResultEvent.NO_ID, "{\"last_event_id\":1,\"resumes_at\":7}"),
+                new ResultEvent(ResultEvent.Kind.RESULT, 7, "{\"seq\":7,\n\"data\":\"A\"}"),
+                new ResultEvent(ResultEvent.Kind.END, 8, "{\"reason\":\"client\"}"));
+
+        List<String> frames = sse.frame(Flux.just(batch), null).filter(text -> !text.startsWith(":")).collectList().block();
+
+        assertThat(frames).containsExactly("""
+                event:gap
+                data:{"last_event_id":1,"resumes_at":7}
+
+                id:7
+                event:result
+                data:{"seq":7,
+                data:"data":"A"}
+
+                id:8
+                event:end
+                data:{"reason":"client"}
+
+                """);
+    }
+
+    @Test
+    void shouldTellAReaderToReconnectWithARetryDelay() {
+        List<String> frames = sse.frame(Flux.just(List.of(ResultEvent.RECONNECT_AFTER_SHUTDOWN)), null)
+                .filter(text -> !text.startsWith(":")).collectList().block();
+
+        assertThat(frames).containsExactly("event:reconnect\nretry:1000\ndata:{\"reason\":\"shutdown\"}\n\n");
     }
 }

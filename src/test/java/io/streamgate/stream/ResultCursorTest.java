@@ -64,6 +64,27 @@ class ResultCursorTest {
     }
 
     @Test
+    void shouldHandOverWhatIsReadyInOneBoundedBatch() {
+        StreamFixture streams = new StreamFixture(1000);
+        StreamKey id = streams.started("s");
+        int sent = ResultCursor.MAX_BATCH_EVENTS + 2;
+        for (int i = 0; i < sent; i++) {
+            streams.service.send(id, "chunk " + i).block(TIMEOUT);
+        }
+
+        StepVerifier.create(streams.readBatches(id, ResultEvent.NO_ID), 1)
+                .assertNext(batch -> assertThat(batch).hasSize(ResultCursor.MAX_BATCH_EVENTS))
+                .expectNoEvent(Duration.ofMillis(100))
+                .thenRequest(1)
+                .assertNext(batch -> assertThat(batch).hasSize(2))
+                .then(() -> streams.service.end(id, StreamService.ENDED_BY_CLIENT).block(TIMEOUT))
+                .thenRequest(1)
+                .assertNext(batch -> assertThat(batch).extracting(ResultEvent::kind).containsExactly(ResultEvent.Kind.END))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void shouldAnnounceAGapForAnIdItDoesNotHold() {
         StreamFixture streams = new StreamFixture();
         StreamKey id = streams.started("s");
@@ -86,17 +107,19 @@ class ResultCursorTest {
         StreamKey id = streams.started("s");
         long first = streams.service.send(id, "0").block(TIMEOUT);
 
-        StepVerifier.create(streams.read(id, ResultEvent.NO_ID), 1)
-                .assertNext(event -> assertThat(event.id()).isEqualTo(first))
+        StepVerifier.create(streams.readBatches(id, ResultEvent.NO_ID), 1)
+                .assertNext(batch -> assertThat(batch).extracting(ResultEvent::id).containsExactly(first))
                 .then(() -> {
                     for (int i = 1; i <= 5; i++) {
                         streams.service.send(id, Integer.toString(i)).block(TIMEOUT);
                     }
                 })
-                .thenRequest(2)
-                .assertNext(event -> {
-                    assertThat(event.kind()).isEqualTo(ResultEvent.Kind.OVERFLOW);
-                    assertThat(event.json()).startsWith("{\"reason\":\"slow-reader\",\"last_event_id\":" + first + ",");
+                .thenRequest(1)
+                .assertNext(batch -> {
+                    assertThat(batch).hasSize(1);
+                    assertThat(batch.get(0).kind()).isEqualTo(ResultEvent.Kind.OVERFLOW);
+                    assertThat(batch.get(0).json())
+                            .startsWith("{\"reason\":\"slow-reader\",\"last_event_id\":" + first + ",");
                 })
                 .expectComplete()
                 .verify(TIMEOUT);

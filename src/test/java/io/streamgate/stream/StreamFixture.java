@@ -48,6 +48,10 @@ final class StreamFixture {
         return service.read(session(key), lastEventId);
     }
 
+    Flux<List<ResultEvent>> readBatches(StreamKey key, long lastEventId) {
+        return service.readBatches(session(key), lastEventId);
+    }
+
     StreamKey started(String id) {
         return service.start("", new StreamId(id), null).block().key();
     }
