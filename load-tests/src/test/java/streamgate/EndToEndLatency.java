@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +55,8 @@ public final class EndToEndLatency {
     private final AtomicLong durable = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    /** Refused chunks by the status that refused them: a 503 (Kafka busy) is overload, a 4xx a mistake of ours. */
+    private final Map<Integer, AtomicLong> refusedByStatus = new ConcurrentSkipListMap<>();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong notOffered = new AtomicLong();
     private volatile long measureFromNanos = Long.MAX_VALUE;
@@ -113,9 +117,9 @@ public final class EndToEndLatency {
         System.out.printf("send-to-durable-answer ms: p50 %.1f  p95 %.1f  p99 %.1f%n",
                 answerMicros.getValueAtPercentile(50) / 1000.0, answerMicros.getValueAtPercentile(95) / 1000.0,
                 answerMicros.getValueAtPercentile(99) / 1000.0);
-        System.out.printf("chunks durable %,d, delivered %,d; refused (non-200) %,d, failed %,d, not offered %,d;"
-                + " all streams read to their end: %s%n", durable.get(), delivered.get(), refused.get(), failed.get(),
-                notOffered.get(), allEnded);
+        System.out.printf("chunks durable %,d, delivered %,d; refused (non-200) %,d %s, failed %,d, not offered %,d;"
+                + " all streams read to their end: %s%n", durable.get(), delivered.get(), refused.get(), refusedByStatus,
+                failed.get(), notOffered.get(), allEnded);
         System.out.printf("RESULT durable_per_s=%.0f delivered_per_s=%.0f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f"
                         + " lost=%d refused=%d failed=%d not_offered=%d%n",
                 durableInWindow / elapsed, deliveredInWindow / elapsed, ms(50), ms(95), ms(99),
@@ -147,6 +151,7 @@ public final class EndToEndLatency {
                         recordSince(answerMicros, sentAtNanos, System.nanoTime());
                     } else {
                         refused.addAndGet(BATCH);
+                        refusedByStatus.computeIfAbsent(response.statusCode(), status -> new AtomicLong()).addAndGet(BATCH);
                     }
                 });
     }
