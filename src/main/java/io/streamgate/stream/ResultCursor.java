@@ -25,9 +25,12 @@ import reactor.core.scheduler.Scheduler;
  */
 final class ResultCursor implements Runnable {
 
-    /** Bounds on a batch, so that one holds at most about this much beside what the log already holds. */
+    /**
+     * Bounds on a batch: what a reader's connection may be handed beyond its write-buffer high-water mark. A batch
+     * holds at least one event, however large, and otherwise never more than these.
+     */
     static final int MAX_BATCH_EVENTS = 128;
-    static final int MAX_BATCH_CHARS = 64 * 1024;
+    static final int MAX_BATCH_CHARS = 16 * 1024;
 
     private final StreamSession session;
     private final FluxSink<List<ResultEvent>> sink;
@@ -137,9 +140,9 @@ final class ResultCursor implements Runnable {
             pendingGap = null;
         }
         int chars = 0;
-        while (!done && batch.size() < MAX_BATCH_EVENTS && chars < MAX_BATCH_CHARS) {
+        while (!done && batch.size() < MAX_BATCH_EVENTS) {
             ResultEvent event = log.at(position);
-            if (event == null) {
+            if (event == null || !batch.isEmpty() && chars + event.json().length() > MAX_BATCH_CHARS) {
                 break;
             }
             if (event == ResultLog.EVICTED) {
