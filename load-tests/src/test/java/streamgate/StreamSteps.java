@@ -2,7 +2,6 @@ package streamgate;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.sse;
@@ -45,18 +44,6 @@ final class StreamSteps {
     static ChainBuilder send() {
         return exec(http("send").post("/stream/#{id}/send").body(StringBody(CHUNK_BODY))
                 .check(status().is(200), jsonPath("$.seq").saveAs("seq")));
-    }
-
-    /**
-     * A send and the arrival of its result on the stream's live reader: the group's time is send-to-delivered. The
-     * check is set as soon as the send is answered. Known limit of Gatling's SSE checks (3.15, Java DSL): an event
-     * that arrives before its check is set is lost to it, and the check then times out (KO). On this 2-core machine
-     * about 1 % of results beat the check; a per-chunk reader connection avoids that but exhausts file descriptors.
-     */
-    static ChainBuilder sendAndAwaitResult() {
-        return group("send-to-delivered").on(send()
-                .exec(sse("results").setCheck().await(EVENT_TIMEOUT).on(sse.checkMessage("result event")
-                        .matching(jsonPath("$.event").is("result"), jsonPath("$.id").isEL("#{seq}")))));
     }
 
     static ChainBuilder end() {
