@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ final class KafkaTopics {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SERVED_CHECK_EVERY = Duration.ofMillis(50);
 
     private final List<TopicPartition> resultPartitions;
     private final int requestPartitionCount;
@@ -53,9 +55,8 @@ final class KafkaTopics {
                     throw new IllegalStateException("Cannot create topic " + name + " within " + TIMEOUT, e);
                 }
             });
-            Map<String, TopicDescription> described = admin.describeTopics(
-                            List.of(kafka.requestsTopic(), kafka.resultsTopic()))
-                    .allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> described = describeOnceServed(admin,
+                    List.of(kafka.requestsTopic(), kafka.resultsTopic()));
             List<TopicPartition> partitions = new ArrayList<>();
             described.get(kafka.resultsTopic()).partitions()
                     .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
@@ -63,6 +64,39 @@ final class KafkaTopics {
         } catch (ExecutionException | InterruptedException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach Kafka to check topics: " + e, e);
         }
+    }
+
+    /**
+     * The topics' descriptions once the broker serves every partition. Right after a create it may not yet: KRaft
+     * brokers apply the new metadata asynchronously, and a describe then failed with "does not host this
+     * topic-partition" (seen in CI), and the first offset lookups of a gateway waited on partitions without a leader.
+     * Start-up thread only, before the server takes requests: the wait may block.
+     */
+    private static Map<String, TopicDescription> describeOnceServed(Admin admin, List<String> names)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (described.values().stream().allMatch(KafkaTopics::everyPartitionLed)) {
+                    return described;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + names + " not served by the broker within " + TIMEOUT);
+            }
+            Thread.sleep(SERVED_CHECK_EVERY.toMillis());
+        }
+    }
+
+    private static boolean everyPartitionLed(TopicDescription topic) {
+        return topic.partitions().stream()
+                .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
     }
 
     List<TopicPartition> resultPartitions() {
