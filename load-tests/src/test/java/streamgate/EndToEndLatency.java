@@ -62,7 +62,6 @@ public final class EndToEndLatency {
     private final Histogram answerMicros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(5), 3);
     private final AtomicLong durable = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
     /** Refused chunks by the status that refused them: a 503 (Kafka busy) is overload, a 4xx a mistake of ours. */
     private final Map<Integer, AtomicLong> refusedByStatus = new ConcurrentSkipListMap<>();
     private final AtomicLong failed = new AtomicLong();
@@ -129,13 +128,14 @@ public final class EndToEndLatency {
         System.out.printf("send-to-durable-answer ms: p50 %.1f  p95 %.1f  p99 %.1f%n",
                 answerMicros.getValueAtPercentile(50) / 1000.0, answerMicros.getValueAtPercentile(95) / 1000.0,
                 answerMicros.getValueAtPercentile(99) / 1000.0);
+        long refused = refusedByStatus.values().stream().mapToLong(AtomicLong::get).sum();
         System.out.printf("chunks durable %,d, deliveries %,d; refused (non-200) %,d %s, failed %,d, not offered %,d;"
-                + " all streams read to their end: %s%n", durable.get(), delivered.get(), refused.get(), refusedByStatus,
+                + " all streams read to their end: %s%n", durable.get(), delivered.get(), refused, refusedByStatus,
                 failed.get(), notOffered.get(), allEnded);
         System.out.printf("RESULT durable_per_s=%.0f delivered_per_s=%.0f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f"
                         + " lost=%d refused=%d failed=%d not_offered=%d%n",
                 durableInWindow / elapsed, deliveredPerSecond, ms(50), ms(95), ms(99),
-                lost, refused.get(), failed.get(), notOffered.get());
+                lost, refused, failed.get(), notOffered.get());
         System.exit(allEnded && lost == 0 && failed.get() == 0 ? 0 : 1);
     }
 
@@ -162,7 +162,6 @@ public final class EndToEndLatency {
                         durable.addAndGet(BATCH);
                         recordSince(answerMicros, sentAtNanos, System.nanoTime());
                     } else {
-                        refused.addAndGet(BATCH);
                         refusedByStatus.computeIfAbsent(response.statusCode(), status -> new AtomicLong()).addAndGet(BATCH);
                     }
                 });
