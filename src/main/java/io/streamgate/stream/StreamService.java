@@ -27,7 +27,12 @@ public final class StreamService {
     private final StreamMetrics metrics;
     private final StreamLimits limits;
     private final Clock clock;
-    private final Scheduler readerScheduler;
+    /**
+     * Where work woken by the results feed goes on: readers' cursors and confirmed starts. The feed applies every
+     * result on its one consumer thread; a start answered there once held it writing a burst of HTTP responses
+     * (1,000 starts at once: seconds) while every reader and every catch-up check waited for it.
+     */
+    private final Scheduler workScheduler;
     private final ResultsVisibility visibility;
     private volatile boolean draining;
 
@@ -42,7 +47,7 @@ public final class StreamService {
 
     public StreamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog processors,
                          StreamIdGenerator ids, StreamMetrics metrics, StreamLimits limits, Clock clock,
-                         Scheduler readerScheduler, ResultsVisibility visibility) {
+                         Scheduler workScheduler, ResultsVisibility visibility) {
         this.registry = registry;
         this.visibility = visibility;
         this.commandLog = commandLog;
@@ -51,7 +56,7 @@ public final class StreamService {
         this.metrics = metrics;
         this.limits = limits;
         this.clock = clock;
-        this.readerScheduler = readerScheduler;
+        this.workScheduler = workScheduler;
     }
 
     /**
@@ -83,8 +88,9 @@ public final class StreamService {
         }
         return commandLog.append(StreamCommand.start(key.value(), processor))
                 .doOnError(e -> registry.forget(session))
-                .then(session.whenStartSeen().timeout(START_SEEN_TIMEOUT,
-                        Mono.error(() -> new StartNotConfirmedException(key.id()))))
+                .then(session.whenStartSeen()
+                        .publishOn(workScheduler)
+                        .timeout(START_SEEN_TIMEOUT, Mono.error(() -> new StartNotConfirmedException(key.id()))))
                 .thenReturn(session);
     }
 
@@ -197,7 +203,7 @@ public final class StreamService {
      */
     public Flux<List<ResultEvent>> readBatches(StreamSession session, long lastEventId) {
         Runnable releaseReader = limits.admitReader(session);
-        return ResultCursor.read(session, lastEventId, readerScheduler)
+        return ResultCursor.read(session, lastEventId, workScheduler)
                 .doOnSubscribe(ignored -> metrics.readerConnected())
                 .doFinally(ignored -> {
                     releaseReader.run();

@@ -96,6 +96,18 @@ class StreamServiceTest {
     }
 
     @Test
+    void shouldAnswerAStartOffTheThreadThatSawItConfirmed() {
+        // In the app the results feed confirms starts on its one consumer thread, which a burst of starts answered
+        // there would hold; the in-memory log confirms on the appending thread: this one.
+        Thread confirming = Thread.currentThread();
+
+        StepVerifier.create(streams.service.start("", new StreamId("job-12"), null).map(started -> Thread.currentThread()))
+                .assertNext(answeredOn -> assertThat(answeredOn).isNotSameAs(confirming))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void shouldForgetAStartThatKafkaDidNotTake() {
         streams.log.failWith(new CommandLogUnavailableException("broker down", null));
 
