@@ -3,6 +3,8 @@ package io.streamgate.kafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.streamgate.stream.ResultsNotCurrentException;
 import io.streamgate.stream.ResultsVisibility;
@@ -13,44 +15,64 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Catches this instance's results feed up with the results log before a stream is declared unknown: asks the
  * broker for the partition's last stable offset (what committed transactions hold now), then waits, briefly, until
- * the feed has read that far. One round trip to the broker and usually no wait at all. When that cannot be confirmed
- * in time (broker unreachable, feed still replaying) the request fails retryably rather than answering a 404 that may
- * be false.
+ * the feed has read that far. When that cannot be confirmed in time (broker unreachable, feed still replaying) the
+ * request fails retryably rather than answering a 404 that may be false.
+ *
+ * <p>Both questions are {@link SharedLookup shared} among the requests asking at the same moment: a burst of starts
+ * with client-chosen ids (a thousand at once in the end-to-end simulation) once made a thousand offset lookups and a
+ * thousand position checks every 10 ms on the feed's one consumer thread, which then fell behind the very log it
+ * was asked to catch up with, and most of the burst timed out.
  */
 final class ResultsCatchUp implements ResultsVisibility {
 
     private static final Duration CHECK_EVERY = Duration.ofMillis(10);
 
-    private final Admin admin;
-    private final ResultsFeed feed;
     private final List<TopicPartition> partitions;
+    private final SharedLookup<Map<TopicPartition, Long>> stableOffsets;
+    private final SharedLookup<Map<TopicPartition, Long>> feedPositions;
     private final Duration timeout;
 
     ResultsCatchUp(Admin admin, ResultsFeed feed, List<TopicPartition> resultPartitions, Duration timeout) {
-        this.admin = admin;
-        this.feed = feed;
         this.partitions = resultPartitions.stream()
                 .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
+        this.stableOffsets = new SharedLookup<>(() -> lastStableOffsets(admin, partitions));
+        this.feedPositions = new SharedLookup<>(feed::positions);
         this.timeout = timeout;
     }
 
     @Override
     public Mono<Void> awaitCurrent(StreamKey key) {
         TopicPartition partition = partitions.get(KeyPartitioner.partitionOf(key.value(), partitions.size()));
-        return Mono.fromFuture(() -> admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
-                                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                        .partitionResult(partition).toCompletionStage().toCompletableFuture(), true)
-                .flatMap(stable -> feed.reached(partition, stable.offset())
-                        .filter(Boolean::booleanValue)
-                        .repeatWhenEmpty(attempts -> attempts.delayElements(CHECK_EVERY)))
+        return stableOffsets.next()
+                .map(offsets -> offsets.get(partition))
+                .flatMap(stable -> feedReached(partition, stable))
                 .timeout(timeout)
                 // Kafka unreachable or the feed behind: what this instance knows may be stale, so no answer from it.
                 .onErrorMap(e -> new ResultsNotCurrentException(
                         "This gateway could not catch up with the results log in time; retry", e))
+                // The answers arrive on Kafka's client threads; the request goes on elsewhere.
+                .publishOn(Schedulers.parallel())
                 .then();
+    }
+
+    private Mono<Boolean> feedReached(TopicPartition partition, long offset) {
+        return feedPositions.next()
+                .filter(positions -> positions.getOrDefault(partition, -1L) >= offset)
+                .map(positions -> true)
+                .repeatWhenEmpty(attempts -> attempts.delayElements(CHECK_EVERY));
+    }
+
+    private static Mono<Map<TopicPartition, Long>> lastStableOffsets(Admin admin, List<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
+        return Mono.fromFuture(() -> admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .all().toCompletionStage().toCompletableFuture(), true)
+                .map(offsets -> offsets.entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset())));
     }
 }

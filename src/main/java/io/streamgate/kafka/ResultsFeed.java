@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import io.streamgate.stream.StreamRegistry;
 import io.streamgate.stream.StreamResult;
@@ -33,6 +34,12 @@ final class ResultsFeed extends SubscriptionLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ResultsFeed.class);
     private static final Duration CATCH_UP_CHECK = Duration.ofMillis(100);
+    /**
+     * A short poll: {@link #positions()} runs on the consumer's thread between polls, so this bounds how long a
+     * request for a stream this instance does not know yet waits to learn how far the feed has read (100 ms by
+     * default, which was most of such a request's time).
+     */
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(10);
 
     private final KafkaReceiver<String, byte[]> receiver;
     private final StreamRegistry registry;
@@ -44,8 +51,9 @@ final class ResultsFeed extends SubscriptionLifecycle {
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(
                         settings.consumer("streamgate-results-feed"))
                 .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
+                .pollTimeout(POLL_TIMEOUT)
                 // Apply records on the consumer's own thread, inside the poll that fetched them (reactor-kafka hands
-                // them to another thread by default). reached() depends on it: once the consumer's position has
+                // them to another thread by default). positions() depends on it: once the consumer's position has
                 // passed an offset, every record before it is in the registry, not still queued between threads.
                 .schedulerSupplier(Schedulers::immediate)
                 .assignment(partitions)
@@ -58,12 +66,16 @@ final class ResultsFeed extends SubscriptionLifecycle {
     }
 
     /**
-     * Whether the feed has read {@code partition} up to {@code offset}, and applied it: records are applied on the
-     * consumer's thread as each poll hands them over, and this check runs on that thread too, so every record
-     * before the consumer's position is in the registry.
+     * How far the feed has read each partition, and applied it: records are applied on the consumer's thread as each
+     * poll hands them over, and this runs on that thread too, so every record before a partition's position is in
+     * the registry. Empty while the consumer is not running.
      */
-    Mono<Boolean> reached(TopicPartition partition, long offset) {
-        return receiver.doOnConsumer(consumer -> consumer.position(partition) >= offset).onErrorReturn(false);
+    Mono<Map<TopicPartition, Long>> positions() {
+        return receiver.doOnConsumer(ResultsFeed::positionsOf).onErrorReturn(Map.of());
+    }
+
+    private static Map<TopicPartition, Long> positionsOf(Consumer<String, byte[]> consumer) {
+        return consumer.assignment().stream().collect(Collectors.toMap(partition -> partition, consumer::position));
     }
 
     @Override
