@@ -22,10 +22,11 @@ import io.gatling.javaapi.core.Simulation;
  * request, no reader without its end event. Delivery latency to many readers is measured exactly by
  * {@code latency.sh -DreadersPerStream=10} instead (up to ~1,000 readers): Gatling's SSE checks lose events that
  * arrive before the check is set, which made about 1 % of results here time out. The gateway's heap per reader is
- * measured outside (jcmd). On 2 shared cores 100 ms pacing (100,000 events/s to readers) is more than the gateway
- * writes; the publishers then fall behind and the readers' deadline passes: pace 1,000 ms there (BENCHMARKS.md).
+ * measured outside (jcmd). The default pace, a chunk per stream per second, is 10,000 events/s to readers: what
+ * the gateway writes with Gatling beside it on 2 shared cores. At 100 ms (100,000 events/s) it does not keep up
+ * there; the publishers fall behind and the readers' deadline passes (BENCHMARKS.md).
  *
- * <p>{@code -Dreaders=10000 -Dstreams=100 -DrampSeconds=60 -DpublishSeconds=60 -DpaceMillis=100}
+ * <p>{@code -Dreaders=10000 -Dstreams=100 -DrampSeconds=60 -DpublishSeconds=60 -DpaceMillis=1000}
  */
 public class FanOutSimulation extends Simulation {
 
@@ -33,7 +34,7 @@ public class FanOutSimulation extends Simulation {
     private static final int STREAMS = LoadSettings.intProperty("streams", 100);
     private static final Duration RAMP = LoadSettings.seconds("rampSeconds", 60);
     private static final Duration PUBLISH = LoadSettings.seconds("publishSeconds", 60);
-    private static final int PACE_MILLIS = LoadSettings.intProperty("paceMillis", 100);
+    private static final int PACE_MILLIS = LoadSettings.intProperty("paceMillis", 1000);
     /** Streams are started first; readers then connect over the ramp; publishing starts once they all are. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
