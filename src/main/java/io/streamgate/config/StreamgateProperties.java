@@ -115,6 +115,8 @@ public record StreamgateProperties(
      * @param historyLimit      results kept per stream for late and resuming readers
      * @param historySize       size of the results kept per stream (whichever bound is reached first applies)
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
+     * @param endedHistoryBudget the most result history all ended streams together keep; past it the streams that
+     *                          ended first are forgotten before their retention is up
      * @param defaultProcessor  the processor of a stream started without one
      * @param maxBatchChunks    the most chunks one NDJSON send may carry (413 beyond)
      * @param maxBatchSize      the largest NDJSON send body (413 beyond); the chunks are held until the last line
@@ -127,6 +129,7 @@ public record StreamgateProperties(
             @DefaultValue("10000") int historyLimit,
             @DefaultValue("4MB") DataSize historySize,
             @DefaultValue("1h") Duration endedRetention,
+            @DefaultValue("256MB") DataSize endedHistoryBudget,
             @DefaultValue("uppercase") String defaultProcessor,
             @DefaultValue("1000") int maxBatchChunks,
             @DefaultValue("4MB") DataSize maxBatchSize) {
@@ -139,6 +142,7 @@ public record StreamgateProperties(
             require(historyLimit >= 1, "streamgate.stream.history-limit must be at least 1");
             require(historySize.toBytes() >= 1024, "streamgate.stream.history-size must be at least 1KB");
             require(!endedRetention.isNegative(), "streamgate.stream.ended-retention must not be negative");
+            require(!endedHistoryBudget.isNegative(), "streamgate.stream.ended-history-budget must not be negative");
             require(maxBatchChunks >= 1, "streamgate.stream.max-batch-chunks must be at least 1");
             require(maxBatchSize.toBytes() >= maxChunkSize.toBytes(),
                     "streamgate.stream.max-batch-size must be at least streamgate.stream.max-chunk-size");

@@ -51,6 +51,11 @@ final class ResultLog {
         chars += size;
     }
 
+    /** Characters of event data held: about the bytes this log keeps alive. */
+    synchronized long chars() {
+        return chars;
+    }
+
     /** The event at {@code position}, {@code null} if it does not exist yet, {@link #EVICTED} if it is gone. */
     synchronized ResultEvent at(long position) {
         if (position >= end) {

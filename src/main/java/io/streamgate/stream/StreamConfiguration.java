@@ -87,8 +87,8 @@ class StreamConfiguration {
     StreamExpiry streamExpiry(StreamRegistry registry, StreamService service, StreamgateProperties properties,
                               Clock clock, ObjectProvider<StreamOwnership> ownership) {
         StreamgateProperties.Stream stream = properties.stream();
-        return new StreamExpiry(registry, service, stream.idleTimeout(), stream.endedRetention(), clock,
-                ownership.getIfAvailable(StreamOwnership::none));
+        return new StreamExpiry(registry, service, stream.idleTimeout(), stream.endedRetention(),
+                stream.endedHistoryBudget().toBytes(), clock, ownership.getIfAvailable(StreamOwnership::none));
     }
 
     /**

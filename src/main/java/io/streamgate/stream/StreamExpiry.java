@@ -2,6 +2,8 @@ package io.streamgate.stream;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Ends streams that saw no send for the idle timeout (reason {@code idle-timeout}) and forgets ended streams
- * once their retention has passed. {@link #sweep()} is one pass; {@link #run} repeats it.
+ * once their retention has passed, or sooner, oldest first, when their histories together pass the ended-history
+ * budget: retention alone bounds them by time, not by how many streams end meanwhile. {@link #sweep()} is one pass;
+ * {@link #run} repeats it.
  *
  * <p>Every instance forgets ended streams from its own memory, but only a stream's owner ({@link StreamOwnership})
  * ends it: idle time is read from the results log, which every instance sees alike, so without one owner each
@@ -24,16 +28,21 @@ public final class StreamExpiry {
     private final StreamService service;
     private final Duration idleTimeout;
     private final Duration endedRetention;
+    private final long endedHistoryBudget;
     private final Clock clock;
     private final StreamOwnership ownership;
 
+    /**
+     * @param endedHistoryBudget characters of result history that ended streams nobody is reading may keep in all
+     */
     public StreamExpiry(StreamRegistry registry, StreamService service, Duration idleTimeout,
-                        Duration endedRetention, Clock clock, StreamOwnership ownership) {
+                        Duration endedRetention, long endedHistoryBudget, Clock clock, StreamOwnership ownership) {
         this.registry = registry;
         this.ownership = ownership;
         this.service = service;
         this.idleTimeout = idleTimeout;
         this.endedRetention = endedRetention;
+        this.endedHistoryBudget = endedHistoryBudget;
         this.clock = clock;
     }
 
@@ -53,7 +62,10 @@ public final class StreamExpiry {
         return Duration.ofMillis(millis);
     }
 
-    /** One pass: ends idle streams (waiting for their end markers to be durable) and forgets expired ones. */
+    /**
+     * One pass: ends idle streams (waiting for their end markers to be durable), forgets expired ones, then the
+     * oldest ended ones beyond the budget.
+     */
     public Mono<Void> sweep() {
         long now = clock.millis();
         long idleBefore = now - idleTimeout.toMillis();
@@ -70,7 +82,29 @@ public final class StreamExpiry {
                     }
                     case ENDING -> Mono.<Void>empty();
                 })
-                .then();
+                .then(Mono.fromRunnable(this::forgetEndedBeyondBudget));
+    }
+
+    /** Streams being read are kept until their readers leave; they do not count against the budget meanwhile. */
+    private void forgetEndedBeyondBudget() {
+        List<StreamSession> unread = registry.sessions().stream()
+                .filter(session -> session.state() == StreamSession.State.ENDED && session.readers() == 0)
+                .sorted(Comparator.comparingLong(StreamSession::endedAtMillis))
+                .toList();
+        long held = unread.stream().mapToLong(session -> session.log().chars()).sum();
+        int forgotten = 0;
+        for (StreamSession session : unread) {
+            if (held <= endedHistoryBudget) {
+                break;
+            }
+            held -= session.log().chars();
+            registry.forget(session);
+            forgotten++;
+        }
+        if (forgotten > 0) {
+            log.info("Forgot {} ended streams before their retention: their results passed the ended-history budget",
+                    forgotten);
+        }
     }
 
     private Mono<Void> expire(StreamSession session) {

@@ -12,7 +12,7 @@ class StreamExpiryTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final StreamFixture streams = new StreamFixture();
     private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service,
-            Duration.ofMinutes(5), Duration.ofHours(1), streams.clock, key -> true);
+            Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
 
     @Test
     void shouldEndAStreamIdleForTheTimeoutWithReasonIdleTimeout() {
@@ -37,7 +37,7 @@ class StreamExpiryTest {
         StreamKey mine = streams.started("mine");
         StreamKey theirs = streams.started("theirs");
         StreamExpiry ownerOfMineOnly = new StreamExpiry(streams.registry, streams.service,
-                Duration.ofMinutes(5), Duration.ofHours(1), streams.clock, mine::equals);
+                Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, mine::equals);
         streams.clock.advance(Duration.ofMinutes(6));
 
         ownerOfMineOnly.sweep().block(TIMEOUT);
@@ -58,6 +58,40 @@ class StreamExpiryTest {
         expiry.sweep().block(TIMEOUT);
 
         assertThat(streams.registry.find(id)).isEmpty();
+    }
+
+    @Test
+    void shouldForgetTheStreamsThatEndedFirstOnceEndedHistoriesPassTheirBudget() {
+        StreamKey first = endedWithResults("first", 3);
+        streams.clock.advance(Duration.ofMinutes(1));
+        StreamKey second = endedWithResults("second", 3);
+        streams.clock.advance(Duration.ofMinutes(1));
+        StreamKey third = endedWithResults("third", 3);
+        StreamKey open = streams.started("open");
+        streams.service.send(open, "x".repeat(1000)).block(TIMEOUT);
+        long lastTwo = historyOf(second) + historyOf(third);
+        StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service,
+                Duration.ofMinutes(5), Duration.ofHours(1), lastTwo, streams.clock, key -> true);
+
+        budgeted.sweep().block(TIMEOUT);
+
+        assertThat(streams.registry.find(first)).as("ended first, beyond the budget").isEmpty();
+        assertThat(streams.registry.find(second)).isPresent();
+        assertThat(streams.registry.find(third)).isPresent();
+        assertThat(streams.registry.find(open)).as("open streams are not the budget's").isPresent();
+    }
+
+    private StreamKey endedWithResults(String id, int chunks) {
+        StreamKey key = streams.started(id);
+        for (int i = 0; i < chunks; i++) {
+            streams.service.send(key, "chunk " + i).block(TIMEOUT);
+        }
+        streams.service.end(key, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+        return key;
+    }
+
+    private long historyOf(StreamKey key) {
+        return streams.session(key).log().chars();
     }
 
     @Test
