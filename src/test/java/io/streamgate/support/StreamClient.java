@@ -42,6 +42,7 @@ public final class StreamClient {
     private static final LoopResources LOOPS = LoopResources.create("it-client", 2, true);
 
     private final WebClient http;
+    private final String baseUrl;
 
     public StreamClient(int port) {
         this(port, null);
@@ -49,9 +50,10 @@ public final class StreamClient {
 
     /** A client that presents {@code apiKey} as {@code Authorization: Bearer} on every request (none when null). */
     public StreamClient(int port, String apiKey) {
+        this.baseUrl = "http://127.0.0.1:" + port;
         WebClient.Builder builder = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create(POOL).runOn(LOOPS)))
-                .baseUrl("http://127.0.0.1:" + port)
+                .baseUrl(baseUrl)
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
         if (apiKey != null) {
             builder.defaultHeader("Authorization", "Bearer " + apiKey);
@@ -77,6 +79,7 @@ public final class StreamClient {
                     .block(TIMEOUT);
         } catch (IllegalStateException timedOut) {
             ThreadDumps.print("a request got no answer in " + TIMEOUT);
+            System.out.println(ServerProbe.onNewConnection(baseUrl));
             throw timedOut;
         }
     }
