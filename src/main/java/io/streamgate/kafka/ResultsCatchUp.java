@@ -56,15 +56,14 @@ final class ResultsCatchUp implements ResultsVisibility {
                 .onErrorMap(e -> new ResultsNotCurrentException(
                         "This gateway could not catch up with the results log in time; retry", e))
                 // The answers arrive on Kafka's client threads; the request goes on elsewhere.
-                .publishOn(Schedulers.parallel())
-                .then();
+                .publishOn(Schedulers.parallel());
     }
 
-    private Mono<Boolean> feedReached(TopicPartition partition, long offset) {
+    private Mono<Void> feedReached(TopicPartition partition, long offset) {
         return feedPositions.next()
                 .filter(positions -> positions.getOrDefault(partition, -1L) >= offset)
-                .map(positions -> true)
-                .repeatWhenEmpty(attempts -> attempts.delayElements(CHECK_EVERY));
+                .repeatWhenEmpty(attempts -> attempts.delayElements(CHECK_EVERY))
+                .then();
     }
 
     private static Mono<Map<TopicPartition, Long>> lastStableOffsets(Admin admin, List<TopicPartition> partitions) {

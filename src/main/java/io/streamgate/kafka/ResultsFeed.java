@@ -99,8 +99,8 @@ final class ResultsFeed extends SubscriptionLifecycle {
                 .subscribe();
         Disposable catchUp = Flux.interval(CATCH_UP_CHECK)
                 .onBackpressureDrop()
-                .concatMap(tick -> receiver.doOnConsumer(this::reachedStartEnd).onErrorReturn(false))
-                .filter(Boolean::booleanValue)
+                .concatMap(tick -> positions())
+                .filter(this::reachedStartEnd)
                 .next()
                 .subscribe(done -> {
                     caughtUp = true;
@@ -115,11 +115,11 @@ final class ResultsFeed extends SubscriptionLifecycle {
         partition.seekToBeginning();
     }
 
-    private boolean reachedStartEnd(Consumer<String, byte[]> consumer) {
+    private boolean reachedStartEnd(Map<TopicPartition, Long> positions) {
         if (endOffsetsAtStart.isEmpty()) {
             return false;
         }
         return endOffsetsAtStart.entrySet().stream()
-                .allMatch(entry -> consumer.position(entry.getKey()) >= entry.getValue());
+                .allMatch(entry -> positions.getOrDefault(entry.getKey(), -1L) >= entry.getValue());
     }
 }

@@ -89,11 +89,16 @@ public final class StreamExpiry {
     private void forgetEndedBeyondBudget() {
         List<StreamSession> unread = registry.sessions().stream()
                 .filter(session -> session.state() == StreamSession.State.ENDED && session.readers() == 0)
-                .sorted(Comparator.comparingLong(StreamSession::endedAtMillis))
                 .toList();
         long held = unread.stream().mapToLong(session -> session.log().chars()).sum();
+        if (held <= endedHistoryBudget) {
+            return; // the usual sweep: no need to order them
+        }
+        List<StreamSession> endedFirst = unread.stream()
+                .sorted(Comparator.comparingLong(StreamSession::endedAtMillis))
+                .toList();
         int forgotten = 0;
-        for (StreamSession session : unread) {
+        for (StreamSession session : endedFirst) {
             if (held <= endedHistoryBudget) {
                 break;
             }
