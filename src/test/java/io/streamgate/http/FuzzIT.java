@@ -16,13 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.streamgate.kafka.TestKafka;
+import io.streamgate.support.TestThreads;
 import io.streamgate.support.RawHttp;
 import io.streamgate.support.SecuredGatewayIT;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Hostile input: several hundred generated bad requests (seeded, so a failure replays) sent over raw sockets at a
@@ -59,7 +59,7 @@ class FuzzIT extends SecuredGatewayIT {
                                 + new String(attack.request(), 0, Math.min(120, attack.request().length),
                                 StandardCharsets.ISO_8859_1));
                     }
-                }).subscribeOn(Schedulers.boundedElastic()), 16)
+                }).subscribeOn(TestThreads.CLIENTS), 16)
                 .blockLast(java.time.Duration.ofMinutes(3));
 
         System.out.printf("FuzzIT: %d hostile requests, answers by status %s%n", attacks.size(), new TreeMap<>(byStatus));

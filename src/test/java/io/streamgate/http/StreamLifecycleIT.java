@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import io.streamgate.kafka.TestKafka;
+import io.streamgate.support.TestThreads;
 import io.streamgate.support.GatewayIT;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
@@ -90,7 +90,7 @@ class StreamLifecycleIT extends GatewayIT {
         secondReader.subscribe();
 
         Flux.range(0, 30).concatMap(i -> Mono.fromCallable(() -> client.send(id, "x" + i))
-                .subscribeOn(Schedulers.boundedElastic())).blockLast(TIMEOUT);
+                .subscribeOn(TestThreads.CLIENTS)).blockLast(TIMEOUT);
         client.end(id);
 
         for (Mono<List<ServerSentEvent<String>>> each : List.of(reader, secondReader)) {
@@ -116,7 +116,7 @@ class StreamLifecycleIT extends GatewayIT {
         Flux.fromIterable(ids)
                 .flatMap(id -> Flux.range(0, chunks)
                         .concatMap(c -> Mono.fromCallable(() -> client.send(id, id + " chunk " + c))
-                                .subscribeOn(Schedulers.boundedElastic())), streams)
+                                .subscribeOn(TestThreads.CLIENTS)), streams)
                 .blockLast(TIMEOUT);
 
         for (int i = 0; i < streams; i++) {

@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "streamgate.security.api-keys[2]=" + SecuredGatewayIT.LIMITS_TENANT,
         "streamgate.security.api-keys[3]=" + SecuredGatewayIT.FUZZ_TENANT,
         "streamgate.security.api-keys[4]=" + SecuredGatewayIT.RATE_TENANT,
+        "streamgate.security.api-keys[5]=" + SecuredGatewayIT.KEEP_ALIVE_TENANT,
         "streamgate.security.operator-keys[0]=" + SecuredGatewayIT.OPERATOR,
         "streamgate.security.cors.allowed-origins[0]=" + SecuredGatewayIT.ALLOWED_ORIGIN,
         "streamgate.limits.open-streams-per-tenant=3",
@@ -37,6 +38,7 @@ public abstract class SecuredGatewayIT {
     public static final String LIMITS_TENANT = "tenant-limits-key-5d1e7a";
     public static final String FUZZ_TENANT = "tenant-fuzz-key-c2f6b8a913";
     public static final String RATE_TENANT = "tenant-rate-key-e81f0d3b57";
+    public static final String KEEP_ALIVE_TENANT = "tenant-keep-alive-key-4a9c03";
     public static final String OPERATOR = "operator-key-91d2e7b4a0c3";
     public static final String ALLOWED_ORIGIN = "https://app.example";
     public static final String REQUESTS_TOPIC = "it.secured.requests";
