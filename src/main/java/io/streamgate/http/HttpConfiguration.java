@@ -8,6 +8,8 @@ import io.streamgate.stream.StreamService;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the HTTP layer. */
@@ -45,6 +47,23 @@ class HttpConfiguration {
                     writability.install(channel);
                     backlog.track(channel);
                 });
+    }
+
+    /**
+     * The server's event loops, with one thread of its own that only accepts connections (Reactor Netty's default has
+     * the listening socket on one of the worker loops). Under load a busy worker loop left new connections in the
+     * listen queue: with 800 connections at once the queue held 400 to 500 of them for the whole of some 20 s runs,
+     * each waiting until load dropped (wrk counted them as timeouts; a new connection's first answer took up to 19 s).
+     * With the accept thread of its own, the queue stayed empty in every run. Boot applies the loops of this factory
+     * after any server customizer, so they are set here; the factory owns them and disposes of them with the context.
+     */
+    @Bean
+    ReactorResourceFactory reactorResourceFactory() {
+        ReactorResourceFactory factory = new ReactorResourceFactory();
+        factory.setUseGlobalResources(false);
+        factory.setLoopResourcesSupplier(() ->
+                LoopResources.create("http", 1, LoopResources.DEFAULT_IO_WORKER_COUNT, true));
+        return factory;
     }
 
     @Bean
