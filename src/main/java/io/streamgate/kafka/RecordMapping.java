@@ -24,6 +24,7 @@ final class RecordMapping {
     private static final String REASON = "streamgate-reason";
     private static final String SEQ = "streamgate-seq";
     private static final String IDEMPOTENCY_KEY = "streamgate-idempotency-key";
+    private static final String START_ID = "streamgate-start-id";
     private static final byte[] EMPTY = new byte[0];
     // Header values are shared, never mutated: encoding them once keeps the per-record work to the payload.
     private static final Map<StreamCommand.Kind, byte[]> COMMAND_KINDS = encodedNames(StreamCommand.Kind.class);
@@ -44,6 +45,9 @@ final class RecordMapping {
         if (command.idempotencyKey() != null) {
             headers.add(IDEMPOTENCY_KEY, bytes(command.idempotencyKey()));
         }
+        if (command.startId() != null) {
+            headers.add(START_ID, bytes(command.startId()));
+        }
         byte[] value = command.data() == null ? EMPTY : bytes(command.data());
         return new ProducerRecord<>(topic, null, command.streamId(), value, headers);
     }
@@ -56,7 +60,8 @@ final class RecordMapping {
         }
         String data = kind == StreamCommand.Kind.CHUNK ? string(record.value()) : null;
         return new StreamCommand(kind, record.key(), header(record.headers(), PROCESSOR), data,
-                header(record.headers(), REASON), header(record.headers(), IDEMPOTENCY_KEY));
+                header(record.headers(), REASON), header(record.headers(), IDEMPOTENCY_KEY),
+                header(record.headers(), START_ID));
     }
 
     static ProducerRecord<String, byte[]> toRecord(String topic, StreamResult result, byte[] json) {
@@ -72,6 +77,9 @@ final class RecordMapping {
         if (result.idempotencyKey() != null) {
             headers.add(IDEMPOTENCY_KEY, bytes(result.idempotencyKey()));
         }
+        if (result.startId() != null) {
+            headers.add(START_ID, bytes(result.startId()));
+        }
         return new ProducerRecord<>(topic, null, result.streamId(), json, headers);
     }
 
@@ -85,7 +93,7 @@ final class RecordMapping {
         try {
             return new StreamResult(kind, record.key(), Long.parseLong(seq), string(record.value()),
                     header(record.headers(), PROCESSOR), header(record.headers(), REASON),
-                    header(record.headers(), IDEMPOTENCY_KEY));
+                    header(record.headers(), IDEMPOTENCY_KEY), header(record.headers(), START_ID));
         } catch (NumberFormatException e) {
             return null;
         }

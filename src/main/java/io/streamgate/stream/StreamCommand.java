@@ -10,9 +10,11 @@ import java.util.Objects;
  * @param data      the chunk (CHUNK only)
  * @param reason    why the stream ended (END only)
  * @param idempotencyKey the client's key for this chunk, if it sent one (CHUNK only); travels on to the result
+ * @param startId   names this start attempt (START only): of two starts of one id, the processor takes the first and
+ *                  refuses the other, and each gateway learns from the result whether its own attempt was the one
  */
 public record StreamCommand(Kind kind, String streamId, String processor, String data, String reason,
-                            String idempotencyKey) {
+                            String idempotencyKey, String startId) {
 
     public enum Kind { START, CHUNK, END }
 
@@ -21,16 +23,16 @@ public record StreamCommand(Kind kind, String streamId, String processor, String
         Objects.requireNonNull(streamId, "streamId");
     }
 
-    public static StreamCommand start(String streamId, String processor) {
-        return new StreamCommand(Kind.START, streamId, processor, null, null, null);
+    public static StreamCommand start(String streamId, String processor, String startId) {
+        return new StreamCommand(Kind.START, streamId, processor, null, null, null, startId);
     }
 
     public static StreamCommand chunk(String streamId, String processor, String data, String idempotencyKey) {
         return new StreamCommand(Kind.CHUNK, streamId, processor, Objects.requireNonNull(data, "data"), null,
-                idempotencyKey);
+                idempotencyKey, null);
     }
 
     public static StreamCommand end(String streamId, String reason) {
-        return new StreamCommand(Kind.END, streamId, null, null, Objects.requireNonNull(reason, "reason"), null);
+        return new StreamCommand(Kind.END, streamId, null, null, Objects.requireNonNull(reason, "reason"), null, null);
     }
 }

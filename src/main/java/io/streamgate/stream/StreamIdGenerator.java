@@ -24,8 +24,17 @@ public final class StreamIdGenerator {
     }
 
     public StreamId next() {
+        return new StreamId(randomHex());
+    }
+
+    /** A name for one start attempt, unique across gateways (it tells whose start of an id won). */
+    public String nextStartId() {
+        return randomHex();
+    }
+
+    private String randomHex() {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
-        return new StreamId(HexFormat.of().formatHex(bytes));
+        return HexFormat.of().formatHex(bytes);
     }
 }

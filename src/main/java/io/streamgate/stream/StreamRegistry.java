@@ -41,14 +41,14 @@ public final class StreamRegistry {
      * A new open session for {@code key}, or {@code null} when the key is taken. Refuses when the tenant already has
      * {@code maxOpen} streams open (counted first, so concurrent starts cannot overshoot).
      */
-    StreamSession reserve(StreamKey key, String processor, int maxOpen) {
+    StreamSession reserve(StreamKey key, String startId, String processor, int maxOpen) {
         AtomicInteger open = openCount(key.tenant());
         if (open.incrementAndGet() > maxOpen) {
             open.decrementAndGet();
             throw new LimitExceededException("open-streams-per-tenant",
                     "You already have " + maxOpen + " open streams; end one first", null);
         }
-        StreamSession session = newSession(key, processor, clock.instant());
+        StreamSession session = newSession(key, startId, processor, clock.instant());
         if (sessions.putIfAbsent(key, session) != null) {
             open.decrementAndGet();
             return null;
@@ -103,6 +103,7 @@ public final class StreamRegistry {
         }
         switch (result.kind()) {
             case STARTED -> started(id, result, timestampMillis);
+            case START_REFUSED -> startRefused(id, result);
             case RESULT -> withSession(id, result, session -> {
                 session.touchAtLeast(timestampMillis); // after a restart, idle time counts from the last chunk
                 if (result.idempotencyKey() != null) {
@@ -120,20 +121,53 @@ public final class StreamRegistry {
     }
 
     private void started(StreamKey id, StreamResult result, long timestampMillis) {
+        StreamSession[] lost = new StreamSession[1];
         StreamSession session = sessions.compute(id, (key, existing) -> {
             if (existing != null && existing.state() != StreamSession.State.ENDED) {
-                return existing; // this node started it and already holds it
+                if (!wonBy(existing, result)) {
+                    // This node reserved the id for a start of its own, and another start of it (from another gateway,
+                    // or a retry elsewhere) reached the processor first: the winner's stream takes its place, in the
+                    // same open-stream count, and this node's start will be refused.
+                    lost[0] = existing;
+                    return newSession(id, result.startId(), result.processor(), Instant.ofEpochMilli(timestampMillis));
+                }
+                return existing; // this node started it and already holds it, or knows it already
             }
             // Unknown here (another node or an earlier run started it), or an earlier stream of the same id that
             // has ended: the new start replaces it. Counted, never refused: Kafka already holds it.
             openCount(id.tenant()).incrementAndGet();
-            return newSession(id, result.processor(), Instant.ofEpochMilli(timestampMillis));
+            return newSession(id, result.startId(), result.processor(), Instant.ofEpochMilli(timestampMillis));
         });
-        session.startSeen();
+        session.startConfirmed();
+        if (lost[0] != null) {
+            lost[0].startRefused();
+        }
     }
 
-    private StreamSession newSession(StreamKey id, String processor, Instant created) {
-        return new StreamSession(id, processor, created, new ResultLog(historyLimit, historyChars));
+    /**
+     * Whether a stream's start record confirms the session held for it: once confirmed a session stays (a repeated or
+     * stray record changes nothing); a reservation only by its own start.
+     */
+    private static boolean wonBy(StreamSession existing, StreamResult started) {
+        return existing.isStartConfirmed() || existing.startId() == null || started.startId() == null
+                || existing.startId().equals(started.startId());
+    }
+
+    /**
+     * The processor refused a start because the id was open. A session of this node still waiting for that start is
+     * given up: its client gets a 409.
+     */
+    private void startRefused(StreamKey id, StreamResult result) {
+        StreamSession session = sessions.get(id);
+        if (session != null && !session.isStartConfirmed() && result.startId() != null
+                && result.startId().equals(session.startId())) {
+            forget(session);
+            session.startRefused();
+        }
+    }
+
+    private StreamSession newSession(StreamKey id, String startId, String processor, Instant created) {
+        return new StreamSession(id, startId, processor, created, new ResultLog(historyLimit, historyChars));
     }
 
     private void withSession(StreamKey id, StreamResult result, Consumer<StreamSession> action) {

@@ -11,11 +11,16 @@ import java.util.Objects;
  * @param processor the stream's processor (STARTED only)
  * @param reason    why the stream ended (ENDED only)
  * @param idempotencyKey the client's key of the chunk this result is for, if it sent one (RESULT only)
+ * @param startId   the start attempt this answers (STARTED, START_REFUSED); null from processors before it existed
  */
 public record StreamResult(Kind kind, String streamId, long seq, String json, String processor, String reason,
-                           String idempotencyKey) {
+                           String idempotencyKey, String startId) {
 
-    public enum Kind { STARTED, RESULT, ENDED }
+    /**
+     * {@code START_REFUSED}: a start of a stream that was already open (another gateway's start of the same id won, or a
+     * start retried elsewhere while the first was on its way); nothing about the open stream changes.
+     */
+    public enum Kind { STARTED, START_REFUSED, RESULT, ENDED }
 
     public StreamResult {
         Objects.requireNonNull(kind, "kind");

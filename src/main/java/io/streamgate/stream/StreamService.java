@@ -81,14 +81,19 @@ public final class StreamService {
         });
     }
 
+    /**
+     * Reserves the id here, stores the start, and answers once the processor has taken it, or with 409 when it took
+     * another start of the same id first (from another gateway, or a client's retry through one).
+     */
     private Mono<StreamSession> start(StreamKey key, String processor) {
-        StreamSession session = registry.reserve(key, processor, limits.openStreamsPerTenant());
+        String startId = ids.nextStartId();
+        StreamSession session = registry.reserve(key, startId, processor, limits.openStreamsPerTenant());
         if (session == null) {
             return Mono.error(new StreamConflictException("Stream " + key.id() + " already exists"));
         }
-        return commandLog.append(StreamCommand.start(key.value(), processor))
+        return commandLog.append(StreamCommand.start(key.value(), processor, startId))
                 .doOnError(e -> registry.forget(session))
-                .then(session.whenStartSeen()
+                .then(session.whenStartSettled()
                         .publishOn(workScheduler)
                         .timeout(START_SEEN_TIMEOUT, Mono.error(() -> new StartNotConfirmedException(key.id()))))
                 .thenReturn(session);

@@ -21,6 +21,8 @@ public final class StreamSession {
     public enum State { OPEN, ENDING, ENDED }
 
     private final StreamKey key;
+    /** The start attempt that opened this stream; null for streams started by processors before start ids existed. */
+    private final String startId;
     private final String processor;
     private final Instant created;
     private final ResultLog log;
@@ -30,15 +32,20 @@ public final class StreamSession {
     private final AtomicInteger readers = new AtomicInteger();
     private final AtomicInteger sendsInFlight = new AtomicInteger();
     private volatile Sinks.Empty<Void> sendsDrained = Sinks.empty();
-    /** Completed when this instance's results feed has seen the processor's start record of this stream. */
-    private final Sinks.Empty<Void> startSeen = Sinks.empty();
+    /**
+     * Completed when this instance's results feed has seen the processor take this stream's start; failed with a
+     * conflict when it refused it because the id was already open.
+     */
+    private final Sinks.Empty<Void> startSettled = Sinks.empty();
+    private volatile boolean startConfirmed;
     private volatile long lastActivityMillis;
     private volatile long endedAtMillis;
     private volatile String endReason;
     private volatile long results;
 
-    StreamSession(StreamKey key, String processor, Instant created, ResultLog log) {
+    StreamSession(StreamKey key, String startId, String processor, Instant created, ResultLog log) {
         this.key = key;
+        this.startId = startId;
         this.processor = processor;
         this.created = created;
         this.log = log;
@@ -96,13 +103,28 @@ public final class StreamSession {
         return endedAtMillis;
     }
 
-    /** The processor's start record has come back through the results log, so every instance can see this stream. */
-    void startSeen() {
-        startSeen.tryEmitEmpty();
+    String startId() {
+        return startId;
     }
 
-    Mono<Void> whenStartSeen() {
-        return startSeen.asMono();
+    /** The processor's start record has come back through the results log, so every instance can see this stream. */
+    void startConfirmed() {
+        startConfirmed = true;
+        startSettled.tryEmitEmpty();
+    }
+
+    boolean isStartConfirmed() {
+        return startConfirmed;
+    }
+
+    /** The processor refused this start: another start of the same id was taken first. */
+    void startRefused() {
+        startSettled.tryEmitError(new StreamConflictException("Stream " + id() + " already exists"));
+    }
+
+    /** Completes once the processor took this stream's start; fails with a conflict if it refused it. */
+    Mono<Void> whenStartSettled() {
+        return startSettled.asMono();
     }
 
     ResultLog log() {

@@ -9,22 +9,30 @@ import reactor.core.publisher.Sinks;
 
 /**
  * A {@link CommandLog} for unit tests of the stream logic: numbers commands like a single partition would and
- * feeds each through a {@link CommandProcessor} into the registry, as the processor and results feed do.
- * Integration tests use a real broker instead.
+ * feeds each through a {@link CommandProcessor} into the registry, as the processor and results feed do (into every
+ * registry that {@link #alsoFeed} added, as each gateway's results feed would). Integration tests use a real broker
+ * instead.
  */
 final class InMemoryCommandLog implements CommandLog {
 
     final List<StreamCommand> appended = new CopyOnWriteArrayList<>();
+    final List<StreamResult> results = new CopyOnWriteArrayList<>();
     private final AtomicLong nextOffset = new AtomicLong();
     private final CommandProcessor processor;
-    private final StreamRegistry registry;
+    private final List<StreamRegistry> registries = new CopyOnWriteArrayList<>();
+    private int processed;
     private volatile RuntimeException failure;
     private volatile Sinks.Empty<Void> chunkGate;
     private volatile boolean processing = true;
 
     InMemoryCommandLog(CommandProcessor processor, StreamRegistry registry) {
         this.processor = processor;
-        this.registry = registry;
+        this.registries.add(registry);
+    }
+
+    /** Another gateway's registry, fed every result from now on. */
+    void alsoFeed(StreamRegistry registry) {
+        registries.add(registry);
     }
 
     /** Fails every later command but chunks (held or not); null to stop failing. */
@@ -35,6 +43,12 @@ final class InMemoryCommandLog implements CommandLog {
     /** Stores commands but processes none of them, as when no processor is running. */
     void stopProcessing() {
         processing = false;
+    }
+
+    /** Processes, in log order, what was stored while processing was stopped, and every command from now on. */
+    synchronized void resumeProcessing() {
+        processing = true;
+        processStored();
     }
 
     /** Keeps chunk appends in flight (not yet in the log) until {@link #releaseChunks()}. */
@@ -59,8 +73,16 @@ final class InMemoryCommandLog implements CommandLog {
         long offset = nextOffset.getAndIncrement();
         appended.add(command);
         if (processing) {
-            registry.apply(processor.process(command, offset), System.currentTimeMillis());
+            processStored();
         }
         return offset;
+    }
+
+    private void processStored() {
+        for (; processed < appended.size(); processed++) {
+            StreamResult result = processor.process(appended.get(processed), processed);
+            results.add(result);
+            registries.forEach(registry -> registry.apply(result, System.currentTimeMillis()));
+        }
     }
 }

@@ -17,6 +17,7 @@ final class StreamFixture {
 
     final MutableClock clock = new MutableClock();
     private final CommandProcessor processor;
+    private final ProcessorCatalog catalog;
     final StreamRegistry registry;
     final InMemoryCommandLog log;
     final StreamService service;
@@ -26,7 +27,7 @@ final class StreamFixture {
     }
 
     StreamFixture(int historyLimit, StreamLimits limits) {
-        ProcessorCatalog catalog = new ProcessorCatalog(
+        catalog = new ProcessorCatalog(
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
         registry = new StreamRegistry(historyLimit, 1024 * 1024, clock);
         processor = new CommandProcessor(catalog, JsonMapper.builder().build());
@@ -38,6 +39,15 @@ final class StreamFixture {
 
     StreamFixture() {
         this(100);
+    }
+
+    /** A second gateway on the same log and processor, with a registry of its own fed by every result. */
+    StreamService anotherGateway() {
+        StreamRegistry other = new StreamRegistry(100, 1024 * 1024, clock);
+        log.alsoFeed(other);
+        return new StreamService(other, log, catalog, new StreamIdGenerator(),
+                new StreamMetrics(new SimpleMeterRegistry(), other::openStreams), new StreamLimits(1000, 1_000_000, 100, 1000),
+                clock, Schedulers.parallel(), ResultsVisibility.immediate());
     }
 
     StreamSession session(StreamKey key) {

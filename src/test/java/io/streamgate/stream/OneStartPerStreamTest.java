@@ -1,0 +1,79 @@
+package io.streamgate.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.streamgate.processing.EchoProcessor;
+import io.streamgate.processing.ProcessorCatalog;
+import io.streamgate.processing.UppercaseProcessor;
+import io.streamgate.processing.WordCountProcessor;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One stream id, one start, whatever the timing of the gateways that start it. */
+class OneStartPerStreamTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final StreamFixture streams = new StreamFixture();
+
+    @Test
+    void shouldOpenAStreamOnceWhenTwoGatewaysStartItsIdAtTheSameTime() {
+        StreamService gatewayA = streams.service;
+        StreamService gatewayB = streams.anotherGateway();
+        streams.log.stopProcessing(); // both starts are stored before the processor takes either
+
+        Mono<StreamSession> startA = gatewayA.start("", new StreamId("job-1"), "wordcount").cache();
+        Mono<StreamSession> startB = gatewayB.start("", new StreamId("job-1"), "wordcount").cache();
+        startA.subscribe(ignored -> { }, ignored -> { });
+        startB.subscribe(ignored -> { }, ignored -> { });
+        streams.log.resumeProcessing();
+
+        StepVerifier.create(startA).expectNextCount(1).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(startB).expectError(StreamConflictException.class).verify(TIMEOUT);
+        assertThat(streams.log.results).extracting(StreamResult::kind)
+                .containsExactly(StreamResult.Kind.STARTED, StreamResult.Kind.START_REFUSED);
+        StreamKey key = StreamFixture.key("job-1");
+        StepVerifier.create(gatewayB.send(key, "through the gateway that lost")).expectNextCount(1).expectComplete()
+                .verify(TIMEOUT);
+        assertThat(streams.registry.openStreams()).as("open streams on gateway A").isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAStartRetriedThroughAnotherGatewayWhileTheFirstWasOnItsWay() {
+        streams.log.stopProcessing(); // no processor takes the first start in time
+        StepVerifier.withVirtualTime(() -> streams.service.start("", new StreamId("job-2"), null))
+                .expectSubscription()
+                .thenAwait(StreamService.START_SEEN_TIMEOUT)
+                .expectError(StartNotConfirmedException.class)
+                .verify(TIMEOUT);
+
+        Mono<StreamSession> retried = streams.anotherGateway().start("", new StreamId("job-2"), null).cache();
+        retried.subscribe(ignored -> { }, ignored -> { });
+        streams.log.resumeProcessing();
+
+        StepVerifier.create(retried).expectError(StreamConflictException.class).verify(TIMEOUT);
+        assertThat(streams.log.results).extracting(StreamResult::kind)
+                .containsExactly(StreamResult.Kind.STARTED, StreamResult.Kind.START_REFUSED);
+        assertThat(streams.session(StreamFixture.key("job-2")).isOpen()).as("the first start opened it").isTrue();
+    }
+
+    @Test
+    void shouldKeepAnOpenStreamsStateWhenItsIdIsStartedAgain() {
+        CommandProcessor processor = new CommandProcessor(new ProcessorCatalog(
+                List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase"),
+                JsonMapper.builder().build());
+
+        processor.process(StreamCommand.start("job-3", "wordcount", "first"), 0);
+        processor.process(StreamCommand.chunk("job-3", "wordcount", "one two", null), 1);
+        StreamResult again = processor.process(StreamCommand.start("job-3", "wordcount", "second"), 2);
+        StreamResult next = processor.process(StreamCommand.chunk("job-3", "wordcount", "three", null), 3);
+
+        assertThat(again.kind()).isEqualTo(StreamResult.Kind.START_REFUSED);
+        assertThat(again.startId()).isEqualTo("second");
+        assertThat(next.json()).as("counts go on from the first start").contains("\"chunks\":2", "\"words\":3");
+    }
+}
