@@ -113,9 +113,10 @@ public record StreamgateProperties(
      * @param heartbeatInterval how often an SSE comment keeps an idle reader's connection open
      * @param maxChunkSize      the largest {@code data} a send accepts (UTF-8 bytes); larger answers 413
      * @param historyLimit      results kept per stream for late and resuming readers
-     * @param historySize       size of the results kept per stream (whichever bound is reached first applies)
+     * @param historySize       bytes of results (their data in UTF-8) kept per stream (whichever bound is reached first
+     *                          applies)
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
-     * @param endedHistoryBudget the most result history all ended streams together keep; past it the streams that
+     * @param endedHistoryBudget the most bytes of results (UTF-8) all ended streams together keep; past it the streams that
      *                          ended first are forgotten before their retention is up
      * @param defaultProcessor  the processor of a stream started without one
      * @param maxBatchChunks    the most chunks one NDJSON send may carry (413 beyond)

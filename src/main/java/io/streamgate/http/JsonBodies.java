@@ -4,6 +4,7 @@ import java.nio.charset.CharacterCodingException;
 import java.util.List;
 
 import io.streamgate.stream.InvalidRequestException;
+import io.streamgate.stream.Utf8;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;

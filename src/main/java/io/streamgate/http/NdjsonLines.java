@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.streamgate.stream.InvalidRequestException;
+import io.streamgate.stream.Utf8;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;

@@ -11,6 +11,7 @@ import io.streamgate.stream.StreamId;
 import io.streamgate.stream.StreamKey;
 import io.streamgate.stream.StreamService;
 import io.streamgate.stream.StreamSession;
+import io.streamgate.stream.Utf8;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;

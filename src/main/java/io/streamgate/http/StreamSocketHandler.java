@@ -11,6 +11,7 @@ import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
 import io.streamgate.stream.StreamKey;
 import io.streamgate.stream.StreamService;
+import io.streamgate.stream.Utf8;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;

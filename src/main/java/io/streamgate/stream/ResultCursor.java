@@ -30,7 +30,7 @@ final class ResultCursor implements Runnable {
      * holds at least one event, however large, and otherwise never more than these.
      */
     static final int MAX_BATCH_EVENTS = 128;
-    static final int MAX_BATCH_CHARS = 16 * 1024;
+    static final int MAX_BATCH_BYTES = 16 * 1024;
 
     private final StreamSession session;
     private final FluxSink<List<ResultEvent>> sink;
@@ -139,10 +139,10 @@ final class ResultCursor implements Runnable {
             batch.add(pendingGap);
             pendingGap = null;
         }
-        int chars = 0;
+        int bytes = 0;
         while (!done && batch.size() < MAX_BATCH_EVENTS) {
             ResultEvent event = log.at(position);
-            if (event == null || !batch.isEmpty() && chars + event.json().length() > MAX_BATCH_CHARS) {
+            if (event == null || !batch.isEmpty() && bytes + event.bytes() > MAX_BATCH_BYTES) {
                 break;
             }
             if (event == ResultLog.EVICTED) {
@@ -151,7 +151,7 @@ final class ResultCursor implements Runnable {
                 break;
             }
             batch.add(event);
-            chars += event.json().length();
+            bytes += event.bytes();
             position++;
             lastDeliveredId = event.id();
             done = event.kind() == ResultEvent.Kind.END;

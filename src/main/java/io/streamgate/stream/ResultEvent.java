@@ -3,12 +3,17 @@ package io.streamgate.stream;
 /**
  * One event a reader receives.
  *
- * @param id   the event id (the result's seq), or {@link #NO_ID} for a gap notice
- * @param json the event's data, already encoded
+ * @param id    the event id (the result's seq), or {@link #NO_ID} for a gap notice
+ * @param json  the event's data, already encoded
+ * @param bytes the size of {@code json} in UTF-8, as written to readers: what histories and batches are bounded by
  */
-public record ResultEvent(Kind kind, long id, String json) {
+public record ResultEvent(Kind kind, long id, String json, int bytes) {
 
     public static final long NO_ID = -1;
+
+    public ResultEvent(Kind kind, long id, String json) {
+        this(kind, id, json, (int) Utf8.length(json));
+    }
 
     public enum Kind {
         RESULT("result"), END("end"), GAP("gap"), OVERFLOW("overflow"), RECONNECT("reconnect");

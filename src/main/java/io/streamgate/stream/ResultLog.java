@@ -21,25 +21,25 @@ final class ResultLog {
 
     private ResultEvent[] ring;
     private final int capacity;
-    private final long maxChars;
+    private final long maxBytes;
     private long start;
     private long end;
-    private long chars;
+    private long bytes;
 
     /**
      * @param capacity the most events held
-     * @param maxChars the most characters of event data held (about that many bytes for ASCII text)
+     * @param maxBytes the most bytes of event data held (UTF-8, as readers get it)
      */
-    ResultLog(int capacity, long maxChars) {
+    ResultLog(int capacity, long maxBytes) {
         this.capacity = capacity;
         this.ring = new ResultEvent[Math.min(capacity, INITIAL_SLOTS)];
-        this.maxChars = maxChars;
+        this.maxBytes = maxBytes;
     }
 
     synchronized void append(ResultEvent event) {
-        long size = event.json().length();
-        while (end - start >= capacity || (end > start && chars + size > maxChars)) {
-            chars -= ring[slot(start)].json().length();
+        long size = event.bytes();
+        while (end - start >= capacity || (end > start && bytes + size > maxBytes)) {
+            bytes -= ring[slot(start)].bytes();
             ring[slot(start)] = null;
             start++;
         }
@@ -48,12 +48,12 @@ final class ResultLog {
         }
         ring[slot(end)] = event;
         end++;
-        chars += size;
+        bytes += size;
     }
 
-    /** Characters of event data held: about the bytes this log keeps alive. */
-    synchronized long chars() {
-        return chars;
+    /** Bytes of event data held (UTF-8). */
+    synchronized long bytes() {
+        return bytes;
     }
 
     /** The event at {@code position}, {@code null} if it does not exist yet, {@link #EVICTED} if it is gone. */

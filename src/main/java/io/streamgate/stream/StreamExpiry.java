@@ -90,7 +90,7 @@ public final class StreamExpiry {
         List<StreamSession> unread = registry.sessions().stream()
                 .filter(session -> session.state() == StreamSession.State.ENDED && session.readers() == 0)
                 .toList();
-        long held = unread.stream().mapToLong(session -> session.log().chars()).sum();
+        long held = unread.stream().mapToLong(session -> session.log().bytes()).sum();
         if (held <= endedHistoryBudget) {
             return; // the usual sweep: no need to order them
         }
@@ -102,7 +102,7 @@ public final class StreamExpiry {
             if (held <= endedHistoryBudget) {
                 break;
             }
-            held -= session.log().chars();
+            held -= session.log().bytes();
             registry.forget(session);
             forgotten++;
         }

@@ -24,16 +24,16 @@ public final class StreamRegistry {
     /** Streams not yet ended, per tenant; kept in step with every state change below. */
     private final ConcurrentHashMap<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
     private final int historyLimit;
-    private final long historyChars;
+    private final long historyBytes;
     private final Clock clock;
 
     /**
      * @param historyLimit the most results held per stream for late and resuming readers
-     * @param historyChars the most characters of results held per stream
+     * @param historyBytes the most bytes of results held per stream (UTF-8)
      */
-    public StreamRegistry(int historyLimit, long historyChars, Clock clock) {
+    public StreamRegistry(int historyLimit, long historyBytes, Clock clock) {
         this.historyLimit = historyLimit;
-        this.historyChars = historyChars;
+        this.historyBytes = historyBytes;
         this.clock = clock;
     }
 
@@ -167,7 +167,7 @@ public final class StreamRegistry {
     }
 
     private StreamSession newSession(StreamKey id, String startId, String processor, Instant created) {
-        return new StreamSession(id, startId, processor, created, new ResultLog(historyLimit, historyChars));
+        return new StreamSession(id, startId, processor, created, new ResultLog(historyLimit, historyBytes));
     }
 
     private void withSession(StreamKey id, StreamResult result, Consumer<StreamSession> action) {

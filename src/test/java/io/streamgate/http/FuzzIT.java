@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.streamgate.kafka.TestKafka;
+import io.streamgate.stream.Utf8;
 import io.streamgate.support.TestThreads;
 import io.streamgate.support.RawHttp;
 import io.streamgate.support.SecuredGatewayIT;

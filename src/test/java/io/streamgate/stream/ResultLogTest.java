@@ -88,4 +88,14 @@ class ResultLogTest {
         assertThat(log.snapshot()).extracting(ResultEvent::id).containsExactly(5L);
         assertThat(log.start()).isEqualTo(4);
     }
+
+    @Test
+    void shouldBoundItsSizeInUtf8BytesNotCharacters() {
+        ResultLog log = new ResultLog(100, 30);
+        log.append(new ResultEvent(ResultEvent.Kind.RESULT, 1, "é".repeat(10))); // 10 characters, 20 bytes
+        log.append(new ResultEvent(ResultEvent.Kind.RESULT, 2, "é".repeat(10)));
+
+        assertThat(log.snapshot()).as("40 bytes do not fit in 30").extracting(ResultEvent::id).containsExactly(2L);
+        assertThat(log.bytes()).isEqualTo(20);
+    }
 }

@@ -47,7 +47,7 @@ class SlowReaderIT extends GatewayIT {
     private static final String CHUNK = "x".repeat(4096);
     /**
      * Per reader: Netty's default write-buffer high-water mark (64 KB) plus one batch of events handed over while the
-     * connection was below it (at most 16K characters of data, here four 4 KB events) and their framing.
+     * connection was below it (at most 16 KB of data, here four 4 KB events) and their framing.
      */
     private static final long BOUND_PER_READER = 81 * 1024;
     private static final int READERS = 2;

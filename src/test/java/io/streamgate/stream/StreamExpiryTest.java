@@ -81,6 +81,27 @@ class StreamExpiryTest {
         assertThat(streams.registry.find(open)).as("open streams are not the budget's").isPresent();
     }
 
+    @Test
+    void shouldCountTheBudgetInBytesOfUtf8() {
+        StreamKey first = endedWith("wide-first", "€".repeat(100)); // 100 characters, 300 bytes
+        streams.clock.advance(Duration.ofMinutes(1));
+        StreamKey second = endedWith("wide-second", "€".repeat(100));
+        StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service,
+                Duration.ofMinutes(5), Duration.ofHours(1), 500, streams.clock, key -> true);
+
+        budgeted.sweep().block(TIMEOUT);
+
+        assertThat(streams.registry.find(first)).as("600 bytes of results do not fit a 500-byte budget").isEmpty();
+        assertThat(streams.registry.find(second)).isPresent();
+    }
+
+    private StreamKey endedWith(String id, String chunk) {
+        StreamKey key = streams.started(id);
+        streams.service.send(key, chunk).block(TIMEOUT);
+        streams.service.end(key, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+        return key;
+    }
+
     private StreamKey endedWithResults(String id, int chunks) {
         StreamKey key = streams.started(id);
         for (int i = 0; i < chunks; i++) {
@@ -91,7 +112,7 @@ class StreamExpiryTest {
     }
 
     private long historyOf(StreamKey key) {
-        return streams.session(key).log().chars();
+        return streams.session(key).log().bytes();
     }
 
     @Test

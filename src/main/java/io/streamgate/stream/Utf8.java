@@ -1,4 +1,4 @@
-package io.streamgate.http;
+package io.streamgate.stream;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -6,7 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** UTF-8 sizes without encoding, and strict decoding. */
-final class Utf8 {
+public final class Utf8 {
 
     private Utf8() {
     }
@@ -15,7 +15,7 @@ final class Utf8 {
      * The bytes as text, refusing anything that is not strictly UTF-8 (overlong forms, encoded surrogates, stray
      * bytes): Jackson's byte decoder lets some of those through, and they would reach Kafka altered.
      */
-    static String decodeStrictly(ByteBuffer bytes) throws CharacterCodingException {
+    public static String decodeStrictly(ByteBuffer bytes) throws CharacterCodingException {
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -24,7 +24,7 @@ final class Utf8 {
     }
 
     /** True when {@code text} has no unpaired surrogate, so it has a faithful UTF-8 form. */
-    static boolean isWellFormed(CharSequence text) {
+    public static boolean isWellFormed(CharSequence text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
@@ -37,7 +37,7 @@ final class Utf8 {
     }
 
     /** The number of bytes {@code text} takes in UTF-8; an unpaired surrogate counts as 3, the most it can take. */
-    static long length(CharSequence text) {
+    public static long length(CharSequence text) {
         long bytes = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
