@@ -1,77 +1,138 @@
 #!/usr/bin/env bash
-# Side by side, in one run on one machine (see BENCHMARKS.md):
-#   1. durable sends/s through the gateway at 100, 200, ..., 800 connections (wrk, POST /stream/{id}/send over 500
-#      streams started through the API first, ended through it after);
-#   2. the HTTP limit of this box: the same wrk against the gateway's cheapest route (a stream's status: security,
-#      routing and JSON, no Kafka), at each step;
-#   3. the Kafka limit: Kafka's own producer benchmark (ProducerPerformance) against the same broker, same acks.
-# Prints one table and keeps it with the raw outputs under load-tests/results/<time>/.
+# Side by side, in one run on one machine, with the same wrk (see BENCHMARKS.md):
+#   1. the HTTP limit of this box: a trivial WebFlux app (load-tests/trivial-app: same Boot, Netty and JVM options, no
+#      Streamgate), GET /ping and a POST that parses the same JSON body as a send, at each step;
+#   2. the gateway, every route at each step: a stream's status, liveness, a durable send, an NDJSON batch of 10
+#      durable chunks, results as JSON, and an unknown stream (404 after its catch-up check); sends spread over 500
+#      streams started through the API first and ended through it after;
+#   3. the Kafka limit: Kafka's own producer benchmark (ProducerPerformance) against the gateway's broker, same acks.
+# Prints one table (every route as a ratio of the trivial app) and keeps it with the raw outputs under
+# load-tests/results/<time>/; load-tests/chart.gp draws the chart from its table.csv.
 #
-#   load-tests/bench.sh                       # the full run, about 20 minutes
-#   DURATION=10s CONNECTIONS="100 800" load-tests/bench.sh
+#   load-tests/bench.sh                                     # every route at 100, 200, 400 and 800 connections
+#   DURATION=10s CONNECTIONS="100 800" ROUTES="status send" load-tests/bench.sh
+#   GATEWAY_JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseZGC -XX:+ZGenerational" JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${PORT:-18080}
+TRIVIAL_PORT=${TRIVIAL_PORT:-18081}
 BROKER_PORT=${BROKER_PORT:-19092}
-DURATION=${DURATION:-30s}
+DURATION=${DURATION:-20s}
 # The JIT needs about a minute under load before figures settle (measured: 2.5k, 3.3k, 5k req/s in the first three
 # 10 s runs of the same route).
 WARMUP=${WARMUP:-60s}
-CONNECTIONS=${CONNECTIONS:-"100 200 300 400 500 600 700 800"}
+CONNECTIONS=${CONNECTIONS:-"100 200 400 800"}
+ROUTES=${ROUTES:-"status liveness send batch results-json not-found"}
 # One wrk thread: on 2 cores every cycle wrk takes is one the gateway does not get.
 THREADS=${THREADS:-1}
 export STREAMS=${STREAMS:-500} CHUNK_SIZE=${CHUNK_SIZE:-100}
 KAFKA_RECORDS=${KAFKA_RECORDS:-2000000}
-GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20"}
+JAVA=${JAVA:-java}
+JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20"}
 OUT=load-tests/results/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT/raw"
 
 command -v wrk >/dev/null || { echo "bench.sh needs wrk: sudo apt-get install wrk" >&2; exit 1; }
-ulimit -n 65536 2>/dev/null || echo "warning: could not raise the open-files limit; 800 connections need it" >&2
+[ "$(ulimit -n)" -ge 4096 ] || ulimit -n 65536 2>/dev/null \
+  || echo "warning: could not raise the open-files limit; 800 connections need it" >&2
 
-echo "== building the gateway and Kafka's producer benchmark"
+echo "== building the gateway, the trivial app and Kafka's producer benchmark"
 ./mvnw -q -B -ntp package -DskipTests
+./mvnw -q -B -ntp -f load-tests/trivial-app/pom.xml package -DskipTests
 ./mvnw -q -B -ntp -f load-tests/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$PWD/$OUT/kafka-tools.classpath"
-JAR=$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)
+# Copies: a build during the run must not change the classes a running JVM still loads lazily.
+cp "$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)" "$OUT/streamgate.jar"
+cp load-tests/trivial-app/target/streamgate-trivial-app-*.jar "$OUT/trivial-app.jar"
+git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
+{ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"; "$JAVA" -version 2>&1 | head -1;
+  echo "JVM options: $JAVA_OPTS"; wrk --version 2>&1 | head -1 || true; } > "$OUT/machine.txt"
 
-echo "== starting the gateway (embedded Kafka on 127.0.0.1:$BROKER_PORT), log in $OUT/gateway.log"
+APP=""
+stop_app() {
+  if [ -n "$APP" ]; then
+    kill "$APP" 2>/dev/null || true
+    wait "$APP" 2>/dev/null || true
+    APP=""
+  fi
+}
+trap stop_app EXIT
+
+await_ready() { # url log
+  for _ in $(seq 120); do
+    curl -sf "$1" >/dev/null && return 0
+    kill -0 "$APP" 2>/dev/null || { echo "it did not start; see $2" >&2; exit 1; }
+    sleep 1
+  done
+  echo "not ready after 120 s; see $2" >&2
+  exit 1
+}
+
+# run <target> <route> <connections> <url> <script> [env...]: one wrk run, its RESULT line kept as raw/<target>-<route>-<c>.txt
+run() {
+  local target=$1 route=$2 c=$3 url=$4 script=$5
+  shift 5
+  env "$@" wrk -t"$THREADS" -c"$c" -d"$DURATION" --timeout 10s --latency -s "load-tests/wrk/$script" "$url" \
+      > "$OUT/raw/$target-$route-$c.txt"
+  grep RESULT "$OUT/raw/$target-$route-$c.txt" | sed "s/^/  $target $route @$c: /"
+}
+
+echo "== the HTTP limit: the trivial app alone, log in $OUT/trivial-app.log"
+# shellcheck disable=SC2086
+"$JAVA" $JAVA_OPTS -jar "$OUT/trivial-app.jar" --server.port="$TRIVIAL_PORT" > "$OUT/trivial-app.log" 2>&1 &
+APP=$!
+await_ready "http://127.0.0.1:$TRIVIAL_PORT/ping" "$OUT/trivial-app.log"
+TRIVIAL="http://127.0.0.1:$TRIVIAL_PORT"
+wrk -t"$THREADS" -c100 -d"$WARMUP" -s load-tests/wrk/ping.lua "$TRIVIAL" > /dev/null
+wrk -t"$THREADS" -c100 -d20s -s load-tests/wrk/send.lua "$TRIVIAL" > /dev/null
+for c in $CONNECTIONS; do
+  run trivial get "$c" "$TRIVIAL" ping.lua
+  run trivial post "$c" "$TRIVIAL" send.lua
+done
+stop_app
+
+echo "== the gateway (embedded Kafka on 127.0.0.1:$BROKER_PORT), log in $OUT/gateway.log"
 # The tenant limits are raised so that what is measured is the gateway, not its (configurable) rate limits.
 # shellcheck disable=SC2086
-java $GATEWAY_JAVA_OPTS -jar "$JAR" --server.port="$PORT" \
+"$JAVA" $JAVA_OPTS -jar "$OUT/streamgate.jar" --server.port="$PORT" \
     --streamgate.broker.port="$BROKER_PORT" --streamgate.broker.data-dir="$OUT/kafka" \
     --streamgate.limits.sends-per-second-per-tenant=100000000 \
-    --streamgate.limits.open-streams-per-tenant=100000 > "$OUT/gateway.log" 2>&1 &
-GATEWAY=$!
-trap 'kill $GATEWAY 2>/dev/null; wait $GATEWAY 2>/dev/null || true' EXIT
-for _ in $(seq 120); do
-  curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break
-  kill -0 $GATEWAY 2>/dev/null || { echo "the gateway did not start; see $OUT/gateway.log" >&2; exit 1; }
-  sleep 1
-done
+    --streamgate.limits.open-streams-per-tenant=100000 \
+    --streamgate.limits.max-sends-in-flight=65536 > "$OUT/gateway.log" 2>&1 &
+APP=$!
+await_ready "http://127.0.0.1:$PORT/actuator/health/readiness" "$OUT/gateway.log"
 URL="http://127.0.0.1:$PORT"
 
-echo "== starting $STREAMS streams through the API"
+echo "== starting $STREAMS streams through the API, and bench-results with 10 results"
 for i in $(seq 0 $((STREAMS - 1))); do
   curl -sf -o /dev/null -X POST "$URL/stream/bench-$i/start" || { echo "start of bench-$i failed" >&2; exit 1; }
 done
+curl -sf -o /dev/null -X POST "$URL/stream/bench-results/start"
+for i in $(seq 10); do
+  curl -sf -o /dev/null -X POST "$URL/stream/bench-results/send" -H 'Content-Type: application/json' \
+      -d "{\"data\":\"result $i\"}"
+done
 
-echo "== warming up ($WARMUP at 100 connections; not counted)"
+echo "== warming up ($WARMUP of sends, 20 s of status, at 100 connections; not counted)"
 wrk -t"$THREADS" -c100 -d"$WARMUP" -s load-tests/wrk/send.lua "$URL" > "$OUT/raw/warmup.txt"
-wrk -t"$THREADS" -c100 -d20s -s load-tests/wrk/limit.lua "$URL" > /dev/null
+wrk -t"$THREADS" -c100 -d20s -s load-tests/wrk/status.lua "$URL" > /dev/null
 
 for c in $CONNECTIONS; do
-  echo "== $c connections: send, then the HTTP limit ($DURATION each)"
-  wrk -t"$THREADS" -c"$c" -d"$DURATION" --timeout 10s --latency -s load-tests/wrk/send.lua "$URL" > "$OUT/raw/send-$c.txt"
-  wrk -t"$THREADS" -c"$c" -d"$DURATION" --timeout 10s --latency -s load-tests/wrk/limit.lua "$URL" > "$OUT/raw/limit-$c.txt"
+  echo "== $c connections, $DURATION per route"
+  for route in $ROUTES; do
+    case $route in
+      batch) run gateway batch "$c" "$URL" send.lua LINES=10 ;;
+      *) run gateway "$route" "$c" "$URL" "$route.lua" ;;
+    esac
+  done
 done
 
 echo "== the Kafka limit: ProducerPerformance, $KAFKA_RECORDS records of $CHUNK_SIZE bytes, acks=all, idempotent"
 KAFKA_CP="$(cat "$OUT/kafka-tools.classpath")"
-java -cp "$KAFKA_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$BROKER_PORT" --create \
+"$JAVA" -cp "$KAFKA_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$BROKER_PORT" --create \
     --if-not-exists --topic bench.kafka-limit --partitions 6 > "$OUT/raw/kafka-topic.txt" 2>&1
-java -cp "$KAFKA_CP" org.apache.kafka.tools.ProducerPerformance \
+"$JAVA" -cp "$KAFKA_CP" org.apache.kafka.tools.ProducerPerformance \
     --topic bench.kafka-limit --num-records "$KAFKA_RECORDS" --record-size "$CHUNK_SIZE" --throughput -1 \
     --producer-props bootstrap.servers="127.0.0.1:$BROKER_PORT" acks=all enable.idempotence=true linger.ms=1 \
     > "$OUT/raw/kafka.txt" 2>&1
@@ -82,5 +143,9 @@ for i in $(seq 0 $((STREAMS - 1))); do
   curl -sf -o /dev/null -X POST "$URL/stream/bench-$i/end" && ended=$((ended + 1))
 done
 echo "$ended of $STREAMS streams ended" > "$OUT/raw/ended.txt"
+stop_app
 
 python3 load-tests/table.py "$OUT" | tee "$OUT/table.md"
+if command -v gnuplot >/dev/null; then
+  gnuplot -e "csv='$OUT/table.csv'; out='$OUT/chart.png'" load-tests/chart.gp && echo "chart: $OUT/chart.png"
+fi

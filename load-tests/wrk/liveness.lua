@@ -1,0 +1,9 @@
+-- wrk script: the liveness probe, GET /actuator/health/liveness (Boot's health endpoint; no Kafka).
+package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
+local request_text = wrk.format("GET", "/actuator/health/liveness")
+
+function request()
+  return request_text
+end
+
+done = require("report")

@@ -1,0 +1,10 @@
+-- wrk script: a stream's held results as JSON, GET /stream/bench-results/results with Accept: application/json.
+-- bench.sh starts bench-results and sends it 10 chunks first, so each answer carries 10 results.
+package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
+local request_text = wrk.format("GET", "/stream/bench-results/results", { ["Accept"] = "application/json" })
+
+function request()
+  return request_text
+end
+
+done = require("report")

@@ -1,0 +1,10 @@
+-- wrk script: a stream's status, GET /stream/bench-0 (security, routing, JSON; no Kafka). bench-0 is started by
+-- bench.sh. Prints one RESULT line (report.lua).
+package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
+local request_text = wrk.format("GET", "/stream/bench-0")
+
+function request()
+  return request_text
+end
+
+done = require("report")
