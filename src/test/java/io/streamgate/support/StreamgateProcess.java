@@ -21,8 +21,9 @@ import io.streamgate.StreamgateApplication;
  */
 public final class StreamgateProcess implements AutoCloseable {
 
-    private static final Pattern PORT = Pattern.compile("Netty started on port (\\d+)");
-    private static final String STARTED = "Started StreamgateApplication";
+    /** The application's ready line (ReadyLine), which names the URL it answers on. */
+    private static final Pattern PORT = Pattern.compile("Streamgate ready.*?https?://[^\\s:/]+:(\\d+)");
+    private static final String STARTED = "Streamgate ready";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
