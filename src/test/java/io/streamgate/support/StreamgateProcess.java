@@ -50,7 +50,12 @@ public final class StreamgateProcess implements AutoCloseable {
             Files.createDirectories(output.getParent());
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(output.toFile()).start();
-            return new StreamgateProcess(process, output, awaitStarted(process, output));
+            try {
+                return new StreamgateProcess(process, output, awaitStarted(process, output));
+            } catch (RuntimeException | IOException notStarted) {
+                process.destroyForcibly(); // a JVM the test cannot use must not outlive it
+                throw notStarted;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,7 +78,6 @@ public final class StreamgateProcess implements AutoCloseable {
             }
             pause();
         }
-        process.destroyForcibly();
         throw new IllegalStateException("Streamgate did not start in " + START_TIMEOUT + "; see " + output.toAbsolutePath());
     }
 
