@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
@@ -19,6 +20,8 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,21 +61,40 @@ final class StreamSocketHandler implements WebSocketHandler {
                 .map(tenant -> new StreamKey(tenant, new StreamId(match.getUriVariables().get("streamId"))));
         return key.flatMap(streams::session).flatMap(session -> {
             AtomicLong framesIn = new AtomicLong();
+            AtomicReference<Disposable> inbound = new AtomicReference<>(Disposables.disposed());
             Flux<String> acks = socket.receive()
                     .filter(message -> message.getType() == WebSocketMessage.Type.TEXT)
                     .map(message -> new Frame(framesIn.incrementAndGet(), message.getPayloadAsText()))
                     // Fair backpressure: without it a batch ready while the last is still being stored fails the
                     // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
                     .bufferTimeout(BATCH, Duration.ofMillis(1), true)
-                    .concatMap(batch -> store(session.key(), batch), 1);
-            // After the end event nothing more can be stored: the socket closes normally.
-            Flux<String> framesOut = streams.read(session, ResultEvent.NO_ID).map(this::eventFrame)
-                    .publish(events -> Flux.merge(acks.takeUntilOther(events.ignoreElements()), events));
-            return socket.send(framesOut.map(socket::textMessage));
+                    .concatMap(batch -> store(session.key(), batch), 1)
+                    // Shared, so that the outgoing frames can stop taking acks without cancelling the socket's
+                    // inbound side: Reactor Netty closes a socket whose inbound is cancelled at once, and the last
+                    // frames still on their way out were lost (a client got 276 of 300 results and no end).
+                    .publish()
+                    .autoConnect(1, inbound::set);
+            // The socket closes after the stream's last event (its end, or an overflow or reconnect notice): nothing
+            // more can be stored then. The outgoing frames end with that event; once they are all out, the
+            // handler completes and the socket closes normally.
+            Flux<Outgoing> events = streams.read(session, ResultEvent.NO_ID)
+                    .map(event -> new Outgoing(eventFrame(event), event.kind() != ResultEvent.Kind.RESULT
+                            && event.kind() != ResultEvent.Kind.GAP))
+                    .concatWith(Mono.just(Outgoing.NOTHING_MORE)); // events that end without a last one
+            Flux<String> framesOut = Flux.merge(acks.map(ack -> new Outgoing(ack, false)), events)
+                    .takeUntil(Outgoing::last)
+                    .filter(frame -> frame != Outgoing.NOTHING_MORE)
+                    .map(Outgoing::text);
+            return socket.send(framesOut.map(socket::textMessage)).doFinally(signal -> inbound.get().dispose());
         }).onErrorResume(failure -> socket.close(closeStatus(failure)));
     }
 
     private record Frame(long number, String data) {
+    }
+
+    /** A frame for the client; {@code last}: the stream's last event, after which the socket closes. */
+    private record Outgoing(String text, boolean last) {
+        static final Outgoing NOTHING_MORE = new Outgoing("", true);
     }
 
     /** Stores a batch's valid frames in order and answers each frame; an invalid one is answered and skipped. */
