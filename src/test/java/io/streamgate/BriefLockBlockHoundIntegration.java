@@ -16,6 +16,10 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *       inside the lock's acquire, which leaves the lock's wait queue broken, so the scheduler thread waiting for it
  *       is never woken and every task on it (readers' drains) hangs. ReaderChurnIT found it (1,000 disconnects); it
  *       was the rare "request never answered, every thread idle" hang of the earlier test runs.</li>
+ *   <li>Jackson builds a deserializer for a type the first time it reads one, under its cache's lock: two event loops
+ *       reading the first JSON bodies of a type at once meet there once. LimitsIT's concurrent first sends got 500s
+ *       from it (BlockHound's error, thrown inside the lock's acquire, with the same risk of leaving the lock's wait
+ *       queue broken as above).</li>
  * </ul>
  */
 public final class BriefLockBlockHoundIntegration implements BlockHoundIntegration {
@@ -25,5 +29,7 @@ public final class BriefLockBlockHoundIntegration implements BlockHoundIntegrati
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
         builder.allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "remove");
+        builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+                "_createAndCacheValueDeserializer");
     }
 }
