@@ -21,6 +21,7 @@ public record StreamgateProperties(
         @DefaultValue Kafka kafka,
         @DefaultValue Broker broker,
         @DefaultValue Processor processor,
+        @DefaultValue Processing processing,
         @DefaultValue Stream stream,
         @DefaultValue Security security,
         @DefaultValue Limits limits) {
@@ -41,6 +42,10 @@ public record StreamgateProperties(
      * @param bootstrapServers   the cluster to use; empty starts the embedded broker instead
      * @param requestsTopic      chunks and start/end markers, keyed by stream id
      * @param resultsTopic       processed results, keyed by stream id
+     * @param stateTopic         the processors' durable per-stream state (compacted; as many partitions as requests);
+     *                           empty names it after the requests topic ({@code streamgate.processor-state})
+     * @param deadLetterTopic    steps a processor failed on after its retries; empty names it after the requests
+     *                           topic ({@code streamgate.dead-letters})
      * @param partitions         partitions of each topic when Streamgate creates it
      * @param replicationFactor  replication of each topic when Streamgate creates it; 0 takes the broker's default
      * @param maxRecordSize      the largest record the clients and topics accept (a chunk plus its processed result)
@@ -53,6 +58,8 @@ public record StreamgateProperties(
             @DefaultValue("") String bootstrapServers,
             @DefaultValue("streamgate.requests") String requestsTopic,
             @DefaultValue("streamgate.results") String resultsTopic,
+            @DefaultValue("") String stateTopic,
+            @DefaultValue("") String deadLetterTopic,
             @DefaultValue("6") int partitions,
             @DefaultValue("0") short replicationFactor,
             @DefaultValue("8MB") DataSize maxRecordSize,
@@ -66,11 +73,21 @@ public record StreamgateProperties(
             require(replicationFactor >= 0, "streamgate.kafka.replication-factor must be 0 (broker default) or more");
             require(maxRecordSize.toBytes() >= 1024, "streamgate.kafka.max-record-size must be at least 1KB");
             require(deliveryTimeout.toMillis() >= 1000, "streamgate.kafka.delivery-timeout must be at least 1s");
-            require(!requestsTopic.equals(resultsTopic), "requests and results topics must differ");
+            stateTopic = stateTopic.isBlank() ? besideRequests(requestsTopic, "processor-state") : stateTopic;
+            deadLetterTopic = deadLetterTopic.isBlank() ? besideRequests(requestsTopic, "dead-letters") : deadLetterTopic;
+            require(new HashSet<>(List.of(requestsTopic, resultsTopic, stateTopic, deadLetterTopic)).size() == 4,
+                    "the requests, results, state and dead-letter topics must all differ");
         }
 
         public boolean embedded() {
             return bootstrapServers.isBlank();
+        }
+
+        /** {@code streamgate.requests} gives {@code streamgate.<name>}; any other requests topic, {@code <it>.<name>}. */
+        private static String besideRequests(String requestsTopic, String name) {
+            return requestsTopic.endsWith("requests")
+                    ? requestsTopic.substring(0, requestsTopic.length() - "requests".length()) + name
+                    : requestsTopic + "." + name;
         }
     }
 
@@ -88,6 +105,48 @@ public record StreamgateProperties(
         public Processor {
             require(instanceId.matches("[A-Za-z0-9._-]{0,100}"),
                     "streamgate.processor.instance-id may hold up to 100 letters, digits, '.', '_' and '-'");
+        }
+    }
+
+    /**
+     * How streams are processed, on instances with the processor role.
+     *
+     * @param maxConcurrentStreams streams of one requests partition processed at once (each strictly in order); a
+     *                             slow stream holds one of these, not its partition
+     * @param chunkTimeout         how long a chunk's outputs may take in all (a start's, end's and timer's too);
+     *                             past it the attempt fails
+     * @param retries              attempts after the first before a failing chunk is dead-lettered
+     * @param retryBackoff         the wait before each retry
+     * @param maxPendingCommands   commands read and not yet processed on this instance; past it, reading waits
+     * @param http                 the {@code http} processor
+     */
+    public record Processing(
+            @DefaultValue("64") int maxConcurrentStreams,
+            @DefaultValue("30s") Duration chunkTimeout,
+            @DefaultValue("2") int retries,
+            @DefaultValue("500ms") Duration retryBackoff,
+            @DefaultValue("10000") int maxPendingCommands,
+            @DefaultValue Http http) {
+
+        public Processing {
+            require(maxConcurrentStreams >= 1, "streamgate.processing.max-concurrent-streams must be at least 1");
+            require(chunkTimeout.toMillis() >= 1, "streamgate.processing.chunk-timeout must be positive");
+            require(retries >= 0, "streamgate.processing.retries must not be negative");
+            require(!retryBackoff.isNegative(), "streamgate.processing.retry-backoff must not be negative");
+            require(maxPendingCommands >= 1, "streamgate.processing.max-pending-commands must be at least 1");
+        }
+    }
+
+    /**
+     * @param url            where the {@code http} processor POSTs each chunk; empty: the processor refuses streams
+     * @param maxConnections connections to it at once (calls beyond wait for one)
+     */
+    public record Http(@DefaultValue("") String url, @DefaultValue("512") int maxConnections) {
+
+        public Http {
+            require(url.isEmpty() || url.startsWith("http://") || url.startsWith("https://"),
+                    "streamgate.processing.http.url must be an http:// or https:// URL");
+            require(maxConnections >= 1, "streamgate.processing.http.max-connections must be at least 1");
         }
     }
 

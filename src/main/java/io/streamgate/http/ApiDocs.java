@@ -61,7 +61,7 @@ class ApiDocs {
                 .summary("Start a stream with a generated id")
                 .requestBody(startBody())
                 .response(started())
-                .response(problem("400", "Malformed body or unknown processor"))
+                .response(problem("400", "Malformed body, unknown processor, or options it does not take"))
                 .response(problem("415", "A body that is not JSON"))
                 .response(problem("429", "The tenant's open-stream limit"))
                 .response(problem("503", "Kafka did not take the start (nothing stored), or no processor confirmed it in"
@@ -74,7 +74,7 @@ class ApiDocs {
                 .parameter(streamId())
                 .requestBody(startBody())
                 .response(started())
-                .response(problem("400", "Invalid stream id, malformed body or unknown processor"))
+                .response(problem("400", "Invalid stream id, malformed body, unknown processor, or options it does not take"))
                 .response(problem("409", "A stream with this id exists"))
                 .response(problem("415", "A body that is not JSON"))
                 .response(problem("429", "The tenant's open-stream limit"))
@@ -169,8 +169,10 @@ class ApiDocs {
     record Chunk(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The chunk, as text") String data) {
     }
 
-    @Schema(description = "Optional: the processor for the stream's chunks (echo when absent)")
-    record StartRequest(@Schema(example = "uppercase") String processor) {
+    @Schema(description = "Optional: the processor for the stream's chunks (uppercase when absent) and its options")
+    record StartRequest(@Schema(example = "filter") String processor,
+                        @Schema(description = "The processor's options, string keys and values", example = "{\"contains\": \"error\"}")
+                        java.util.Map<String, String> options) {
     }
 
     @Schema(description = "The results held for the stream, oldest first")

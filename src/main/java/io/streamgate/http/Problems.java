@@ -3,10 +3,12 @@ package io.streamgate.http;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.streamgate.metrics.StreamMetrics;
+import io.streamgate.processing.InvalidOptionsException;
 import io.streamgate.processing.UnknownProcessorException;
 import io.streamgate.stream.CommandLogBusyException;
 import io.streamgate.stream.CommandLogUnavailableException;
-import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.LimitExceededException;
 import io.streamgate.stream.ResultsNotCurrentException;
@@ -22,7 +24,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.web.ErrorResponse;
-import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.netty.channel.AbortedException;
 
 /**
@@ -51,7 +52,8 @@ final class Problems {
             problem.body().put("line", bad.line());
             return problem;
         }
-        if (error instanceof InvalidRequestException || error instanceof UnknownProcessorException) {
+        if (error instanceof InvalidRequestException || error instanceof UnknownProcessorException
+                || error instanceof InvalidOptionsException) {
             return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", error.getMessage(), instance);
         }
         if (isRequestTimeout(error)) {

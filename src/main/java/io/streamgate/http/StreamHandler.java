@@ -30,7 +30,7 @@ final class StreamHandler {
 
     private static final MediaType NDJSON = MediaType.APPLICATION_NDJSON;
 
-    /** A start body only ever names a processor. */
+    /** A start body names a processor and its options. */
     private static final long MAX_START_BODY = 4 * 1024;
 
     private final StreamService streams;
@@ -63,9 +63,9 @@ final class StreamHandler {
 
     private Mono<ServerResponse> startStream(ServerRequest request, String tenant, StreamId id) {
         return bodies.readObject(request, MAX_START_BODY)
-                .map(body -> optionalString(body, "processor"))
-                .defaultIfEmpty("")
-                .flatMap(processor -> streams.start(tenant, id, processor.isEmpty() ? null : processor))
+                .map(StartBody::of)
+                .defaultIfEmpty(StartBody.NONE)
+                .flatMap(body -> streams.start(tenant, id, body.processor(), body.options()))
                 .flatMap(session -> ServerResponse.created(URI.create("/stream/" + session.id()))
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(new ApiResponses.Started(session.id().value())));
@@ -211,17 +211,6 @@ final class StreamHandler {
             throw new PayloadTooLargeException("The chunk is larger than " + maxChunkBytes + " bytes");
         }
         return chunk;
-    }
-
-    private static String optionalString(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return "";
-        }
-        if (!value.isString() || value.stringValue().isEmpty()) {
-            throw new InvalidRequestException("Field '" + field + "' must be a non-empty string");
-        }
-        return value.stringValue();
     }
 
     private static StreamId streamId(ServerRequest request) {

@@ -1,10 +1,10 @@
 package io.streamgate.kafka;
 
-import io.streamgate.stream.CommandLog;
-import io.streamgate.stream.CommandLogUnavailableException;
-import io.streamgate.stream.StreamCommand;
 import java.util.List;
 
+import io.streamgate.processing.engine.StreamCommand;
+import io.streamgate.stream.CommandLog;
+import io.streamgate.stream.CommandLogUnavailableException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -25,11 +25,13 @@ final class KafkaCommandLog implements CommandLog {
     private final KafkaSender<String, byte[]> sender;
     private final String topic;
     private final Scheduler sendScheduler;
+    private final RecordMapping mapping;
 
-    KafkaCommandLog(KafkaSender<String, byte[]> sender, String topic, Scheduler sendScheduler) {
+    KafkaCommandLog(KafkaSender<String, byte[]> sender, String topic, Scheduler sendScheduler, RecordMapping mapping) {
         this.sender = sender;
         this.topic = topic;
         this.sendScheduler = sendScheduler;
+        this.mapping = mapping;
     }
 
     @Override
@@ -47,7 +49,7 @@ final class KafkaCommandLog implements CommandLog {
     }
 
     private Flux<Long> send(Flux<StreamCommand> commands) {
-        return sender.send(commands.map(command -> SenderRecord.create(RecordMapping.toRecord(topic, command), null)))
+        return sender.send(commands.map(command -> SenderRecord.create(mapping.toRecord(topic, command), null)))
                 .subscribeOn(sendScheduler)
                 .map(result -> {
                     if (result.exception() != null) {

@@ -1,13 +1,16 @@
 package io.streamgate.kafka;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Supplier;
 
 import io.streamgate.config.ConditionalOnRole;
 import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
+import io.streamgate.processing.ProcessorCatalog;
+import io.streamgate.processing.engine.EngineSettings;
+import io.streamgate.processing.engine.ProcessingEngine;
+import io.streamgate.processing.engine.ProcessingMetrics;
 import io.streamgate.stream.CommandLog;
-import io.streamgate.stream.CommandProcessor;
 import io.streamgate.stream.ResultsVisibility;
 import io.streamgate.stream.StreamRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -15,14 +18,16 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderOptions;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Wires Kafka: the embedded broker when no bootstrap servers are configured, topics, the command sender, the
- * results feed and the processor. Every client is a bean or lifecycle with an owner that closes it.
+ * results feed and the processing engine's logs. Every client is a bean or lifecycle with an owner that closes it.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
@@ -33,6 +38,12 @@ class KafkaConfiguration {
     EmbeddedKafkaBroker embeddedKafkaBroker(StreamgateProperties properties) {
         StreamgateProperties.Broker broker = properties.broker();
         return EmbeddedKafkaBroker.start(broker.dataDir(), broker.port(), properties.kafka().maxRecordSize().toBytes());
+    }
+
+    /** The wire format of every Streamgate record. */
+    @Bean
+    RecordMapping recordMapping(JsonMapper json) {
+        return new RecordMapping(json);
     }
 
     @Bean
@@ -71,13 +82,14 @@ class KafkaConfiguration {
     }
 
     @Bean
-    CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings, Scheduler kafkaSendScheduler) {
-        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), kafkaSendScheduler);
+    CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings, Scheduler kafkaSendScheduler,
+                          RecordMapping mapping) {
+        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), kafkaSendScheduler, mapping);
     }
 
     @Bean
-    ResultsFeed resultsFeed(ClientSettings settings, KafkaTopics topics, StreamRegistry registry) {
-        return new ResultsFeed(settings, topics.resultPartitions(), registry);
+    ResultsFeed resultsFeed(ClientSettings settings, KafkaTopics topics, StreamRegistry registry, RecordMapping mapping) {
+        return new ResultsFeed(settings, topics.resultPartitions(), registry, mapping);
     }
 
     /**
@@ -98,11 +110,27 @@ class KafkaConfiguration {
         return new PartitionOwnership(topics.requestPartitionCount());
     }
 
+    /**
+     * The processing engine on this instance's logs, running from start-up until the context stops (what it has not
+     * committed then is redone by the processor that takes its partitions over).
+     */
     @Bean
     @ConditionalOnRole(Role.PROCESSOR)
-    ProcessorLoop processorLoop(ClientSettings settings, Supplier<CommandProcessor> commandProcessors,
-                                StreamgateProperties properties, PartitionOwnership ownership) {
-        return new ProcessorLoop(settings, commandProcessors, properties.processor().instanceId(), ownership);
+    SubscriptionLifecycle processing(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership,
+                                     StreamgateProperties properties, ProcessorCatalog catalog, JsonMapper json,
+                                     Clock clock, ProcessingMetrics metrics) {
+        StreamgateProperties.Processing processing = properties.processing();
+        KafkaProcessingLog log = new KafkaProcessingLog(settings, mapping, ownership, properties.processor().instanceId());
+        ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),
+                processing.chunkTimeout(), processing.retries(), processing.retryBackoff(),
+                processing.maxPendingCommands()), json, settings.kafka().maxRecordSize().toBytes() - 1024, clock,
+                metrics, Schedulers.parallel(), Schedulers.parallel());
+        return new SubscriptionLifecycle() {
+            @Override
+            protected Disposable subscribe() {
+                return engine.start();
+            }
+        };
     }
 
     @Bean("kafka")

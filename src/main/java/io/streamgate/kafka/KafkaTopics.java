@@ -19,7 +19,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The requests and results topics, created at start-up when missing. */
+/**
+ * Streamgate's topics, created at start-up when missing: requests and results; the processors' state log (compacted,
+ * one partition per requests partition: a stream's state sits in the partition number of its commands) and their
+ * dead letters.
+ */
 final class KafkaTopics {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
@@ -39,31 +43,47 @@ final class KafkaTopics {
         Optional<Short> replication = kafka.replicationFactor() == 0
                 ? Optional.empty() : Optional.of(kafka.replicationFactor());
         Map<String, String> configs = Map.of("max.message.bytes", Long.toString(kafka.maxRecordSize().toBytes()));
-        List<NewTopic> topics = List.of(
-                new NewTopic(kafka.requestsTopic(), Optional.of(kafka.partitions()), replication).configs(configs),
-                new NewTopic(kafka.resultsTopic(), Optional.of(kafka.partitions()), replication).configs(configs));
         try {
-            admin.createTopics(topics).values().forEach((name, future) -> {
-                try {
-                    future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    log.info("Created topic {}", name);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause(), e.getCause());
-                    }
-                } catch (InterruptedException | TimeoutException e) {
-                    throw new IllegalStateException("Cannot create topic " + name + " within " + TIMEOUT, e);
-                }
-            });
+            create(admin, List.of(
+                    new NewTopic(kafka.requestsTopic(), Optional.of(kafka.partitions()), replication).configs(configs),
+                    new NewTopic(kafka.resultsTopic(), Optional.of(kafka.partitions()), replication).configs(configs)));
             Map<String, TopicDescription> described = describeOnceServed(admin,
                     List.of(kafka.requestsTopic(), kafka.resultsTopic()));
+            int requestPartitions = described.get(kafka.requestsTopic()).partitions().size();
+            Map<String, String> compacted = Map.of("max.message.bytes", Long.toString(kafka.maxRecordSize().toBytes()),
+                    "cleanup.policy", "compact");
+            create(admin, List.of(
+                    new NewTopic(kafka.stateTopic(), Optional.of(requestPartitions), replication).configs(compacted),
+                    new NewTopic(kafka.deadLetterTopic(), Optional.of(kafka.partitions()), replication).configs(configs)));
+            int stateTopicPartitions = describeOnceServed(admin, List.of(kafka.stateTopic(), kafka.deadLetterTopic()))
+                    .get(kafka.stateTopic()).partitions().size();
+            if (stateTopicPartitions != requestPartitions) {
+                throw new IllegalStateException("Topic " + kafka.stateTopic() + " has " + stateTopicPartitions
+                        + " partitions and " + kafka.requestsTopic() + " " + requestPartitions
+                        + ": they must have as many (a stream's state sits in the partition number of its commands)");
+            }
             List<TopicPartition> partitions = new ArrayList<>();
             described.get(kafka.resultsTopic()).partitions()
                     .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
-            return new KafkaTopics(partitions, described.get(kafka.requestsTopic()).partitions().size());
+            return new KafkaTopics(partitions, requestPartitions);
         } catch (ExecutionException | InterruptedException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach Kafka to check topics: " + e, e);
         }
+    }
+
+    private static void create(Admin admin, List<NewTopic> topics) {
+        admin.createTopics(topics).values().forEach((name, future) -> {
+            try {
+                future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("Created topic {}", name);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException | TimeoutException e) {
+                throw new IllegalStateException("Cannot create topic " + name + " within " + TIMEOUT, e);
+            }
+        });
     }
 
     /**

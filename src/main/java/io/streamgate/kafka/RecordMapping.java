@@ -2,20 +2,26 @@ package io.streamgate.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.streamgate.stream.StreamCommand;
-import io.streamgate.stream.StreamResult;
+import io.streamgate.processing.engine.DeadLetter;
+import io.streamgate.processing.engine.StoredStream;
+import io.streamgate.processing.engine.StreamCommand;
+import io.streamgate.processing.engine.StreamResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How commands and results look on the wire. The key is the stream id (one stream, one partition, one order);
- * the value is the payload as it is (a chunk's UTF-8 text, a result's JSON), so nothing is escaped twice; the
- * rest travels in headers.
+ * How every Streamgate record looks on the wire. Commands and results: the key is the stream (one stream, one
+ * partition, one order); the value is the payload as it is (a chunk's UTF-8 text, a result's JSON, a start's options
+ * as a JSON object), so nothing is escaped twice; the rest travels in headers. Stream states and dead letters: JSON.
  */
 final class RecordMapping {
 
@@ -26,65 +32,66 @@ final class RecordMapping {
     private static final String IDEMPOTENCY_KEY = "streamgate-idempotency-key";
     private static final String START_ID = "streamgate-start-id";
     private static final byte[] EMPTY = new byte[0];
+    private static final TypeReference<Map<String, String>> OPTIONS = new TypeReference<>() {
+    };
     // Header values are shared, never mutated: encoding them once keeps the per-record work to the payload.
     private static final Map<StreamCommand.Kind, byte[]> COMMAND_KINDS = encodedNames(StreamCommand.Kind.class);
     private static final Map<StreamResult.Kind, byte[]> RESULT_KINDS = encodedNames(StreamResult.Kind.class);
 
-    private RecordMapping() {
+    private final JsonMapper json;
+
+    RecordMapping(JsonMapper json) {
+        this.json = json;
     }
 
-    static ProducerRecord<String, byte[]> toRecord(String topic, StreamCommand command) {
+    ProducerRecord<String, byte[]> toRecord(String topic, StreamCommand command) {
         Headers headers = new RecordHeaders();
         headers.add(KIND, COMMAND_KINDS.get(command.kind()));
-        if (command.processor() != null) {
-            headers.add(PROCESSOR, bytes(command.processor()));
-        }
-        if (command.reason() != null) {
-            headers.add(REASON, bytes(command.reason()));
-        }
-        if (command.idempotencyKey() != null) {
-            headers.add(IDEMPOTENCY_KEY, bytes(command.idempotencyKey()));
-        }
-        if (command.startId() != null) {
-            headers.add(START_ID, bytes(command.startId()));
-        }
-        byte[] value = command.data() == null ? EMPTY : bytes(command.data());
+        add(headers, PROCESSOR, command.processor());
+        add(headers, REASON, command.reason());
+        add(headers, IDEMPOTENCY_KEY, command.idempotencyKey());
+        add(headers, START_ID, command.startId());
+        byte[] value = switch (command.kind()) {
+            case START -> command.options().isEmpty() ? EMPTY : json.writeValueAsBytes(command.options());
+            case CHUNK -> bytes(command.data());
+            case END -> EMPTY;
+        };
         return new ProducerRecord<>(topic, null, command.streamId(), value, headers);
     }
 
     /** The command in {@code record}; {@code null} when the record is not one (it is skipped, not fatal). */
-    static StreamCommand toCommand(ConsumerRecord<String, byte[]> record) {
+    StreamCommand toCommand(ConsumerRecord<String, byte[]> record) {
         StreamCommand.Kind kind = kind(record.headers(), StreamCommand.Kind.class);
         if (kind == null || record.key() == null) {
             return null;
         }
+        Map<String, String> options = Map.of();
+        if (kind == StreamCommand.Kind.START && record.value() != null && record.value().length > 0) {
+            try {
+                options = json.readValue(record.value(), OPTIONS);
+            } catch (JacksonException e) {
+                return null;
+            }
+        }
         String data = kind == StreamCommand.Kind.CHUNK ? string(record.value()) : null;
-        return new StreamCommand(kind, record.key(), header(record.headers(), PROCESSOR), data,
+        return new StreamCommand(kind, record.key(), header(record.headers(), PROCESSOR), options, data,
                 header(record.headers(), REASON), header(record.headers(), IDEMPOTENCY_KEY),
                 header(record.headers(), START_ID));
     }
 
-    static ProducerRecord<String, byte[]> toRecord(String topic, StreamResult result, byte[] json) {
+    ProducerRecord<String, byte[]> toRecord(String topic, StreamResult result) {
         Headers headers = new RecordHeaders();
         headers.add(KIND, RESULT_KINDS.get(result.kind()));
         headers.add(SEQ, bytes(Long.toString(result.seq())));
-        if (result.processor() != null) {
-            headers.add(PROCESSOR, bytes(result.processor()));
-        }
-        if (result.reason() != null) {
-            headers.add(REASON, bytes(result.reason()));
-        }
-        if (result.idempotencyKey() != null) {
-            headers.add(IDEMPOTENCY_KEY, bytes(result.idempotencyKey()));
-        }
-        if (result.startId() != null) {
-            headers.add(START_ID, bytes(result.startId()));
-        }
-        return new ProducerRecord<>(topic, null, result.streamId(), json, headers);
+        add(headers, PROCESSOR, result.processor());
+        add(headers, REASON, result.reason());
+        add(headers, IDEMPOTENCY_KEY, result.idempotencyKey());
+        add(headers, START_ID, result.startId());
+        return new ProducerRecord<>(topic, null, result.streamId(), bytes(result.json()), headers);
     }
 
     /** The result in {@code record}; {@code null} when the record is not one (it is skipped, not fatal). */
-    static StreamResult toResult(ConsumerRecord<String, byte[]> record) {
+    StreamResult toResult(ConsumerRecord<String, byte[]> record) {
         StreamResult.Kind kind = kind(record.headers(), StreamResult.Kind.class);
         String seq = header(record.headers(), SEQ);
         if (kind == null || seq == null || record.key() == null || record.value() == null) {
@@ -96,6 +103,33 @@ final class RecordMapping {
                     header(record.headers(), IDEMPOTENCY_KEY), header(record.headers(), START_ID));
         } catch (NumberFormatException e) {
             return null;
+        }
+    }
+
+    /** A stream's state for the state log: in the partition of its commands; a forgotten stream's is a tombstone. */
+    ProducerRecord<String, byte[]> toRecord(String topic, int partition, String stream, StoredStream state) {
+        return new ProducerRecord<>(topic, partition, stream, state == null ? null : json.writeValueAsBytes(state));
+    }
+
+    StoredStream toState(ConsumerRecord<String, byte[]> record) {
+        return json.readValue(record.value(), StoredStream.class);
+    }
+
+    ProducerRecord<String, byte[]> toRecord(String topic, DeadLetter deadLetter) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("stream_id", deadLetter.streamId());
+        value.put("seq", deadLetter.seq());
+        value.put("step", deadLetter.step());
+        value.put("processor", deadLetter.processor());
+        value.put("data", deadLetter.data());
+        value.put("error", deadLetter.error());
+        value.put("attempts", deadLetter.attempts());
+        return new ProducerRecord<>(topic, null, deadLetter.streamId(), json.writeValueAsBytes(value));
+    }
+
+    private static void add(Headers headers, String name, String value) {
+        if (value != null) {
+            headers.add(name, bytes(value));
         }
     }
 

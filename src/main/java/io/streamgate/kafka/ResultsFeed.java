@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import io.streamgate.processing.engine.StreamResult;
 import io.streamgate.stream.StreamRegistry;
-import io.streamgate.stream.StreamResult;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -46,8 +46,11 @@ final class ResultsFeed extends SubscriptionLifecycle {
     private final Map<TopicPartition, Long> endOffsetsAtStart = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
 
-    ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry) {
+    private final RecordMapping mapping;
+
+    ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry, RecordMapping mapping) {
         this.registry = registry;
+        this.mapping = mapping;
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(
                         settings.consumer("streamgate-results-feed"))
                 .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
@@ -82,13 +85,15 @@ final class ResultsFeed extends SubscriptionLifecycle {
     protected Disposable subscribe() {
         Disposable feed = receiver.receive()
                 .doOnNext(record -> {
-                    StreamResult result = RecordMapping.toResult(record);
+                    StreamResult result = mapping.toResult(record);
                     if (result == null) {
                         log.warn("Skipping a record that is not a Streamgate result at {}-{}@{}",
                                 record.topic(), record.partition(), record.offset());
                         return;
                     }
-                    registry.apply(result, record.timestamp());
+                    // A result's event id is its position in the results log: it increases along a stream however
+                    // many results each chunk has, and is the same on every gateway.
+                    registry.apply(result, record.offset(), record.timestamp());
                 })
                 // The consumer is built, and may block, on the subscribing thread: never a non-blocking one, also
                 // when a retry resubscribes from the backoff's timer thread.

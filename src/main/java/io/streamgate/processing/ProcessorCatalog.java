@@ -45,6 +45,16 @@ public final class ProcessorCatalog {
         return processor;
     }
 
+    /**
+     * The processor a stream starting with {@code name} (null for the default) and {@code options} gets; refuses an
+     * unknown name ({@link UnknownProcessorException}) or options it does not take ({@link InvalidOptionsException}).
+     */
+    public StreamProcessor check(String name, Map<String, String> options) {
+        StreamProcessor processor = resolve(name);
+        processor.checkOptions(options);
+        return processor;
+    }
+
     public Collection<String> names() {
         return Collections.unmodifiableSet(byName.keySet());
     }

@@ -1,18 +1,60 @@
 package io.streamgate.processing;
 
+import java.util.Map;
+
+import reactor.core.publisher.Flux;
+
 /**
- * Turns one chunk of a stream into one result. Implementations are registered as Spring beans and chosen per
- * stream by {@link #name()} when the stream starts.
+ * A kind of work a stream asks for by name when it starts ({@code {"processor": "<name>", "options": {...}}}), and
+ * gets results of, live. Implementations are registered as Spring beans; the built-ins are in
+ * {@link io.streamgate.processing.builtin}.
  *
- * <p>A processor sees the chunks of a stream one at a time and in order, always on the same thread, so it may
- * keep running figures in the stream's {@link StreamState} without locking. It must not block: it runs inside
- * the processor's consume-transform-produce loop.
+ * <p>Each callback answers a {@link Flux} of {@link Output}s: none (a filter), one, or many, now or over time (a
+ * remote call, a conversion that reports as it goes). Readers get each output as soon as it is emitted, each exactly
+ * once, even if the processor dies mid-chunk and another takes over. The engine calls a stream's callbacks one at a
+ * time and in order: a chunk's callback starts only once the flux of the one before has completed. Streams run
+ * concurrently, so one slow stream delays only itself. Callbacks must not block: return a flux that waits instead.
+ *
+ * <p>State: {@link StreamContext#state()} is the stream's own, durable in Kafka: changes made by a callback (before
+ * its flux completes) are kept once the flux completes, and dropped if it fails. After a failover the next processor
+ * starts from the last completed callback's state, and replays an unfinished callback from there, passing on only
+ * the outputs readers have not had yet. So a callback may run more than once (its side effects, such as a remote
+ * call, may repeat), but the results it delivers and the state it leaves never do.
+ *
+ * <p>Failures: a flux that fails, or does not complete within {@code streamgate.processing.chunk-timeout}, is retried
+ * ({@code streamgate.processing.retries}) from the state before it; then the reader gets an {@code error} result for
+ * it, the chunk goes to the dead-letter topic, and the stream goes on.
  */
 public interface StreamProcessor {
 
     /** The name clients pass as {@code {"processor": "<name>"}}; lower case letters, digits and dashes. */
     String name();
 
-    /** Processes one chunk. {@code state} belongs to this stream alone. */
-    ProcessedChunk process(String chunk, StreamState state);
+    /**
+     * Checks the options a stream starts with, before anything is stored: throw {@link InvalidOptionsException} to
+     * refuse the start with 400. None are accepted unless a processor says otherwise.
+     */
+    default void checkOptions(Map<String, String> options) {
+        if (!options.isEmpty()) {
+            throw new InvalidOptionsException("Processor '" + name() + "' takes no options");
+        }
+    }
+
+    /** The stream has started; called before its first chunk. */
+    default Flux<Output> onStart(StreamContext stream) {
+        return Flux.empty();
+    }
+
+    /** One chunk of the stream, in the stream's order. */
+    Flux<Output> onChunk(Chunk chunk, StreamContext stream);
+
+    /** The stream's timer is due ({@link StreamContext#setTimer}); a periodic aggregate sets it again here. */
+    default Flux<Output> onTimer(StreamContext stream) {
+        return Flux.empty();
+    }
+
+    /** The stream is ending; what this emits (a summary) reaches readers before the {@code end} event. */
+    default Flux<Output> onEnd(StreamContext stream) {
+        return Flux.empty();
+    }
 }

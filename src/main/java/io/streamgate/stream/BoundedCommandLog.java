@@ -3,6 +3,7 @@ package io.streamgate.stream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.streamgate.processing.engine.StreamCommand;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

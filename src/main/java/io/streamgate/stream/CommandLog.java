@@ -2,6 +2,7 @@ package io.streamgate.stream;
 
 import java.util.List;
 
+import io.streamgate.processing.engine.StreamCommand;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

@@ -1,28 +1,21 @@
 package io.streamgate.stream;
 
 import java.time.Clock;
-import java.util.List;
-import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
-import io.streamgate.processing.EchoProcessor;
 import io.streamgate.processing.ProcessorCatalog;
-import io.streamgate.processing.StreamProcessor;
-import io.streamgate.processing.UppercaseProcessor;
-import io.streamgate.processing.WordCountProcessor;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.json.JsonMapper;
 
-/** Wires streams and processors. Users add processors by declaring {@link StreamProcessor} beans of their own. */
+/** Wires the streams a gateway serves: registry, service, limits, expiry and drain on shutdown. */
 @Configuration(proxyBeanMethods = false)
 class StreamConfiguration {
 
@@ -30,32 +23,6 @@ class StreamConfiguration {
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
-    }
-
-    @Bean
-    UppercaseProcessor uppercaseProcessor() {
-        return new UppercaseProcessor();
-    }
-
-    @Bean
-    EchoProcessor echoProcessor() {
-        return new EchoProcessor();
-    }
-
-    @Bean
-    WordCountProcessor wordCountProcessor() {
-        return new WordCountProcessor();
-    }
-
-    @Bean
-    ProcessorCatalog processorCatalog(List<StreamProcessor> processors, StreamgateProperties properties) {
-        return new ProcessorCatalog(processors, properties.stream().defaultProcessor());
-    }
-
-    /** Each processor instance gets its own, because a {@link CommandProcessor} holds per-stream state. */
-    @Bean
-    Supplier<CommandProcessor> commandProcessors(ProcessorCatalog catalog, JsonMapper json) {
-        return () -> new CommandProcessor(catalog, json);
     }
 
     @Bean

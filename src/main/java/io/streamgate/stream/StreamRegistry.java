@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.streamgate.processing.engine.StreamResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,8 +93,11 @@ public final class StreamRegistry {
         sessions.values().forEach(StreamSession::disconnectReaders);
     }
 
-    /** Applies one record of the results log. Called from the results feed's single thread, in log order. */
-    public void apply(StreamResult result, long timestampMillis) {
+    /**
+     * Applies one record of the results log, at {@code position} in it (its event id). Called from the results feed's
+     * single thread, in log order.
+     */
+    public void apply(StreamResult result, long position, long timestampMillis) {
         StreamKey id;
         try {
             id = StreamKey.parse(result.streamId());
@@ -109,10 +113,10 @@ public final class StreamRegistry {
                 if (result.idempotencyKey() != null) {
                     session.idempotencyKeys().stored(result.idempotencyKey(), result.seq());
                 }
-                session.appendResult(new ResultEvent(ResultEvent.Kind.RESULT, result.seq(), result.json()));
+                session.appendResult(new ResultEvent(ResultEvent.Kind.RESULT, position, result.json()));
             });
             case ENDED -> withSession(id, result, session -> {
-                if (session.end(new ResultEvent(ResultEvent.Kind.END, result.seq(), result.json()), result.reason(),
+                if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json()), result.reason(),
                         clock.millis())) {
                     openCount(id.tenant()).decrementAndGet();
                 }

@@ -3,10 +3,12 @@ package io.streamgate.stream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.processing.ProcessorCatalog;
+import io.streamgate.processing.engine.StreamCommand;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -59,25 +61,31 @@ public final class StreamService {
         this.workScheduler = workScheduler;
     }
 
+    /** {@link #start(String, StreamId, String, Map)} with no options. */
+    public Mono<StreamSession> start(String tenant, StreamId requestedId, String processorName) {
+        return start(tenant, requestedId, processorName, Map.of());
+    }
+
     /**
      * Starts a stream of {@code tenant} under {@code requestedId}, or a generated id when it is null, with the named
-     * processor (the default when null). Fails with 409 semantics when the tenant already has that id, here or on
-     * another instance. Answers once the start is durable and has come back through the results log, so that any
-     * instance serves the stream from then on.
+     * processor (the default when null) and its options (checked by the processor: 400 if it refuses them). Fails
+     * with 409 semantics when the tenant already has that id, here or on another instance. Answers once the start is
+     * durable and has come back through the results log, so that any instance serves the stream from then on.
      */
-    public Mono<StreamSession> start(String tenant, StreamId requestedId, String processorName) {
+    public Mono<StreamSession> start(String tenant, StreamId requestedId, String processorName,
+                                     Map<String, String> options) {
         return Mono.defer(() -> {
             if (draining) {
                 return Mono.error(new ShuttingDownException());
             }
-            String processor = processors.resolve(processorName).name();
+            String processor = processors.check(processorName, options).name();
             if (requestedId == null) {
-                return start(new StreamKey(tenant, ids.next()), processor);
+                return start(new StreamKey(tenant, ids.next()), processor, options);
             }
             StreamKey key = new StreamKey(tenant, requestedId);
             // Another instance may have started this id a moment ago: learn what the results log holds first.
             return (registry.find(key).isPresent() ? Mono.<Void>empty() : visibility.awaitCurrent(key))
-                    .then(Mono.defer(() -> start(key, processor)));
+                    .then(Mono.defer(() -> start(key, processor, options)));
         });
     }
 
@@ -85,13 +93,13 @@ public final class StreamService {
      * Reserves the id here, stores the start, and answers once the processor has taken it, or with 409 when it took
      * another start of the same id first (from another gateway, or a client's retry through one).
      */
-    private Mono<StreamSession> start(StreamKey key, String processor) {
+    private Mono<StreamSession> start(StreamKey key, String processor, Map<String, String> options) {
         String startId = ids.nextStartId();
         StreamSession session = registry.reserve(key, startId, processor, limits.openStreamsPerTenant());
         if (session == null) {
             return Mono.error(new StreamConflictException("Stream " + key.id() + " already exists"));
         }
-        return commandLog.append(StreamCommand.start(key.value(), processor, startId))
+        return commandLog.append(StreamCommand.start(key.value(), processor, options, startId))
                 .doOnError(e -> registry.forget(session))
                 .then(session.whenStartSettled()
                         .publishOn(workScheduler)

@@ -1,5 +1,6 @@
 package io.streamgate.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
@@ -15,14 +16,16 @@ class StreamgatePropertiesTest {
 
     @Test
     void shouldRefuseChunksLargerThanKafkaRecordsCanCarry() {
-        var kafka = new StreamgateProperties.Kafka("", "requests", "results", 6, (short) 0, DataSize.ofMegabytes(1),
+        var kafka = new StreamgateProperties.Kafka("", "requests", "results", "", "", 6, (short) 0, DataSize.ofMegabytes(1),
                 Duration.ofSeconds(30), "group", Map.of(), Map.of());
         var stream = new StreamgateProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(15), DataSize.ofMegabytes(1),
                 100, DataSize.ofMegabytes(4), Duration.ofHours(1), DataSize.ofMegabytes(256), "uppercase", 1000,
                 DataSize.ofMegabytes(4));
 
         assertThatThrownBy(() -> new StreamgateProperties(Set.of(Role.GATEWAY, Role.PROCESSOR), kafka,
-                new StreamgateProperties.Broker(Path.of("data"), 0), new StreamgateProperties.Processor(""), stream,
+                new StreamgateProperties.Broker(Path.of("data"), 0), new StreamgateProperties.Processor(""),
+                new StreamgateProperties.Processing(64, Duration.ofSeconds(30), 2, Duration.ofMillis(500), 10_000,
+                        new StreamgateProperties.Http("", 512)), stream,
                 new StreamgateProperties.Security(List.of(), List.of(),
                         new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30))),
                 new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), DataSize.ofKilobytes(8))))
@@ -41,5 +44,17 @@ class StreamgatePropertiesTest {
                 new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30)));
 
         org.assertj.core.api.Assertions.assertThat(security.toString()).doesNotContain("a-secret-key");
+    }
+
+    @Test
+    void shouldNameTheStateAndDeadLetterTopicsAfterTheRequestsTopic() {
+        var defaults = new StreamgateProperties.Kafka("", "streamgate.requests", "streamgate.results", "", "", 6,
+                (short) 0, DataSize.ofMegabytes(8), Duration.ofSeconds(30), "group", Map.of(), Map.of());
+        var other = new StreamgateProperties.Kafka("", "it.jobs", "it.jobs-results", "", "", 6, (short) 0,
+                DataSize.ofMegabytes(8), Duration.ofSeconds(30), "group", Map.of(), Map.of());
+
+        assertThat(defaults.stateTopic()).isEqualTo("streamgate.processor-state");
+        assertThat(defaults.deadLetterTopic()).isEqualTo("streamgate.dead-letters");
+        assertThat(other.stateTopic()).isEqualTo("it.jobs.processor-state");
     }
 }

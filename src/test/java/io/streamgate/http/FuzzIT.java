@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.stream.Utf8;
-import io.streamgate.support.TestThreads;
 import io.streamgate.support.RawHttp;
 import io.streamgate.support.SecuredGatewayIT;
 import io.streamgate.support.StreamClient;
+import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -44,8 +44,11 @@ class StreamSocketIT extends GatewayIT {
         assertThat(results).extracting(result -> result.get("data").get("data").asString())
                 .as("every frame's result, in order; received: %s", summary(received))
                 .isEqualTo(IntStream.rangeClosed(1, FRAMES).mapToObj(i -> "FRAME " + i).toList());
-        assertThat(results).extracting(result -> result.get("id").asLong()).as("each result's id is its frame's seq")
+        assertThat(results).extracting(result -> result.get("data").get("seq").asLong())
+                .as("each result says the seq its frame was acknowledged with")
                 .isEqualTo(acks.stream().map(ack -> ack.get("seq").asLong()).toList());
+        assertThat(results).extracting(result -> result.get("id").asLong()).as("event ids").isSorted()
+                .doesNotHaveDuplicates();
         assertThat(received.get(received.size() - 1).get("type").asString()).as("the end, then the socket closed")
                 .isEqualTo("end");
     }

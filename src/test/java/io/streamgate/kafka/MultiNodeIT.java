@@ -160,13 +160,15 @@ class MultiNodeIT {
             List<ServerSentEvent<String>> events = stream.events().join();
             assertThat(events.get(events.size() - 1).event()).isEqualTo("end");
             List<ServerSentEvent<String>> results = events.subList(0, events.size() - 1);
-            List<Long> seqs = results.stream().map(event -> Long.parseLong(event.id())).toList();
+            List<Long> ids = results.stream().map(event -> Long.parseLong(event.id())).toList();
+            assertThat(ids).as("stream %s: no event twice, in order", stream.id()).isSorted().doesNotHaveDuplicates();
+            List<Long> seqs = results.stream().map(event -> StreamClient.json(event.data()).get("seq").longValue()).toList();
             assertThat(seqs).as("stream %s: no result twice, in order", stream.id()).isSorted().doesNotHaveDuplicates();
             assertThat(results).as("stream %s: every event a result", stream.id())
                     .allMatch(event -> "result".equals(event.event()));
             Map<Long, String> dataBySeq = new HashMap<>();
-            results.forEach(event -> dataBySeq.put(Long.parseLong(event.id()), StreamClient.json(event.data())
-                    .get("data").stringValue()));
+            results.forEach(event -> dataBySeq.put(StreamClient.json(event.data()).get("seq").longValue(),
+                    StreamClient.json(event.data()).get("data").stringValue()));
             for (int i = 0; i < stream.acknowledged().size(); i++) {
                 assertThat(dataBySeq.get(stream.acknowledged().get(i))).as("stream %s: acknowledged chunk %d",
                         stream.id(), stream.acknowledgedChunks().get(i))

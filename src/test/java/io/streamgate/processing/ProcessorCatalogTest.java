@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import io.streamgate.processing.builtin.EchoProcessor;
+import io.streamgate.processing.builtin.UppercaseProcessor;
+import io.streamgate.processing.builtin.WordCountProcessor;
 import org.junit.jupiter.api.Test;
 
 class ProcessorCatalogTest {
@@ -42,6 +45,7 @@ class ProcessorCatalogTest {
 
     @Test
     void shouldUpperCaseWithoutLocaleSurprises() {
-        assertThat(new UppercaseProcessor().process("istanbul ß", new StreamState()).data()).isEqualTo("ISTANBUL SS");
+        assertThat(new UppercaseProcessor().onChunk(new Chunk(1, "istanbul ß"), null).blockFirst().data())
+                .isEqualTo("ISTANBUL SS");
     }
 }

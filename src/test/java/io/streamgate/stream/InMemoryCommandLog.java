@@ -4,28 +4,30 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.streamgate.processing.engine.StreamCommand;
+import io.streamgate.processing.engine.StreamResult;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
  * A {@link CommandLog} for unit tests of the stream logic: numbers commands like a single partition would and
- * feeds each through a {@link CommandProcessor} into the registry, as the processor and results feed do (into every
- * registry that {@link #alsoFeed} added, as each gateway's results feed would). Integration tests use a real broker
- * instead.
+ * feeds each through {@link SynchronousProcessing} into the registry, as the processors and results feed do (into every
+ * registry that {@link #alsoFeed} added, as each gateway's results feed would), numbering results as the results log
+ * would. Integration tests use a real broker instead.
  */
 final class InMemoryCommandLog implements CommandLog {
 
     final List<StreamCommand> appended = new CopyOnWriteArrayList<>();
     final List<StreamResult> results = new CopyOnWriteArrayList<>();
     private final AtomicLong nextOffset = new AtomicLong();
-    private final CommandProcessor processor;
+    private final SynchronousProcessing processor;
     private final List<StreamRegistry> registries = new CopyOnWriteArrayList<>();
     private int processed;
     private volatile RuntimeException failure;
     private volatile Sinks.Empty<Void> chunkGate;
     private volatile boolean processing = true;
 
-    InMemoryCommandLog(CommandProcessor processor, StreamRegistry registry) {
+    InMemoryCommandLog(SynchronousProcessing processor, StreamRegistry registry) {
         this.processor = processor;
         this.registries.add(registry);
     }
@@ -80,9 +82,11 @@ final class InMemoryCommandLog implements CommandLog {
 
     private void processStored() {
         for (; processed < appended.size(); processed++) {
-            StreamResult result = processor.process(appended.get(processed), processed);
-            results.add(result);
-            registries.forEach(registry -> registry.apply(result, System.currentTimeMillis()));
+            for (StreamResult result : processor.process(appended.get(processed), processed)) {
+                long position = results.size();
+                results.add(result);
+                registries.forEach(registry -> registry.apply(result, position, System.currentTimeMillis()));
+            }
         }
     }
 }

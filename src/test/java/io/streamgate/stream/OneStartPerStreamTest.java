@@ -3,16 +3,11 @@ package io.streamgate.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
 
-import io.streamgate.processing.EchoProcessor;
-import io.streamgate.processing.ProcessorCatalog;
-import io.streamgate.processing.UppercaseProcessor;
-import io.streamgate.processing.WordCountProcessor;
+import io.streamgate.processing.engine.StreamResult;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
-import tools.jackson.databind.json.JsonMapper;
 
 /** One stream id, one start, whatever the timing of the gateways that start it. */
 class OneStartPerStreamTest {
@@ -59,21 +54,5 @@ class OneStartPerStreamTest {
         assertThat(streams.log.results).extracting(StreamResult::kind)
                 .containsExactly(StreamResult.Kind.STARTED, StreamResult.Kind.START_REFUSED);
         assertThat(streams.session(StreamFixture.key("job-2")).isOpen()).as("the first start opened it").isTrue();
-    }
-
-    @Test
-    void shouldKeepAnOpenStreamsStateWhenItsIdIsStartedAgain() {
-        CommandProcessor processor = new CommandProcessor(new ProcessorCatalog(
-                List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase"),
-                JsonMapper.builder().build());
-
-        processor.process(StreamCommand.start("job-3", "wordcount", "first"), 0);
-        processor.process(StreamCommand.chunk("job-3", "wordcount", "one two", null), 1);
-        StreamResult again = processor.process(StreamCommand.start("job-3", "wordcount", "second"), 2);
-        StreamResult next = processor.process(StreamCommand.chunk("job-3", "wordcount", "three", null), 3);
-
-        assertThat(again.kind()).isEqualTo(StreamResult.Kind.START_REFUSED);
-        assertThat(again.startId()).isEqualTo("second");
-        assertThat(next.json()).as("counts go on from the first start").contains("\"chunks\":2", "\"words\":3");
     }
 }

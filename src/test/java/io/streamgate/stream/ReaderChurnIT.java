@@ -1,5 +1,6 @@
 package io.streamgate.stream;
 
+import static io.streamgate.support.StreamClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ class ReaderChurnIT extends GatewayIT {
             if (event.event().equals("end")) {
                 seen.add("end");
             } else {
-                seen.add(event.event() + " " + event.id());
+                seen.add(event.event() + " " + json(event.data()).get("seq").longValue());
                 lastEventId = event.id();
                 disconnects++;
             }

@@ -4,19 +4,18 @@ import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.metrics.StreamMetrics;
-import io.streamgate.processing.EchoProcessor;
 import io.streamgate.processing.ProcessorCatalog;
-import io.streamgate.processing.UppercaseProcessor;
-import io.streamgate.processing.WordCountProcessor;
+import io.streamgate.processing.builtin.EchoProcessor;
+import io.streamgate.processing.builtin.UppercaseProcessor;
+import io.streamgate.processing.builtin.WordCountProcessor;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The stream logic wired as in the app, on an {@link InMemoryCommandLog}. */
 final class StreamFixture {
 
     final MutableClock clock = new MutableClock();
-    private final CommandProcessor processor;
+    private final SynchronousProcessing processor;
     private final ProcessorCatalog catalog;
     final StreamRegistry registry;
     final InMemoryCommandLog log;
@@ -30,7 +29,7 @@ final class StreamFixture {
         catalog = new ProcessorCatalog(
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
         registry = new StreamRegistry(historyLimit, 1024 * 1024, clock);
-        processor = new CommandProcessor(catalog, JsonMapper.builder().build());
+        processor = new SynchronousProcessing(catalog);
         log = new InMemoryCommandLog(processor, registry);
         service = new StreamService(registry, log, catalog, new StreamIdGenerator(),
                 new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), limits, clock, Schedulers.parallel(),
@@ -69,8 +68,8 @@ final class StreamFixture {
     /** A registry rebuilt from everything appended so far, as a restarted gateway's results feed rebuilds it. */
     StreamRegistry replayedRegistry() {
         StreamRegistry replayed = new StreamRegistry(100, 1 << 20, clock);
-        for (int offset = 0; offset < log.appended.size(); offset++) {
-            replayed.apply(processor.process(log.appended.get(offset), offset), clock.millis());
+        for (int position = 0; position < log.results.size(); position++) {
+            replayed.apply(log.results.get(position), position, clock.millis());
         }
         return replayed;
     }

@@ -1,10 +1,12 @@
 package io.streamgate.support;
 
-import io.streamgate.processing.ProcessedChunk;
+import io.streamgate.processing.Chunk;
+import io.streamgate.processing.Output;
+import io.streamgate.processing.StreamContext;
 import io.streamgate.processing.StreamProcessor;
-import io.streamgate.processing.StreamState;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import reactor.core.publisher.Flux;
 
 /** A user's own processor, added the way the README says: as a Spring bean. */
 @TestConfiguration(proxyBeanMethods = false)
@@ -19,8 +21,8 @@ public class ReverseProcessorPlugin {
             }
 
             @Override
-            public ProcessedChunk process(String chunk, StreamState state) {
-                return ProcessedChunk.of(new StringBuilder(chunk).reverse().toString());
+            public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
+                return Flux.just(Output.of(new StringBuilder(chunk.data()).reverse().toString()));
             }
         };
     }

@@ -1,13 +1,15 @@
-package io.streamgate.stream;
+package io.streamgate.processing.engine;
 
 import java.util.Objects;
 
 /**
- * What the processor writes to the results log for each command, keyed by stream id.
+ * What the processing engine writes to the results log, keyed by stream: one record per output of a processor, and
+ * one for each start and end. Readers' event ids are the records' positions in the results log (they increase along a
+ * stream however many results a chunk has); {@code seq} says which command a result came from.
  *
- * @param seq       the position of the originating command in the requests log: increases along a stream and
- *                  is the SSE event id readers resume from
- * @param json      the JSON readers receive as the event's data, encoded once by the processor
+ * @param seq       the position in the requests log of the command this came from (a chunk's is what its send was
+ *                  answered with); for a timer's results, the stream's last command
+ * @param json      the JSON readers receive as the event's data, encoded once by the engine
  * @param processor the stream's processor (STARTED only)
  * @param reason    why the stream ended (ENDED only)
  * @param idempotencyKey the client's key of the chunk this result is for, if it sent one (RESULT only)

@@ -1,0 +1,248 @@
+package io.streamgate.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.streamgate.processing.engine.LogEvent;
+import io.streamgate.processing.engine.ProcessingLog;
+import io.streamgate.processing.engine.StoredStream;
+import io.streamgate.processing.engine.Transaction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOptions;
+import reactor.kafka.receiver.ReceiverPartition;
+import reactor.kafka.sender.KafkaSender;
+import reactor.kafka.sender.SenderOptions;
+import reactor.kafka.sender.SenderRecord;
+import reactor.kafka.sender.TransactionManager;
+
+/**
+ * The processing engine's logs on Kafka: the requests topic read as a member of the processors' consumer group, and
+ * results, stream states and dead letters written with the consumed offsets in Kafka transactions (a transactional
+ * producer with a stable id, offsets committed with the group's metadata, so that a processor that lost its partitions
+ * cannot commit for them any more).
+ *
+ * <p>Each connection numbers the assignments of each partition (epochs) on the consumer's thread, inside its polls:
+ * every record is tagged with the epoch of the poll that fetched it, and every commit keeps only what belongs to an
+ * assignment that is still this consumer's, as of the last poll.
+ */
+final class KafkaProcessingLog implements ProcessingLog {
+
+    /** Transactions of a processor that died are aborted by the broker after this long, at the latest. */
+    private static final int TRANSACTION_TIMEOUT_MS = 10_000;
+    /**
+     * A transaction's offsets often reach the group coordinator before the previous commit's markers have: the broker
+     * answers CONCURRENT_TRANSACTIONS and the producer retries after retry.backoff.ms, 100 ms by default, which was
+     * most of a result's latency. Retry at once instead; the backoff still grows while an error persists.
+     */
+    private static final long RETRY_BACKOFF_MS = 5;
+    /** How long restoring a partition's stream states may take before the connection is given up. */
+    private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(10);
+
+    private final ClientSettings settings;
+    private final RecordMapping mapping;
+    private final PartitionOwnership ownership;
+    /**
+     * Kept across connections (and process restarts, when configured): a new producer with the same transactional id
+     * fences the previous one and aborts its open transaction at once; readers of the results (read_committed) would
+     * otherwise wait for it to time out.
+     */
+    private final String transactionalId;
+    /** Static group membership: the same instance coming back gets its partitions at once, with no rebalance. */
+    private final String groupInstanceId;
+
+    /** {@code instanceId}: stable across process restarts, or empty for a random one per process. */
+    KafkaProcessingLog(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership, String instanceId) {
+        this.settings = settings;
+        this.mapping = mapping;
+        this.ownership = ownership;
+        this.groupInstanceId = instanceId.isEmpty() ? null : instanceId;
+        this.transactionalId = "streamgate-processor-" + (instanceId.isEmpty() ? UUID.randomUUID() : instanceId);
+    }
+
+    /** Blocks while it creates the clients and fences this id's previous producer: call it where blocking is allowed. */
+    @Override
+    public Connection connect() {
+        return new KafkaConnection();
+    }
+
+    private final class KafkaConnection implements Connection {
+
+        private final KafkaSender<String, byte[]> sender;
+        private final KafkaReceiver<String, byte[]> receiver;
+        private final EpochTagging epochs = new EpochTagging();
+        private final Sinks.Many<LogEvent> assignments = Sinks.many().unicast().onBackpressureBuffer();
+
+        KafkaConnection() {
+            Map<String, Object> producer = settings.producer(transactionalId);
+            producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            producer.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+            producer.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, RETRY_BACKOFF_MS);
+            sender = KafkaSender.create(SenderOptions.<String, byte[]>create(producer)
+                    .closeTimeout(ClientSettings.CLOSE_TIMEOUT));
+            // Creates the producer now, which fences this id's predecessor and aborts its open transaction: restoring
+            // reads the state log up to its last stable offset, which an open transaction would hold back.
+            sender.doOnProducer(created -> true).block(RESTORE_TIMEOUT);
+
+            Map<String, Object> consumer = settings.consumer(transactionalId);
+            consumer.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
+            // A consumer that dies without leaving the group holds its partitions until its session times out, unless
+            // it comes back under the same instance id: 10 s instead of the default 45 s.
+            consumer.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+            if (groupInstanceId != null) {
+                consumer.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+            }
+            consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(consumer)
+                    .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
+                    .pollTimeout(POLL_TIMEOUT)
+                    // Records are handed on from the consumer's thread, as it polls.
+                    .schedulerSupplier(Schedulers::immediate)
+                    .subscription(List.of(settings.kafka().requestsTopic()))
+                    .addAssignListener(this::assigned)
+                    .addRevokeListener(this::revoked);
+            receiver = KafkaReceiver.create(epochs, options);
+        }
+
+        /** On the consumer's thread, inside a poll. */
+        private void assigned(Iterable<ReceiverPartition> partitions) {
+            List<Integer> numbers = new ArrayList<>();
+            for (ReceiverPartition partition : partitions) {
+                int number = partition.topicPartition().partition();
+                assignments.tryEmitNext(new LogEvent.Assigned(number, epochs.assign(number)));
+                numbers.add(number);
+            }
+            ownership.assigned(numbers);
+        }
+
+        /** On the consumer's thread, inside a poll. */
+        private void revoked(Iterable<ReceiverPartition> partitions) {
+            List<Integer> numbers = new ArrayList<>();
+            for (ReceiverPartition partition : partitions) {
+                int number = partition.topicPartition().partition();
+                assignments.tryEmitNext(new LogEvent.Revoked(number, epochs.revoke(number)));
+                numbers.add(number);
+            }
+            ownership.revoked(numbers);
+        }
+
+        @Override
+        public Flux<LogEvent> events() {
+            return Flux.merge(assignments.asFlux(), receiver.receive().map(record -> new LogEvent.Received(
+                            record.partition(), EpochTagging.epochOf(record), record.offset(), mapping.toCommand(record))))
+                    // The consumer is built, and may block, on the subscribing thread: never a non-blocking one.
+                    .subscribeOn(Schedulers.boundedElastic());
+        }
+
+        @Override
+        public Mono<Map<String, StoredStream>> restore(int partition) {
+            return Mono.fromCallable(() -> readStates(partition)).subscribeOn(Schedulers.boundedElastic());
+        }
+
+        /** Every stream's latest state in the partition, committed transactions only. Blocks: a worker thread's job. */
+        private Map<String, StoredStream> readStates(int partition) {
+            TopicPartition topicPartition = new TopicPartition(settings.kafka().stateTopic(), partition);
+            Map<String, StoredStream> states = new HashMap<>();
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.consumer("streamgate-state-restore-" + partition))) {
+                consumer.assign(List.of(topicPartition));
+                consumer.seekToBeginning(List.of(topicPartition));
+                long end = consumer.endOffsets(List.of(topicPartition), RESTORE_TIMEOUT).get(topicPartition);
+                long deadline = System.nanoTime() + RESTORE_TIMEOUT.toNanos();
+                while (consumer.position(topicPartition, RESTORE_TIMEOUT) < end) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Could not read " + topicPartition + " to " + end + " in "
+                                + RESTORE_TIMEOUT);
+                    }
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        if (record.value() == null) {
+                            states.remove(record.key());
+                        } else {
+                            states.put(record.key(), mapping.toState(record));
+                        }
+                    }
+                }
+            }
+            return states;
+        }
+
+        @Override
+        public Mono<Void> commit(Transaction transaction) {
+            return Mono.defer(() -> {
+                EpochTagging.Snapshot snapshot = epochs.snapshot();
+                List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                for (Transaction.PartitionOutcome outcome : transaction.partitions()) {
+                    if (!Objects.equals(snapshot.owned().get(outcome.partition()), outcome.epoch())) {
+                        continue; // no longer this consumer's: its new owner redoes it
+                    }
+                    add(outcome, records);
+                    if (outcome.nextOffset() >= 0) {
+                        offsets.put(new TopicPartition(settings.kafka().requestsTopic(), outcome.partition()),
+                                new OffsetAndMetadata(outcome.nextOffset()));
+                    }
+                }
+                if (records.isEmpty() && offsets.isEmpty()) {
+                    return Mono.empty();
+                }
+                return inTransaction(records, offsets, snapshot.metadata());
+            });
+        }
+
+        private void add(Transaction.PartitionOutcome outcome, List<ProducerRecord<String, byte[]>> records) {
+            String results = settings.kafka().resultsTopic();
+            String states = settings.kafka().stateTopic();
+            String deadLetters = settings.kafka().deadLetterTopic();
+            outcome.results().forEach(result -> records.add(mapping.toRecord(results, result)));
+            outcome.states().forEach((stream, state) ->
+                    records.add(mapping.toRecord(states, outcome.partition(), stream, state)));
+            outcome.forgotten().forEach(stream -> records.add(mapping.toRecord(states, outcome.partition(), stream, null)));
+            outcome.deadLetters().forEach(deadLetter -> records.add(mapping.toRecord(deadLetters, deadLetter)));
+        }
+
+        private Mono<Void> inTransaction(List<ProducerRecord<String, byte[]>> records,
+                                         Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+            TransactionManager transactions = sender.transactionManager();
+            Mono<Void> sent = sender.send(Flux.fromIterable(records).map(record -> SenderRecord.create(record, null)))
+                    .doOnNext(result -> {
+                        if (result.exception() != null) {
+                            throw new IllegalStateException("Kafka refused a record of the transaction",
+                                    result.exception());
+                        }
+                    })
+                    .then();
+            Mono<Void> committedOffsets = offsets.isEmpty() ? Mono.empty() : transactions.sendOffsets(offsets, group);
+            return transactions.<Void>begin()
+                    .then(sent)
+                    .then(committedOffsets)
+                    .then(transactions.<Void>commit())
+                    .onErrorResume(failure -> transactions.<Void>abort()
+                            .onErrorResume(abortFailure -> Mono.empty())
+                            .then(Mono.error(failure)));
+        }
+
+        @Override
+        public void close() {
+            ownership.revoked(ownership.all()); // a new connection starts with a new assignment
+            assignments.tryEmitComplete();
+            sender.close();
+        }
+    }
+}

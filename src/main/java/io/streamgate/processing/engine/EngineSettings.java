@@ -1,0 +1,16 @@
+package io.streamgate.processing.engine;
+
+import java.time.Duration;
+
+/**
+ * How the engine runs.
+ *
+ * @param maxConcurrentStreams streams of one partition processed at once (each strictly in order)
+ * @param stepTimeout          how long a chunk's (or start's, end's, timer's) outputs may take to complete
+ * @param retries              how often a failed step is tried again before it is dead-lettered
+ * @param retryBackoff         the wait before each retry
+ * @param maxPendingCommands   commands read but not yet done, on this processor: past it, reading waits
+ */
+public record EngineSettings(int maxConcurrentStreams, Duration stepTimeout, int retries, Duration retryBackoff,
+                             int maxPendingCommands) {
+}

@@ -1,0 +1,481 @@
+package io.streamgate.processing.engine;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import io.streamgate.processing.Chunk;
+import io.streamgate.processing.ProcessorCatalog;
+import io.streamgate.processing.StreamProcessor;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * One run of the engine on one connection to the log, from its first assignment until it fails or is stopped; a
+ * failed one is replaced by a new one, which starts again from what the logs hold.
+ *
+ * <p>Everything it keeps (partitions, streams, what is due in the next commit) belongs to the coordinator's one thread:
+ * log events, outputs, completions and commit outcomes all arrive there. Processors' callbacks run on the workers; the
+ * coordinator only keeps books, so it stays cheap per output.
+ */
+final class Incarnation implements StepRun.Reports {
+
+    private static final Logger log = LoggerFactory.getLogger(Incarnation.class);
+    /** Commands asked of the log at once, when there is room for at least that many. */
+    private static final int REQUEST_BATCH = 64;
+
+    private final ProcessingLog.Connection connection;
+    private final ProcessorCatalog catalog;
+    private final EngineSettings settings;
+    private final ResultEncoder encoder;
+    private final Clock clock;
+    private final ProcessingMetrics metrics;
+    private final StepRun.Runtime runtime;
+
+    private final Map<Integer, PartitionWork> partitions = new HashMap<>();
+    /** The latest revoked epoch of each partition: commands of it or older that arrive late are stale. */
+    private final Map<Integer, Long> revokedEpochs = new HashMap<>();
+    private final Outcomes outcomes = new Outcomes();
+    private final EventSubscriber events = new EventSubscriber();
+    private MonoSink<Void> done;
+    private boolean committing;
+    private boolean stopped;
+    /** Commands read and not yet done, over every partition. */
+    private int pendingCommands;
+    /** Events asked of the log and not yet received. */
+    private long outstanding;
+
+    Incarnation(ProcessingLog.Connection connection, ProcessorCatalog catalog, EngineSettings settings,
+                ResultEncoder encoder, Clock clock, ProcessingMetrics metrics, StepRun.Runtime runtime) {
+        this.connection = connection;
+        this.catalog = catalog;
+        this.settings = settings;
+        this.encoder = encoder;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.runtime = runtime;
+    }
+
+    /** Runs until the connection fails (the returned Mono fails) or the subscription is cancelled. */
+    Mono<Void> run() {
+        return Mono.create(sink -> {
+            runtime.onCoordinator(() -> {
+                done = sink;
+                connection.events().publishOn(runtime.coordinator()).subscribe(events);
+            });
+            sink.onDispose(() -> runtime.onCoordinator(this::stop));
+        });
+    }
+
+    // ---- the log's events
+
+    private void onEvent(LogEvent event) {
+        outstanding--;
+        if (event instanceof LogEvent.Received received) {
+            received(received);
+        } else if (event instanceof LogEvent.Revoked revoked) {
+            revoked(revoked.partition(), revoked.epoch());
+        } else {
+            current(event.partition(), event.epoch());
+        }
+        requestMore();
+    }
+
+    /** The partition's work in {@code epoch}: created (and restored) for a newer epoch; null for a stale one. */
+    private PartitionWork current(int partition, long epoch) {
+        if (epoch <= revokedEpochs.getOrDefault(partition, -1L)) {
+            return null;
+        }
+        PartitionWork work = partitions.get(partition);
+        if (work != null && work.epoch >= epoch) {
+            return work.epoch == epoch ? work : null;
+        }
+        if (work != null) {
+            abandon(work);
+        }
+        log.info("Partition {} assigned (assignment {}); restoring its streams", partition, epoch);
+        PartitionWork fresh = new PartitionWork(partition, epoch);
+        partitions.put(partition, fresh);
+        connection.restore(partition)
+                .publishOn(runtime.coordinator())
+                .subscribe(states -> restored(fresh, states), this::fail);
+        return fresh;
+    }
+
+    private void revoked(int partition, long epoch) {
+        revokedEpochs.merge(partition, epoch, Math::max);
+        PartitionWork work = partitions.get(partition);
+        log.info("Partition {} revoked (assignment {})", partition, epoch);
+        if (work != null && work.epoch <= epoch) {
+            partitions.remove(partition);
+            abandon(work);
+        }
+    }
+
+    private void received(LogEvent.Received received) {
+        PartitionWork work = current(received.partition(), received.epoch());
+        if (work == null || work.offsets.alreadyReceived(received.offset())) {
+            return; // a stale or repeated record of an earlier assignment
+        }
+        pendingCommands++;
+        if (work.restoring) {
+            work.waiting.add(received);
+        } else {
+            accept(work, received);
+        }
+    }
+
+    private void restored(PartitionWork work, Map<String, StoredStream> states) {
+        if (work.abandoned) {
+            return;
+        }
+        states.forEach((key, stored) -> {
+            StreamWork stream = new StreamWork(key, stored);
+            work.streams.put(key, stream);
+            if (stored.ended()) {
+                work.ended.add(stream);
+            }
+            armTimer(work, stream);
+        });
+        work.restoring = false;
+        log.info("Partition {} restored: {} streams", work.partition, states.size());
+        work.waiting.forEach(received -> accept(work, received));
+        work.waiting.clear();
+        triggerCommit();
+    }
+
+    private void accept(PartitionWork work, LogEvent.Received received) {
+        work.offsets.received(received.offset());
+        StreamCommand command = received.command();
+        if (command == null) {
+            commandDone(work, received.offset()); // not a command: passed over
+            return;
+        }
+        StreamWork stream = work.streams.computeIfAbsent(command.streamId(), key -> new StreamWork(key, null));
+        stream.queue.add(Step.of(received.offset(), command));
+        schedule(work, stream);
+    }
+
+    // ---- running steps, one per stream at a time, a bounded number per partition
+
+    private void schedule(PartitionWork work, StreamWork stream) {
+        if (stream.running != null || stream.queue.isEmpty() || stream.waitingForSlot) {
+            return;
+        }
+        if (work.busy < settings.maxConcurrentStreams()) {
+            startNext(work, stream);
+        } else {
+            stream.waitingForSlot = true;
+            work.ready.add(stream);
+        }
+    }
+
+    private void startNext(PartitionWork work, StreamWork stream) {
+        Step step;
+        while ((step = stream.queue.peek()) != null && alreadyDone(step, stream.stored)) {
+            stream.queue.poll();
+            if (step.isCommand()) {
+                commandDone(work, step.offset());
+            } else {
+                stream.timerQueued = false;
+            }
+        }
+        if (step == null) {
+            return;
+        }
+        stream.queue.poll();
+        if (step.kind() == Step.Kind.TIMER) {
+            stream.timerQueued = false;
+        }
+        StoredStream stored = stream.stored;
+        boolean refused = step.kind() == Step.Kind.START && stored != null && stored.isOpen()
+                && !Objects.equals(stored.startId(), step.command().startId());
+        Step running = step;
+        StepRun run = new StepRun(work, stream, step, refused, () -> context(stream, running),
+                context -> outputs(stream.key, running, stored, refused, context), runtime, this);
+        stream.running = run;
+        work.busy++;
+        run.start();
+    }
+
+    /**
+     * Nothing to do for this step: a command its stream already completed (replayed after a failover), a command of a
+     * stream that has ended, or a timer that is no longer set.
+     */
+    private static boolean alreadyDone(Step step, StoredStream stored) {
+        if (step.kind() == Step.Kind.TIMER) {
+            return stored == null || stored.ended() || stored.timerDueAt() != step.dueAt();
+        }
+        if (stored == null) {
+            return false;
+        }
+        return step.offset() <= stored.doneThrough() || stored.ended() && step.kind() != Step.Kind.START;
+    }
+
+    private StepContext context(StreamWork stream, Step step) {
+        StoredStream stored = stream.stored;
+        if (step.kind() == Step.Kind.START) {
+            return new StepContext(stream.key, step.command().options(), Map.of(), clock);
+        }
+        return stored == null ? new StepContext(stream.key, Map.of(), Map.of(), clock)
+                : new StepContext(stream.key, stored.options(), stored.state(), clock);
+    }
+
+    /** What a step emits, in order; runs on a worker (encoding included). */
+    private Flux<StreamResult> outputs(String key, Step step, StoredStream before, boolean refused, StepContext context) {
+        StreamCommand command = step.command();
+        return switch (step.kind()) {
+            case START -> refused ? Flux.just(encoder.refused(key, step.offset(), command.processor(), command.startId()))
+                    : Flux.concat(Mono.just(encoder.started(key, step.offset(), command.processor(), command.startId())),
+                            Flux.defer(() -> processor(command.processor()).onStart(context))
+                                    .map(output -> encoder.output(key, step.offset(), output, null)));
+            case CHUNK -> processor(command.processor())
+                    .onChunk(new Chunk(step.offset(), command.data()), context)
+                    .map(output -> encoder.output(key, step.offset(), output, command.idempotencyKey()));
+            case END -> Flux.concat(Flux.defer(() -> processor(processorOf(before, command)).onEnd(context))
+                            .map(output -> encoder.output(key, step.offset(), output, null)),
+                    Mono.just(encoder.ended(key, step.offset(), command.reason())));
+            case TIMER -> processor(processorOf(before, null)).onTimer(context)
+                    .map(output -> encoder.output(key, before.doneThrough(), output, null));
+        };
+    }
+
+    private StreamProcessor processor(String name) {
+        return catalog.resolve(name);
+    }
+
+    private static String processorOf(StoredStream stored, StreamCommand command) {
+        if (stored != null && stored.processor() != null) {
+            return stored.processor();
+        }
+        return command == null ? null : command.processor();
+    }
+
+    @Override
+    public void output(StepRun run, StreamResult result) {
+        PartitionWork work = run.partition;
+        outcomes.result(work, result);
+        outcomes.state(work, run.stream.key, inProgress(run));
+        if (result.kind() == StreamResult.Kind.RESULT) {
+            metrics.resultEmitted();
+        }
+        triggerCommit();
+    }
+
+    /** The state to store while a step is under way: the state before it, and how far readers have its outputs. */
+    private static StoredStream inProgress(StepRun run) {
+        StoredStream.Progress progress = new StoredStream.Progress(run.step.kind().label, run.step.seq(), run.delivered());
+        return run.before == null ? new StoredStream(null, null, null, null, -1, progress, 0, false)
+                : run.before.withProgress(progress);
+    }
+
+    @Override
+    public void completed(StepRun run, StepContext context) {
+        finish(run, after(run, context.state().values(), context.timerDueAt()));
+    }
+
+    /**
+     * The step failed after its retries: readers get an error result in its place, the dead-letter log gets the step,
+     * and the stream goes on from the state before it (an end still ends it).
+     */
+    @Override
+    public void failed(StepRun run, Throwable error) {
+        Step step = run.step;
+        String processor = processorOf(run.before, step.command());
+        String message = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        log.warn("Processor '{}' failed on stream {} at {} {} after {} attempts: {}", processor, run.stream.key,
+                step.kind().label, step.seq(), run.attempts(), message);
+        metrics.deadLettered(String.valueOf(processor));
+        PartitionWork work = run.partition;
+        long seq = step.kind() == Step.Kind.TIMER && run.before != null ? run.before.doneThrough() : step.seq();
+        String idempotencyKey = step.command() == null ? null : step.command().idempotencyKey();
+        outcomes.result(work, encoder.error(run.stream.key, seq, "processing failed: " + error.getClass().getSimpleName(),
+                idempotencyKey));
+        run.deliveredOne();
+        outcomes.deadLetter(work, new DeadLetter(run.stream.key, step.seq(), step.kind().label, processor,
+                step.command() == null ? null : step.command().data(), message, run.attempts()));
+        if (step.kind() == Step.Kind.END) {
+            outcomes.result(work, encoder.ended(run.stream.key, step.offset(), step.command().reason()));
+            run.deliveredOne();
+        }
+        Map<String, String> unchanged = step.kind() == Step.Kind.START || run.before == null ? Map.of()
+                : run.before.state();
+        finish(run, after(run, unchanged, StepContext.TIMER_UNCHANGED));
+    }
+
+    @Override
+    public void retrying(StepRun run, Throwable error) {
+        String processor = processorOf(run.before, run.step.command());
+        log.debug("Processor '{}' failed on stream {} at {} {}; trying again", processor, run.stream.key,
+                run.step.kind().label, run.step.seq(), error);
+        metrics.retried(String.valueOf(processor));
+    }
+
+    /** The stream's state once {@code run} is complete. */
+    private static StoredStream after(StepRun run, Map<String, String> state, long timer) {
+        Step step = run.step;
+        StoredStream before = run.before;
+        long timerBefore = before == null ? 0 : before.timerDueAt();
+        return switch (step.kind()) {
+            case START -> run.refusedStart ? before.withDoneThrough(step.offset())
+                    : new StoredStream(step.command().startId(), step.command().processor(), step.command().options(),
+                            state, step.offset(), null, timer == StepContext.TIMER_UNCHANGED ? 0 : timer, false);
+            case CHUNK -> before == null
+                    // A chunk of a stream whose start this engine never saw (started by an older processor).
+                    ? new StoredStream(null, step.command().processor(), null, state, step.offset(), null,
+                            timer == StepContext.TIMER_UNCHANGED ? 0 : timer, false)
+                    : new StoredStream(before.startId(), before.processor(), before.options(), state,
+                            step.offset(), null, timer == StepContext.TIMER_UNCHANGED ? timerBefore : timer, false);
+            case END -> new StoredStream(before == null ? null : before.startId(), processorOf(before, step.command()),
+                    before == null ? null : before.options(), state, step.offset(), null, 0, true);
+            case TIMER -> new StoredStream(before.startId(), before.processor(), before.options(), state,
+                    before.doneThrough(), null, timer == StepContext.TIMER_UNCHANGED ? 0 : timer, false);
+        };
+    }
+
+    private void finish(StepRun run, StoredStream after) {
+        PartitionWork work = run.partition;
+        StreamWork stream = run.stream;
+        stream.stored = after;
+        stream.running = null;
+        work.busy--;
+        if (after.ended()) {
+            work.ended.add(stream);
+        }
+        outcomes.state(work, stream.key, after);
+        if (run.step.isCommand()) {
+            metrics.stepCompleted();
+            commandDone(work, run.step.offset());
+        }
+        armTimer(work, stream);
+        if (!stream.queue.isEmpty()) {
+            stream.waitingForSlot = true;
+            work.ready.add(stream);
+        }
+        while (work.busy < settings.maxConcurrentStreams() && !work.ready.isEmpty()) {
+            StreamWork next = work.ready.poll();
+            next.waitingForSlot = false;
+            schedule(work, next);
+        }
+        triggerCommit();
+    }
+
+    private void commandDone(PartitionWork work, long offset) {
+        work.offsets.done(offset);
+        pendingCommands--;
+        requestMore();
+        triggerCommit();
+    }
+
+    // ---- timers
+
+    private void armTimer(PartitionWork work, StreamWork stream) {
+        if (stream.timer != null) {
+            stream.timer.dispose();
+            stream.timer = null;
+        }
+        StoredStream stored = stream.stored;
+        if (stored == null || stored.ended() || stored.timerDueAt() <= 0 || stream.timerQueued) {
+            return;
+        }
+        long due = stored.timerDueAt();
+        stream.timer = runtime.timers().schedule(() -> runtime.onCoordinator(() -> timerDue(work, stream, due)),
+                Math.max(0, due - clock.millis()), TimeUnit.MILLISECONDS);
+    }
+
+    private void timerDue(PartitionWork work, StreamWork stream, long due) {
+        if (work.abandoned || stream.stored == null || stream.stored.timerDueAt() != due || stream.timerQueued) {
+            return;
+        }
+        stream.timerQueued = true;
+        stream.queue.add(Step.timer(due));
+        schedule(work, stream);
+    }
+
+    // ---- commits: one at a time; what accumulates meanwhile goes in the next
+
+    private void triggerCommit() {
+        if (committing || stopped) {
+            return;
+        }
+        Transaction transaction = outcomes.drain(partitions.values());
+        if (transaction == null) {
+            return;
+        }
+        committing = true;
+        connection.commit(transaction)
+                .publishOn(runtime.coordinator())
+                .subscribe(null, this::fail, () -> {
+                    committing = false;
+                    triggerCommit();
+                });
+    }
+
+    // ---- reading as far as there is room
+
+    private void requestMore() {
+        long room = settings.maxPendingCommands() - pendingCommands - outstanding;
+        if (!stopped && (room >= REQUEST_BATCH || outstanding == 0 && room > 0)) {
+            outstanding += room;
+            events.request(room);
+        }
+    }
+
+    private void abandon(PartitionWork work) {
+        pendingCommands -= work.pending();
+        work.abandon();
+        outcomes.drop(work);
+        requestMore();
+    }
+
+    private void fail(Throwable error) {
+        if (stopped) {
+            return;
+        }
+        stop();
+        done.error(error);
+    }
+
+    private void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        events.dispose();
+        partitions.values().forEach(PartitionWork::abandon);
+        partitions.clear();
+    }
+
+    private final class EventSubscriber extends BaseSubscriber<LogEvent> {
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            requestMore(); // and from then on, as room allows
+        }
+
+        @Override
+        protected void hookOnNext(LogEvent event) {
+            if (!stopped) {
+                onEvent(event);
+            }
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            fail(error);
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            fail(new IllegalStateException("The requests log ended"));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.streamgate.processing.engine;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What is due in the next commit, per partition: results, stream states, dead letters. */
+final class Outcomes {
+
+    private final Map<PartitionWork, Pending> pending = new LinkedHashMap<>();
+
+    private static final class Pending {
+        final List<StreamResult> results = new ArrayList<>();
+        final Map<String, StoredStream> states = new LinkedHashMap<>();
+        final List<DeadLetter> deadLetters = new ArrayList<>();
+    }
+
+    void result(PartitionWork work, StreamResult result) {
+        of(work).results.add(result);
+    }
+
+    /** The stream's state as of now; replaces any earlier one due in the same commit. */
+    void state(PartitionWork work, String stream, StoredStream stored) {
+        of(work).states.put(stream, stored);
+    }
+
+    void deadLetter(PartitionWork work, DeadLetter deadLetter) {
+        of(work).deadLetters.add(deadLetter);
+    }
+
+    /** Forgets what a partition had due: it was revoked, and its new owner redoes it. */
+    void drop(PartitionWork work) {
+        pending.remove(work);
+    }
+
+    /**
+     * The next transaction, or null when there is nothing to write: everything due, how far each partition is done,
+     * and the ended streams that may now be forgotten (the log is done past their end, so nothing of them is replayed).
+     */
+    Transaction drain(Collection<PartitionWork> partitions) {
+        List<Transaction.PartitionOutcome> outcomes = new ArrayList<>();
+        for (PartitionWork work : partitions) {
+            if (work.restoring || work.abandoned) {
+                continue;
+            }
+            Pending due = pending.remove(work);
+            long next = work.offsets.committable();
+            boolean advanced = next > work.committedOffset;
+            Set<String> forgotten = forgettable(work, next);
+            if (due == null && !advanced && forgotten.isEmpty()) {
+                continue;
+            }
+            if (due == null) {
+                due = new Pending();
+            }
+            forgotten.forEach(due.states::remove);
+            if (advanced) {
+                work.committedOffset = next;
+            }
+            outcomes.add(new Transaction.PartitionOutcome(work.partition, work.epoch, due.results, due.states, forgotten,
+                    due.deadLetters, advanced ? next : -1));
+        }
+        return outcomes.isEmpty() ? null : new Transaction(outcomes);
+    }
+
+    private static Set<String> forgettable(PartitionWork work, long next) {
+        Set<String> forgotten = new HashSet<>();
+        for (Iterator<StreamWork> ended = work.ended.iterator(); ended.hasNext(); ) {
+            StreamWork stream = ended.next();
+            if (!stream.stored.ended()) {
+                ended.remove(); // started again
+            } else if (stream.idle() && stream.stored.doneThrough() < next) {
+                forgotten.add(stream.key);
+                work.streams.remove(stream.key);
+                ended.remove();
+            }
+        }
+        return forgotten;
+    }
+
+    private Pending of(PartitionWork work) {
+        return pending.computeIfAbsent(work, ignored -> new Pending());
+    }
+}

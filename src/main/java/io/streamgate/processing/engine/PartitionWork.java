@@ -1,0 +1,51 @@
+package io.streamgate.processing.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One partition of the requests log, in one assignment (its epoch): the state of its streams (restored from the state
+ * log before anything runs), how far its commands are done, and the bound on how many of its streams run at once.
+ */
+final class PartitionWork {
+
+    final int partition;
+    final long epoch;
+    final Map<String, StreamWork> streams = new HashMap<>();
+    /** Streams that have ended, to be forgotten once the log is done past their end. */
+    final Set<StreamWork> ended = new HashSet<>();
+    final OffsetTracker offsets = new OffsetTracker();
+    /** Streams with a step to run, waiting for a slot, first come first served. */
+    final Deque<StreamWork> ready = new ArrayDeque<>();
+    /** Commands read while the partition's state was being restored; run once it is. */
+    final List<LogEvent.Received> waiting = new ArrayList<>();
+    boolean restoring = true;
+    boolean abandoned;
+    /** Streams with a step under way. */
+    int busy;
+    /** The position last handed to a commit. */
+    long committedOffset = -1;
+
+    PartitionWork(int partition, long epoch) {
+        this.partition = partition;
+        this.epoch = epoch;
+    }
+
+    /** Commands read and not yet done (they hold back reading more). */
+    int pending() {
+        return offsets.unfinished() + waiting.size();
+    }
+
+    void abandon() {
+        abandoned = true;
+        streams.values().forEach(StreamWork::abandon);
+        ready.clear();
+        waiting.clear();
+    }
+}

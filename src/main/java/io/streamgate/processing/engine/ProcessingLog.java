@@ -1,0 +1,37 @@
+package io.streamgate.processing.engine;
+
+import java.util.Map;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The logs the engine works on: commands in, results, stream states and dead letters out, in transactions. Implemented
+ * on Kafka by the {@code kafka} package; the engine sees no Kafka types.
+ */
+public interface ProcessingLog {
+
+    /** A new connection: one incarnation of the engine on this processor, until it fails or is closed. */
+    Connection connect();
+
+    interface Connection extends AutoCloseable {
+
+        /**
+         * Partitions assigned and revoked, and the commands read, for as long as the connection lives. Reading follows
+         * demand: commands are read only as far as the subscriber has asked for them.
+         */
+        Flux<LogEvent> events();
+
+        /** The latest committed state of every stream of a partition. */
+        Mono<Map<String, StoredStream>> restore(int partition);
+
+        /**
+         * Writes a transaction and commits it; what belongs to an assignment that is no longer this processor's is left
+         * out (its new owner redoes it). Fails if the log refused it.
+         */
+        Mono<Void> commit(Transaction transaction);
+
+        @Override
+        void close();
+    }
+}

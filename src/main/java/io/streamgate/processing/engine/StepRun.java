@@ -1,0 +1,139 @@
+package io.streamgate.processing.engine;
+
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * One step of one stream, under way: its attempts, each from the state before the step, each bounded by the step
+ * timeout, and retried after a backoff. Readers get each output once however often the step runs: an attempt passes
+ * on only the outputs beyond those already delivered (by an earlier attempt, or by a processor that died running it).
+ * Outputs, completion and failure are reported on the coordinator's thread, which owns all the engine's bookkeeping.
+ */
+final class StepRun {
+
+    /** Where a run reports, on the coordinator's thread. */
+    interface Reports {
+        void output(StepRun run, StreamResult result);
+
+        void completed(StepRun run, StepContext context);
+
+        void failed(StepRun run, Throwable error);
+
+        void retrying(StepRun run, Throwable error);
+    }
+
+    /** The schedulers and bounds runs share. */
+    record Runtime(Scheduler coordinator, Scheduler workers, Scheduler timers, Duration timeout, int retries,
+                   Duration backoff) {
+
+        /** Runs {@code task} on the coordinator's thread; nothing once the engine has stopped. */
+        void onCoordinator(Runnable task) {
+            try {
+                coordinator.schedule(task);
+            } catch (RejectedExecutionException stopped) {
+                // the engine stopped: its work is another's to redo
+            }
+        }
+    }
+
+    final PartitionWork partition;
+    final StreamWork stream;
+    final Step step;
+    /** The stream's stored state before this step. */
+    final StoredStream before;
+    /** A start of a stream that is open under another start: answered with a refusal, nothing else. */
+    final boolean refusedStart;
+    private final Supplier<StepContext> contexts;
+    private final Function<StepContext, Flux<StreamResult>> outputs;
+    private final Runtime runtime;
+    private final Reports reports;
+    private int delivered;
+    private int attempts;
+    private Disposable running;
+    /** Read on other threads too: an output in flight when the engine stops may be rejected there. */
+    private volatile boolean cancelled;
+
+    StepRun(PartitionWork partition, StreamWork stream, Step step, boolean refusedStart, Supplier<StepContext> contexts,
+            Function<StepContext, Flux<StreamResult>> outputs, Runtime runtime, Reports reports) {
+        this.partition = partition;
+        this.stream = stream;
+        this.step = step;
+        this.before = stream.stored;
+        this.refusedStart = refusedStart;
+        this.contexts = contexts;
+        this.outputs = outputs;
+        this.runtime = runtime;
+        this.reports = reports;
+        this.delivered = step.alreadyEmitted(stream.stored);
+    }
+
+    /** Outputs of this step readers have (or will have with the next commit). */
+    int delivered() {
+        return delivered;
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    /** Counts one more output delivered that the engine made itself (an error notice, an end). */
+    void deliveredOne() {
+        delivered++;
+    }
+
+    void start() {
+        attempts++;
+        StepContext context = contexts.get();
+        long deadline = System.nanoTime() + runtime.timeout().toNanos();
+        int[] index = {0};
+        running = Flux.defer(() -> outputs.apply(context))
+                .subscribeOn(runtime.workers())
+                .timeout(Mono.delay(runtime.timeout(), runtime.timers()),
+                        ignored -> Mono.delay(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), runtime.timers()))
+                .publishOn(runtime.coordinator())
+                .subscribe(result -> {
+                    if (!cancelled && ++index[0] > delivered) {
+                        delivered = index[0];
+                        reports.output(this, result);
+                    }
+                }, error -> {
+                    if (!cancelled) {
+                        retryOrFail(error);
+                    }
+                }, () -> {
+                    if (!cancelled) {
+                        reports.completed(this, context);
+                    }
+                });
+    }
+
+    private void retryOrFail(Throwable error) {
+        if (attempts > runtime.retries()) {
+            reports.failed(this, error);
+            return;
+        }
+        reports.retrying(this, error);
+        running = Mono.delay(runtime.backoff(), runtime.timers())
+                .publishOn(runtime.coordinator())
+                .subscribe(ignored -> {
+                    if (!cancelled) {
+                        start();
+                    }
+                });
+    }
+
+    /** Stops the step where it is (its partition was revoked, or the engine stops); nothing more is reported. */
+    void cancel() {
+        cancelled = true;
+        if (running != null) {
+            running.dispose();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.streamgate.processing.engine;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the gateway writes to the requests log, keyed by stream so that a stream's start, chunks and end stay in
+ * order on one partition: the processing engine's input.
+ *
+ * @param streamId  the stream's key in the logs ({@code <tenant id>:<id>}, or the id alone on an open gateway)
+ * @param processor the stream's processor (on START and CHUNK, so a processor that never saw the start still knows)
+ * @param options   the processor's options (START only; empty otherwise)
+ * @param data      the chunk (CHUNK only)
+ * @param reason    why the stream ended (END only)
+ * @param idempotencyKey the client's key for this chunk, if it sent one (CHUNK only); travels on to the results
+ * @param startId   names this start attempt (START only): of two starts of one id, the processor takes the first and
+ *                  refuses the other, and each gateway learns from the result whether its own attempt was the one
+ */
+public record StreamCommand(Kind kind, String streamId, String processor, Map<String, String> options, String data,
+                            String reason, String idempotencyKey, String startId) {
+
+    public enum Kind { START, CHUNK, END }
+
+    public StreamCommand {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(streamId, "streamId");
+        options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    public static StreamCommand start(String streamId, String processor, Map<String, String> options, String startId) {
+        return new StreamCommand(Kind.START, streamId, processor, options, null, null, null, startId);
+    }
+
+    public static StreamCommand chunk(String streamId, String processor, String data, String idempotencyKey) {
+        return new StreamCommand(Kind.CHUNK, streamId, processor, Map.of(), Objects.requireNonNull(data, "data"), null,
+                idempotencyKey, null);
+    }
+
+    public static StreamCommand end(String streamId, String reason) {
+        return new StreamCommand(Kind.END, streamId, null, Map.of(), null, Objects.requireNonNull(reason, "reason"),
+                null, null);
+    }
+}

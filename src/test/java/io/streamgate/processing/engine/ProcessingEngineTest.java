@@ -1,0 +1,343 @@
+package io.streamgate.processing.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.streamgate.processing.Chunk;
+import io.streamgate.processing.Output;
+import io.streamgate.processing.ProcessorCatalog;
+import io.streamgate.processing.StreamContext;
+import io.streamgate.processing.StreamProcessor;
+import io.streamgate.processing.builtin.SplitProcessor;
+import io.streamgate.processing.builtin.UppercaseProcessor;
+import io.streamgate.processing.builtin.WordCountProcessor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The engine on in-memory logs: order, concurrency, state, exactly-once across a takeover, failures, timers. A takeover
+ * is an engine disposed of (what it did not commit is lost) and a new one on a new connection.
+ */
+class ProcessingEngineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Gates a test opens to let the {@code gated} processor's outputs go, one gate per output. */
+    private final Map<String, Sinks.One<String>> gates = new ConcurrentHashMap<>();
+    private final AtomicInteger poisonAttempts = new AtomicInteger();
+    private final InMemoryProcessingLog log = new InMemoryProcessingLog(2);
+    private final ProcessorCatalog catalog = new ProcessorCatalog(List.of(new UppercaseProcessor(),
+            new WordCountProcessor(), new SplitProcessor(), gated(), poison(), ticker(), summary()), "uppercase");
+    private Disposable engine;
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.dispose();
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryOutputOfEachChunkInOrderAndCommitWhereItIsDone() {
+        start(settings(4));
+        log.append(0, StreamCommand.start("s1", "split", Map.of(), "a"));
+        log.append(0, StreamCommand.chunk("s1", "split", "one two three", null));
+        log.append(0, StreamCommand.chunk("s1", "split", "four", null));
+        log.append(0, StreamCommand.end("s1", "client"));
+
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 4);
+        assertThat(log.resultsOf("s1")).extracting(StreamResult::kind, StreamResult::json).containsExactly(
+                tuple(StreamResult.Kind.STARTED, "{\"processor\":\"split\"}"),
+                tuple(StreamResult.Kind.RESULT, "{\"seq\":1,\"data\":\"one\"}"),
+                tuple(StreamResult.Kind.RESULT, "{\"seq\":1,\"data\":\"two\"}"),
+                tuple(StreamResult.Kind.RESULT, "{\"seq\":1,\"data\":\"three\"}"),
+                tuple(StreamResult.Kind.RESULT, "{\"seq\":2,\"data\":\"four\"}"),
+                tuple(StreamResult.Kind.ENDED, "{\"reason\":\"client\"}"));
+    }
+
+    @Test
+    void shouldLetAnotherStreamOfThePartitionOvertakeASlowOne() {
+        start(settings(4));
+        log.append(0, StreamCommand.start("slow", "gated", Map.of(), "a"));
+        log.append(0, StreamCommand.chunk("slow", "gated", "held", null));
+        log.append(0, StreamCommand.start("fast", "uppercase", Map.of(), "b"));
+        log.append(0, StreamCommand.chunk("fast", "uppercase", "quick", null));
+
+        await().atMost(WAIT).until(() -> log.resultsOf("fast").size() == 2);
+        assertThat(log.resultsOf("slow")).extracting(StreamResult::kind).containsExactly(StreamResult.Kind.STARTED);
+        assertThat(log.committedOffset(0)).as("not past the slow stream's chunk").isEqualTo(1);
+
+        open("held#1");
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 4);
+        assertThat(log.resultsOf("slow")).extracting(StreamResult::json).last().isEqualTo("{\"seq\":1,\"data\":\"held#1\"}");
+    }
+
+    @Test
+    void shouldRunAtMostTheConfiguredNumberOfStreamsOfAPartitionAtOnce() {
+        start(settings(1));
+        log.append(0, StreamCommand.chunk("slow", "gated", "held", null));
+        log.append(0, StreamCommand.chunk("waiting", "uppercase", "after", null));
+
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> log.resultsOf("waiting").isEmpty());
+        open("held#1");
+        await().atMost(WAIT).until(() -> log.resultsOf("waiting").size() == 1);
+    }
+
+    @Test
+    void shouldRefuseASecondStartOfAnOpenStreamAndKeepItsState() {
+        start(settings(4));
+        log.append(0, StreamCommand.start("s1", "wordcount", Map.of(), "first"));
+        log.append(0, StreamCommand.chunk("s1", "wordcount", "one two", null));
+        log.append(0, StreamCommand.start("s1", "wordcount", Map.of(), "second"));
+        log.append(0, StreamCommand.chunk("s1", "wordcount", "three", null));
+
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 4);
+        List<StreamResult> results = log.resultsOf("s1");
+        assertThat(results).extracting(StreamResult::kind).containsExactly(StreamResult.Kind.STARTED,
+                StreamResult.Kind.RESULT, StreamResult.Kind.START_REFUSED, StreamResult.Kind.RESULT);
+        assertThat(results.get(2).startId()).isEqualTo("second");
+        assertThat(results.get(3).json()).as("counts go on from the first start").contains("\"chunks\":2", "\"words\":3");
+    }
+
+    @Test
+    void shouldCarryAStreamsStateOverToTheProcessorThatTakesItsPartitionOver() {
+        start(settings(4));
+        log.append(1, StreamCommand.start("count", "wordcount", Map.of(), "a"));
+        for (int chunk = 0; chunk < 10; chunk++) {
+            log.append(1, StreamCommand.chunk("count", "wordcount", "three words each", null));
+        }
+        await().atMost(WAIT).until(() -> log.committedOffset(1) == 11);
+        takeOver();
+        for (int chunk = 0; chunk < 10; chunk++) {
+            log.append(1, StreamCommand.chunk("count", "wordcount", "three words each", null));
+        }
+
+        await().atMost(WAIT).until(() -> log.committedOffset(1) == 21);
+        assertThat(log.resultsOf("count")).hasSize(21).last().extracting(StreamResult::json).asString()
+                .contains("\"chunks\":20", "\"words\":60");
+    }
+
+    @Test
+    void shouldDeliverEachOutputOnceWhenItsProcessorDiesMidChunk() {
+        start(settings(4));
+        log.append(0, StreamCommand.chunk("drip", "gated", "three", null));
+        open("three#1");
+        await().atMost(WAIT).until(() -> log.resultsOf("drip").size() == 1);
+        assertThat(log.committedOffset(0)).as("the chunk is under way").isZero();
+
+        takeOver(); // replays the chunk: its first output is passed over, the rest delivered as they come
+        open("three#1");
+        open("three#2");
+        open("three#3");
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 1);
+        assertThat(log.resultsOf("drip")).extracting(StreamResult::json).containsExactly(
+                "{\"seq\":0,\"data\":\"three#1\"}", "{\"seq\":0,\"data\":\"three#2\"}", "{\"seq\":0,\"data\":\"three#3\"}");
+    }
+
+    @Test
+    void shouldSkipWhatAStreamCompletedWhenItsPartitionIsReplayed() {
+        start(settings(4));
+        log.append(0, StreamCommand.chunk("slow", "gated", "held", null));
+        log.append(0, StreamCommand.chunk("fast", "uppercase", "done already", null));
+        await().atMost(WAIT).until(() -> log.resultsOf("fast").size() == 1);
+
+        takeOver(); // the partition is committed only up to the slow chunk: the fast one is read again
+        open("held#1");
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 2);
+        assertThat(log.resultsOf("fast")).as("once").hasSize(1);
+        assertThat(log.resultsOf("slow")).hasSize(1);
+    }
+
+    @Test
+    void shouldRetryThenAnswerAnErrorAndDeadLetterAChunkThatKeepsFailing() {
+        start(new EngineSettings(4, WAIT, 2, Duration.ofMillis(10), 1000));
+        log.append(0, StreamCommand.chunk("p", "poison", "fine", null));
+        log.append(0, StreamCommand.chunk("p", "poison", "poison pill", null));
+        log.append(0, StreamCommand.chunk("p", "poison", "fine again", null));
+
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 3);
+        assertThat(log.resultsOf("p")).extracting(StreamResult::json).containsExactly(
+                "{\"seq\":0,\"data\":\"fine\"}",
+                "{\"seq\":1,\"data\":\"\",\"error\":\"processing failed: IllegalArgumentException\"}",
+                "{\"seq\":2,\"data\":\"fine again\"}");
+        assertThat(poisonAttempts).hasValue(3);
+        assertThat(log.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(letter.streamId()).isEqualTo("p");
+            assertThat(letter.seq()).isEqualTo(1);
+            assertThat(letter.data()).isEqualTo("poison pill");
+            assertThat(letter.error()).contains("poison");
+            assertThat(letter.attempts()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void shouldTimeAChunkOutAndGoOn() {
+        start(new EngineSettings(4, Duration.ofMillis(200), 0, Duration.ZERO, 1000));
+        log.append(0, StreamCommand.chunk("t", "gated", "never", null));
+        log.append(0, StreamCommand.chunk("t", "uppercase", "next", null));
+
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 2);
+        assertThat(log.resultsOf("t")).extracting(StreamResult::json).containsExactly(
+                "{\"seq\":0,\"data\":\"\",\"error\":\"processing failed: TimeoutException\"}",
+                "{\"seq\":1,\"data\":\"NEXT\"}");
+        assertThat(log.deadLetters).singleElement().extracting(DeadLetter::error).asString().contains("Timeout");
+    }
+
+    @Test
+    void shouldFireAStreamsTimerAndKeepItAcrossATakeover() {
+        start(settings(4));
+        log.append(0, StreamCommand.start("tick", "ticker", Map.of(), "a"));
+        await().atMost(WAIT).until(() -> log.resultsOf("tick").size() >= 3);
+
+        takeOver();
+        int before = log.resultsOf("tick").size();
+        await().atMost(WAIT).until(() -> log.resultsOf("tick").size() >= before + 2);
+        List<String> ticks = log.resultsOf("tick").stream().skip(1).map(StreamResult::json).toList();
+        for (int tick = 0; tick < ticks.size(); tick++) {
+            assertThat(ticks.get(tick)).as("tick %d, once each, in order", tick + 1).contains("\"data\":\"tick " + (tick + 1) + "\"");
+        }
+    }
+
+    @Test
+    void shouldDeliverTheEndSummaryBeforeTheEnd() {
+        start(settings(4));
+        log.append(1, StreamCommand.start("sum", "summary", Map.of(), "a"));
+        log.append(1, StreamCommand.chunk("sum", "summary", "x", null));
+        log.append(1, StreamCommand.chunk("sum", "summary", "y", null));
+        log.append(1, StreamCommand.end("sum", "client"));
+
+        await().atMost(WAIT).until(() -> log.committedOffset(1) == 4);
+        List<StreamResult> results = log.resultsOf("sum");
+        assertThat(results).extracting(StreamResult::kind).containsExactly(StreamResult.Kind.STARTED,
+                StreamResult.Kind.RESULT, StreamResult.Kind.RESULT, StreamResult.Kind.RESULT, StreamResult.Kind.ENDED);
+        assertThat(results.get(3).json()).isEqualTo("{\"seq\":3,\"data\":\"2 chunks\"}");
+        await().atMost(WAIT).until(() -> log.state(1, "sum") == null); // forgotten once the log is done past its end
+    }
+
+    // ---- helpers
+
+    private static EngineSettings settings(int concurrentStreams) {
+        return new EngineSettings(concurrentStreams, WAIT, 0, Duration.ZERO, 1000);
+    }
+
+    private void start(EngineSettings settings) {
+        engine = new ProcessingEngine(log, catalog, settings, JSON, 1 << 20, Clock.systemUTC(), ProcessingMetrics.NONE,
+                Schedulers.parallel(), Schedulers.parallel()).start();
+        this.settings = settings;
+    }
+
+    private EngineSettings settings;
+
+    /** The engine dies with what it has not committed; another takes its partitions over from the logs. */
+    private void takeOver() {
+        engine.dispose();
+        gates.clear();
+        start(settings);
+    }
+
+    private void open(String gate) {
+        await().atMost(WAIT).until(() -> gates.containsKey(gate));
+        gates.get(gate).tryEmitValue(gate);
+    }
+
+    private static org.assertj.core.groups.Tuple tuple(Object... values) {
+        return org.assertj.core.groups.Tuple.tuple(values);
+    }
+
+    /** Emits "<chunk>#1", "#2", ... one per gate the test opens; a chunk named "held" or "never" has one, else three. */
+    private StreamProcessor gated() {
+        return processor("gated", (chunk, stream) -> {
+            int outputs = chunk.data().equals("three") ? 3 : 1;
+            return Flux.range(1, outputs).concatMap(n -> {
+                String gate = chunk.data() + "#" + n;
+                return gates.computeIfAbsent(gate, ignored -> Sinks.one()).asMono();
+            }).map(Output::of);
+        });
+    }
+
+    private StreamProcessor poison() {
+        return processor("poison", (chunk, stream) -> {
+            if (chunk.data().contains("poison")) {
+                poisonAttempts.incrementAndGet();
+                throw new IllegalArgumentException("a poison chunk");
+            }
+            return Flux.just(Output.of(chunk.data()));
+        });
+    }
+
+    /** Ticks every 50 ms from its start: "tick 1", "tick 2", ... counted in its state. */
+    private static StreamProcessor ticker() {
+        return new StreamProcessor() {
+            @Override
+            public String name() {
+                return "ticker";
+            }
+
+            @Override
+            public Flux<Output> onStart(StreamContext stream) {
+                stream.setTimer(Duration.ofMillis(50));
+                return Flux.empty();
+            }
+
+            @Override
+            public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
+                return Flux.empty();
+            }
+
+            @Override
+            public Flux<Output> onTimer(StreamContext stream) {
+                stream.setTimer(Duration.ofMillis(50));
+                return Flux.just(Output.of("tick " + stream.state().add("ticks", 1)));
+            }
+        };
+    }
+
+    /** Counts chunks, and says how many at the end. */
+    private static StreamProcessor summary() {
+        return new StreamProcessor() {
+            @Override
+            public String name() {
+                return "summary";
+            }
+
+            @Override
+            public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
+                stream.state().add("chunks", 1);
+                return Flux.just(Output.of(chunk.data()));
+            }
+
+            @Override
+            public Flux<Output> onEnd(StreamContext stream) {
+                return Flux.just(Output.of(stream.state().get("chunks", 0) + " chunks"));
+            }
+        };
+    }
+
+    private static StreamProcessor processor(String name,
+                                             java.util.function.BiFunction<Chunk, StreamContext, Flux<Output>> onChunk) {
+        return new StreamProcessor() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
+                return onChunk.apply(chunk, stream);
+            }
+        };
+    }
+}
