@@ -74,7 +74,7 @@ class ProcessingConfiguration {
                                 JsonMapper json) {
         String url = properties.processing().http().url();
         if (url.isEmpty()) {
-            return new HttpProcessor(null, json);
+            return new HttpProcessor(null, json, properties.roles().contains(Role.PROCESSOR));
         }
         HttpClient client = HttpClient.create(httpProcessorConnections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
@@ -86,7 +86,7 @@ class ProcessingConfiguration {
                     codecs.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(json));
                 })
                 .build();
-        return new HttpProcessor(web, json);
+        return new HttpProcessor(web, json, false);
     }
 
     @Bean

@@ -116,6 +116,11 @@ final class KafkaProcessingLog implements ProcessingLog {
                     .pollTimeout(POLL_TIMEOUT)
                     // Records are handed on from the consumer's thread, as it polls.
                     .schedulerSupplier(Schedulers::immediate)
+                    // reactor-kafka holds a rebalance up to this long, inside the revoke, while records it handed out are
+                    // not acknowledged: by default 60 s, a minute with no processing anywhere in the group each time a
+                    // processor joins or leaves. The engine never acknowledges (its transactions commit the offsets),
+                    // and an epoch tells it which records belong to a revoked assignment: no delay is needed.
+                    .maxDelayRebalance(Duration.ZERO)
                     .subscription(List.of(settings.kafka().requestsTopic()))
                     .addAssignListener(this::assigned)
                     .addRevokeListener(this::revoked);

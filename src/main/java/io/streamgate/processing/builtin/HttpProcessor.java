@@ -25,13 +25,17 @@ public final class HttpProcessor implements StreamProcessor {
 
     private final WebClient client;
     private final JsonMapper json;
-    private final boolean configured;
+    private final boolean refuseStreams;
 
-    /** {@code client} has the service's URL as its base; null when none is configured (the processor then refuses). */
-    public HttpProcessor(WebClient client, JsonMapper json) {
+    /**
+     * @param client        has the service's URL as its base; null when none is configured here
+     * @param refuseStreams refuse to start streams (400): this instance would process them and has no URL. A gateway
+     *                      that only serves accepts them: the processors have the URL
+     */
+    public HttpProcessor(WebClient client, JsonMapper json, boolean refuseStreams) {
         this.client = client;
         this.json = json;
-        this.configured = client != null;
+        this.refuseStreams = refuseStreams;
     }
 
     @Override
@@ -41,7 +45,7 @@ public final class HttpProcessor implements StreamProcessor {
 
     @Override
     public void checkOptions(Map<String, String> options) {
-        if (!configured) {
+        if (refuseStreams) {
             throw new InvalidOptionsException("Processor 'http' is not configured here (streamgate.processing.http.url)");
         }
         StreamProcessor.super.checkOptions(options);
@@ -49,6 +53,9 @@ public final class HttpProcessor implements StreamProcessor {
 
     @Override
     public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
+        if (client == null) {
+            return Flux.error(new IllegalStateException("streamgate.processing.http.url is not set on this processor"));
+        }
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("stream_id", stream.streamId());
         request.put("seq", chunk.seq());
