@@ -47,6 +47,8 @@ public final class EndToEndLatency {
     private static final int WARMUP_SECONDS = Integer.getInteger("warmupSeconds", 10);
     private static final int IN_FLIGHT = Integer.getInteger("inFlight", 64);
     private static final int CHUNK_SIZE = Integer.getInteger("chunkSize", 100);
+    /** The streams' processor (the gateway's default when empty); its results must carry each chunk's data back. */
+    private static final String PROCESSOR = System.getProperty("processor", "");
     /**
      * SSE readers per stream: above 1, fan-out; every reader must get every result, and each delivery is timed. The
      * JDK client reads all responses on one selector thread: at 10,000 readers it, not the gateway, was the limit.
@@ -77,7 +79,8 @@ public final class EndToEndLatency {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < STREAMS; i++) {
             String id = "latency-" + run + "-" + i;
-            expect2xx(http.send(post("/stream/" + id + "/start", "{}", "application/json"),
+            String start = PROCESSOR.isEmpty() ? "{}" : "{\"processor\":\"" + PROCESSOR + "\"}";
+            expect2xx(http.send(post("/stream/" + id + "/start", start, "application/json"),
                     HttpResponse.BodyHandlers.ofString()), "start " + id);
             ids.add(id);
         }
