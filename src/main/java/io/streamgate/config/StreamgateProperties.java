@@ -118,6 +118,8 @@ public record StreamgateProperties(
      * @param retries              attempts after the first before a failing chunk is dead-lettered
      * @param retryBackoff         the wait before each retry
      * @param maxPendingCommands   commands read and not yet processed on this instance; past it, reading waits
+     * @param maxPendingBytes      the same in bytes of records; each partition gets its share of both, so that one
+     *                             partition's backlog does not leave the streams of the others waiting
      * @param http                 the {@code http} processor
      */
     public record Processing(
@@ -125,7 +127,8 @@ public record StreamgateProperties(
             @DefaultValue("30s") Duration chunkTimeout,
             @DefaultValue("2") int retries,
             @DefaultValue("500ms") Duration retryBackoff,
-            @DefaultValue("10000") int maxPendingCommands,
+            @DefaultValue("100000") int maxPendingCommands,
+            @DefaultValue("64MB") DataSize maxPendingBytes,
             @DefaultValue Http http) {
 
         public Processing {
@@ -134,6 +137,7 @@ public record StreamgateProperties(
             require(retries >= 0, "streamgate.processing.retries must not be negative");
             require(!retryBackoff.isNegative(), "streamgate.processing.retry-backoff must not be negative");
             require(maxPendingCommands >= 1, "streamgate.processing.max-pending-commands must be at least 1");
+            require(maxPendingBytes.toBytes() >= 1, "streamgate.processing.max-pending-bytes must be positive");
         }
     }
 

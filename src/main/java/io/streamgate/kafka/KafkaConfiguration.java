@@ -123,7 +123,7 @@ class KafkaConfiguration {
         KafkaProcessingLog log = new KafkaProcessingLog(settings, mapping, ownership, properties.processor().instanceId());
         ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),
                 processing.chunkTimeout(), processing.retries(), processing.retryBackoff(),
-                processing.maxPendingCommands()), json, settings.kafka().maxRecordSize().toBytes() - 1024, clock,
+                processing.maxPendingCommands(), processing.maxPendingBytes().toBytes()), json, settings.kafka().maxRecordSize().toBytes() - 1024, clock,
                 metrics, Schedulers.parallel(), Schedulers.parallel());
         return new SubscriptionLifecycle() {
             @Override

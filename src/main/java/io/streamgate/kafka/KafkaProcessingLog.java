@@ -152,9 +152,31 @@ final class KafkaProcessingLog implements ProcessingLog {
         @Override
         public Flux<LogEvent> events() {
             return Flux.merge(assignments.asFlux(), receiver.receive().map(record -> new LogEvent.Received(
-                            record.partition(), EpochTagging.epochOf(record), record.offset(), mapping.toCommand(record))))
+                            record.partition(), EpochTagging.epochOf(record), record.offset(), mapping.toCommand(record),
+                            Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize()))))
                     // The consumer is built, and may block, on the subscribing thread: never a non-blocking one.
                     .subscribeOn(Schedulers.boundedElastic());
+        }
+
+        /** On the consumer's thread, between polls; reactor-kafka leaves a partition paused this way alone. */
+        @Override
+        public void pause(int partition) {
+            TopicPartition requests = new TopicPartition(settings.kafka().requestsTopic(), partition);
+            receiver.doOnConsumer(consumer -> {
+                consumer.pause(List.of(requests));
+                return true;
+            }).subscribe(null, failure -> { }); // a connection going away takes its pauses with it
+        }
+
+        @Override
+        public void resume(int partition) {
+            TopicPartition requests = new TopicPartition(settings.kafka().requestsTopic(), partition);
+            receiver.doOnConsumer(consumer -> {
+                if (consumer.assignment().contains(requests)) {
+                    consumer.resume(List.of(requests));
+                }
+                return true;
+            }).subscribe(null, failure -> { });
         }
 
         @Override

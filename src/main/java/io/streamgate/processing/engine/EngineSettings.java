@@ -10,7 +10,9 @@ import java.time.Duration;
  * @param retries              how often a failed step is tried again before it is dead-lettered
  * @param retryBackoff         the wait before each retry
  * @param maxPendingCommands   commands read but not yet done, on this processor: past it, reading waits
+ * @param maxPendingBytes      the same in bytes of records: past a partition's share of it, that partition's reading
+ *                             waits
  */
 public record EngineSettings(int maxConcurrentStreams, Duration stepTimeout, int retries, Duration retryBackoff,
-                             int maxPendingCommands) {
+                             int maxPendingCommands, long maxPendingBytes) {
 }

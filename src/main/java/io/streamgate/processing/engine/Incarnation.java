@@ -104,6 +104,7 @@ final class Incarnation implements StepRun.Reports {
         log.info("Partition {} assigned (assignment {}); restoring its streams", partition, epoch);
         PartitionWork fresh = new PartitionWork(partition, epoch);
         partitions.put(partition, fresh);
+        connection.resume(partition); // whatever an earlier assignment of it left paused
         connection.restore(partition)
                 .publishOn(runtime.coordinator())
                 .subscribe(states -> restored(fresh, states), this::fail);
@@ -126,11 +127,30 @@ final class Incarnation implements StepRun.Reports {
             return; // a stale or repeated record of an earlier assignment
         }
         pendingCommands++;
+        work.pendingBytes += received.bytes();
         if (work.restoring) {
             work.waiting.add(received);
         } else {
             accept(work, received);
         }
+        if (!work.paused && (work.pending() >= commandsPerPartition() || work.pendingBytes >= bytesPerPartition())) {
+            work.paused = true;
+            connection.pause(work.partition);
+        }
+    }
+
+    /*
+     * A partition's share of the room for commands read and not done: past it, its reading pauses until it is down to
+     * half. Kafka hands over a backlog a partition at a time, so without shares one partition's backlog filled the
+     * engine's room and the other partitions' streams sat idle.
+     */
+
+    private int commandsPerPartition() {
+        return Math.max(16, settings.maxPendingCommands() / Math.max(1, partitions.size()));
+    }
+
+    private long bytesPerPartition() {
+        return settings.maxPendingBytes() / Math.max(1, partitions.size());
     }
 
     private void restored(PartitionWork work, Map<String, StoredStream> states) {
@@ -156,11 +176,11 @@ final class Incarnation implements StepRun.Reports {
         work.offsets.received(received.offset());
         StreamCommand command = received.command();
         if (command == null) {
-            commandDone(work, received.offset()); // not a command: passed over
+            commandDone(work, received.offset(), received.bytes()); // not a command: passed over
             return;
         }
         StreamWork stream = work.streams.computeIfAbsent(command.streamId(), key -> new StreamWork(key, null));
-        stream.queue.add(Step.of(received.offset(), command));
+        stream.queue.add(Step.of(received.offset(), command, received.bytes()));
         schedule(work, stream);
     }
 
@@ -183,7 +203,7 @@ final class Incarnation implements StepRun.Reports {
         while ((step = stream.queue.peek()) != null && alreadyDone(step, stream.stored)) {
             stream.queue.poll();
             if (step.isCommand()) {
-                commandDone(work, step.offset());
+                commandDone(work, step.offset(), step.bytes());
             } else {
                 stream.timerQueued = false;
             }
@@ -353,7 +373,7 @@ final class Incarnation implements StepRun.Reports {
         outcomes.state(work, stream.key, after);
         if (run.step.isCommand()) {
             metrics.stepCompleted();
-            commandDone(work, run.step.offset());
+            commandDone(work, run.step.offset(), run.step.bytes());
         }
         armTimer(work, stream);
         if (!stream.queue.isEmpty()) {
@@ -368,9 +388,14 @@ final class Incarnation implements StepRun.Reports {
         triggerCommit();
     }
 
-    private void commandDone(PartitionWork work, long offset) {
+    private void commandDone(PartitionWork work, long offset, int bytes) {
         work.offsets.done(offset);
+        work.pendingBytes -= bytes;
         pendingCommands--;
+        if (work.paused && work.pending() <= commandsPerPartition() / 2 && work.pendingBytes <= bytesPerPartition() / 2) {
+            work.paused = false;
+            connection.resume(work.partition);
+        }
         requestMore();
         triggerCommit();
     }

@@ -24,7 +24,8 @@ public sealed interface LogEvent {
      * A record of the requests log.
      *
      * @param command the command it holds, or null for a record that is not one (it is passed over)
+     * @param bytes   the record's size in the log (key and value), what holding it until it is done costs roughly
      */
-    record Received(int partition, long epoch, long offset, StreamCommand command) implements LogEvent {
+    record Received(int partition, long epoch, long offset, StreamCommand command, int bytes) implements LogEvent {
     }
 }

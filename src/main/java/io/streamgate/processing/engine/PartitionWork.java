@@ -26,6 +26,10 @@ final class PartitionWork {
     /** Commands read while the partition's state was being restored; run once it is. */
     final List<LogEvent.Received> waiting = new ArrayList<>();
     boolean restoring = true;
+    /** Reading of the partition is paused: it holds its share of the engine's room for commands. */
+    boolean paused;
+    /** Bytes of the commands read and not done ({@link #pending()} counts them). */
+    long pendingBytes;
     boolean abandoned;
     /** Streams with a step under way. */
     int busy;

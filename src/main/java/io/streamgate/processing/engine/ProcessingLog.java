@@ -22,6 +22,14 @@ public interface ProcessingLog {
          */
         Flux<LogEvent> events();
 
+        /**
+         * Stops reading a partition (its commands read so far still arrive) until {@link #resume}: one partition with
+         * a backlog must not fill the engine's room for commands and starve the others.
+         */
+        void pause(int partition);
+
+        void resume(int partition);
+
         /** The latest committed state of every stream of a partition. */
         Mono<Map<String, StoredStream>> restore(int partition);
 

@@ -6,8 +6,9 @@ package io.streamgate.processing.engine;
  * @param offset  the command's position, or -1 for a timer
  * @param command the command (null for a timer)
  * @param dueAt   the timer's due time (timers only)
+ * @param bytes   the command's size in the log (0 for a timer)
  */
-record Step(Kind kind, long offset, StreamCommand command, long dueAt) {
+record Step(Kind kind, long offset, StreamCommand command, long dueAt, int bytes) {
 
     enum Kind {
         START("start"), CHUNK("chunk"), END("end"), TIMER("timer");
@@ -19,17 +20,17 @@ record Step(Kind kind, long offset, StreamCommand command, long dueAt) {
         }
     }
 
-    static Step of(long offset, StreamCommand command) {
+    static Step of(long offset, StreamCommand command, int bytes) {
         Kind kind = switch (command.kind()) {
             case START -> Kind.START;
             case CHUNK -> Kind.CHUNK;
             case END -> Kind.END;
         };
-        return new Step(kind, offset, command, 0);
+        return new Step(kind, offset, command, 0, bytes);
     }
 
     static Step timer(long dueAt) {
-        return new Step(Kind.TIMER, -1, null, dueAt);
+        return new Step(Kind.TIMER, -1, null, dueAt, 0);
     }
 
     /** What identifies this step in a stored progress: the command's position, or the timer's due time. */

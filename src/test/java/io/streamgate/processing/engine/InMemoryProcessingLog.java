@@ -1,9 +1,12 @@
 package io.streamgate.processing.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import reactor.core.publisher.Flux;
@@ -22,6 +25,8 @@ final class InMemoryProcessingLog implements ProcessingLog {
     private final List<List<StreamCommand>> partitions = new ArrayList<>();
     final List<StreamResult> results = new CopyOnWriteArrayList<>();
     final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+    /** Partitions an engine has paused the reading of, and not resumed. */
+    final Set<Integer> paused = ConcurrentHashMap.newKeySet();
     private final List<Map<String, StoredStream>> states = new ArrayList<>();
     private final long[] committed;
     private final List<Sinks.Many<LogEvent>> live = new CopyOnWriteArrayList<>();
@@ -42,9 +47,13 @@ final class InMemoryProcessingLog implements ProcessingLog {
         long offset = log.size();
         log.add(command);
         for (Sinks.Many<LogEvent> connection : live) {
-            connection.tryEmitNext(new LogEvent.Received(partition, epochs, offset, command));
+            connection.tryEmitNext(new LogEvent.Received(partition, epochs, offset, command, sizeOf(command)));
         }
         return offset;
+    }
+
+    private static int sizeOf(StreamCommand command) {
+        return command.data() == null ? 0 : command.data().getBytes(StandardCharsets.UTF_8).length;
     }
 
     synchronized long committedOffset(int partition) {
@@ -72,7 +81,8 @@ final class InMemoryProcessingLog implements ProcessingLog {
             events.tryEmitNext(new LogEvent.Assigned(partition, epoch));
             List<StreamCommand> log = partitions.get(partition);
             for (long offset = committed[partition]; offset < log.size(); offset++) {
-                events.tryEmitNext(new LogEvent.Received(partition, epoch, offset, log.get((int) offset)));
+                events.tryEmitNext(new LogEvent.Received(partition, epoch, offset, log.get((int) offset),
+                        sizeOf(log.get((int) offset))));
             }
         }
         live.add(events);
@@ -82,6 +92,17 @@ final class InMemoryProcessingLog implements ProcessingLog {
             @Override
             public Flux<LogEvent> events() {
                 return events.asFlux();
+            }
+
+            // Everything is read at once here; pauses are only noted.
+            @Override
+            public void pause(int partition) {
+                paused.add(partition);
+            }
+
+            @Override
+            public void resume(int partition) {
+                paused.remove(partition);
             }
 
             @Override

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -97,6 +98,23 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void shouldPauseReadingAPartitionPastItsShareOfPendingBytesAndResumeItOnceItIsDone() {
+        start(new EngineSettings(4, WAIT, 0, Duration.ZERO, 1000, 20)); // 2 partitions: 10 bytes each
+        log.append(0, StreamCommand.chunk("slow", "gated", "held", null));
+        log.append(0, StreamCommand.chunk("slow", "gated", "next", null));
+        log.append(1, StreamCommand.chunk("other", "uppercase", "four", null));
+        log.append(0, StreamCommand.chunk("slow", "gated", "last", null));
+
+        await().atMost(WAIT).until(() -> log.paused.equals(Set.of(0)));
+        await().atMost(WAIT).until(() -> log.resultsOf("other").size() == 1);
+        open("held#1");
+        open("next#1");
+        open("last#1");
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 3);
+        assertThat(log.paused).as("partitions still paused").isEmpty();
+    }
+
+    @Test
     void shouldRefuseASecondStartOfAnOpenStreamAndKeepItsState() {
         start(settings(4));
         log.append(0, StreamCommand.start("s1", "wordcount", Map.of(), "first"));
@@ -163,7 +181,7 @@ class ProcessingEngineTest {
 
     @Test
     void shouldRetryThenAnswerAnErrorAndDeadLetterAChunkThatKeepsFailing() {
-        start(new EngineSettings(4, WAIT, 2, Duration.ofMillis(10), 1000));
+        start(new EngineSettings(4, WAIT, 2, Duration.ofMillis(10), 1000, 1 << 20));
         log.append(0, StreamCommand.chunk("p", "poison", "fine", null));
         log.append(0, StreamCommand.chunk("p", "poison", "poison pill", null));
         log.append(0, StreamCommand.chunk("p", "poison", "fine again", null));
@@ -185,7 +203,7 @@ class ProcessingEngineTest {
 
     @Test
     void shouldTimeAChunkOutAndGoOn() {
-        start(new EngineSettings(4, Duration.ofMillis(200), 0, Duration.ZERO, 1000));
+        start(new EngineSettings(4, Duration.ofMillis(200), 0, Duration.ZERO, 1000, 1 << 20));
         log.append(0, StreamCommand.chunk("t", "gated", "never", null));
         log.append(0, StreamCommand.chunk("t", "uppercase", "next", null));
 
@@ -230,7 +248,7 @@ class ProcessingEngineTest {
     // ---- helpers
 
     private static EngineSettings settings(int concurrentStreams) {
-        return new EngineSettings(concurrentStreams, WAIT, 0, Duration.ZERO, 1000);
+        return new EngineSettings(concurrentStreams, WAIT, 0, Duration.ZERO, 1000, 1 << 20);
     }
 
     private void start(EngineSettings settings) {
