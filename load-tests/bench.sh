@@ -12,6 +12,7 @@
 #   load-tests/bench.sh                                     # every route at 100, 200, 400 and 800 connections
 #   DURATION=10s CONNECTIONS="100 800" ROUTES="status send" load-tests/bench.sh
 #   GATEWAY_JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseZGC -XX:+ZGenerational" JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java ...
+#   GATEWAY_JAR=/tmp/other-build.jar ROUTES=send load-tests/bench.sh   # A/B: another build of the gateway, same wrk
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,7 +44,8 @@ echo "== building the gateway, the trivial app and Kafka's producer benchmark"
 ./mvnw -q -B -ntp -f load-tests/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$PWD/$OUT/kafka-tools.classpath"
 # Copies: a build during the run must not change the classes a running JVM still loads lazily.
-cp "$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)" "$OUT/streamgate.jar"
+# GATEWAY_JAR: measure another build of the gateway (an A/B) beside the same trivial app and wrk.
+cp "${GATEWAY_JAR:-$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)}" "$OUT/streamgate.jar"
 cp load-tests/trivial-app/target/streamgate-trivial-app-*.jar "$OUT/trivial-app.jar"
 git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
 { echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"; "$JAVA" -version 2>&1 | head -1;
