@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 
 import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
+import io.streamgate.security.ApiAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -23,10 +24,12 @@ class ReadyLine implements ApplicationListener<ApplicationReadyEvent> {
     private static final Logger log = LoggerFactory.getLogger(ReadyLine.class);
 
     private final StreamgateProperties properties;
+    private final ApiAccess access;
     private final Environment environment;
 
-    ReadyLine(StreamgateProperties properties, Environment environment) {
+    ReadyLine(StreamgateProperties properties, ApiAccess access, Environment environment) {
         this.properties = properties;
+        this.access = access;
         this.environment = environment;
     }
 
@@ -40,11 +43,9 @@ class ReadyLine implements ApplicationListener<ApplicationReadyEvent> {
         String kafka = properties.kafka().embedded()
                 ? "embedded Kafka (data in " + properties.broker().dataDir() + ")"
                 : "Kafka at " + properties.kafka().bootstrapServers();
-        String access = properties.security().open() ? "open API (no keys)"
-                : properties.security().apiKeys().size() + " API key(s)";
         String where = url(web.getWebServer().getPort());
         if (properties.roles().contains(Role.GATEWAY)) {
-            log.info("Streamgate ready on {} ({}, {}, {})", where, roles, kafka, access);
+            log.info("Streamgate ready on {} ({}, {}, {})", where, roles, kafka, access.describe());
         } else {
             log.info("Streamgate ready: {} on {}; health on {}/actuator/health", roles, kafka, where);
         }
@@ -54,7 +55,7 @@ class ReadyLine implements ApplicationListener<ApplicationReadyEvent> {
         String address = environment.getProperty("server.address");
         if (address == null) {
             // An open gateway listens on loopback only (SecurityConfiguration); a keyed one on every interface.
-            address = properties.security().open() ? InetAddress.getLoopbackAddress().getHostAddress() : "0.0.0.0";
+            address = access.open() ? InetAddress.getLoopbackAddress().getHostAddress() : "0.0.0.0";
         }
         String scheme = environment.getProperty("server.ssl.enabled", Boolean.class, false)
                 || environment.getProperty("server.ssl.bundle") != null ? "https" : "http";

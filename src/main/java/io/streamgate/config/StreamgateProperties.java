@@ -220,11 +220,14 @@ public record StreamgateProperties(
      *                     unless {@code server.address} is set)
      * @param operatorKeys keys that may read the actuator endpoints other than health (metrics, Prometheus)
      * @param cors         cross-origin access for browser clients
+     * @param jwt          how a bearer JWT names its tenant, when JWTs are accepted
+     *                     ({@code spring.security.oauth2.resourceserver.jwt.*} set)
      */
     public record Security(
             @DefaultValue List<String> apiKeys,
             @DefaultValue List<String> operatorKeys,
-            @DefaultValue Cors cors) {
+            @DefaultValue Cors cors,
+            @DefaultValue Jwt jwt) {
 
         private static final int MIN_KEY_LENGTH = 16;
 
@@ -241,16 +244,19 @@ public record StreamgateProperties(
             }
         }
 
-        /** True when no API keys are configured: anyone who can reach the gateway may use it. */
-        public boolean open() {
-            return apiKeys.isEmpty();
-        }
-
         /** Never prints a key: configuration objects end up in logs and failure messages. */
         @Override
         public String toString() {
             return "Security[apiKeys=" + apiKeys.size() + " configured, operatorKeys=" + operatorKeys.size()
-                    + " configured, cors=" + cors + "]";
+                    + " configured, cors=" + cors + ", jwt=" + jwt + "]";
+        }
+    }
+
+    /** @param tenantClaim the claim whose (string) value is a JWT caller's tenant */
+    public record Jwt(@DefaultValue("sub") String tenantClaim) {
+
+        public Jwt {
+            require(!tenantClaim.isBlank(), "streamgate.security.jwt.tenant-claim must not be blank");
         }
     }
 

@@ -21,7 +21,11 @@ final class ApiKeyAuthentication implements ServerAuthenticationConverter, React
 
     static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "Bearer ";
-    private static final List<GrantedAuthority> TENANT = AuthorityUtils.createAuthorityList(TenantAuthentication.TENANT);
+    /** How the value was presented: as a bearer token it may also be a JWT (see {@link KeyOrToken}). */
+    private static final String AS_BEARER = "bearer";
+    private static final String AS_HEADER = "api-key";
+    private static final List<GrantedAuthority> TENANT = AuthorityUtils.createAuthorityList(TenantAuthentication.TENANT,
+            TenantAuthentication.READ, TenantAuthentication.WRITE);
     private static final List<GrantedAuthority> OPERATOR =
             AuthorityUtils.createAuthorityList(TenantAuthentication.OPERATOR);
 
@@ -38,12 +42,18 @@ final class ApiKeyAuthentication implements ServerAuthenticationConverter, React
     public Mono<Authentication> convert(ServerWebExchange exchange) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         String key = headers.getFirst(API_KEY_HEADER);
+        String presentedAs = AS_HEADER;
         String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
         if (key == null && authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             key = authorization.substring(BEARER.length()).strip();
+            presentedAs = AS_BEARER;
         }
         return key == null || key.isEmpty() ? Mono.empty()
-                : Mono.just(UsernamePasswordAuthenticationToken.unauthenticated("api-key", key));
+                : Mono.just(UsernamePasswordAuthenticationToken.unauthenticated(presentedAs, key));
+    }
+
+    static boolean isBearer(Authentication presented) {
+        return AS_BEARER.equals(presented.getPrincipal());
     }
 
     @Override

@@ -4,12 +4,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
 
-/** No key, or a key that is not one of ours: 401 with the challenge clients need to know how to authenticate. */
+/** No credentials, or a key that is not one of ours: 401 with the challenge that says how to authenticate. */
 final class AuthenticationRequiredException extends ResponseStatusException {
 
-    AuthenticationRequiredException() {
-        super(HttpStatus.UNAUTHORIZED,
-                "A valid API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+    AuthenticationRequiredException(boolean jwtAccepted) {
+        super(HttpStatus.UNAUTHORIZED, jwtAccepted
+                ? "A valid API key or bearer token is required: send 'Authorization: Bearer <key or JWT>'"
+                        + " or 'X-API-Key: <key>'"
+                : "A valid API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
     }
 
     @Override

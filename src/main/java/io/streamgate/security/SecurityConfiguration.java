@@ -7,6 +7,7 @@ import io.streamgate.config.StreamgateProperties;
 import io.streamgate.stream.InvalidRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -14,22 +15,30 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
 
@@ -37,9 +46,12 @@ import reactor.core.publisher.Mono;
  * The security filter chain. Stateless (no sessions, no cookies, so no CSRF exposure); failures surface as
  * exceptions that the HTTP layer renders as problem details like every other error.
  *
- * <p>With API keys: {@code /stream/**} needs a tenant key, the actuator (but health) an operator key. A JWT
- * resource server would be one more authentication mechanism on this chain producing a principal whose name is the
- * tenant. Without keys: everything is open and the server listens on loopback unless told otherwise.
+ * <p>With API keys or JWTs: reading a stream needs {@code streams:read}, starting, sending and ending it
+ * {@code streams:write} (a JWT's scopes; an API key has both), the actuator (but health) an operator key. Both kinds
+ * of credential end as a {@link TenantAuthentication} whose name is the tenant, so isolation is one rule whichever
+ * was presented. JWTs are verified by Spring Security's resource server with the decoder Spring Boot builds from
+ * {@code spring.security.oauth2.resourceserver.jwt.*} (JWKS fetched and cached by it). Without either: everything is
+ * open and the server listens on loopback unless told otherwise.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -58,9 +70,18 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, StreamgateProperties properties) {
+    ApiAccess apiAccess(StreamgateProperties properties, ObjectProvider<ReactiveJwtDecoder> jwtDecoder) {
+        return new ApiAccess(properties.security().apiKeys().size(), jwtDecoder.getIfAvailable() != null);
+    }
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, StreamgateProperties properties,
+                                                  ApiAccess access, ObjectProvider<ReactiveJwtDecoder> jwtDecoder) {
         StreamgateProperties.Security security = properties.security();
-        ServerAuthenticationEntryPoint entryPoint = (exchange, failure) -> Mono.error(new AuthenticationRequiredException());
+        ServerAuthenticationEntryPoint entryPoint = (exchange, failure) -> Mono.error(
+                failure instanceof OAuth2AuthenticationException invalid
+                        ? new InvalidTokenException(invalid.getError().getDescription())
+                        : new AuthenticationRequiredException(access.jwt()));
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -69,10 +90,9 @@ class SecurityConfiguration {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler((exchange, denied) -> Mono.error(
-                                new ResponseStatusException(HttpStatus.FORBIDDEN, "This key may not use this endpoint"))));
+                        .accessDeniedHandler((exchange, denied) -> Mono.error(new NotAllowedException())));
         configureCors(http, security.cors());
-        if (security.open()) {
+        if (access.open()) {
             WebFilter openAccess = (exchange, chain) -> chain.filter(exchange)
                     .contextWrite(ReactiveSecurityContextHolder.withAuthentication(TenantAuthentication.openAccess()));
             return http.addFilterAt(openAccess, SecurityWebFiltersOrder.AUTHENTICATION)
@@ -81,21 +101,44 @@ class SecurityConfiguration {
         }
         ApiKeyAuthentication apiKeys = new ApiKeyAuthentication(
                 new ApiKeys(security.apiKeys()), new ApiKeys(security.operatorKeys()));
-        AuthenticationWebFilter authentication = new AuthenticationWebFilter(apiKeys);
+        AuthenticationWebFilter authentication = new AuthenticationWebFilter(access.jwt()
+                ? new KeyOrToken(apiKeys, jwts(jwtDecoder.getObject(), security.jwt()))
+                : apiKeys);
         authentication.setServerAuthenticationConverter(apiKeys);
         authentication.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
         authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
-        log.info("API keys required: {} tenant key(s), {} operator key(s)", security.apiKeys().size(),
-                security.operatorKeys().size());
+        log.info("Credentials required: {} tenant key(s), {} operator key(s){}", security.apiKeys().size(),
+                security.operatorKeys().size(), access.jwt()
+                        ? ", JWTs (tenant claim '" + security.jwt().tenantClaim() + "')" : "");
         return http.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         // The API description and the demo page are public; the calls they describe are not.
                         .pathMatchers("/v3/api-docs", "/v3/api-docs/**", "/", "/index.html", "/demo/**").permitAll()
                         .pathMatchers("/actuator/**").hasRole("OPERATOR")
+                        // A WebSocket both sends chunks and reads results.
+                        .pathMatchers(HttpMethod.GET, "/stream/*/ws").access(allOf(TenantAuthentication.READ,
+                                TenantAuthentication.WRITE))
+                        .pathMatchers(HttpMethod.GET, "/stream/**").hasAuthority(TenantAuthentication.READ)
+                        .pathMatchers(HttpMethod.POST, "/stream/**").hasAuthority(TenantAuthentication.WRITE)
                         .pathMatchers("/stream/**").hasRole("TENANT")
                         .anyExchange().authenticated())
                 .build();
+    }
+
+    private static ReactiveAuthenticationManager jwts(ReactiveJwtDecoder decoder, StreamgateProperties.Jwt settings) {
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        manager.setJwtAuthenticationConverter(new JwtTenants(settings.tenantClaim()));
+        return manager;
+    }
+
+    private static ReactiveAuthorizationManager<AuthorizationContext> allOf(String... authorities) {
+        List<String> required = List.of(authorities);
+        return (authentication, context) -> authentication
+                .<AuthorizationResult>map(caller -> new AuthorizationDecision(caller.isAuthenticated()
+                        && caller.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList()
+                        .containsAll(required)))
+                .defaultIfEmpty(new AuthorizationDecision(false));
     }
 
     /** Off unless origins are configured; credentials never with a wildcard (refused at start-up). */
@@ -129,9 +172,9 @@ class SecurityConfiguration {
 
     /** An open gateway listens on loopback only, unless {@code server.address} says otherwise; either way, it warns. */
     @Bean
-    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> openGatewayOnLoopback(StreamgateProperties properties,
+    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> openGatewayOnLoopback(ApiAccess access,
                                                                                    Environment environment) {
-        return new LoopbackForOpenGateway(properties.security().open(), environment.getProperty("server.address"));
+        return new LoopbackForOpenGateway(access.open(), environment.getProperty("server.address"));
     }
 
     private record LoopbackForOpenGateway(boolean open, String configuredAddress)

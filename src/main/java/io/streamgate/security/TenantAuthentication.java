@@ -14,6 +14,10 @@ final class TenantAuthentication extends AbstractAuthenticationToken {
 
     static final String TENANT = "ROLE_TENANT";
     static final String OPERATOR = "ROLE_OPERATOR";
+    /** Reading results and status (SSE, JSON, a WebSocket's results): a JWT's scope, and every API key's. */
+    static final String READ = "SCOPE_streams:read";
+    /** Starting, sending to and ending streams. */
+    static final String WRITE = "SCOPE_streams:write";
 
     private final String tenant;
 
@@ -25,7 +29,7 @@ final class TenantAuthentication extends AbstractAuthenticationToken {
 
     /** The open gateway's caller: the tenant-less owner of everything, allowed everything. */
     static TenantAuthentication openAccess() {
-        return new TenantAuthentication("", AuthorityUtils.createAuthorityList(TENANT, OPERATOR));
+        return new TenantAuthentication("", AuthorityUtils.createAuthorityList(TENANT, OPERATOR, READ, WRITE));
     }
 
     @Override

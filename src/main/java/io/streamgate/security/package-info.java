@@ -1,6 +1,6 @@
 /**
- * Who may call the gateway: API keys (each key a tenant) checked by Spring Security's reactive filter chain, so JWT
- * can be added later through its resource-server support; operator-only actuator endpoints; CORS; and, when no keys
- * are configured, an open gateway bound to loopback.
+ * Who may call the gateway: API keys (each key a tenant) and bearer JWTs (Spring Security's OAuth2 resource server;
+ * the tenant is a claim, the scopes say what it may do), both ending as a principal named by its tenant; operator-only
+ * actuator endpoints; CORS; and, with neither keys nor JWTs configured, an open gateway bound to loopback.
  */
 package io.streamgate.security;

@@ -28,7 +28,8 @@ class StreamgatePropertiesTest {
                         DataSize.ofMegabytes(64),
                         new StreamgateProperties.Http("", 512)), stream,
                 new StreamgateProperties.Security(List.of(), List.of(),
-                        new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30))),
+                        new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30)),
+                        new StreamgateProperties.Jwt("sub")),
                 new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, Duration.ofSeconds(1), DataSize.ofKilobytes(8))))
                 .hasMessageContaining("max-record-size");
     }
@@ -42,7 +43,7 @@ class StreamgatePropertiesTest {
     @Test
     void shouldNeverPrintKeys() {
         var security = new StreamgateProperties.Security(List.of("a-secret-key-0123456789"), List.of(),
-                new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30)));
+                new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30)), new StreamgateProperties.Jwt("sub"));
 
         org.assertj.core.api.Assertions.assertThat(security.toString()).doesNotContain("a-secret-key");
     }
