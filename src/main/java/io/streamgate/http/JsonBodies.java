@@ -94,6 +94,7 @@ final class JsonBodies {
     }
 
     private static PayloadTooLargeException tooLarge(long maxBytes) {
-        return new PayloadTooLargeException("The request body is larger than " + maxBytes + " bytes");
+        return new PayloadTooLargeException(PayloadTooLargeException.Limit.MAX_CHUNK_SIZE,
+                "The request body is larger than " + maxBytes + " bytes");
     }
 }

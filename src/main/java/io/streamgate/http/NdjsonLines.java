@@ -45,7 +45,7 @@ final class NdjsonLines {
                 int run = (newline < 0 ? buffer.writePosition() : newline) - buffer.readPosition();
                 if (current.size() + run > maxLineBytes) {
                     throw new BadLineException(number + 1, new PayloadTooLargeException(
-                            "The line is longer than " + maxLineBytes + " bytes"));
+                            PayloadTooLargeException.Limit.MAX_CHUNK_SIZE, "The line is longer than " + maxLineBytes + " bytes"));
                 }
                 byte[] bytes = new byte[run];
                 buffer.read(bytes);

@@ -1,9 +1,31 @@
 package io.streamgate.http;
 
-/** A request body or chunk over its configured limit; answered with 413. */
+/**
+ * A request body or chunk over its configured limit; answered with 413, and counted, under the limit's name.
+ *
+ * @see Limit
+ */
 final class PayloadTooLargeException extends RuntimeException {
 
-    PayloadTooLargeException(String detail) {
+    /** The size limits, by the name of their property under {@code streamgate.stream}. */
+    enum Limit {
+        MAX_CHUNK_SIZE("max-chunk-size"), MAX_BATCH_SIZE("max-batch-size"), MAX_BATCH_CHUNKS("max-batch-chunks");
+
+        final String property;
+
+        Limit(String property) {
+            this.property = property;
+        }
+    }
+
+    private final Limit limit;
+
+    PayloadTooLargeException(Limit limit, String detail) {
         super(detail, null, false, false);
+        this.limit = limit;
+    }
+
+    Limit limit() {
+        return limit;
     }
 }

@@ -86,10 +86,11 @@ final class Problems {
             }
             return problem;
         }
-        if (error instanceof PayloadTooLargeException || error instanceof DataBufferLimitException) {
-            metrics.limitRejected("max-chunk-size");
-            return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
-                    error instanceof PayloadTooLargeException ? error.getMessage() : "The request body is too large",
+        if (error instanceof PayloadTooLargeException tooLarge) {
+            return payloadTooLarge(tooLarge.limit(), tooLarge.getMessage(), instance);
+        }
+        if (error instanceof DataBufferLimitException) {
+            return payloadTooLarge(PayloadTooLargeException.Limit.MAX_CHUNK_SIZE, "The request body is too large",
                     instance);
         }
         if (error instanceof ShuttingDownException) {
@@ -142,6 +143,15 @@ final class Problems {
     }
 
     /** A 503 the client should retry in a second: the gateway or Kafka is not able to serve it right now. */
+    /** 413, counted under the limit that refused it, which the body names like every other limit's problem. */
+    private Problem payloadTooLarge(PayloadTooLargeException.Limit limit, String detail, String instance) {
+        metrics.limitRejected(limit.property);
+        Problem problem = problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large", detail,
+                instance);
+        problem.body().put("limit", limit.property);
+        return problem;
+    }
+
     private static Problem retryLater(String slug, String title, String detail, String instance) {
         Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, slug, title, detail, instance);
         problem.headers().set(HttpHeaders.RETRY_AFTER, "1");

@@ -100,14 +100,15 @@ final class StreamHandler {
             }
             long declared = request.headers().contentLength().orElse(-1);
             if (declared > maxBatchBytes) {
-                throw new PayloadTooLargeException("The batch is larger than " + maxBatchBytes + " bytes");
+                throw new PayloadTooLargeException(PayloadTooLargeException.Limit.MAX_BATCH_SIZE,
+                        "The batch is larger than " + maxBatchBytes + " bytes");
             }
             return NdjsonLines.split(atMost(request.body(BodyExtractors.toDataBuffers()), maxBatchBytes), maxSendBody)
                     .index()
                     .map(numbered -> {
                         if (numbered.getT1() >= maxBatchChunks) {
                             throw new BadLineException(numbered.getT2().number(), new PayloadTooLargeException(
-                                    "A batch carries at most " + maxBatchChunks + " chunks"));
+                                    PayloadTooLargeException.Limit.MAX_BATCH_CHUNKS, "A batch carries at most " + maxBatchChunks + " chunks"));
                         }
                         return lineChunk(numbered.getT2());
                     })
@@ -131,7 +132,8 @@ final class StreamHandler {
                 seen[0] += buffer.readableByteCount();
                 if (seen[0] > maxBytes) {
                     DataBufferUtils.release(buffer);
-                    sink.error(new PayloadTooLargeException("The batch is larger than " + maxBytes + " bytes"));
+                    sink.error(new PayloadTooLargeException(PayloadTooLargeException.Limit.MAX_BATCH_SIZE,
+                            "The batch is larger than " + maxBytes + " bytes"));
                 } else {
                     sink.next(buffer);
                 }
@@ -208,7 +210,8 @@ final class StreamHandler {
             throw new InvalidRequestException("Field 'data' must be valid Unicode (it has an unpaired surrogate)");
         }
         if (Utf8.length(chunk) > maxChunkBytes) {
-            throw new PayloadTooLargeException("The chunk is larger than " + maxChunkBytes + " bytes");
+            throw new PayloadTooLargeException(PayloadTooLargeException.Limit.MAX_CHUNK_SIZE,
+                    "The chunk is larger than " + maxChunkBytes + " bytes");
         }
         return chunk;
     }

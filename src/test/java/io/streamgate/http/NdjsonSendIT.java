@@ -89,8 +89,10 @@ class NdjsonSendIT extends GatewayIT {
                 .contentType(MediaType.APPLICATION_NDJSON).body(streamed, String.class));
         Answer tooMany = sendBatch(id, "{\"data\":\"x\"}\n".repeat(1001));
 
-        assertThat(tooLarge.status()).isEqualTo(413);
-        assertThat(tooMany.status()).isEqualTo(413);
+        assertThat(tooLarge.status()).as("answered %s", tooLarge.body()).isEqualTo(413);
+        assertThat(tooLarge.body().get("limit").stringValue()).isEqualTo("max-batch-size");
+        assertThat(tooMany.status()).as("answered %s", tooMany.body()).isEqualTo(413);
+        assertThat(tooMany.body().get("limit").stringValue()).isEqualTo("max-batch-chunks");
         assertThat(tooMany.body().get("line").asInt()).isEqualTo(1001);
         assertNothingStored(id);
     }
