@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.ModelServerStub.Reply;
@@ -42,7 +44,10 @@ import reactor.core.publisher.Flux;
         "streamgate.kafka.partitions=" + ProcessingIT.PARTITIONS,
         "streamgate.processing.chunk-timeout=20s",
         "streamgate.processing.retries=1",
-        "streamgate.processing.retry-backoff=50ms"})
+        "streamgate.processing.retry-backoff=50ms",
+        // A backlog room of a few records per partition: reading pauses and resumes all through these tests, so the
+        // pause path runs against a real consumer, and nothing here may depend on it not happening.
+        "streamgate.processing.max-pending-bytes=2KB"})
 @Import(ProcessingIT.PoisonProcessorPlugin.class)
 class ProcessingIT {
 
@@ -173,6 +178,22 @@ class ProcessingIT {
                 .containsExactly("HEALTHY FINE", "HEALTHY P PILL", "HEALTHY FINE AGAIN", "HEALTHY MORE P");
         assertThat(deadLetters(poisoned)).extracting(letter -> letter.get("data").asString())
                 .containsExactly("poison pill", "more poison");
+    }
+
+    @Test
+    void shouldDeliverABacklogPastItsPartitionsShareWhileReadingPausesAndResumes() {
+        String id = client.start("backlog-" + System.nanoTime(), "echo");
+        List<String> chunks = IntStream.range(0, 300).mapToObj(i -> "chunk " + i + " " + "x".repeat(60)).toList();
+        StreamClient.Answer batch = client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .contentType(MediaType.APPLICATION_NDJSON)
+                .bodyValue(chunks.stream().map(chunk -> "{\"data\":\"" + chunk + "\"}\n").collect(Collectors.joining())));
+        client.end(id);
+
+        assertThat(batch.status()).as("answered %s", batch.body()).isEqualTo(200);
+        assertThat(client.events(id).filter(event -> event.event().equals("result"))
+                .map(event -> json(event.data()).get("data").asString()).collectList().block(TIMEOUT))
+                .as("about 30 KB of chunks through a partition's 1 KB share of the backlog room")
+                .containsExactlyElementsOf(chunks);
     }
 
     @Test

@@ -135,6 +135,8 @@ final class Incarnation implements StepRun.Reports {
         }
         if (!work.paused && (work.pending() >= commandsPerPartition() || work.pendingBytes >= bytesPerPartition())) {
             work.paused = true;
+            log.debug("Partition {} holds {} commands, {} bytes read and not done: reading it pauses", work.partition,
+                    work.pending(), work.pendingBytes);
             connection.pause(work.partition);
         }
     }
@@ -394,6 +396,8 @@ final class Incarnation implements StepRun.Reports {
         pendingCommands--;
         if (work.paused && work.pending() <= commandsPerPartition() / 2 && work.pendingBytes <= bytesPerPartition() / 2) {
             work.paused = false;
+            log.debug("Partition {} is down to {} commands, {} bytes: reading it resumes", work.partition,
+                    work.pending(), work.pendingBytes);
             connection.resume(work.partition);
         }
         requestMore();
