@@ -72,6 +72,9 @@ class KafkaConfiguration {
     KafkaSender<String, byte[]> commandSender(ClientSettings settings, KafkaTopics topicsReady) {
         return KafkaSender.create(SenderOptions.<String, byte[]>create(settings.producer("streamgate-gateway"))
                 .maxInFlight(1024)
+                // reactor-kafka's default (immediate) finishes every send's HTTP answer on the producer's one I/O
+                // thread; the parallel workers spread that work over the cores and leave the I/O thread to Kafka.
+                .scheduler(Schedulers.parallel())
                 .closeTimeout(ClientSettings.CLOSE_TIMEOUT));
     }
 
