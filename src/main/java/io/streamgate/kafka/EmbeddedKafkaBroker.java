@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import kafka.server.KafkaConfig;
@@ -46,8 +48,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static EmbeddedKafkaBroker start(Path dataDir, int port, long maxRecordBytes) {
         long startedNanos = System.nanoTime();
         Path logDir = dataDir.toAbsolutePath().resolve("kraft-combined-logs");
-        int clientPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
+        List<Integer> free = freePorts(3);
+        int clientPort = port == 0 ? free.get(0) : port;
+        int controllerPort = free.get(1) == clientPort ? free.get(2) : free.get(1);
         Properties config = config(logDir, clientPort, controllerPort, maxRecordBytes);
         formatIfNew(logDir, config);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
@@ -119,11 +122,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** A free port on 127.0.0.1 (also for the tests' own brokers). */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
+    /**
+     * {@code count} different free ports. They are held open together until all are picked: a port closed and asked
+     * for again can come back at once, and two listeners given one port fail to start (seen: a test cluster's broker
+     * got another node's controller port).
+     */
+    static List<Integer> freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getByName(HOST)));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on " + HOST, e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // it was only held to keep its port from being handed out twice
+                }
+            }
         }
     }
 }

@@ -50,11 +50,11 @@ public final class KafkaCluster implements AutoCloseable {
     public KafkaCluster() {
         try {
             dir = Files.createTempDirectory("streamgate-kafka-cluster");
-            List<Integer> controllerPorts = new ArrayList<>();
-            for (int node = 0; node < NODES; node++) {
-                clientPorts.add(EmbeddedKafkaBroker.freePort());
-                controllerPorts.add(EmbeddedKafkaBroker.freePort());
-            }
+            // All six at once: ports asked for one by one can repeat (CI run 4 of 5 gave node 3's client listener
+            // node 2's controller port, and the cluster never formed).
+            List<Integer> ports = EmbeddedKafkaBroker.freePorts(2 * NODES);
+            clientPorts.addAll(ports.subList(0, NODES));
+            List<Integer> controllerPorts = ports.subList(NODES, 2 * NODES);
             String voters = java.util.stream.IntStream.range(0, NODES)
                     .mapToObj(node -> (node + 1) + "@" + HOST + ":" + controllerPorts.get(node))
                     .collect(Collectors.joining(","));
