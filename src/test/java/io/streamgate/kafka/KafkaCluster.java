@@ -69,6 +69,9 @@ public final class KafkaCluster implements AutoCloseable {
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            close(); // a cluster that did not form must not leave its node JVMs running
+            throw e;
         }
     }
 
