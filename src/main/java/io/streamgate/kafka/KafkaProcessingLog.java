@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import io.streamgate.processing.engine.LogEvent;
 import io.streamgate.processing.engine.ProcessingLog;
 import io.streamgate.processing.engine.StoredStream;
 import io.streamgate.processing.engine.Transaction;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -158,22 +160,25 @@ final class KafkaProcessingLog implements ProcessingLog {
                     .subscribeOn(Schedulers.boundedElastic());
         }
 
-        /** On the consumer's thread, between polls; reactor-kafka leaves a partition paused this way alone. */
         @Override
         public void pause(int partition) {
-            TopicPartition requests = new TopicPartition(settings.kafka().requestsTopic(), partition);
-            receiver.doOnConsumer(consumer -> {
-                consumer.pause(List.of(requests));
-                return true;
-            }).subscribe(null, failure -> { }); // a connection going away takes its pauses with it
+            onAssigned(partition, Consumer::pause);
         }
 
         @Override
         public void resume(int partition) {
+            onAssigned(partition, Consumer::resume);
+        }
+
+        /**
+         * Pauses or resumes a partition of requests, if still assigned, on the consumer's thread between polls
+         * (reactor-kafka leaves a partition paused this way alone). A connection going away takes its pauses with it.
+         */
+        private void onAssigned(int partition, BiConsumer<Consumer<?, ?>, List<TopicPartition>> action) {
             TopicPartition requests = new TopicPartition(settings.kafka().requestsTopic(), partition);
             receiver.doOnConsumer(consumer -> {
                 if (consumer.assignment().contains(requests)) {
-                    consumer.resume(List.of(requests));
+                    action.accept(consumer, List.of(requests));
                 }
                 return true;
             }).subscribe(null, failure -> { });
