@@ -3,6 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 let stream = null; // { id, events: EventSource, poll: interval id }
+const watched = new Map(); // stream id -> EventSource, for the streams watched beside the current one
 
 $("start-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -54,22 +55,73 @@ function openStream(id) {
   setSending(true);
   say(`Stream ${id} started.`);
 
-  stream.events.addEventListener("result", (message) => {
-    const result = JSON.parse(message.data);
-    $("received").textContent = Number($("received").textContent) + 1;
-    addLine(`#${result.seq} ${typeof result.data === "string" ? result.data : message.data}`);
+  showEvents(stream.events, $("results"), {
+    onResult: () => $("received").textContent = Number($("received").textContent) + 1,
+    onEnd: () => {
+      refreshCounters();
+      closeStream();
+    },
   });
-  stream.events.addEventListener("end", (message) => {
-    addLine(`end: ${JSON.parse(message.data).reason}`, "signal");
-    refreshCounters();
-    closeStream();
+  stream.poll = setInterval(refreshCounters, 1000);
+  refreshCounters();
+}
+
+/** Lists a stream's results and signals as they arrive; the end closes the EventSource (else it would reconnect). */
+function showEvents(events, list, { onResult = () => {}, onEnd = () => {} } = {}) {
+  events.addEventListener("result", (message) => {
+    const result = JSON.parse(message.data);
+    onResult(result);
+    addLine(list, `#${result.seq} ${typeof result.data === "string" ? result.data : message.data}`);
+  });
+  events.addEventListener("end", (message) => {
+    addLine(list, `end: ${JSON.parse(message.data).reason}`, "signal");
+    events.close();
+    onEnd();
   });
   // The browser reconnects by itself after these, with the last id it saw; the page only shows that they happened.
   for (const signal of ["gap", "overflow", "reconnect"]) {
-    stream.events.addEventListener(signal, (message) => addLine(`${signal}: ${message.data}`, "signal"));
+    events.addEventListener(signal, (message) => addLine(list, `${signal}: ${message.data}`, "signal"));
   }
-  stream.poll = setInterval(refreshCounters, 1000);
-  refreshCounters();
+}
+
+$("watch-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const id = $("watch-id").value.trim();
+  if (id && !watched.has(id)) {
+    watch(id);
+  }
+  $("watch-id").value = "";
+});
+
+/** One more stream on the page, with its own EventSource and result list, until it ends or the user stops it. */
+function watch(id) {
+  const panel = document.createElement("article");
+  panel.className = "watched";
+  panel.dataset.streamId = id;
+  const title = document.createElement("h3");
+  title.textContent = id;
+  const stop = document.createElement("button");
+  stop.type = "button";
+  stop.textContent = "Stop watching";
+  const list = document.createElement("ol");
+  panel.append(title, stop, list);
+  $("watched").append(panel);
+
+  const events = new EventSource(`stream/${encodeURIComponent(id)}/results`);
+  watched.set(id, events);
+  showEvents(events, list, { onEnd: () => watched.delete(id) });
+  // A refused reader (unknown stream, no access) fails for good: EventSource does not retry a non-200 answer.
+  events.addEventListener("error", () => {
+    if (events.readyState === EventSource.CLOSED && watched.has(id)) {
+      addLine(list, "the gateway refused this reader (unknown stream?)", "signal");
+      watched.delete(id);
+    }
+  });
+  stop.addEventListener("click", () => {
+    events.close();
+    watched.delete(id);
+    panel.remove();
+  });
 }
 
 function closeStream() {
@@ -120,13 +172,13 @@ function setSending(enabled) {
   }
 }
 
-function addLine(text, kind) {
+function addLine(list, text, kind) {
   const line = document.createElement("li");
   line.textContent = text;
   if (kind) {
     line.className = kind;
   }
-  $("results").append(line);
+  list.append(line);
   line.scrollIntoView({ block: "nearest" });
 }
 

@@ -2,6 +2,7 @@ package io.streamgate.http;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.StreamService;
@@ -26,6 +27,11 @@ class HttpConfiguration {
     /**
      * Netty-level limits: total connections, and the time allowed to receive a whole request (a client that trickles
      * its headers or body, slowloris-style, gets 408 and is closed instead of holding a connection forever).
+     *
+     * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the connection cap and
+     * the backlog count connections ({@code doOnChannelInit} sees only those), while the writability gate also goes on
+     * every stream ({@code doOnConnection} sees each), whose writability follows its flow-control window, so that a
+     * slow reader among multiplexed ones waits alone. The request timeouts apply per stream in Reactor Netty.
      */
     @Bean
     NettyServerCustomizer connectionAndRequestLimits(StreamgateProperties properties, StreamMetrics metrics,
@@ -46,6 +52,11 @@ class HttpConfiguration {
                     channel.pipeline().addFirst(connections);
                     writability.install(channel);
                     backlog.track(channel);
+                })
+                .doOnConnection(connection -> {
+                    if (connection.channel() instanceof Http2StreamChannel stream) {
+                        writability.install(stream);
+                    }
                 });
     }
 

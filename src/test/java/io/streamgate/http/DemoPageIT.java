@@ -1,16 +1,14 @@
 package io.streamgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.openqa.selenium.support.ui.ExpectedConditions.numberOfElementsToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import io.streamgate.support.GatewayIT;
+import io.streamgate.support.HeadlessChromium;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,33 +16,20 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The demo page at {@code /} in a real headless Chromium: a user starts a stream, types chunks, watches the results
- * arrive over EventSource with the counters, and ends it. Skipped where Debian's {@code chromium} and
- * {@code chromium-driver} are not installed ({@code .ci/run} installs them).
+ * arrive over EventSource with the counters, and ends it. Skipped where there is no {@link HeadlessChromium}.
  */
 class DemoPageIT extends GatewayIT {
-
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private WebDriver browser;
     private WebDriverWait wait;
 
     @BeforeEach
     void openBrowser() {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "no headless browser: apt-get install chromium chromium-driver");
-        ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toString())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
-        browser = new ChromeDriver(driver, options);
+        browser = HeadlessChromium.open();
         wait = new WebDriverWait(browser, StreamClient.TIMEOUT);
         browser.get("http://127.0.0.1:" + port + "/");
     }

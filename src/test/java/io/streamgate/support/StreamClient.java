@@ -50,9 +50,14 @@ public final class StreamClient {
 
     /** A client that presents {@code apiKey} as {@code Authorization: Bearer} on every request (none when null). */
     public StreamClient(int port, String apiKey) {
-        this.baseUrl = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, HttpClient.create(POOL), apiKey);
+    }
+
+    /** A client on a connection setup of the caller's: another protocol (HTTP/2), TLS. */
+    public StreamClient(String baseUrl, HttpClient connections, String apiKey) {
+        this.baseUrl = baseUrl;
         WebClient.Builder builder = WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(POOL).runOn(LOOPS)))
+                .clientConnector(new ReactorClientHttpConnector(connections.runOn(LOOPS)))
                 .baseUrl(baseUrl)
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
         if (apiKey != null) {

@@ -1,0 +1,113 @@
+package io.streamgate.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+import io.netty.channel.Channel;
+import io.streamgate.support.GatewayIT;
+import io.streamgate.support.StreamClient;
+import io.streamgate.support.TestThreads;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.codec.ServerSentEvent;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The API over HTTP/2 cleartext with prior knowledge (what {@code curl --http2-prior-knowledge} does), every request of
+ * a test multiplexed on one connection: readers of many streams and the sends to them at once, each reader getting
+ * its own stream's results in order, and a reader that resets its stream leaving the others flowing.
+ */
+class Http2IT extends GatewayIT {
+
+    private static final int STREAMS = 20;
+    private static final int CHUNKS = 10;
+
+    /** The TCP connections the client's HTTP/2 streams ran on, and the protocol version of every answer. */
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    private final Set<String> versions = ConcurrentHashMap.newKeySet();
+
+    private StreamClient h2c;
+
+    @BeforeEach
+    void connectOverH2c() {
+        HttpClient oneConnection = HttpClient.create(ConnectionProvider.create("h2c-it", 1))
+                .protocol(HttpProtocol.H2C)
+                .doOnResponse((response, stream) -> {
+                    versions.add(response.version().text());
+                    connections.add(stream.channel().parent() == null ? stream.channel() : stream.channel().parent());
+                });
+        h2c = new StreamClient("http://127.0.0.1:" + port, oneConnection, null);
+    }
+
+    @Test
+    void shouldServeManyReadersAndTheirSendsOnOneConnection() {
+        List<String> ids = IntStream.range(0, STREAMS).mapToObj(i -> h2c.start("h2-" + i + "-" + System.nanoTime(),
+                "uppercase")).toList();
+        List<Mono<List<ServerSentEvent<String>>>> readers = ids.stream().map(id -> h2c.events(id)
+                .takeUntil(event -> "end".equals(event.event())).collectList().cache()).toList();
+        readers.forEach(Mono::subscribe);
+        await("every reader attached").atMost(StreamClient.TIMEOUT).until(() ->
+                ids.stream().allMatch(id -> h2c.status(id).get("readers").asInt() == 1));
+
+        // Every stream's sends at once, each stream's in order, all on the same connection as the readers.
+        Flux.fromIterable(ids)
+                .flatMap(id -> Mono.fromRunnable(() -> {
+                    IntStream.rangeClosed(1, CHUNKS).forEach(i -> h2c.send(id, id + " chunk " + i));
+                    h2c.end(id);
+                }).subscribeOn(TestThreads.CLIENTS), STREAMS)
+                .blockLast(StreamClient.TIMEOUT);
+
+        for (int i = 0; i < STREAMS; i++) {
+            String id = ids.get(i);
+            List<ServerSentEvent<String>> events = readers.get(i).block(StreamClient.TIMEOUT);
+            assertThat(events).as("what the reader of %s received", id).hasSize(CHUNKS + 1);
+            assertThat(events.subList(0, CHUNKS)).extracting(event -> StreamClient.json(event.data())
+                            .get("data").stringValue())
+                    .as("%s's own results, in order", id)
+                    .isEqualTo(IntStream.rangeClosed(1, CHUNKS).mapToObj(n -> (id + " chunk " + n).toUpperCase())
+                            .toList());
+            assertThat(events.get(CHUNKS).event()).isEqualTo("end");
+        }
+        assertThat(versions).as("protocol of every answer").containsExactly("HTTP/2.0");
+        assertThat(connections).as("connections used by %s requests", STREAMS * (CHUNKS + 4)).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepOtherReadersFlowingWhenOneResetsItsStream() {
+        List<String> ids = IntStream.range(0, 3).mapToObj(i -> h2c.start("h2-reset-" + i + "-" + System.nanoTime(),
+                "uppercase")).toList();
+        String resetting = ids.get(0);
+        // Cancelled after its first result: the client resets that HTTP/2 stream, not the connection.
+        Mono<List<ServerSentEvent<String>>> leaver = h2c.events(resetting).take(1).collectList().cache();
+        List<Mono<List<ServerSentEvent<String>>>> stayers = ids.subList(1, 3).stream().map(id -> h2c.events(id)
+                .takeUntil(event -> "end".equals(event.event())).collectList().cache()).toList();
+        leaver.subscribe();
+        stayers.forEach(Mono::subscribe);
+        await("every reader attached").atMost(StreamClient.TIMEOUT).until(() ->
+                ids.stream().allMatch(id -> h2c.status(id).get("readers").asInt() == 1));
+
+        ids.forEach(id -> h2c.send(id, "first"));
+        assertThat(leaver.block(StreamClient.TIMEOUT)).hasSize(1);
+        await("the reset reader gone from its stream").atMost(StreamClient.TIMEOUT).until(() ->
+                h2c.status(resetting).get("readers").asInt() == 0);
+
+        ids.forEach(id -> {
+            h2c.send(id, "second");
+            h2c.end(id);
+        });
+        for (Mono<List<ServerSentEvent<String>>> stayer : stayers) {
+            assertThat(stayer.block(StreamClient.TIMEOUT)).as("a reader beside the reset one")
+                    .extracting(ServerSentEvent::event).containsExactly("result", "result", "end");
+        }
+        assertThat(connections).as("connections used").hasSize(1);
+    }
+}
