@@ -6,6 +6,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.StreamService;
+import io.streamgate.tracing.StreamTracing;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,9 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 class HttpConfiguration {
 
     @Bean
-    StreamHandler streamHandler(StreamService streams, StreamgateProperties properties, StreamMetrics metrics) {
+    StreamHandler streamHandler(StreamService streams, StreamgateProperties properties, StreamMetrics metrics,
+                                StreamTracing tracing) {
         StreamgateProperties.Stream stream = properties.stream();
-        return new StreamHandler(streams, new JsonBodies(), new SseEvents(stream.heartbeatInterval(), metrics),
+        return new StreamHandler(streams, new JsonBodies(), new SseEvents(stream.heartbeatInterval(), metrics, tracing),
                 stream.maxChunkSize().toBytes(), stream.maxBatchChunks(), stream.maxBatchSize().toBytes());
     }
 

@@ -2,11 +2,13 @@ package io.streamgate.http;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.channel.Channel;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.ResultEvent;
+import io.streamgate.tracing.StreamTracing;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.function.BodyInserter;
 import reactor.core.publisher.Flux;
@@ -21,17 +23,31 @@ import reactor.core.publisher.Mono;
  */
 final class SseEvents {
 
-    private static final String HEARTBEAT = ":heartbeat\n\n";
+    private static final Frame HEARTBEAT_FRAME = new Frame(":heartbeat\n\n", List.of());
 
     /** How soon a client told to reconnect should do so (the SSE {@code retry:} field). */
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final Duration heartbeatInterval;
     private final StreamMetrics metrics;
+    private final StreamTracing tracing;
 
-    SseEvents(Duration heartbeatInterval, StreamMetrics metrics) {
+    SseEvents(Duration heartbeatInterval, StreamMetrics metrics, StreamTracing tracing) {
         this.heartbeatInterval = heartbeatInterval;
         this.metrics = metrics;
+        this.tracing = tracing;
+    }
+
+    /**
+     * SSE text on its way to the connection, with the spans of the traced events in it: they end when the text is
+     * handed to the connection, so each measures the wait for room on it.
+     */
+    private record Frame(String text, List<StreamTracing.Span> deliveries) {
+
+        String handedOver() {
+            deliveries.forEach(StreamTracing.Span::end);
+            return text;
+        }
     }
 
     /**
@@ -46,12 +62,13 @@ final class SseEvents {
      * results it missed.
      */
     Flux<String> frame(Flux<List<ResultEvent>> batches, Channel connection) {
-        Flux<String> framed = batches.map(this::toSse)
+        Flux<Frame> framed = batches.map(this::toSse)
                 .publish(shared -> Flux.merge(PREFETCH, shared, heartbeats().takeUntilOther(shared.then())), PREFETCH);
         if (connection == null) {
-            return framed;
+            return framed.map(Frame::handedOver);
         }
-        return framed.concatMap(text -> WritabilityGate.whenWritable(connection).thenReturn(text), 1);
+        return framed.concatMap(frame -> WritabilityGate.whenWritable(connection).thenReturn(frame), 1)
+                .map(Frame::handedOver);
     }
 
     /** The response body: each piece of text one write and one flush. */
@@ -65,17 +82,24 @@ final class SseEvents {
      * reader of a quiet stream would not even see the response start (EventSource's {@code open}) for a whole
      * interval. Gatling's SSE client waited 15 s for it under load.
      */
-    private Flux<String> heartbeats() {
+    private Flux<Frame> heartbeats() {
         // Dropped rather than queued when the client is not reading: a missed heartbeat costs nothing.
-        return Flux.interval(Duration.ZERO, heartbeatInterval).onBackpressureDrop().map(tick -> HEARTBEAT);
+        return Flux.interval(Duration.ZERO, heartbeatInterval).onBackpressureDrop().map(tick -> HEARTBEAT_FRAME);
     }
 
-    private String toSse(List<ResultEvent> batch) {
+    private Frame toSse(List<ResultEvent> batch) {
         StringBuilder text = new StringBuilder(batch.size() * 64);
+        List<StreamTracing.Span> deliveries = List.of();
         for (ResultEvent event : batch) {
             append(event, text);
+            if (event.trace() != null) {
+                if (deliveries.isEmpty()) {
+                    deliveries = new ArrayList<>();
+                }
+                deliveries.add(tracing.startDelivery(event.trace(), event.kind().eventName()));
+            }
         }
-        return text.toString();
+        return new Frame(text.toString(), deliveries);
     }
 
     private void append(ResultEvent event, StringBuilder text) {

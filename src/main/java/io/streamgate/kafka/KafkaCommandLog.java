@@ -5,6 +5,7 @@ import java.util.List;
 import io.streamgate.processing.engine.StreamCommand;
 import io.streamgate.stream.CommandLog;
 import io.streamgate.stream.CommandLogUnavailableException;
+import io.streamgate.tracing.StreamTracing;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -26,17 +27,20 @@ final class KafkaCommandLog implements CommandLog {
     private final String topic;
     private final Scheduler sendScheduler;
     private final RecordMapping mapping;
+    private final StreamTracing tracing;
 
-    KafkaCommandLog(KafkaSender<String, byte[]> sender, String topic, Scheduler sendScheduler, RecordMapping mapping) {
+    KafkaCommandLog(KafkaSender<String, byte[]> sender, String topic, Scheduler sendScheduler, RecordMapping mapping,
+                    StreamTracing tracing) {
         this.sender = sender;
         this.topic = topic;
         this.sendScheduler = sendScheduler;
         this.mapping = mapping;
+        this.tracing = tracing;
     }
 
     @Override
     public Mono<Long> append(StreamCommand command) {
-        return send(Flux.just(command)).next();
+        return send(List.of(command)).next();
     }
 
     /**
@@ -45,7 +49,18 @@ final class KafkaCommandLog implements CommandLog {
      */
     @Override
     public Flux<Long> appendAll(List<StreamCommand> commands) {
-        return send(Flux.fromIterable(commands));
+        return send(commands);
+    }
+
+    /** The append's span joins the HTTP request's trace, found in the Reactor context the request subscribes with. */
+    private Flux<Long> send(List<StreamCommand> commands) {
+        return Flux.deferContextual(request -> {
+            StreamTracing.Span span = tracing.startAppend(request, commands.get(0).streamId(), commands.size());
+            return send(Flux.fromIterable(commands).map(command -> command.withTrace(span.traceparent())))
+                    .doOnComplete(span::end)
+                    .doOnError(span::fail)
+                    .doOnCancel(span::end);
+        });
     }
 
     private Flux<Long> send(Flux<StreamCommand> commands) {

@@ -13,6 +13,7 @@ import io.streamgate.processing.engine.ProcessingMetrics;
 import io.streamgate.stream.CommandLog;
 import io.streamgate.stream.ResultsVisibility;
 import io.streamgate.stream.StreamRegistry;
+import io.streamgate.tracing.StreamTracing;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -86,13 +87,14 @@ class KafkaConfiguration {
 
     @Bean
     CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings, Scheduler kafkaSendScheduler,
-                          RecordMapping mapping) {
-        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), kafkaSendScheduler, mapping);
+                          RecordMapping mapping, StreamTracing tracing) {
+        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), kafkaSendScheduler, mapping, tracing);
     }
 
     @Bean
-    ResultsFeed resultsFeed(ClientSettings settings, KafkaTopics topics, StreamRegistry registry, RecordMapping mapping) {
-        return new ResultsFeed(settings, topics.resultPartitions(), registry, mapping);
+    ResultsFeed resultsFeed(ClientSettings settings, KafkaTopics topics, StreamRegistry registry, RecordMapping mapping,
+                            StreamTracing tracing) {
+        return new ResultsFeed(settings, topics.resultPartitions(), registry, mapping, tracing);
     }
 
     /**
@@ -121,13 +123,14 @@ class KafkaConfiguration {
     @ConditionalOnRole(Role.PROCESSOR)
     SubscriptionLifecycle processing(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership,
                                      StreamgateProperties properties, ProcessorCatalog catalog, JsonMapper json,
-                                     Clock clock, ProcessingMetrics metrics) {
+                                     Clock clock, ProcessingMetrics metrics, StreamTracing tracing) {
         StreamgateProperties.Processing processing = properties.processing();
         KafkaProcessingLog log = new KafkaProcessingLog(settings, mapping, ownership, properties.processor().instanceId());
         ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),
                 processing.chunkTimeout(), processing.retries(), processing.retryBackoff(),
-                processing.maxPendingCommands(), processing.maxPendingBytes().toBytes()), json, settings.kafka().maxRecordSize().toBytes() - 1024, clock,
-                metrics, Schedulers.parallel(), Schedulers.parallel());
+                processing.maxPendingCommands(), processing.maxPendingBytes().toBytes()), json,
+                settings.kafka().maxRecordSize().toBytes() - 1024, clock, metrics, Schedulers.parallel(),
+                Schedulers.parallel(), tracing);
         return new SubscriptionLifecycle() {
             @Override
             protected Disposable subscribe() {

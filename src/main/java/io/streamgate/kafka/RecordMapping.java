@@ -31,6 +31,8 @@ final class RecordMapping {
     private static final String SEQ = "streamgate-seq";
     private static final String IDEMPOTENCY_KEY = "streamgate-idempotency-key";
     private static final String START_ID = "streamgate-start-id";
+    /** W3C Trace Context's own header name, so that any tracing tool reading the topics recognises it. */
+    private static final String TRACEPARENT = "traceparent";
     private static final byte[] EMPTY = new byte[0];
     private static final TypeReference<Map<String, String>> OPTIONS = new TypeReference<>() {
     };
@@ -51,6 +53,7 @@ final class RecordMapping {
         add(headers, REASON, command.reason());
         add(headers, IDEMPOTENCY_KEY, command.idempotencyKey());
         add(headers, START_ID, command.startId());
+        add(headers, TRACEPARENT, command.trace());
         byte[] value = switch (command.kind()) {
             case START -> command.options().isEmpty() ? EMPTY : json.writeValueAsBytes(command.options());
             case CHUNK -> bytes(command.data());
@@ -76,7 +79,7 @@ final class RecordMapping {
         String data = kind == StreamCommand.Kind.CHUNK ? string(record.value()) : null;
         return new StreamCommand(kind, record.key(), header(record.headers(), PROCESSOR), options, data,
                 header(record.headers(), REASON), header(record.headers(), IDEMPOTENCY_KEY),
-                header(record.headers(), START_ID));
+                header(record.headers(), START_ID), header(record.headers(), TRACEPARENT));
     }
 
     ProducerRecord<String, byte[]> toRecord(String topic, StreamResult result) {
@@ -87,6 +90,7 @@ final class RecordMapping {
         add(headers, REASON, result.reason());
         add(headers, IDEMPOTENCY_KEY, result.idempotencyKey());
         add(headers, START_ID, result.startId());
+        add(headers, TRACEPARENT, result.trace());
         return new ProducerRecord<>(topic, null, result.streamId(), bytes(result.json()), headers);
     }
 
@@ -100,7 +104,8 @@ final class RecordMapping {
         try {
             return new StreamResult(kind, record.key(), Long.parseLong(seq), string(record.value()),
                     header(record.headers(), PROCESSOR), header(record.headers(), REASON),
-                    header(record.headers(), IDEMPOTENCY_KEY), header(record.headers(), START_ID));
+                    header(record.headers(), IDEMPOTENCY_KEY), header(record.headers(), START_ID),
+                    header(record.headers(), TRACEPARENT));
         } catch (NumberFormatException e) {
             return null;
         }

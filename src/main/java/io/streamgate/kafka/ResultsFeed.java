@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import io.streamgate.processing.engine.StreamResult;
 import io.streamgate.stream.StreamRegistry;
+import io.streamgate.tracing.StreamTracing;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -47,10 +48,13 @@ final class ResultsFeed extends SubscriptionLifecycle {
     private volatile boolean caughtUp;
 
     private final RecordMapping mapping;
+    private final StreamTracing tracing;
 
-    ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry, RecordMapping mapping) {
+    ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry, RecordMapping mapping,
+                StreamTracing tracing) {
         this.registry = registry;
         this.mapping = mapping;
+        this.tracing = tracing;
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(
                         settings.consumer("streamgate-results-feed"))
                 .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
@@ -93,7 +97,7 @@ final class ResultsFeed extends SubscriptionLifecycle {
                     }
                     // A result's event id is its position in the results log: it increases along a stream however
                     // many results each chunk has, and is the same on every gateway.
-                    registry.apply(result, record.offset(), record.timestamp());
+                    registry.apply(traced(result, record.timestamp()), record.offset(), record.timestamp());
                 })
                 // The consumer is built, and may block, on the subscribing thread: never a non-blocking one, also
                 // when a retry resubscribes from the backoff's timer thread.
@@ -114,6 +118,13 @@ final class ResultsFeed extends SubscriptionLifecycle {
         return Disposables.composite(feed, catchUp);
     }
 
+    /** A traced result's time from its producer to this feed, as a span its readers' deliveries join. */
+    private StreamResult traced(StreamResult result, long producedAtMillis) {
+        if (result.trace() == null) {
+            return result;
+        }
+        return result.withTrace(tracing.recordFeed(result.trace(), result.streamId(), producedAtMillis));
+    }
 
     private void replayFromStart(ReceiverPartition partition) {
         endOffsetsAtStart.putIfAbsent(partition.topicPartition(), partition.endOffset());

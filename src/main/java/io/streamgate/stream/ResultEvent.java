@@ -6,13 +6,18 @@ package io.streamgate.stream;
  * @param id    the event id (the result's seq), or {@link #NO_ID} for a gap notice
  * @param json  the event's data, already encoded
  * @param bytes the size of {@code json} in UTF-8, as written to readers: what histories and batches are bounded by
+ * @param trace the W3C {@code traceparent} that writing it to a reader joins, when traced; null otherwise
  */
-public record ResultEvent(Kind kind, long id, String json, int bytes) {
+public record ResultEvent(Kind kind, long id, String json, int bytes, String trace) {
 
     public static final long NO_ID = -1;
 
     public ResultEvent(Kind kind, long id, String json) {
-        this(kind, id, json, (int) Utf8.length(json));
+        this(kind, id, json, null);
+    }
+
+    public ResultEvent(Kind kind, long id, String json, String trace) {
+        this(kind, id, json, (int) Utf8.length(json), trace);
     }
 
     public enum Kind {

@@ -113,10 +113,10 @@ public final class StreamRegistry {
                 if (result.idempotencyKey() != null) {
                     session.idempotencyKeys().stored(result.idempotencyKey(), result.seq());
                 }
-                session.appendResult(new ResultEvent(ResultEvent.Kind.RESULT, position, result.json()));
+                session.appendResult(new ResultEvent(ResultEvent.Kind.RESULT, position, result.json(), result.trace()));
             });
             case ENDED -> withSession(id, result, session -> {
-                if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json()), result.reason(),
+                if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json(), result.trace()), result.reason(),
                         clock.millis())) {
                     openCount(id.tenant()).decrementAndGet();
                 }

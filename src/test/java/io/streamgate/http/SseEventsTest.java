@@ -6,6 +6,7 @@ import java.util.List;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.ResultEvent;
+import io.streamgate.tracing.StreamTracing;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
@@ -14,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SseEventsTest {
 
-    private final SseEvents sse = new SseEvents(Duration.ofSeconds(15), new StreamMetrics(new SimpleMeterRegistry(), () -> 0));
+    private final SseEvents sse = new SseEvents(Duration.ofSeconds(15), new StreamMetrics(new SimpleMeterRegistry(), () -> 0),
+            StreamTracing.OFF);
 
     @Test
     void shouldStartAQuietStreamAtOnceWithAHeartbeatThenOneEachInterval() {

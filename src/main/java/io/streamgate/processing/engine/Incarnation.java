@@ -319,13 +319,13 @@ final class Incarnation implements StepRun.Reports {
         PartitionWork work = run.partition;
         long seq = step.kind() == Step.Kind.TIMER && run.before != null ? run.before.doneThrough() : step.seq();
         String idempotencyKey = step.command() == null ? null : step.command().idempotencyKey();
-        outcomes.result(work, encoder.error(run.stream.key, seq, "processing failed: " + error.getClass().getSimpleName(),
-                idempotencyKey));
+        outcomes.result(work, run.traced(encoder.error(run.stream.key, seq,
+                "processing failed: " + error.getClass().getSimpleName(), idempotencyKey)));
         run.deliveredOne();
         outcomes.deadLetter(work, new DeadLetter(run.stream.key, step.seq(), step.kind().label, processor,
                 step.command() == null ? null : step.command().data(), message, run.attempts()));
         if (step.kind() == Step.Kind.END) {
-            outcomes.result(work, encoder.ended(run.stream.key, step.offset(), step.command().reason()));
+            outcomes.result(work, run.traced(encoder.ended(run.stream.key, step.offset(), step.command().reason())));
             run.deliveredOne();
         }
         Map<String, String> unchanged = step.kind() == Step.Kind.START || run.before == null ? Map.of()

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.streamgate.processing.ProcessorCatalog;
+import io.streamgate.tracing.StreamTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -34,6 +35,7 @@ public final class ProcessingEngine {
     private final ProcessingMetrics metrics;
     private final Scheduler workers;
     private final Scheduler timers;
+    private final StreamTracing tracing;
 
     /**
      * @param maxResultBytes the largest result the results log takes (a larger one becomes an error notice)
@@ -42,7 +44,7 @@ public final class ProcessingEngine {
      */
     public ProcessingEngine(ProcessingLog processingLog, ProcessorCatalog catalog, EngineSettings settings,
                             JsonMapper json, long maxResultBytes, Clock clock, ProcessingMetrics metrics,
-                            Scheduler workers, Scheduler timers) {
+                            Scheduler workers, Scheduler timers, StreamTracing tracing) {
         this.processingLog = processingLog;
         this.catalog = catalog;
         this.settings = settings;
@@ -51,13 +53,14 @@ public final class ProcessingEngine {
         this.metrics = metrics;
         this.workers = workers;
         this.timers = timers;
+        this.tracing = tracing;
     }
 
     /** Starts processing; disposing the result stops it (what is not committed is redone by the next owner). */
     public Disposable start() {
         Scheduler coordinator = Schedulers.newSingle("processing-engine", true);
         StepRun.Runtime runtime = new StepRun.Runtime(coordinator, workers, timers, settings.stepTimeout(),
-                settings.retries(), settings.retryBackoff());
+                settings.retries(), settings.retryBackoff(), tracing);
         Disposable running = Mono.usingWhen(Mono.fromCallable(processingLog::connect),
                         connection -> new Incarnation(connection, catalog, settings, encoder, clock, metrics, runtime).run(),
                         // Closing Kafka clients waits for them: never on the coordinator's (non-blocking) thread.

@@ -5,6 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.streamgate.tracing.StreamTracing;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,7 +32,7 @@ final class StepRun {
 
     /** The schedulers and bounds runs share. */
     record Runtime(Scheduler coordinator, Scheduler workers, Scheduler timers, Duration timeout, int retries,
-                   Duration backoff) {
+                   Duration backoff, StreamTracing tracing) {
 
         /** Runs {@code task} on the coordinator's thread; nothing once the engine has stopped. */
         void onCoordinator(Runnable task) {
@@ -54,6 +55,8 @@ final class StepRun {
     private final Function<StepContext, Flux<StreamResult>> outputs;
     private final Runtime runtime;
     private final Reports reports;
+    /** The step's span, from its first attempt to its end, in the trace of the command it runs (if any). */
+    private final StreamTracing.Span span;
     private int delivered;
     private int attempts;
     private Disposable running;
@@ -72,6 +75,14 @@ final class StepRun {
         this.runtime = runtime;
         this.reports = reports;
         this.delivered = step.alreadyEmitted(stream.stored);
+        this.span = runtime.tracing().startProcessing(step.command() == null ? null : step.command().trace(),
+                step.kind().label, stream.key);
+    }
+
+    /** {@code result} as part of this step's trace, when it has one: the results feed and readers join it. */
+    StreamResult traced(StreamResult result) {
+        String traceparent = span.traceparent();
+        return traceparent == null ? result : result.withTrace(traceparent);
     }
 
     /** Outputs of this step readers have (or will have with the next commit). */
@@ -101,7 +112,7 @@ final class StepRun {
                 .subscribe(result -> {
                     if (!cancelled && ++index[0] > delivered) {
                         delivered = index[0];
-                        reports.output(this, result);
+                        reports.output(this, traced(result));
                     }
                 }, error -> {
                     if (!cancelled) {
@@ -109,6 +120,7 @@ final class StepRun {
                     }
                 }, () -> {
                     if (!cancelled) {
+                        span.end();
                         reports.completed(this, context);
                     }
                 });
@@ -116,6 +128,7 @@ final class StepRun {
 
     private void retryOrFail(Throwable error) {
         if (attempts > runtime.retries()) {
+            span.fail(error);
             reports.failed(this, error);
             return;
         }
@@ -132,6 +145,7 @@ final class StepRun {
     /** Stops the step where it is (its partition was revoked, or the engine stops); nothing more is reported. */
     void cancel() {
         cancelled = true;
+        span.end();
         if (running != null) {
             running.dispose();
         }

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param idempotencyKey the client's key for this chunk, if it sent one (CHUNK only); travels on to the results
  * @param startId   names this start attempt (START only): of two starts of one id, the processor takes the first and
  *                  refuses the other, and each gateway learns from the result whether its own attempt was the one
+ * @param trace     the W3C {@code traceparent} of the span that appended it, when traced; null otherwise
  */
 public record StreamCommand(Kind kind, String streamId, String processor, Map<String, String> options, String data,
-                            String reason, String idempotencyKey, String startId) {
+                            String reason, String idempotencyKey, String startId, String trace) {
 
     public enum Kind { START, CHUNK, END }
 
@@ -25,6 +26,16 @@ public record StreamCommand(Kind kind, String streamId, String processor, Map<St
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(streamId, "streamId");
         options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    public StreamCommand(Kind kind, String streamId, String processor, Map<String, String> options, String data,
+                         String reason, String idempotencyKey, String startId) {
+        this(kind, streamId, processor, options, data, reason, idempotencyKey, startId, null);
+    }
+
+    /** This command as part of the trace named by {@code traceparent}. */
+    public StreamCommand withTrace(String traceparent) {
+        return new StreamCommand(kind, streamId, processor, options, data, reason, idempotencyKey, startId, traceparent);
     }
 
     public static StreamCommand start(String streamId, String processor, Map<String, String> options, String startId) {

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param reason    why the stream ended (ENDED only)
  * @param idempotencyKey the client's key of the chunk this result is for, if it sent one (RESULT only)
  * @param startId   the start attempt this answers (STARTED, START_REFUSED); null from processors before it existed
+ * @param trace     the W3C {@code traceparent} of the span that produced it, when traced; null otherwise
  */
 public record StreamResult(Kind kind, String streamId, long seq, String json, String processor, String reason,
-                           String idempotencyKey, String startId) {
+                           String idempotencyKey, String startId, String trace) {
 
     /**
      * {@code START_REFUSED}: a start of a stream that was already open (another gateway's start of the same id won, or a
@@ -28,5 +29,15 @@ public record StreamResult(Kind kind, String streamId, long seq, String json, St
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(streamId, "streamId");
         Objects.requireNonNull(json, "json");
+    }
+
+    public StreamResult(Kind kind, String streamId, long seq, String json, String processor, String reason,
+                        String idempotencyKey, String startId) {
+        this(kind, streamId, seq, json, processor, reason, idempotencyKey, startId, null);
+    }
+
+    /** This result as part of the trace named by {@code traceparent}. */
+    public StreamResult withTrace(String traceparent) {
+        return new StreamResult(kind, streamId, seq, json, processor, reason, idempotencyKey, startId, traceparent);
     }
 }

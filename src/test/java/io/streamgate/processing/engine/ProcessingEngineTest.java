@@ -19,6 +19,7 @@ import io.streamgate.processing.StreamProcessor;
 import io.streamgate.processing.builtin.SplitProcessor;
 import io.streamgate.processing.builtin.UppercaseProcessor;
 import io.streamgate.processing.builtin.WordCountProcessor;
+import io.streamgate.tracing.StreamTracing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -255,7 +256,7 @@ class ProcessingEngineTest {
 
     private void start(EngineSettings settings) {
         engine = new ProcessingEngine(log, catalog, settings, JSON, 1 << 20, Clock.systemUTC(), ProcessingMetrics.NONE,
-                Schedulers.parallel(), Schedulers.parallel()).start();
+                Schedulers.parallel(), Schedulers.parallel(), StreamTracing.OFF).start();
         this.settings = settings;
     }
 
