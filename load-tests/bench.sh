@@ -13,6 +13,7 @@
 #   DURATION=10s CONNECTIONS="100 800" ROUTES="status send" load-tests/bench.sh
 #   GATEWAY_JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseZGC -XX:+ZGenerational" JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java ...
 #   GATEWAY_JAR=/tmp/other-build.jar ROUTES=send load-tests/bench.sh   # A/B: another build of the gateway, same wrk
+#   GATEWAY_ARGS="--management.tracing.enabled=false" load-tests/bench.sh # A/B: the same build configured otherwise
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,7 +50,7 @@ cp "${GATEWAY_JAR:-$(ls target/streamgate-*.jar | grep -v '\.original$' | head -
 cp load-tests/trivial-app/target/streamgate-trivial-app-*.jar "$OUT/trivial-app.jar"
 git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
 { echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"; "$JAVA" -version 2>&1 | head -1;
-  echo "JVM options: $JAVA_OPTS"; wrk --version 2>&1 | head -1 || true; } > "$OUT/machine.txt"
+  echo "JVM options: $JAVA_OPTS"; echo "gateway arguments: ${GATEWAY_ARGS:-}"; wrk --version 2>&1 | head -1 || true; } > "$OUT/machine.txt"
 
 APP=""
 stop_app() {
@@ -101,7 +102,7 @@ echo "== the gateway (embedded Kafka on 127.0.0.1:$BROKER_PORT), log in $OUT/gat
     --streamgate.broker.port="$BROKER_PORT" --streamgate.broker.data-dir="$OUT/kafka" \
     --streamgate.limits.sends-per-second-per-tenant=100000000 \
     --streamgate.limits.open-streams-per-tenant=100000 \
-    --streamgate.limits.max-sends-in-flight=65536 > "$OUT/gateway.log" 2>&1 &
+    --streamgate.limits.max-sends-in-flight=65536 ${GATEWAY_ARGS:-} > "$OUT/gateway.log" 2>&1 &
 APP=$!
 await_ready "http://127.0.0.1:$PORT/actuator/health/readiness" "$OUT/gateway.log"
 URL="http://127.0.0.1:$PORT"
