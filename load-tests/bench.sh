@@ -13,7 +13,7 @@
 #   DURATION=10s CONNECTIONS="100 800" ROUTES="status send" load-tests/bench.sh
 #   GATEWAY_JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseZGC -XX:+ZGenerational" JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java ...
 #   GATEWAY_JAR=/tmp/other-build.jar ROUTES=send load-tests/bench.sh   # A/B: another build of the gateway, same wrk
-#   GATEWAY_ARGS="--management.tracing.enabled=false" load-tests/bench.sh # A/B: the same build configured otherwise
+#   GATEWAY_ARGS="--management.tracing.export.enabled=false" load-tests/bench.sh # A/B: the same build configured otherwise
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

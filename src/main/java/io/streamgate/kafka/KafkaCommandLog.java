@@ -56,6 +56,9 @@ final class KafkaCommandLog implements CommandLog {
     private Flux<Long> send(List<StreamCommand> commands) {
         return Flux.deferContextual(request -> {
             StreamTracing.Span span = tracing.startAppend(request, commands.get(0).streamId(), commands.size());
+            if (span.traceparent() == null) {
+                return send(Flux.fromIterable(commands)); // not traced: nothing more per send
+            }
             return send(Flux.fromIterable(commands).map(command -> command.withTrace(span.traceparent())))
                     .doOnComplete(span::end)
                     .doOnError(span::fail)

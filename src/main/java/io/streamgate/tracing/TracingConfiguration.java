@@ -7,17 +7,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/**
- * Streamgate's spans when Boot has set tracing up (on by default; {@code management.tracing.enabled=false} turns it
- * off), else {@link StreamTracing#OFF}.
- */
+/** Streamgate's spans when tracing is on (see {@link TracingOff}), else {@link StreamTracing#OFF}. */
 @Configuration(proxyBeanMethods = false)
 class TracingConfiguration {
 
     @Bean
     StreamTracing streamTracing(Environment environment, ObjectProvider<Tracer> tracer,
                                 ObjectProvider<Propagator> propagator) {
-        boolean enabled = environment.getProperty("management.tracing.enabled", Boolean.class, true);
+        boolean enabled = environment.getProperty(TracingOff.SWITCH, Boolean.class, true);
         Tracer available = tracer.getIfAvailable();
         Propagator propagation = propagator.getIfAvailable();
         if (!enabled || available == null || available == Tracer.NOOP || propagation == null

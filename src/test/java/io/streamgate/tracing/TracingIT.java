@@ -37,6 +37,8 @@ import reactor.core.publisher.Mono;
  * OTLP one, which sends them to a stub collector on loopback.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // On explicitly: the endpoint comes from a dynamic property source, which is read after start-up decides.
+        "management.tracing.export.enabled=true",
         "management.tracing.sampling.probability=1.0",
         "management.opentelemetry.tracing.export.schedule-delay=100ms",
         "streamgate.stream.heartbeat-interval=300ms",
