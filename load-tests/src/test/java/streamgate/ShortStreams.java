@@ -1,0 +1,198 @@
+package streamgate;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Short streams, the shape of one stream per task: each of {@code clients} clients, in a closed loop, starts a stream
+ * (the gateway picks its id), sends it one NDJSON batch of {@code chunks} chunks, ends it, and reads its results over
+ * SSE up to the end event; then starts the next. Counts whole lifecycles per second and times each step; a lifecycle
+ * with any answer but the expected one, or whose reader does not see every result and then the end, counts as failed.
+ *
+ * <pre>
+ *   load-tests/short-streams.sh -Dclients=100 -Dseconds=30
+ * </pre>
+ */
+public final class ShortStreams {
+
+    private static final String BASE_URL = System.getProperty("baseUrl", "http://127.0.0.1:8080");
+    private static final int CLIENTS = Integer.getInteger("clients", 100);
+    private static final int CHUNKS = Integer.getInteger("chunks", 10);
+    private static final int SECONDS = Integer.getInteger("seconds", 30);
+    private static final int WARMUP_SECONDS = Integer.getInteger("warmupSeconds", 20);
+    private static final Pattern STREAM_ID = Pattern.compile("\"stream_id\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Histogram> stepMicros = new ConcurrentSkipListMap<>();
+    private final AtomicLong lifecycles = new AtomicLong();
+    private final Map<String, AtomicLong> failures = new ConcurrentSkipListMap<>();
+    private final String batch;
+    private volatile boolean measuring;
+    private volatile boolean stopping;
+
+    private ShortStreams() {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= CHUNKS; i++) {
+            lines.append("{\"data\":\"chunk ").append(i).append("\"}\n");
+        }
+        this.batch = lines.toString();
+        for (String step : new String[] {"1 start", "2 batch", "3 end", "4 read to end", "5 whole lifecycle"}) {
+            stepMicros.put(step, new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(5), 3));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        new ShortStreams().run();
+    }
+
+    private void run() throws Exception {
+        System.out.printf("%d clients in a closed loop (start, NDJSON batch of %d, end, read to the end event) against"
+                + " %s: %d s warm-up, then %d s measured%n", CLIENTS, CHUNKS, BASE_URL, WARMUP_SECONDS, SECONDS);
+        CountDownLatch done = new CountDownLatch(CLIENTS);
+        for (int i = 0; i < CLIENTS; i++) {
+            Thread client = new Thread(() -> {
+                try {
+                    while (!stopping) {
+                        lifecycle();
+                    }
+                } finally {
+                    done.countDown();
+                }
+            }, "client-" + i);
+            client.setDaemon(true);
+            client.start();
+        }
+        Thread.sleep(TimeUnit.SECONDS.toMillis(WARMUP_SECONDS));
+        stepMicros.values().forEach(Histogram::reset);
+        lifecycles.set(0);
+        failures.clear();
+        measuring = true;
+        long from = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS));
+        measuring = false;
+        double seconds = (System.nanoTime() - from) / 1e9;
+        long completed = lifecycles.get();
+        stopping = true;
+        done.await(60, TimeUnit.SECONDS);
+
+        System.out.printf("lifecycles/s %,.1f (%,d in %.1f s), failed %s%n", completed / seconds, completed, seconds,
+                failures);
+        stepMicros.forEach((step, histogram) -> System.out.printf("%-20s ms: p50 %7.1f  p99 %7.1f  max %7.1f%n", step,
+                histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
+                histogram.getMaxValue() / 1000.0));
+        Histogram whole = stepMicros.get("5 whole lifecycle");
+        long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
+        System.out.printf("RESULT lifecycles_per_s=%.1f failed=%d start_p50_ms=%.1f start_p99_ms=%.1f"
+                        + " batch_p99_ms=%.1f lifecycle_p50_ms=%.1f lifecycle_p99_ms=%.1f%n", completed / seconds, failed,
+                stepMicros.get("1 start").getValueAtPercentile(50) / 1000.0,
+                stepMicros.get("1 start").getValueAtPercentile(99) / 1000.0,
+                stepMicros.get("2 batch").getValueAtPercentile(99) / 1000.0,
+                whole.getValueAtPercentile(50) / 1000.0, whole.getValueAtPercentile(99) / 1000.0);
+        System.exit(failed == 0 ? 0 : 1);
+    }
+
+    private void lifecycle() {
+        long begin = System.nanoTime();
+        try {
+            HttpResponse<String> started = post("/stream/start", "application/json", "{\"processor\":\"uppercase\"}");
+            long t1 = timed("1 start", begin);
+            Matcher id = STREAM_ID.matcher(started.body());
+            if (started.statusCode() != 201 || !id.find()) {
+                failed("start " + started.statusCode());
+                return;
+            }
+            String stream = "/stream/" + id.group(1);
+            HttpResponse<String> sent = post(stream + "/send", "application/x-ndjson", batch);
+            long t2 = timed("2 batch", t1);
+            if (sent.statusCode() != 200) {
+                failed("batch " + sent.statusCode());
+                return;
+            }
+            HttpResponse<String> ended = post(stream + "/end", null, null);
+            long t3 = timed("3 end", t2);
+            if (ended.statusCode() != 200) {
+                failed("end " + ended.statusCode());
+                return;
+            }
+            int results = readToTheEnd(stream);
+            timed("4 read to end", t3);
+            if (results != CHUNKS) {
+                failed("read " + results + " results");
+                return;
+            }
+            timed("5 whole lifecycle", begin);
+            if (measuring) {
+                lifecycles.incrementAndGet();
+            }
+        } catch (IOException e) {
+            failed(e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+    }
+
+    /** Results counted until the end event; -1 when the response is not SSE or ends without it. */
+    private int readToTheEnd(String stream) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(BASE_URL + stream + "/results"))
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = response.body()) {
+            if (response.statusCode() != 200) {
+                return -1;
+            }
+            int results = 0;
+            for (Iterator<String> each = lines.iterator(); each.hasNext(); ) {
+                String line = each.next();
+                if (line.equals("event:result")) {
+                    results++;
+                } else if (line.equals("event:end")) {
+                    return results;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private HttpResponse<String> post(String path, String contentType, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(BASE_URL + path)).timeout(Duration.ofSeconds(30));
+        if (body == null) {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long timed(String step, long fromNanos) {
+        long now = System.nanoTime();
+        if (measuring) {
+            stepMicros.get(step).recordValue(Math.max(0, (now - fromNanos) / 1000));
+        }
+        return now;
+    }
+
+    private void failed(String why) {
+        if (measuring) {
+            failures.computeIfAbsent(why, key -> new AtomicLong()).incrementAndGet();
+        }
+    }
+}
