@@ -121,7 +121,7 @@ class ApiDocs {
                 .response(responseBuilder().responseCode("200").description("The results")
                         .content(contentBuilder().mediaType(MediaType.TEXT_EVENT_STREAM_VALUE)
                                 .schema(schemaBuilder().type("string")))
-                        .content(json(Results.class)))
+                        .content(json(ApiResponses.Results.class)))
                 .response(responseBuilder().responseCode("204")
                         .description("Resumed after the end event: nothing more will come"))
                 .response(problem("400", "Malformed Last-Event-ID"))
@@ -153,18 +153,6 @@ class ApiDocs {
     }
 
 
-    @Schema(description = "An RFC 9457 problem; 'limit' and 'line' appear where they apply")
-    record Problem(@Schema(example = "/problems/invalid-request") String type,
-                   @Schema(example = "Invalid request") String title,
-                   @Schema(example = "400") int status,
-                   String detail,
-                   String instance,
-                   @Schema(description = "The limit that refused the request (429)") String limit,
-                   @Schema(description = "The NDJSON line that refused the batch") Integer line,
-                   @Schema(description = "The stream a start not confirmed in time stored (503)")
-                   @JsonProperty("stream_id") String streamId) {
-    }
-
     @Schema(description = "A chunk to send")
     record Chunk(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The chunk, as text") String data) {
     }
@@ -173,12 +161,6 @@ class ApiDocs {
     record StartRequest(@Schema(example = "filter") String processor,
                         @Schema(description = "The processor's options, string keys and values", example = "{\"contains\": \"error\"}")
                         java.util.Map<String, String> options) {
-    }
-
-    @Schema(description = "The results held for the stream, oldest first")
-    record Results(@Schema(example = "success") String status,
-                   @Schema(description = "Results: seq, data, and fields the processor adds") List<Object> data,
-                   @Schema(description = "Whether the end event has been seen") boolean ended) {
     }
 
     private static org.springdoc.core.fn.builders.parameter.Builder streamId() {
@@ -200,7 +182,7 @@ class ApiDocs {
     private static org.springdoc.core.fn.builders.apiresponse.Builder problem(String status, String when) {
         return responseBuilder().responseCode(status).description(when).content(contentBuilder()
                 .mediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE)
-                .schema(schemaBuilder().implementation(Problem.class)));
+                .schema(schemaBuilder().implementation(ProblemBody.class)));
     }
 
     private static org.springdoc.core.fn.builders.content.Builder json(Class<?> body) {

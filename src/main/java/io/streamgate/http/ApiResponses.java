@@ -6,6 +6,11 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.streamgate.stream.ResultEvent;
+import io.streamgate.stream.StreamSession;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.util.RawValue;
 
 /** Success bodies, in the {@code {"status": "success", "message": ...}} shape existing clients expect. */
 final class ApiResponses {
@@ -50,5 +55,26 @@ final class ApiResponses {
                   @JsonProperty("end_reason") String endReason,
                   long results,
                   long readers) {
+
+        static Status of(StreamSession session) {
+            return new Status(SUCCESS, session.id().value(), session.state().name().toLowerCase(), session.processor(),
+                    session.created(), session.endReason(), session.results(), session.readers());
+        }
+    }
+
+    /**
+     * The {@code Accept: application/json} form of a stream's results: the results held, oldest first, each as the
+     * JSON encoded once for every reader and spliced in as it is.
+     */
+    @Schema(description = "The results held for the stream, oldest first")
+    record Results(@Schema(example = "success") String status,
+                   @ArraySchema(schema = @Schema(implementation = Object.class,
+                           description = "A result: seq, data, and fields the processor adds")) List<RawValue> data,
+                   @Schema(description = "Whether the end event has been seen") boolean ended) {
+
+        Results(List<ResultEvent> held, boolean ended) {
+            this(SUCCESS, held.stream().filter(event -> event.kind() == ResultEvent.Kind.RESULT)
+                    .map(event -> new RawValue(event.json())).toList(), ended);
+        }
     }
 }

@@ -18,12 +18,21 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class HttpConfiguration {
 
+    /** The rules every chunk follows, whichever way it arrives. */
+    @Bean
+    Chunks chunks(StreamgateProperties properties) {
+        return new Chunks(properties.stream().maxChunkSize().toBytes());
+    }
+
     @Bean
     StreamHandler streamHandler(StreamService streams, StreamgateProperties properties, StreamMetrics metrics,
-                                StreamTracing tracing) {
+                                StreamTracing tracing, Chunks chunks, JsonMapper json) {
         StreamgateProperties.Stream stream = properties.stream();
-        return new StreamHandler(streams, new JsonBodies(), new SseEvents(stream.heartbeatInterval(), metrics, tracing),
-                stream.maxChunkSize().toBytes(), stream.maxBatchChunks(), stream.maxBatchSize().toBytes());
+        JsonBodies bodies = new JsonBodies(json);
+        NdjsonBatches batches = new NdjsonBatches(bodies, chunks, StreamHandler.maxSendBody(chunks),
+                stream.maxBatchChunks(), stream.maxBatchSize().toBytes());
+        return new StreamHandler(streams, bodies, chunks, batches,
+                new SseEvents(stream.heartbeatInterval(), metrics, tracing));
     }
 
     /**
@@ -37,9 +46,9 @@ class HttpConfiguration {
      */
     @Bean
     NettyServerCustomizer connectionAndRequestLimits(StreamgateProperties properties, StreamMetrics metrics,
-                                                     MeterRegistry meters) {
+                                                     MeterRegistry meters, JsonMapper json) {
         StreamgateProperties.Limits limits = properties.limits();
-        ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), metrics);
+        ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), metrics, json);
         OutboundBacklog backlog = new OutboundBacklog();
         WritabilityGate writability = new WritabilityGate();
         Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")

@@ -17,6 +17,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,10 +26,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class JsonBodies {
 
-    private final JsonMapper json = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /** The application's mapper, strict about what it takes in: no trailing tokens, no member given twice. */
+    private final ObjectReader json;
+
+    JsonBodies(JsonMapper json) {
+        this.json = json.reader()
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    }
 
     /** The body as a JSON object; empty when the request has no body. */
     Mono<JsonNode> readObject(ServerRequest request, long maxBytes) {

@@ -1,8 +1,5 @@
 package io.streamgate.http;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.processing.InvalidOptionsException;
@@ -41,50 +38,52 @@ final class Problems {
         this.metrics = metrics;
     }
 
-    /** A problem ready to render: status, extra headers and the body's members in order. */
-    record Problem(HttpStatusCode status, HttpHeaders headers, Map<String, Object> body) {
+    /** A problem ready to render: status, extra headers and the body. */
+    record Problem(HttpStatusCode status, HttpHeaders headers, ProblemBody body) {
+
+        Problem(ProblemType type, String detail, String instance) {
+            this(type.status, new HttpHeaders(), type.body(detail, instance));
+        }
+
+        Problem withBody(ProblemBody changed) {
+            return new Problem(status, headers, changed);
+        }
     }
 
     Problem of(Throwable error, String instance) {
         if (error instanceof BadLineException bad) {
             Problem problem = of(bad.getCause(), instance);
-            problem.body().put("detail", bad.getMessage());
-            problem.body().put("line", bad.line());
-            return problem;
+            return problem.withBody(problem.body().onLine(bad.line(), bad.getMessage()));
         }
         if (error instanceof InvalidRequestException || error instanceof UnknownProcessorException
                 || error instanceof InvalidOptionsException) {
-            return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", error.getMessage(), instance);
+            return new Problem(ProblemType.INVALID_REQUEST, error.getMessage(), instance);
         }
         if (isRequestTimeout(error)) {
-            return problem(HttpStatus.REQUEST_TIMEOUT, "request-timeout", "Request timeout",
-                    "The request was not received completely in time", instance);
+            return new Problem(ProblemType.REQUEST_TIMEOUT, "The request was not received completely in time", instance);
         }
         if (error instanceof AbortedException) {
             // The client stopped sending mid-request; whatever it still reads, this is its fault, not ours.
-            return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
-                    "The request ended before its body was complete", instance);
+            return new Problem(ProblemType.INVALID_REQUEST, "The request ended before its body was complete", instance);
         }
         if (error instanceof InvalidMediaTypeException) {
-            return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
-                    "A Content-Type or Accept header is not a valid media type", instance);
+            return new Problem(ProblemType.INVALID_REQUEST, "A Content-Type or Accept header is not a valid media type",
+                    instance);
         }
         if (error instanceof StreamNotFoundException) {
-            return problem(HttpStatus.NOT_FOUND, "stream-not-found", "Stream not found", error.getMessage(), instance);
+            return new Problem(ProblemType.STREAM_NOT_FOUND, error.getMessage(), instance);
         }
         if (error instanceof StreamConflictException) {
-            return problem(HttpStatus.CONFLICT, "stream-conflict", "Stream state conflict", error.getMessage(), instance);
+            return new Problem(ProblemType.STREAM_CONFLICT, error.getMessage(), instance);
         }
         if (error instanceof LimitExceededException limit) {
             metrics.limitRejected(limit.limit());
-            Problem problem = problem(HttpStatus.TOO_MANY_REQUESTS, "limit-exceeded", "Limit exceeded",
-                    limit.getMessage(), instance);
-            problem.body().put("limit", limit.limit());
+            Problem problem = new Problem(ProblemType.LIMIT_EXCEEDED, limit.getMessage(), instance);
             if (limit.retryAfter() != null) {
                 long seconds = Math.max(1, (limit.retryAfter().toMillis() + 999) / 1000);
                 problem.headers().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
             }
-            return problem;
+            return problem.withBody(problem.body().withLimit(limit.limit()));
         }
         if (error instanceof PayloadTooLargeException tooLarge) {
             return payloadTooLarge(tooLarge.limit(), tooLarge.getMessage(), instance);
@@ -94,41 +93,43 @@ final class Problems {
                     instance);
         }
         if (error instanceof ShuttingDownException) {
-            Problem problem = retryLater("shutting-down", "Shutting down", error.getMessage(), instance);
+            Problem problem = retryLater(ProblemType.SHUTTING_DOWN, error.getMessage(), instance);
             problem.headers().set(HttpHeaders.CONNECTION, "close");
             return problem;
         }
         if (error instanceof CommandLogBusyException) {
             metrics.limitRejected("max-sends-in-flight");
-            return retryLater("kafka-busy", "Kafka busy", error.getMessage(), instance);
+            return retryLater(ProblemType.KAFKA_BUSY, error.getMessage(), instance);
         }
         if (error instanceof CommandLogUnavailableException) {
             log.warn("Kafka did not take a command: {}", error.getMessage());
-            return retryLater("kafka-unavailable", "Kafka unavailable",
+            return retryLater(ProblemType.KAFKA_UNAVAILABLE,
                     "The stream log could not store the request durably in time; nothing was stored. Retry later.",
                     instance);
         }
         if (error instanceof StartNotConfirmedException notConfirmed) {
-            Problem problem = retryLater("start-not-confirmed", "Start not confirmed",
+            Problem problem = retryLater(ProblemType.START_NOT_CONFIRMED,
                     error.getMessage() + ". Retry with the same id: 409 means it is open.", instance);
-            problem.body().put("stream_id", notConfirmed.streamId().value());
-            return problem;
+            return problem.withBody(problem.body().withStreamId(notConfirmed.streamId().value()));
         }
         if (error instanceof ResultsNotCurrentException) {
             log.warn("Could not confirm the results log is current: {}", String.valueOf(error.getCause()));
-            return retryLater("results-catching-up", "Results catching up",
+            return retryLater(ProblemType.RESULTS_CATCHING_UP,
                     "This gateway could not confirm in time that it knows every stream; nothing was changed. Retry.",
                     instance);
         }
         if (error instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {
-            Problem problem = problem(response.getStatusCode(), slug(response.getStatusCode()),
-                    titleOf(response.getStatusCode()), response.getBody().getDetail(), instance);
+            HttpStatusCode status = response.getStatusCode();
+            String title = titleOf(status);
+            String detail = response.getBody().getDetail();
+            Problem problem = new Problem(status, new HttpHeaders(), new ProblemBody(ProblemBody.TYPE_PREFIX
+                    + slug(title), title, status.value(), detail == null ? title : detail, instance, null, null, null));
             problem.headers().addAll(response.getHeaders());
             return problem;
         }
         log.error("Unexpected failure serving {}", instance, error);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
-                "The gateway failed unexpectedly; the failure has been logged.", instance);
+        return new Problem(ProblemType.INTERNAL_ERROR, "The gateway failed unexpectedly; the failure has been logged.",
+                instance);
     }
 
     /**
@@ -142,30 +143,18 @@ final class Problems {
                         && "RequestTimeoutException".equals(error.getClass().getSimpleName()));
     }
 
-    /** A 503 the client should retry in a second: the gateway or Kafka is not able to serve it right now. */
     /** 413, counted under the limit that refused it, which the body names like every other limit's problem. */
     private Problem payloadTooLarge(PayloadTooLargeException.Limit limit, String detail, String instance) {
         metrics.limitRejected(limit.property);
-        Problem problem = problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large", detail,
-                instance);
-        problem.body().put("limit", limit.property);
-        return problem;
+        Problem problem = new Problem(ProblemType.PAYLOAD_TOO_LARGE, detail, instance);
+        return problem.withBody(problem.body().withLimit(limit.property));
     }
 
-    private static Problem retryLater(String slug, String title, String detail, String instance) {
-        Problem problem = problem(HttpStatus.SERVICE_UNAVAILABLE, slug, title, detail, instance);
+    /** A 503 the client should retry in a second: the gateway or Kafka is not able to serve it right now. */
+    private static Problem retryLater(ProblemType type, String detail, String instance) {
+        Problem problem = new Problem(type, detail, instance);
         problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
         return problem;
-    }
-
-    private static Problem problem(HttpStatusCode status, String slug, String title, String detail, String instance) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "/problems/" + slug);
-        body.put("title", title);
-        body.put("status", status.value());
-        body.put("detail", detail == null ? title : detail);
-        body.put("instance", instance);
-        return new Problem(status, new HttpHeaders(), body);
     }
 
     private static String titleOf(HttpStatusCode status) {
@@ -173,7 +162,7 @@ final class Problems {
         return known != null ? known.getReasonPhrase() : "HTTP " + status.value();
     }
 
-    private static String slug(HttpStatusCode status) {
-        return titleOf(status).toLowerCase().replaceAll("[^a-z0-9]+", "-");
+    private static String slug(String title) {
+        return title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
     }
 }

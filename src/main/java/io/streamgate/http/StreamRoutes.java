@@ -3,13 +3,16 @@ package io.streamgate.http;
 import static org.springframework.web.reactive.function.server.RequestPredicates.method;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.streamgate.config.ConditionalOnRole;
 import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.stream.StreamService;
+import org.springdoc.core.fn.builders.operation.Builder;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +20,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -29,6 +33,7 @@ import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyReques
 import org.springframework.web.server.MethodNotAllowedException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.WebsocketServerSpec;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The stream API's routes, on instances with the gateway role, each with its OpenAPI description ({@link ApiDocs}).
@@ -38,22 +43,39 @@ import reactor.netty.http.server.WebsocketServerSpec;
 @ConditionalOnRole(Role.GATEWAY)
 class StreamRoutes {
 
+    /** One route of the stream API: what it answers, and how the API description tells of it. */
+    private record Route(HttpMethod method, String path, HandlerFunction<ServerResponse> handler,
+                         Consumer<Builder> docs) {
+    }
+
+    /** The stream API, written once: the routes below and the 405s for their paths are both made from it. */
+    private static List<Route> routes(StreamHandler handler) {
+        return List.of(
+                new Route(HttpMethod.POST, "/stream/start", handler::start, ApiDocs.start()),
+                new Route(HttpMethod.POST, "/stream/{streamId}/start", handler::startWithId, ApiDocs.startWithId()),
+                new Route(HttpMethod.POST, "/stream/{streamId}/send", handler::send, ApiDocs.send()),
+                new Route(HttpMethod.GET, "/stream/{streamId}/results", handler::results, ApiDocs.results()),
+                new Route(HttpMethod.POST, "/stream/{streamId}/end", handler::end, ApiDocs.end()),
+                new Route(HttpMethod.GET, "/stream/{streamId}", handler::status, ApiDocs.status()));
+    }
+
     @Bean
     RouterFunction<ServerResponse> streamRouter(StreamHandler handler) {
-        return SpringdocRouteBuilder.route()
-                .POST("/stream/start", handler::start, ApiDocs.start())
-                .POST("/stream/{streamId}/start", handler::startWithId, ApiDocs.startWithId())
-                .POST("/stream/{streamId}/send", handler::send, ApiDocs.send())
-                .GET("/stream/{streamId}/results", handler::results, ApiDocs.results())
-                .POST("/stream/{streamId}/end", handler::end, ApiDocs.end())
-                .GET("/stream/{streamId}", handler::status, ApiDocs.status())
-                .build();
+        SpringdocRouteBuilder router = SpringdocRouteBuilder.route();
+        for (Route route : routes(handler)) {
+            if (route.method() == HttpMethod.GET) {
+                router.GET(route.path(), route.handler(), route.docs());
+            } else {
+                router.POST(route.path(), route.handler(), route.docs());
+            }
+        }
+        return router.build();
     }
 
     /** {@code GET /stream/{streamId}/ws}, ahead of the routes (WebSockets are not router functions). */
     @Bean
-    HandlerMapping streamSocketMapping(StreamService streams, StreamgateProperties properties, Problems problems) {
-        StreamSocketHandler handler = new StreamSocketHandler(streams, problems, properties.stream().maxChunkSize().toBytes());
+    HandlerMapping streamSocketMapping(StreamService streams, Problems problems, Chunks chunks, JsonMapper json) {
+        StreamSocketHandler handler = new StreamSocketHandler(streams, problems, chunks, json);
         return new SimpleUrlHandlerMapping(Map.of(StreamSocketHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE);
     }
 
@@ -75,24 +97,30 @@ class StreamRoutes {
     }
 
     /**
-     * Consulted first, so that {@code GET /stream/start} is a 405 and not the status of a stream named "start"; each
-     * matches only what no stream route takes. Plain routes: they are not operations, so the API description leaves
-     * them out.
+     * Consulted first, so that {@code GET /stream/start} is a 405 and not the status of a stream named "start": each
+     * route's path with another method answers 405 with {@code Allow}. Plain routes: they are not operations, so the
+     * API description leaves them out.
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    RouterFunction<ServerResponse> wrongMethodRouter() {
-        return onlyAllows(path("/stream/start"), HttpMethod.POST)
-                .and(onlyAllows(path("/stream/{streamId}/start"), HttpMethod.POST))
-                .and(onlyAllows(path("/stream/{streamId}/send"), HttpMethod.POST))
-                .and(onlyAllows(path("/stream/{streamId}/results"), HttpMethod.GET))
-                .and(onlyAllows(path("/stream/{streamId}/end"), HttpMethod.POST))
-                .and(onlyAllows(path("/stream/{streamId}").and(path("/stream/start").negate()), HttpMethod.GET));
+    RouterFunction<ServerResponse> wrongMethodRouter(StreamHandler handler) {
+        List<Route> routes = routes(handler);
+        return routes.stream()
+                .map(route -> RouterFunctions.route(paths(route, routes).and(method(route.method()).negate()),
+                        request -> Mono.<ServerResponse>error(new MethodNotAllowedException(request.method(),
+                                Set.of(route.method())))))
+                .reduce(RouterFunction::and)
+                .orElseThrow();
     }
 
-    /** Matches a request to {@code paths} with another method than {@code allowed}, and answers 405. */
-    private static RouterFunction<ServerResponse> onlyAllows(RequestPredicate paths, HttpMethod allowed) {
-        return RouterFunctions.route(paths.and(method(allowed).negate()), request ->
-                Mono.error(new MethodNotAllowedException(request.method(), Set.of(allowed))));
+    /** The route's path, except for what another route's literal path names ({@code /stream/start} is not an id). */
+    private static RequestPredicate paths(Route route, List<Route> routes) {
+        RequestPredicate paths = path(route.path());
+        for (Route other : routes) {
+            if (other != route && !other.path().contains("{")) {
+                paths = paths.and(path(other.path()).negate());
+            }
+        }
+        return paths;
     }
 }

@@ -4,15 +4,14 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
 import io.streamgate.stream.StreamKey;
 import io.streamgate.stream.StreamService;
-import io.streamgate.stream.Utf8;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -25,6 +24,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * {@code GET /stream/{streamId}/ws}: a stream over one WebSocket. Each text frame in is a chunk (its text is the
@@ -44,13 +44,14 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     private final StreamService streams;
     private final Problems problems;
-    private final long maxChunkBytes;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final Chunks chunks;
+    private final JsonMapper json;
 
-    StreamSocketHandler(StreamService streams, Problems problems, long maxChunkBytes) {
+    StreamSocketHandler(StreamService streams, Problems problems, Chunks chunks, JsonMapper json) {
         this.streams = streams;
         this.problems = problems;
-        this.maxChunkBytes = maxChunkBytes;
+        this.chunks = chunks;
+        this.json = json;
     }
 
     @Override
@@ -64,7 +65,7 @@ final class StreamSocketHandler implements WebSocketHandler {
             AtomicReference<Disposable> inbound = new AtomicReference<>(Disposables.disposed());
             Flux<String> acks = socket.receive()
                     .filter(message -> message.getType() == WebSocketMessage.Type.TEXT)
-                    .map(message -> new Frame(framesIn.incrementAndGet(), message.getPayloadAsText()))
+                    .map(message -> new Incoming(framesIn.incrementAndGet(), message.getPayloadAsText()))
                     // Fair backpressure: without it a batch ready while the last is still being stored fails the
                     // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
                     .bufferTimeout(BATCH, Duration.ofMillis(1), true)
@@ -89,7 +90,7 @@ final class StreamSocketHandler implements WebSocketHandler {
         }).onErrorResume(failure -> socket.close(closeStatus(failure)));
     }
 
-    private record Frame(long number, String data) {
+    private record Incoming(long number, String data) {
     }
 
     /** A frame for the client; {@code last}: the stream's last event, after which the socket closes. */
@@ -97,44 +98,68 @@ final class StreamSocketHandler implements WebSocketHandler {
         static final Outgoing NOTHING_MORE = new Outgoing("", true);
     }
 
-    /** Stores a batch's valid frames in order and answers each frame; an invalid one is answered and skipped. */
-    private Flux<String> store(StreamKey key, List<Frame> batch) {
-        List<Frame> valid = batch.stream().filter(frame -> Utf8.length(frame.data()) <= maxChunkBytes).toList();
-        Flux<String> refused = Flux.fromIterable(batch).filter(frame -> !valid.contains(frame))
-                .map(frame -> error(frame, 413, "The chunk is larger than " + maxChunkBytes + " bytes"));
-        if (valid.isEmpty()) {
-            return refused;
+    /** The frames a client gets, as Jackson writes them. */
+    private record AckFrame(String type, long frame, long seq) {
+        AckFrame(long frame, long seq) {
+            this("ack", frame, seq);
         }
-        Flux<String> stored = streams.sendAll(key, valid.stream().map(Frame::data).toList())
+    }
+
+    private record ErrorFrame(String type, long frame, int status, String detail) {
+        ErrorFrame(long frame, Problems.Problem problem) {
+            this("error", frame, problem.status().value(), problem.body().detail());
+        }
+    }
+
+    /** An event; its data is the event's JSON as encoded once for every reader, spliced in as it is. */
+    private record EventFrame(String type, Long id, RawValue data) {
+        EventFrame(ResultEvent event) {
+            this(event.kind().eventName(), event.hasId() ? event.id() : null, new RawValue(event.json()));
+        }
+    }
+
+    /**
+     * Stores a batch's valid frames in order and answers each frame; an invalid one (by the rules every chunk follows)
+     * is answered with the problem a send of it would get, and skipped.
+     */
+    private Flux<String> store(StreamKey key, List<Incoming> batch) {
+        List<Incoming> valid = new ArrayList<>(batch.size());
+        List<String> refused = new ArrayList<>(0);
+        for (Incoming frame : batch) {
+            try {
+                chunks.checked(frame.data());
+                valid.add(frame);
+            } catch (InvalidRequestException | PayloadTooLargeException invalid) {
+                refused.add(json.writeValueAsString(new ErrorFrame(frame.number(), problems.of(invalid, PATH))));
+            }
+        }
+        if (valid.isEmpty()) {
+            return Flux.fromIterable(refused);
+        }
+        Flux<String> stored = streams.sendAll(key, valid.stream().map(Incoming::data).toList())
                 .flatMapIterable(seqs -> {
                     List<String> acks = new ArrayList<>(seqs.size());
                     for (int i = 0; i < seqs.size(); i++) {
-                        acks.add("{\"type\":\"ack\",\"frame\":" + valid.get(i).number() + ",\"seq\":" + seqs.get(i) + "}");
+                        acks.add(json.writeValueAsString(new AckFrame(valid.get(i).number(), seqs.get(i))));
                     }
                     return acks;
                 })
                 .onErrorResume(failure -> {
                     Problems.Problem problem = problems.of(failure, PATH);
-                    return Flux.fromIterable(valid).map(frame -> error(frame, problem.status().value(),
-                            String.valueOf(problem.body().get("detail"))));
+                    return Flux.fromIterable(valid).map(frame -> json.writeValueAsString(new ErrorFrame(frame.number(),
+                            problem)));
                 });
-        return refused.concatWith(stored);
+        return Flux.fromIterable(refused).concatWith(stored);
     }
 
     private String eventFrame(ResultEvent event) {
-        return "{\"type\":\"" + event.kind().eventName() + "\",\"id\":" + (event.hasId() ? event.id() : "null")
-                + ",\"data\":" + event.json() + "}";
-    }
-
-    private String error(Frame frame, int status, String detail) {
-        return json.writeValueAsString(Map.of("type", "error", "frame", frame.number(), "status", status,
-                "detail", String.valueOf(detail)));
+        return json.writeValueAsString(new EventFrame(event));
     }
 
     /** Why the socket closes before its stream's end: 4000 plus the HTTP status the same failure would get. */
     private CloseStatus closeStatus(Throwable failure) {
         Problems.Problem problem = problems.of(failure, PATH);
-        String reason = String.valueOf(problem.body().get("detail"));
+        String reason = problem.body().detail();
         // A close frame's reason has at most 123 bytes.
         return new CloseStatus(4000 + problem.status().value(), reason.length() > 100 ? reason.substring(0, 100) : reason);
     }

@@ -8,8 +8,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Lets a response wait until its connection can take more. Reactor Netty writes up to 128 messages to a connection
@@ -46,6 +49,17 @@ final class WritabilityGate extends ChannelInboundHandlerAdapter {
                 channel.eventLoop().execute(() -> proceedOrWait(channel, waiters, sink));
             }
         });
+    }
+
+    /** The connection a request's response goes out on (an HTTP/2 stream's own channel); null outside Reactor Netty. */
+    static Channel connectionOf(ServerRequest request) {
+        Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(request.exchange().getResponse());
+        if (!(nativeResponse instanceof HttpServerResponse response)) {
+            return null;
+        }
+        Channel[] channel = new Channel[1];
+        response.withConnection(connection -> channel[0] = connection.channel());
+        return channel[0];
     }
 
     private static void proceedOrWait(Channel channel, Queue<MonoSink<Void>> waiters, MonoSink<Void> sink) {

@@ -1,0 +1,72 @@
+package io.streamgate.http;
+
+import java.util.List;
+
+import io.streamgate.stream.InvalidRequestException;
+import io.streamgate.stream.ResultEvent;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+
+/** The request headers the stream API reads, each parsed and checked here, with a 400 problem when malformed. */
+final class RequestHeaders {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String LAST_EVENT_ID = "Last-Event-ID";
+
+    private RequestHeaders() {
+    }
+
+    /** The optional {@code Idempotency-Key}: 1 to 128 visible ASCII characters; null when absent. */
+    static String idempotencyKey(ServerRequest request) {
+        String key = request.headers().firstHeader(IDEMPOTENCY_KEY);
+        if (key == null) {
+            return null;
+        }
+        if (key.isEmpty() || key.length() > 128 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7E)) {
+            throw new InvalidRequestException("Idempotency-Key must be 1 to 128 visible ASCII characters");
+        }
+        return key;
+    }
+
+    /**
+     * {@code Last-Event-ID} (set by EventSource on reconnect), or the {@code lastEventId} query parameter for clients
+     * that cannot set headers; {@link ResultEvent#NO_ID} when neither is given.
+     */
+    static long lastEventId(ServerRequest request) {
+        String value = request.headers().firstHeader(LAST_EVENT_ID);
+        if (value == null) {
+            value = request.queryParam("lastEventId").orElse(null);
+        }
+        if (value == null || value.isBlank()) {
+            return ResultEvent.NO_ID;
+        }
+        try {
+            long id = Long.parseLong(value.trim());
+            if (id < 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("Last-Event-ID must be an event id received from this stream");
+        }
+    }
+
+    /** Results as JSON rather than SSE: only when JSON is accepted with a higher quality than SSE. */
+    static boolean prefersJson(ServerRequest request) {
+        List<MediaType> accept = request.headers().accept();
+        double json = quality(accept, MediaType.APPLICATION_JSON);
+        return json > 0 && json > quality(accept, MediaType.TEXT_EVENT_STREAM);
+    }
+
+    static boolean isNdjson(ServerRequest request) {
+        return request.headers().contentType().map(MediaType.APPLICATION_NDJSON::equalsTypeAndSubtype).orElse(false);
+    }
+
+    private static double quality(List<MediaType> accept, MediaType type) {
+        return accept.stream()
+                .filter(type::equalsTypeAndSubtype)
+                .mapToDouble(MediaType::getQualityValue)
+                .max()
+                .orElse(0);
+    }
+}
