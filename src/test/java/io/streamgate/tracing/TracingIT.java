@@ -3,6 +3,7 @@ package io.streamgate.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,13 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -117,6 +121,38 @@ class TracingIT {
             assertThat(export.path()).isEqualTo("/v1/traces");
             assertThat(export.contentType()).isEqualTo("application/x-protobuf");
         });
+        client.end(id);
+    }
+
+    @Test
+    void shouldJoinTheCallersTraceForAnNdjsonBatchAndForWebSocketFrames() {
+        StreamClient client = new StreamClient(port);
+        String id = client.start("traced-batch-" + System.nanoTime(), "uppercase");
+        String batchTrace = hex(16);
+        StreamClient.Answer batch = client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .header("traceparent", "00-" + batchTrace + "-" + hex(8) + "-01")
+                .contentType(MediaType.APPLICATION_NDJSON)
+                .bodyValue("{\"data\":\"one\"}\n{\"data\":\"two\"}\n"));
+        assertThat(batch.status()).as("batch answered %s", batch.body()).isEqualTo(200);
+
+        String socketTrace = hex(16);
+        HttpHeaders handshake = new HttpHeaders();
+        handshake.set("traceparent", "00-" + socketTrace + "-" + hex(8) + "-01");
+        new ReactorNettyWebSocketClient().execute(URI.create("ws://127.0.0.1:" + port + "/stream/" + id + "/ws"),
+                handshake, socket -> socket.send(Mono.just(socket.textMessage("over the socket")))
+                        .thenMany(socket.receive().map(WebSocketMessage::getPayloadAsText)
+                                .filter(frame -> frame.contains("\"ack\"")).take(1))
+                        .then(socket.close()))
+                .block(StreamClient.TIMEOUT);
+
+        for (String traceId : List.of(batchTrace, socketTrace)) {
+            await("the append span of trace " + traceId).atMost(StreamClient.TIMEOUT).until(() ->
+                    find(traceId, span -> span.getName().equals("process chunk")).isPresent());
+            List<SpanData> trace = inTrace(traceId);
+            SpanData append = one(trace, "append", span -> span.getName().equals("append to command log"));
+            assertThat(trace).as("the append's parent in %s", names(trace))
+                    .anyMatch(span -> span.getSpanId().equals(append.getParentSpanId()));
+        }
         client.end(id);
     }
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# One short, comparable run of a gateway build: status and durable send at 100 connections, 20 s each, after 40 s of
+# sends and 10 s of status as warm-up; prints one line. For A/Bs, alternate the builds (A B B A ...) in one session,
+# since this box's run-to-run spread is ±15% (BENCHMARKS.md section 11):
+#   load-tests/ab.sh base /tmp/base.jar; load-tests/ab.sh new target/streamgate-0.1.0-SNAPSHOT.jar --some.property=x
+# JAVA and JAVA_OPTS choose the JVM (default: java, -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20); its GC log is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LABEL=$1 JAR=$2
+shift 2
+command -v wrk >/dev/null || { echo "ab.sh needs wrk: sudo apt-get install wrk" >&2; exit 1; }
+OUT=load-tests/results/ab-$LABEL-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+# shellcheck disable=SC2086
+${JAVA:-java} ${JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxGCPauseMillis=20} -Xlog:gc:file="$OUT/gc.log" -jar "$JAR" \
+    --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$OUT/kafka" \
+    --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
+    --streamgate.limits.max-sends-in-flight=65536 "$@" > "$OUT/gateway.log" 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
+for _ in $(seq 120); do curl -sf http://127.0.0.1:18080/actuator/health/readiness >/dev/null && break; sleep 1; done
+export STREAMS=100
+for i in $(seq 0 $((STREAMS - 1))); do curl -sf -o /dev/null -X POST "http://127.0.0.1:18080/stream/bench-$i/start"; done
+wrk -t1 -c100 -d40s -s load-tests/wrk/send.lua http://127.0.0.1:18080 > /dev/null
+wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null
+STATUS=$(wrk -t1 -c100 -d20s -s load-tests/wrk/status.lua http://127.0.0.1:18080 | grep RESULT)
+SEND=$(wrk -t1 -c100 -d20s -s load-tests/wrk/send.lua http://127.0.0.1:18080 | grep RESULT)
+per_second() { echo $(( $(echo "$1" | grep -o 'requests=[0-9]*' | cut -d= -f2) / 20 )); }
+echo "$LABEL status/s $(per_second "$STATUS") send/s $(per_second "$SEND") | status: $STATUS | send: $SEND" \
+    | sed 's/duration_us=[0-9]* //g' | tee "$OUT/result.txt"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A CPU profile of a gateway build under one route's load: async-profiler (fetched from Maven Central), 1 ms
+# interval, collapsed stacks, over 20 s of wrk at 100 connections after 40 s of warm-up:
+#   ROUTE=status load-tests/profile.sh target/streamgate-0.1.0-SNAPSHOT.jar [gateway args...]
+# Writes load-tests/results/profile-<route>-<time>/cpu.collapsed (feed it to a flame graph tool, or grep it) and the
+# run's wrk RESULT line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=$1
+shift
+ROUTE=${ROUTE:-status}
+OUT=load-tests/results/profile-$ROUTE-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+AP=load-tests/target/async-profiler
+if [ ! -f "$AP/lib/libasyncProfiler.so" ]; then
+  ./mvnw -q -B -ntp dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 -DoutputDirectory="$AP"
+  (cd "$AP" && unzip -q -o async-profiler-4.2.jar "linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')/*" \
+      && mkdir -p lib && mv linux-*/libasyncProfiler.so lib/)
+fi
+LIB=$PWD/$AP/lib/libasyncProfiler.so
+java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -jar "$JAR" \
+    --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$OUT/kafka" \
+    --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
+    --streamgate.limits.max-sends-in-flight=65536 "$@" > "$OUT/gateway.log" 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
+for _ in $(seq 120); do curl -sf http://127.0.0.1:18080/actuator/health/readiness >/dev/null && break; sleep 1; done
+export STREAMS=100
+for i in $(seq 0 $((STREAMS - 1))); do curl -sf -o /dev/null -X POST "http://127.0.0.1:18080/stream/bench-$i/start"; done
+wrk -t1 -c100 -d40s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 > /dev/null
+jcmd $APP JVMTI.agent_load "$LIB" "\"start,event=cpu,interval=1ms,file=$PWD/$OUT/cpu.collapsed,collapsed\"" > /dev/null
+wrk -t1 -c100 -d20s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 | grep RESULT | tee "$OUT/result.txt"
+jcmd $APP JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/cpu.collapsed,collapsed\"" > /dev/null
+echo "profile: $OUT/cpu.collapsed"
