@@ -160,20 +160,14 @@ final class ResultCursor implements Runnable {
     }
 
     private static ResultEvent overflow(long lastEventId, ResultEvent oldestHeld) {
-        return new ResultEvent(ResultEvent.Kind.OVERFLOW, ResultEvent.NO_ID, "{\"reason\":\"slow-reader\",\"last_event_id\":"
-                + json(lastEventId) + ",\"oldest_held\":" + json(idOf(oldestHeld)) + "}");
+        return Notices.overflow(lastEventId, idOf(oldestHeld));
     }
 
     private static ResultEvent gap(long lastEventId, ResultEvent resumeAt) {
-        return new ResultEvent(ResultEvent.Kind.GAP, ResultEvent.NO_ID,
-                "{\"last_event_id\":" + json(lastEventId) + ",\"resumes_at\":" + json(idOf(resumeAt)) + "}");
+        return Notices.gap(lastEventId, idOf(resumeAt));
     }
 
     private static long idOf(ResultEvent event) {
         return event == null || !event.hasId() ? ResultEvent.NO_ID : event.id();
-    }
-
-    private static String json(long id) {
-        return id == ResultEvent.NO_ID ? "null" : Long.toString(id);
     }
 }

@@ -36,8 +36,7 @@ public record ResultEvent(Kind kind, long id, String json, int bytes, String tra
     }
 
     /** Sent to readers when this gateway shuts down: they should reconnect (to any node) with their last id. */
-    public static final ResultEvent RECONNECT_AFTER_SHUTDOWN =
-            new ResultEvent(Kind.RECONNECT, NO_ID, "{\"reason\":\"shutdown\"}");
+    public static final ResultEvent RECONNECT_AFTER_SHUTDOWN = Notices.reconnect("shutdown");
 
     public boolean hasId() {
         return id != NO_ID;
