@@ -11,16 +11,12 @@ shift 2
 command -v wrk >/dev/null || { echo "ab.sh needs wrk: sudo apt-get install wrk" >&2; exit 1; }
 OUT=load-tests/results/ab-$LABEL-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
 # shellcheck disable=SC2086
-${JAVA:-java} ${JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxGCPauseMillis=20} -Xlog:gc:file="$OUT/gc.log" -jar "$JAR" \
-    --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$OUT/kafka" \
-    --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
-    --streamgate.limits.max-sends-in-flight=65536 "$@" > "$OUT/gateway.log" 2>&1 &
-APP=$!
-trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
-for _ in $(seq 120); do curl -sf http://127.0.0.1:18080/actuator/health/readiness >/dev/null && break; sleep 1; done
-export STREAMS=100
-for i in $(seq 0 $((STREAMS - 1))); do curl -sf -o /dev/null -X POST "http://127.0.0.1:18080/stream/bench-$i/start"; done
+start_gateway "$OUT" ${JAVA:-java} ${JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxGCPauseMillis=20} -Xlog:gc:file="$OUT/gc.log" \
+    -jar "$JAR" -- "$@"
+start_streams 100
 wrk -t1 -c100 -d40s -s load-tests/wrk/send.lua http://127.0.0.1:18080 > /dev/null
 wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null
 STATUS=$(wrk -t1 -c100 -d20s -s load-tests/wrk/status.lua http://127.0.0.1:18080 | grep RESULT)

@@ -18,15 +18,11 @@ if [ ! -f "$AP/lib/libasyncProfiler.so" ]; then
       && mkdir -p lib && mv linux-*/libasyncProfiler.so lib/)
 fi
 LIB=$PWD/$AP/lib/libasyncProfiler.so
-java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -jar "$JAR" \
-    --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$OUT/kafka" \
-    --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
-    --streamgate.limits.max-sends-in-flight=65536 "$@" > "$OUT/gateway.log" 2>&1 &
-APP=$!
-trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
-for _ in $(seq 120); do curl -sf http://127.0.0.1:18080/actuator/health/readiness >/dev/null && break; sleep 1; done
-export STREAMS=100
-for i in $(seq 0 $((STREAMS - 1))); do curl -sf -o /dev/null -X POST "http://127.0.0.1:18080/stream/bench-$i/start"; done
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
+start_gateway "$OUT" java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
+    -jar "$JAR" -- "$@"
+start_streams 100
 wrk -t1 -c100 -d40s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 > /dev/null
 jcmd $APP JVMTI.agent_load "$LIB" "\"start,event=cpu,interval=1ms,file=$PWD/$OUT/cpu.collapsed,collapsed\"" > /dev/null
 wrk -t1 -c100 -d20s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 | grep RESULT | tee "$OUT/result.txt"

@@ -92,10 +92,8 @@ class TracingIT {
 
         String traceId = hex(16);
         String callerSpanId = hex(8);
-        StreamClient.Answer sent = client.exchange(client.http().post().uri("/stream/{id}/send", id)
-                .header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("data", "traced chunk")));
+        StreamClient.Answer sent = send(client, id, traceparent(traceId, callerSpanId, true),
+                MediaType.APPLICATION_JSON, Map.of("data", "traced chunk"));
         assertThat(sent.status()).as("send answered %s", sent.body()).isEqualTo(200);
         assertThat(reader.block(StreamClient.TIMEOUT).data()).contains("TRACED CHUNK");
 
@@ -129,15 +127,13 @@ class TracingIT {
         StreamClient client = new StreamClient(port);
         String id = client.start("traced-batch-" + System.nanoTime(), "uppercase");
         String batchTrace = hex(16);
-        StreamClient.Answer batch = client.exchange(client.http().post().uri("/stream/{id}/send", id)
-                .header("traceparent", "00-" + batchTrace + "-" + hex(8) + "-01")
-                .contentType(MediaType.APPLICATION_NDJSON)
-                .bodyValue("{\"data\":\"one\"}\n{\"data\":\"two\"}\n"));
+        StreamClient.Answer batch = send(client, id, traceparent(batchTrace, hex(8), true),
+                MediaType.APPLICATION_NDJSON, "{\"data\":\"one\"}\n{\"data\":\"two\"}\n");
         assertThat(batch.status()).as("batch answered %s", batch.body()).isEqualTo(200);
 
         String socketTrace = hex(16);
         HttpHeaders handshake = new HttpHeaders();
-        handshake.set("traceparent", "00-" + socketTrace + "-" + hex(8) + "-01");
+        handshake.set("traceparent", traceparent(socketTrace, hex(8), true));
         new ReactorNettyWebSocketClient().execute(URI.create("ws://127.0.0.1:" + port + "/stream/" + id + "/ws"),
                 handshake, socket -> socket.send(Mono.just(socket.textMessage("over the socket")))
                         .thenMany(socket.receive().map(WebSocketMessage::getPayloadAsText)
@@ -161,14 +157,23 @@ class TracingIT {
         StreamClient client = new StreamClient(port);
         String id = client.start("unsampled-" + System.nanoTime(), "uppercase");
         String traceId = hex(16);
-        StreamClient.Answer sent = client.exchange(client.http().post().uri("/stream/{id}/send", id)
-                .header("traceparent", "00-" + traceId + "-" + hex(8) + "-00")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("data", "not sampled")));
+        StreamClient.Answer sent = send(client, id, traceparent(traceId, hex(8), false),
+                MediaType.APPLICATION_JSON, Map.of("data", "not sampled"));
         assertThat(sent.status()).isEqualTo(200);
         client.end(id);
         client.awaitEnded(id);
         assertThat(inTrace(traceId)).as("spans of a trace the caller did not sample").isEmpty();
+    }
+
+    private static StreamClient.Answer send(StreamClient client, String id, String traceparent, MediaType type,
+                                            Object body) {
+        return client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .header("traceparent", traceparent).contentType(type).bodyValue(body));
+    }
+
+    /** A caller's W3C trace context: version 00, its trace and span, sampled or not. */
+    private static String traceparent(String traceId, String spanId, boolean sampled) {
+        return "00-" + traceId + "-" + spanId + (sampled ? "-01" : "-00");
     }
 
     private List<SpanData> inTrace(String traceId) {

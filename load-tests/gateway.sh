@@ -1,0 +1,32 @@
+# Sourced by ab.sh and profile.sh: the gateway jar as every short benchmark run starts it (embedded broker, tenant
+# limits raised so that what is measured is the gateway), and the streams the wrk scripts send to.
+
+# start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit, waits for
+# readiness.
+start_gateway() {
+  local out=$1
+  shift
+  local java=()
+  while [ "$1" != "--" ]; do java+=("$1"); shift; done
+  shift
+  "${java[@]}" --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$out/kafka" \
+      --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
+      --streamgate.limits.max-sends-in-flight=65536 "$@" > "$out/gateway.log" 2>&1 &
+  APP=$!
+  trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
+  for _ in $(seq 120); do
+    curl -sf http://127.0.0.1:18080/actuator/health/readiness >/dev/null && return 0
+    kill -0 "$APP" 2>/dev/null || { echo "the gateway did not start; see $out/gateway.log" >&2; exit 1; }
+    sleep 1
+  done
+  echo "the gateway was not ready after 120 s; see $out/gateway.log" >&2
+  exit 1
+}
+
+# start_streams <n>: bench-0 .. bench-<n-1>, as load-tests/wrk/send.lua expects (it reads STREAMS).
+start_streams() {
+  export STREAMS=$1
+  for i in $(seq 0 $((STREAMS - 1))); do
+    curl -sf -o /dev/null -X POST "http://127.0.0.1:18080/stream/bench-$i/start"
+  done
+}
