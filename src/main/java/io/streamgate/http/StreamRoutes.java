@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnRole(Role.GATEWAY)
 class StreamRoutes {
 
-    /** One route of the stream API: what it answers, and how the API description tells of it. */
+    /** One route of the stream API (GET or POST, the only methods it has): what answers it, and its description. */
     private record Route(HttpMethod method, String path, HandlerFunction<ServerResponse> handler,
                          Consumer<Builder> docs) {
     }
