@@ -25,6 +25,7 @@ class TracingOff implements EnvironmentPostProcessor, Ordered {
     private static final String[] ENDPOINTS = {
             "management.opentelemetry.tracing.export.otlp.endpoint", "management.otlp.tracing.endpoint"};
     private static final String EXCLUDE = "spring.autoconfigure.exclude";
+    private static final String CORRELATION_PATTERN = "logging.pattern.correlation";
     private static final String HANDLERS =
             "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration";
 
@@ -41,7 +42,9 @@ class TracingOff implements EnvironmentPostProcessor, Ordered {
         String excluded = environment.getProperty(EXCLUDE, "");
         environment.getPropertySources().addFirst(new MapPropertySource("streamgate-tracing-off", Map.of(
                 SWITCH, "false",
-                EXCLUDE, excluded.isBlank() ? HANDLERS : excluded + "," + HANDLERS)));
+                EXCLUDE, excluded.isBlank() ? HANDLERS : excluded + "," + HANDLERS,
+                // Without traces, Boot's trace-id column would be 50 blanks on every log line.
+                CORRELATION_PATTERN, environment.getProperty(CORRELATION_PATTERN, ""))));
     }
 
     /** After the application's own configuration has been read, so that its switch is seen. */
