@@ -75,7 +75,10 @@ final class KafkaCommandLog implements CommandLog {
                     }
                     return result.recordMetadata().offset();
                 })
-                .onErrorMap(e -> !(e instanceof CommandLogUnavailableException), KafkaCommandLog::unavailable);
+                // Kafka's failures say the log is unavailable (503); an Error is a bug, and surfaces as one (500, logged
+                // with its stack) rather than hiding behind a 503.
+                .onErrorMap(e -> !(e instanceof CommandLogUnavailableException) && !(e instanceof Error),
+                        KafkaCommandLog::unavailable);
     }
 
     private static CommandLogUnavailableException unavailable(Throwable cause) {
