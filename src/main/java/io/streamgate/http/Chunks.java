@@ -16,8 +16,12 @@ final class Chunks {
         this.maxChunkBytes = maxChunkBytes;
     }
 
-    long maxChunkBytes() {
-        return maxChunkBytes;
+    /**
+     * The most a body carrying one chunk may be: JSON escaping can make it larger than the chunk, which is checked
+     * exactly once parsed.
+     */
+    long maxBodyBytes() {
+        return 2 * maxChunkBytes + 16 * 1024;
     }
 
     /** The chunk a {@code {"data": "<string>"}} body carries. */

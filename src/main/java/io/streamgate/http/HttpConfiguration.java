@@ -29,8 +29,8 @@ class HttpConfiguration {
                                 StreamTracing tracing, Chunks chunks, JsonMapper json) {
         StreamgateProperties.Stream stream = properties.stream();
         JsonBodies bodies = new JsonBodies(json);
-        NdjsonBatches batches = new NdjsonBatches(bodies, chunks, StreamHandler.maxSendBody(chunks),
-                stream.maxBatchChunks(), stream.maxBatchSize().toBytes());
+        NdjsonBatches batches = new NdjsonBatches(bodies, chunks, stream.maxBatchChunks(),
+                stream.maxBatchSize().toBytes());
         return new StreamHandler(streams, bodies, chunks, batches,
                 new SseEvents(stream.heartbeatInterval(), metrics, tracing));
     }

@@ -19,14 +19,12 @@ final class NdjsonBatches {
 
     private final JsonBodies bodies;
     private final Chunks chunks;
-    private final long maxLineBytes;
     private final int maxChunks;
     private final long maxBytes;
 
-    NdjsonBatches(JsonBodies bodies, Chunks chunks, long maxLineBytes, int maxChunks, long maxBytes) {
+    NdjsonBatches(JsonBodies bodies, Chunks chunks, int maxChunks, long maxBytes) {
         this.bodies = bodies;
         this.chunks = chunks;
-        this.maxLineBytes = maxLineBytes;
         this.maxChunks = maxChunks;
         this.maxBytes = maxBytes;
     }
@@ -41,7 +39,7 @@ final class NdjsonBatches {
             if (request.headers().contentLength().orElse(-1) > maxBytes) {
                 throw tooLarge();
             }
-            return NdjsonLines.split(atMost(request.body(BodyExtractors.toDataBuffers())), maxLineBytes)
+            return NdjsonLines.split(atMost(request.body(BodyExtractors.toDataBuffers())), chunks.maxBodyBytes())
                     .index()
                     .map(numbered -> {
                         if (numbered.getT1() >= maxChunks) {

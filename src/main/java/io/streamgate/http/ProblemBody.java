@@ -20,7 +20,13 @@ record ProblemBody(@Schema(example = "/problems/invalid-request") String type,
                    @Schema(description = "The stream a start not confirmed in time stored (503)")
                    @JsonProperty("stream_id") String streamId) {
 
-    static final String TYPE_PREFIX = "/problems/";
+    private static final String TYPE_PREFIX = "/problems/";
+
+    /** A problem of type {@code /problems/<slug>}, told about one request; without a detail, its title says it. */
+    static ProblemBody of(String slug, String title, int status, String detail, String instance) {
+        return new ProblemBody(TYPE_PREFIX + slug, title, status, detail == null ? title : detail, instance, null, null,
+                null);
+    }
 
     ProblemBody withLimit(String name) {
         return new ProblemBody(type, title, status, detail, instance, name, line, streamId);

@@ -23,18 +23,18 @@ enum ProblemType {
     TOO_MANY_CONNECTIONS("too-many-connections", "Too many connections", HttpStatus.SERVICE_UNAVAILABLE),
     INTERNAL_ERROR("internal-error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR);
 
-    final String type;
-    final String title;
+    private final String slug;
+    private final String title;
     final HttpStatus status;
 
     ProblemType(String slug, String title, HttpStatus status) {
-        this.type = ProblemBody.TYPE_PREFIX + slug;
+        this.slug = slug;
         this.title = title;
         this.status = status;
     }
 
     /** This kind of problem, told about one request. */
     ProblemBody body(String detail, String instance) {
-        return new ProblemBody(type, title, status.value(), detail == null ? title : detail, instance, null, null, null);
+        return ProblemBody.of(slug, title, status.value(), detail, instance);
     }
 }

@@ -121,9 +121,8 @@ final class Problems {
         if (error instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {
             HttpStatusCode status = response.getStatusCode();
             String title = titleOf(status);
-            String detail = response.getBody().getDetail();
-            Problem problem = new Problem(status, new HttpHeaders(), new ProblemBody(ProblemBody.TYPE_PREFIX
-                    + slug(title), title, status.value(), detail == null ? title : detail, instance, null, null, null));
+            Problem problem = new Problem(status, new HttpHeaders(), ProblemBody.of(slug(title), title, status.value(),
+                    response.getBody().getDetail(), instance));
             problem.headers().addAll(response.getHeaders());
             return problem;
         }

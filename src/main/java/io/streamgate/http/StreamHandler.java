@@ -28,7 +28,6 @@ final class StreamHandler {
     private final Chunks chunks;
     private final NdjsonBatches batches;
     private final SseEvents sse;
-    private final long maxSendBody;
 
     StreamHandler(StreamService streams, JsonBodies bodies, Chunks chunks, NdjsonBatches batches, SseEvents sse) {
         this.streams = streams;
@@ -36,12 +35,6 @@ final class StreamHandler {
         this.chunks = chunks;
         this.batches = batches;
         this.sse = sse;
-        this.maxSendBody = maxSendBody(chunks);
-    }
-
-    /** JSON escaping can make a send's body larger than the chunk it carries; the chunk itself is checked exactly. */
-    static long maxSendBody(Chunks chunks) {
-        return 2 * chunks.maxChunkBytes() + 16 * 1024;
     }
 
     Mono<ServerResponse> start(ServerRequest request) {
@@ -71,7 +64,7 @@ final class StreamHandler {
         }
         return Callers.key(request).flatMap(key -> {
             JsonBodies.requireJson(request);
-            return bodies.readObject(request, maxSendBody)
+            return bodies.readObject(request, chunks.maxBodyBytes())
                     .switchIfEmpty(Mono.error(() -> new InvalidRequestException("The body must be {\"data\": \"<string>\"}")))
                     .map(chunks::of)
                     .flatMap(chunk -> streams.send(key, chunk, RequestHeaders.idempotencyKey(request)))

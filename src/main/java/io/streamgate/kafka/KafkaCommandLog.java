@@ -57,16 +57,16 @@ final class KafkaCommandLog implements CommandLog {
         return Flux.deferContextual(request -> {
             StreamTracing.Span span = tracing.startAppend(request, commands.get(0).streamId(), commands.size());
             if (span.traceparent() == null) {
-                return send(Flux.fromIterable(commands)); // not traced: nothing more per send
+                return produce(Flux.fromIterable(commands)); // not traced: nothing more per send
             }
-            return send(Flux.fromIterable(commands).map(command -> command.withTrace(span.traceparent())))
+            return produce(Flux.fromIterable(commands).map(command -> command.withTrace(span.traceparent())))
                     .doOnComplete(span::end)
                     .doOnError(span::fail)
                     .doOnCancel(span::end);
         });
     }
 
-    private Flux<Long> send(Flux<StreamCommand> commands) {
+    private Flux<Long> produce(Flux<StreamCommand> commands) {
         return sender.send(commands.map(command -> SenderRecord.create(mapping.toRecord(topic, command), null)))
                 .subscribeOn(sendScheduler)
                 .map(result -> {

@@ -93,11 +93,18 @@ final class MicrometerStreamTracing implements StreamTracing {
         return propagator.extract(Map.of(TRACEPARENT, traceparent), Map::get);
     }
 
+    /** The span, its traceparent worked out only when asked for (a delivery span never hands one on). */
     private Span started(io.micrometer.tracing.Span span) {
-        String traceparent = sampled(span) ? traceparentOf(span) : null;
         return new Span() {
+            private String traceparent;
+            private boolean known;
+
             @Override
             public String traceparent() {
+                if (!known) {
+                    traceparent = sampled(span) ? traceparentOf(span) : null;
+                    known = true;
+                }
                 return traceparent;
             }
 
