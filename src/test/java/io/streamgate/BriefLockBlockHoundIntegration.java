@@ -20,6 +20,16 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *       reading the first JSON bodies of a type at once meet there once. LimitsIT's concurrent first sends got 500s
  *       from it (BlockHound's error, thrown inside the lock's acquire, with the same risk of leaving the lock's wait
  *       queue broken as above).</li>
+ *   <li>A scheduler's worker takes its own lock before each task; shutting the scheduler down holds that lock for an
+ *       instant to interrupt idle workers (seen once, as a context closed: {@code Worker.lock} in {@code runWorker}).</li>
+ *   <li>Kafka's consumer, inside {@code poll} and {@code close}, on reactor-kafka's consumer thread. reactor-kafka marks
+ *       that thread non-blocking, but it runs a blocking client: {@code poll} shares a lock with the consumer's
+ *       heartbeat thread, and registers connection metrics with the JVM's MBean server, whose repository lock is
+ *       <em>fair</em> and shared by every Kafka client and the in-JVM broker. BlockHound's error thrown inside that
+ *       lock's acquire leaves a waiter that never runs at the head of its queue, and a fair lock then never grants
+ *       again. One CI run's JVM froze with that mark: every broker request handler, producer I/O thread and new Admin
+ *       client parked on the repository lock, held by nobody. Our code runs on that thread after {@code poll} returns, where
+ *       BlockHound still checks it.</li>
  * </ul>
  */
 public final class BriefLockBlockHoundIntegration implements BlockHoundIntegration {
@@ -31,5 +41,8 @@ public final class BriefLockBlockHoundIntegration implements BlockHoundIntegrati
         builder.allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "remove");
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");
+        builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor$Worker", "lock");
+        builder.allowBlockingCallsInside("org.apache.kafka.clients.consumer.KafkaConsumer", "poll");
+        builder.allowBlockingCallsInside("org.apache.kafka.clients.consumer.KafkaConsumer", "close");
     }
 }
