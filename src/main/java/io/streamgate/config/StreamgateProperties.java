@@ -178,6 +178,8 @@ public record StreamgateProperties(
      * @param historyLimit      results kept per stream for late and resuming readers
      * @param historySize       bytes of results (their data in UTF-8) kept per stream (whichever bound is reached first
      *                          applies)
+     * @param historyBudget     the most bytes of results (UTF-8) all open streams together keep: each keeps at most an
+     *                          equal share of it, when that is less than {@code historySize}
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
      * @param endedHistoryBudget the most bytes of results (UTF-8) all ended streams together keep; past it the streams that
      *                          ended first are forgotten before their retention is up
@@ -192,6 +194,7 @@ public record StreamgateProperties(
             @DefaultValue("1MB") DataSize maxChunkSize,
             @DefaultValue("10000") int historyLimit,
             @DefaultValue("4MB") DataSize historySize,
+            @DefaultValue("256MB") DataSize historyBudget,
             @DefaultValue("1h") Duration endedRetention,
             @DefaultValue("256MB") DataSize endedHistoryBudget,
             @DefaultValue("uppercase") String defaultProcessor,
@@ -205,6 +208,7 @@ public record StreamgateProperties(
             require(maxChunkSize.toBytes() >= 1, "streamgate.stream.max-chunk-size must be positive");
             require(historyLimit >= 1, "streamgate.stream.history-limit must be at least 1");
             require(historySize.toBytes() >= 1024, "streamgate.stream.history-size must be at least 1KB");
+            require(historyBudget.toBytes() >= 1024, "streamgate.stream.history-budget must be at least 1KB");
             require(!endedRetention.isNegative(), "streamgate.stream.ended-retention must not be negative");
             require(!endedHistoryBudget.isNegative(), "streamgate.stream.ended-history-budget must not be negative");
             require(maxBatchChunks >= 1, "streamgate.stream.max-batch-chunks must be at least 1");

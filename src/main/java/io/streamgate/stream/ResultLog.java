@@ -2,10 +2,12 @@ package io.streamgate.stream;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The most recent events of one stream, in order, addressed by absolute position (0 for the stream's first event),
- * bounded both in count and in size: the oldest go first when either bound is passed (the newest is always kept).
+ * bounded both in count and in size: the oldest go first when either bound is passed (the newest is always kept). The
+ * size bound may change while the log lives (an open stream's share of the {@link HistoryBudget}).
  * Readers keep only a position into it, so a reader costs no buffer of its own, and a slow reader that falls behind
  * what is held is told about the gap instead of growing memory.
  *
@@ -21,7 +23,7 @@ final class ResultLog {
 
     private ResultEvent[] ring;
     private final int capacity;
-    private final long maxBytes;
+    private final LongSupplier maxBytes;
     private long start;
     private long end;
     private long bytes;
@@ -31,6 +33,14 @@ final class ResultLog {
      * @param maxBytes the most bytes of event data held (UTF-8, as readers get it)
      */
     ResultLog(int capacity, long maxBytes) {
+        this(capacity, () -> maxBytes);
+    }
+
+    /**
+     * @param capacity the most events held
+     * @param maxBytes the most bytes of event data held (UTF-8, as readers get it), asked at every append and trim
+     */
+    ResultLog(int capacity, LongSupplier maxBytes) {
         this.capacity = capacity;
         this.ring = new ResultEvent[Math.min(capacity, INITIAL_SLOTS)];
         this.maxBytes = maxBytes;
@@ -38,10 +48,9 @@ final class ResultLog {
 
     synchronized void append(ResultEvent event) {
         long size = event.bytes();
-        while (end - start >= capacity || (end > start && bytes + size > maxBytes)) {
-            bytes -= ring[slot(start)].bytes();
-            ring[slot(start)] = null;
-            start++;
+        long limit = maxBytes.getAsLong();
+        while (end > start && (end - start >= capacity || bytes + size > limit)) {
+            evictOldest();
         }
         if (end - start == ring.length) {
             grow();
@@ -49,6 +58,20 @@ final class ResultLog {
         ring[slot(end)] = event;
         end++;
         bytes += size;
+    }
+
+    /** Evicts the oldest events beyond the size bound as it is now (it may have shrunk since the last append). */
+    synchronized void trim() {
+        long limit = maxBytes.getAsLong();
+        while (end - start > 1 && bytes > limit) {
+            evictOldest();
+        }
+    }
+
+    private void evictOldest() {
+        bytes -= ring[slot(start)].bytes();
+        ring[slot(start)] = null;
+        start++;
     }
 
     /** Bytes of event data held (UTF-8). */

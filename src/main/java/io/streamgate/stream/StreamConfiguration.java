@@ -28,7 +28,8 @@ class StreamConfiguration {
     @Bean
     StreamRegistry streamRegistry(StreamgateProperties properties, Clock clock) {
         StreamgateProperties.Stream stream = properties.stream();
-        return new StreamRegistry(stream.historyLimit(), stream.historySize().toBytes(), clock);
+        return new StreamRegistry(stream.historyLimit(), stream.historySize().toBytes(),
+                stream.historyBudget().toBytes(), clock);
     }
 
     @Bean

@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 /**
  * Ends streams that saw no send for the idle timeout (reason {@code idle-timeout}) and forgets ended streams
  * once their retention has passed, or sooner, oldest first, when their histories together pass the ended-history
- * budget: retention alone bounds them by time, not by how many streams end meanwhile. {@link #sweep()} is one pass;
+ * budget: retention alone bounds them by time, not by how many streams end meanwhile. It also trims open streams'
+ * histories to their share of the history budget, which shrinks as streams open. {@link #sweep()} is one pass;
  * {@link #run} repeats it.
  *
  * <p>Every instance forgets ended streams from its own memory, but only a stream's owner ({@link StreamOwnership})
@@ -64,7 +65,7 @@ public final class StreamExpiry {
 
     /**
      * One pass: ends idle streams (waiting for their end markers to be durable), forgets expired ones, then the
-     * oldest ended ones beyond the budget.
+     * oldest ended ones beyond the budget, and trims open ones to their share of theirs.
      */
     public Mono<Void> sweep() {
         long now = clock.millis();
@@ -82,7 +83,10 @@ public final class StreamExpiry {
                     }
                     case ENDING -> Mono.<Void>empty();
                 })
-                .then(Mono.fromRunnable(this::forgetEndedBeyondBudget));
+                .then(Mono.fromRunnable(() -> {
+                    forgetEndedBeyondBudget();
+                    registry.trimHistories();
+                }));
     }
 
     /** Streams being read are kept until their readers leave; they do not count against the budget meanwhile. */

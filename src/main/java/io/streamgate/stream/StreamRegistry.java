@@ -25,16 +25,17 @@ public final class StreamRegistry {
     /** Streams not yet ended, per tenant; kept in step with every state change below. */
     private final ConcurrentHashMap<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
     private final int historyLimit;
-    private final long historyBytes;
+    private final HistoryBudget historyBudget;
     private final Clock clock;
 
     /**
-     * @param historyLimit the most results held per stream for late and resuming readers
-     * @param historyBytes the most bytes of results held per stream (UTF-8)
+     * @param historyLimit  the most results held per stream for late and resuming readers
+     * @param historyBytes  the most bytes of results held per stream (UTF-8)
+     * @param historyBudget the most bytes of results all open streams hold together (UTF-8)
      */
-    public StreamRegistry(int historyLimit, long historyBytes, Clock clock) {
+    public StreamRegistry(int historyLimit, long historyBytes, long historyBudget, Clock clock) {
         this.historyLimit = historyLimit;
-        this.historyBytes = historyBytes;
+        this.historyBudget = new HistoryBudget(historyBytes, historyBudget);
         this.clock = clock;
     }
 
@@ -43,15 +44,14 @@ public final class StreamRegistry {
      * {@code maxOpen} streams open (counted first, so concurrent starts cannot overshoot).
      */
     StreamSession reserve(StreamKey key, String startId, String processor, int maxOpen) {
-        AtomicInteger open = openCount(key.tenant());
-        if (open.incrementAndGet() > maxOpen) {
-            open.decrementAndGet();
+        if (opened(key.tenant()) > maxOpen) {
+            closed(key.tenant());
             throw new LimitExceededException("open-streams-per-tenant",
                     "You already have " + maxOpen + " open streams; end one first", null);
         }
         StreamSession session = newSession(key, startId, processor, clock.instant());
         if (sessions.putIfAbsent(key, session) != null) {
-            open.decrementAndGet();
+            closed(key.tenant());
             return null;
         }
         return session;
@@ -59,12 +59,28 @@ public final class StreamRegistry {
 
     void forget(StreamSession session) {
         if (sessions.remove(session.key(), session) && session.state() != StreamSession.State.ENDED) {
-            openCount(session.key().tenant()).decrementAndGet();
+            closed(session.key().tenant());
         }
     }
 
-    private AtomicInteger openCount(String tenant) {
-        return openByTenant.computeIfAbsent(tenant, ignored -> new AtomicInteger());
+    /** Counts a stream open, for its tenant's limit and for the history budget; the tenant's count after it. */
+    private int opened(String tenant) {
+        historyBudget.opened();
+        return openByTenant.computeIfAbsent(tenant, ignored -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private void closed(String tenant) {
+        historyBudget.closed();
+        openByTenant.get(tenant).decrementAndGet();
+    }
+
+    /** Trims every open stream's history to its share of the history budget, which shrinks as streams open. */
+    void trimHistories() {
+        for (StreamSession session : sessions.values()) {
+            if (session.state() != StreamSession.State.ENDED) {
+                session.log().trim();
+            }
+        }
     }
 
     public Optional<StreamSession> find(StreamKey key) {
@@ -118,7 +134,7 @@ public final class StreamRegistry {
             case ENDED -> withSession(id, result, session -> {
                 if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json(), result.trace()), result.reason(),
                         clock.millis())) {
-                    openCount(id.tenant()).decrementAndGet();
+                    closed(id.tenant());
                 }
             });
         }
@@ -139,7 +155,7 @@ public final class StreamRegistry {
             }
             // Unknown here (another node or an earlier run started it), or an earlier stream of the same id that
             // has ended: the new start replaces it. Counted, never refused: Kafka already holds it.
-            openCount(id.tenant()).incrementAndGet();
+            opened(id.tenant());
             return newSession(id, result.startId(), result.processor(), Instant.ofEpochMilli(timestampMillis));
         });
         session.startConfirmed();
@@ -171,7 +187,7 @@ public final class StreamRegistry {
     }
 
     private StreamSession newSession(StreamKey id, String startId, String processor, Instant created) {
-        return new StreamSession(id, startId, processor, created, new ResultLog(historyLimit, historyBytes));
+        return new StreamSession(id, startId, processor, created, new ResultLog(historyLimit, historyBudget::bytesPerStream));
     }
 
     private void withSession(StreamKey id, StreamResult result, Consumer<StreamSession> action) {

@@ -98,4 +98,22 @@ class ResultLogTest {
         assertThat(log.snapshot()).as("40 bytes do not fit in 30").extracting(ResultEvent::id).containsExactly(2L);
         assertThat(log.bytes()).isEqualTo(20);
     }
+
+    @Test
+    void shouldTrimToABoundThatShrankKeepingTheNewest() {
+        long[] bound = {100};
+        ResultLog log = new ResultLog(100, () -> bound[0]);
+        for (long id = 1; id <= 4; id++) {
+            log.append(new ResultEvent(ResultEvent.Kind.RESULT, id, "x".repeat(20)));
+        }
+
+        bound[0] = 45;
+        log.trim();
+        assertThat(log.snapshot()).extracting(ResultEvent::id).containsExactly(3L, 4L);
+
+        bound[0] = 1;
+        log.trim();
+        assertThat(log.snapshot()).as("the newest stays, whatever the bound").extracting(ResultEvent::id)
+                .containsExactly(4L);
+    }
 }

@@ -26,9 +26,14 @@ final class StreamFixture {
     }
 
     StreamFixture(int historyLimit, StreamLimits limits) {
+        this(historyLimit, limits, Long.MAX_VALUE);
+    }
+
+    /** @param historyBudget the bytes of results all open streams may hold together */
+    StreamFixture(int historyLimit, StreamLimits limits, long historyBudget) {
         catalog = new ProcessorCatalog(
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
-        registry = new StreamRegistry(historyLimit, 1024 * 1024, clock);
+        registry = new StreamRegistry(historyLimit, 1024 * 1024, historyBudget, clock);
         processor = new SynchronousProcessing(catalog);
         log = new InMemoryCommandLog(processor, registry);
         service = new StreamService(registry, log, catalog, new StreamIdGenerator(),
@@ -42,7 +47,7 @@ final class StreamFixture {
 
     /** A second gateway on the same log and processor, with a registry of its own fed by every result. */
     StreamService anotherGateway() {
-        StreamRegistry other = new StreamRegistry(100, 1024 * 1024, clock);
+        StreamRegistry other = new StreamRegistry(100, 1024 * 1024, Long.MAX_VALUE, clock);
         log.alsoFeed(other);
         return new StreamService(other, log, catalog, new StreamIdGenerator(),
                 new StreamMetrics(new SimpleMeterRegistry(), other::openStreams), new StreamLimits(1000, 1_000_000, 100, 1000),
@@ -67,7 +72,7 @@ final class StreamFixture {
 
     /** A registry rebuilt from everything appended so far, as a restarted gateway's results feed rebuilds it. */
     StreamRegistry replayedRegistry() {
-        StreamRegistry replayed = new StreamRegistry(100, 1 << 20, clock);
+        StreamRegistry replayed = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, clock);
         for (int position = 0; position < log.results.size(); position++) {
             replayed.apply(log.results.get(position), position, clock.millis());
         }

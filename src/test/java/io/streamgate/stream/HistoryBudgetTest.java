@@ -1,0 +1,66 @@
+package io.streamgate.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+/** Open streams share one history budget: each keeps at most an equal share of it, which shrinks as streams open. */
+class HistoryBudgetTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final String CHUNK = "x".repeat(1000);
+
+    /** Room for three results of {@link #CHUNK} (each a little over 1,000 bytes of JSON), not four. */
+    private final StreamFixture streams = new StreamFixture(100, new StreamLimits(1000, 1_000_000, 100, 1000), 3_500);
+    private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service, Duration.ofMinutes(5),
+            Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
+
+    @Test
+    void shouldGiveTheOnlyOpenStreamTheWholeBudget() {
+        StreamKey only = streams.started("only");
+
+        sendChunks(only, 5);
+
+        assertThat(heldResults(only)).as("results held of 5 sent").isEqualTo(3);
+        assertThat(streams.session(only).log().bytes()).isLessThanOrEqualTo(3_500);
+    }
+
+    @Test
+    void shouldTrimAQuietStreamToItsShareOnceOthersOpen() {
+        StreamKey quiet = streams.started("quiet");
+        sendChunks(quiet, 3);
+        streams.started("second");
+        streams.started("third");
+
+        expiry.sweep().block(TIMEOUT);
+
+        assertThat(heldResults(quiet)).as("a third of the budget: its newest result only").isEqualTo(1);
+    }
+
+    @Test
+    void shouldGiveTheShareBackWhenStreamsEnd() {
+        StreamKey busy = streams.started("busy");
+        StreamKey other = streams.started("other");
+        sendChunks(busy, 3);
+        assertThat(heldResults(busy)).as("half the budget").isEqualTo(1);
+
+        streams.service.end(other, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+        sendChunks(busy, 3);
+
+        assertThat(heldResults(busy)).as("the whole budget again").isEqualTo(3);
+    }
+
+    private void sendChunks(StreamKey key, int count) {
+        for (int i = 0; i < count; i++) {
+            streams.service.send(key, CHUNK).block(TIMEOUT);
+        }
+    }
+
+    private long heldResults(StreamKey key) {
+        return streams.session(key).log().snapshot().stream()
+                .filter(event -> event.kind() == ResultEvent.Kind.RESULT)
+                .count();
+    }
+}
