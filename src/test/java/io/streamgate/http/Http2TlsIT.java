@@ -69,6 +69,8 @@ class Http2TlsIT {
         assertThat(started.statusCode()).as("start answered %s", started.body()).isEqualTo(201);
         assertThat(started.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(started.body()).contains("\"status\":\"success\"");
+        assertThat(started.headers().firstValue("strict-transport-security")).as("HSTS over TLS")
+                .hasValue("max-age=31536000 ; includeSubDomains");
 
         CompletableFuture<List<String>> reader = h2.sendAsync(HttpRequest.newBuilder(uri("/stream/" + id + "/results"))
                         .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import io.streamgate.kafka.TestKafka;
@@ -133,5 +134,36 @@ class SecurityIT extends SecuredGatewayIT {
         assertThat(allowed.headers()).doesNotContainKey("Access-Control-Allow-Credentials");
         assertThat(other.status()).isEqualTo(403);
         assertThat(other.headers()).doesNotContainKey("Access-Control-Allow-Origin");
+    }
+
+    @Test
+    void shouldSendSpringSecuritysDefaultHeadersWithEveryAnswerButLeaveAnSseAnswersCachingToIt() {
+        StreamClient tenant = as(TENANT_A);
+        String id = tenant.start("headers-" + System.nanoTime());
+        tenant.end(id); // so that its SSE answer ends after the end event
+        List<StreamClient.Answer> answers = List.of(
+                tenant.exchange(tenant.http().get().uri("/stream/{id}", id)),
+                tenant.exchange(tenant.http().get().uri("/stream/{id}", "no-such-stream")),
+                anonymous().exchange(anonymous().http().post().uri("/stream/start")));
+        Map<String, String> results = tenant.http().get().uri("/stream/{id}/results", id)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .exchangeToMono(sse -> sse.releaseBody().thenReturn(sse.headers().asHttpHeaders().toSingleValueMap()))
+                .block(TIMEOUT);
+
+        assertThat(answers).extracting(StreamClient.Answer::status).containsExactly(200, 404, 401);
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.headers()).as("the %s answer", answer.status())
+                .containsAllEntriesOf(Map.of(
+                        "Cache-Control", "no-cache, no-store, max-age=0, must-revalidate",
+                        "Pragma", "no-cache",
+                        "Expires", "0",
+                        "X-Content-Type-Options", "nosniff",
+                        "X-Frame-Options", "DENY",
+                        "X-XSS-Protection", "0",
+                        "Referrer-Policy", "no-referrer"))
+                .as("HSTS only over TLS").doesNotContainKey("Strict-Transport-Security"));
+        assertThat(results).as("the SSE answer's headers")
+                .containsEntry("Cache-Control", "no-cache")
+                .containsEntry("X-Content-Type-Options", "nosniff")
+                .doesNotContainKeys("Pragma", "Expires");
     }
 }
