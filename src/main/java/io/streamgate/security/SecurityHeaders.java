@@ -11,7 +11,8 @@ import reactor.core.publisher.Mono;
 /**
  * The response headers Spring Security writes by default, the same values under the same rules, written by one filter
  * in one pass. Spring Security's own writers (one per header) each copied the response's header names into a new set
- * to look for their own: about 3% of a status request's CPU (BENCHMARKS.md section 13), with nothing to configure.
+ * to look for their own: 3.6% of the gateway's CPU on the status route, 0.6% with this filter (BENCHMARKS.md
+ * section 14).
  *
  * <ul>
  *   <li>No caching of API answers, unless the handler said otherwise (an SSE response sets {@code no-cache}) or the
