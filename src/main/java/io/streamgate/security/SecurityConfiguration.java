@@ -36,6 +36,8 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
@@ -161,6 +163,12 @@ class SecurityConfiguration {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/stream/**", config);
         http.cors(spec -> spec.configurationSource(source));
+    }
+
+    /** Picked up by Spring Security's filter chain proxy, which otherwise makes a {@link StrictServerWebExchangeFirewall}. */
+    @Bean
+    ServerWebExchangeFirewall strictFirewall() {
+        return new StrictFirewall();
     }
 
     /**

@@ -1,0 +1,44 @@
+package io.streamgate.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
+import org.springframework.web.server.ServerWebExchange;
+
+class StrictFirewallTest {
+
+    private final StrictFirewall firewall = new StrictFirewall();
+
+    @Test
+    void shouldWrapTheRequestOncePerExchange() {
+        ServerWebExchange firewalled = firewall.getFirewalledExchange(
+                MockServerWebExchange.from(MockServerHttpRequest.get("/stream/job-1"))).block(Duration.ofSeconds(1));
+
+        assertThat(firewalled.getRequest()).isSameAs(firewalled.getRequest());
+        assertThat(firewalled.getRequest().getClass().getName()).as("still the strict firewall's request")
+                .contains("StrictFirewallHttpRequest");
+    }
+
+    @Test
+    void shouldRefuseWhatTheStrictFirewallRefuses() {
+        MockServerWebExchange encodedSlash = MockServerWebExchange.from(MockServerHttpRequest.post("/stream/a%2Fb/start"));
+
+        assertThatThrownBy(() -> firewall.getFirewalledExchange(encodedSlash).block(Duration.ofSeconds(1)))
+                .isInstanceOf(ServerExchangeRejectedException.class);
+    }
+
+    @Test
+    void shouldStillCheckHeaderValuesOnTheWrappedRequest() {
+        ServerWebExchange firewalled = firewall.getFirewalledExchange(MockServerWebExchange.from(
+                MockServerHttpRequest.get("/stream/job-1").header("X-Test", "bad\u0007value"))).block(Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> firewalled.getRequest().getHeaders().getFirst("X-Test"))
+                .isInstanceOf(ServerExchangeRejectedException.class);
+    }
+}
