@@ -14,6 +14,7 @@ import io.streamgate.config.StreamgateProperties;
 import io.streamgate.stream.StreamService;
 import org.springdoc.core.fn.builders.operation.Builder;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -25,6 +26,7 @@ import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.WebSocketService;
@@ -72,7 +74,27 @@ class StreamRoutes {
         return router.build();
     }
 
-    /** {@code GET /stream/{streamId}/ws}, ahead of the routes (WebSockets are not router functions). */
+    /**
+     * The routes are matched right after the WebSocket mapping, ahead of the actuator's and the annotated controllers'
+     * mappings (WebFlux puts those first). Those check every request-mapping condition of each of their endpoints, the
+     * path last, so every API request parsed its {@code Accept} header against the actuator's endpoints before its
+     * route was found: 2-3% of the status route's allocation samples (BENCHMARKS.md section 14). The routes match
+     * only {@code /stream/} paths, so nothing of the others' is shadowed.
+     */
+    @Bean
+    static BeanPostProcessor routesFirst() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof RouterFunctionMapping routes) {
+                    routes.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+                }
+                return bean;
+            }
+        };
+    }
+
+    /** {@code GET /stream/{streamId}/ws}, first of all (WebSockets are not router functions). */
     @Bean
     HandlerMapping streamSocketMapping(StreamService streams, Problems problems, Chunks chunks, JsonMapper json) {
         StreamSocketHandler handler = new StreamSocketHandler(streams, problems, chunks, json);
