@@ -117,9 +117,17 @@ for i in $(seq 10); do
       -d "{\"data\":\"result $i\"}"
 done
 
-echo "== warming up ($WARMUP of sends, 20 s of status, at 100 connections; not counted)"
+echo "== warming up ($WARMUP of sends, 20 s of status, 10 s of each other route, at 100 connections; not counted)"
 wrk -t"$THREADS" -c100 -d"$WARMUP" -s load-tests/wrk/send.lua "$URL" > "$OUT/raw/warmup.txt"
 wrk -t"$THREADS" -c100 -d20s -s load-tests/wrk/status.lua "$URL" > /dev/null
+# Without this, each other route's first step (100 connections) was also its first exercise: JIT warm-up halved it.
+for route in $ROUTES; do
+  case $route in
+    send|status) ;;
+    batch) env LINES=10 wrk -t"$THREADS" -c100 -d10s -s load-tests/wrk/send.lua "$URL" > /dev/null ;;
+    *) wrk -t"$THREADS" -c100 -d10s -s "load-tests/wrk/$route.lua" "$URL" > /dev/null ;;
+  esac
+done
 
 for c in $CONNECTIONS; do
   echo "== $c connections, $DURATION per route"
