@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import io.streamgate.config.AfterInitialization;
 import io.streamgate.config.ConditionalOnRole;
 import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
@@ -78,20 +79,13 @@ class StreamRoutes {
      * The routes are matched right after the WebSocket mapping, ahead of the actuator's and the annotated controllers'
      * mappings (WebFlux puts those first). Those check every request-mapping condition of each of their endpoints, the
      * path last, so every API request parsed its {@code Accept} header against the actuator's endpoints before its
-     * route was found: 2-3% of the status route's allocation samples (BENCHMARKS.md section 14). The routes match
+     * route was found: 6% of the status route's allocation samples (BENCHMARKS.md section 14). The routes match
      * only {@code /stream/} paths, so nothing of the others' is shadowed.
      */
     @Bean
     static BeanPostProcessor routesFirst() {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessAfterInitialization(Object bean, String beanName) {
-                if (bean instanceof RouterFunctionMapping routes) {
-                    routes.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-                }
-                return bean;
-            }
-        };
+        return AfterInitialization.of(RouterFunctionMapping.class,
+                routes -> routes.setOrder(Ordered.HIGHEST_PRECEDENCE + 1));
     }
 
     /** {@code GET /stream/{streamId}/ws}, first of all (WebSockets are not router functions). */

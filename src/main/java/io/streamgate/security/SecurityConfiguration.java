@@ -3,6 +3,7 @@ package io.streamgate.security;
 import java.net.InetAddress;
 import java.util.List;
 
+import io.streamgate.config.AfterInitialization;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.stream.InvalidRequestException;
 import org.slf4j.Logger;
@@ -170,18 +171,11 @@ class SecurityConfiguration {
     /** Spring Security's filters run without a checkpoint each per request (PlainFilterChain says why). */
     @Bean
     static BeanPostProcessor plainSecurityFilterChain() {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessAfterInitialization(Object bean, String beanName) {
-                if (bean instanceof WebFilterChainProxy proxy) {
-                    proxy.setFilterChainDecorator(new PlainFilterChain());
-                }
-                return bean;
-            }
-        };
+        return AfterInitialization.of(WebFilterChainProxy.class,
+                proxy -> proxy.setFilterChainDecorator(new PlainFilterChain()));
     }
 
-    /** Picked up by Spring Security's filter chain proxy, which otherwise makes a {@link StrictServerWebExchangeFirewall}. */
+    /** Spring Security's filter chain proxy takes it instead of making a {@link StrictServerWebExchangeFirewall}. */
     @Bean
     ServerWebExchangeFirewall strictFirewall() {
         return new StrictFirewall();
