@@ -51,6 +51,7 @@ class HttpConfiguration {
         ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), metrics, json);
         OutboundBacklog backlog = new OutboundBacklog();
         WritabilityGate writability = new WritabilityGate();
+        H2cUpgradeWindow h2cUpgrade = new H2cUpgradeWindow();
         Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
                 .description("Bytes written to client connections and not yet taken by the OS (slow readers)")
                 .register(meters);
@@ -63,6 +64,7 @@ class HttpConfiguration {
                     channel.pipeline().addFirst(connections);
                     writability.install(channel);
                     backlog.track(channel);
+                    h2cUpgrade.install(channel);
                 })
                 .doOnConnection(connection -> {
                     if (connection.channel() instanceof Http2StreamChannel stream) {

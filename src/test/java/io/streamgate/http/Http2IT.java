@@ -3,6 +3,7 @@ package io.streamgate.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import java.util.stream.IntStream;
 
 import io.netty.channel.Channel;
 import io.streamgate.support.GatewayIT;
+import io.streamgate.support.KeepAliveConnection;
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +26,8 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * The API over HTTP/2 cleartext with prior knowledge (what {@code curl --http2-prior-knowledge} does), every request of
  * a test multiplexed on one connection: readers of many streams and the sends to them at once, each reader getting
- * its own stream's results in order, and a reader that resets its stream leaving the others flowing.
+ * its own stream's results in order, and a reader that resets its stream leaving the others flowing; and the switch
+ * from HTTP/1.1 that curl {@code --http2} asks for, which a connection offers on its first request only.
  */
 class Http2IT extends GatewayIT {
 
@@ -34,6 +37,12 @@ class Http2IT extends GatewayIT {
     /** The TCP connections the client's HTTP/2 streams ran on, and the protocol version of every answer. */
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final Set<String> versions = ConcurrentHashMap.newKeySet();
+
+    /** What curl {@code --http2} adds to a request to ask for the switch (its settings, base64url-encoded). */
+    private static final String UPGRADE_HEADERS =
+            "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n";
+
+    private static final Duration NO_ANSWER = Duration.ofSeconds(10);
 
     private StreamClient h2c;
 
@@ -109,5 +118,24 @@ class Http2IT extends GatewayIT {
                     .extracting(ServerSentEvent::event).containsExactly("result", "result", "end");
         }
         assertThat(connections).as("connections used").hasSize(1);
+    }
+
+    @Test
+    void shouldSwitchAConnectionToHttp2WhenItsFirstRequestAsks() {
+        try (KeepAliveConnection connection = new KeepAliveConnection(port, NO_ANSWER)) {
+            connection.write("GET /actuator/health/liveness HTTP/1.1\r\nHost: 127.0.0.1\r\n" + UPGRADE_HEADERS + "\r\n");
+            assertThat(connection.read().status()).as("answer to an upgrade on a new connection").isEqualTo(101);
+        }
+    }
+
+    @Test
+    void shouldAnswerALaterRequestAskingToSwitchOverHttp11() {
+        try (KeepAliveConnection connection = new KeepAliveConnection(port, NO_ANSWER)) {
+            connection.write("GET /actuator/health/liveness HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(connection.read().status()).isEqualTo(200);
+            connection.write("GET /actuator/health/liveness HTTP/1.1\r\nHost: 127.0.0.1\r\n" + UPGRADE_HEADERS + "\r\n");
+            assertThat(connection.read()).as("answer to an upgrade on a connection's second request")
+                    .extracting(KeepAliveConnection.Response::status).isEqualTo(200);
+        }
     }
 }
