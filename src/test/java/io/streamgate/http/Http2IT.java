@@ -129,6 +129,23 @@ class Http2IT extends GatewayIT {
     }
 
     @Test
+    void shouldSwitchOnASendWithItsBody() {
+        String id = client.start("h2c-upgrade-" + System.nanoTime());
+        Mono<ServerSentEvent<String>> result = client.events(id).next().cache();
+        result.subscribe();
+        await("the reader attached").atMost(StreamClient.TIMEOUT).until(() ->
+                client.status(id).get("readers").asInt() == 1);
+        String body = "{\"data\": \"switched\"}";
+        try (KeepAliveConnection connection = new KeepAliveConnection(port, NO_ANSWER)) {
+            connection.write("POST /stream/" + id + "/send HTTP/1.1\r\nHost: 127.0.0.1\r\n" + UPGRADE_HEADERS
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+            assertThat(connection.read().status()).as("answer to an upgrade carrying a send").isEqualTo(101);
+            assertThat(StreamClient.json(result.block(StreamClient.TIMEOUT).data()).get("data").stringValue())
+                    .isEqualTo("SWITCHED");
+        }
+    }
+
+    @Test
     void shouldAnswerALaterRequestAskingToSwitchOverHttp11() {
         try (KeepAliveConnection connection = new KeepAliveConnection(port, NO_ANSWER)) {
             connection.write("GET /actuator/health/liveness HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
