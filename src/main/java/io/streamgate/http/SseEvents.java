@@ -12,7 +12,6 @@ import io.streamgate.tracing.StreamTracing;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.function.BodyInserter;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * Frames a reader's events as Server-Sent Events, with heartbeat comments while the stream is quiet.
@@ -71,10 +70,14 @@ final class SseEvents {
                 .map(Frame::handedOver);
     }
 
-    /** The response body: each piece of text one write and one flush. */
+    /**
+     * The response body: each piece of text one write, flushed as soon as no other is ready (Reactor Netty's send
+     * flushes when its queue runs dry). Not {@code writeAndFlushWith}, which wraps every piece in a publisher of its
+     * own and keeps a 32-slot queue of them for each reader.
+     */
     static BodyInserter<Flux<String>, ServerHttpResponse> body(Flux<String> framed) {
-        return (response, context) -> response.writeAndFlushWith(framed.map(text ->
-                Mono.just(response.bufferFactory().wrap(text.getBytes(StandardCharsets.UTF_8)))));
+        return (response, context) -> response.writeWith(framed.map(text ->
+                response.bufferFactory().wrap(text.getBytes(StandardCharsets.UTF_8))));
     }
 
     /**
