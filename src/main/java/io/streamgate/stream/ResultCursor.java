@@ -56,6 +56,9 @@ final class ResultCursor implements Runnable {
      * The events of {@code session} after {@code lastEventId} (from the oldest held event when it is
      * {@link ResultEvent#NO_ID}), ending with the stream's end event, in batches that are never empty. An id the log
      * does not hold starts from the oldest held event, announced by a {@code gap} event.
+     *
+     * <p>The cursor emits only what was asked for, so its sink needs no buffer: the default one would hold an empty
+     * 256-slot queue (1 KB) for every reader.
      */
     static Flux<List<ResultEvent>> read(StreamSession session, long lastEventId, Scheduler scheduler) {
         return Flux.create(sink -> {
@@ -81,7 +84,7 @@ final class ResultCursor implements Runnable {
                 session.detach(cursor);
                 worker.dispose();
             });
-        });
+        }, FluxSink.OverflowStrategy.ERROR);
     }
 
     /** Ends this reader's response with a reconnect event, from any thread. */
