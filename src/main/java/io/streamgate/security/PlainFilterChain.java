@@ -20,7 +20,7 @@ final class PlainFilterChain implements WebFilterChainProxy.WebFilterChainDecora
 
     @Override
     public WebFilterChain decorate(WebFilterChain original, List<WebFilter> filters) {
-        return new Link(filters, 0, original); // a list made for this request; nothing changes it meanwhile
+        return new Link(filters, 0, original); // a list nothing changes while requests run through it
     }
 
     /** The chain from the filter at {@code index} on; past the last filter, the chain Spring Security was given. */

@@ -168,14 +168,19 @@ class SecurityConfiguration {
         http.cors(spec -> spec.configurationSource(source));
     }
 
-    /** Spring Security's filters run without a checkpoint each per request (PlainFilterChain says why). */
+    /**
+     * Spring Security's entry filter, for the one chain above: without a search for the chain per request, and its
+     * filters without a checkpoint each (SingleChainProxy and PlainFilterChain say why).
+     */
     @Bean
-    static BeanPostProcessor plainSecurityFilterChain() {
-        return AfterInitialization.of(WebFilterChainProxy.class,
-                proxy -> proxy.setFilterChainDecorator(new PlainFilterChain()));
+    static BeanPostProcessor singleSecurityChain(ObjectProvider<SecurityWebFilterChain> chain,
+                                                 ObjectProvider<ServerWebExchangeFirewall> firewall,
+                                                 ObjectProvider<ServerExchangeRejectedHandler> rejectedHandler) {
+        return AfterInitialization.replacing(WebFilterChainProxy.class, proxy -> new SingleChainProxy(
+                chain.getObject(), firewall.getObject(), rejectedHandler.getObject()));
     }
 
-    /** Spring Security's filter chain proxy takes it instead of making a {@link StrictServerWebExchangeFirewall}. */
+    /** The entry filter takes it instead of a {@link StrictServerWebExchangeFirewall}. */
     @Bean
     ServerWebExchangeFirewall strictFirewall() {
         return new StrictFirewall();
