@@ -1,14 +1,17 @@
 package streamgate.trivial;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,7 +21,9 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>{@code GET /ping}: the cheapest route, a short JSON answer;</li>
  *   <li>{@code POST /stream/{id}/send}: parses the same JSON body as a send and answers the same shape, without
- *       Kafka.</li>
+ *       Kafka;</li>
+ *   <li>{@code GET /stream/{id}/results}: Server-Sent Events as Spring writes them, a heartbeat comment at once and
+ *       every 15 s: what an open SSE reader costs the framework (load-tests/reader-heap.sh).</li>
  * </ul>
  */
 @SpringBootApplication
@@ -33,6 +38,8 @@ public class TrivialApp {
 
     record Pong(String status) {
     }
+
+    private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
 
     private final AtomicLong seq = new AtomicLong();
 
@@ -51,6 +58,10 @@ public class TrivialApp {
                         .flatMap(chunk -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                                 .bodyValue(new Sent("success", "Data sent to stream " + request.pathVariable("id") + "!",
                                         seq.incrementAndGet()))))
+                .GET("/stream/{id}/results", request -> ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                        .body(Flux.interval(Duration.ZERO, HEARTBEAT_INTERVAL)
+                                .map(tick -> ServerSentEvent.builder().comment("heartbeat").build()),
+                                ServerSentEvent.class))
                 .build();
     }
 }

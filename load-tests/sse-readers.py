@@ -1,0 +1,36 @@
+# Holds SSE readers open until killed, as small a client as can be: one connection and one GET .../results each,
+# round robin over the streams bench-0 .. bench-<streams-1>, reading and dropping what arrives. Prints "connected N"
+# once every reader has its first event (the server's first heartbeat). Used by reader-heap.sh:
+#   python3 load-tests/sse-readers.py <port> <readers> <streams>
+import asyncio
+import sys
+
+HOST = "127.0.0.1"
+PORT = int(sys.argv[1])
+
+async def reader(i, streams, ready):
+    r, w = await asyncio.open_connection(HOST, PORT)
+    w.write(f"GET /stream/bench-{i % streams}/results HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n".encode())
+    await w.drain()
+    head = await r.readuntil(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        print(head.decode(errors="replace"), file=sys.stderr)
+        sys.exit(1)
+    await r.readuntil(b"\n\n")
+    ready.release()
+    while await r.read(65536):
+        pass
+
+async def main(n, streams):
+    ready = asyncio.Semaphore(0)
+    tasks = []
+    for i in range(n):
+        tasks.append(asyncio.create_task(reader(i, streams, ready)))
+        if i % 200 == 199:
+            await asyncio.sleep(0.05)
+    for _ in range(n):
+        await ready.acquire()
+    print("connected", n, flush=True)
+    await asyncio.gather(*tasks)
+
+asyncio.run(main(int(sys.argv[2]), int(sys.argv[3])))
