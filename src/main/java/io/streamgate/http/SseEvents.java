@@ -24,6 +24,9 @@ final class SseEvents {
 
     private static final Frame HEARTBEAT_FRAME = new Frame(":heartbeat\n\n", List.of());
 
+    /** Marks the end of a reader's events among its frames; never written. */
+    private static final Frame NO_MORE_EVENTS = new Frame("", List.of());
+
     /** How soon a client told to reconnect should do so (the SSE {@code retry:} field). */
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
@@ -61,8 +64,9 @@ final class SseEvents {
      * results it missed.
      */
     Flux<String> frame(Flux<List<ResultEvent>> batches, Channel connection) {
-        Flux<Frame> framed = batches.map(this::toSse)
-                .publish(shared -> Flux.merge(PREFETCH, shared, heartbeats().takeUntilOther(shared.then())), PREFETCH);
+        // The heartbeats stop with the events: at the marker that follows the last of them.
+        Flux<Frame> framed = Flux.merge(PREFETCH, batches.map(this::toSse).concatWithValues(NO_MORE_EVENTS), heartbeats())
+                .takeWhile(frame -> frame != NO_MORE_EVENTS);
         if (connection == null) {
             return framed.map(Frame::handedOver);
         }
