@@ -23,7 +23,7 @@ public final class AfterInitialization {
         });
     }
 
-    /** Puts what {@code replacement} makes of every bean of {@code type} in its place (of the same type, for its users). */
+    /** Puts what {@code replacement} makes of every bean of {@code type} in its place (a {@code type} still). */
     public static <T> BeanPostProcessor replacing(Class<T> type, UnaryOperator<T> replacement) {
         return new BeanPostProcessor() {
             @Override

@@ -42,7 +42,8 @@ class HttpConfiguration {
      * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the connection cap and
      * the backlog count connections ({@code doOnChannelInit} sees only those), while the writability gate also goes on
      * every stream ({@code doOnConnection} sees each), whose writability follows its flow-control window, so that a
-     * slow reader among multiplexed ones waits alone. The request timeouts apply per stream in Reactor Netty.
+     * slow reader among multiplexed ones waits alone. The request timeouts apply per stream in Reactor Netty. A
+     * cleartext connection may switch to HTTP/2 on its first request only (H2cUpgradeWindow says why).
      */
     @Bean
     NettyServerCustomizer connectionAndRequestLimits(StreamgateProperties properties, StreamMetrics metrics,

@@ -65,8 +65,8 @@ final class SseEvents {
      */
     Flux<String> frame(Flux<List<ResultEvent>> batches, Channel connection) {
         // The heartbeats stop with the events: at the marker that follows the last of them.
-        Flux<Frame> framed = Flux.merge(PREFETCH, batches.map(this::toSse).concatWithValues(NO_MORE_EVENTS), heartbeats())
-                .takeWhile(frame -> frame != NO_MORE_EVENTS);
+        Flux<Frame> events = batches.map(this::toSse).concatWithValues(NO_MORE_EVENTS);
+        Flux<Frame> framed = Flux.merge(PREFETCH, events, heartbeats()).takeWhile(frame -> frame != NO_MORE_EVENTS);
         if (connection == null) {
             return framed.map(Frame::handedOver);
         }

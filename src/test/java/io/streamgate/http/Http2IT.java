@@ -42,6 +42,8 @@ class Http2IT extends GatewayIT {
     private static final String UPGRADE_HEADERS =
             "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n";
 
+    private static final String LIVENESS = "GET /actuator/health/liveness HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+
     private static final Duration NO_ANSWER = Duration.ofSeconds(10);
 
     private StreamClient h2c;
@@ -123,7 +125,7 @@ class Http2IT extends GatewayIT {
     @Test
     void shouldSwitchAConnectionToHttp2WhenItsFirstRequestAsks() {
         try (KeepAliveConnection connection = new KeepAliveConnection(port, NO_ANSWER)) {
-            connection.write("GET /actuator/health/liveness HTTP/1.1\r\nHost: 127.0.0.1\r\n" + UPGRADE_HEADERS + "\r\n");
+            connection.write(LIVENESS + UPGRADE_HEADERS + "\r\n");
             assertThat(connection.read().status()).as("answer to an upgrade on a new connection").isEqualTo(101);
         }
     }
@@ -148,9 +150,9 @@ class Http2IT extends GatewayIT {
     @Test
     void shouldAnswerALaterRequestAskingToSwitchOverHttp11() {
         try (KeepAliveConnection connection = new KeepAliveConnection(port, NO_ANSWER)) {
-            connection.write("GET /actuator/health/liveness HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            connection.write(LIVENESS + "\r\n");
             assertThat(connection.read().status()).isEqualTo(200);
-            connection.write("GET /actuator/health/liveness HTTP/1.1\r\nHost: 127.0.0.1\r\n" + UPGRADE_HEADERS + "\r\n");
+            connection.write(LIVENESS + UPGRADE_HEADERS + "\r\n");
             assertThat(connection.read()).as("answer to an upgrade on a connection's second request")
                     .extracting(KeepAliveConnection.Response::status).isEqualTo(200);
         }

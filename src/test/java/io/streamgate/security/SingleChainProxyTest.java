@@ -28,8 +28,9 @@ class SingleChainProxyTest {
     }
 
     private SingleChainProxy proxyFor(String pathPattern) {
-        return new SingleChainProxy(new MatcherSecurityWebFilterChain(ServerWebExchangeMatchers.pathMatchers(pathPattern),
-                List.of(passing("a"), passing("b"))), new StrictFirewall(),
+        MatcherSecurityWebFilterChain chain = new MatcherSecurityWebFilterChain(
+                ServerWebExchangeMatchers.pathMatchers(pathPattern), List.of(passing("a"), passing("b")));
+        return new SingleChainProxy(chain, new StrictFirewall(),
                 (exchange, rejected) -> Mono.fromRunnable(() -> ran.add("rejected: " + rejected.getMessage())));
     }
 

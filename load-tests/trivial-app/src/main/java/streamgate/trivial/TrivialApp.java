@@ -58,7 +58,8 @@ public class TrivialApp {
                         .flatMap(chunk -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                                 .bodyValue(new Sent("success", "Data sent to stream " + request.pathVariable("id") + "!",
                                         seq.incrementAndGet()))))
-                .GET("/stream/{id}/results", request -> ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                .GET("/stream/{id}/results", request -> ServerResponse.ok()
+                        .contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(Flux.interval(Duration.ZERO, HEARTBEAT_INTERVAL)
                                 .map(tick -> ServerSentEvent.builder().comment("heartbeat").build()),
                                 ServerSentEvent.class))
