@@ -2,6 +2,7 @@ package io.streamgate.tracing;
 
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.context.Context;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +22,16 @@ class TracingConfiguration {
                 || propagation == Propagator.NOOP) {
             return StreamTracing.OFF;
         }
+        loadContextStorage();
         return new MicrometerStreamTracing(available, propagation);
+    }
+
+    /**
+     * Loads OpenTelemetry's context storage now, at start-up. It is loaded on first use, through a ServiceLoader that
+     * reads jars: by default on the event loop of the first traced request, where it blocks (and where BlockHound's
+     * error left the class unusable, failing every traced request with 500 in a TracingIT run).
+     */
+    private static void loadContextStorage() {
+        Context.current();
     }
 }
