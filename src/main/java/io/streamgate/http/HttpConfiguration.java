@@ -3,14 +3,17 @@ package io.streamgate.http;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.streamgate.config.PlainFilterChain;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.StreamService;
 import io.streamgate.tracing.StreamTracing;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.web.server.WebFilter;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -89,6 +92,20 @@ class HttpConfiguration {
         factory.setLoopResourcesSupplier(() ->
                 LoopResources.create("http", 1, LoopResources.DEFAULT_IO_WORKER_COUNT, true));
         return factory;
+    }
+
+    /**
+     * The application's WebFilters (the header size limit, Spring Security's entry filter, the API docs' thread) run
+     * as one, through PlainFilterChain: WebFlux's chain would wrap each of them in a checkpoint described anew by its
+     * {@code toString()} on every request.
+     */
+    @Bean
+    WebHttpHandlerBuilderCustomizer webFiltersAsOne() {
+        return builder -> builder.filters(filters -> {
+            WebFilter all = PlainFilterChain.asOne(filters);
+            filters.clear();
+            filters.add(all);
+        });
     }
 
     @Bean

@@ -2,6 +2,7 @@ package io.streamgate.security;
 
 import java.util.List;
 
+import io.streamgate.config.PlainFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
