@@ -56,4 +56,14 @@ class PlainFilterChainTest {
 
         assertThat(ran).containsExactly("handler");
     }
+
+    @Test
+    void shouldRunFiltersAsOneInOrderThenTheRestOfTheChain() {
+        WebFilter asOne = PlainFilterChain.asOne(List.of(passing("a"), passing("b")));
+
+        asOne.filter(exchange, handler).block(Duration.ofSeconds(1));
+
+        assertThat(ran).containsExactly("a", "b", "handler");
+        assertThat(asOne.toString()).as("described once, not per request").isSameAs(asOne.toString());
+    }
 }
