@@ -2,7 +2,6 @@ package io.streamgate.config;
 
 import java.util.List;
 
-import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -14,10 +13,18 @@ import reactor.core.publisher.Mono;
  * described by the filter's {@code toString()} (its class name and identity hash, a new string each time): 14.8% of
  * the status route's allocation samples in Spring Security's chain alone (BENCHMARKS.md section 14). What a
  * checkpoint gives, the filter's name in an error's assembly trace, costs that on every request to help with the rare
- * error; the error's own stack trace still names the filter that raised it. Spring Security's filters run through it
- * as its chain decorator, and the application's WebFilters through {@link #asOne}.
+ * error; the error's own stack trace still names the filter that raised it. Spring Security's filters run through
+ * {@link #of}, and the application's WebFilters through {@link #asOne}.
  */
-public final class PlainFilterChain implements WebFilterChainProxy.WebFilterChainDecorator {
+public final class PlainFilterChain {
+
+    private PlainFilterChain() {
+    }
+
+    /** {@code filters}, in their order, then {@code rest}. */
+    public static WebFilterChain of(List<WebFilter> filters, WebFilterChain rest) {
+        return new Link(filters, 0, rest); // a list nothing changes while requests run through it
+    }
 
     /**
      * {@code filters}, in their order, as one filter: for WebFlux's own chain, which then has one filter to wrap in a
@@ -25,11 +32,6 @@ public final class PlainFilterChain implements WebFilterChainProxy.WebFilterChai
      */
     public static WebFilter asOne(List<WebFilter> filters) {
         return new InOne(List.copyOf(filters));
-    }
-
-    @Override
-    public WebFilterChain decorate(WebFilterChain original, List<WebFilter> filters) {
-        return new Link(filters, 0, original); // a list nothing changes while requests run through it
     }
 
     /** The chain from the filter at {@code index} on; past the last filter, the chain the filters were given. */
@@ -52,7 +54,7 @@ public final class PlainFilterChain implements WebFilterChainProxy.WebFilterChai
 
         @Override
         public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain rest) {
-            return new Link(filters, 0, rest).filter(exchange);
+            return of(filters, rest).filter(exchange);
         }
 
         @Override

@@ -26,14 +26,13 @@ final class SingleChainProxy extends WebFilterChainProxy {
     private final List<WebFilter> filters;
     private final ServerWebExchangeFirewall firewall;
     private final ServerExchangeRejectedHandler rejectedHandler;
-    private final PlainFilterChain plainChain = new PlainFilterChain();
 
     SingleChainProxy(SecurityWebFilterChain securityChain, ServerWebExchangeFirewall firewall,
                      ServerExchangeRejectedHandler rejectedHandler) {
         super(securityChain);
         this.securityChain = securityChain;
         // A built chain's filters are a fixed list (MatcherSecurityWebFilterChain emits it with Flux.fromIterable):
-        // listed once here, at start-up, rather than for every request.
+        // listed once here, at start-up, on the thread making the beans (never an event loop), not for every request.
         this.filters = List.copyOf(securityChain.getWebFilters().collectList().block());
         this.firewall = firewall;
         this.rejectedHandler = rejectedHandler;
@@ -43,8 +42,8 @@ final class SingleChainProxy extends WebFilterChainProxy {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         return firewall.getFirewalledExchange(exchange)
                 .flatMap(firewalled -> securityChain.matches(firewalled).flatMap(matches -> matches
-                        ? plainChain.decorate(chain, filters).filter(firewalled)
-                        : plainChain.decorate(chain).filter(firewalled)))
+                        ? PlainFilterChain.of(filters, chain).filter(firewalled)
+                        : chain.filter(firewalled)))
                 .onErrorResume(ServerExchangeRejectedException.class,
                         rejected -> rejectedHandler.handle(exchange, rejected).then(Mono.empty()));
     }

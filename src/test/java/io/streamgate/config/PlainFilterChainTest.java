@@ -28,7 +28,7 @@ class PlainFilterChainTest {
 
     @Test
     void shouldRunEveryFilterInOrderThenTheHandler() {
-        new PlainFilterChain().decorate(handler, List.of(passing("a"), passing("b"), passing("c")))
+        PlainFilterChain.of(List.of(passing("a"), passing("b"), passing("c")), handler)
                 .filter(exchange).block(Duration.ofSeconds(1));
 
         assertThat(ran).containsExactly("a", "b", "c", "handler");
@@ -42,7 +42,7 @@ class PlainFilterChainTest {
             return Mono.<Void>error(new IllegalStateException("denied")).then(chain.filter(exchange));
         };
 
-        Mono<Void> chain = new PlainFilterChain().decorate(handler, List.of(passing("a"), refusing, passing("b")))
+        Mono<Void> chain = PlainFilterChain.of(List.of(passing("a"), refusing, passing("b")), handler)
                 .filter(exchange);
 
         assertThat(ran).as("nothing runs before subscription").isEmpty();
@@ -52,7 +52,7 @@ class PlainFilterChainTest {
 
     @Test
     void shouldRunTheHandlerAloneWhenThereAreNoFilters() {
-        new PlainFilterChain().decorate(handler, List.of()).filter(exchange).block(Duration.ofSeconds(1));
+        PlainFilterChain.of(List.of(), handler).filter(exchange).block(Duration.ofSeconds(1));
 
         assertThat(ran).containsExactly("handler");
     }
