@@ -72,6 +72,10 @@ await_ready() { # url log
   exit 1
 }
 
+# A gateway route's wrk script, and the environment it needs: an NDJSON batch is send.lua with 10 lines.
+route_script() { if [ "$1" = batch ]; then echo send.lua; else echo "$1.lua"; fi; }
+route_env() { if [ "$1" = batch ]; then echo LINES=10; fi; }
+
 # run <target> <route> <connections> <url> <script> [env...]: one wrk run, its RESULT line kept as raw/<target>-<route>-<c>.txt
 run() {
   local target=$1 route=$2 c=$3 url=$4 script=$5
@@ -124,18 +128,17 @@ wrk -t"$THREADS" -c100 -d20s -s load-tests/wrk/status.lua "$URL" > /dev/null
 for route in $ROUTES; do
   case $route in
     send|status) ;;
-    batch) env LINES=10 wrk -t"$THREADS" -c100 -d10s -s load-tests/wrk/send.lua "$URL" > /dev/null ;;
-    *) wrk -t"$THREADS" -c100 -d10s -s "load-tests/wrk/$route.lua" "$URL" > /dev/null ;;
+    # shellcheck disable=SC2046
+    *) env $(route_env "$route") wrk -t"$THREADS" -c100 -d10s -s "load-tests/wrk/$(route_script "$route")" "$URL" \
+           > /dev/null ;;
   esac
 done
 
 for c in $CONNECTIONS; do
   echo "== $c connections, $DURATION per route"
   for route in $ROUTES; do
-    case $route in
-      batch) run gateway batch "$c" "$URL" send.lua LINES=10 ;;
-      *) run gateway "$route" "$c" "$URL" "$route.lua" ;;
-    esac
+    # shellcheck disable=SC2046
+    run gateway "$route" "$c" "$URL" "$(route_script "$route")" $(route_env "$route")
   done
 done
 
