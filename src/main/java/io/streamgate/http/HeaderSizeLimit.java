@@ -62,8 +62,9 @@ final class HeaderSizeLimit implements WebFilter, Ordered {
         return size;
     }
 
+    /** Right after SseReadObservation, so that an SSE read refused here is counted. */
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
+        return Ordered.HIGHEST_PRECEDENCE + 1;
     }
 }

@@ -2,17 +2,22 @@ package io.streamgate.http;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.streamgate.config.PlainFilterChain;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.stream.StreamService;
 import io.streamgate.tracing.StreamTracing;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
 import org.springframework.web.server.WebFilter;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
@@ -106,6 +111,20 @@ class HttpConfiguration {
             filters.clear();
             filters.add(all);
         });
+    }
+
+    /** SSE reads timed to their answer, not to their reader's leaving (SseReadObservation says why). */
+    @Bean
+    SseReadObservation sseReadObservation(ObservationRegistry registry,
+                                          ObjectProvider<ServerRequestObservationConvention> convention) {
+        return new SseReadObservation(registry,
+                convention.getIfAvailable(DefaultServerRequestObservationConvention::new));
+    }
+
+    /** WebFlux's own observation of an SSE read off (the registry takes predicates as it is made, hence static). */
+    @Bean
+    static ObservationPredicate webFluxSseReadObservationOff() {
+        return SseReadObservation.PREDICATE;
     }
 
     @Bean

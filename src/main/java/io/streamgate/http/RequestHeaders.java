@@ -53,7 +53,10 @@ final class RequestHeaders {
 
     /** Results as JSON rather than SSE: only when JSON is accepted with a higher quality than SSE. */
     static boolean prefersJson(ServerRequest request) {
-        List<MediaType> accept = request.headers().accept();
+        return prefersJson(request.headers().accept());
+    }
+
+    static boolean prefersJson(List<MediaType> accept) {
         double json = quality(accept, MediaType.APPLICATION_JSON);
         return json > 0 && json > quality(accept, MediaType.TEXT_EVENT_STREAM);
     }

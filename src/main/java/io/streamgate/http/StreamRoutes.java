@@ -46,6 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnRole(Role.GATEWAY)
 class StreamRoutes {
 
+    /** The path a stream's results are read from (SseReadObservation knows it too). */
+    static final String RESULTS = "/stream/{streamId}/results";
+
     /** One route of the stream API (GET or POST, the only methods it has): what answers it, and its description. */
     private record Route(HttpMethod method, String path, HandlerFunction<ServerResponse> handler,
                          Consumer<Builder> docs) {
@@ -57,7 +60,7 @@ class StreamRoutes {
                 new Route(HttpMethod.POST, "/stream/start", handler::start, ApiDocs.start()),
                 new Route(HttpMethod.POST, "/stream/{streamId}/start", handler::startWithId, ApiDocs.startWithId()),
                 new Route(HttpMethod.POST, "/stream/{streamId}/send", handler::send, ApiDocs.send()),
-                new Route(HttpMethod.GET, "/stream/{streamId}/results", handler::results, ApiDocs.results()),
+                new Route(HttpMethod.GET, RESULTS, handler::results, ApiDocs.results()),
                 new Route(HttpMethod.POST, "/stream/{streamId}/end", handler::end, ApiDocs.end()),
                 new Route(HttpMethod.GET, "/stream/{streamId}", handler::status, ApiDocs.status()));
     }

@@ -3,11 +3,13 @@ package io.streamgate.http;
 import static io.streamgate.support.StreamClient.TIMEOUT;
 import static io.streamgate.support.StreamClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import io.streamgate.kafka.TestKafka;
@@ -278,5 +280,41 @@ class StreamLifecycleIT extends GatewayIT {
 
         assertThat(scrape).contains("streamgate_chunks_sent_total", "streamgate_send_latency_seconds_bucket",
                 "streamgate_streams_open", "streamgate_sse_readers", "streamgate_results_delivered_total");
+    }
+
+    /**
+     * An SSE read is timed to its answer, not to its reader's leaving (SseReadObservation): counted in
+     * {@code http.server.requests} while its reader is still connected, and a refused read counted with its status.
+     */
+    @Test
+    void shouldCountAnSseReadOnceItIsAnsweredWhileItsReaderStaysConnected() {
+        String id = client.start("timed-read-" + System.nanoTime());
+        double answeredBefore = readsCounted("200");
+        double refusedBefore = readsCounted("404");
+        List<ServerSentEvent<String>> received = new CopyOnWriteArrayList<>();
+        var reader = client.events(id).subscribe(received::add);
+        try {
+            client.send(id, "one");
+            await().atMost(TIMEOUT).until(() -> !received.isEmpty());
+
+            assertThat(readsCounted("200") - answeredBefore).as("answered reads, the reader still connected")
+                    .isEqualTo(1);
+        } finally {
+            reader.dispose();
+        }
+        assertThat(client.exchange(client.http().get().uri("/stream/no-such-stream/results")).status()).isEqualTo(404);
+        assertThat(readsCounted("404") - refusedBefore).as("reads answered 404").isEqualTo(1);
+    }
+
+    /** {@code http_server_requests_seconds_count} of the results route with the given status, from the scrape. */
+    private double readsCounted(String status) {
+        String scrape = client.http().get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class)
+                .block(TIMEOUT);
+        return scrape.lines()
+                .filter(line -> line.startsWith("http_server_requests_seconds_count{")
+                        && line.contains("uri=\"/stream/{streamId}/results\"")
+                        && line.contains("status=\"" + status + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }
