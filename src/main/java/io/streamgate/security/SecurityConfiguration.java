@@ -37,11 +37,13 @@ import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.context.ReactorContextWebFilter;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.savedrequest.ServerRequestCacheWebFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.server.WebFilter;
@@ -177,7 +179,17 @@ class SecurityConfiguration {
                                                  ObjectProvider<ServerWebExchangeFirewall> firewall,
                                                  ObjectProvider<ServerExchangeRejectedHandler> rejectedHandler) {
         return AfterInitialization.replacing(WebFilterChainProxy.class, proxy -> new SingleChainProxy(
-                chain.getObject(), firewall.getObject(), rejectedHandler.getObject()));
+                chain.getObject(), SecurityConfiguration::notIdle, firewall.getObject(), rejectedHandler.getObject()));
+    }
+
+    /**
+     * The DSL adds two filters that the chain above leaves with nothing to do: the request cache's (no saved requests:
+     * its cache is the no-op one) and the Reactor context's (no stored security contexts: its repository is the no-op
+     * one; the authentication filters put the caller in the context themselves). Each would add its operators to
+     * every request, held as long as the request: an SSE reader's life.
+     */
+    private static boolean notIdle(WebFilter filter) {
+        return !(filter instanceof ServerRequestCacheWebFilter) && !(filter instanceof ReactorContextWebFilter);
     }
 
     /** The entry filter takes it instead of a {@link StrictServerWebExchangeFirewall}. */

@@ -1,6 +1,7 @@
 package io.streamgate.security;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.streamgate.config.PlainFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -18,7 +19,8 @@ import reactor.core.publisher.Mono;
  * when its matcher matches (PlainFilterChain runs them), as {@link WebFilterChainProxy} does, without the per-request
  * search for the matching chain among many. That search ({@code Flux.filterWhen}) allocates a 256-slot buffer, 1 KB,
  * which lives as long as the request: for an SSE reader, as long as the reader (a twentieth of the heap a reader
- * holds); and it lists the chain's filters anew for every request.
+ * holds); and it lists the chain's filters anew for every request. Filters the configuration makes idle are left out
+ * ({@code runs}): each would still add its operators to every request, held as long as the request.
  */
 final class SingleChainProxy extends WebFilterChainProxy {
 
@@ -27,13 +29,13 @@ final class SingleChainProxy extends WebFilterChainProxy {
     private final ServerWebExchangeFirewall firewall;
     private final ServerExchangeRejectedHandler rejectedHandler;
 
-    SingleChainProxy(SecurityWebFilterChain securityChain, ServerWebExchangeFirewall firewall,
-                     ServerExchangeRejectedHandler rejectedHandler) {
+    SingleChainProxy(SecurityWebFilterChain securityChain, Predicate<WebFilter> runs,
+                     ServerWebExchangeFirewall firewall, ServerExchangeRejectedHandler rejectedHandler) {
         super(securityChain);
         this.securityChain = securityChain;
         // A built chain's filters are a fixed list (MatcherSecurityWebFilterChain emits it with Flux.fromIterable):
         // listed once here, at start-up, on the thread making the beans (never an event loop), not for every request.
-        this.filters = List.copyOf(securityChain.getWebFilters().collectList().block());
+        this.filters = securityChain.getWebFilters().filter(runs).collectList().map(List::copyOf).block();
         this.firewall = firewall;
         this.rejectedHandler = rejectedHandler;
     }

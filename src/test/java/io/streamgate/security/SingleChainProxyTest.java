@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -28,9 +29,13 @@ class SingleChainProxyTest {
     }
 
     private SingleChainProxy proxyFor(String pathPattern) {
+        return proxyFor(pathPattern, List.of(passing("a"), passing("b")), filter -> true);
+    }
+
+    private SingleChainProxy proxyFor(String pathPattern, List<WebFilter> filters, Predicate<WebFilter> runs) {
         MatcherSecurityWebFilterChain chain = new MatcherSecurityWebFilterChain(
-                ServerWebExchangeMatchers.pathMatchers(pathPattern), List.of(passing("a"), passing("b")));
-        return new SingleChainProxy(chain, new StrictFirewall(),
+                ServerWebExchangeMatchers.pathMatchers(pathPattern), filters);
+        return new SingleChainProxy(chain, runs, new StrictFirewall(),
                 (exchange, rejected) -> Mono.fromRunnable(() -> ran.add("rejected: " + rejected.getMessage())));
     }
 
@@ -41,6 +46,15 @@ class SingleChainProxyTest {
     @Test
     void shouldRunTheChainsFiltersThenTheHandlerWhenTheChainMatches() {
         request(proxyFor("/stream/**"), "/stream/x");
+
+        assertThat(ran).containsExactly("a", "b", "handler");
+    }
+
+    @Test
+    void shouldLeaveOutTheFiltersItIsToldAreIdle() {
+        WebFilter idle = passing("idle");
+
+        request(proxyFor("/**", List.of(passing("a"), idle, passing("b")), filter -> filter != idle), "/stream/x");
 
         assertThat(ran).containsExactly("a", "b", "handler");
     }
