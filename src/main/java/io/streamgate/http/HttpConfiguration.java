@@ -142,4 +142,19 @@ class HttpConfiguration {
     ProblemExceptionHandler problemExceptionHandler(JsonMapper json, Problems problems) {
         return new ProblemExceptionHandler(problems, json);
     }
+
+    /**
+     * The exception handlers after ProblemExceptionHandler (Spring Boot's default one, WebFlux's response-status one)
+     * are left out: it answers every failure but one raised after the response has committed, which they pass on
+     * too. Each would add its layer of operators to every request, held for as long as an SSE response lasts.
+     */
+    @Bean
+    WebHttpHandlerBuilderCustomizer problemsLastExceptionHandler(ProblemExceptionHandler problems) {
+        return builder -> builder.exceptionHandlers(handlers -> {
+            int last = handlers.indexOf(problems);
+            if (last >= 0) {
+                handlers.subList(last + 1, handlers.size()).clear();
+            }
+        });
+    }
 }
