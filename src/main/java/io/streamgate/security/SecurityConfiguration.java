@@ -105,9 +105,9 @@ class SecurityConfiguration {
         if (access.open()) {
             WebFilter openAccess = (exchange, chain) -> chain.filter(exchange)
                     .contextWrite(ReactiveSecurityContextHolder.withAuthentication(TenantAuthentication.openAccess()));
-            return http.addFilterAt(openAccess, SecurityWebFiltersOrder.AUTHENTICATION)
-                    .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
-                    .build();
+            // Everything is permitted, so no authorization rules: without them the DSL adds neither the authorization
+            // filter nor the exception translation that serves it, two layers of operators fewer on every request.
+            return http.addFilterAt(openAccess, SecurityWebFiltersOrder.AUTHENTICATION).build();
         }
         ApiKeyAuthentication apiKeys = new ApiKeyAuthentication(
                 new ApiKeys(security.apiKeys()), new ApiKeys(security.operatorKeys()));
