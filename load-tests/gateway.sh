@@ -23,10 +23,11 @@ start_gateway() {
   exit 1
 }
 
-# start_streams <n>: bench-0 .. bench-<n-1>, as load-tests/wrk/send.lua expects (it reads STREAMS).
+# start_streams <n>: bench-0 .. bench-<n-1>, as load-tests/wrk/send.lua expects (it reads STREAMS); with the tenant
+# key API_KEY when it is set.
 start_streams() {
   export STREAMS=$1
   for i in $(seq 0 $((STREAMS - 1))); do
-    curl -sf -o /dev/null -X POST "http://127.0.0.1:18080/stream/bench-$i/start"
+    curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "http://127.0.0.1:18080/stream/bench-$i/start"
   done
 }

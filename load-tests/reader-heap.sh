@@ -2,6 +2,7 @@
 # Heap per open SSE reader, the gateway's beside the framework's (the trivial app's GET /stream/{id}/results: WebFlux
 # writing SSE the Spring way, no security), measured the same way in one run:
 #   load-tests/reader-heap.sh [readers (10000)] [gateway jar (target/streamgate-0.1.0-SNAPSHOT.jar)]
+#   API_KEY=some-tenant-key load-tests/reader-heap.sh ...   # the gateway with that one tenant key, readers sending it
 # Each app alone on the box: 100 streams, then the heap after two full GCs (jcmd GC.run, GC.heap_info) before and
 # after the readers connect (load-tests/sse-readers.py: one connection each, nothing sent to the streams);
 # (after - before) / readers. Class histograms of both moments stay beside the result, to diff.
@@ -25,7 +26,7 @@ measure() {
   local label=$1 pid=$2 port=$3 before after readers
   before=$(used_kb "$pid")
   jcmd "$pid" GC.class_histogram > "$OUT/$label-before.histo"
-  python3 load-tests/sse-readers.py "$port" "$READERS" 100 > "$OUT/$label-readers.log" 2>&1 &
+  python3 load-tests/sse-readers.py "$port" "$READERS" 100 "${API_KEY:-}" > "$OUT/$label-readers.log" 2>&1 &
   readers=$!
   for _ in $(seq 300); do
     grep -q connected "$OUT/$label-readers.log" && break
@@ -52,7 +53,7 @@ kill $TRIVIAL; wait $TRIVIAL 2>/dev/null || true
 
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
-start_gateway "$OUT" "${JVM[@]}" -jar "$JAR" --
+start_gateway "$OUT" "${JVM[@]}" -jar "$JAR" -- ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"}
 start_streams 100
 sleep 5
 measure gateway $APP 18080

@@ -1,16 +1,18 @@
 # Holds SSE readers open until killed, as small a client as can be: one connection and one GET .../results each,
 # round robin over the streams bench-0 .. bench-<streams-1>, reading and dropping what arrives. Prints "connected N"
 # once every reader has its first event (the server's first heartbeat). Used by reader-heap.sh:
-#   python3 load-tests/sse-readers.py <port> <readers> <streams>
+#   python3 load-tests/sse-readers.py <port> <readers> <streams> [tenant key, sent as X-API-Key]
 import asyncio
 import sys
 
 HOST = "127.0.0.1"
 PORT = int(sys.argv[1])
+KEY = sys.argv[4] if len(sys.argv) > 4 else ""
+HEADERS = f"X-API-Key: {KEY}\r\n" if KEY else ""
 
 async def reader(i, streams, ready):
     r, w = await asyncio.open_connection(HOST, PORT)
-    w.write(f"GET /stream/bench-{i % streams}/results HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n".encode())
+    w.write(f"GET /stream/bench-{i % streams}/results HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n{HEADERS}\r\n".encode())
     await w.drain()
     head = await r.readuntil(b"\r\n\r\n")
     if not head.startswith(b"HTTP/1.1 200"):
