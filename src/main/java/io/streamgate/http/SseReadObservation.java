@@ -7,6 +7,7 @@ import io.micrometer.observation.ObservationPredicate;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.reactive.observation.ServerHttpObservationDocumentation;
@@ -55,10 +56,19 @@ final class SseReadObservation implements WebFilter, Ordered {
         this.convention = convention;
     }
 
-    /** A {@code GET} of a stream's results that is answered with SSE (not JSON, RequestHeaders.prefersJson). */
+    /**
+     * A {@code GET} of a stream's results that is answered with SSE (not JSON, RequestHeaders.prefersJson). A read
+     * whose {@code Accept} is not a media type is not: its handler answers 400, and WebFlux observes it as usual.
+     */
     static boolean isSseRead(ServerHttpRequest request) {
-        return request.getMethod() == HttpMethod.GET && RESULTS.matches(request.getPath().pathWithinApplication())
-                && !RequestHeaders.prefersJson(request.getHeaders().getAccept());
+        if (request.getMethod() != HttpMethod.GET || !RESULTS.matches(request.getPath().pathWithinApplication())) {
+            return false;
+        }
+        try {
+            return !RequestHeaders.prefersJson(request.getHeaders().getAccept());
+        } catch (InvalidMediaTypeException malformed) {
+            return false;
+        }
     }
 
     @Override

@@ -74,6 +74,8 @@ class BadInputIT extends GatewayIT {
                         .header("Last-Event-ID", "abc")),
                 new Case("negative Last-Event-ID", 400, http -> http.get().uri("/stream/{id}/results", victim)
                         .header("Last-Event-ID", "-4")),
+                new Case("read with an Accept that is not a media type", 400, http -> http.get()
+                        .uri("/stream/{id}/results", victim).header("Accept", "text")),
                 new Case("read an unknown stream", 404, http -> http.get().uri("/stream/{id}/results", unknown)),
                 new Case("status of an unknown stream", 404, http -> http.get().uri("/stream/{id}", unknown)),
                 new Case("end an unknown stream", 404, http -> http.post().uri("/stream/{id}/end", unknown)),
