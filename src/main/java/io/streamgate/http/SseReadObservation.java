@@ -28,10 +28,10 @@ import reactor.core.publisher.Mono;
  * <p>WebFlux times a request to the end of its response, and an SSE response lasts as long as its reader: minutes or
  * hours. Timed so, every read put its reader's lifetime in the route's histogram (and in any percentile taken across
  * routes), and the observation, its context and its meters' samples stayed in the heap for as long as the reader
- * (0.9 KB of each reader's 17 KB, BENCHMARKS.md section 16). Here Spring's observation of an SSE read is turned off
- * ({@link #PREDICATE}) and this filter, first of all, makes one of the same name, convention and
- * tags that stops when the response commits: a read's answer, 200 or a problem (401, 404, 429 and so on), is counted
- * and timed like any other request's. How many readers are connected is {@code streamgate.sse.readers}.
+ * (about 0.6 KB of each reader's 17 KB, BENCHMARKS.md section 16). Here WebFlux's observation of an SSE read is
+ * turned off ({@link #PREDICATE}) and this filter, first of all, makes one of the same name, convention and tags that
+ * stops when the response commits: a read's answer, 200 or a problem (401, 404, 429 and so on), is counted and timed
+ * like any other request's. How many readers are connected is {@code streamgate.sse.readers}.
  *
  * <p>The observation is not put in the Reactor context as WebFlux's is: nothing in a read makes observations of its
  * own (a delivery's span continues its send's trace), and in the context it would live as long as the reader.
