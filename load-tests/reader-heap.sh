@@ -5,7 +5,8 @@
 #   API_KEY=some-tenant-key load-tests/reader-heap.sh ...   # the gateway with that one tenant key, readers sending it
 # Each app alone on the box: 100 streams, then the heap after two full GCs (jcmd GC.run, GC.heap_info) before and
 # after the readers connect (load-tests/sse-readers.py: one connection each, nothing sent to the streams);
-# (after - before) / readers. Class histograms of both moments stay beside the result, to diff.
+# (after - before) / readers. Class histograms of both moments stay beside the result: load-tests/histo-diff.py diffs
+# them, per reader, against the trivial app's or another run's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 READERS=${1:-10000}
