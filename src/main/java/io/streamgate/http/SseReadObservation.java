@@ -77,7 +77,8 @@ final class SseReadObservation implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         ReadContext context = new ReadContext(exchange);
-        Answer answer = new Answer(exchange, ServerHttpObservationDocumentation.HTTP_REACTIVE_SERVER_REQUESTS
+        // A no-op observation when observations are off (management.observations.enable.*): the context is still ours.
+        Answer answer = new Answer(exchange, context, ServerHttpObservationDocumentation.HTTP_REACTIVE_SERVER_REQUESTS
                 .observation(convention, DEFAULT_CONVENTION, () -> context, registry)
                 .start());
         exchange.getResponse().beforeCommit(() -> {
@@ -102,47 +103,50 @@ final class SseReadObservation implements WebFilter, Ordered {
     }
 
     /**
-     * The read's observation while it is unanswered: the request's current observation context in that time, so that
-     * the route's handler mapping names the route (the uri tag) in it. Stopped once, on the answer or on the reader
-     * leaving first, and then let go of: WebFlux's context is the current one again, and the response keeps its commit
-     * actions, and with them this, for the reader's life.
+     * The read's observation while it is unanswered: its context is then the request's current observation context, so
+     * that the route's handler mapping names the route (the uri tag) in it. Stopped once, on the answer or on the
+     * reader leaving first, and then let go of (the response keeps its commit actions, and with them this, for the
+     * reader's life): WebFlux's context is the current one again.
      */
     private static final class Answer {
 
         private static final String CURRENT = ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE;
 
+        private record Unanswered(Observation observation, ReadContext context) {
+        }
+
         private final ServerWebExchange exchange;
         private final Object webFluxContext;
-        private final AtomicReference<Observation> observation;
+        private final AtomicReference<Unanswered> unanswered;
 
-        Answer(ServerWebExchange exchange, Observation observation) {
+        Answer(ServerWebExchange exchange, ReadContext context, Observation observation) {
             this.exchange = exchange;
-            this.webFluxContext = exchange.getAttributes().put(CURRENT, observation.getContext());
-            this.observation = new AtomicReference<>(observation);
+            this.webFluxContext = exchange.getAttributes().put(CURRENT, context);
+            this.unanswered = new AtomicReference<>(new Unanswered(observation, context));
         }
 
         /** Called as the response commits: its status is set, and a problem's exception is in the attributes. */
         void answered() {
-            Observation answered = observation.getAndSet(null);
-            if (answered != null) {
+            Unanswered read = unanswered.getAndSet(null);
+            if (read != null) {
                 Throwable handled = exchange.getAttribute(ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION);
                 if (handled != null) {
-                    answered.error(handled);
+                    read.observation().error(handled);
                 }
-                stop(answered);
+                stop(read);
             }
         }
 
         void abandoned() {
-            Observation abandoned = observation.getAndSet(null);
-            if (abandoned != null) {
-                ((ServerRequestObservationContext) abandoned.getContext()).setConnectionAborted(true);
-                stop(abandoned);
+            Unanswered read = unanswered.getAndSet(null);
+            if (read != null) {
+                read.context().setConnectionAborted(true);
+                stop(read);
             }
         }
 
-        private void stop(Observation stopped) {
-            stopped.stop();
+        private void stop(Unanswered read) {
+            read.observation().stop();
             if (webFluxContext != null) {
                 exchange.getAttributes().put(CURRENT, webFluxContext);
             } else {
