@@ -100,8 +100,8 @@ class HttpConfiguration {
     }
 
     /**
-     * The application's WebFilters (the header size limit, Spring Security's entry filter, the API docs' thread) run
-     * as one, through PlainFilterChain: WebFlux's chain would wrap each of them in a checkpoint described anew by its
+     * The application's WebFilters (the SSE read observation, the header size limit, Spring Security's entry filter,
+     * the API docs' thread) run as one, through PlainFilterChain: WebFlux's chain would wrap each of them in a checkpoint described anew by its
      * {@code toString()} on every request.
      */
     @Bean

@@ -276,9 +276,7 @@ class StreamLifecycleIT extends GatewayIT {
         String id = client.start("metrics-" + System.nanoTime());
         client.send(id, "counted");
 
-        String scrape = client.http().get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class).block(TIMEOUT);
-
-        assertThat(scrape).contains("streamgate_chunks_sent_total", "streamgate_send_latency_seconds_bucket",
+        assertThat(scrape()).contains("streamgate_chunks_sent_total", "streamgate_send_latency_seconds_bucket",
                 "streamgate_streams_open", "streamgate_sse_readers", "streamgate_results_delivered_total");
     }
 
@@ -308,13 +306,15 @@ class StreamLifecycleIT extends GatewayIT {
 
     /** {@code http_server_requests_seconds_count} of the results route with the given status, from the scrape. */
     private double readsCounted(String status) {
-        String scrape = client.http().get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class)
-                .block(TIMEOUT);
-        return scrape.lines()
+        return scrape().lines()
                 .filter(line -> line.startsWith("http_server_requests_seconds_count{")
-                        && line.contains("uri=\"/stream/{streamId}/results\"")
+                        && line.contains("uri=\"" + StreamRoutes.RESULTS + "\"")
                         && line.contains("status=\"" + status + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    private String scrape() {
+        return client.http().get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class).block(TIMEOUT);
     }
 }
