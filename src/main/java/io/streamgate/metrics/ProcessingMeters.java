@@ -1,19 +1,27 @@
 package io.streamgate.metrics;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.streamgate.processing.engine.ProcessingMetrics;
 
 /**
  * The processing engine's meters: {@code streamgate.processing.steps} (commands completed),
  * {@code streamgate.processing.results} (results emitted), {@code streamgate.processing.retries} and
- * {@code streamgate.processing.dead.letters} (both tagged by processor).
+ * {@code streamgate.processing.dead.letters} (both tagged by processor), {@code streamgate.processing.commits} (how
+ * long each transaction took to commit: every result waits for one, and for the one before it) and
+ * {@code streamgate.processing.commit.results} (results per transaction).
  */
 public final class ProcessingMeters implements ProcessingMetrics {
 
     private final MeterRegistry registry;
     private final Counter steps;
     private final Counter results;
+    private final Timer commits;
+    private final DistributionSummary commitResults;
 
     public ProcessingMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -21,6 +29,17 @@ public final class ProcessingMeters implements ProcessingMetrics {
                 .description("Commands (starts, chunks, ends) the processors completed").register(registry);
         results = Counter.builder("streamgate.processing.results")
                 .description("Results the processors emitted").register(registry);
+        commits = Timer.builder("streamgate.processing.commits")
+                .description("Transactions committed, timed from their first write to the broker's answer")
+                .publishPercentileHistogram().register(registry);
+        commitResults = DistributionSummary.builder("streamgate.processing.commit.results")
+                .description("Results written per transaction").register(registry);
+    }
+
+    @Override
+    public void committed(Duration took, int results) {
+        commits.record(took);
+        commitResults.record(results);
     }
 
     @Override

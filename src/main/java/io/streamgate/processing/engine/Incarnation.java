@@ -1,6 +1,7 @@
 package io.streamgate.processing.engine;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -440,9 +441,11 @@ final class Incarnation implements StepRun.Reports {
             return;
         }
         committing = true;
+        long startedNanos = System.nanoTime();
         connection.commit(transaction)
                 .publishOn(runtime.coordinator())
                 .subscribe(null, this::fail, () -> {
+                    metrics.committed(Duration.ofNanos(System.nanoTime() - startedNanos), transaction.results());
                     committing = false;
                     triggerCommit();
                 });

@@ -1,5 +1,7 @@
 package io.streamgate.processing.engine;
 
+import java.time.Duration;
+
 /** What the engine counts; the metrics package records it. */
 public interface ProcessingMetrics {
 
@@ -16,6 +18,10 @@ public interface ProcessingMetrics {
 
     /** A step failed after its retries and went to the dead-letter log. */
     default void deadLettered(String processor) {
+    }
+
+    /** A transaction (results, states, dead letters and the log's progress) committed after {@code took}. */
+    default void committed(Duration took, int results) {
     }
 
     /** A step failed and will be tried again. */

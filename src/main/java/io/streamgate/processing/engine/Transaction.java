@@ -10,6 +10,11 @@ import java.util.Set;
  */
 public record Transaction(List<PartitionOutcome> partitions) {
 
+    /** How many results it writes. */
+    public int results() {
+        return partitions.stream().mapToInt(partition -> partition.results().size()).sum();
+    }
+
     /**
      * @param states     streams whose state changed, by stream key
      * @param forgotten  streams whose state is no longer needed (they ended, and the log is done past their end)
