@@ -218,6 +218,26 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void shouldTimeAStepOutOverAllItsOutputsNotEachOne() throws InterruptedException {
+        start(new EngineSettings(4, Duration.ofMillis(500), 0, Duration.ZERO, 1000, 1 << 20));
+        log.append(0, StreamCommand.chunk("drip", "gated", "three", null));
+
+        // Each output comes 400 ms after the one before, within the timeout; the third, 800 ms or more after the step
+        // began, is past it. (A gate opened before the processor waits on it lets its output through at once.)
+        open("three#1");
+        for (int output = 2; output <= 3; output++) {
+            Thread.sleep(400);
+            gates.computeIfAbsent("three#" + output, ignored -> Sinks.one()).tryEmitValue("three#" + output);
+        }
+
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 1);
+        List<String> results = log.resultsOf("drip").stream().map(StreamResult::json).toList();
+        assertThat(results).as("results of the step").isNotEmpty().doesNotContain("{\"seq\":0,\"data\":\"three#3\"}");
+        assertThat(results.get(results.size() - 1)).as("the last of %s", results)
+                .isEqualTo("{\"seq\":0,\"data\":\"\",\"error\":\"processing failed: TimeoutException\"}");
+    }
+
+    @Test
     void shouldFireAStreamsTimerAndKeepItAcrossATakeover() {
         start(settings(4));
         log.append(0, StreamCommand.start("tick", "ticker", Map.of(), "a"));
