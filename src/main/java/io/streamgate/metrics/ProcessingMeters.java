@@ -30,7 +30,7 @@ public final class ProcessingMeters implements ProcessingMetrics {
         results = Counter.builder("streamgate.processing.results")
                 .description("Results the processors emitted").register(registry);
         commits = Timer.builder("streamgate.processing.commits")
-                .description("Transactions committed, timed from their first write to the broker's answer")
+                .description("Processor transactions, from their start to the broker's answer reaching the engine")
                 .publishPercentileHistogram().register(registry);
         commitResults = DistributionSummary.builder("streamgate.processing.commit.results")
                 .description("Results written per transaction").register(registry);
