@@ -16,7 +16,6 @@ import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCusto
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
-import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
 import org.springframework.web.server.WebFilter;
 import reactor.netty.resources.LoopResources;
@@ -101,8 +100,8 @@ class HttpConfiguration {
 
     /**
      * The application's WebFilters (the SSE read observation, the header size limit, Spring Security's entry filter,
-     * the API docs' thread) run as one, through PlainFilterChain: WebFlux's chain would wrap each of them in a checkpoint described anew by its
-     * {@code toString()} on every request.
+     * the API docs' thread) run as one, through PlainFilterChain: WebFlux's chain would wrap each of them in a
+     * checkpoint described anew by its {@code toString()} on every request.
      */
     @Bean
     WebHttpHandlerBuilderCustomizer webFiltersAsOne() {
@@ -117,8 +116,7 @@ class HttpConfiguration {
     @Bean
     SseReadObservation sseReadObservation(ObservationRegistry registry,
                                           ObjectProvider<ServerRequestObservationConvention> convention) {
-        return new SseReadObservation(registry,
-                convention.getIfAvailable(DefaultServerRequestObservationConvention::new));
+        return new SseReadObservation(registry, convention.getIfAvailable());
     }
 
     /** WebFlux's own observation of an SSE read off (the registry takes predicates as it is made, hence static). */

@@ -51,6 +51,7 @@ final class SseReadObservation implements WebFilter, Ordered {
     private final ObservationRegistry registry;
     private final ServerRequestObservationConvention convention;
 
+    /** {@code convention}: the application's, or null for WebFlux's default (as WebFlux itself takes it). */
     SseReadObservation(ObservationRegistry registry, ServerRequestObservationConvention convention) {
         this.registry = registry;
         this.convention = convention;
