@@ -69,14 +69,26 @@ class KafkaConfiguration {
         return KafkaTopics.ensure(admin, settings.kafka());
     }
 
-    @Bean(destroyMethod = "close")
-    KafkaSender<String, byte[]> commandSender(ClientSettings settings, KafkaTopics topicsReady) {
-        return KafkaSender.create(SenderOptions.<String, byte[]>create(settings.producer("streamgate-gateway"))
+    @Bean
+    SenderOptions<String, byte[]> commandSenderOptions(ClientSettings settings) {
+        return SenderOptions.<String, byte[]>create(settings.producer("streamgate-gateway"))
                 .maxInFlight(1024)
                 // reactor-kafka's default (immediate) finishes every send's HTTP answer on the producer's one I/O
                 // thread; the parallel workers spread that work over the cores and leave the I/O thread to Kafka.
                 .scheduler(Schedulers.parallel())
-                .closeTimeout(ClientSettings.CLOSE_TIMEOUT));
+                .closeTimeout(ClientSettings.CLOSE_TIMEOUT);
+    }
+
+    /** The command sender's producer, built at start-up rather than by the first send on a parallel worker. */
+    @Bean(destroyMethod = "close")
+    PrebuiltProducer commandProducer(SenderOptions<String, byte[]> commandSenderOptions, KafkaTopics topicsReady) {
+        return new PrebuiltProducer(commandSenderOptions);
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaSender<String, byte[]> commandSender(PrebuiltProducer commandProducer,
+                                              SenderOptions<String, byte[]> commandSenderOptions) {
+        return KafkaSender.create(commandProducer, commandSenderOptions);
     }
 
     /** Threads that may block in {@code KafkaProducer.send}; a bounded queue of sends waiting for them. */
