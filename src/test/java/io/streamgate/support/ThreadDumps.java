@@ -1,8 +1,12 @@
 package io.streamgate.support;
 
-import java.util.Map;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 
-/** Prints every thread's stack, so that a test that hangs in CI says where. */
+/**
+ * Prints every thread's stack, with what it waits for and which thread holds that lock, so that a test that hangs
+ * in CI says where.
+ */
 final class ThreadDumps {
 
     private ThreadDumps() {
@@ -10,9 +14,16 @@ final class ThreadDumps {
 
     static void print(String why) {
         StringBuilder dump = new StringBuilder("=== Thread dump: ").append(why).append('\n');
-        for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
-            dump.append('"').append(thread.getKey().getName()).append("\" ").append(thread.getKey().getState()).append('\n');
-            for (StackTraceElement frame : thread.getValue()) {
+        for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            dump.append('"').append(thread.getThreadName()).append("\" ").append(thread.getThreadState());
+            if (thread.getLockInfo() != null) {
+                dump.append(" waiting for ").append(thread.getLockInfo());
+            }
+            if (thread.getLockOwnerName() != null) {
+                dump.append(" held by ").append(thread.getLockOwnerName());
+            }
+            dump.append('\n');
+            for (StackTraceElement frame : thread.getStackTrace()) {
                 dump.append("    at ").append(frame).append('\n');
             }
         }
