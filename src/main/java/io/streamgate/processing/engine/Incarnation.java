@@ -444,11 +444,15 @@ final class Incarnation implements StepRun.Reports {
         long startedNanos = System.nanoTime();
         connection.commit(transaction)
                 .publishOn(runtime.coordinator())
-                .subscribe(null, this::fail, () -> {
+                // In an operator, not in subscribe's completion callback: what that callback throws, Reactor only
+                // logs as dropped, and this incarnation would never commit again; thrown here, it fails the
+                // incarnation, which starts over from the logs.
+                .doOnSuccess(committed -> {
                     metrics.committed(Duration.ofNanos(System.nanoTime() - startedNanos), transaction.results());
                     committing = false;
                     triggerCommit();
-                });
+                })
+                .subscribe(null, this::fail);
     }
 
     // ---- reading as far as there is room

@@ -268,14 +268,47 @@ class ProcessingEngineTest {
         await().atMost(WAIT).until(() -> log.state(1, "sum") == null); // forgotten once the log is done past its end
     }
 
+    @Test
+    void shouldStartOverAndKeepCommittingWhenRecordingACommitFails() {
+        AtomicInteger recorded = new AtomicInteger();
+        start(settings(4), new ProcessingMetrics() {
+            @Override
+            public void committed(Duration took, int results) {
+                if (recorded.getAndIncrement() == 0) {
+                    throw new IllegalStateException("a meter that failed");
+                }
+            }
+        });
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
+        awaitCommitted(0, 1, "s1");
+
+        log.append(0, StreamCommand.chunk("s1", "uppercase", "after", null));
+        log.append(0, StreamCommand.end("s1", "client"));
+
+        awaitCommitted(0, 3, "s1");
+        assertThat(log.resultsOf("s1")).extracting(StreamResult::kind).containsExactly(
+                StreamResult.Kind.STARTED, StreamResult.Kind.RESULT, StreamResult.Kind.ENDED);
+    }
+
     // ---- helpers
+
+    private void awaitCommitted(int partition, long offset, String stream) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(log.committedOffset(partition))
+                .as("partition %d's committed offset; results of %s so far: %s", partition, stream,
+                        log.resultsOf(stream))
+                .isEqualTo(offset));
+    }
 
     private static EngineSettings settings(int concurrentStreams) {
         return new EngineSettings(concurrentStreams, WAIT, 0, Duration.ZERO, 1000, 1 << 20);
     }
 
     private void start(EngineSettings settings) {
-        engine = new ProcessingEngine(log, catalog, settings, JSON, 1 << 20, Clock.systemUTC(), ProcessingMetrics.NONE,
+        start(settings, ProcessingMetrics.NONE);
+    }
+
+    private void start(EngineSettings settings, ProcessingMetrics metrics) {
+        engine = new ProcessingEngine(log, catalog, settings, JSON, 1 << 20, Clock.systemUTC(), metrics,
                 Schedulers.parallel(), Schedulers.parallel(), StreamTracing.OFF).start();
         this.settings = settings;
     }
