@@ -335,6 +335,11 @@ final class Incarnation implements StepRun.Reports {
     }
 
     @Override
+    public void broken(Throwable error) {
+        fail(error);
+    }
+
+    @Override
     public void retrying(StepRun run, Throwable error) {
         String processor = processorOf(run.before, run.step.command());
         log.debug("Processor '{}' failed on stream {} at {} {}; trying again", processor, run.stream.key,

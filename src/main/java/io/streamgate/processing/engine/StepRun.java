@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import io.streamgate.tracing.StreamTracing;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -38,6 +39,9 @@ final class StepRun {
         void failed(StepRun run, Throwable error);
 
         void retrying(StepRun run, Throwable error);
+
+        /** Handling a report failed half-way: the engine's bookkeeping can no longer be trusted. */
+        void broken(Throwable error);
     }
 
     /** The schedulers and bounds runs share. */
@@ -128,31 +132,46 @@ final class StepRun {
         Disposable attempt = Flux.defer(() -> outputs.apply(context))
                 .subscribeOn(runtime.workers())
                 .publishOn(runtime.coordinator(), OUTPUTS_PREFETCH)
-                .subscribe(result -> {
+                .subscribe(result -> handle(() -> {
                     if (!cancelled && ++index[0] > delivered) {
                         delivered = index[0];
                         reports.output(this, traced(result));
                     }
-                }, error -> {
+                }), error -> handle(() -> {
                     deadline.dispose();
                     if (!cancelled) {
                         retryOrFail(error);
                     }
-                }, () -> {
+                }), () -> handle(() -> {
                     deadline.dispose();
                     if (!cancelled) {
                         span.end();
                         reports.completed(this, context);
                     }
-                });
+                }));
         running = attempt;
-        deadline = runtime.afterTimeout(() -> {
+        deadline = runtime.afterTimeout(() -> handle(() -> {
             // Still this attempt's turn, and it has not ended (its end and this run on the coordinator, in order).
             if (!cancelled && running == attempt && !attempt.isDisposed()) {
                 attempt.dispose();
                 retryOrFail(new TimeoutException("the step took longer than " + runtime.timeout()));
             }
-        });
+        }));
+    }
+
+    /**
+     * Runs the engine's handling of an attempt's signal. What it throws is the engine's own failure, after part of its
+     * bookkeeping changed, so the incarnation fails and starts over from the logs. Left to Reactor, a throw from a
+     * subscriber's callback or a scheduled task is only logged, and the step would never end: its stream and its
+     * partition's commits would wait for it until the process stopped.
+     */
+    private void handle(Runnable handling) {
+        try {
+            handling.run();
+        } catch (Throwable failure) {
+            Exceptions.throwIfJvmFatal(failure);
+            reports.broken(failure);
+        }
     }
 
     private void retryOrFail(Throwable error) {
@@ -164,11 +183,11 @@ final class StepRun {
         reports.retrying(this, error);
         running = Mono.delay(runtime.backoff(), runtime.timers())
                 .publishOn(runtime.coordinator())
-                .subscribe(ignored -> {
+                .subscribe(ignored -> handle(() -> {
                     if (!cancelled) {
                         start();
                     }
-                });
+                }));
     }
 
     /** Stops the step where it is (its partition was revoked, or the engine stops); nothing more is reported. */

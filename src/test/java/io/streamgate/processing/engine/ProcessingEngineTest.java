@@ -290,6 +290,26 @@ class ProcessingEngineTest {
                 StreamResult.Kind.STARTED, StreamResult.Kind.RESULT, StreamResult.Kind.ENDED);
     }
 
+    @Test
+    void shouldStartOverAndFinishTheStepWhenHandlingItsCompletionFails() {
+        AtomicInteger completions = new AtomicInteger();
+        start(settings(4), new ProcessingMetrics() {
+            @Override
+            public void stepCompleted() {
+                if (completions.getAndIncrement() == 0) {
+                    throw new IllegalStateException("a meter that failed");
+                }
+            }
+        });
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
+        log.append(0, StreamCommand.chunk("s1", "uppercase", "after", null));
+        log.append(0, StreamCommand.end("s1", "client"));
+
+        awaitCommitted(0, 3, "s1");
+        assertThat(log.resultsOf("s1")).extracting(StreamResult::kind).containsExactly(
+                StreamResult.Kind.STARTED, StreamResult.Kind.RESULT, StreamResult.Kind.ENDED);
+    }
+
     // ---- helpers
 
     private void awaitCommitted(int partition, long offset, String stream) {
