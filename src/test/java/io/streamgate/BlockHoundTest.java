@@ -40,7 +40,8 @@ class BlockHoundTest {
     @Test
     void shouldFailBuildingAKafkaClientOnANonBlockingThread() {
         try (Metrics metrics = new Metrics()) {
-            AppInfoParser.getVersion(); // loads the class here: loading it on the worker reads a jar, also blocking
+            // Initializes the class here: its static initializer reads a properties file from the jar, blocking too.
+            AppInfoParser.getVersion();
             Mono<Void> registering = Mono.fromRunnable(() -> {
                         AppInfoParser.registerAppInfo("producer", "blockhound-test", metrics, 0);
                         AppInfoParser.unregisterAppInfo("producer", "blockhound-test", metrics);
