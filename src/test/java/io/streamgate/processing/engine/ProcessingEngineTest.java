@@ -285,9 +285,7 @@ class ProcessingEngineTest {
         log.append(0, StreamCommand.chunk("s1", "uppercase", "after", null));
         log.append(0, StreamCommand.end("s1", "client"));
 
-        awaitCommitted(0, 3, "s1");
-        assertThat(log.resultsOf("s1")).extracting(StreamResult::kind).containsExactly(
-                StreamResult.Kind.STARTED, StreamResult.Kind.RESULT, StreamResult.Kind.ENDED);
+        awaitStartChunkEndDoneOnce("s1");
     }
 
     @Test
@@ -305,12 +303,17 @@ class ProcessingEngineTest {
         log.append(0, StreamCommand.chunk("s1", "uppercase", "after", null));
         log.append(0, StreamCommand.end("s1", "client"));
 
-        awaitCommitted(0, 3, "s1");
-        assertThat(log.resultsOf("s1")).extracting(StreamResult::kind).containsExactly(
-                StreamResult.Kind.STARTED, StreamResult.Kind.RESULT, StreamResult.Kind.ENDED);
+        awaitStartChunkEndDoneOnce("s1");
     }
 
     // ---- helpers
+
+    /** The stream's start, one chunk and end (partition 0) all committed, each of their results there once. */
+    private void awaitStartChunkEndDoneOnce(String stream) {
+        awaitCommitted(0, 3, stream);
+        assertThat(log.resultsOf(stream)).extracting(StreamResult::kind).containsExactly(
+                StreamResult.Kind.STARTED, StreamResult.Kind.RESULT, StreamResult.Kind.ENDED);
+    }
 
     private void awaitCommitted(int partition, long offset, String stream) {
         await().atMost(WAIT).untilAsserted(() -> assertThat(log.committedOffset(partition))
