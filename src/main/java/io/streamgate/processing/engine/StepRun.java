@@ -132,12 +132,17 @@ final class StepRun {
         Disposable attempt = Flux.defer(() -> outputs.apply(context))
                 .subscribeOn(runtime.workers())
                 .publishOn(runtime.coordinator(), OUTPUTS_PREFETCH)
-                .subscribe(result -> handle(() -> {
-                    if (!cancelled && ++index[0] > delivered) {
-                        delivered = index[0];
-                        reports.output(this, traced(result));
+                .subscribe(result -> {
+                    // Per output, so without handle's Runnable: the same catch, written out.
+                    try {
+                        if (!cancelled && ++index[0] > delivered) {
+                            delivered = index[0];
+                            reports.output(this, traced(result));
+                        }
+                    } catch (Throwable failure) {
+                        broken(failure);
                     }
-                }), error -> handle(() -> {
+                }, error -> handle(() -> {
                     deadline.dispose();
                     if (!cancelled) {
                         retryOrFail(error);
@@ -169,9 +174,13 @@ final class StepRun {
         try {
             handling.run();
         } catch (Throwable failure) {
-            Exceptions.throwIfJvmFatal(failure);
-            reports.broken(failure);
+            broken(failure);
         }
+    }
+
+    private void broken(Throwable failure) {
+        Exceptions.throwIfJvmFatal(failure);
+        reports.broken(failure);
     }
 
     private void retryOrFail(Throwable error) {
