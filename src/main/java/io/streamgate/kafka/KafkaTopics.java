@@ -14,8 +14,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,11 +90,13 @@ final class KafkaTopics {
      * The topics' descriptions once the broker serves every partition. Right after a create it may not yet: KRaft
      * brokers apply the new metadata asynchronously, and a describe then failed with "does not host this
      * topic-partition" (seen in CI), and the first offset lookups of a gateway waited on partitions without a leader.
-     * Start-up thread only, before the server takes requests: the wait may block.
+     * Any error Kafka calls retriable (that one included: a leader or controller not known yet) is waited out the same
+     * way, up to the deadline. Start-up thread only, before the server takes requests: the wait may block.
      */
     private static Map<String, TopicDescription> describeOnceServed(Admin admin, List<String> names)
             throws ExecutionException, InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Throwable lastError = null;
         while (true) {
             try {
                 Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
@@ -103,12 +105,14 @@ final class KafkaTopics {
                     return described;
                 }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof RetriableException)) {
                     throw e;
                 }
+                lastError = e.getCause();
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topics " + names + " not served by the broker within " + TIMEOUT);
+                throw new TimeoutException("topics " + names + " not served by the broker within " + TIMEOUT
+                        + (lastError == null ? "" : "; the last error: " + lastError));
             }
             Thread.sleep(SERVED_CHECK_EVERY.toMillis());
         }
