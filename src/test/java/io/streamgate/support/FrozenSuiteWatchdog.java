@@ -65,6 +65,9 @@ public final class FrozenSuiteWatchdog implements TestExecutionListener {
         if (quiet.compareTo(QUIET_LIMIT) >= 0 && dumped.compareAndSet(false, true)) {
             ThreadDumps.print("no test started or finished for " + quiet.toSeconds() + " s; the last event: "
                     + lastEvent);
+            // A frozen lock is often one that BlockHound's error left broken: say which calls it stopped.
+            BlockingCalls.print(System.out);
+            BlockingCalls.write();
         }
     }
 }

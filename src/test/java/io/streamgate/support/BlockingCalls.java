@@ -1,0 +1,78 @@
+package io.streamgate.support;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every blocking call BlockHound stopped in this JVM, kept so that one whose error was swallowed still shows.
+ *
+ * <p>BlockHound's error fails the code that made the call, but that code does not always pass it on: a throw in a
+ * {@code subscribe} callback is only "dropped", and one in a static initializer leaves the class unusable, so the
+ * test that fails later, on another thread, sees only {@code NoClassDefFoundError}. Kept here (distinct calls only,
+ * at most {@value #MAX_KEPT}), they are printed when the test plan ends and when the suite looks frozen, and written to
+ * {@code target/blocking-calls-<pid>.txt}, which {@code .ci/run} repeats when the build fails.
+ */
+public final class BlockingCalls {
+
+    private static final int MAX_KEPT = 20;
+    private static final int FRAMES_KEPT = 30;
+
+    private static final Queue<String> kept = new ConcurrentLinkedQueue<>();
+    private static final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger total = new AtomicInteger();
+
+    private BlockingCalls() {
+    }
+
+    /** On the thread that made the call: no blocking here, only a lock-free queue and set. */
+    public static void record(Error error) {
+        total.incrementAndGet();
+        StackTraceElement[] frames = error.getStackTrace();
+        String where = String.join("\n\tat ", Arrays.stream(frames).limit(FRAMES_KEPT).map(String::valueOf).toList());
+        if (seen.size() < MAX_KEPT && seen.add(error.getMessage() + where)) {
+            kept.add("[" + Thread.currentThread().getName() + "] " + error + "\n\tat " + where);
+        }
+    }
+
+    public static List<String> recorded() {
+        return new ArrayList<>(kept);
+    }
+
+    /** What was kept, on {@code out}; nothing when BlockHound stopped no call. */
+    public static void print(PrintStream out) {
+        int count = total.get();
+        if (count == 0) {
+            return;
+        }
+        out.println("BlockHound stopped " + count + " blocking call(s) in this JVM, those BlockHoundTest makes on purpose"
+                + " included; the distinct ones:");
+        kept.forEach(out::println);
+    }
+
+    /** The same, to {@code target/blocking-calls-<pid>.txt}. */
+    public static void write() {
+        if (total.get() == 0) {
+            return;
+        }
+        Path file = Path.of("target", "blocking-calls-" + ProcessHandle.current().pid() + ".txt");
+        try {
+            Files.createDirectories(file.getParent());
+            try (PrintStream out = new PrintStream(Files.newOutputStream(file))) {
+                print(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
