@@ -136,7 +136,7 @@ final class Problems {
      * request timeout (the whole request took too long), whichever fires first. The latter's exception class is
      * package-private, so it can only be recognised by name.
      */
-    private static boolean isRequestTimeout(Throwable error) {
+    static boolean isRequestTimeout(Throwable error) {
         return error instanceof ReadTimeoutException // no byte for request-read-timeout: Netty's read timeout
                 || (error instanceof io.netty.channel.ChannelException
                         && "RequestTimeoutException".equals(error.getClass().getSimpleName()));
