@@ -18,6 +18,7 @@ class DroppedRequestTimeoutsTest {
 
         DroppedRequestTimeouts.log(new IllegalStateException("a dropped error this test makes on purpose"));
         assertThat(output.getOut()).as("after another dropped error")
-                .contains("ERROR", "Operator called default onErrorDropped", "a dropped error this test makes on purpose");
+                .contains("ERROR", "Operator called default onErrorDropped",
+                        "a dropped error this test makes on purpose");
     }
 }

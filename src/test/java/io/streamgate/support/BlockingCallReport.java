@@ -3,7 +3,9 @@ package io.streamgate.support;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
 
-/** Prints and writes {@link BlockingCalls} when a test JVM's plan ends. Registered through {@code META-INF/services}. */
+/**
+ * Prints and writes {@link BlockingCalls} when a test JVM's plan ends. Registered through {@code META-INF/services}.
+ */
 public final class BlockingCallReport implements TestExecutionListener {
 
     @Override

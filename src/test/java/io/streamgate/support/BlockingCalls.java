@@ -55,8 +55,8 @@ public final class BlockingCalls {
         if (count == 0) {
             return;
         }
-        out.println("BlockHound stopped " + count + " blocking call(s) in this JVM, those BlockHoundTest makes on purpose"
-                + " included; the distinct ones:");
+        out.println("BlockHound stopped " + count + " blocking call(s) in this JVM, those BlockHoundTest makes on"
+                + " purpose included; the distinct ones:");
         kept.forEach(out::println);
     }
 
