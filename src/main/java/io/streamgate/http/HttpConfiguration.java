@@ -25,6 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class HttpConfiguration {
 
+    HttpConfiguration() {
+        ZstdSupport.load();
+    }
+
     /** The rules every chunk follows, whichever way it arrives. */
     @Bean
     Chunks chunks(StreamgateProperties properties) {

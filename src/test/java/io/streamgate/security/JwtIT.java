@@ -25,6 +25,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.streamgate.kafka.TestKafka;
+import io.streamgate.support.BlockingCalls;
 import io.streamgate.support.JwksStub;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,9 @@ class JwtIT {
 
             assertThat(results.status()).as("results of %s, answered %s", id, results.body()).isEqualTo(200);
         }
+        // Fetching the key set once loaded Netty's zstd support on an event loop (ZstdSupport says why).
+        assertThat(BlockingCalls.recorded()).as("blocking calls BlockHound stopped in this JVM")
+                .noneMatch(call -> call.contains("io.netty.handler.codec.compression"));
     }
 
     @Test
