@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 class HttpConfiguration {
 
     HttpConfiguration() {
+        // On the starting thread, before an event loop's first HTTP client response needs it (ZstdSupport says why).
         ZstdSupport.load();
     }
 
