@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code subscribe} callback is only "dropped", and one in a static initializer leaves the class unusable, so the
  * test that fails later, on another thread, sees only {@code NoClassDefFoundError}. Kept here (distinct calls only,
  * at most {@value #MAX_KEPT}), they are printed when the test plan ends and when the suite looks frozen, and written to
- * {@code target/blocking-calls-<pid>.txt}, which {@code .ci/run} repeats when the build fails.
+ * {@code target/blocking-calls-<pid>.txt}, whose calls {@code .ci/run} lists, a line each, at the end of every run.
  */
 public final class BlockingCalls {
 
@@ -35,7 +35,7 @@ public final class BlockingCalls {
     private BlockingCalls() {
     }
 
-    /** On the thread that made the call: no blocking here, only a lock-free queue and set. */
+    /** On the thread that made the call, so nothing here waits: a concurrent queue and set, and a counter. */
     public static void record(Error error) {
         total.incrementAndGet();
         StackTraceElement[] frames = error.getStackTrace();
