@@ -10,7 +10,6 @@ public final class BlockingCallReport implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
-        BlockingCalls.print(System.out);
-        BlockingCalls.write();
+        BlockingCalls.report();
     }
 }

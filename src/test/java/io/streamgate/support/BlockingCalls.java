@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Queue;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,40 +26,45 @@ public final class BlockingCalls {
     private static final int MAX_KEPT = 20;
     private static final int FRAMES_KEPT = 30;
 
-    private static final Queue<String> kept = new ConcurrentLinkedQueue<>();
-    private static final Set<String> seen = ConcurrentHashMap.newKeySet();
+    /** Each distinct call as printed (with the thread that made it), by the call and where it was made. */
+    private static final Map<String, String> kept = new ConcurrentHashMap<>();
     private static final AtomicInteger total = new AtomicInteger();
 
     private BlockingCalls() {
     }
 
-    /** On the thread that made the call, so nothing here waits: a concurrent queue and set, and a counter. */
+    /** On the thread that made the call, so nothing here waits: a concurrent map and a counter. */
     public static void record(Error error) {
         total.incrementAndGet();
-        StackTraceElement[] frames = error.getStackTrace();
-        String where = String.join("\n\tat ", Arrays.stream(frames).limit(FRAMES_KEPT).map(String::valueOf).toList());
-        if (seen.size() < MAX_KEPT && seen.add(error.getMessage() + where)) {
-            kept.add("[" + Thread.currentThread().getName() + "] " + error + "\n\tat " + where);
+        String frames = String.join("\n\tat ",
+                Arrays.stream(error.getStackTrace()).limit(FRAMES_KEPT).map(String::valueOf).toList());
+        if (kept.size() < MAX_KEPT) {
+            kept.putIfAbsent(error.getMessage() + frames,
+                    "[" + Thread.currentThread().getName() + "] " + error + "\n\tat " + frames);
         }
     }
 
     public static List<String> recorded() {
-        return new ArrayList<>(kept);
+        return new ArrayList<>(kept.values());
     }
 
-    /** What was kept, on {@code out}; nothing when BlockHound stopped no call. */
-    public static void print(PrintStream out) {
+    /** Prints what was kept and writes it to {@code target/blocking-calls-<pid>.txt}; nothing when no call was. */
+    public static void report() {
+        print(System.out);
+        write();
+    }
+
+    private static void print(PrintStream out) {
         int count = total.get();
         if (count == 0) {
             return;
         }
         out.println("BlockHound stopped " + count + " blocking call(s) in this JVM, those BlockHoundTest makes on"
                 + " purpose included; the distinct ones:");
-        kept.forEach(out::println);
+        kept.values().forEach(out::println);
     }
 
-    /** The same, to {@code target/blocking-calls-<pid>.txt}. */
-    public static void write() {
+    private static void write() {
         if (total.get() == 0) {
             return;
         }

@@ -66,8 +66,7 @@ public final class FrozenSuiteWatchdog implements TestExecutionListener {
             ThreadDumps.print("no test started or finished for " + quiet.toSeconds() + " s; the last event: "
                     + lastEvent);
             // A frozen lock is often one that BlockHound's error left broken: say which calls it stopped.
-            BlockingCalls.print(System.out);
-            BlockingCalls.write();
+            BlockingCalls.report();
         }
     }
 }
