@@ -25,9 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class HttpConfiguration {
 
+    /** What the HTTP layer sets up once per JVM, on the starting thread, before any event loop runs. */
     HttpConfiguration() {
-        // On the starting thread, before an event loop's first HTTP client response needs it (ZstdSupport says why).
         ZstdSupport.load();
+        DroppedRequestTimeouts.install();
     }
 
     /** The rules every chunk follows, whichever way it arrives. */
@@ -66,7 +67,6 @@ class HttpConfiguration {
         OutboundBacklog backlog = new OutboundBacklog();
         WritabilityGate writability = new WritabilityGate();
         H2cUpgradeWindow h2cUpgrade = new H2cUpgradeWindow();
-        DroppedRequestTimeouts.install();
         Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
                 .description("Bytes written to client connections and not yet taken by the OS (slow readers)")
                 .register(meters);
