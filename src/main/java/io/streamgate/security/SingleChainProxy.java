@@ -13,6 +13,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Spring Security's entry filter for the one security chain Streamgate builds: the firewall, then the chain's filters
@@ -20,7 +21,9 @@ import reactor.core.publisher.Mono;
  * search for the matching chain among many. That search ({@code Flux.filterWhen}) allocates a 256-slot buffer, 1 KB,
  * which lives as long as the request: for an SSE reader, as long as the reader (a twentieth of the heap a reader
  * holds); and it lists the chain's filters anew for every request. Filters the configuration makes idle are left out
- * ({@code runs}): each would still add its operators to every request, held as long as the request.
+ * ({@code runs}): each would still add its operators to every request, held as long as the request. And the chain's
+ * filters decide before the rest of the request runs, not around it ({@link Admission}): what they built for a request
+ * is let go once they have let it through, not held as long as its response.
  */
 final class SingleChainProxy extends WebFilterChainProxy {
 
@@ -43,10 +46,44 @@ final class SingleChainProxy extends WebFilterChainProxy {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         return firewall.getFirewalledExchange(exchange)
-                .flatMap(firewalled -> securityChain.matches(firewalled).flatMap(matches -> matches
-                        ? PlainFilterChain.of(filters, chain).filter(firewalled)
-                        : chain.filter(firewalled)))
+                .flatMap(firewalled -> {
+                    Admission admission = new Admission();
+                    return securityChain.matches(firewalled)
+                            .flatMap(matches -> matches
+                                    ? PlainFilterChain.of(filters, admission).filter(firewalled)
+                                    : admission.filter(firewalled))
+                            .then(Mono.defer(() -> admission.continueWith(chain)));
+                })
                 .onErrorResume(ServerExchangeRejectedException.class,
                         rejected -> rejectedHandler.handle(exchange, rejected).then(Mono.empty()));
+    }
+
+    /**
+     * The end of the security chain: instead of running the rest of the request inside the security filters' operators
+     * (which would hold them, and what they captured, for as long as the response lasts: an SSE reader's life), it
+     * keeps what they hand on, the exchange and the Reactor context (the caller, the exchange), and lets the chain
+     * complete; the rest then runs after it with both. What Streamgate's security filters do after their {@code
+     * chain.filter} is only to translate Spring Security's own authentication and access-denied exceptions, which
+     * nothing after them raises; the response headers they add are registered on the response before it.
+     */
+    private static final class Admission implements WebFilterChain {
+
+        // Written by the chain's last filter, read after the chain completes: Reactive Streams signals are serial.
+        private ServerWebExchange admitted;
+        private ContextView context;
+
+        @Override
+        public Mono<Void> filter(ServerWebExchange exchange) {
+            return Mono.deferContextual(context -> {
+                this.admitted = exchange;
+                this.context = context;
+                return Mono.empty();
+            });
+        }
+
+        /** The rest of the request when the security chain let it through; nothing when it answered it itself. */
+        Mono<Void> continueWith(WebFilterChain rest) {
+            return admitted == null ? Mono.empty() : rest.filter(admitted).contextWrite(context);
+        }
     }
 }

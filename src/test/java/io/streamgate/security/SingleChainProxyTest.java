@@ -15,6 +15,7 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 class SingleChainProxyTest {
 
@@ -71,5 +72,39 @@ class SingleChainProxyTest {
         request(proxyFor("/**"), "/stream/a%2Fb/start");
 
         assertThat(ran).singleElement().asString().startsWith("rejected: ");
+    }
+
+    @Test
+    void shouldFinishTheChainsFiltersBeforeTheRestOfTheRequestRuns() {
+        WebFilter wrapping = (exchange, chain) -> chain.filter(exchange).doOnSuccess(done -> ran.add("a completed"));
+
+        request(proxyFor("/**", List.of(wrapping), filter -> true), "/stream/x");
+
+        assertThat(ran).containsExactly("a completed", "handler");
+    }
+
+    @Test
+    void shouldHandTheRestTheExchangeAndContextTheFiltersPassedOn() {
+        WebFilter authenticating = (exchange, chain) -> chain
+                .filter(exchange.mutate().request(request -> request.header("X-Caller", "tenant-a")).build())
+                .contextWrite(Context.of("caller", "tenant-a"));
+        WebFilterChain rest = exchange -> Mono.deferContextual(context -> Mono.fromRunnable(() -> ran.add(
+                "handler: header " + exchange.getRequest().getHeaders().getFirst("X-Caller")
+                        + ", context " + context.getOrDefault("caller", "none"))));
+
+        proxyFor("/**", List.of(authenticating), filter -> true)
+                .filter(MockServerWebExchange.from(MockServerHttpRequest.get("/stream/x")), rest)
+                .block(Duration.ofSeconds(1));
+
+        assertThat(ran).containsExactly("handler: header tenant-a, context tenant-a");
+    }
+
+    @Test
+    void shouldRunNothingMoreWhenAFilterAnswersTheRequestItself() {
+        WebFilter refusing = (exchange, chain) -> Mono.fromRunnable(() -> ran.add("refused"));
+
+        request(proxyFor("/**", List.of(refusing, passing("b")), filter -> true), "/stream/x");
+
+        assertThat(ran).containsExactly("refused");
     }
 }
