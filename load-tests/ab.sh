@@ -4,6 +4,7 @@
 # since this box's run-to-run spread is ±15% (BENCHMARKS.md section 11):
 #   load-tests/ab.sh base /tmp/base.jar; load-tests/ab.sh new target/streamgate-0.1.0-SNAPSHOT.jar --some.property=x
 # JAVA and JAVA_OPTS choose the JVM (default: java, -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20); its GC log is kept.
+# API_KEY=<a key of 16+ characters> starts the gateway with that one tenant key and has wrk send it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LABEL=$1 JAR=$2
@@ -15,7 +16,7 @@ mkdir -p "$OUT"
 . load-tests/gateway.sh
 # shellcheck disable=SC2086
 start_gateway "$OUT" ${JAVA:-java} ${JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxGCPauseMillis=20} -Xlog:gc:file="$OUT/gc.log" \
-    -jar "$JAR" -- "$@"
+    -jar "$JAR" -- ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@"
 start_streams 100
 wrk -t1 -c100 -d40s -s load-tests/wrk/send.lua http://127.0.0.1:18080 > /dev/null
 wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null

@@ -1,7 +1,9 @@
 -- wrk script: a stream's status, GET /stream/bench-0 (security, routing, JSON; no Kafka). bench-0 is started by
--- bench.sh. Prints one RESULT line (report.lua).
+-- bench.sh. With API_KEY set, sends it as X-API-Key (a gateway with that tenant key). Prints one RESULT line
+-- (report.lua).
 package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
-local request_text = wrk.format("GET", "/stream/bench-0")
+local key = os.getenv("API_KEY")
+local request_text = wrk.format("GET", "/stream/bench-0", key and { ["X-API-Key"] = key } or nil)
 
 function request()
   return request_text
