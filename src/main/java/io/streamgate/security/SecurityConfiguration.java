@@ -17,16 +17,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
-import org.springframework.security.authorization.AuthorizationDecision;
-import org.springframework.security.authorization.AuthorizationResult;
-import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -38,7 +33,6 @@ import org.springframework.security.web.server.authentication.AuthenticationWebF
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.context.ReactorContextWebFilter;
-import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
@@ -53,12 +47,12 @@ import reactor.core.publisher.Mono;
  * The security filter chain. Stateless (no sessions, no cookies, so no CSRF exposure); failures surface as
  * exceptions that the HTTP layer renders as problem details like every other error.
  *
- * <p>With API keys or JWTs: reading a stream needs {@code streams:read}, starting, sending and ending it
- * {@code streams:write} (a JWT's scopes; an API key has both), the actuator (but health) an operator key. Both kinds
- * of credential end as a {@link TenantAuthentication} whose name is the tenant, so isolation is one rule whichever
- * was presented. JWTs are verified by Spring Security's resource server with the decoder Spring Boot builds from
- * {@code spring.security.oauth2.resourceserver.jwt.*} (JWKS fetched and cached by it). Without either: everything is
- * open and the server listens on loopback unless told otherwise.
+ * <p>With API keys or JWTs ({@link AccessRules}): reading a stream needs {@code streams:read}, starting, sending and
+ * ending it {@code streams:write} (a JWT's scopes; an API key has both), the actuator (but health) an operator key.
+ * Both kinds of credential end as a {@link TenantAuthentication} whose name is the tenant, so isolation is one rule
+ * whichever was presented. JWTs are verified by Spring Security's resource server with the decoder Spring Boot builds
+ * from {@code spring.security.oauth2.resourceserver.jwt.*} (JWKS fetched and cached by it). Without either: everything
+ * is open and the server listens on loopback unless told otherwise.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -121,18 +115,8 @@ class SecurityConfiguration {
                 security.operatorKeys().size(), access.jwt()
                         ? ", JWTs (tenant claim '" + security.jwt().tenantClaim() + "')" : "");
         return http.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
-                .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        // The API description and the demo page are public; the calls they describe are not.
-                        .pathMatchers("/v3/api-docs", "/v3/api-docs/**", "/", "/index.html", "/demo/**").permitAll()
-                        .pathMatchers("/actuator/**").hasRole("OPERATOR")
-                        // A WebSocket both sends chunks and reads results.
-                        .pathMatchers(HttpMethod.GET, "/stream/*/ws").access(allOf(TenantAuthentication.READ,
-                                TenantAuthentication.WRITE))
-                        .pathMatchers(HttpMethod.GET, "/stream/**").hasAuthority(TenantAuthentication.READ)
-                        .pathMatchers(HttpMethod.POST, "/stream/**").hasAuthority(TenantAuthentication.WRITE)
-                        .pathMatchers("/stream/**").hasRole("TENANT")
-                        .anyExchange().authenticated())
+                // One rule table, decided in one pass (AccessRules says why not the DSL's matchers).
+                .authorizeExchange(exchanges -> exchanges.anyExchange().access(new AccessRules()))
                 .build();
     }
 
@@ -140,15 +124,6 @@ class SecurityConfiguration {
         JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
         manager.setJwtAuthenticationConverter(new JwtTenants(settings.tenantClaim()));
         return manager;
-    }
-
-    private static ReactiveAuthorizationManager<AuthorizationContext> allOf(String... authorities) {
-        List<String> required = List.of(authorities);
-        return (authentication, context) -> authentication
-                .<AuthorizationResult>map(caller -> new AuthorizationDecision(caller.isAuthenticated()
-                        && caller.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList()
-                        .containsAll(required)))
-                .defaultIfEmpty(new AuthorizationDecision(false));
     }
 
     /** Off unless origins are configured; credentials never with a wildcard (refused at start-up). */
