@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# A CPU profile of a gateway build under one route's load: async-profiler (fetched from Maven Central), 1 ms
-# interval, collapsed stacks, over 20 s of wrk at 100 connections after 40 s of warm-up:
+# A CPU (or allocation) profile of a gateway build under one route's load: async-profiler (fetched from Maven
+# Central), collapsed stacks, over 20 s of wrk at 100 connections after 40 s of warm-up:
 #   ROUTE=status load-tests/profile.sh target/streamgate-0.1.0-SNAPSHOT.jar [gateway args...]
-# Writes load-tests/results/profile-<route>-<time>/cpu.collapsed (feed it to a flame graph tool, or grep it) and the
-# run's wrk RESULT line.
+#   EVENT=alloc ROUTE=status load-tests/profile.sh ...   # where the route's allocation is made, sampled by bytes
+# Writes load-tests/results/profile-<route>-<time>/<event>.collapsed (feed it to a flame graph tool, or grep it) and
+# the run's wrk RESULT line; API_KEY=<key> profiles a gateway with that tenant key, wrk sending it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$1
 shift
 ROUTE=${ROUTE:-status}
+EVENT=${EVENT:-cpu}
 OUT=load-tests/results/profile-$ROUTE-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 AP=load-tests/target/async-profiler
@@ -18,13 +20,15 @@ if [ ! -f "$AP/lib/libasyncProfiler.so" ]; then
       && mkdir -p lib && mv linux-*/libasyncProfiler.so lib/)
 fi
 LIB=$PWD/$AP/lib/libasyncProfiler.so
+# CPU: a sample per ms of CPU time; allocation: a sample per 512 KB allocated (bytes = samples x 524,288).
+if [ "$EVENT" = cpu ]; then SAMPLING=interval=1ms; else SAMPLING=interval=524288; fi
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
 start_gateway "$OUT" java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
-    -jar "$JAR" -- "$@"
+    -jar "$JAR" -- ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@"
 start_streams 100
 wrk -t1 -c100 -d40s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 > /dev/null
-jcmd $APP JVMTI.agent_load "$LIB" "\"start,event=cpu,interval=1ms,file=$PWD/$OUT/cpu.collapsed,collapsed\"" > /dev/null
+jcmd $APP JVMTI.agent_load "$LIB" "\"start,event=$EVENT,$SAMPLING,file=$PWD/$OUT/$EVENT.collapsed,collapsed\"" > /dev/null
 wrk -t1 -c100 -d20s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 | grep RESULT | tee "$OUT/result.txt"
-jcmd $APP JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/cpu.collapsed,collapsed\"" > /dev/null
-echo "profile: $OUT/cpu.collapsed"
+jcmd $APP JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/$EVENT.collapsed,collapsed\"" > /dev/null
+echo "profile: $OUT/$EVENT.collapsed"
