@@ -41,17 +41,18 @@ final class AccessRules implements ReactiveAuthorizationManager<AuthorizationCon
             Rule.needs(HttpMethod.GET, "/stream/**", TenantAuthentication.READ),
             Rule.needs(HttpMethod.POST, "/stream/**", TenantAuthentication.WRITE),
             Rule.needs(null, "/stream/**", TenantAuthentication.TENANT));
+    /** Past the last rule: any authenticated caller (it matches nothing itself, being only the fallback). */
     private static final Rule ANY_AUTHENTICATED = new Rule(null, null, false, List.of());
 
-    private static final Mono<AuthorizationResult> GRANTED = Mono.just(new AuthorizationDecision(true));
     private static final AuthorizationResult ALLOWED = new AuthorizationDecision(true);
     private static final AuthorizationResult DENIED = new AuthorizationDecision(false);
+    private static final Mono<AuthorizationResult> ALLOWED_TO_ANYONE = Mono.just(ALLOWED);
 
     @Override
     public Mono<AuthorizationResult> authorize(Mono<Authentication> authentication, AuthorizationContext context) {
         Rule rule = ruleFor(context.getExchange().getRequest());
         if (rule.open()) {
-            return GRANTED;
+            return ALLOWED_TO_ANYONE;
         }
         return authentication.map(caller -> rule.allows(caller) ? ALLOWED : DENIED).defaultIfEmpty(DENIED);
     }
