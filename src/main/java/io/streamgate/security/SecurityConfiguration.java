@@ -151,10 +151,12 @@ class SecurityConfiguration {
      */
     @Bean
     static BeanPostProcessor singleSecurityChain(ObjectProvider<SecurityWebFilterChain> chain,
+                                                 ObjectProvider<ApiAccess> access,
                                                  ObjectProvider<ServerWebExchangeFirewall> firewall,
                                                  ObjectProvider<ServerExchangeRejectedHandler> rejectedHandler) {
         return AfterInitialization.replacing(WebFilterChainProxy.class, proxy -> new SingleChainProxy(
-                chain.getObject(), SecurityConfiguration::notIdle, firewall.getObject(), rejectedHandler.getObject()));
+                chain.getObject(), SecurityConfiguration::notIdle, !access.getObject().open(), firewall.getObject(),
+                rejectedHandler.getObject()));
     }
 
     /**

@@ -21,9 +21,11 @@ import reactor.util.context.ContextView;
  * search for the matching chain among many. That search ({@code Flux.filterWhen}) allocates a 256-slot buffer, 1 KB,
  * which lives as long as the request: for an SSE reader, as long as the reader (a twentieth of the heap a reader
  * holds); and it lists the chain's filters anew for every request. Filters the configuration makes idle are left out
- * ({@code runs}): each would still add its operators to every request, held as long as the request. And the chain's
- * filters decide before the rest of the request runs, not around it ({@link Admission}): what they built for a request
- * is let go once they have let it through, not held as long as its response.
+ * ({@code runs}): each would still add its operators to every request, held as long as the request. With
+ * {@code decideFirst}, the chain's filters decide before the rest of the request runs, not around it ({@link
+ * Admission}): what they built for a request is let go once they have let it through, not held as long as its response
+ * (1.3 KB of an SSE reader's heap when credentials are required). An open gateway's chain is short: deciding first
+ * frees nothing there and cost its status route about 5% (BENCHMARKS.md section 19), so it runs around the rest.
  */
 final class SingleChainProxy extends WebFilterChainProxy {
 
@@ -31,8 +33,9 @@ final class SingleChainProxy extends WebFilterChainProxy {
     private final List<WebFilter> filters;
     private final ServerWebExchangeFirewall firewall;
     private final ServerExchangeRejectedHandler rejectedHandler;
+    private final boolean decideFirst;
 
-    SingleChainProxy(SecurityWebFilterChain securityChain, Predicate<WebFilter> runs,
+    SingleChainProxy(SecurityWebFilterChain securityChain, Predicate<WebFilter> runs, boolean decideFirst,
                      ServerWebExchangeFirewall firewall, ServerExchangeRejectedHandler rejectedHandler) {
         super(securityChain);
         this.securityChain = securityChain;
@@ -41,21 +44,28 @@ final class SingleChainProxy extends WebFilterChainProxy {
         this.filters = securityChain.getWebFilters().filter(runs).collectList().map(List::copyOf).block();
         this.firewall = firewall;
         this.rejectedHandler = rejectedHandler;
+        this.decideFirst = decideFirst;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         return firewall.getFirewalledExchange(exchange)
-                .flatMap(firewalled -> {
-                    Admission admission = new Admission();
-                    return securityChain.matches(firewalled)
-                            .flatMap(matches -> matches
-                                    ? PlainFilterChain.of(filters, admission).filter(firewalled)
-                                    : admission.filter(firewalled))
-                            .then(Mono.defer(() -> admission.continueWith(chain)));
-                })
+                .flatMap(firewalled -> decideFirst
+                        ? decideThenContinue(firewalled, chain)
+                        : runFilters(firewalled, chain))
                 .onErrorResume(ServerExchangeRejectedException.class,
                         rejected -> rejectedHandler.handle(exchange, rejected).then(Mono.empty()));
+    }
+
+    private Mono<Void> decideThenContinue(ServerWebExchange firewalled, WebFilterChain rest) {
+        Admission admission = new Admission();
+        return runFilters(firewalled, admission).then(Mono.defer(() -> admission.continueWith(rest)));
+    }
+
+    private Mono<Void> runFilters(ServerWebExchange firewalled, WebFilterChain rest) {
+        return securityChain.matches(firewalled).flatMap(matches -> matches
+                ? PlainFilterChain.of(filters, rest).filter(firewalled)
+                : rest.filter(firewalled));
     }
 
     /**

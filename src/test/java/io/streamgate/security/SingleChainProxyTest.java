@@ -34,9 +34,14 @@ class SingleChainProxyTest {
     }
 
     private SingleChainProxy proxyFor(String pathPattern, List<WebFilter> filters, Predicate<WebFilter> runs) {
+        return proxyFor(pathPattern, filters, runs, true);
+    }
+
+    private SingleChainProxy proxyFor(String pathPattern, List<WebFilter> filters, Predicate<WebFilter> runs,
+                                      boolean decideFirst) {
         MatcherSecurityWebFilterChain chain = new MatcherSecurityWebFilterChain(
                 ServerWebExchangeMatchers.pathMatchers(pathPattern), filters);
-        return new SingleChainProxy(chain, runs, new StrictFirewall(),
+        return new SingleChainProxy(chain, runs, decideFirst, new StrictFirewall(),
                 (exchange, rejected) -> Mono.fromRunnable(() -> ran.add("rejected: " + rejected.getMessage())));
     }
 
@@ -81,6 +86,15 @@ class SingleChainProxyTest {
         request(proxyFor("/**", List.of(wrapping), filter -> true), "/stream/x");
 
         assertThat(ran).containsExactly("a completed", "handler");
+    }
+
+    @Test
+    void shouldRunTheRestInsideTheChainsFiltersWhenNotToldToDecideFirst() {
+        WebFilter wrapping = (exchange, chain) -> chain.filter(exchange).doOnSuccess(done -> ran.add("a completed"));
+
+        request(proxyFor("/**", List.of(wrapping), filter -> true, false), "/stream/x");
+
+        assertThat(ran).containsExactly("handler", "a completed");
     }
 
     @Test
