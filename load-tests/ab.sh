@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 . load-tests/gateway.sh
 # shellcheck disable=SC2086
 start_gateway "$OUT" ${JAVA:-java} ${JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxGCPauseMillis=20} -Xlog:gc:file="$OUT/gc.log" \
-    -jar "$JAR" -- ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@"
+    -jar "$JAR" -- "$@"
 start_streams 100
 wrk -t1 -c100 -d40s -s load-tests/wrk/send.lua http://127.0.0.1:18080 > /dev/null
 wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null

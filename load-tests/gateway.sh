@@ -1,5 +1,6 @@
-# Sourced by ab.sh and profile.sh: the gateway jar as every short benchmark run starts it (embedded broker, tenant
-# limits raised so that what is measured is the gateway), and the streams the wrk scripts send to.
+# Sourced by ab.sh, profile.sh and reader-heap.sh: the gateway jar as every short benchmark run starts it (embedded
+# broker, tenant limits raised so that what is measured is the gateway), and the streams the wrk scripts send to.
+# With API_KEY set, the gateway has that one tenant key and the streams are started with it.
 
 # start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit, waits for
 # readiness.
@@ -11,7 +12,8 @@ start_gateway() {
   shift
   "${java[@]}" --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$out/kafka" \
       --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
-      --streamgate.limits.max-sends-in-flight=65536 "$@" > "$out/gateway.log" 2>&1 &
+      --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@" \
+      > "$out/gateway.log" 2>&1 &
   APP=$!
   trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
   for _ in $(seq 120); do

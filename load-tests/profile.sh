@@ -25,7 +25,7 @@ if [ "$EVENT" = cpu ]; then SAMPLING=interval=1ms; else SAMPLING=interval=524288
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
 start_gateway "$OUT" java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
-    -jar "$JAR" -- ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@"
+    -jar "$JAR" -- "$@"
 start_streams 100
 wrk -t1 -c100 -d40s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 > /dev/null
 jcmd $APP JVMTI.agent_load "$LIB" "\"start,event=$EVENT,$SAMPLING,file=$PWD/$OUT/$EVENT.collapsed,collapsed\"" > /dev/null

@@ -54,7 +54,7 @@ kill $TRIVIAL; wait $TRIVIAL 2>/dev/null || true
 
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
-start_gateway "$OUT" "${JVM[@]}" -jar "$JAR" -- ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"}
+start_gateway "$OUT" "${JVM[@]}" -jar "$JAR" --
 start_streams 100
 sleep 5
 measure gateway $APP 18080

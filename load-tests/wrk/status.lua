@@ -2,8 +2,7 @@
 -- bench.sh. With API_KEY set, sends it as X-API-Key (a gateway with that tenant key). Prints one RESULT line
 -- (report.lua).
 package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
-local key = os.getenv("API_KEY")
-local request_text = wrk.format("GET", "/stream/bench-0", key and { ["X-API-Key"] = key } or nil)
+local request_text = wrk.format("GET", "/stream/bench-0", { ["X-API-Key"] = os.getenv("API_KEY") })
 
 function request()
   return request_text
