@@ -18,8 +18,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Who may call what, when credentials are required: the first rule whose method and path pattern match a request
- * decides; past the last, any authenticated caller may. Decided in one pass over the rules, with the same path
- * patterns Spring Security's {@code pathMatchers} would parse. Written as that DSL's rules, each was a matcher and an
+ * decides (the last matches every request). Decided in one pass over the rules, with the same path patterns Spring
+ * Security's {@code pathMatchers} would parse. Written as that DSL's rules, each was a matcher and an
  * authorization manager of its own, walked per request as a chain of Reactor operators (a {@code concatMap} over the
  * rules, a {@code Mono} per match, a {@code flatMapIterable} over the caller's authorities): a keyed status request
  * cost about half as much CPU again as an open one (BENCHMARKS.md section 19).
@@ -40,9 +40,9 @@ final class AccessRules implements ReactiveAuthorizationManager<AuthorizationCon
             Rule.needs(HttpMethod.GET, "/stream/*/ws", TenantAuthentication.READ, TenantAuthentication.WRITE),
             Rule.needs(HttpMethod.GET, "/stream/**", TenantAuthentication.READ),
             Rule.needs(HttpMethod.POST, "/stream/**", TenantAuthentication.WRITE),
-            Rule.needs(null, "/stream/**", TenantAuthentication.TENANT));
-    /** Past the last rule: any authenticated caller (it matches nothing itself, being only the fallback). */
-    private static final Rule ANY_AUTHENTICATED = new Rule(null, null, false, List.of());
+            Rule.needs(null, "/stream/**", TenantAuthentication.TENANT),
+            // Anything else: any authenticated caller.
+            Rule.needs(null, "/**"));
 
     private static final AuthorizationResult ALLOWED = new AuthorizationDecision(true);
     private static final AuthorizationResult DENIED = new AuthorizationDecision(false);
@@ -64,7 +64,8 @@ final class AccessRules implements ReactiveAuthorizationManager<AuthorizationCon
                 return rule;
             }
         }
-        return ANY_AUTHENTICATED;
+        // Never: the last rule's "/**" matches every path.
+        throw new IllegalStateException("No access rule for " + path);
     }
 
     /** {@code method} null: any method; {@code open}: no credentials needed; else all {@code required} authorities. */
