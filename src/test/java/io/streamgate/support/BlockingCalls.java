@@ -50,29 +50,26 @@ public final class BlockingCalls {
 
     /** Prints what was kept and writes it to {@code target/blocking-calls-<pid>.txt}; nothing when no call was. */
     public static void report() {
-        print(System.out);
-        write();
-    }
-
-    private static void print(PrintStream out) {
         int count = total.get();
         if (count == 0) {
             return;
         }
+        print(System.out, count);
+        write(count);
+    }
+
+    private static void print(PrintStream out, int count) {
         out.println("BlockHound stopped " + count + " blocking call(s) in this JVM, those BlockHoundTest makes on"
                 + " purpose included; the distinct ones:");
         kept.values().forEach(out::println);
     }
 
-    private static void write() {
-        if (total.get() == 0) {
-            return;
-        }
+    private static void write(int count) {
         Path file = Path.of("target", "blocking-calls-" + ProcessHandle.current().pid() + ".txt");
         try {
             Files.createDirectories(file.getParent());
             try (PrintStream out = new PrintStream(Files.newOutputStream(file))) {
-                print(out);
+                print(out, count);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
