@@ -3,13 +3,15 @@
 # With API_KEY set, the gateway has that one tenant key and the streams are started with it.
 
 # start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit, waits for
-# readiness.
+# readiness; notes the machine and JDK in <out dir>/machine.txt.
 start_gateway() {
   local out=$1
   shift
   local java=()
   while [ "$1" != "--" ]; do java+=("$1"); shift; done
   shift
+  echo "$(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(uname -r); $("${java[0]}" -version 2>&1 | head -1)" \
+      > "$out/machine.txt"
   "${java[@]}" --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$out/kafka" \
       --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
       --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@" \
