@@ -49,9 +49,7 @@ echo "== building the gateway, the trivial app and Kafka's producer benchmark"
 cp "${GATEWAY_JAR:-$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)}" "$OUT/streamgate.jar"
 cp load-tests/trivial-app/target/streamgate-trivial-app-*.jar "$OUT/trivial-app.jar"
 git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
-# The CPU model too: two VMs of "2 cores, 23 GiB" differed by 2x here (BENCHMARKS.md section 20).
-{ echo "machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
-  "$JAVA" -version 2>&1 | head -1;
+{ echo "machine: $(load-tests/machine.sh)"; "$JAVA" -version 2>&1 | head -1;
   echo "JVM options: $JAVA_OPTS"; echo "gateway arguments: ${GATEWAY_ARGS:-}"; wrk --version 2>&1 | head -1 || true; } > "$OUT/machine.txt"
 
 APP=""

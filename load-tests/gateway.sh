@@ -10,8 +10,7 @@ start_gateway() {
   local java=()
   while [ "$1" != "--" ]; do java+=("$1"); shift; done
   shift
-  echo "$(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(uname -r); $("${java[0]}" -version 2>&1 | head -1)" \
-      > "$out/machine.txt"
+  echo "$(load-tests/machine.sh); $("${java[0]}" -version 2>&1 | head -1)" > "$out/machine.txt"
   "${java[@]}" --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$out/kafka" \
       --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
       --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@" \
