@@ -1,6 +1,7 @@
 package streamgate;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,6 +111,7 @@ public final class ShortStreams {
 
     private void lifecycle() {
         long begin = System.nanoTime();
+        String step = "start";
         try {
             HttpResponse<String> started = post("/stream/start", "application/json", "{\"processor\":\"uppercase\"}");
             long t1 = timed("1 start", begin);
@@ -119,18 +121,21 @@ public final class ShortStreams {
                 return;
             }
             String stream = "/stream/" + id.group(1);
+            step = "batch";
             HttpResponse<String> sent = post(stream + "/send", "application/x-ndjson", batch);
             long t2 = timed("2 batch", t1);
             if (sent.statusCode() != 200) {
                 failed("batch " + sent.statusCode());
                 return;
             }
+            step = "end";
             HttpResponse<String> ended = post(stream + "/end", null, null);
             long t3 = timed("3 end", t2);
             if (ended.statusCode() != 200) {
                 failed("end " + ended.statusCode());
                 return;
             }
+            step = "read";
             int results = readToTheEnd(stream);
             timed("4 read to end", t3);
             if (results != CHUNKS) {
@@ -142,7 +147,9 @@ public final class ShortStreams {
                 lifecycles.incrementAndGet();
             }
         } catch (IOException e) {
-            failed(e.getClass().getSimpleName());
+            failed(step + " " + e); // which request, and what the client saw: a reset, a timeout, a closed connection
+        } catch (UncheckedIOException e) {
+            failed(step + " " + e.getCause()); // from reading the results' lines; a client thread must not die of it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping = true;
