@@ -121,11 +121,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** A free port on 127.0.0.1 (also for the tests' own brokers). */
     /**
-     * {@code count} different free ports. They are held open together until all are picked: a port closed and asked
-     * for again can come back at once, and two listeners given one port fail to start (seen: a test cluster's broker
-     * got another node's controller port).
+     * {@code count} different free ports on 127.0.0.1 (also for the tests' own brokers). They are held open together
+     * until all are picked: a port closed and asked for again can come back at once, and two listeners given one port
+     * fail to start (seen: a test cluster's broker got another node's controller port).
      */
     static List<Integer> freePorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
