@@ -2,6 +2,7 @@ package streamgate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.sun.management.OperatingSystemMXBean;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -86,15 +88,20 @@ public final class ShortStreams {
         failures.clear();
         measuring = true;
         long from = System.nanoTime();
+        long cpuFrom = ownCpuNanos();
         Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS));
         measuring = false;
         double seconds = (System.nanoTime() - from) / 1e9;
+        double cpuSeconds = (ownCpuNanos() - cpuFrom) / 1e9;
         long completed = lifecycles.get();
         stopping = true;
         done.await(60, TimeUnit.SECONDS);
 
         System.out.printf("lifecycles/s %,.1f (%,d in %.1f s), failed %s%n", completed / seconds, completed, seconds,
                 failures);
+        // On a box it shares with the gateway, what the generator takes is not the gateway's.
+        System.out.printf("load generator CPU %.1f s (%.2f cores), %.2f ms per lifecycle%n", cpuSeconds,
+                cpuSeconds / seconds, completed == 0 ? 0 : 1000 * cpuSeconds / completed);
         stepMicros.forEach((step, histogram) -> System.out.printf("%-20s ms: p50 %7.1f  p99 %7.1f  max %7.1f%n", step,
                 histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
                 histogram.getMaxValue() / 1000.0));
@@ -107,6 +114,10 @@ public final class ShortStreams {
                 stepMicros.get("2 batch").getValueAtPercentile(99) / 1000.0,
                 whole.getValueAtPercentile(50) / 1000.0, whole.getValueAtPercentile(99) / 1000.0);
         System.exit(failed == 0 ? 0 : 1);
+    }
+
+    private static long ownCpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private void lifecycle() {
