@@ -99,7 +99,7 @@ public final class ShortStreams {
 
         System.out.printf("lifecycles/s %,.1f (%,d in %.1f s), failed %s%n", completed / seconds, completed, seconds,
                 failures);
-        // On a box it shares with the gateway, what the generator takes is not the gateway's.
+        // The generator shares the box with the gateway: the CPU it takes, the gateway does not get.
         System.out.printf("load generator CPU %.1f s (%.2f cores), %.2f ms per lifecycle%n", cpuSeconds,
                 cpuSeconds / seconds, completed == 0 ? 0 : 1000 * cpuSeconds / completed);
         stepMicros.forEach((step, histogram) -> System.out.printf("%-20s ms: p50 %7.1f  p99 %7.1f  max %7.1f%n", step,
