@@ -3,7 +3,8 @@
 # start a stream, send one NDJSON batch, end it and read its results to the end event, then start the next.
 #   load-tests/short-streams.sh -Dclients=100 -Dseconds=30
 # Settings (-D): baseUrl (http://127.0.0.1:8080), clients (100), chunks (per batch, 10), seconds (30),
-# warmupSeconds (20). Raise the gateway's open-streams-per-tenant limit to at least the clients.
+# warmupSeconds (120: both JVMs are still compiling well after 20 s). Raise the gateway's open-streams-per-tenant limit
+# to at least the clients.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -ntp -f load-tests/pom.xml test-compile dependency:build-classpath -Dmdep.includeScope=test \
