@@ -132,7 +132,7 @@ public final class ShortStreams {
             long t1 = timed("1 start", begin);
             Matcher id = STREAM_ID.matcher(started.body());
             if (started.statusCode() != 201 || !id.find()) {
-                failed("start " + started.statusCode());
+                failed(step + " " + started.statusCode());
                 return;
             }
             String stream = "/stream/" + id.group(1);
@@ -140,21 +140,21 @@ public final class ShortStreams {
             HttpResponse<String> sent = post(stream + "/send", "application/x-ndjson", batch);
             long t2 = timed("2 batch", t1);
             if (sent.statusCode() != 200) {
-                failed("batch " + sent.statusCode());
+                failed(step + " " + sent.statusCode());
                 return;
             }
             step = "end";
             HttpResponse<String> ended = post(stream + "/end", null, null);
             long t3 = timed("3 end", t2);
             if (ended.statusCode() != 200) {
-                failed("end " + ended.statusCode());
+                failed(step + " " + ended.statusCode());
                 return;
             }
             step = "read";
             int results = readToTheEnd(stream);
             timed("4 read to end", t3);
             if (results != CHUNKS) {
-                failed("read " + results + " results");
+                failed(step + " " + results + " results");
                 return;
             }
             timed("5 whole lifecycle", begin);
