@@ -38,10 +38,7 @@ public final class ShortStreams {
     private static final int CLIENTS = Integer.getInteger("clients", 100);
     private static final int CHUNKS = Integer.getInteger("chunks", 10);
     private static final int SECONDS = Integer.getInteger("seconds", 30);
-    /*
-     * Both JVMs are still compiling long after 20 s: with 20 s of warm-up the gateway spent 9-15 ms of CPU per lifecycle
-     * and this generator 3-5.4; with 120 s, 5-8 ms and 1.3-1.7, and the rate doubled (BENCHMARKS section 22).
-     */
+    /* Both JVMs are still compiling long after 20 s: a 20 s warm-up measured half the warm rate (BENCHMARKS 22). */
     private static final int WARMUP_SECONDS = Integer.getInteger("warmupSeconds", 120);
     private static final Pattern STREAM_ID = Pattern.compile("\"stream_id\"\\s*:\\s*\"([^\"]+)\"");
 
