@@ -52,14 +52,9 @@ git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
 { echo "machine: $(load-tests/machine.sh)"; "$JAVA" -version 2>&1 | head -1;
   echo "JVM options: $JAVA_OPTS"; echo "gateway arguments: ${GATEWAY_ARGS:-}"; wrk --version 2>&1 | head -1 || true; } > "$OUT/machine.txt"
 
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
 APP=""
-stop_app() {
-  if [ -n "$APP" ]; then
-    kill "$APP" 2>/dev/null || true
-    wait "$APP" 2>/dev/null || true
-    APP=""
-  fi
-}
 trap stop_app EXIT
 
 await_ready() { # url log

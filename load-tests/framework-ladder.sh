@@ -32,7 +32,7 @@ OUT=load-tests/results/ladder-$(date +%Y%m%d-%H%M%S)
 BUILD=load-tests/target/ladder
 mkdir -p "$OUT" "$BUILD"
 command -v wrk >/dev/null || { echo "framework-ladder.sh needs wrk: sudo apt-get install wrk" >&2; exit 1; }
-export STREAMS=500 CHUNK_SIZE=100
+export CHUNK_SIZE=100
 
 # ladder_app <step> <dependencies...>: the trivial app's sources and pom, plus the given starters (groupId:artifactId)
 # and, for the security steps, a permit-all chain; built into $BUILD/<step>.jar.
@@ -45,7 +45,8 @@ ladder_app() {
   python3 - "$dir/pom.xml" "$step" "$@" <<'PY'
 import sys
 pom, step, deps = sys.argv[1], sys.argv[2], sys.argv[3:]
-text = open(pom).read().replace("<artifactId>streamgate-trivial-app</artifactId>", f"<artifactId>ladder-{step}</artifactId>", 1)
+text = open(pom).read().replace("<artifactId>streamgate-trivial-app</artifactId>",
+                                f"<artifactId>ladder-{step}</artifactId>", 1)
 added = "".join(f"        <dependency>\n            <groupId>{d.split(':')[0]}</groupId>\n"
                 f"            <artifactId>{d.split(':')[1]}</artifactId>\n        </dependency>\n" for d in deps)
 open(pom, "w").write(text.replace("    </dependencies>", added + "    </dependencies>", 1))
@@ -112,14 +113,9 @@ cp "$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)" "$BUILD/gat
   echo "route: $ROUTE, $CONNECTIONS connections, wrk -t1, $WARMUP warm-up, $RUNS x $DURATION";
   git rev-parse --short HEAD 2>/dev/null || true; } > "$OUT/machine.txt"
 
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
 APP=""
-stop_app() {
-  if [ -n "$APP" ]; then
-    kill "$APP" 2>/dev/null || true
-    wait "$APP" 2>/dev/null || true
-    APP=""
-  fi
-}
 trap stop_app EXIT
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP/stat"; }
 
@@ -147,11 +143,7 @@ measure() {
     kill -0 "$APP" 2>/dev/null || { echo "$step did not start; see $log" >&2; exit 1; }
     sleep 1
   done
-  if [ "$step" = gateway ]; then # the streams status.lua and send.lua name
-    for i in $(seq 0 $((STREAMS - 1))); do
-      curl -sf -o /dev/null -X POST "http://127.0.0.1:18080/stream/bench-$i/start"
-    done
-  fi
+  [ "$step" != gateway ] || start_streams 500 # the streams status.lua and send.lua name
   wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" -s "load-tests/wrk/$script" http://127.0.0.1:18080 > /dev/null
   for run in $(seq "$RUNS"); do
     local ticks0 ticks1 start end result
@@ -190,7 +182,8 @@ for line in open(sys.argv[1]):
                                   int(f["p99_us"]) / 1000, cores, errors))
 mean = {step: sum(r[0] for r in rs) / len(rs) for step, rs in runs.items()}
 span = lambda values, form: f"{form.format(min(values))}-{form.format(max(values))}"
-print("| step | requests/s, each run | ratio to trivial (means) | p50 ms | p99 ms | JVM cores | JVM CPU us/request | errors |")
+print("| step | requests/s, each run | ratio to trivial (means) | p50 ms | p99 ms | JVM cores | JVM CPU us/request "
+      "| errors |")
 print("|---|---|---:|---|---|---|---|---:|")
 for step, rs in runs.items():
     ratio = f"{mean[step] / mean['trivial']:.2f}" if "trivial" in mean else "-"

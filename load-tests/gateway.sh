@@ -1,5 +1,6 @@
-# Sourced by ab.sh, profile.sh and reader-heap.sh: the gateway jar as every short benchmark run starts it (embedded
-# broker, tenant limits raised so that what is measured is the gateway), and the streams the wrk scripts send to.
+# Sourced by ab.sh, bench.sh, framework-ladder.sh, profile.sh and reader-heap.sh: the gateway jar as every short
+# benchmark run starts it (embedded broker, tenant limits raised so that what is measured is the gateway), and the
+# streams the wrk scripts send to.
 # With API_KEY set, the gateway has that one tenant key and the streams are started with it.
 
 # start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit, waits for
@@ -33,4 +34,15 @@ start_streams() {
   for i in $(seq 0 $((STREAMS - 1))); do
     curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "http://127.0.0.1:18080/stream/bench-$i/start"
   done
+}
+
+# stop_app: stops the JVM whose pid is in APP, if any, and waits for it to end (so that the next one can bind the same
+# ports); for scripts that run several JVMs one after another (bench.sh, framework-ladder.sh), with
+# "trap stop_app EXIT".
+stop_app() {
+  if [ -n "${APP:-}" ]; then
+    kill "$APP" 2>/dev/null || true
+    wait "$APP" 2>/dev/null || true
+    APP=""
+  fi
 }
