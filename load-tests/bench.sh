@@ -57,16 +57,6 @@ git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
 APP=""
 trap stop_app EXIT
 
-await_ready() { # url log
-  for _ in $(seq 120); do
-    curl -sf "$1" >/dev/null && return 0
-    kill -0 "$APP" 2>/dev/null || { echo "it did not start; see $2" >&2; exit 1; }
-    sleep 1
-  done
-  echo "not ready after 120 s; see $2" >&2
-  exit 1
-}
-
 # A gateway route's wrk script, and the environment it needs: an NDJSON batch is send.lua with 10 lines.
 route_script() { if [ "$1" = batch ]; then echo send.lua; else echo "$1.lua"; fi; }
 route_env() { if [ "$1" = batch ]; then echo LINES=10; fi; }

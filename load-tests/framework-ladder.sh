@@ -121,29 +121,20 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP/stat"; }
 
 # measure <n> <step>: the step fresh, warmed, then RUNS runs; one line per run in results.txt
 measure() {
-  local n=$1 step=$2 log="$OUT/$1-$2.log" ready script
+  local n=$1 step=$2 log="$OUT/$1-$2.log" script
   if [ "$step" = gateway ]; then
-    rm -rf "$OUT/kafka"
+    mkdir -p "$OUT/$n-gateway"
     # shellcheck disable=SC2086
-    java $JAVA_OPTS -jar "$BUILD/gateway.jar" --server.port=18080 --streamgate.broker.port=19092 \
-        --streamgate.broker.data-dir="$OUT/kafka" --streamgate.limits.sends-per-second-per-tenant=100000000 \
-        --streamgate.limits.open-streams-per-tenant=100000 --streamgate.limits.max-sends-in-flight=65536 \
-        > "$log" 2>&1 &
-    ready=http://127.0.0.1:18080/actuator/health/readiness
+    start_gateway "$OUT/$n-gateway" java $JAVA_OPTS -jar "$BUILD/gateway.jar" --
+    start_streams 500 # the streams status.lua and send.lua name
     script=$([ "$ROUTE" = post ] && echo send.lua || echo status.lua)
   else
     # shellcheck disable=SC2086
     java $JAVA_OPTS -jar "$BUILD/$step.jar" --server.port=18080 > "$log" 2>&1 &
-    ready=http://127.0.0.1:18080/ping
+    APP=$!
+    await_ready http://127.0.0.1:18080/ping "$log"
     script=$([ "$ROUTE" = post ] && echo send.lua || echo ping.lua)
   fi
-  APP=$!
-  for _ in $(seq 120); do
-    curl -sf "$ready" >/dev/null && break
-    kill -0 "$APP" 2>/dev/null || { echo "$step did not start; see $log" >&2; exit 1; }
-    sleep 1
-  done
-  [ "$step" != gateway ] || start_streams 500 # the streams status.lua and send.lua name
   wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" -s "load-tests/wrk/$script" http://127.0.0.1:18080 > /dev/null
   for run in $(seq "$RUNS"); do
     local ticks0 ticks1 start end result

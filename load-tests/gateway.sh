@@ -18,13 +18,7 @@ start_gateway() {
       > "$out/gateway.log" 2>&1 &
   APP=$!
   trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
-  for _ in $(seq 120); do
-    curl -sf http://127.0.0.1:18080/actuator/health/readiness >/dev/null && return 0
-    kill -0 "$APP" 2>/dev/null || { echo "the gateway did not start; see $out/gateway.log" >&2; exit 1; }
-    sleep 1
-  done
-  echo "the gateway was not ready after 120 s; see $out/gateway.log" >&2
-  exit 1
+  await_ready http://127.0.0.1:18080/actuator/health/readiness "$out/gateway.log"
 }
 
 # start_streams <n>: bench-0 .. bench-<n-1>, as load-tests/wrk/send.lua expects (it reads STREAMS); with the tenant
@@ -45,4 +39,16 @@ stop_app() {
     wait "$APP" 2>/dev/null || true
     APP=""
   fi
+}
+
+# await_ready <url> <log>: waits up to 120 s for the JVM in APP to answer <url>; exits, pointing at <log>, if it ends or
+# does not answer by then.
+await_ready() {
+  for _ in $(seq 120); do
+    curl -sf "$1" >/dev/null && return 0
+    kill -0 "$APP" 2>/dev/null || { echo "it did not start; see $2" >&2; exit 1; }
+    sleep 1
+  done
+  echo "not ready after 120 s; see $2" >&2
+  exit 1
 }
