@@ -90,6 +90,35 @@ class KeepAliveIT extends SecuredGatewayIT {
     }
 
     /**
+     * A request without a body goes on to Reactor Netty whole (WholeBodilessRequests), and a route that reads the body
+     * of one (a start reads its optional JSON) still gets the body's end: with neither a length nor chunking, as curl
+     * {@code -X POST} sends it, and with a length of 0, as browsers and WebClient do, pipelined behind others.
+     */
+    @Test
+    void shouldAnswerRequestsWithoutABodyWhoseRoutesReadIt() {
+        String unsized = "unsized-" + System.nanoTime();
+        String empty = "empty-" + System.nanoTime();
+        try (KeepAliveConnection connection = new KeepAliveConnection(port, NO_ANSWER)) {
+            connection.write(withoutLength("POST", "/stream/" + unsized + "/start"));
+            assertThat(connection.read().status()).as("a start with neither a length nor chunking").isEqualTo(201);
+            connection.write(withoutLength("POST", "/stream/" + unsized + "/end"));
+            assertThat(connection.read().status()).as("its end").isEqualTo(200);
+
+            connection.write(request("POST", "/stream/" + empty + "/start", KEEP_ALIVE_TENANT, "", ""),
+                    get("/stream/" + empty, KEEP_ALIVE_TENANT),
+                    request("POST", "/stream/" + empty + "/end", KEEP_ALIVE_TENANT, "", ""));
+            assertThat(connection.read().status()).as("a start of length 0").isEqualTo(201);
+            assertThat(connection.read().status()).as("the status pipelined behind it").isEqualTo(200);
+            assertThat(connection.read().status()).as("its end").isEqualTo(200);
+        }
+    }
+
+    private static String withoutLength(String method, String path) {
+        return method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + KEEP_ALIVE_TENANT
+                + "\r\n\r\n";
+    }
+
+    /**
      * 40 connections at once, each written the slow-then-fast pair, then the requests after it pipelined: 320
      * requests, every one answered (on reactor-netty 1.3.7, 167 were).
      */
