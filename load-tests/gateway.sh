@@ -3,8 +3,9 @@
 # streams the wrk scripts send to.
 # With API_KEY set, the gateway has that one tenant key and the streams are started with it.
 
-# start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit, waits for
-# readiness; notes the machine and JDK in <out dir>/machine.txt.
+# start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit ("trap stop_app
+# EXIT", which replaces any EXIT trap of the caller's), waits for readiness; notes the machine and JDK in
+# <out dir>/machine.txt.
 start_gateway() {
   local out=$1
   shift
@@ -17,7 +18,7 @@ start_gateway() {
       --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@" \
       > "$out/gateway.log" 2>&1 &
   APP=$!
-  trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
+  trap stop_app EXIT
   await_ready http://127.0.0.1:18080/actuator/health/readiness "$out/gateway.log"
 }
 
