@@ -32,8 +32,8 @@ start_streams() {
 }
 
 # stop_app: stops the JVM whose pid is in APP, if any, and waits for it to end (so that the next one can bind the same
-# ports); for scripts that run several JVMs one after another (bench.sh, framework-ladder.sh), with
-# "trap stop_app EXIT".
+# ports); the EXIT trap of start_gateway, and of scripts that run several JVMs one after another (bench.sh,
+# framework-ladder.sh).
 stop_app() {
   if [ -n "${APP:-}" ]; then
     kill "$APP" 2>/dev/null || true
