@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One short, comparable run of a gateway build: status and durable send at 100 connections, 20 s each, after 40 s of
-# sends and 10 s of status as warm-up; prints one line. For A/Bs, alternate the builds (A B B A ...) in one session,
+# One short, comparable run of a gateway build: status and durable send at 100 connections, 20 s each, after sends
+# until the JIT is done with them (warm_up, load-tests/gateway.sh) and 10 s of status as warm-up; prints one line. For A/Bs, alternate the builds (A B B A ...) in one session,
 # since this box's run-to-run spread is ±15% (BENCHMARKS.md section 11):
 #   load-tests/ab.sh base /tmp/base.jar; load-tests/ab.sh new target/streamgate-0.1.0-SNAPSHOT.jar --some.property=x
 # JAVA and JAVA_OPTS choose the JVM (default: java, -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20); its GC log is kept.
@@ -18,7 +18,7 @@ mkdir -p "$OUT"
 start_gateway "$OUT" ${JAVA:-java} ${JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxGCPauseMillis=20} -Xlog:gc:file="$OUT/gc.log" \
     -jar "$JAR" -- "$@"
 start_streams 100
-wrk -t1 -c100 -d40s -s load-tests/wrk/send.lua http://127.0.0.1:18080 > /dev/null
+WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 send.lua 2> /dev/null
 wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null
 STATUS=$(wrk -t1 -c100 -d20s -s load-tests/wrk/status.lua http://127.0.0.1:18080 | grep RESULT)
 SEND=$(wrk -t1 -c100 -d20s -s load-tests/wrk/send.lua http://127.0.0.1:18080 | grep RESULT)

@@ -21,9 +21,6 @@ PORT=${PORT:-18080}
 TRIVIAL_PORT=${TRIVIAL_PORT:-18081}
 BROKER_PORT=${BROKER_PORT:-19092}
 DURATION=${DURATION:-20s}
-# The JIT needs about a minute under load before figures settle (measured: 2.5k, 3.3k, 5k req/s in the first three
-# 10 s runs of the same route).
-WARMUP=${WARMUP:-60s}
 CONNECTIONS=${CONNECTIONS:-"100 200 400 800"}
 ROUTES=${ROUTES:-"status liveness send batch results-json not-found"}
 # One wrk thread: on 2 cores every cycle wrk takes is one the gateway does not get.
@@ -34,6 +31,7 @@ JAVA=${JAVA:-java}
 JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20"}
 OUT=load-tests/results/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT/raw"
+export WARMUP_LOG=$OUT/raw/warmup.txt
 
 command -v wrk >/dev/null || { echo "bench.sh needs wrk: sudo apt-get install wrk" >&2; exit 1; }
 [ "$(ulimit -n)" -ge 4096 ] || ulimit -n 65536 2>/dev/null \
@@ -76,8 +74,8 @@ echo "== the HTTP limit: the trivial app alone, log in $OUT/trivial-app.log"
 APP=$!
 await_ready "http://127.0.0.1:$TRIVIAL_PORT/ping" "$OUT/trivial-app.log"
 TRIVIAL="http://127.0.0.1:$TRIVIAL_PORT"
-wrk -t"$THREADS" -c100 -d"$WARMUP" -s load-tests/wrk/ping.lua "$TRIVIAL" > /dev/null
-wrk -t"$THREADS" -c100 -d20s -s load-tests/wrk/send.lua "$TRIVIAL" > /dev/null
+warm_up "$TRIVIAL" ping.lua
+warm_up "$TRIVIAL" send.lua
 for c in $CONNECTIONS; do
   run trivial get "$c" "$TRIVIAL" ping.lua
   run trivial post "$c" "$TRIVIAL" send.lua
@@ -106,8 +104,8 @@ for i in $(seq 10); do
       -d "{\"data\":\"result $i\"}"
 done
 
-echo "== warming up ($WARMUP of sends, 20 s of status, 10 s of each other route, at 100 connections; not counted)"
-wrk -t"$THREADS" -c100 -d"$WARMUP" -s load-tests/wrk/send.lua "$URL" > "$OUT/raw/warmup.txt"
+echo "== warming up (sends until the JIT is done with them, 20 s of status, 10 s of each other route; not counted)"
+warm_up "$URL" send.lua
 wrk -t"$THREADS" -c100 -d20s -s load-tests/wrk/status.lua "$URL" > /dev/null
 # Without this, each other route's first step (100 connections) was also its first exercise: JIT warm-up halved it.
 for route in $ROUTES; do

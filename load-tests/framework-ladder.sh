@@ -9,7 +9,8 @@
 #                     observation around each filter, as Spring Security does by default);
 #   quiet-security  the same without the per-filter observations, as the gateway runs its own chain;
 #   gateway         the gateway (embedded broker, limits raised): its status route, or a durable send with ROUTE=post.
-# Each step is warmed for WARMUP, then measured RUNS times for DURATION; ROUNDS > 1 goes through the steps again in the
+# Each step is warmed until the JIT is done with its route (warm_up, load-tests/gateway.sh), then measured RUNS times
+# for DURATION; ROUNDS > 1 goes through the steps again in the
 # reverse order, then forwards, so that no step is always measured first. Prints requests/s, the ratio to the trivial
 # step's mean in the same run, latency, and the JVM's CPU per request (from /proc), and keeps them under
 # load-tests/results/ladder-<time>/.
@@ -23,7 +24,6 @@ cd "$(dirname "$0")/.."
 ROUTE=${ROUTE:-get}
 STEPS=${STEPS:-"trivial metrics security quiet-security gateway"}
 ROUNDS=${ROUNDS:-2}
-WARMUP=${WARMUP:-90s}
 DURATION=${DURATION:-20s}
 RUNS=${RUNS:-2}
 CONNECTIONS=${CONNECTIONS:-100}
@@ -110,14 +110,13 @@ echo "== building the steps, log in $OUT/build.log"
 cp load-tests/trivial-app/target/streamgate-trivial-app-*.jar "$BUILD/trivial.jar"
 cp "$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)" "$BUILD/gateway.jar"
 { echo "machine: $(load-tests/machine.sh)"; java -version 2>&1 | head -1; echo "JVM options: $JAVA_OPTS";
-  echo "route: $ROUTE, $CONNECTIONS connections, wrk -t1, $WARMUP warm-up, $RUNS x $DURATION";
+  echo "route: $ROUTE, $CONNECTIONS connections, wrk -t1, warmed until compiled, $RUNS x $DURATION";
   git rev-parse --short HEAD 2>/dev/null || true; } > "$OUT/machine.txt"
 
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
 APP=""
 trap stop_app EXIT
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP/stat"; }
 
 # measure <n> <step>: the step fresh, warmed, then RUNS runs; one line per run in results.txt
 measure() {
@@ -135,14 +134,14 @@ measure() {
     await_ready http://127.0.0.1:18080/ping "$log"
     script=$([ "$ROUTE" = post ] && echo send.lua || echo ping.lua)
   fi
-  wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" -s "load-tests/wrk/$script" http://127.0.0.1:18080 > /dev/null
+  WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 "$script" 2> /dev/null
   for run in $(seq "$RUNS"); do
     local ticks0 ticks1 start end result
-    ticks0=$(cpu_ticks)
+    ticks0=$(cpu_ticks "/proc/$APP/stat")
     start=$(date +%s.%N)
     result=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -s "load-tests/wrk/$script" \
         http://127.0.0.1:18080 | grep RESULT)
-    ticks1=$(cpu_ticks)
+    ticks1=$(cpu_ticks "/proc/$APP/stat")
     end=$(date +%s.%N)
     echo "$n $step $run cpu_ticks=$((ticks1 - ticks0)) hz=$(getconf CLK_TCK) start=$start end=$end $result" \
         >> "$OUT/results.txt"

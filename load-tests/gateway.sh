@@ -1,6 +1,6 @@
 # Sourced by ab.sh, bench.sh, framework-ladder.sh, profile.sh and reader-heap.sh: the gateway jar as every short
-# benchmark run starts it (embedded broker, tenant limits raised so that what is measured is the gateway), and the
-# streams the wrk scripts send to.
+# benchmark run starts it (embedded broker, tenant limits raised so that what is measured is the gateway), the
+# streams the wrk scripts send to, and the warm-up they share (warm_up: until the JIT is done).
 # With API_KEY set, the gateway has that one tenant key and the streams are started with it.
 
 # start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit ("trap stop_app
@@ -52,4 +52,45 @@ await_ready() {
   done
   echo "not ready after 120 s; see $2" >&2
   exit 1
+}
+
+# warm_up <url> <wrk script> [env...]: the script's load at 100 connections, in 20 s rounds, until the JIT is done with
+# it: a round in which the JVM in APP spent under 5% of its CPU in its compiler threads (read from /proc), or after
+# WARMUP_ROUNDS rounds (default 30: 10 minutes), with a warning. One line per round on stderr, appended to the file
+# WARMUP_LOG names if set. A fixed warm-up does not fit both JVMs: the trivial app is compiled within a minute, the
+# gateway's send path (HTTP, producer, broker, processor in one JVM) takes 3-4 minutes, its throughput rising fivefold
+# meanwhile (BENCHMARKS section 25).
+warm_up() {
+  local url=$1 script=$2
+  shift 2
+  local round line jit0 all0 jit1 all1 jit total
+  read -r jit0 all0 < <(jvm_cpu_ticks)
+  for round in $(seq "${WARMUP_ROUNDS:-30}"); do
+    line=$(env "$@" wrk -t1 -c100 -d20s -s "load-tests/wrk/$script" "$url" | grep RESULT)
+    read -r jit1 all1 < <(jvm_cpu_ticks)
+    jit=$(( jit1 - jit0 )) total=$(( all1 - all0 ))
+    jit0=$jit1 all0=$all1
+    line="warm-up $script round $round: $(echo "$line" | grep -o 'requests=[0-9]*'), compiler threads $jit of $total ticks of CPU"
+    echo "$line" >&2
+    [ -z "${WARMUP_LOG:-}" ] || echo "$line" >> "$WARMUP_LOG"
+    [ $(( jit * 20 )) -ge "$total" ] || return 0
+  done
+  echo "warning: the JIT was still compiling after ${WARMUP_ROUNDS:-30} warm-up rounds of $script" >&2
+}
+
+# jvm_cpu_ticks: "<compiler threads' CPU> <whole JVM's CPU>" of the JVM in APP, in clock ticks (user + system).
+jvm_cpu_ticks() {
+  local jit=0 task
+  for task in /proc/"$APP"/task/*; do
+    case "$(cat "$task/comm" 2>/dev/null)" in
+      C1\ CompilerThre*|C2\ CompilerThre*) jit=$(( jit + $(cpu_ticks "$task/stat") )) ;;
+    esac
+  done
+  echo "$jit $(cpu_ticks /proc/"$APP"/stat)"
+}
+
+# cpu_ticks <a /proc stat file>: its user + system time; the name in parentheses may hold spaces ("C2 CompilerThre"),
+# so fields are counted after it.
+cpu_ticks() {
+  sed 's/.*) //' "$1" 2>/dev/null | awk '{print $12 + $13} END {if (NR == 0) print 0}'
 }

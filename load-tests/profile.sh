@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A CPU (or allocation) profile of a gateway build under one route's load: async-profiler (fetched from Maven
-# Central), collapsed stacks, over 20 s of wrk at 100 connections after 40 s of warm-up:
+# Central), collapsed stacks, over 20 s of wrk at 100 connections once the JIT is done with the route (warm_up):
 #   ROUTE=status load-tests/profile.sh target/streamgate-0.1.0-SNAPSHOT.jar [gateway args...]
 #   EVENT=alloc ROUTE=status load-tests/profile.sh ...   # where the route's allocation is made, sampled by bytes
 # Writes load-tests/results/profile-<route>-<time>/<event>.collapsed (feed it to a flame graph tool, or grep it) and
@@ -27,7 +27,7 @@ if [ "$EVENT" = cpu ]; then SAMPLING=interval=1ms; else SAMPLING=interval=524288
 start_gateway "$OUT" java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
     -jar "$JAR" -- "$@"
 start_streams 100
-wrk -t1 -c100 -d40s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 > /dev/null
+warm_up http://127.0.0.1:18080 "$ROUTE.lua"
 jcmd $APP JVMTI.agent_load "$LIB" "\"start,event=$EVENT,$SAMPLING,file=$PWD/$OUT/$EVENT.collapsed,collapsed\"" > /dev/null
 wrk -t1 -c100 -d20s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 | grep RESULT | tee "$OUT/result.txt"
 jcmd $APP JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/$EVENT.collapsed,collapsed\"" > /dev/null
