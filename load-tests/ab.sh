@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One short, comparable run of a gateway build: status and durable send at 100 connections, 20 s each, after sends
-# until the JIT is done with them (warm_up, load-tests/gateway.sh) and 10 s of status as warm-up; prints one line. For A/Bs, alternate the builds (A B B A ...) in one session,
-# since this box's run-to-run spread is ±15% (BENCHMARKS.md section 11):
+# until the JIT is done with them (warm_up, load-tests/gateway.sh) and 10 s of status as warm-up; prints one line. For
+# A/Bs, alternate the builds (A B B A ...) in one session, since this box's run-to-run spread is ±15% (BENCHMARKS.md
+# section 11):
 #   load-tests/ab.sh base /tmp/base.jar; load-tests/ab.sh new target/streamgate-0.1.0-SNAPSHOT.jar --some.property=x
 # JAVA and JAVA_OPTS choose the JVM (default: java, -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20); its GC log is kept.
 # API_KEY=<a key of 16+ characters> starts the gateway with that one tenant key and has wrk send it.

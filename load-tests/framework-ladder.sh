@@ -10,10 +10,9 @@
 #   quiet-security  the same without the per-filter observations, as the gateway runs its own chain;
 #   gateway         the gateway (embedded broker, limits raised): its status route, or a durable send with ROUTE=post.
 # Each step is warmed until the JIT is done with its route (warm_up, load-tests/gateway.sh), then measured RUNS times
-# for DURATION; ROUNDS > 1 goes through the steps again in the
-# reverse order, then forwards, so that no step is always measured first. Prints requests/s, the ratio to the trivial
-# step's mean in the same run, latency, and the JVM's CPU per request (from /proc), and keeps them under
-# load-tests/results/ladder-<time>/.
+# for DURATION; ROUNDS > 1 goes through the steps again in the reverse order, then forwards, so that no step is always
+# measured first. Prints requests/s, the ratio to the trivial step's mean in the same run, latency, and the JVM's CPU
+# per request (from /proc), and keeps them under load-tests/results/ladder-<time>/.
 #
 #   load-tests/framework-ladder.sh                             # GET /ping on each step, the gateway's status route
 #   ROUTE=post load-tests/framework-ladder.sh                  # the POST that parses a send's JSON; a durable send

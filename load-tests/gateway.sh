@@ -58,15 +58,16 @@ await_ready() {
 # it: a round in which the JVM in APP spent under 5% of its CPU in its compiler threads (read from /proc), or after
 # WARMUP_ROUNDS rounds (default 30: 10 minutes), with a warning. One line per round on stderr, appended to the file
 # WARMUP_LOG names if set. A fixed warm-up does not fit both JVMs: the trivial app is compiled within a minute, the
-# gateway's send path (HTTP, producer, broker, processor in one JVM) takes 3-4 minutes, its throughput rising fivefold
-# meanwhile (BENCHMARKS section 25).
+# gateway's send path (HTTP, producer, broker, processor in one JVM) takes 3-4 minutes, its throughput rising four- to
+# tenfold meanwhile (BENCHMARKS section 25).
 warm_up() {
   local url=$1 script=$2
   shift 2
   local round line jit0 all0 jit1 all1 jit total
   read -r jit0 all0 < <(jvm_cpu_ticks)
   for round in $(seq "${WARMUP_ROUNDS:-30}"); do
-    line=$(env "$@" wrk -t1 -c100 -d20s -s "load-tests/wrk/$script" "$url" | grep RESULT)
+    line=$(env "$@" wrk -t1 -c100 -d20s -s "load-tests/wrk/$script" "$url" | grep RESULT || true)
+    kill -0 "$APP" 2>/dev/null || { echo "the JVM under warm-up ended (pid $APP)" >&2; exit 1; }
     read -r jit1 all1 < <(jvm_cpu_ticks)
     jit=$(( jit1 - jit0 )) total=$(( all1 - all0 ))
     jit0=$jit1 all0=$all1
