@@ -58,22 +58,20 @@ await_ready() {
 # it: a round in which the JVM in APP spent under 5% of its CPU in its compiler threads (read from /proc), or after
 # WARMUP_ROUNDS rounds (default 30: 10 minutes), with a warning. One line per round on stderr, appended to the file
 # WARMUP_LOG names if set. A fixed warm-up does not fit both JVMs: the trivial app is compiled within a minute, the
-# gateway's send path (HTTP, producer, broker, processor in one JVM) takes 3-4 minutes, its throughput rising four- to
-# tenfold meanwhile (BENCHMARKS section 25).
+# gateway's send path (HTTP, producer, broker, processor in one JVM) takes minutes (BENCHMARKS section 25).
 warm_up() {
   local url=$1 script=$2
   shift 2
-  local round line jit0 all0 jit1 all1 jit total
+  local round requests jit0 all0 jit1 all1 jit total
   read -r jit0 all0 < <(jvm_cpu_ticks)
   for round in $(seq "${WARMUP_ROUNDS:-30}"); do
-    line=$(env "$@" wrk -t1 -c100 -d20s -s "load-tests/wrk/$script" "$url" | grep RESULT || true)
+    requests=$(env "$@" wrk -t1 -c100 -d20s -s "load-tests/wrk/$script" "$url" | grep -o 'requests=[0-9]*' || true)
     kill -0 "$APP" 2>/dev/null || { echo "the JVM under warm-up ended (pid $APP)" >&2; exit 1; }
     read -r jit1 all1 < <(jvm_cpu_ticks)
     jit=$(( jit1 - jit0 )) total=$(( all1 - all0 ))
     jit0=$jit1 all0=$all1
-    line="warm-up $script round $round: $(echo "$line" | grep -o 'requests=[0-9]*'), compiler threads $jit of $total ticks of CPU"
-    echo "$line" >&2
-    [ -z "${WARMUP_LOG:-}" ] || echo "$line" >> "$WARMUP_LOG"
+    echo "warm-up $script round $round: $requests, compiler threads $jit of $total ticks of CPU" \
+        | tee -a "${WARMUP_LOG:-/dev/null}" >&2
     [ $(( jit * 20 )) -ge "$total" ] || return 0
   done
   echo "warning: the JIT was still compiling after ${WARMUP_ROUNDS:-30} warm-up rounds of $script" >&2
