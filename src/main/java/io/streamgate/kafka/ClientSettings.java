@@ -47,7 +47,7 @@ final class ClientSettings {
     /** Durable sends: a send is acknowledged only when every in-sync replica has it, never duplicated by retries. */
     Map<String, Object> producer(String clientId) {
         long deliveryMs = kafka.deliveryTimeout().toMillis();
-        long lingerMs = 1;
+        long lingerMs = lingerMs();
         Map<String, Object> settings = new HashMap<>();
         settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -64,6 +64,20 @@ final class ClientSettings {
         settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         settings.putAll(kafka.producer());
         return settings;
+    }
+
+    /**
+     * Streamgate's linger (1 ms), or the one passed through, which wins: the request timeout is derived from it, so a
+     * longer linger passed through must not leave the producer refusing to start. One that is not a number is left to
+     * the producer, which refuses it with its own message.
+     */
+    private long lingerMs() {
+        String passed = kafka.producer().get(ProducerConfig.LINGER_MS_CONFIG);
+        try {
+            return passed == null ? 1 : Long.parseLong(passed.trim());
+        } catch (NumberFormatException notANumber) {
+            return 1;
+        }
     }
 
     /** Readers see committed transactions only: the processor's results are exactly-once. */

@@ -1,0 +1,43 @@
+package io.streamgate.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.streamgate.config.StreamgateProperties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/** The producer settings as Kafka's own producer checks them when it is built (it needs no broker for that). */
+class ClientSettingsTest {
+
+    @Test
+    void shouldLeaveRoomForALingerPassedThrough() {
+        Map<String, Object> settings = settings(Map.of(ProducerConfig.LINGER_MS_CONFIG, "5")).producer("test");
+
+        assertThat(settings).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (var producer = new KafkaProducer<>(settings)) {
+            assertThat(producer.metrics()).as("the producer was built").isNotEmpty();
+        }
+    }
+
+    @Test
+    void shouldLeaveALingerThatIsNotANumberToTheProducersOwnMessage() {
+        Map<String, Object> settings = settings(Map.of(ProducerConfig.LINGER_MS_CONFIG, "soon")).producer("test");
+
+        assertThatThrownBy(() -> new KafkaProducer<>(settings).close())
+                .isInstanceOf(KafkaException.class)
+                .hasMessageContaining("linger.ms");
+    }
+
+    private static ClientSettings settings(Map<String, String> producer) {
+        return new ClientSettings("127.0.0.1:9", new StreamgateProperties.Kafka("", "streamgate.requests",
+                "streamgate.results", "", "", 6, (short) 0, DataSize.ofMegabytes(8), Duration.ofSeconds(30), "group",
+                producer, Map.of()));
+    }
+}
