@@ -75,7 +75,9 @@ class HttpConfiguration {
         return server -> server
                 .requestTimeout(limits.requestReadTimeout())
                 .readTimeout(limits.requestReadTimeout())
-                // Covers a connection that opens, or starts its headers, and then sends nothing more.
+                // Covers a connection that opens, or starts its headers, and then sends nothing more, or trickles them:
+                // its handler sits after the HTTP decoder, so only a decoded part of a request counts as news, never
+                // a byte of a head (LimitsIT trickles one).
                 .idleTimeout(limits.requestReadTimeout())
                 .doOnChannelInit((observer, channel, remoteAddress) -> {
                     channel.pipeline().addFirst(connections);

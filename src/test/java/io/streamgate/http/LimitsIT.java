@@ -4,6 +4,7 @@ import static io.streamgate.support.StreamClient.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +185,32 @@ class LimitsIT extends SecuredGatewayIT {
                     .doesNotContain("ReadTimeoutException").doesNotContain("RequestTimeoutException");
         } finally {
             endAll(as(LIMITS_TENANT), id);
+        }
+    }
+
+    /**
+     * A byte of the head every half second: each byte is news to the connection, so an idle timeout alone would wait
+     * for as long as the header size limit lasts (8 KB at 2 bytes a second: over an hour). The head as a whole gets
+     * the request-read-timeout (2 s here); the trickle would go on for 12 s.
+     */
+    @Test
+    void shouldCutOffAHeadTrickledSlowerThanTheRequestReadTimeout() throws InterruptedException {
+        try (RawHttp trickle = new RawHttp(port)) {
+            trickle.write("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+            long start = System.nanoTime();
+            int written = 0;
+            try {
+                for (; written < 24; written++) {
+                    Thread.sleep(500);
+                    trickle.write("x");
+                }
+            } catch (java.io.UncheckedIOException closedByTheServer) {
+                // what the test waits for
+            }
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+
+            assertThat(written).as("bytes of the head written before the server closed, in %d s", seconds).isLessThan(24);
+            assertThat(RawHttp.status(trickle.readUntilClosed())).isIn(408, -1);
         }
     }
 
