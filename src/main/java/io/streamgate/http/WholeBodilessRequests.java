@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import reactor.netty.NettyPipeline;
 
 /**
@@ -31,19 +32,29 @@ import reactor.netty.NettyPipeline;
  * A WebSocket handshake passes as it is too: Reactor Netty's upgrade path is left as it was tested.
  *
  * <p>Goes just before Reactor Netty's HTTP/1.1 handling, after the h2c upgrade handler, which it leaves alone; HTTP/2
- * streams have pipelines of their own and never pass here.
+ * streams have pipelines of their own and never pass here. Over TLS with ALPN the HTTP/1.1 handling is added only once
+ * the handshake has chosen it, so there it goes in then (AfterNegotiation).
  */
 @ChannelHandler.Sharable
 final class WholeBodilessRequests extends ChannelInboundHandlerAdapter {
 
     private static final String NAME = "streamgate.wholeBodilessRequests";
 
-    /** On a new HTTP/1.1 connection; one that negotiates its protocol later (TLS with ALPN) is left as it is. */
+    private final AfterNegotiation afterNegotiation = new AfterNegotiation();
+
+    /** On a new connection: now if it speaks HTTP/1.1, or once TLS has chosen HTTP/1.1 by ALPN. */
     void install(Channel connection) {
+        if (!installNow(connection) && connection.pipeline().get(NettyPipeline.H2OrHttp11Codec) != null) {
+            connection.pipeline().addAfter(NettyPipeline.H2OrHttp11Codec, AfterNegotiation.NAME, afterNegotiation);
+        }
+    }
+
+    private boolean installNow(Channel connection) {
         ChannelHandlerContext http = connection.pipeline().context(NettyPipeline.HttpTrafficHandler);
         if (http != null) {
             connection.pipeline().addBefore(http.name(), NAME, this);
         }
+        return http != null;
     }
 
     @Override
@@ -57,6 +68,26 @@ final class WholeBodilessRequests extends ChannelInboundHandlerAdapter {
                 && !head.headers().contains(HttpHeaderNames.UPGRADE)
                 && !HttpUtil.isTransferEncodingChunked(head)
                 && HttpUtil.getContentLength(head, 0L) == 0L;
+    }
+
+    /**
+     * Waits behind Reactor Netty's ALPN handler, which sets up the chosen protocol's handlers when the TLS handshake
+     * completes and then passes the handshake's event on: by then an HTTP/1.1 connection has its HTTP handling, and
+     * this puts WholeBodilessRequests before it; an HTTP/2 one has none, and is left as it is. Either way it goes.
+     */
+    @ChannelHandler.Sharable
+    private final class AfterNegotiation extends ChannelInboundHandlerAdapter {
+
+        private static final String NAME = "streamgate.wholeBodilessRequests.afterNegotiation";
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof SslHandshakeCompletionEvent) {
+                ctx.pipeline().remove(this);
+                installNow(ctx.channel());
+            }
+            super.userEventTriggered(ctx, event);
+        }
     }
 
     private static FullHttpRequest whole(HttpRequest head) {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,55 @@ class WholeBodilessRequestsTest {
         Object request = connection.readInbound();
         assertThat(request).isInstanceOf(HttpRequest.class).isNotInstanceOf(DefaultFullHttpRequest.class);
         assertThat(((HttpRequest) request).decoderResult().isFailure()).isTrue();
+    }
+
+    @Test
+    void overTlsItGoesInOnceTheHandshakeHasChosenHttp11() {
+        EmbeddedChannel tls = negotiating();
+        try {
+            negotiated(tls, true);
+
+            tls.writeInbound(Unpooled.copiedBuffer("GET /s HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+            assertThat((Object) tls.readInbound()).isExactlyInstanceOf(DefaultFullHttpRequest.class);
+            assertEmptyEnd(tls.readInbound());
+            assertThat(tls.pipeline().names()).as("the pipeline").containsSubsequence(NettyPipeline.HttpCodec,
+                    "streamgate.wholeBodilessRequests", NettyPipeline.HttpTrafficHandler)
+                    .doesNotContain("streamgate.wholeBodilessRequests.afterNegotiation");
+        } finally {
+            tls.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void overTlsAConnectionThatChoseHttp2IsLeftAsItIs() {
+        EmbeddedChannel tls = negotiating();
+        try {
+            negotiated(tls, false);
+
+            assertThat(tls.pipeline().names()).as("the pipeline").noneMatch(name -> name.startsWith("streamgate."));
+        } finally {
+            tls.finishAndReleaseAll();
+        }
+    }
+
+    /** A TLS connection as Reactor Netty sets it up when it offers both protocols by ALPN, before the handshake. */
+    private static EmbeddedChannel negotiating() {
+        EmbeddedChannel tls = new EmbeddedChannel();
+        tls.pipeline().addLast(NettyPipeline.H2OrHttp11Codec, new ChannelInboundHandlerAdapter());
+        tls.pipeline().addLast(NettyPipeline.ReactiveBridge, new ChannelInboundHandlerAdapter());
+        new WholeBodilessRequests().install(tls);
+        return tls;
+    }
+
+    /** What Reactor Netty's ALPN handler does when the handshake completes: the protocol's handlers, then the event. */
+    private static void negotiated(EmbeddedChannel tls, boolean http11) {
+        tls.pipeline().remove(NettyPipeline.H2OrHttp11Codec);
+        if (http11) {
+            tls.pipeline().addBefore(NettyPipeline.ReactiveBridge, NettyPipeline.HttpCodec, new HttpServerCodec());
+            tls.pipeline().addBefore(NettyPipeline.ReactiveBridge, NettyPipeline.HttpTrafficHandler,
+                    new ChannelInboundHandlerAdapter());
+        }
+        tls.pipeline().fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
     }
 
     private static void assertEmptyEnd(Object message) {
