@@ -4,6 +4,7 @@ import static io.streamgate.support.StreamClient.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,12 +190,12 @@ class LimitsIT extends SecuredGatewayIT {
     }
 
     /**
-     * A byte of the head every half second: each byte is news to the connection, so an idle timeout alone would wait
-     * for as long as the header size limit lasts (8 KB at 2 bytes a second: over an hour). The head as a whole gets
-     * the request-read-timeout (2 s here); the trickle would go on for 12 s.
+     * A byte of the head every half second for 12 s. Were each byte news to the idle timeout, only the header size limit
+     * would end it (8 KB at 2 bytes a second: over an hour); Reactor Netty's idle handler counts decoded parts of a
+     * request only (HttpConfiguration), so the request-read-timeout (2 s here) ends it.
      */
     @Test
-    void shouldCutOffAHeadTrickledSlowerThanTheRequestReadTimeout() throws InterruptedException {
+    void shouldCutOffAHeadTrickledForLongerThanTheRequestReadTimeout() throws InterruptedException {
         try (RawHttp trickle = new RawHttp(port)) {
             trickle.write("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
             long start = System.nanoTime();
@@ -204,7 +205,7 @@ class LimitsIT extends SecuredGatewayIT {
                     Thread.sleep(500);
                     trickle.write("x");
                 }
-            } catch (java.io.UncheckedIOException closedByTheServer) {
+            } catch (UncheckedIOException closedByTheServer) {
                 // what the test waits for
             }
             long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
@@ -225,7 +226,7 @@ class LimitsIT extends SecuredGatewayIT {
             beyondNettysCap.write("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Junk: " + "x".repeat(100 * 1024)
                     + "\r\n\r\n");
             assertThat(RawHttp.status(beyondNettysCap.readUntilClosed())).isIn(431, 400, -1);
-        } catch (java.io.UncheckedIOException closedWhileWriting) {
+        } catch (UncheckedIOException closedWhileWriting) {
             // also a refusal: the server closed before taking all of it
         }
         assertThat(anonymous().exchange(anonymous().http().get().uri("/actuator/health")).status()).isEqualTo(200);
