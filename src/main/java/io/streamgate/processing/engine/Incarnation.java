@@ -4,20 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-import io.streamgate.processing.Chunk;
-import io.streamgate.processing.ProcessorCatalog;
-import io.streamgate.processing.StreamProcessor;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.BaseSubscriber;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * One run of the engine on one connection to the log, from its first assignment until it fails or is stopped; a
@@ -25,7 +19,8 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Everything it keeps (partitions, streams, what is due in the next commit) belongs to the coordinator's one thread:
  * log events, outputs, completions and commit outcomes all arrive there. Processors' callbacks run on the workers; the
- * coordinator only keeps books, so it stays cheap per output.
+ * coordinator only keeps books, so it stays cheap per output. {@link StepRules} says what each step means for its
+ * stream.
  */
 final class Incarnation implements StepRun.Reports {
 
@@ -34,9 +29,8 @@ final class Incarnation implements StepRun.Reports {
     private static final int REQUEST_BATCH = 64;
 
     private final ProcessingLog.Connection connection;
-    private final ProcessorCatalog catalog;
+    private final StepRules rules;
     private final EngineSettings settings;
-    private final ResultEncoder encoder;
     private final Clock clock;
     private final ProcessingMetrics metrics;
     private final StepRun.Runtime runtime;
@@ -54,12 +48,11 @@ final class Incarnation implements StepRun.Reports {
     /** Events asked of the log and not yet received. */
     private long outstanding;
 
-    Incarnation(ProcessingLog.Connection connection, ProcessorCatalog catalog, EngineSettings settings,
-                ResultEncoder encoder, Clock clock, ProcessingMetrics metrics, StepRun.Runtime runtime) {
+    Incarnation(ProcessingLog.Connection connection, StepRules rules, EngineSettings settings, Clock clock,
+                ProcessingMetrics metrics, StepRun.Runtime runtime) {
         this.connection = connection;
-        this.catalog = catalog;
+        this.rules = rules;
         this.settings = settings;
-        this.encoder = encoder;
         this.clock = clock;
         this.metrics = metrics;
         this.runtime = runtime;
@@ -203,7 +196,7 @@ final class Incarnation implements StepRun.Reports {
 
     private void startNext(PartitionWork work, StreamWork stream) {
         Step step;
-        while ((step = stream.queue.peek()) != null && alreadyDone(step, stream.stored)) {
+        while ((step = stream.queue.peek()) != null && StepRules.alreadyDone(step, stream.stored)) {
             stream.queue.poll();
             if (step.isCommand()) {
                 commandDone(work, step.offset(), step.bytes());
@@ -219,90 +212,30 @@ final class Incarnation implements StepRun.Reports {
             stream.timerQueued = false;
         }
         StoredStream stored = stream.stored;
-        boolean refused = step.kind() == Step.Kind.START && stored != null && stored.isOpen()
-                && !Objects.equals(stored.startId(), step.command().startId());
+        boolean refused = StepRules.refused(step, stored);
         Step running = step;
-        StepRun run = new StepRun(work, stream, step, refused, () -> context(stream, running),
-                context -> outputs(stream.key, running, stored, refused, context), runtime, this);
+        StepRun run = new StepRun(work, stream, step, refused, () -> rules.context(stream.key, running, stored),
+                context -> rules.outputs(stream.key, running, stored, refused, context), runtime, this);
         stream.running = run;
         work.busy++;
         run.start();
-    }
-
-    /**
-     * Nothing to do for this step: a command its stream already completed (replayed after a failover), a command of a
-     * stream that has ended, or a timer that is no longer set.
-     */
-    private static boolean alreadyDone(Step step, StoredStream stored) {
-        if (step.kind() == Step.Kind.TIMER) {
-            return stored == null || stored.ended() || stored.timerDueAt() != step.dueAt();
-        }
-        if (stored == null) {
-            return false;
-        }
-        return step.offset() <= stored.doneThrough() || stored.ended() && step.kind() != Step.Kind.START;
-    }
-
-    private StepContext context(StreamWork stream, Step step) {
-        StoredStream stored = stream.stored;
-        if (step.kind() == Step.Kind.START) {
-            return new StepContext(stream.key, step.command().options(), Map.of(), clock);
-        }
-        return stored == null ? new StepContext(stream.key, Map.of(), Map.of(), clock)
-                : new StepContext(stream.key, stored.options(), stored.state(), clock);
-    }
-
-    /** What a step emits, in order; runs on a worker (encoding included). */
-    private Flux<StreamResult> outputs(String key, Step step, StoredStream before, boolean refused, StepContext context) {
-        StreamCommand command = step.command();
-        return switch (step.kind()) {
-            case START -> refused ? Flux.just(encoder.refused(key, step.offset(), command.processor(), command.startId()))
-                    : Flux.concat(Mono.just(encoder.started(key, step.offset(), command.processor(), command.startId())),
-                            Flux.defer(() -> processor(command.processor()).onStart(context))
-                                    .map(output -> encoder.output(key, step.offset(), output, null)));
-            case CHUNK -> processor(command.processor())
-                    .onChunk(new Chunk(step.offset(), command.data()), context)
-                    .map(output -> encoder.output(key, step.offset(), output, command.idempotencyKey()));
-            case END -> Flux.concat(Flux.defer(() -> processor(processorOf(before, command)).onEnd(context))
-                            .map(output -> encoder.output(key, step.offset(), output, null)),
-                    Mono.just(encoder.ended(key, step.offset(), command.reason())));
-            case TIMER -> processor(processorOf(before, null)).onTimer(context)
-                    .map(output -> encoder.output(key, before.doneThrough(), output, null));
-        };
-    }
-
-    private StreamProcessor processor(String name) {
-        return catalog.resolve(name);
-    }
-
-    private static String processorOf(StoredStream stored, StreamCommand command) {
-        if (stored != null && stored.processor() != null) {
-            return stored.processor();
-        }
-        return command == null ? null : command.processor();
     }
 
     @Override
     public void output(StepRun run, StreamResult result) {
         PartitionWork work = run.partition;
         outcomes.result(work, result);
-        outcomes.state(work, run.stream.key, inProgress(run));
+        outcomes.state(work, run.stream.key, StepRules.inProgress(run.step, run.before, run.delivered()));
         if (result.kind() == StreamResult.Kind.RESULT) {
             metrics.resultEmitted();
         }
         triggerCommit();
     }
 
-    /** The state to store while a step is under way: the state before it, and how far readers have its outputs. */
-    private static StoredStream inProgress(StepRun run) {
-        StoredStream.Progress progress = new StoredStream.Progress(run.step.kind().label, run.step.seq(), run.delivered());
-        return run.before == null ? new StoredStream(null, null, null, null, -1, progress, 0, false)
-                : run.before.withProgress(progress);
-    }
-
     @Override
     public void completed(StepRun run, StepContext context) {
-        finish(run, after(run, context.state().values(), context.timerDueAt()));
+        finish(run, StepRules.after(run.step, run.before, run.refusedStart, context.state().values(),
+                context.timerDueAt()));
     }
 
     /**
@@ -312,26 +245,23 @@ final class Incarnation implements StepRun.Reports {
     @Override
     public void failed(StepRun run, Throwable error) {
         Step step = run.step;
-        String processor = processorOf(run.before, step.command());
+        String key = run.stream.key;
+        String processor = StepRules.processorOf(run.before, step.command());
         String message = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
-        log.warn("Processor '{}' failed on stream {} at {} {} after {} attempts: {}", processor, run.stream.key,
+        log.warn("Processor '{}' failed on stream {} at {} {} after {} attempts: {}", processor, key,
                 step.kind().label, step.seq(), run.attempts(), message);
         metrics.deadLettered(String.valueOf(processor));
         PartitionWork work = run.partition;
-        long seq = step.kind() == Step.Kind.TIMER && run.before != null ? run.before.doneThrough() : step.seq();
-        String idempotencyKey = step.command() == null ? null : step.command().idempotencyKey();
-        outcomes.result(work, run.traced(encoder.error(run.stream.key, seq,
-                "processing failed: " + error.getClass().getSimpleName(), idempotencyKey)));
+        outcomes.result(work, run.traced(rules.failure(key, step, run.before, error)));
         run.deliveredOne();
-        outcomes.deadLetter(work, new DeadLetter(run.stream.key, step.seq(), step.kind().label, processor,
+        outcomes.deadLetter(work, new DeadLetter(key, step.seq(), step.kind().label, processor,
                 step.command() == null ? null : step.command().data(), message, run.attempts()));
         if (step.kind() == Step.Kind.END) {
-            outcomes.result(work, run.traced(encoder.ended(run.stream.key, step.offset(), step.command().reason())));
+            outcomes.result(work, run.traced(rules.ended(key, step)));
             run.deliveredOne();
         }
-        Map<String, String> unchanged = step.kind() == Step.Kind.START || run.before == null ? Map.of()
-                : run.before.state();
-        finish(run, after(run, unchanged, StepContext.TIMER_UNCHANGED));
+        finish(run, StepRules.after(step, run.before, run.refusedStart, StepRules.stateAfterFailure(step, run.before),
+                StepContext.TIMER_UNCHANGED));
     }
 
     @Override
@@ -341,32 +271,10 @@ final class Incarnation implements StepRun.Reports {
 
     @Override
     public void retrying(StepRun run, Throwable error) {
-        String processor = processorOf(run.before, run.step.command());
+        String processor = StepRules.processorOf(run.before, run.step.command());
         log.debug("Processor '{}' failed on stream {} at {} {}; trying again", processor, run.stream.key,
                 run.step.kind().label, run.step.seq(), error);
         metrics.retried(String.valueOf(processor));
-    }
-
-    /** The stream's state once {@code run} is complete. */
-    private static StoredStream after(StepRun run, Map<String, String> state, long timer) {
-        Step step = run.step;
-        StoredStream before = run.before;
-        long timerBefore = before == null ? 0 : before.timerDueAt();
-        return switch (step.kind()) {
-            case START -> run.refusedStart ? before.withDoneThrough(step.offset())
-                    : new StoredStream(step.command().startId(), step.command().processor(), step.command().options(),
-                            state, step.offset(), null, timer == StepContext.TIMER_UNCHANGED ? 0 : timer, false);
-            case CHUNK -> before == null
-                    // A chunk of a stream whose start this engine never saw (started by an older processor).
-                    ? new StoredStream(null, step.command().processor(), null, state, step.offset(), null,
-                            timer == StepContext.TIMER_UNCHANGED ? 0 : timer, false)
-                    : new StoredStream(before.startId(), before.processor(), before.options(), state,
-                            step.offset(), null, timer == StepContext.TIMER_UNCHANGED ? timerBefore : timer, false);
-            case END -> new StoredStream(before == null ? null : before.startId(), processorOf(before, step.command()),
-                    before == null ? null : before.options(), state, step.offset(), null, 0, true);
-            case TIMER -> new StoredStream(before.startId(), before.processor(), before.options(), state,
-                    before.doneThrough(), null, timer == StepContext.TIMER_UNCHANGED ? 0 : timer, false);
-        };
     }
 
     private void finish(StepRun run, StoredStream after) {

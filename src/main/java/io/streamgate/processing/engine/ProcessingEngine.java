@@ -28,9 +28,8 @@ public final class ProcessingEngine {
     private static final Logger log = LoggerFactory.getLogger(ProcessingEngine.class);
 
     private final ProcessingLog processingLog;
-    private final ProcessorCatalog catalog;
+    private final StepRules rules;
     private final EngineSettings settings;
-    private final ResultEncoder encoder;
     private final Clock clock;
     private final ProcessingMetrics metrics;
     private final Scheduler workers;
@@ -46,9 +45,8 @@ public final class ProcessingEngine {
                             JsonMapper json, long maxResultBytes, Clock clock, ProcessingMetrics metrics,
                             Scheduler workers, Scheduler timers, StreamTracing tracing) {
         this.processingLog = processingLog;
-        this.catalog = catalog;
+        this.rules = new StepRules(catalog, new ResultEncoder(json, maxResultBytes), clock);
         this.settings = settings;
-        this.encoder = new ResultEncoder(json, maxResultBytes);
         this.clock = clock;
         this.metrics = metrics;
         this.workers = workers;
@@ -62,7 +60,7 @@ public final class ProcessingEngine {
         StepRun.Runtime runtime = new StepRun.Runtime(coordinator, workers, timers, settings.stepTimeout(),
                 settings.retries(), settings.retryBackoff(), tracing);
         Disposable running = Mono.usingWhen(Mono.fromCallable(processingLog::connect),
-                        connection -> new Incarnation(connection, catalog, settings, encoder, clock, metrics, runtime).run(),
+                        connection -> new Incarnation(connection, rules, settings, clock, metrics, runtime).run(),
                         // Closing Kafka clients waits for them: never on the coordinator's (non-blocking) thread.
                         connection -> Mono.fromRunnable(connection::close).subscribeOn(Schedulers.boundedElastic()))
                 // Connecting builds Kafka clients, which may block: never on a non-blocking thread, also when a retry
