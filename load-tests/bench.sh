@@ -25,6 +25,7 @@ CONNECTIONS=${CONNECTIONS:-"100 200 400 800"}
 ROUTES=${ROUTES:-"status liveness send batch results-json not-found"}
 # One wrk thread: on 2 cores every cycle wrk takes is one the gateway does not get.
 THREADS=${THREADS:-1}
+export WARMUP_THREADS=$THREADS
 export STREAMS=${STREAMS:-500} CHUNK_SIZE=${CHUNK_SIZE:-100}
 KAFKA_RECORDS=${KAFKA_RECORDS:-2000000}
 JAVA=${JAVA:-java}

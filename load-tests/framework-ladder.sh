@@ -133,7 +133,7 @@ measure() {
     await_ready http://127.0.0.1:18080/ping "$log"
     script=$([ "$ROUTE" = post ] && echo send.lua || echo ping.lua)
   fi
-  WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 "$script" 2> /dev/null
+  WARMUP_CONNECTIONS=$CONNECTIONS WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 "$script" 2> /dev/null
   for run in $(seq "$RUNS"); do
     local ticks0 ticks1 start end result
     ticks0=$(cpu_ticks "/proc/$APP/stat")

@@ -54,16 +54,19 @@ await_ready() {
   exit 1
 }
 
-# warm_up <url> <wrk script>: the script's load at 100 connections, in 20 s rounds, until the JIT is done with
-# it: a round in which the JVM in APP spent under 5% of its CPU in its compiler threads (read from /proc), or after
-# WARMUP_ROUNDS rounds (default 30: 10 minutes), with a warning. One line per round on stderr, appended to the file
-# WARMUP_LOG names if set. A fixed warm-up does not fit both JVMs: the trivial app is compiled within a minute, the
-# gateway's send path (HTTP, producer, broker, processor in one JVM) takes minutes (BENCHMARKS section 25).
+# warm_up <url> <wrk script>: the script's load in 20 s rounds (wrk with WARMUP_THREADS threads, default 1, and
+# WARMUP_CONNECTIONS connections, default 100: a caller that measures at other values warms at them), until the JIT is
+# done with it: a round in which the JVM in APP spent under 5% of its CPU in its compiler threads (read from /proc),
+# or after WARMUP_ROUNDS rounds (default 30: 10 minutes), with a warning. One line per round on stderr, appended to
+# the file WARMUP_LOG names if set. A fixed warm-up does not fit both JVMs: the trivial app is compiled within a
+# minute, the gateway's send path (HTTP, producer, broker, processor in one JVM) takes minutes (BENCHMARKS section
+# 25).
 warm_up() {
   local url=$1 script=$2 round requests jit0 all0 jit1 all1 jit total
   read -r jit0 all0 < <(jvm_cpu_ticks)
   for round in $(seq "${WARMUP_ROUNDS:-30}"); do
-    requests=$(wrk -t1 -c100 -d20s -s "load-tests/wrk/$script" "$url" | grep -o 'requests=[0-9]*' || true)
+    requests=$(wrk -t"${WARMUP_THREADS:-1}" -c"${WARMUP_CONNECTIONS:-100}" -d20s -s "load-tests/wrk/$script" "$url" \
+        | grep -o 'requests=[0-9]*' || true)
     kill -0 "$APP" 2>/dev/null || { echo "the JVM under warm-up ended (pid $APP)" >&2; exit 1; }
     read -r jit1 all1 < <(jvm_cpu_ticks)
     jit=$(( jit1 - jit0 )) total=$(( all1 - all0 ))
