@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One short, comparable run of a gateway build: status and durable send at 100 connections, 20 s each, after sends
-# until the JIT is done with them (warm_up, load-tests/gateway.sh) and 10 s of status as warm-up; prints one line. For
-# A/Bs, alternate the builds (A B B A ...) in one session, since this box's run-to-run spread is ±15% (BENCHMARKS.md
-# section 11):
+# until the JIT is done with them (warm_up, load-tests/gateway.sh) and 10 s of status as warm-up; prints one line
+# (requests/s, and the JVM's CPU per request in microseconds). For A/Bs, alternate the builds (A B B A ...) in one
+# session, since this box's run-to-run spread is ±15% (BENCHMARKS.md section 11):
 #   load-tests/ab.sh base /tmp/base.jar; load-tests/ab.sh new target/streamgate-0.1.0-SNAPSHOT.jar --some.property=x
 # JAVA and JAVA_OPTS choose the JVM (default: java, -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20); its GC log is kept.
 # API_KEY=<a key of 16+ characters> starts the gateway with that one tenant key and has wrk send it.
@@ -21,8 +21,19 @@ start_gateway "$OUT" ${JAVA:-java} ${JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxGCPauseMill
 start_streams 100
 WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 send.lua 2> /dev/null
 wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null
-STATUS=$(wrk -t1 -c100 -d20s -s load-tests/wrk/status.lua http://127.0.0.1:18080 | grep RESULT)
-SEND=$(wrk -t1 -c100 -d20s -s load-tests/wrk/send.lua http://127.0.0.1:18080 | grep RESULT)
+# run <wrk script>: its RESULT line over 20 s, then the JVM's CPU per request in microseconds (from /proc, in clock
+# ticks of 1/CLK_TCK s): steadier than requests/s on a box whose speed wanders between runs (BENCHMARKS section 26).
+run() {
+  local ticks0 ticks1 result requests
+  read -r _ ticks0 < <(jvm_cpu_ticks)
+  result=$(wrk -t1 -c100 -d20s -s "load-tests/wrk/$1" http://127.0.0.1:18080 | grep RESULT)
+  read -r _ ticks1 < <(jvm_cpu_ticks)
+  requests=$(echo "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)
+  echo "$result cpu_us=$(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests ))"
+}
+STATUS=$(run status.lua)
+SEND=$(run send.lua)
 per_second() { echo $(( $(echo "$1" | grep -o 'requests=[0-9]*' | cut -d= -f2) / 20 )); }
-echo "$LABEL status/s $(per_second "$STATUS") send/s $(per_second "$SEND") | status: $STATUS | send: $SEND" \
-    | sed 's/duration_us=[0-9]* //g' | tee "$OUT/result.txt"
+cpu() { echo "$1" | grep -o 'cpu_us=[0-9]*' | cut -d= -f2; }
+echo "$LABEL status/s $(per_second "$STATUS") ($(cpu "$STATUS") us) send/s $(per_second "$SEND") ($(cpu "$SEND") us)" \
+    "| status: $STATUS | send: $SEND" | sed 's/duration_us=[0-9]* //g' | tee "$OUT/result.txt"
