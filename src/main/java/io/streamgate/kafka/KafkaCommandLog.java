@@ -8,32 +8,28 @@ import io.streamgate.stream.CommandLogUnavailableException;
 import io.streamgate.tracing.StreamTracing;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderRecord;
 
 /**
  * The command log on the requests topic: a command counts as appended once every in-sync replica has it.
  *
- * <p>reactor-kafka builds its producer on the thread that first subscribes (and caches the outcome, even a
- * failure), and calls {@code KafkaProducer.send} on the thread that emits the record; both can wait (for metadata
- * after a restart, for buffer space under load) up to {@code max.block.ms}. Sends are therefore subscribed on
- * {@code sendScheduler}, whose threads may block, never on the caller's (a Netty event loop). Its task queue is
- * bounded: when it is full the send fails fast with 503 instead of queueing without end.
+ * <p>A send is subscribed on its caller's thread (a Netty event loop): nothing on the way may block there.
+ * {@code KafkaProducer.send}, which waits up to {@code max.block.ms} for metadata after a restart or for buffer space,
+ * runs on the sender's own producer thread (reactor-kafka publishes every record there), and the producer is built at
+ * start-up (PrebuiltProducer), not by the first send. What waits for that thread is bounded by the sends in flight
+ * (BoundedCommandLog: past its limit a send is refused with 503 before it gets here).
  */
 final class KafkaCommandLog implements CommandLog {
 
     private final KafkaSender<String, byte[]> sender;
     private final String topic;
-    private final Scheduler sendScheduler;
     private final RecordMapping mapping;
     private final StreamTracing tracing;
 
-    KafkaCommandLog(KafkaSender<String, byte[]> sender, String topic, Scheduler sendScheduler, RecordMapping mapping,
-                    StreamTracing tracing) {
+    KafkaCommandLog(KafkaSender<String, byte[]> sender, String topic, RecordMapping mapping, StreamTracing tracing) {
         this.sender = sender;
         this.topic = topic;
-        this.sendScheduler = sendScheduler;
         this.mapping = mapping;
         this.tracing = tracing;
     }
@@ -68,7 +64,6 @@ final class KafkaCommandLog implements CommandLog {
 
     private Flux<Long> produce(Flux<StreamCommand> commands) {
         return sender.send(commands.map(command -> SenderRecord.create(mapping.toRecord(topic, command), null)))
-                .subscribeOn(sendScheduler)
                 .map(result -> {
                     if (result.exception() != null) {
                         throw unavailable(result.exception());

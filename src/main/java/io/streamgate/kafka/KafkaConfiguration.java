@@ -20,7 +20,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.Disposable;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderOptions;
@@ -91,16 +90,10 @@ class KafkaConfiguration {
         return KafkaSender.create(commandProducer, commandSenderOptions);
     }
 
-    /** Threads that may block in {@code KafkaProducer.send}; a bounded queue of sends waiting for them. */
-    @Bean(destroyMethod = "dispose")
-    Scheduler kafkaSendScheduler() {
-        return Schedulers.newBoundedElastic(2, 10_000, "kafka-send");
-    }
-
     @Bean
-    CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings, Scheduler kafkaSendScheduler,
-                          RecordMapping mapping, StreamTracing tracing) {
-        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), kafkaSendScheduler, mapping, tracing);
+    CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings, RecordMapping mapping,
+                          StreamTracing tracing) {
+        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), mapping, tracing);
     }
 
     @Bean
