@@ -3,6 +3,7 @@
 # Central), collapsed stacks, over 20 s of wrk at 100 connections once the JIT is done with the route (warm_up):
 #   ROUTE=status load-tests/profile.sh target/streamgate-0.1.0-SNAPSHOT.jar [gateway args...]
 #   EVENT=alloc ROUTE=status load-tests/profile.sh ...   # where the route's allocation is made, sampled by bytes
+#   BY_THREAD=1 ROUTE=send load-tests/profile.sh ...     # each stack under its thread's name ("[name tid=N]")
 # Writes load-tests/results/profile-<route>-<time>/<event>.collapsed (feed it to a flame graph tool, or grep it) and
 # the run's wrk RESULT line; API_KEY=<key> profiles a gateway with that tenant key, wrk sending it.
 set -euo pipefail
@@ -28,7 +29,8 @@ start_gateway "$OUT" java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:+UnlockDiagn
     -jar "$JAR" -- "$@"
 start_streams 100
 warm_up http://127.0.0.1:18080 "$ROUTE.lua"
-jcmd $APP JVMTI.agent_load "$LIB" "\"start,event=$EVENT,$SAMPLING,file=$PWD/$OUT/$EVENT.collapsed,collapsed\"" > /dev/null
+OPTIONS="event=$EVENT,$SAMPLING,${BY_THREAD:+threads,}file=$PWD/$OUT/$EVENT.collapsed,collapsed"
+jcmd $APP JVMTI.agent_load "$LIB" "\"start,$OPTIONS\"" > /dev/null
 wrk -t1 -c100 -d20s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 | grep RESULT | tee "$OUT/result.txt"
 jcmd $APP JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/$EVENT.collapsed,collapsed\"" > /dev/null
 echo "profile: $OUT/$EVENT.collapsed"
