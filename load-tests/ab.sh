@@ -22,13 +22,15 @@ start_streams 100
 WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 send.lua 2> /dev/null
 wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null
 # run <wrk script>: its RESULT line over 20 s, then the JVM's CPU per request in microseconds (from /proc, in clock
-# ticks of 1/CLK_TCK s): steadier than requests/s on a box whose speed wanders between runs (BENCHMARKS section 26).
+# ticks of 1/CLK_TCK s): what a request costs, beside how many were answered. On this box both wander between runs
+# of one jar (BENCHMARKS sections 26 and 27), so alternate the builds either way.
 run() {
   local ticks0 ticks1 result requests
   read -r _ ticks0 < <(jvm_cpu_ticks)
-  result=$(wrk -t1 -c100 -d20s -s "load-tests/wrk/$1" http://127.0.0.1:18080 | grep RESULT)
+  result=$(wrk -t1 -c100 -d20s -s "load-tests/wrk/$1" http://127.0.0.1:18080 | grep RESULT || true)
   read -r _ ticks1 < <(jvm_cpu_ticks)
   requests=$(echo "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)
+  [ "${requests:-0}" -gt 0 ] || { echo "no requests answered: ${result:-wrk printed no RESULT}" >&2; exit 1; }
   echo "$result cpu_us=$(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests ))"
 }
 STATUS=$(run status.lua)
