@@ -32,7 +32,7 @@ class NdjsonSendIT extends GatewayIT {
         String id = client.start("batch-" + System.nanoTime(), "uppercase");
         CompletableFuture<List<ServerSentEvent<String>>> reader = client.events(id).collectList().toFuture();
 
-        Answer answer = sendBatch(id, lines(1, 500));
+        Answer answer = client.trySendBatch(id, lines(1, 500));
         client.end(id);
         List<ServerSentEvent<String>> results = reader.join().subList(0, 500);
 
@@ -52,7 +52,7 @@ class NdjsonSendIT extends GatewayIT {
         String id = client.start("bad-line-" + System.nanoTime());
         String body = lines(1, 2) + "{\"data\": 5}\n" + lines(4, 5);
 
-        Answer refused = sendBatch(id, body);
+        Answer refused = client.trySendBatch(id, body);
 
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).isTrue();
@@ -67,7 +67,7 @@ class NdjsonSendIT extends GatewayIT {
         byte[] notUtf8 = (lines(1, 1) + "{\"data\":\"").getBytes(StandardCharsets.UTF_8);
         byte[] body = concat(notUtf8, new byte[] {(byte) 0xC3, 0x28}, "\"}\n".getBytes(StandardCharsets.UTF_8));
 
-        Answer notJson = sendBatch(id, lines(1, 3) + "{\"data\": \"unterminated\n");
+        Answer notJson = client.trySendBatch(id, lines(1, 3) + "{\"data\": \"unterminated\n");
         Answer badBytes = client.exchange(client.http().post().uri("/stream/{id}/send", id)
                 .contentType(MediaType.APPLICATION_NDJSON).bodyValue(body));
 
@@ -87,7 +87,7 @@ class NdjsonSendIT extends GatewayIT {
 
         Answer tooLarge = client.exchange(client.http().post().uri("/stream/{id}/send", id)
                 .contentType(MediaType.APPLICATION_NDJSON).body(streamed, String.class));
-        Answer tooMany = sendBatch(id, "{\"data\":\"x\"}\n".repeat(1001));
+        Answer tooMany = client.trySendBatch(id, "{\"data\":\"x\"}\n".repeat(1001));
 
         assertThat(tooLarge.status()).as("answered %s", tooLarge.body()).isEqualTo(413);
         assertThat(tooLarge.body().get("limit").stringValue()).isEqualTo("max-batch-size");
@@ -105,11 +105,6 @@ class NdjsonSendIT extends GatewayIT {
         assertThat(events).as("no line of a refused batch reached a reader").extracting(ServerSentEvent::event)
                 .containsExactly("result", "end");
         assertThat(StreamClient.json(events.get(0).data()).get("seq").asLong()).isEqualTo(after);
-    }
-
-    private Answer sendBatch(String id, String ndjson) {
-        return client.exchange(client.http().post().uri("/stream/{id}/send", id)
-                .contentType(MediaType.APPLICATION_NDJSON).bodyValue(ndjson));
     }
 
     private static String lines(int first, int last) {

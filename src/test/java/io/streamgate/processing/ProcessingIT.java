@@ -184,9 +184,8 @@ class ProcessingIT {
     void shouldDeliverABacklogPastItsPartitionsShareWhileReadingPausesAndResumes() {
         String id = client.start("backlog-" + System.nanoTime(), "echo");
         List<String> chunks = IntStream.range(0, 300).mapToObj(i -> "chunk " + i + " " + "x".repeat(60)).toList();
-        StreamClient.Answer batch = client.exchange(client.http().post().uri("/stream/{id}/send", id)
-                .contentType(MediaType.APPLICATION_NDJSON)
-                .bodyValue(chunks.stream().map(chunk -> "{\"data\":\"" + chunk + "\"}\n").collect(Collectors.joining())));
+        StreamClient.Answer batch = client.trySendBatch(id,
+                chunks.stream().map(chunk -> "{\"data\":\"" + chunk + "\"}\n").collect(Collectors.joining()));
         client.end(id);
 
         assertThat(batch.status()).as("answered %s", batch.body()).isEqualTo(200);

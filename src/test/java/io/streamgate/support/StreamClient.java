@@ -117,6 +117,13 @@ public final class StreamClient {
                 .bodyValue(Map.of("data", data)));
     }
 
+    /** An NDJSON batch (one {@code {"data": ...}} object a line), whatever its answer. */
+    public Answer trySendBatch(String id, String ndjson) {
+        return exchange(http.post().uri("/stream/{id}/send", id)
+                .contentType(MediaType.APPLICATION_NDJSON)
+                .bodyValue(ndjson));
+    }
+
     /** A send under the client's {@code Idempotency-Key}, whatever its answer. */
     public Answer trySend(String id, String data, String idempotencyKey) {
         return exchange(http.post().uri("/stream/{id}/send", id)
