@@ -26,9 +26,9 @@ wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/n
 # of one jar (BENCHMARKS sections 26 and 27), so alternate the builds either way.
 run() {
   local ticks0 ticks1 result requests
-  read -r _ ticks0 < <(jvm_cpu_ticks)
+  ticks0=$(cpu_ticks "/proc/$APP/stat")
   result=$(wrk -t1 -c100 -d20s -s "load-tests/wrk/$1" http://127.0.0.1:18080 | grep RESULT || true)
-  read -r _ ticks1 < <(jvm_cpu_ticks)
+  ticks1=$(cpu_ticks "/proc/$APP/stat")
   requests=$(echo "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)
   [ "${requests:-0}" -gt 0 ] || { echo "no requests answered: ${result:-wrk printed no RESULT}" >&2; exit 1; }
   echo "$result cpu_us=$(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests ))"

@@ -59,8 +59,7 @@ await_ready() {
 # done with it: a round in which the JVM in APP spent under 5% of its CPU in its compiler threads (read from /proc),
 # or after WARMUP_ROUNDS rounds (default 30: 10 minutes), with a warning. One line per round on stderr, appended to
 # the file WARMUP_LOG names if set. A fixed warm-up does not fit both JVMs: the trivial app is compiled within a
-# minute, the gateway's send path (HTTP, producer, broker, processor in one JVM) takes minutes (BENCHMARKS section
-# 25).
+# minute, the gateway's send path (HTTP, producer, broker and processor, one JVM) takes minutes (BENCHMARKS section 25).
 warm_up() {
   local url=$1 script=$2 round requests jit0 all0 jit1 all1 jit total
   read -r jit0 all0 < <(jvm_cpu_ticks)
