@@ -117,22 +117,26 @@ final class StepRules {
      * (a due time, 0 for none, or {@link StepContext#TIMER_UNCHANGED}).
      */
     static StoredStream after(Step step, StoredStream before, boolean refused, Map<String, String> state, long timer) {
-        long timerBefore = before == null ? 0 : before.timerDueAt();
         return switch (step.kind()) {
             case START -> refused ? before.withDoneThrough(step.offset())
                     : new StoredStream(step.command().startId(), step.command().processor(), step.command().options(),
-                            state, step.offset(), null, timer == StepContext.TIMER_UNCHANGED ? 0 : timer, false);
+                            state, step.offset(), null, timerAfter(timer, 0), false);
             case CHUNK -> before == null
                     // A chunk of a stream whose start this engine never saw (started by an older processor).
                     ? new StoredStream(null, step.command().processor(), null, state, step.offset(), null,
-                            timer == StepContext.TIMER_UNCHANGED ? 0 : timer, false)
+                            timerAfter(timer, 0), false)
                     : new StoredStream(before.startId(), before.processor(), before.options(), state,
-                            step.offset(), null, timer == StepContext.TIMER_UNCHANGED ? timerBefore : timer, false);
+                            step.offset(), null, timerAfter(timer, before.timerDueAt()), false);
             case END -> new StoredStream(before == null ? null : before.startId(), processorOf(before, step.command()),
                     before == null ? null : before.options(), state, step.offset(), null, 0, true);
             case TIMER -> new StoredStream(before.startId(), before.processor(), before.options(), state,
-                    before.doneThrough(), null, timer == StepContext.TIMER_UNCHANGED ? 0 : timer, false);
+                    before.doneThrough(), null, timerAfter(timer, 0), false);
         };
+    }
+
+    /** The timer a step leaves: the one it set (0 for none), or {@code untouched} when it left the timer alone. */
+    private static long timerAfter(long timer, long untouched) {
+        return timer == StepContext.TIMER_UNCHANGED ? untouched : timer;
     }
 
     private StreamProcessor processor(String name) {
