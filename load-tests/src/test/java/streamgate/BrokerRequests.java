@@ -19,7 +19,8 @@ import com.sun.tools.attach.VirtualMachine;
  * metrics), one {@code requests:<request> <count>} or {@code errors:<request>:<error> <count>} line each, summed over
  * request versions. A caller takes the difference of two readings (latency-breakdown.sh); the broker's per-second
  * rates are decayed averages, so only the counts are read. {@code <error>} is an error answer ({@code
- * CONCURRENT_TRANSACTIONS}: a transaction's request reached the broker before the last one's markers had).
+ * CONCURRENT_TRANSACTIONS}: a transaction's request reached the broker before the last one's markers had). The first
+ * reading starts the gateway's local management agent (attach only, no port), which stays until the gateway ends.
  * <pre>
  *   java -cp &lt;load-tests classpath&gt; streamgate.BrokerRequests &lt;pid of the gateway&gt;
  * </pre>
