@@ -14,9 +14,7 @@ RATE=${RATE:-10000}
 RUNS=${RUNS:-3}
 OUT=load-tests/results/latency-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
-./mvnw -q -B -ntp -f load-tests/pom.xml test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$PWD/load-tests/target/load-tests.classpath"
-CP="load-tests/target/test-classes:$(cat load-tests/target/load-tests.classpath)"
+CP=$(load-tests/classpath.sh)
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
 start_gateway "$OUT" java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -Xlog:gc:file="$OUT/gc.log":uptime "$@" -jar "$JAR" -- \

@@ -23,10 +23,8 @@ mkdir -p "$OUT"
 
 echo "== building the gateway and the load tests"
 ./mvnw -q -B -ntp package -DskipTests
-./mvnw -q -B -ntp -f load-tests/pom.xml test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$PWD/load-tests/target/load-tests.classpath"
+CP=$(load-tests/classpath.sh)
 cp "$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)" "$OUT/streamgate.jar"
-CP="load-tests/target/test-classes:$(cat load-tests/target/load-tests.classpath)"
 
 PIDS=()
 trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT

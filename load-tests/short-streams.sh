@@ -7,6 +7,5 @@
 # to at least the clients.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B -ntp -f load-tests/pom.xml test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$PWD/load-tests/target/load-tests.classpath"
-exec java -Xmx1g "$@" -cp "load-tests/target/test-classes:$(cat load-tests/target/load-tests.classpath)" streamgate.ShortStreams
+CP=$(load-tests/classpath.sh)
+exec java -Xmx1g "$@" -cp "$CP" streamgate.ShortStreams
