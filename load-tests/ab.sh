@@ -21,9 +21,9 @@ start_gateway "$OUT" ${JAVA:-java} ${JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxGCPauseMill
 start_streams 100
 WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 send.lua 2> /dev/null
 wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null
-# run <wrk script>: its RESULT line over 20 s, then the JVM's CPU per request in microseconds (from /proc, in clock
-# ticks of 1/CLK_TCK s): what a request costs, beside how many were answered. On this box both wander between runs
-# of one jar (BENCHMARKS sections 26 and 27), so alternate the builds either way.
+# run <wrk script>: 20 s of it; prints "<requests/s> (<the JVM's CPU per request> us) | <wrk's RESULT line>" (the CPU
+# from /proc, in clock ticks of 1/CLK_TCK s): what a request costs, beside how many were answered. On this box both
+# wander between runs of one jar (BENCHMARKS sections 26 and 27), so alternate the builds either way.
 run() {
   local ticks0 ticks1 result requests
   ticks0=$(cpu_ticks "/proc/$APP/stat")
@@ -31,11 +31,10 @@ run() {
   ticks1=$(cpu_ticks "/proc/$APP/stat")
   requests=$(echo "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)
   [ "${requests:-0}" -gt 0 ] || { echo "no requests answered: ${result:-wrk printed no RESULT}" >&2; exit 1; }
-  echo "$result cpu_us=$(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests ))"
+  echo "$(( requests / 20 )) ($(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests )) us) | $result"
 }
 STATUS=$(run status.lua)
 SEND=$(run send.lua)
-per_second() { echo $(( $(echo "$1" | grep -o 'requests=[0-9]*' | cut -d= -f2) / 20 )); }
-cpu() { echo "$1" | grep -o 'cpu_us=[0-9]*' | cut -d= -f2; }
-echo "$LABEL status/s $(per_second "$STATUS") ($(cpu "$STATUS") us) send/s $(per_second "$SEND") ($(cpu "$SEND") us)" \
-    "| status: $STATUS | send: $SEND" | sed 's/duration_us=[0-9]* //g' | tee "$OUT/result.txt"
+# "<requests/s> (<us>) | <wrk's line>" each: the summary's figures first, wrk's lines after them.
+echo "$LABEL status/s ${STATUS%% | *} send/s ${SEND%% | *} | status: ${STATUS#* | } | send: ${SEND#* | }" \
+    | sed 's/duration_us=[0-9]* //g' | tee "$OUT/result.txt"
