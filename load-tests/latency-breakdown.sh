@@ -6,6 +6,8 @@
 # run at RATE: the gateway's CPU in cores, how busy the whole box was, the processor's commits (its commit timer's
 # percentiles, from a histogram turned on for this run) and the broker's transactional requests, with how many of
 # their answers were CONCURRENT_TRANSACTIONS (BrokerRequests, over JMX). Writes load-tests/results/latency-<time>/.
+# GATEWAY_JAVA runs the gateway with another JDK (its path to `java`), the load generator keeping the one on PATH, so
+# that an A/B of two JDKs changes only the gateway's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$1
@@ -17,7 +19,7 @@ mkdir -p "$OUT"
 CP=$(load-tests/classpath.sh)
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
-start_gateway "$OUT" java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -Xlog:gc:file="$OUT/gc.log":uptime "$@" -jar "$JAR" -- \
+start_gateway "$OUT" "${GATEWAY_JAVA:-java}" -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -Xlog:gc:file="$OUT/gc.log":uptime "$@" -jar "$JAR" -- \
     --management.metrics.distribution.percentiles-histogram.streamgate.processing.commits=true
 start_streams 100
 WARMUP_LOG=$OUT/warmup.log warm_up http://127.0.0.1:18080 send.lua
