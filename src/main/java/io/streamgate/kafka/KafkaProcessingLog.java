@@ -37,9 +37,17 @@ import reactor.kafka.sender.TransactionManager;
 
 /**
  * The processing engine's logs on Kafka: the requests topic read as a member of the processors' consumer group, and
- * results, stream states and dead letters written with the consumed offsets in Kafka transactions (a transactional
- * producer with a stable id, offsets committed with the group's metadata, so that a processor that lost its partitions
+ * results, stream states and dead letters written with the consumed offsets in Kafka transactions (transactional
+ * producers with stable ids, offsets committed with the group's metadata, so that a processor that lost its partitions
  * cannot commit for them any more).
+ *
+ * <p>Transactions alternate between two producers. Under Kafka's transaction protocol 2 a producer's next transaction
+ * may begin as soon as the broker has decided its last one, but until that one's markers are written, the broker
+ * answers the next one's partitions and offsets CONCURRENT_TRANSACTIONS and holds them for a retry (20 ms for a
+ * produce): with one producer, a sixth to a quarter of the commits waited so. Taken in turn, a producer's last
+ * transaction has had the whole of the other's to finish (BENCHMARKS.md section 29). Order holds: a transaction
+ * begins only once the previous one is decided, so its records follow that one's in the log, readers see neither
+ * before the earlier one's markers, and of two committed offsets of a partition the group keeps the later written.
  *
  * <p>Each connection numbers the assignments of each partition (epochs) on the consumer's thread, inside its polls:
  * every record is tagged with the epoch of the poll that fetched it, and every commit keeps only what belongs to an
@@ -65,9 +73,9 @@ final class KafkaProcessingLog implements ProcessingLog {
     /**
      * Kept across connections (and process restarts, when configured): a new producer with the same transactional id
      * fences the previous one and aborts its open transaction at once; readers of the results (read_committed) would
-     * otherwise wait for it to time out.
+     * otherwise wait for it to time out. The first is the id of a single producer before they were two.
      */
-    private final String transactionalId;
+    private final List<String> transactionalIds;
     /** Static group membership: the same instance coming back gets its partitions at once, with no rebalance. */
     private final String groupInstanceId;
 
@@ -77,10 +85,13 @@ final class KafkaProcessingLog implements ProcessingLog {
         this.mapping = mapping;
         this.ownership = ownership;
         this.groupInstanceId = instanceId.isEmpty() ? null : instanceId;
-        this.transactionalId = "streamgate-processor-" + (instanceId.isEmpty() ? UUID.randomUUID() : instanceId);
+        String transactionalId = "streamgate-processor-" + (instanceId.isEmpty() ? UUID.randomUUID() : instanceId);
+        this.transactionalIds = List.of(transactionalId, transactionalId + "-1");
     }
 
-    /** Blocks while it creates the clients and fences this id's previous producer: call it where blocking is allowed. */
+    /**
+     * Blocks while it creates the clients and fences these ids' previous producers: call it where blocking is allowed.
+     */
     @Override
     public Connection connect() {
         return new KafkaConnection();
@@ -88,23 +99,22 @@ final class KafkaProcessingLog implements ProcessingLog {
 
     private final class KafkaConnection implements Connection {
 
-        private final KafkaSender<String, byte[]> sender;
+        private final List<KafkaSender<String, byte[]>> senders = new ArrayList<>();
+        /** Which of the senders takes the next transaction; read and written by one commit at a time. */
+        private int next;
         private final KafkaReceiver<String, byte[]> receiver;
         private final EpochTagging epochs = new EpochTagging();
         private final Sinks.Many<LogEvent> assignments = Sinks.many().unicast().onBackpressureBuffer();
 
         KafkaConnection() {
-            Map<String, Object> producer = settings.producer(transactionalId);
-            producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-            producer.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
-            producer.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, RETRY_BACKOFF_MS);
-            sender = KafkaSender.create(SenderOptions.<String, byte[]>create(producer)
-                    .closeTimeout(ClientSettings.CLOSE_TIMEOUT));
-            // Creates the producer now, which fences this id's predecessor and aborts its open transaction: restoring
-            // reads the state log up to its last stable offset, which an open transaction would hold back.
-            sender.doOnProducer(created -> true).block(RESTORE_TIMEOUT);
+            try {
+                transactionalIds.forEach(id -> senders.add(transactionalSender(id)));
+            } catch (RuntimeException failed) {
+                senders.forEach(KafkaSender::close);
+                throw failed;
+            }
 
-            Map<String, Object> consumer = settings.consumer(transactionalId);
+            Map<String, Object> consumer = settings.consumer(transactionalIds.get(0));
             consumer.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
             // A consumer that dies without leaving the group holds its partitions until its session times out, unless
             // it comes back under the same instance id: 10 s instead of the default 45 s.
@@ -127,6 +137,25 @@ final class KafkaProcessingLog implements ProcessingLog {
                     .addAssignListener(this::assigned)
                     .addRevokeListener(this::revoked);
             receiver = KafkaReceiver.create(epochs, options);
+        }
+
+        private KafkaSender<String, byte[]> transactionalSender(String transactionalId) {
+            Map<String, Object> producer = settings.producer(transactionalId);
+            producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            producer.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+            producer.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, RETRY_BACKOFF_MS);
+            KafkaSender<String, byte[]> sender = KafkaSender.create(SenderOptions.<String, byte[]>create(producer)
+                    .closeTimeout(ClientSettings.CLOSE_TIMEOUT));
+            try {
+                // Creates the producer now, which fences this id's predecessor and aborts its open transaction:
+                // restoring reads the state log up to its last stable offset, which an open transaction would hold
+                // back.
+                sender.doOnProducer(created -> true).block(RESTORE_TIMEOUT);
+                return sender;
+            } catch (RuntimeException failed) {
+                sender.close();
+                throw failed;
+            }
         }
 
         /** On the consumer's thread, inside a poll. */
@@ -251,6 +280,8 @@ final class KafkaProcessingLog implements ProcessingLog {
 
         private Mono<Void> inTransaction(List<ProducerRecord<String, byte[]>> records,
                                          Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+            KafkaSender<String, byte[]> sender = senders.get(next);
+            next = (next + 1) % senders.size();
             TransactionManager transactions = sender.transactionManager();
             Mono<Void> sent = sender.send(Flux.fromIterable(records).map(record -> SenderRecord.create(record, null)))
                     .doOnNext(result -> {
@@ -276,7 +307,7 @@ final class KafkaProcessingLog implements ProcessingLog {
         public void close() {
             ownership.revoked(ownership.all()); // a new connection starts with a new assignment
             assignments.tryEmitComplete();
-            sender.close();
+            senders.forEach(KafkaSender::close);
         }
     }
 }

@@ -35,7 +35,8 @@ public interface ProcessingLog {
 
         /**
          * Writes a transaction and commits it; what belongs to an assignment that is no longer this processor's is left
-         * out (its new owner redoes it). Fails if the log refused it.
+         * out (its new owner redoes it). Fails if the log refused it. Called once the previous commit has ended: the
+         * log keeps transactions in the order they were committed.
          */
         Mono<Void> commit(Transaction transaction);
 
