@@ -44,7 +44,7 @@ import reactor.kafka.sender.TransactionManager;
  * <p>Transactions alternate between two producers. Under Kafka's transaction protocol 2 a producer's next transaction
  * may begin as soon as the broker has decided its last one, but until that one's markers are written, the broker
  * answers the next one's partitions and offsets CONCURRENT_TRANSACTIONS and holds them for a retry (20 ms for a
- * produce): with one producer, a sixth to a quarter of the commits waited so. Taken in turn, a producer's last
+ * produce): with one producer, a sixth to a third of the commits waited so. Taken in turn, a producer's last
  * transaction has had the whole of the other's to finish (BENCHMARKS.md section 29). Order holds: a transaction
  * begins only once the previous one is decided, so its records follow that one's in the log, readers see neither
  * before the earlier one's markers, and of two committed offsets of a partition the group keeps the later written.
@@ -73,7 +73,8 @@ final class KafkaProcessingLog implements ProcessingLog {
     /**
      * Kept across connections (and process restarts, when configured): a new producer with the same transactional id
      * fences the previous one and aborts its open transaction at once; readers of the results (read_committed) would
-     * otherwise wait for it to time out. The first is the id of a single producer before they were two.
+     * otherwise wait for it to time out. The first is the id processors had when they had one producer, so a rolling
+     * upgrade still fences its predecessor at once.
      */
     private final List<String> transactionalIds;
     /** Static group membership: the same instance coming back gets its partitions at once, with no rebalance. */
