@@ -109,9 +109,16 @@ final class KafkaProcessingLog implements ProcessingLog {
 
         KafkaConnection() {
             try {
-                transactionalIds.forEach(id -> senders.add(transactionalSender(id)));
+                for (String transactionalId : transactionalIds) {
+                    KafkaSender<String, byte[]> sender = transactionalSender(transactionalId);
+                    senders.add(sender);
+                    // Creates the producer now, which fences this id's predecessor and aborts its open transaction:
+                    // restoring reads the state log up to its last stable offset, which an open transaction would
+                    // hold back.
+                    sender.doOnProducer(created -> true).block(RESTORE_TIMEOUT);
+                }
             } catch (RuntimeException failed) {
-                senders.forEach(KafkaSender::close);
+                senders.forEach(KafkaSender::close); // the one that failed to start included
                 throw failed;
             }
 
@@ -145,18 +152,8 @@ final class KafkaProcessingLog implements ProcessingLog {
             producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             producer.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
             producer.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, RETRY_BACKOFF_MS);
-            KafkaSender<String, byte[]> sender = KafkaSender.create(SenderOptions.<String, byte[]>create(producer)
+            return KafkaSender.create(SenderOptions.<String, byte[]>create(producer)
                     .closeTimeout(ClientSettings.CLOSE_TIMEOUT));
-            try {
-                // Creates the producer now, which fences this id's predecessor and aborts its open transaction:
-                // restoring reads the state log up to its last stable offset, which an open transaction would hold
-                // back.
-                sender.doOnProducer(created -> true).block(RESTORE_TIMEOUT);
-                return sender;
-            } catch (RuntimeException failed) {
-                sender.close();
-                throw failed;
-            }
         }
 
         /** On the consumer's thread, inside a poll. */
