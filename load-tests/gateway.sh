@@ -62,6 +62,8 @@ await_ready() {
 # minute, the gateway's send path (HTTP, producer, broker and processor, one JVM) takes minutes (BENCHMARKS section 25).
 warm_up() {
   local url=$1 script=$2 round requests jit0 all0 jit1 all1 jit total
+  # Without wrk every round would end at once, compiling nothing, and the caller would measure a cold JVM.
+  command -v wrk >/dev/null || { echo "the warm-up needs wrk: sudo apt-get install wrk" >&2; exit 1; }
   read -r jit0 all0 < <(jvm_cpu_ticks)
   for round in $(seq "${WARMUP_ROUNDS:-30}"); do
     requests=$(wrk -t"${WARMUP_THREADS:-1}" -c"${WARMUP_CONNECTIONS:-100}" -d20s -s "load-tests/wrk/$script" "$url" \
