@@ -31,6 +31,18 @@ public interface StreamProcessor {
     String name();
 
     /**
+     * Whether this processor's callbacks are instant: they compute in memory, in microseconds for a chunk of a few
+     * kilobytes, and return their outputs at once, as the built-in text processors do. The engine then calls them for
+     * small commands on its own thread, the one that keeps every stream's books, and saves each such step two hand-offs
+     * between threads (a worker woken for the callback, the engine's thread woken again for its outputs). Anything
+     * slower keeps the default: while a callback runs on the engine's thread every stream of the node waits, and a step
+     * timeout cannot stop a callback that has not returned.
+     */
+    default boolean instant() {
+        return false;
+    }
+
+    /**
      * Checks the options a stream starts with, before anything is stored: throw {@link InvalidOptionsException} to
      * refuse the start with 400. None are accepted unless a processor says otherwise.
      */

@@ -15,6 +15,11 @@ public final class EchoProcessor implements StreamProcessor {
     }
 
     @Override
+    public boolean instant() {
+        return true;
+    }
+
+    @Override
     public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
         return Flux.just(Output.of(chunk.data()));
     }

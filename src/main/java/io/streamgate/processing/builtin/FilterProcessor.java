@@ -20,6 +20,11 @@ public final class FilterProcessor implements StreamProcessor {
     }
 
     @Override
+    public boolean instant() {
+        return true;
+    }
+
+    @Override
     public void checkOptions(Map<String, String> options) {
         String contains = options.get(CONTAINS);
         if (contains == null || contains.isEmpty()) {

@@ -21,6 +21,11 @@ public final class SplitProcessor implements StreamProcessor {
     }
 
     @Override
+    public boolean instant() {
+        return true;
+    }
+
+    @Override
     public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
         String text = chunk.data().strip();
         if (text.isEmpty()) {

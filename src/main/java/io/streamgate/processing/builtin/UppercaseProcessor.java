@@ -17,6 +17,11 @@ public final class UppercaseProcessor implements StreamProcessor {
     }
 
     @Override
+    public boolean instant() {
+        return true;
+    }
+
+    @Override
     public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
         return Flux.just(Output.of(chunk.data().toUpperCase(Locale.ROOT)));
     }

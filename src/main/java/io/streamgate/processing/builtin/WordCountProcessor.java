@@ -23,6 +23,11 @@ public final class WordCountProcessor implements StreamProcessor {
     }
 
     @Override
+    public boolean instant() {
+        return true;
+    }
+
+    @Override
     public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
         StreamState state = stream.state();
         Map<String, Object> totals = new LinkedHashMap<>();

@@ -18,9 +18,10 @@ import reactor.core.publisher.MonoSink;
  * failed one is replaced by a new one, which starts again from what the logs hold.
  *
  * <p>Everything it keeps (partitions, streams, what is due in the next commit) belongs to the coordinator's one thread:
- * log events, outputs, completions and commit outcomes all arrive there. Processors' callbacks run on the workers; the
- * coordinator only keeps books, so it stays cheap per output. {@link StepRules} says what each step means for its
- * stream.
+ * log events, outputs, completions and commit outcomes all arrive there. Processors' callbacks run on the workers, so
+ * the coordinator only keeps books and stays cheap per output; an instant processor's callbacks
+ * ({@link io.streamgate.processing.StreamProcessor#instant()}) cost it less than the hand-offs to a worker and back
+ * would, and run on it. {@link StepRules} says what each step means for its stream.
  */
 final class Incarnation implements StepRun.Reports {
 
@@ -214,7 +215,8 @@ final class Incarnation implements StepRun.Reports {
         StoredStream stored = stream.stored;
         boolean refused = StepRules.refused(step, stored);
         Step running = step;
-        StepRun run = new StepRun(work, stream, step, refused, () -> rules.context(stream.key, running, stored),
+        StepRun run = new StepRun(work, stream, step, refused, rules.instant(step, stored, refused),
+                () -> rules.context(stream.key, running, stored),
                 context -> rules.outputs(stream.key, running, stored, refused, context), runtime, this);
         stream.running = run;
         work.busy++;

@@ -7,6 +7,7 @@ import java.util.Objects;
 import io.streamgate.processing.Chunk;
 import io.streamgate.processing.ProcessorCatalog;
 import io.streamgate.processing.StreamProcessor;
+import io.streamgate.processing.UnknownProcessorException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -21,6 +22,13 @@ import reactor.core.publisher.Mono;
  * it (whether the processor's own work on it succeeded or was dead-lettered), and only an end closes it.
  */
 final class StepRules {
+
+    /**
+     * The largest command an instant processor's callback runs on the coordinator for. An instant callback's time and
+     * its outputs' encoding grow with the chunk: chunks of text lines or tokens take microseconds, but a chunk may be a
+     * megabyte, and the coordinator is one thread for every stream.
+     */
+    static final int INSTANT_MAX_BYTES = 8 * 1024;
 
     private final ProcessorCatalog catalog;
     private final ResultEncoder encoder;
@@ -61,7 +69,31 @@ final class StepRules {
                 : new StepContext(key, stored.options(), stored.state(), clock);
     }
 
-    /** What a step emits, in order; runs on a worker (encoding included). */
+    /**
+     * Whether the step's outputs may be made on the coordinator's thread: it calls no processor (a refused start), or
+     * an {@linkplain StreamProcessor#instant() instant} one on a command of at most {@link #INSTANT_MAX_BYTES}. An
+     * unknown processor is not instant: its failure is the workers' to report, as any callback's.
+     */
+    boolean instant(Step step, StoredStream before, boolean refused) {
+        if (refused) {
+            return true;
+        }
+        if (step.bytes() > INSTANT_MAX_BYTES) {
+            return false;
+        }
+        String name = switch (step.kind()) {
+            case START, CHUNK -> step.command().processor();
+            case END -> processorOf(before, step.command());
+            case TIMER -> processorOf(before, null);
+        };
+        try {
+            return processor(name).instant();
+        } catch (UnknownProcessorException unknown) {
+            return false;
+        }
+    }
+
+    /** What a step emits, in order; made on a worker, or on the coordinator for an instant step (encoding included). */
     Flux<StreamResult> outputs(String key, Step step, StoredStream before, boolean refused, StepContext context) {
         StreamCommand command = step.command();
         return switch (step.kind()) {

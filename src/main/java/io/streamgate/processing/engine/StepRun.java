@@ -14,12 +14,15 @@ import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One step of one stream, under way: its attempts, each from the state before the step, each bounded by the step
  * timeout, and retried after a backoff. Readers get each output once however often the step runs: an attempt passes
  * on only the outputs beyond those already delivered (by an earlier attempt, or by a processor that died running it).
  * Outputs, completion and failure are reported on the coordinator's thread, which owns all the engine's bookkeeping.
+ * An instant step's callback runs on that thread itself, saving the hand-offs to a worker and back; its outputs are
+ * still reported in tasks of their own, after the attempt has started, as a worker's are.
  */
 final class StepRun {
 
@@ -74,6 +77,8 @@ final class StepRun {
     final StoredStream before;
     /** A start of a stream that is open under another start: answered with a refusal, nothing else. */
     final boolean refusedStart;
+    /** Its outputs are made on the coordinator's thread ({@link StepRules#instant}). */
+    private final boolean instant;
     private final Supplier<StepContext> contexts;
     private final Function<StepContext, Flux<StreamResult>> outputs;
     private final Runtime runtime;
@@ -89,13 +94,15 @@ final class StepRun {
     /** Read on other threads too: an output in flight when the engine stops may be rejected there. */
     private volatile boolean cancelled;
 
-    StepRun(PartitionWork partition, StreamWork stream, Step step, boolean refusedStart, Supplier<StepContext> contexts,
-            Function<StepContext, Flux<StreamResult>> outputs, Runtime runtime, Reports reports) {
+    StepRun(PartitionWork partition, StreamWork stream, Step step, boolean refusedStart, boolean instant,
+            Supplier<StepContext> contexts, Function<StepContext, Flux<StreamResult>> outputs, Runtime runtime,
+            Reports reports) {
         this.partition = partition;
         this.stream = stream;
         this.step = step;
         this.before = stream.stored;
         this.refusedStart = refusedStart;
+        this.instant = instant;
         this.contexts = contexts;
         this.outputs = outputs;
         this.runtime = runtime;
@@ -130,7 +137,7 @@ final class StepRun {
         StepContext context = contexts.get();
         int[] index = {0};
         Disposable attempt = Flux.defer(() -> outputs.apply(context))
-                .subscribeOn(runtime.workers())
+                .subscribeOn(instant ? Schedulers.immediate() : runtime.workers())
                 .publishOn(runtime.coordinator(), OUTPUTS_PREFETCH)
                 .subscribe(result -> {
                     // Per output, so without handle's Runnable: the same catch, written out.

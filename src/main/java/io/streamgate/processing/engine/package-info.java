@@ -5,6 +5,6 @@
  * {@link io.streamgate.processing.engine.ProcessingLog} port, which the {@code kafka} package implements), so a
  * processor that takes a partition over carries on exactly where the last commit left it. One
  * {@link io.streamgate.processing.engine.Incarnation} per connection to the log; all its bookkeeping runs on one
- * coordinator thread, processors' callbacks on workers.
+ * coordinator thread, processors' callbacks on workers (an instant processor's on the coordinator).
  */
 package io.streamgate.processing.engine;

@@ -42,7 +42,8 @@ class ProcessingEngineTest {
     private final AtomicInteger poisonAttempts = new AtomicInteger();
     private final InMemoryProcessingLog log = new InMemoryProcessingLog(2);
     private final ProcessorCatalog catalog = new ProcessorCatalog(List.of(new UppercaseProcessor(),
-            new WordCountProcessor(), new SplitProcessor(), gated(), poison(), ticker(), summary()), "uppercase");
+            new WordCountProcessor(), new SplitProcessor(), gated(), poison(), ticker(), summary(), thread(false),
+            thread(true)), "uppercase");
     private Disposable engine;
 
     @AfterEach
@@ -269,6 +270,21 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void shouldCallAnInstantProcessorOnTheEnginesThreadForSmallCommandsAndEveryOtherOnAWorker() {
+        start(settings(4));
+        log.append(0, StreamCommand.chunk("instant", "instant-thread", "small", null));
+        String large = "x".repeat(StepRules.INSTANT_MAX_BYTES + 1);
+        log.append(0, StreamCommand.chunk("instant", "instant-thread", large, null));
+        log.append(0, StreamCommand.chunk("other", "thread", "small", null));
+
+        await().atMost(WAIT).until(() -> log.committedOffset(0) == 3);
+        assertThat(log.resultsOf("instant")).extracting(StreamResult::json).containsExactly(
+                "{\"seq\":0,\"data\":\"processing-engine\"}", "{\"seq\":1,\"data\":\"parallel\"}");
+        assertThat(log.resultsOf("other")).extracting(StreamResult::json).containsExactly(
+                "{\"seq\":2,\"data\":\"parallel\"}");
+    }
+
+    @Test
     void shouldStartOverAndKeepCommittingWhenRecordingACommitFails() {
         AtomicInteger recorded = new AtomicInteger();
         start(settings(4), new ProcessingMetrics() {
@@ -419,6 +435,26 @@ class ProcessingEngineTest {
             @Override
             public Flux<Output> onEnd(StreamContext stream) {
                 return Flux.just(Output.of(stream.state().get("chunks", 0) + " chunks"));
+            }
+        };
+    }
+
+    /** Answers each chunk with the name of the thread it was called on, less its number ("parallel-2": "parallel"). */
+    private static StreamProcessor thread(boolean instant) {
+        return new StreamProcessor() {
+            @Override
+            public String name() {
+                return instant ? "instant-thread" : "thread";
+            }
+
+            @Override
+            public boolean instant() {
+                return instant;
+            }
+
+            @Override
+            public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
+                return Flux.just(Output.of(Thread.currentThread().getName().replaceFirst("-\\d+$", "")));
             }
         };
     }
