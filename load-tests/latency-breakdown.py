@@ -1,12 +1,17 @@
 # One line on one run of latency-breakdown.sh, from the snapshots it took before and after the run:
 #   python3 load-tests/latency-breakdown.py load-tests/results/latency-<time> <run>
 # The gateway's CPU and the box's, the processor's commits (count, results each, the commit timer's percentiles as the
-# upper bounds of its histogram's buckets) and the broker's transactional requests and CONCURRENT_TRANSACTIONS answers.
+# upper bounds of its histogram's buckets) and the broker's transactional requests and CONCURRENT_TRANSACTIONS answers;
+# then, on a line of its own, where the broker's transactional requests spent their time, in mean ms per request.
 import os
 import re
 import sys
 
 COMMITS = "streamgate_processing_commits_seconds"
+# Kafka's request metrics' phases, as BrokerRequests names them, in a request's order.
+PHASES = {"RequestQueueTimeMs": "queue", "LocalTimeMs": "local", "RemoteTimeMs": "remote",
+          "ResponseQueueTimeMs": "response queue", "ResponseSendTimeMs": "send"}
+TRANSACTIONAL = ("Produce", "AddPartitionsToTxn", "TxnOffsetCommit", "EndTxn")
 RESULTS = "streamgate_processing_commit_results"
 SAMPLE = re.compile(r"([a-zA-Z_:]+)(\{[^}]*\})? (\S+)$")
 
@@ -63,6 +68,15 @@ def main(out, run):
           f" {1000 * delta.get((COMMITS + '_sum', ''), 0) / max(commits, 1):.1f};"
           f" TxnOffsetCommit {offsets:,} for {transactions:,} EndTxn; CONCURRENT_TRANSACTIONS answers by request"
           f" {conflicts}")
+    print(f"run {run}: broker ms per request, " + "; ".join(phases(broker, request) for request in TRANSACTIONAL))
+
+
+def phases(broker, request):
+    """'<request> <total> (queue q, local l, ...)': mean ms per request of the run in each phase."""
+    count = max(broker.get(f"requests:{request}", 0), 1)
+    spent = {label: broker.get(f"millis:{request}:{phase}", 0) / count for phase, label in PHASES.items()}
+    return (f"{request} {broker.get(f'millis:{request}:TotalTimeMs', 0) / count:.2f} ("
+            + ", ".join(f"{label} {ms:.2f}" for label, ms in spent.items()) + ")")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,11 @@ import com.sun.tools.attach.VirtualMachine;
  * rates are decayed averages, so only the counts are read. {@code <error>} is an error answer ({@code
  * CONCURRENT_TRANSACTIONS}: a transaction's request reached the broker before the last one's markers had). The first
  * reading starts the gateway's local management agent (attach only, no port), which stays until the gateway ends.
+ * Beside the counts, where the requests' time went: {@code millis:<request>:<phase> <sum>}, the milliseconds all
+ * requests of a kind have spent in each phase of Kafka's request metrics ({@code RequestQueueTimeMs} waiting for a
+ * request handler, {@code LocalTimeMs} handled, {@code RemoteTimeMs} waiting for another request (a produce for
+ * the transaction coordinator's check of its partition), {@code ResponseQueueTimeMs} and {@code ResponseSendTimeMs}
+ * answering, {@code TotalTimeMs}); each histogram's mean times its count, since its mean is over every request.
  * <pre>
  *   java -cp &lt;load-tests classpath&gt; streamgate.BrokerRequests &lt;pid of the gateway&gt;
  * </pre>
@@ -29,6 +34,8 @@ public final class BrokerRequests {
 
     private static final Pattern REQUEST = Pattern.compile("request=([A-Za-z]+)");
     private static final Pattern ERROR = Pattern.compile("error=([A-Z_]+)");
+    private static final String[] PHASES = {"RequestQueueTimeMs", "LocalTimeMs", "RemoteTimeMs",
+            "ResponseQueueTimeMs", "ResponseSendTimeMs", "TotalTimeMs"};
 
     public static void main(String[] args) throws Exception {
         VirtualMachine gateway = VirtualMachine.attach(args[0]);
@@ -39,8 +46,25 @@ public final class BrokerRequests {
             MBeanServerConnection server = connector.getMBeanServerConnection();
             count(server, "kafka.network:type=RequestMetrics,name=RequestsPerSec,*", counts);
             count(server, "kafka.network:type=RequestMetrics,name=ErrorsPerSec,*", counts);
+            for (String phase : PHASES) {
+                millis(server, phase, counts);
+            }
         }
         counts.forEach((kind, count) -> System.out.println(kind + " " + count));
+    }
+
+    /** Adds each request kind's milliseconds in {@code phase}, rounded, under {@code millis:<request>:<phase>}. */
+    private static void millis(MBeanServerConnection server, String phase, Map<String, Long> counts) throws Exception {
+        for (ObjectName name : server.queryNames(
+                new ObjectName("kafka.network:type=RequestMetrics,name=" + phase + ",*"), null)) {
+            String request = group(REQUEST, name);
+            if (request == null) {
+                continue;
+            }
+            double mean = ((Number) server.getAttribute(name, "Mean")).doubleValue();
+            long count = ((Number) server.getAttribute(name, "Count")).longValue();
+            counts.merge("millis:" + request + ":" + phase, Math.round(mean * count), Long::sum);
+        }
     }
 
     /** Adds each matching counter under {@code requests:<request>} or {@code errors:<request>:<error>}. */
