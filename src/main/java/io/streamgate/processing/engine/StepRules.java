@@ -81,13 +81,8 @@ final class StepRules {
         if (step.bytes() > INSTANT_MAX_BYTES) {
             return false;
         }
-        String name = switch (step.kind()) {
-            case START, CHUNK -> step.command().processor();
-            case END -> processorOf(before, step.command());
-            case TIMER -> processorOf(before, null);
-        };
         try {
-            return processor(name).instant();
+            return processor(processorCalled(step, before)).instant();
         } catch (UnknownProcessorException unknown) {
             return false;
         }
@@ -99,15 +94,15 @@ final class StepRules {
         return switch (step.kind()) {
             case START -> refused ? Flux.just(encoder.refused(key, step.offset(), command.processor(), command.startId()))
                     : Flux.concat(Mono.just(encoder.started(key, step.offset(), command.processor(), command.startId())),
-                            Flux.defer(() -> processor(command.processor()).onStart(context))
+                            Flux.defer(() -> processor(processorCalled(step, before)).onStart(context))
                                     .map(output -> encoder.output(key, step.offset(), output, null)));
-            case CHUNK -> processor(command.processor())
+            case CHUNK -> processor(processorCalled(step, before))
                     .onChunk(new Chunk(step.offset(), command.data()), context)
                     .map(output -> encoder.output(key, step.offset(), output, command.idempotencyKey()));
-            case END -> Flux.concat(Flux.defer(() -> processor(processorOf(before, command)).onEnd(context))
+            case END -> Flux.concat(Flux.defer(() -> processor(processorCalled(step, before)).onEnd(context))
                             .map(output -> encoder.output(key, step.offset(), output, null)),
                     Mono.just(ended(key, step)));
-            case TIMER -> processor(processorOf(before, null)).onTimer(context)
+            case TIMER -> processor(processorCalled(step, before)).onTimer(context)
                     .map(output -> encoder.output(key, before.doneThrough(), output, null));
         };
     }
@@ -127,6 +122,18 @@ final class StepRules {
     /** The processor's state a failed step leaves: the one before it (none for a start). */
     static Map<String, String> stateAfterFailure(Step step, StoredStream before) {
         return step.kind() == Step.Kind.START || before == null ? Map.of() : before.state();
+    }
+
+    /**
+     * The processor whose callback the step runs: the one a start or a chunk names itself, the stream's for an end
+     * (else the end's own) and for a timer.
+     */
+    private static String processorCalled(Step step, StoredStream before) {
+        return switch (step.kind()) {
+            case START, CHUNK -> step.command().processor();
+            case END -> processorOf(before, step.command());
+            case TIMER -> processorOf(before, null);
+        };
     }
 
     /** The processor that runs the stream's steps: the one its start named, else the command's own. */
