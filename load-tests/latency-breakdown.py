@@ -8,12 +8,12 @@ import re
 import sys
 
 COMMITS = "streamgate_processing_commits_seconds"
+RESULTS = "streamgate_processing_commit_results"
+SAMPLE = re.compile(r"([a-zA-Z_:]+)(\{[^}]*\})? (\S+)$")
 # Kafka's request metrics' phases, as BrokerRequests names them, in a request's order.
 PHASES = {"RequestQueueTimeMs": "queue", "LocalTimeMs": "local", "RemoteTimeMs": "remote",
           "ResponseQueueTimeMs": "response queue", "ResponseSendTimeMs": "send"}
 TRANSACTIONAL = ("Produce", "AddPartitionsToTxn", "TxnOffsetCommit", "EndTxn")
-RESULTS = "streamgate_processing_commit_results"
-SAMPLE = re.compile(r"([a-zA-Z_:]+)(\{[^}]*\})? (\S+)$")
 
 
 def prometheus(path):
