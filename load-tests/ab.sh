@@ -4,7 +4,7 @@
 # (requests/s, and the JVM's CPU per request in microseconds). For A/Bs, alternate the builds (A B B A ...) in one
 # session, since this box's run-to-run spread is ±15% (BENCHMARKS.md section 11):
 #   load-tests/ab.sh base /tmp/base.jar; load-tests/ab.sh new target/streamgate-0.1.0-SNAPSHOT.jar --some.property=x
-# JAVA and JAVA_OPTS choose the JVM (default: java, -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20); its GC log is kept.
+# JAVA and GATEWAY_JAVA_OPTS choose the JVM (default: java, and gateway.sh's JVM_OPTIONS); its GC log is kept.
 # API_KEY=<a key of 16+ characters> starts the gateway with that one tenant key and has wrk send it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
 # shellcheck disable=SC2086
-start_gateway "$OUT" ${JAVA:-java} ${JAVA_OPTS:--Xms2g -Xmx2g -XX:MaxGCPauseMillis=20} -Xlog:gc:file="$OUT/gc.log" \
+start_gateway "$OUT" ${JAVA:-java} $JVM_OPTIONS -Xlog:gc:file="$OUT/gc.log" \
     -jar "$JAR" -- "$@"
 start_streams 100
 WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 send.lua 2> /dev/null

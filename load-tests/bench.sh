@@ -11,7 +11,7 @@
 #
 #   load-tests/bench.sh                                     # every route at 100, 200, 400 and 800 connections
 #   DURATION=10s CONNECTIONS="100 800" ROUTES="status send" load-tests/bench.sh
-#   GATEWAY_JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseZGC -XX:+ZGenerational" JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java ...
+#   GATEWAY_JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseZGC" JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java ...
 #   GATEWAY_JAR=/tmp/other-build.jar ROUTES=send load-tests/bench.sh   # A/B: another build of the gateway, same wrk
 #   GATEWAY_ARGS="--management.tracing.export.enabled=false" load-tests/bench.sh # A/B: the same build configured otherwise
 set -euo pipefail
@@ -29,11 +29,12 @@ export WARMUP_THREADS=$THREADS
 export STREAMS=${STREAMS:-500} CHUNK_SIZE=${CHUNK_SIZE:-100}
 KAFKA_RECORDS=${KAFKA_RECORDS:-2000000}
 JAVA=${JAVA:-java}
-JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20"}
 OUT=load-tests/results/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT/raw"
 export WARMUP_LOG=$OUT/raw/warmup.txt
 
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
 command -v wrk >/dev/null || { echo "bench.sh needs wrk: sudo apt-get install wrk" >&2; exit 1; }
 [ "$(ulimit -n)" -ge 4096 ] || ulimit -n 65536 2>/dev/null \
   || echo "warning: could not raise the open-files limit; 800 connections need it" >&2
@@ -49,10 +50,8 @@ cp "${GATEWAY_JAR:-$(ls target/streamgate-*.jar | grep -v '\.original$' | head -
 cp load-tests/trivial-app/target/streamgate-trivial-app-*.jar "$OUT/trivial-app.jar"
 git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
 { echo "machine: $(load-tests/machine.sh)"; "$JAVA" -version 2>&1 | head -1;
-  echo "JVM options: $JAVA_OPTS"; echo "gateway arguments: ${GATEWAY_ARGS:-}"; wrk --version 2>&1 | head -1 || true; } > "$OUT/machine.txt"
+  echo "JVM options: $JVM_OPTIONS"; echo "gateway arguments: ${GATEWAY_ARGS:-}"; wrk --version 2>&1 | head -1 || true; } > "$OUT/machine.txt"
 
-# shellcheck source=load-tests/gateway.sh
-. load-tests/gateway.sh
 APP=""
 trap stop_app EXIT
 
@@ -71,7 +70,7 @@ run() {
 
 echo "== the HTTP limit: the trivial app alone, log in $OUT/trivial-app.log"
 # shellcheck disable=SC2086
-"$JAVA" $JAVA_OPTS -jar "$OUT/trivial-app.jar" --server.port="$TRIVIAL_PORT" > "$OUT/trivial-app.log" 2>&1 &
+"$JAVA" $JVM_OPTIONS -jar "$OUT/trivial-app.jar" --server.port="$TRIVIAL_PORT" > "$OUT/trivial-app.log" 2>&1 &
 APP=$!
 await_ready "http://127.0.0.1:$TRIVIAL_PORT/ping" "$OUT/trivial-app.log"
 TRIVIAL="http://127.0.0.1:$TRIVIAL_PORT"
@@ -86,7 +85,7 @@ stop_app
 echo "== the gateway (embedded Kafka on 127.0.0.1:$BROKER_PORT), log in $OUT/gateway.log"
 # The tenant limits are raised so that what is measured is the gateway, not its (configurable) rate limits.
 # shellcheck disable=SC2086
-"$JAVA" $JAVA_OPTS -jar "$OUT/streamgate.jar" --server.port="$PORT" \
+"$JAVA" $JVM_OPTIONS -jar "$OUT/streamgate.jar" --server.port="$PORT" \
     --streamgate.broker.port="$BROKER_PORT" --streamgate.broker.data-dir="$OUT/kafka" \
     --streamgate.limits.sends-per-second-per-tenant=100000000 \
     --streamgate.limits.open-streams-per-tenant=100000 \

@@ -26,7 +26,6 @@ ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-20s}
 RUNS=${RUNS:-2}
 CONNECTIONS=${CONNECTIONS:-100}
-JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20"}
 OUT=load-tests/results/ladder-$(date +%Y%m%d-%H%M%S)
 BUILD=load-tests/target/ladder
 mkdir -p "$OUT" "$BUILD"
@@ -108,12 +107,12 @@ echo "== building the steps, log in $OUT/build.log"
 } > "$OUT/build.log" 2>&1 || { echo "the build failed; see $OUT/build.log" >&2; exit 1; }
 cp load-tests/trivial-app/target/streamgate-trivial-app-*.jar "$BUILD/trivial.jar"
 cp "$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)" "$BUILD/gateway.jar"
-{ echo "machine: $(load-tests/machine.sh)"; java -version 2>&1 | head -1; echo "JVM options: $JAVA_OPTS";
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
+{ echo "machine: $(load-tests/machine.sh)"; java -version 2>&1 | head -1; echo "JVM options: $JVM_OPTIONS";
   echo "route: $ROUTE, $CONNECTIONS connections, wrk -t1, warmed until compiled, $RUNS x $DURATION";
   git rev-parse --short HEAD 2>/dev/null || true; } > "$OUT/machine.txt"
 
-# shellcheck source=load-tests/gateway.sh
-. load-tests/gateway.sh
 APP=""
 trap stop_app EXIT
 
@@ -123,12 +122,12 @@ measure() {
   if [ "$step" = gateway ]; then
     mkdir -p "$OUT/$n-gateway"
     # shellcheck disable=SC2086
-    start_gateway "$OUT/$n-gateway" java $JAVA_OPTS -jar "$BUILD/gateway.jar" --
+    start_gateway "$OUT/$n-gateway" java $JVM_OPTIONS -jar "$BUILD/gateway.jar" --
     start_streams 500 # the streams status.lua and send.lua name
     script=$([ "$ROUTE" = post ] && echo send.lua || echo status.lua)
   else
     # shellcheck disable=SC2086
-    java $JAVA_OPTS -jar "$BUILD/$step.jar" --server.port=18080 > "$log" 2>&1 &
+    java $JVM_OPTIONS -jar "$BUILD/$step.jar" --server.port=18080 > "$log" 2>&1 &
     APP=$!
     await_ready http://127.0.0.1:18080/ping "$log"
     script=$([ "$ROUTE" = post ] && echo send.lua || echo ping.lua)

@@ -1,7 +1,12 @@
-# Sourced by ab.sh, bench.sh, framework-ladder.sh, profile.sh and reader-heap.sh: the gateway jar as every short
-# benchmark run starts it (embedded broker, tenant limits raised so that what is measured is the gateway), the
-# streams the wrk scripts send to, and the warm-up they share (warm_up: until the JIT is done).
+# Sourced by ab.sh, bench.sh, framework-ladder.sh, latency-breakdown.sh, processing.sh, profile.sh and reader-heap.sh:
+# the gateway jar as every short benchmark run starts it (embedded broker, tenant limits raised so that what is
+# measured is the gateway), its JVM options, the streams the wrk scripts send to, and the warm-up they share (warm_up:
+# until the JIT is done).
 # With API_KEY set, the gateway has that one tenant key and the streams are started with it.
+
+# The JVM options every benchmark gives the gateway (and bench.sh the trivial app beside it): a fixed 2 GB heap and the
+# G1 pause goal README's run command gives (BENCHMARKS.md section 5). GATEWAY_JAVA_OPTS replaces them.
+JVM_OPTIONS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20"}
 
 # start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit ("trap stop_app
 # EXIT", which replaces any EXIT trap of the caller's), waits for readiness; notes the machine and JDK in

@@ -19,7 +19,8 @@ mkdir -p "$OUT"
 CP=$(load-tests/classpath.sh)
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
-start_gateway "$OUT" "${GATEWAY_JAVA:-java}" -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -Xlog:gc:file="$OUT/gc.log":uptime \
+# shellcheck disable=SC2086
+start_gateway "$OUT" "${GATEWAY_JAVA:-java}" $JVM_OPTIONS -Xlog:gc:file="$OUT/gc.log":uptime \
     "$@" -jar "$JAR" -- \
     --management.metrics.distribution.percentiles-histogram.streamgate.processing.commits=true
 start_streams 100

@@ -17,7 +17,8 @@ SECONDS_MEASURED=${SECONDS_MEASURED:-30}
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
 BATCH=${BATCH:-100}
 DELAY_MILLIS=${DELAY_MILLIS:-50}
-JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20"}
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
 OUT=load-tests/results/processing-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 
@@ -35,7 +36,7 @@ PIDS+=($!)
 
 echo "== the gateway and processor on :$PORT, log in $OUT/gateway.log"
 # shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$OUT/streamgate.jar" --server.port="$PORT" --streamgate.broker.data-dir="$OUT/kafka" \
+java $JVM_OPTIONS -jar "$OUT/streamgate.jar" --server.port="$PORT" --streamgate.broker.data-dir="$OUT/kafka" \
     --streamgate.processing.http.url="http://127.0.0.1:$MODEL_PORT/" \
     --streamgate.limits.sends-per-second-per-tenant=100000000 \
     --streamgate.limits.open-streams-per-tenant=100000 ${GATEWAY_ARGS:-} > "$OUT/gateway.log" 2>&1 &

@@ -25,7 +25,8 @@ LIB=$PWD/$AP/lib/libasyncProfiler.so
 if [ "$EVENT" = cpu ]; then SAMPLING=interval=1ms; else SAMPLING=interval=524288; fi
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
-start_gateway "$OUT" java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
+# shellcheck disable=SC2086
+start_gateway "$OUT" java $JVM_OPTIONS -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
     -jar "$JAR" -- "$@"
 start_streams 100
 warm_up http://127.0.0.1:18080 "$ROUTE.lua"

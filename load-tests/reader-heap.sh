@@ -11,7 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 READERS=${1:-10000}
 JAR=${2:-target/streamgate-0.1.0-SNAPSHOT.jar}
-JVM=(java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20)
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
+# shellcheck disable=SC2206
+JVM=(java $JVM_OPTIONS)
 OUT=load-tests/results/reader-heap-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 ulimit -n $((READERS + 1000))
@@ -52,8 +55,6 @@ sleep 5
 measure trivial $TRIVIAL 18081
 kill $TRIVIAL; wait $TRIVIAL 2>/dev/null || true
 
-# shellcheck source=load-tests/gateway.sh
-. load-tests/gateway.sh
 start_gateway "$OUT" "${JVM[@]}" -jar "$JAR" --
 start_streams 100
 sleep 5
