@@ -5,8 +5,8 @@
 # With API_KEY set, the gateway has that one tenant key and the streams are started with it.
 
 # The JVM options every benchmark gives the gateway (and bench.sh the trivial app beside it): a fixed 2 GB heap and the
-# G1 pause goal README's run command gives (BENCHMARKS.md section 5). GATEWAY_JAVA_OPTS replaces them.
-JVM_OPTIONS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20"}
+# G1 options README's run command gives (BENCHMARKS.md sections 5 and 31). GATEWAY_JAVA_OPTS replaces them.
+JVM_OPTIONS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:MaxTenuringThreshold=1"}
 
 # start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit ("trap stop_app
 # EXIT", which replaces any EXIT trap of the caller's), waits for readiness; notes the machine and JDK in
