@@ -38,8 +38,19 @@ public final class ShortStreams {
     private static final int CLIENTS = Integer.getInteger("clients", 100);
     private static final int CHUNKS = Integer.getInteger("chunks", 10);
     private static final int SECONDS = Integer.getInteger("seconds", 30);
-    /* Both JVMs are still compiling long after 20 s: a 20 s warm-up measured half the warm rate (BENCHMARKS 22). */
-    private static final int WARMUP_SECONDS = Integer.getInteger("warmupSeconds", 120);
+    /*
+     * Unset: warm up until the gateway's JIT is quiet. Under this load the gateway compiles for minutes (six to seven
+     * on the Xeon of BENCHMARKS 33, its rate rising fivefold meanwhile), so no fixed time fits every machine.
+     */
+    private static final Integer WARMUP_SECONDS = Integer.getInteger("warmupSeconds");
+    private static final Duration WARMUP_ROUND = Duration.ofSeconds(20);
+    private static final int WARMUP_ROUNDS = Integer.getInteger("warmupRounds", 45);
+    /*
+     * As load-tests/gateway.sh's warm_up, warm once a round's compilation is under 5% of the gateway's CPU; stricter,
+     * as compilation time is elapsed time and counts a compiler thread waiting for a core.
+     */
+    private static final double QUIET_JIT_SHARE = 0.05;
+    private static final Pattern METER_VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
     private static final Pattern STREAM_ID = Pattern.compile("\"stream_id\"\\s*:\\s*\"([^\"]+)\"");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -68,7 +79,8 @@ public final class ShortStreams {
 
     private void run() throws Exception {
         System.out.printf("%d clients in a closed loop (start, NDJSON batch of %d, end, read to the end event) against"
-                + " %s: %d s warm-up, then %d s measured%n", CLIENTS, CHUNKS, BASE_URL, WARMUP_SECONDS, SECONDS);
+                + " %s: %s, then %d s measured%n", CLIENTS, CHUNKS, BASE_URL, WARMUP_SECONDS == null
+                ? "warm-up until the gateway's JIT is quiet" : WARMUP_SECONDS + " s warm-up", SECONDS);
         CountDownLatch done = new CountDownLatch(CLIENTS);
         for (int i = 0; i < CLIENTS; i++) {
             Thread client = new Thread(() -> {
@@ -83,7 +95,7 @@ public final class ShortStreams {
             client.setDaemon(true);
             client.start();
         }
-        Thread.sleep(TimeUnit.SECONDS.toMillis(WARMUP_SECONDS));
+        warmUp();
         stepMicros.values().forEach(Histogram::reset);
         lifecycles.set(0);
         failures.clear();
@@ -115,6 +127,59 @@ public final class ShortStreams {
                 stepMicros.get("2 batch").getValueAtPercentile(99) / 1000.0,
                 whole.getValueAtPercentile(50) / 1000.0, whole.getValueAtPercentile(99) / 1000.0);
         System.exit(failed == 0 ? 0 : 1);
+    }
+
+    /**
+     * Waits out the warm-up: the fixed {@code warmupSeconds} when set, else rounds of load until one in which the
+     * gateway's compilation time (its {@code jvm.compilation.time} meter) is under 5% of its CPU time
+     * ({@code process.cpu.time}), at most {@code warmupRounds}. Only the JVM that answers the HTTP API is watched: with
+     * the roles in separate JVMs, a processor may still be compiling.
+     */
+    private void warmUp() throws InterruptedException {
+        if (WARMUP_SECONDS != null) {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(WARMUP_SECONDS));
+            return;
+        }
+        GatewayTimes before = gatewayTimes();
+        for (int round = 1; round <= WARMUP_ROUNDS; round++) {
+            Thread.sleep(WARMUP_ROUND.toMillis());
+            GatewayTimes after = gatewayTimes();
+            double share = (after.compilationMillis() - before.compilationMillis())
+                    / Math.max(1, after.cpuMillis() - before.cpuMillis());
+            System.out.printf("warm-up round %d: the gateway's compilation time %.1f%% of its CPU time%n", round,
+                    100 * share);
+            if (share < QUIET_JIT_SHARE) {
+                return;
+            }
+            before = after;
+        }
+        System.out.printf("warning: the gateway's JIT was still busy after %d rounds; measuring anyway%n",
+                WARMUP_ROUNDS);
+    }
+
+    /** The gateway JVM's compilation time and CPU time since it started. */
+    private record GatewayTimes(double compilationMillis, double cpuMillis) {
+    }
+
+    /** Read from the gateway's actuator metrics. */
+    private GatewayTimes gatewayTimes() throws InterruptedException {
+        return new GatewayTimes(meter("jvm.compilation.time"), meter("process.cpu.time") / 1e6);
+    }
+
+    private double meter(String name) throws InterruptedException {
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                            URI.create(BASE_URL + "/actuator/metrics/" + name)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher value = METER_VALUE.matcher(answer.body());
+            if (answer.statusCode() != 200 || !value.find()) {
+                throw new IllegalStateException("the gateway's meter " + name + " answered " + answer.statusCode()
+                        + " " + answer.body() + "; set -DwarmupSeconds to warm up for a fixed time instead");
+            }
+            return Double.parseDouble(value.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the gateway's meter " + name, e);
+        }
     }
 
     private static long ownCpuNanos() {
