@@ -238,9 +238,9 @@ public final class ShortStreams {
     /**
      * Results counted up to the end event, the response read to its last byte (the gateway completes it after the end
      * event); -1 when the response is not SSE or completes without the end event. Closed at the end event instead,
-     * the response is cancelled, and the JDK client (17 and 25 alike) closes its connection, at times after handing
-     * it out again: about one lifecycle in 25,000 failed with "header parser received no bytes, caused by connection
-     * closed locally" on a start or batch, a fault of this client, not the gateway's (BENCHMARKS section 33).
+     * the response is cancelled and the JDK client (17 and 25 alike) closes its connection, it seems at times after
+     * handing it out again: about one lifecycle in 40,000 failed with "header parser received no bytes, caused by
+     * connection closed locally" on a start or batch, a fault of this client, not the gateway's (BENCHMARKS 33).
      */
     private int readToTheEnd(String stream) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(BASE_URL + stream + "/results"))
