@@ -78,9 +78,10 @@ public final class ShortStreams {
     }
 
     private void run() throws Exception {
+        String warmUp = WARMUP_SECONDS == null
+                ? "warm-up until the gateway's JIT is quiet" : WARMUP_SECONDS + " s warm-up";
         System.out.printf("%d clients in a closed loop (start, NDJSON batch of %d, end, read to the end event) against"
-                + " %s: %s, then %d s measured%n", CLIENTS, CHUNKS, BASE_URL, WARMUP_SECONDS == null
-                ? "warm-up until the gateway's JIT is quiet" : WARMUP_SECONDS + " s warm-up", SECONDS);
+                + " %s: %s, then %d s measured%n", CLIENTS, CHUNKS, BASE_URL, warmUp, SECONDS);
         CountDownLatch done = new CountDownLatch(CLIENTS);
         for (int i = 0; i < CLIENTS; i++) {
             Thread client = new Thread(() -> {
@@ -254,7 +255,7 @@ public final class ShortStreams {
             boolean ended = false;
             for (Iterator<String> each = lines.iterator(); each.hasNext(); ) {
                 String line = each.next();
-                if (line.equals("event:result") && !ended) {
+                if (line.equals("event:result")) {
                     results++;
                 } else if (line.equals("event:end")) {
                     ended = true;
