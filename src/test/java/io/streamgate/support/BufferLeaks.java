@@ -1,0 +1,103 @@
+package io.streamgate.support;
+
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+
+/**
+ * Netty's leak detector, keeping every leak it finds so that a test can fail on it instead of logging it: a log line
+ * fails no build. A buffer that is never released is direct memory the gateway never gets back.
+ *
+ * <p>The build installs it in every test JVM ({@code -Dio.netty.customResourceLeakDetector}) with
+ * {@code -Dio.netty.leakDetection.level=paranoid}, so every buffer is tracked, not one in 128, and each report says
+ * where its buffer was made and last touched. {@link NoBufferLeaks} fails each test class after which one is found.
+ */
+public final class BufferLeaks<T> extends ResourceLeakDetector<T> {
+
+    /** A leak in a request's path repeats once per request: the first few say where, the count how often. */
+    private static final int REPORTS_KEPT = 3;
+
+    private static final Queue<String> kept = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger found = new AtomicInteger();
+    private static final AtomicBoolean installed = new AtomicBoolean();
+
+    /** How many leaks were found, and the reports of the first few. */
+    public record Leaks(int count, List<String> firstReports) {
+    }
+
+    /** Called by Netty's detector factory, by reflection, once per tracked resource type. */
+    public BufferLeaks(Class<?> resourceType, int samplingInterval) {
+        super(resourceType, samplingInterval);
+        installed.set(true);
+    }
+
+    /** Netty's factory looks for this older constructor first, and logs an error when it is missing. */
+    public BufferLeaks(Class<?> resourceType, int samplingInterval, long maxActive) {
+        this(resourceType, samplingInterval);
+    }
+
+    /** Whether Netty made a detector of this class in this JVM: false until the first buffer, or when not installed. */
+    public static boolean installed() {
+        return installed.get();
+    }
+
+    /**
+     * The leaks found since the last call. Netty finds a leak only when the GC has collected a buffer nobody released
+     * and the detector next tracks a buffer, so this collects first, and then has one buffer made and released.
+     */
+    public static Leaks take() throws InterruptedException {
+        if (installed()) {
+            collectGarbage();
+            ByteBufAllocator.DEFAULT.buffer(1).release();
+        }
+        List<String> reports = new ArrayList<>();
+        for (String report; (report = kept.poll()) != null; ) {
+            reports.add(report);
+        }
+        return new Leaks(found.getAndSet(0), reports);
+    }
+
+    /** Returns once the GC has run and the JVM has queued what it cleared (a cleared reference of our own says so). */
+    private static void collectGarbage() throws InterruptedException {
+        ReferenceQueue<Object> cleared = new ReferenceQueue<>();
+        WeakReference<Object> sentinel = new WeakReference<>(new Object(), cleared);
+        System.gc();
+        Reference<?> queued = cleared.remove(10_000);
+        Reference.reachabilityFence(sentinel);
+        if (queued == null) {
+            throw new IllegalStateException("System.gc() cleared nothing within 10 s (-XX:+DisableExplicitGC?), "
+                    + "so buffer leaks cannot be checked");
+        }
+    }
+
+    /** Always report: Netty asks its logger, and a test's logging set-up must not turn leak checks off. */
+    @Override
+    protected boolean needReport() {
+        return true;
+    }
+
+    @Override
+    protected void reportTracedLeak(String resourceType, String records) {
+        keep(resourceType + " not released before it was garbage-collected:" + records);
+    }
+
+    @Override
+    protected void reportUntracedLeak(String resourceType) {
+        keep(resourceType + " not released before it was garbage-collected (no record of where it was made)");
+    }
+
+    private static void keep(String report) {
+        if (found.incrementAndGet() <= REPORTS_KEPT) {
+            kept.add(report);
+        }
+    }
+}
