@@ -4,6 +4,9 @@
 #   ROUTE=status load-tests/profile.sh target/streamgate-0.1.0-SNAPSHOT.jar [gateway args...]
 #   EVENT=alloc ROUTE=status load-tests/profile.sh ...   # where the route's allocation is made, sampled by bytes
 #   BY_THREAD=1 ROUTE=send load-tests/profile.sh ...     # each stack under its thread's name ("[name tid=N]")
+#   ROUTE=ping load-tests/profile.sh load-tests/trivial-app/target/streamgate-trivial-app-0.1.0-SNAPSHOT.jar
+#                                                   # the trivial app (bench.sh's HTTP limit), the gateway's yardstick
+# load-tests/profile-libraries.py puts two or more such profiles side by side: CPU per request by library.
 # Writes load-tests/results/profile-<route>-<time>/<event>.collapsed (feed it to a flame graph tool, or grep it) and
 # the run's wrk RESULT line; API_KEY=<key> profiles a gateway with that tenant key, wrk sending it.
 set -euo pipefail
@@ -25,10 +28,18 @@ LIB=$PWD/$AP/lib/libasyncProfiler.so
 if [ "$EVENT" = cpu ]; then SAMPLING=interval=1ms; else SAMPLING=interval=524288; fi
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
-# shellcheck disable=SC2086
-start_gateway "$OUT" java $JVM_OPTIONS -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
-    -jar "$JAR" -- "$@"
-start_streams 100
+PROFILED="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+if [ "$ROUTE" = ping ]; then
+  # shellcheck disable=SC2086
+  java $JVM_OPTIONS $PROFILED -jar "$JAR" --server.port=18080 "$@" > "$OUT/app.log" 2>&1 &
+  APP=$!
+  trap stop_app EXIT
+  await_ready http://127.0.0.1:18080/ping "$OUT/app.log"
+else
+  # shellcheck disable=SC2086
+  start_gateway "$OUT" java $JVM_OPTIONS $PROFILED -jar "$JAR" -- "$@"
+  start_streams 100
+fi
 warm_up http://127.0.0.1:18080 "$ROUTE.lua"
 OPTIONS="event=$EVENT,$SAMPLING,${BY_THREAD:+threads,}file=$PWD/$OUT/$EVENT.collapsed,collapsed"
 jcmd $APP JVMTI.agent_load "$LIB" "\"start,$OPTIONS\"" > /dev/null
