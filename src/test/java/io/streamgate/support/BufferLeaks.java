@@ -14,8 +14,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 
 /**
- * Netty's leak detector, keeping every leak it finds so that a test can fail on it instead of logging it: a log line
- * fails no build. A buffer that is never released is direct memory the gateway never gets back.
+ * Netty's leak detector, counting every leak it finds and keeping the first reports, so that a test can fail on them
+ * instead of a log line, which fails no build. A buffer that is never released is direct memory never given back.
  *
  * <p>The build installs it in every test JVM ({@code -Dio.netty.customResourceLeakDetector}) with
  * {@code -Dio.netty.leakDetection.level=paranoid}, so every buffer is tracked, not one in 128, and each report says
