@@ -59,7 +59,7 @@ def profile(directory):
 def main(directories):
     profiles = [(d.name, *profile(d)) for d in map(pathlib.Path, directories)]
     names = sorted({n for _, samples, _ in profiles for n in samples}, key=lambda n: -profiles[-1][1][n])
-    print('| library | ' + ' | '.join(f'{name}: us of CPU per request (share)' for name, _, _ in profiles) + ' |')
+    print('| us of CPU per request (share), by library | ' + ' | '.join(name for name, _, _ in profiles) + ' |')
     print('|---|' + '---:|' * len(profiles))
     for n in names:
         cells = [f'{1000 * s[n] / r:.1f} ({100 * s[n] / sum(s.values()):.1f}%)' for _, s, r in profiles]
