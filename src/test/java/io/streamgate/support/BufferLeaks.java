@@ -5,10 +5,7 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
@@ -26,8 +23,9 @@ public final class BufferLeaks<T> extends ResourceLeakDetector<T> {
     /** A leak in a request's path repeats once per request: the first few say where, the count how often. */
     private static final int REPORTS_KEPT = 3;
 
-    private static final Queue<String> kept = new ConcurrentLinkedQueue<>();
-    private static final AtomicInteger found = new AtomicInteger();
+    /** What was found since the last {@link #take()}: guarded by the class, so a count and its reports go together. */
+    private static int found;
+    private static final List<String> kept = new ArrayList<>();
     private static final AtomicBoolean installed = new AtomicBoolean();
 
     /** How many leaks were found, and the reports of the first few. */
@@ -59,11 +57,14 @@ public final class BufferLeaks<T> extends ResourceLeakDetector<T> {
             collectGarbage();
             ByteBufAllocator.DEFAULT.buffer(1).release();
         }
-        List<String> reports = new ArrayList<>();
-        for (String report; (report = kept.poll()) != null; ) {
-            reports.add(report);
-        }
-        return new Leaks(found.getAndSet(0), reports);
+        return takeFound();
+    }
+
+    private static synchronized Leaks takeFound() {
+        Leaks leaks = new Leaks(found, List.copyOf(kept));
+        found = 0;
+        kept.clear();
+        return leaks;
     }
 
     /** Returns once the GC has run and the JVM has queued what it cleared (a cleared reference of our own says so). */
@@ -95,8 +96,8 @@ public final class BufferLeaks<T> extends ResourceLeakDetector<T> {
         keep(resourceType + " not released before it was garbage-collected (no record of where it was made)");
     }
 
-    private static void keep(String report) {
-        if (found.incrementAndGet() <= REPORTS_KEPT) {
+    private static synchronized void keep(String report) {
+        if (++found <= REPORTS_KEPT) {
             kept.add(report);
         }
     }
