@@ -68,7 +68,9 @@ final class RouteList implements RouterFunctions.Visitor, RequestPredicates.Visi
     public void unknown(RouterFunction<?> routerFunction) {
     }
 
+    /** Deprecated for removal in Spring Framework 7, but still abstract in the Visitor: implemented, as a no-op. */
     @Override
+    @SuppressWarnings("removal")
     public void pathExtension(String extension) {
     }
 
