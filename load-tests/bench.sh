@@ -70,9 +70,8 @@ run() {
 
 echo "== the HTTP limit: the trivial app alone, log in $OUT/trivial-app.log"
 # shellcheck disable=SC2086
-"$JAVA" $JVM_OPTIONS -jar "$OUT/trivial-app.jar" --server.port="$TRIVIAL_PORT" > "$OUT/trivial-app.log" 2>&1 &
-APP=$!
-await_ready "http://127.0.0.1:$TRIVIAL_PORT/ping" "$OUT/trivial-app.log"
+start_app "http://127.0.0.1:$TRIVIAL_PORT/ping" "$OUT/trivial-app.log" \
+    "$JAVA" $JVM_OPTIONS -jar "$OUT/trivial-app.jar" --server.port="$TRIVIAL_PORT"
 TRIVIAL="http://127.0.0.1:$TRIVIAL_PORT"
 warm_up "$TRIVIAL" ping.lua
 warm_up "$TRIVIAL" send.lua
@@ -85,13 +84,12 @@ stop_app
 echo "== the gateway (embedded Kafka on 127.0.0.1:$BROKER_PORT), log in $OUT/gateway.log"
 # The tenant limits are raised so that what is measured is the gateway, not its (configurable) rate limits.
 # shellcheck disable=SC2086
-"$JAVA" $JVM_OPTIONS -jar "$OUT/streamgate.jar" --server.port="$PORT" \
+start_app "http://127.0.0.1:$PORT/actuator/health/readiness" "$OUT/gateway.log" \
+    "$JAVA" $JVM_OPTIONS -jar "$OUT/streamgate.jar" --server.port="$PORT" \
     --streamgate.broker.port="$BROKER_PORT" --streamgate.broker.data-dir="$OUT/kafka" \
     --streamgate.limits.sends-per-second-per-tenant=100000000 \
     --streamgate.limits.open-streams-per-tenant=100000 \
-    --streamgate.limits.max-sends-in-flight=65536 ${GATEWAY_ARGS:-} > "$OUT/gateway.log" 2>&1 &
-APP=$!
-await_ready "http://127.0.0.1:$PORT/actuator/health/readiness" "$OUT/gateway.log"
+    --streamgate.limits.max-sends-in-flight=65536 ${GATEWAY_ARGS:-}
 URL="http://127.0.0.1:$PORT"
 
 echo "== starting $STREAMS streams through the API, and bench-results with 10 results"

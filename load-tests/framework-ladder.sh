@@ -127,9 +127,7 @@ measure() {
     script=$([ "$ROUTE" = post ] && echo send.lua || echo status.lua)
   else
     # shellcheck disable=SC2086
-    java $JVM_OPTIONS -jar "$BUILD/$step.jar" --server.port=18080 > "$log" 2>&1 &
-    APP=$!
-    await_ready http://127.0.0.1:18080/ping "$log"
+    start_app http://127.0.0.1:18080/ping "$log" java $JVM_OPTIONS -jar "$BUILD/$step.jar" --server.port=18080
     script=$([ "$ROUTE" = post ] && echo send.lua || echo ping.lua)
   fi
   WARMUP_CONNECTIONS=$CONNECTIONS WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 "$script" 2> /dev/null

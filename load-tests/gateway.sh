@@ -18,13 +18,22 @@ start_gateway() {
   while [ "$1" != "--" ]; do java+=("$1"); shift; done
   shift
   echo "$(load-tests/machine.sh); $("${java[0]}" -version 2>&1 | head -1)" > "$out/machine.txt"
-  "${java[@]}" --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$out/kafka" \
+  start_app http://127.0.0.1:18080/actuator/health/readiness "$out/gateway.log" \
+      "${java[@]}" --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$out/kafka" \
       --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
-      --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@" \
-      > "$out/gateway.log" 2>&1 &
+      --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@"
+}
+
+# start_app <ready url> <log> <command...>: runs the command in the background, its output in <log>; sets APP to its
+# pid, stops it on exit ("trap stop_app EXIT", replacing any EXIT trap of the caller's) and waits until it answers
+# <ready url>. How every benchmark starts a JVM: the gateway (start_gateway), the trivial app and the ladder's steps.
+start_app() {
+  local url=$1 log=$2
+  shift 2
+  "$@" > "$log" 2>&1 &
   APP=$!
   trap stop_app EXIT
-  await_ready http://127.0.0.1:18080/actuator/health/readiness "$out/gateway.log"
+  await_ready "$url" "$log"
 }
 
 # start_streams <n>: bench-0 .. bench-<n-1>, as load-tests/wrk/send.lua expects (it reads STREAMS); with the tenant
@@ -37,7 +46,7 @@ start_streams() {
 }
 
 # stop_app: stops the JVM whose pid is in APP, if any, and waits for it to end (so that the next one can bind the same
-# ports); the EXIT trap of start_gateway, and of scripts that run several JVMs one after another (bench.sh,
+# ports); the EXIT trap of start_app, and of scripts that run several JVMs one after another (bench.sh,
 # framework-ladder.sh).
 stop_app() {
   if [ -n "${APP:-}" ]; then

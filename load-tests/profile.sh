@@ -31,10 +31,7 @@ if [ "$EVENT" = cpu ]; then SAMPLING=interval=1ms; else SAMPLING=interval=524288
 PROFILED="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
 if [ "$ROUTE" = ping ]; then
   # shellcheck disable=SC2086
-  java $JVM_OPTIONS $PROFILED -jar "$JAR" --server.port=18080 "$@" > "$OUT/app.log" 2>&1 &
-  APP=$!
-  trap stop_app EXIT
-  await_ready http://127.0.0.1:18080/ping "$OUT/app.log"
+  start_app http://127.0.0.1:18080/ping "$OUT/app.log" java $JVM_OPTIONS $PROFILED -jar "$JAR" --server.port=18080 "$@"
 else
   # shellcheck disable=SC2086
   start_gateway "$OUT" java $JVM_OPTIONS $PROFILED -jar "$JAR" -- "$@"
