@@ -26,7 +26,7 @@ start_gateway() {
 
 # start_app <ready url> <log> <command...>: runs the command in the background, its output in <log>; sets APP to its
 # pid, stops it on exit ("trap stop_app EXIT", replacing any EXIT trap of the caller's) and waits until it answers
-# <ready url>. How every benchmark starts a JVM: the gateway (start_gateway), the trivial app and the ladder's steps.
+# <ready url>. How every benchmark starts a JVM: the gateway (start_gateway), the trivial app, the ladder's steps.
 start_app() {
   local url=$1 log=$2
   shift 2

@@ -46,14 +46,11 @@ measure() {
       | tee -a "$OUT/result.txt"
 }
 
-"${JVM[@]}" -jar load-tests/trivial-app/target/streamgate-trivial-app-0.1.0-SNAPSHOT.jar --server.port=18081 \
-    > "$OUT/trivial-app.log" 2>&1 &
-TRIVIAL=$!
-trap 'kill $TRIVIAL 2>/dev/null || true' EXIT
-for _ in $(seq 60); do curl -sf http://127.0.0.1:18081/ping > /dev/null && break; sleep 1; done
+start_app http://127.0.0.1:18081/ping "$OUT/trivial-app.log" \
+    "${JVM[@]}" -jar load-tests/trivial-app/target/streamgate-trivial-app-0.1.0-SNAPSHOT.jar --server.port=18081
 sleep 5
-measure trivial $TRIVIAL 18081
-kill $TRIVIAL; wait $TRIVIAL 2>/dev/null || true
+measure trivial "$APP" 18081
+stop_app
 
 start_gateway "$OUT" "${JVM[@]}" -jar "$JAR" --
 start_streams 100
