@@ -79,23 +79,24 @@ class StreamRoutes {
     }
 
     /**
-     * The routes are matched right after the WebSocket mapping, ahead of the actuator's and the annotated controllers'
-     * mappings (WebFlux puts those first). Those check every request-mapping condition of each of their endpoints, the
-     * path last, so every API request parsed its {@code Accept} header against the actuator's endpoints before its
-     * route was found: 6% of the status route's allocation samples (BENCHMARKS.md section 14). The routes match
-     * only {@code /stream/} paths, so nothing of the others' is shadowed.
+     * The routes are matched first of all, ahead of the WebSocket mapping and of the actuator's and the annotated
+     * controllers' mappings (WebFlux puts those first). Those check every request-mapping condition of each of their
+     * endpoints, the path last, so every API request parsed its {@code Accept} header against the actuator's endpoints
+     * before its route was found: 6% of the status route's allocation samples (BENCHMARKS.md section 14). Asking the
+     * WebSocket mapping first cost every API request four Reactor operators and a path match (section 36). The routes
+     * match only {@code /stream/} paths other than a stream's WebSocket, so nothing of the others' is shadowed.
      */
     @Bean
     static BeanPostProcessor routesFirst() {
         return AfterInitialization.of(RouterFunctionMapping.class,
-                routes -> routes.setOrder(Ordered.HIGHEST_PRECEDENCE + 1));
+                routes -> routes.setOrder(Ordered.HIGHEST_PRECEDENCE));
     }
 
-    /** {@code GET /stream/{streamId}/ws}, first of all (WebSockets are not router functions). */
+    /** {@code GET /stream/{streamId}/ws}, right after the routes (WebSockets are not router functions). */
     @Bean
     HandlerMapping streamSocketMapping(StreamService streams, Problems problems, Chunks chunks, JsonMapper json) {
         StreamSocketHandler handler = new StreamSocketHandler(streams, problems, chunks, json);
-        return new SimpleUrlHandlerMapping(Map.of(StreamSocketHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE);
+        return new SimpleUrlHandlerMapping(Map.of(StreamSocketHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE + 1);
     }
 
     /**
@@ -117,19 +118,22 @@ class StreamRoutes {
 
     /**
      * Consulted first, so that {@code GET /stream/start} is a 405 and not the status of a stream named "start": each
-     * route's path with another method answers 405 with {@code Allow}. Plain routes: they are not operations, so the
-     * API description leaves them out.
+     * route's path with another method answers 405 with {@code Allow}. Built as one router whose routes check the
+     * method before the path, so that a request to any route costs a few failed path matches here and three Reactor
+     * operators; the same routes composed one by one ({@code RouterFunction.and}) cost every request 15 operators and
+     * a path match per route (BENCHMARKS.md section 36). Plain routes: they are not operations, so the API description
+     * leaves them out.
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     RouterFunction<ServerResponse> wrongMethodRouter(StreamHandler handler) {
         List<Route> routes = routes(handler);
-        return routes.stream()
-                .map(route -> RouterFunctions.route(paths(route, routes).and(method(route.method()).negate()),
-                        request -> Mono.<ServerResponse>error(new MethodNotAllowedException(request.method(),
-                                Set.of(route.method())))))
-                .reduce(RouterFunction::and)
-                .orElseThrow();
+        RouterFunctions.Builder router = RouterFunctions.route();
+        for (Route route : routes) {
+            router.route(method(route.method()).negate().and(paths(route, routes)),
+                    request -> Mono.error(new MethodNotAllowedException(request.method(), Set.of(route.method()))));
+        }
+        return router.build();
     }
 
     /** The route's path, except for what another route's literal path names ({@code /stream/start} is not an id). */

@@ -70,6 +70,7 @@ class BadInputIT extends GatewayIT {
                 new Case("DELETE a stream", 405, http -> http.method(HttpMethod.DELETE).uri("/stream/{id}", victim)),
                 new Case("PUT on start", 405, http -> http.put().uri("/stream/start")),
                 new Case("GET on start", 405, http -> http.get().uri("/stream/start")),
+                new Case("POST on a stream's WebSocket", 405, http -> http.post().uri("/stream/{id}/ws", victim)),
                 new Case("malformed Last-Event-ID", 400, http -> http.get().uri("/stream/{id}/results", victim)
                         .header("Last-Event-ID", "abc")),
                 new Case("negative Last-Event-ID", 400, http -> http.get().uri("/stream/{id}/results", victim)
