@@ -31,6 +31,8 @@ import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.authorization.AuthorizationWebFilter;
+import org.springframework.security.web.server.authorization.ExceptionTranslationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.context.ReactorContextWebFilter;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
@@ -91,10 +93,7 @@ class SecurityConfiguration {
                 .headers(ServerHttpSecurity.HeaderSpec::disable)
                 .addFilterAt(new SecurityHeaders(), SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler((exchange, denied) -> Mono.error(new NotAllowedException())));
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
         configureCors(http, security.cors());
         if (access.open()) {
             WebFilter openAccess = (exchange, chain) -> chain.filter(exchange)
@@ -114,9 +113,14 @@ class SecurityConfiguration {
         log.info("Credentials required: {} tenant key(s), {} operator key(s){}", security.apiKeys().size(),
                 security.operatorKeys().size(), access.jwt()
                         ? ", JWTs (tenant claim '" + security.jwt().tenantClaim() + "')" : "");
+        // What the DSL's authorizeExchange would add, with one rule table decided in one pass as the authorization
+        // filter's manager (AccessRules says why not the DSL's matchers, nor its manager around them).
+        ExceptionTranslationWebFilter translation = new ExceptionTranslationWebFilter();
+        translation.setAuthenticationEntryPoint(entryPoint);
+        translation.setAccessDeniedHandler((exchange, denied) -> Mono.error(new NotAllowedException()));
         return http.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
-                // One rule table, decided in one pass (AccessRules says why not the DSL's matchers).
-                .authorizeExchange(exchanges -> exchanges.anyExchange().access(new AccessRules()))
+                .addFilterAt(translation, SecurityWebFiltersOrder.EXCEPTION_TRANSLATION)
+                .addFilterAt(new AuthorizationWebFilter(new AccessRules()), SecurityWebFiltersOrder.AUTHORIZATION)
                 .build();
     }
 

@@ -12,7 +12,6 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.AuthorityUtils;
-import org.springframework.security.web.server.authorization.AuthorizationContext;
 import reactor.core.publisher.Mono;
 
 class AccessRulesTest {
@@ -51,7 +50,7 @@ class AccessRulesTest {
         MockServerWebExchange exchange = MockServerWebExchange.from(
                 MockServerHttpRequest.method(HttpMethod.valueOf(method), path));
 
-        boolean decided = rules.authorize(authentication(caller), new AuthorizationContext(exchange))
+        boolean decided = rules.authorize(authentication(caller), exchange)
                 .block(Duration.ofSeconds(1)).isGranted();
 
         assertThat(decided).as("%s %s by %s", method, path, caller).isEqualTo(allowed);
@@ -67,7 +66,7 @@ class AccessRulesTest {
         MockServerWebExchange exchange = MockServerWebExchange.from(
                 MockServerHttpRequest.method(HttpMethod.valueOf(method), path));
 
-        assertThat(rules.authorize(Mono.just(unauthenticated), new AuthorizationContext(exchange))
+        assertThat(rules.authorize(Mono.just(unauthenticated), exchange)
                 .block(Duration.ofSeconds(1)).isGranted()).isFalse();
     }
 
