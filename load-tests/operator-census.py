@@ -39,6 +39,8 @@ def drive(base, route, count):
     connection = http.client.HTTPConnection(url.hostname, url.port)
     payload = json.dumps(body) if body is not None else None
     headers = {"Content-Type": "application/json"} if body is not None else {}
+    if os.environ.get("API_KEY"):  # a keyed gateway (start_gateway gives it this key)
+        headers["X-API-Key"] = os.environ["API_KEY"]
     for _ in range(count):
         connection.request(method, path, payload, headers)
         response = connection.getresponse()

@@ -12,6 +12,7 @@
 #
 #   load-tests/operator-census.sh target/streamgate-0.1.0-SNAPSHOT.jar status       # or send
 #   load-tests/operator-census.sh load-tests/trivial-app/target/streamgate-trivial-app-0.1.0-SNAPSHOT.jar ping
+#   API_KEY=a-tenant-key-of-16-chars load-tests/operator-census.sh target/streamgate-0.1.0-SNAPSHOT.jar status   # keyed
 #   load-tests/operator-census.py table 1000 <one run's sites.txt> <another's>      # two runs side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
