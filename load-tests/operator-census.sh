@@ -46,10 +46,14 @@ else
   start_streams 1
 fi
 
-# census <command>: hands the command to the app and waits until it is done.
+# census <command>: hands the command to the app whole (a rename) and waits until it is done.
 census() {
-  echo "$1" > "$OUT/commands"
-  while [ -e "$OUT/commands" ]; do sleep 0.1; done
+  echo "$1" > "$OUT/commands.next"
+  mv "$OUT/commands.next" "$OUT/commands"
+  while [ -e "$OUT/commands" ]; do
+    kill -0 "$APP" 2>/dev/null || { echo "the app ended (pid $APP)" >&2; exit 1; }
+    sleep 0.1
+  done
 }
 python3 load-tests/operator-census.py drive "$URL" "$ROUTE" "$WARMUP"
 sleep 1 # what the last requests started in the background (a send's processing) ends before the count starts
