@@ -2,9 +2,9 @@
 """Helpers of load-tests/operator-census.sh.
 
   operator-census.py drive <base url> <route> <requests>   requests one after another on one keep-alive connection
-  operator-census.py table <requests> <sites file> [<other sites file>]
+  operator-census.py table <requests> <sites file>...
         operators per request by who assembles them (the library, or Streamgate's class), one column per file;
-        with two files, also the sites the second has beyond the first
+        with two files, also the sites that assemble more in the second than in the first
 """
 import collections
 import http.client
