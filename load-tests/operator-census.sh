@@ -61,5 +61,6 @@ census reset
 python3 load-tests/operator-census.py drive "$URL" "$ROUTE" "$REQUESTS"
 sleep 1 # and is counted at its end
 census "dump $OUT/sites.txt"
+[ -s "$OUT/sites.txt" ] || { echo "no counts written; see the app's log in $OUT" >&2; exit 1; }
 python3 load-tests/operator-census.py table "$REQUESTS" "$OUT/sites.txt" | tee "$OUT/table.md"
 echo "sites: $OUT/sites.txt"

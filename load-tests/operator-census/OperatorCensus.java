@@ -51,16 +51,28 @@ public final class OperatorCensus implements ApplicationContextInitializer<Confi
             try {
                 Thread.sleep(100);
                 if (Files.exists(commands)) {
-                    String command = Files.readString(commands).trim();
-                    if (command.equals("reset")) {
-                        COUNTS.clear();
-                    } else if (command.startsWith("dump ")) {
-                        dump(Path.of(command.substring("dump ".length())));
-                    }
-                    Files.delete(commands); // done: the script waits for this
+                    run(commands);
                 }
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    /** Runs the command, then deletes its file, which the script waits for: done, or failed (the app's log says). */
+    private static void run(Path commands) {
+        try {
+            String command = Files.readString(commands).trim();
+            if (command.equals("reset")) {
+                COUNTS.clear();
+            } else if (command.startsWith("dump ")) {
+                dump(Path.of(command.substring("dump ".length())));
+            }
+        } catch (IOException e) {
+            e.printStackTrace();
+        } finally {
+            try {
+                Files.deleteIfExists(commands);
             } catch (IOException e) {
                 e.printStackTrace();
             }
