@@ -17,6 +17,7 @@ ROUTES = {  # route: (method, path, JSON body or None)
     "status": ("GET", "/stream/bench-0", None),
     "send": ("POST", "/stream/bench-0/send", {"data": "x" * 100}),
     "ping": ("GET", "/ping", None),
+    "liveness": ("GET", "/actuator/health/liveness", None),
 }
 
 OWNERS = [  # first prefix that matches names the owner; Streamgate's own code is shown by class

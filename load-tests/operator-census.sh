@@ -10,7 +10,7 @@
 # counts reset, REQUESTS more sent (default 1,000), and the counts divided by them. The stack walk per operator makes
 # the app many times slower: this counts, it does not time.
 #
-#   load-tests/operator-census.sh target/streamgate-0.1.0-SNAPSHOT.jar status       # or send
+#   load-tests/operator-census.sh target/streamgate-0.1.0-SNAPSHOT.jar status       # or send, or liveness
 #   load-tests/operator-census.sh load-tests/trivial-app/target/streamgate-trivial-app-0.1.0-SNAPSHOT.jar ping
 #   API_KEY=a-tenant-key-of-16-chars load-tests/operator-census.sh target/streamgate-0.1.0-SNAPSHOT.jar status   # keyed
 #   load-tests/operator-census.py table 1000 <one run's sites.txt> <another's>      # two runs side by side
