@@ -2,9 +2,10 @@
 """Helpers of load-tests/operator-census.sh.
 
   operator-census.py drive <base url> <route> <requests>   requests one after another on one keep-alive connection
-  operator-census.py table <requests> <sites file>...
-        operators per request by who assembles them (the library, or Streamgate's class), one column per file;
-        with two files, also the sites that assemble more in the second than in the first
+  operator-census.py table <run dir>...
+        operators per request by who assembles them (the library, or Streamgate's class), one column per run of
+        operator-census.sh (its sites.txt, divided by the requests it counted); with two runs, also the sites that
+        assemble more in the second than in the first
 """
 import collections
 import http.client
@@ -15,7 +16,7 @@ import urllib.parse
 
 ROUTES = {  # route: (method, path, JSON body or None)
     "status": ("GET", "/stream/bench-0", None),
-    "send": ("POST", "/stream/bench-0/send", {"data": "x" * 100}),
+    "send": ("POST", "/stream/bench-0/send", {"data": "x" * int(os.environ.get("CHUNK_SIZE", "100"))}),  # as send.lua
     "ping": ("GET", "/ping", None),
     "liveness": ("GET", "/actuator/health/liveness", None),
 }
@@ -50,9 +51,11 @@ def drive(base, route, count):
             sys.exit(f"{method} {path} answered {response.status}: {answer[:300]!r}")
 
 
-def load(file, requests):
+def load(run):
+    """A run's operators per request, by site."""
+    requests = int(open(os.path.join(run, "requests")).read())
     sites = {}
-    for line in open(file):
+    for line in open(os.path.join(run, "sites.txt")):
         count, site = line.rstrip("\n").split("\t")
         sites[site] = int(count) / requests
     return sites
@@ -66,17 +69,17 @@ def owner(site):
     return name
 
 
-def table(requests, files):
-    columns = [load(f, requests) for f in files]
+def table(runs):
+    columns = [load(run) for run in runs]
     by_owner = [collections.Counter() for _ in columns]
     for sites, owners in zip(columns, by_owner):
         for site, n in sites.items():
             owners[owner(site)] += n
     names = sorted((o for o in set().union(*by_owner) if max(c[o] for c in by_owner) >= 0.05),
                    key=lambda o: (-by_owner[-1][o], o))
-    labels = [os.path.basename(os.path.dirname(os.path.abspath(f))) for f in files]  # the run's directory
+    labels = [os.path.basename(os.path.abspath(run)) for run in runs]
     print("| assembled by | " + " | ".join(labels) + " |")
-    print("|---|" + "---:|" * len(files))
+    print("|---|" + "---:|" * len(runs))
     for name in names:
         print(f"| {name} | " + " | ".join(f"{o[name]:.1f}" for o in by_owner) + " |")
     print("| **all** | " + " | ".join(f"**{sum(o.values()):.1f}**" for o in by_owner) + " |")
@@ -93,4 +96,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "drive":
         drive(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
-        table(int(sys.argv[2]), sys.argv[3:])
+        table(sys.argv[2:])

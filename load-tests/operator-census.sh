@@ -13,7 +13,7 @@
 #   load-tests/operator-census.sh target/streamgate-0.1.0-SNAPSHOT.jar status       # or send, or liveness
 #   load-tests/operator-census.sh load-tests/trivial-app/target/streamgate-trivial-app-0.1.0-SNAPSHOT.jar ping
 #   API_KEY=a-tenant-key-of-16-chars load-tests/operator-census.sh target/streamgate-0.1.0-SNAPSHOT.jar status   # keyed
-#   load-tests/operator-census.py table 1000 <one run's sites.txt> <another's>      # two runs side by side
+#   load-tests/operator-census.py table load-tests/results/census-<run> load-tests/results/census-<another>   # side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$1 ROUTE=$2
@@ -62,5 +62,6 @@ python3 load-tests/operator-census.py drive "$URL" "$ROUTE" "$REQUESTS"
 sleep 1 # and is counted at its end
 census "dump $OUT/sites.txt"
 [ -s "$OUT/sites.txt" ] || { echo "no counts written; see the app's log in $OUT" >&2; exit 1; }
-python3 load-tests/operator-census.py table "$REQUESTS" "$OUT/sites.txt" | tee "$OUT/table.md"
-echo "sites: $OUT/sites.txt"
+echo "$REQUESTS" > "$OUT/requests"
+python3 load-tests/operator-census.py table "$OUT" | tee "$OUT/table.md"
+echo "run: $OUT"
