@@ -8,6 +8,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.streamgate.config.PlainFilterChain;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
+import io.streamgate.security.ApiAccess;
 import io.streamgate.stream.StreamService;
 import io.streamgate.tracing.StreamTracing;
 import org.springframework.beans.factory.ObjectProvider;
@@ -39,12 +40,12 @@ class HttpConfiguration {
 
     @Bean
     StreamHandler streamHandler(StreamService streams, StreamgateProperties properties, StreamMetrics metrics,
-                                StreamTracing tracing, Chunks chunks, JsonMapper json) {
+                                StreamTracing tracing, Chunks chunks, JsonMapper json, ApiAccess access) {
         StreamgateProperties.Stream stream = properties.stream();
         JsonBodies bodies = new JsonBodies(json);
         NdjsonBatches batches = new NdjsonBatches(bodies, chunks, stream.maxBatchChunks(),
                 stream.maxBatchSize().toBytes());
-        return new StreamHandler(streams, bodies, chunks, batches,
+        return new StreamHandler(Callers.of(access.open()), streams, bodies, chunks, batches,
                 new SseEvents(stream.heartbeatInterval(), metrics, tracing));
     }
 

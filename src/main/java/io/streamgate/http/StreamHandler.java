@@ -23,13 +23,16 @@ final class StreamHandler {
     /** A start body names a processor and its options. */
     private static final long MAX_START_BODY = 4 * 1024;
 
+    private final Callers callers;
     private final StreamService streams;
     private final JsonBodies bodies;
     private final Chunks chunks;
     private final NdjsonBatches batches;
     private final SseEvents sse;
 
-    StreamHandler(StreamService streams, JsonBodies bodies, Chunks chunks, NdjsonBatches batches, SseEvents sse) {
+    StreamHandler(Callers callers, StreamService streams, JsonBodies bodies, Chunks chunks, NdjsonBatches batches,
+                  SseEvents sse) {
+        this.callers = callers;
         this.streams = streams;
         this.bodies = bodies;
         this.chunks = chunks;
@@ -38,11 +41,11 @@ final class StreamHandler {
     }
 
     Mono<ServerResponse> start(ServerRequest request) {
-        return Callers.tenant(request).flatMap(tenant -> start(request, tenant, null));
+        return callers.tenant(request).flatMap(tenant -> start(request, tenant, null));
     }
 
     Mono<ServerResponse> startWithId(ServerRequest request) {
-        return Callers.tenant(request).flatMap(tenant -> start(request, tenant, Callers.streamId(request)));
+        return callers.tenant(request).flatMap(tenant -> start(request, tenant, Callers.streamId(request)));
     }
 
     private Mono<ServerResponse> start(ServerRequest request, String tenant, StreamId id) {
@@ -58,11 +61,11 @@ final class StreamHandler {
     /** One chunk as JSON, or many as NDJSON; answered once Kafka holds every one. */
     Mono<ServerResponse> send(ServerRequest request) {
         if (RequestHeaders.isNdjson(request)) {
-            return Callers.key(request).flatMap(key -> batches.read(request)
+            return callers.key(request).flatMap(key -> batches.read(request)
                     .flatMap(batch -> streams.sendAll(key, batch))
                     .flatMap(seqs -> ok(new ApiResponses.SentBatch(key.id().value(), seqs))));
         }
-        return Callers.key(request).flatMap(key -> {
+        return callers.key(request).flatMap(key -> {
             JsonBodies.requireJson(request);
             return bodies.readObject(request, chunks.maxBodyBytes())
                     .switchIfEmpty(Mono.error(() -> new InvalidRequestException("The body must be {\"data\": \"<string>\"}")))
@@ -74,7 +77,7 @@ final class StreamHandler {
 
     /** Live Server-Sent Events, resumable by {@code Last-Event-ID}; or the results held, as JSON, when asked for. */
     Mono<ServerResponse> results(ServerRequest request) {
-        return Callers.key(request).flatMap(streams::session).flatMap(session -> {
+        return callers.key(request).flatMap(streams::session).flatMap(session -> {
             if (RequestHeaders.prefersJson(request)) {
                 return ok(new ApiResponses.Results(streams.heldEvents(session),
                         session.state() == StreamSession.State.ENDED));
@@ -94,12 +97,12 @@ final class StreamHandler {
     }
 
     Mono<ServerResponse> end(ServerRequest request) {
-        return Callers.key(request).flatMap(key -> streams.end(key, StreamService.ENDED_BY_CLIENT)
+        return callers.key(request).flatMap(key -> streams.end(key, StreamService.ENDED_BY_CLIENT)
                 .then(ok(new ApiResponses.Ended(key.id().value()))));
     }
 
     Mono<ServerResponse> status(ServerRequest request) {
-        return Callers.key(request).flatMap(streams::session).flatMap(session -> ok(ApiResponses.Status.of(session)));
+        return callers.key(request).flatMap(streams::session).flatMap(session -> ok(ApiResponses.Status.of(session)));
     }
 
     private static Mono<ServerResponse> ok(Object body) {
