@@ -35,6 +35,7 @@ import org.springframework.security.web.server.authorization.AuthorizationWebFil
 import org.springframework.security.web.server.authorization.ExceptionTranslationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.context.ReactorContextWebFilter;
+import org.springframework.security.web.server.context.SecurityContextServerWebExchangeWebFilter;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
@@ -158,19 +159,24 @@ class SecurityConfiguration {
                                                  ObjectProvider<ApiAccess> access,
                                                  ObjectProvider<ServerWebExchangeFirewall> firewall,
                                                  ObjectProvider<ServerExchangeRejectedHandler> rejectedHandler) {
-        return AfterInitialization.replacing(WebFilterChainProxy.class, proxy -> new SingleChainProxy(
-                chain.getObject(), SecurityConfiguration::notIdle, !access.getObject().open(), firewall.getObject(),
-                rejectedHandler.getObject()));
+        return AfterInitialization.replacing(WebFilterChainProxy.class, proxy -> {
+            boolean open = access.getObject().open();
+            return new SingleChainProxy(chain.getObject(), filter -> notIdle(filter, open), !open, firewall.getObject(),
+                    rejectedHandler.getObject());
+        });
     }
 
     /**
-     * The DSL adds two filters that the chain above leaves with nothing to do: the request cache's (no saved requests:
-     * its cache is the no-op one) and the Reactor context's (no stored security contexts: its repository is the no-op
-     * one; the authentication filters put the caller in the context themselves). Each would add its operators to
-     * every request, held as long as the request: an SSE reader's life.
+     * The DSL adds filters that the chain above leaves with nothing to do: the request cache's (no saved requests: its
+     * cache is the no-op one) and the Reactor context's (no stored security contexts: its repository is the no-op one;
+     * the authentication filters put the caller in the context themselves); and on an open gateway the one that makes
+     * the exchange's principal the context's caller (the stream API knows its one tenant without asking, a WebSocket
+     * without a principal is that tenant's, and the actuator reads the caller from the context itself). Each would add
+     * its operators to every request, held as long as the request: an SSE reader's life.
      */
-    private static boolean notIdle(WebFilter filter) {
-        return !(filter instanceof ServerRequestCacheWebFilter) && !(filter instanceof ReactorContextWebFilter);
+    private static boolean notIdle(WebFilter filter, boolean open) {
+        return !(filter instanceof ServerRequestCacheWebFilter) && !(filter instanceof ReactorContextWebFilter)
+                && !(open && filter instanceof SecurityContextServerWebExchangeWebFilter);
     }
 
     /** The entry filter takes it instead of a {@link StrictServerWebExchangeFirewall}. */
