@@ -83,6 +83,7 @@ stop_app
 
 echo "== the gateway (embedded Kafka on 127.0.0.1:$BROKER_PORT), log in $OUT/gateway.log"
 # The tenant limits are raised so that what is measured is the gateway, not its (configurable) rate limits.
+BROKER_DATA="$OUT/kafka" # deleted by stop_app
 # shellcheck disable=SC2086
 start_app "http://127.0.0.1:$PORT/actuator/health/readiness" "$OUT/gateway.log" \
     "$JAVA" $JVM_OPTIONS -jar "$OUT/streamgate.jar" --server.port="$PORT" \

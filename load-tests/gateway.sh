@@ -10,7 +10,7 @@ JVM_OPTIONS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:MaxT
 
 # start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit ("trap stop_app
 # EXIT", which replaces any EXIT trap of the caller's), waits for readiness; notes the machine and JDK in
-# <out dir>/machine.txt.
+# <out dir>/machine.txt. Its embedded broker keeps its data in <out dir>/kafka until the gateway is stopped.
 start_gateway() {
   local out=$1
   shift
@@ -18,6 +18,7 @@ start_gateway() {
   while [ "$1" != "--" ]; do java+=("$1"); shift; done
   shift
   echo "$(load-tests/machine.sh); $("${java[0]}" -version 2>&1 | head -1)" > "$out/machine.txt"
+  BROKER_DATA="$out/kafka"
   start_app http://127.0.0.1:18080/actuator/health/readiness "$out/gateway.log" \
       "${java[@]}" --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$out/kafka" \
       --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
@@ -47,12 +48,17 @@ start_streams() {
 
 # stop_app: stops the JVM whose pid is in APP, if any, and waits for it to end (so that the next one can bind the same
 # ports); the EXIT trap of start_app, and of scripts that run several JVMs one after another (bench.sh,
-# framework-ladder.sh).
+# framework-ladder.sh). Then deletes the directory BROKER_DATA names, if any: an embedded broker's data, which nothing
+# reads after its run, is 0.5-2 GB a run, and results kept it until 78 GB of it filled the disk.
 stop_app() {
   if [ -n "${APP:-}" ]; then
     kill "$APP" 2>/dev/null || true
     wait "$APP" 2>/dev/null || true
     APP=""
+  fi
+  if [ -n "${BROKER_DATA:-}" ]; then
+    rm -rf "$BROKER_DATA"
+    BROKER_DATA=""
   fi
 }
 
