@@ -19,11 +19,9 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.HandlerFunction;
-import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -52,9 +50,14 @@ class StreamRoutes {
     /** One route of the stream API (GET or POST, the only methods it has): what answers it, and its description. */
     private record Route(HttpMethod method, String path, HandlerFunction<ServerResponse> handler,
                          Consumer<Builder> docs) {
+
+        /** A path without variables, which a later route's variable path may also match. */
+        boolean literal() {
+            return !path.contains("{");
+        }
     }
 
-    /** The stream API, written once: the routes below and the 405s for their paths are both made from it. */
+    /** The stream API, written once: its routes and the 405s for their paths are both made from it. */
     private static List<Route> routes(StreamHandler handler) {
         return List.of(
                 new Route(HttpMethod.POST, "/stream/start", handler::start, ApiDocs.start()),
@@ -65,17 +68,43 @@ class StreamRoutes {
                 new Route(HttpMethod.GET, "/stream/{streamId}", handler::status, ApiDocs.status()));
     }
 
+    /**
+     * The routes, then the 405s: each route's path with another method answers 405 with {@code Allow}, so that a
+     * request to a real path with the wrong method is told which method it takes instead of 404. A literal path's 405
+     * comes right after its route, before any route whose variable path it would match ({@code GET /stream/start} is a
+     * 405, not the status of a stream named "start"); the others come after every route, where no request to a route
+     * reaches them. One router, so that WebFlux composes none around it (a second router bean, consulted first, cost
+     * every request seven Reactor operators, BENCHMARKS.md section 37). The 405s are hidden from the API description:
+     * they are not operations.
+     */
     @Bean
     RouterFunction<ServerResponse> streamRouter(StreamHandler handler) {
+        List<Route> routes = routes(handler);
         SpringdocRouteBuilder router = SpringdocRouteBuilder.route();
-        for (Route route : routes(handler)) {
+        for (Route route : routes) {
             if (route.method() == HttpMethod.GET) {
                 router.GET(route.path(), route.handler(), route.docs());
             } else {
                 router.POST(route.path(), route.handler(), route.docs());
             }
+            if (route.literal()) {
+                wrongMethod(router, route);
+            }
+        }
+        for (Route route : routes) {
+            if (!route.literal()) {
+                wrongMethod(router, route);
+            }
         }
         return router.build();
+    }
+
+    /** The method is checked first: a request to another route fails it there or at its path's first segment. */
+    private static void wrongMethod(SpringdocRouteBuilder router, Route route) {
+        router.add(RouterFunctions.route(method(route.method()).negate().and(path(route.path())),
+                        request -> Mono.error(new MethodNotAllowedException(request.method(), Set.of(route.method())))),
+                // springdoc builds even a hidden operation, and refuses one that names nothing.
+                operation -> operation.operationId("methodNotAllowed " + route.path()).hidden(true));
     }
 
     /**
@@ -114,36 +143,5 @@ class StreamRoutes {
                         WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
             }
         };
-    }
-
-    /**
-     * Consulted first, so that {@code GET /stream/start} is a 405 and not the status of a stream named "start": each
-     * route's path with another method answers 405 with {@code Allow}. Built as one router whose routes check the
-     * method before the path, so that a request to any route costs a few failed path matches here and three Reactor
-     * operators; the same routes composed one by one ({@code RouterFunction.and}) cost every request 15 operators and
-     * a path match per route (BENCHMARKS.md section 36). Plain routes: they are not operations, so the API description
-     * leaves them out.
-     */
-    @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE)
-    RouterFunction<ServerResponse> wrongMethodRouter(StreamHandler handler) {
-        List<Route> routes = routes(handler);
-        RouterFunctions.Builder router = RouterFunctions.route();
-        for (Route route : routes) {
-            router.route(method(route.method()).negate().and(paths(route, routes)),
-                    request -> Mono.error(new MethodNotAllowedException(request.method(), Set.of(route.method()))));
-        }
-        return router.build();
-    }
-
-    /** The route's path, except for what another route's literal path names ({@code /stream/start} is not an id). */
-    private static RequestPredicate paths(Route route, List<Route> routes) {
-        RequestPredicate paths = path(route.path());
-        for (Route other : routes) {
-            if (other != route && !other.path().contains("{")) {
-                paths = paths.and(path(other.path()).negate());
-            }
-        }
-        return paths;
     }
 }

@@ -15,12 +15,17 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
-/** The "METHOD /path" of each route of a router function, read with the routers' own visitor API. */
+/**
+ * The "METHOD /path" of each route of a router function, read with the routers' own visitor API. The routes that
+ * answer a path's other methods with 405 (a negated method) are not operations, so they are left out.
+ */
 final class RouteList implements RouterFunctions.Visitor, RequestPredicates.Visitor {
 
     private final Set<String> routes = new TreeSet<>();
     private String method;
     private String path;
+    private int negations;
+    private boolean wrongMethod;
 
     static Set<String> of(RouterFunction<?> router) {
         RouteList list = new RouteList();
@@ -32,13 +37,17 @@ final class RouteList implements RouterFunctions.Visitor, RequestPredicates.Visi
     public void route(RequestPredicate predicate, HandlerFunction<?> handler) {
         method = null;
         path = null;
+        wrongMethod = false;
         predicate.accept(this);
-        routes.add(method + " " + path);
+        if (!wrongMethod) {
+            routes.add(method + " " + path);
+        }
     }
 
     @Override
     public void method(Set<HttpMethod> methods) {
         method = methods.iterator().next().name();
+        wrongMethod |= negations > 0;
     }
 
     @Override
@@ -112,10 +121,12 @@ final class RouteList implements RouterFunctions.Visitor, RequestPredicates.Visi
 
     @Override
     public void startNegate() {
+        negations++;
     }
 
     @Override
     public void endNegate() {
+        negations--;
     }
 
     @Override
