@@ -10,17 +10,19 @@ JVM_OPTIONS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:MaxT
 
 # start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit ("trap stop_app
 # EXIT", which replaces any EXIT trap of the caller's), waits for readiness; notes the machine and JDK in
-# <out dir>/machine.txt. Its embedded broker keeps its data in <out dir>/kafka until the gateway is stopped.
+# <out dir>/machine.txt. Its embedded broker keeps its data in <out dir>/kafka until the gateway is stopped. It listens
+# on GATEWAY_PORT (default 18080), its broker on GATEWAY_BROKER_PORT (default 19092).
 start_gateway() {
-  local out=$1
+  local out=$1 port=${GATEWAY_PORT:-18080} broker_port=${GATEWAY_BROKER_PORT:-19092}
   shift
   local java=()
   while [ "$1" != "--" ]; do java+=("$1"); shift; done
   shift
   echo "$(load-tests/machine.sh); $("${java[0]}" -version 2>&1 | head -1)" > "$out/machine.txt"
   BROKER_DATA="$out/kafka"
-  start_app http://127.0.0.1:18080/actuator/health/readiness "$out/gateway.log" \
-      "${java[@]}" --server.port=18080 --streamgate.broker.port=19092 --streamgate.broker.data-dir="$out/kafka" \
+  start_app "http://127.0.0.1:$port/actuator/health/readiness" "$out/gateway.log" \
+      "${java[@]}" --server.port="$port" --streamgate.broker.port="$broker_port" \
+      --streamgate.broker.data-dir="$out/kafka" \
       --streamgate.limits.sends-per-second-per-tenant=100000000 --streamgate.limits.open-streams-per-tenant=100000 \
       --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} "$@"
 }
@@ -37,12 +39,13 @@ start_app() {
   await_ready "$url" "$log"
 }
 
-# start_streams <n>: bench-0 .. bench-<n-1>, as load-tests/wrk/send.lua expects (it reads STREAMS); with the tenant
-# key API_KEY when it is set.
+# start_streams <n> [gateway url]: bench-0 .. bench-<n-1>, as load-tests/wrk/send.lua expects (it reads STREAMS); with
+# the tenant key API_KEY when it is set. The gateway at http://127.0.0.1:18080 unless another url is given.
 start_streams() {
   export STREAMS=$1
+  local url=${2:-http://127.0.0.1:18080}
   for i in $(seq 0 $((STREAMS - 1))); do
-    curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "http://127.0.0.1:18080/stream/bench-$i/start"
+    curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$url/stream/bench-$i/start"
   done
 }
 

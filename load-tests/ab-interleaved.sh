@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Two gateway builds measured in turns, for changes smaller than this box's wander between runs (one build's status
+# 20.8-27.5k requests/s in one A/B series, BENCHMARKS.md section 37): A and B run at once (A on 18080, B on 18081, each
+# with its embedded broker), each warmed with sends until its JIT is done (warm_up, load-tests/gateway.sh), then they
+# take turns under the same wrk load, ROUNDS rounds (default 12) of TURN_SECONDS seconds (default 10) each, A B in odd
+# rounds and B A in even ones. A pair of turns sees the machine as it is for those seconds, so its ratio B/A compares
+# where separate runs minutes apart do not. Prints each round's requests/s and the JVMs' CPU per request, then the
+# median and range of the ratios; one idle gateway beside the measured one is the price (its broker's idle threads).
+#   load-tests/ab-interleaved.sh <jar A> <jar B> [status|send]
+# API_KEY as in ab.sh (both gateways get the key); JAVA and GATEWAY_JAVA_OPTS as there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR_A=$1 JAR_B=$2 ROUTE=${3:-status}
+ROUNDS=${ROUNDS:-12} TURN_SECONDS=${TURN_SECONDS:-10}
+command -v wrk >/dev/null || { echo "ab-interleaved.sh needs wrk: sudo apt-get install wrk" >&2; exit 1; }
+OUT=load-tests/results/abi-$ROUTE-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT/a" "$OUT/b"
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
+
+PIDS=() DATA=()
+# Both JVMs stopped and their brokers' data deleted, also when the second one fails to start: start_app's EXIT trap
+# calls stop_app, which here stops both.
+stop_app() {
+  for pid in "${PIDS[@]}" ${APP:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}" ${APP:-}; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "${DATA[@]}" ${BROKER_DATA:+"$BROKER_DATA"}
+}
+
+# start <a|b> <jar> <port> <broker port>: the gateway, its streams, and its warm-up.
+start() {
+  # shellcheck disable=SC2086
+  GATEWAY_PORT=$3 GATEWAY_BROKER_PORT=$4 start_gateway "$OUT/$1" ${JAVA:-java} $JVM_OPTIONS -jar "$2" --
+  start_streams 100 "http://127.0.0.1:$3"
+  WARMUP_LOG="$OUT/$1/warmup.txt" warm_up "http://127.0.0.1:$3" send.lua 2> /dev/null
+  wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua "http://127.0.0.1:$3" > /dev/null
+  PIDS+=("$APP") DATA+=("$BROKER_DATA")
+  APP="" BROKER_DATA=""
+}
+start a "$JAR_A" 18080 19092
+start b "$JAR_B" 18081 19093
+
+# turn <pid> <port>: TURN_SECONDS seconds of the route; prints "<requests/s> <the JVM's CPU per request in us>".
+turn() {
+  local ticks0 ticks1 requests
+  ticks0=$(cpu_ticks "/proc/$1/stat")
+  requests=$(wrk -t1 -c100 -d"${TURN_SECONDS}s" -s "load-tests/wrk/$ROUTE.lua" "http://127.0.0.1:$2" \
+      | grep RESULT | grep -o 'requests=[0-9]*' | cut -d= -f2 || true)
+  ticks1=$(cpu_ticks "/proc/$1/stat")
+  [ "${requests:-0}" -gt 0 ] || { echo "no requests answered on :$2" >&2; exit 1; }
+  echo "$(( requests / TURN_SECONDS )) $(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests ))"
+}
+
+{
+  echo "# A $JAR_A, B $JAR_B, $ROUTE, $ROUNDS rounds of ${TURN_SECONDS} s turns; $(cat "$OUT/a/machine.txt")"
+  echo "round A/s A_us B/s B_us B/A"
+  for round in $(seq "$ROUNDS"); do
+    if [ $(( round % 2 )) -eq 1 ]; then
+      a_turn=$(turn "${PIDS[0]}" 18080)
+      b_turn=$(turn "${PIDS[1]}" 18081)
+    else
+      b_turn=$(turn "${PIDS[1]}" 18081)
+      a_turn=$(turn "${PIDS[0]}" 18080)
+    fi
+    read -r a a_us <<< "$a_turn"
+    read -r b b_us <<< "$b_turn"
+    echo "$round $a $a_us $b $b_us $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')"
+  done
+} | tee "$OUT/rounds.txt"
+# The median of the ratios (sorted, without gawk's asort), their range, and each build's mean.
+ratios=$(awk 'NR > 2 { print $6 }' "$OUT/rounds.txt" | sort -n | tr '\n' ' ')
+awk -v ratios="$ratios" 'NR > 2 { a += $2; b += $4; n++ }
+     END {
+       split(ratios, r, " ")
+       median = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+       printf "B/A median %.3f (range %.3f-%.3f over %d rounds); means A %d/s, B %d/s\n",
+           median, r[1], r[n], n, a / n, b / n
+     }' "$OUT/rounds.txt" | tee "$OUT/result.txt"
