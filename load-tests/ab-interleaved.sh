@@ -5,7 +5,8 @@
 # take turns under the same wrk load, ROUNDS rounds (default 12) of TURN_SECONDS seconds (default 10) each, A B in odd
 # rounds and B A in even ones. A pair of turns sees the machine as it is for those seconds, so its ratio B/A compares
 # where separate runs minutes apart do not. Prints each round's requests/s and the JVMs' CPU per request, then the
-# median and range of the ratios; one idle gateway beside the measured one is the price (its broker's idle threads).
+# median and range of the ratios and wrk's errors over all turns; one idle gateway beside the measured one is the
+# price (its broker's idle threads).
 #   load-tests/ab-interleaved.sh <jar A> <jar B> [status|send]
 # API_KEY as in ab.sh (both gateways get the key); JAVA and GATEWAY_JAVA_OPTS as there.
 set -euo pipefail
@@ -40,13 +41,16 @@ start() {
 start a "$JAR_A" 18080 19092
 start b "$JAR_B" 18081 19093
 
-# turn <pid> <port>: TURN_SECONDS seconds of the route; prints "<requests/s> <the JVM's CPU per request in us>".
+# turn <pid> <port>: TURN_SECONDS seconds of the route; prints "<requests/s> <the JVM's CPU per request in us>", and
+# appends wrk's RESULT line (its error counts) to wrk.txt.
 turn() {
-  local ticks0 ticks1 requests
+  local ticks0 ticks1 result requests
   ticks0=$(cpu_ticks "/proc/$1/stat")
-  requests=$(wrk -t1 -c100 -d"${TURN_SECONDS}s" -s "load-tests/wrk/$ROUTE.lua" "http://127.0.0.1:$2" \
-      | grep RESULT | grep -o 'requests=[0-9]*' | cut -d= -f2 || true)
+  result=$(wrk -t1 -c100 -d"${TURN_SECONDS}s" -s "load-tests/wrk/$ROUTE.lua" "http://127.0.0.1:$2" \
+      | grep RESULT || true)
   ticks1=$(cpu_ticks "/proc/$1/stat")
+  echo ":$2 $result" >> "$OUT/wrk.txt"
+  requests=$(echo "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)
   [ "${requests:-0}" -gt 0 ] || { echo "no requests answered on :$2" >&2; exit 1; }
   echo "$(( requests / TURN_SECONDS )) $(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests ))"
 }
@@ -76,3 +80,7 @@ awk -v ratios="$ratios" 'NR > 2 { a += $2; b += $4; n++ }
        printf "B/A median %.3f (range %.3f-%.3f over %d rounds); means A %d/s, B %d/s\n",
            median, r[1], r[n], n, a / n, b / n
      }' "$OUT/rounds.txt" | tee "$OUT/result.txt"
+# A turn's errors (wrk's socket errors, timeouts, and answers other than 2xx) make its rate mean something else.
+errors=$(grep -o -E '(connect|read|write|timeout|non2xx)=[0-9]+' "$OUT/wrk.txt" \
+    | awk -F= '{ n += $2 } END { print n + 0 }')
+echo "errors over all turns: $errors (wrk's lines in $OUT/wrk.txt)" | tee -a "$OUT/result.txt"
