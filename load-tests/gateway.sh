@@ -52,7 +52,7 @@ start_streams() {
 # stop_app: stops the JVM whose pid is in APP, if any, and waits for it to end (so that the next one can bind the same
 # ports); the EXIT trap of start_app, and of scripts that run several JVMs one after another (bench.sh,
 # framework-ladder.sh). Then deletes the directory BROKER_DATA names, if any: an embedded broker's data, which nothing
-# reads after its run, is 0.5-2 GB a run, and results kept it until 78 GB of it filled the disk.
+# reads after its run, is 0.5-3.6 GB a run, and results kept it until 78 GB of it filled the disk.
 stop_app() {
   if [ -n "${APP:-}" ]; then
     kill "$APP" 2>/dev/null || true

@@ -28,7 +28,7 @@ CP=$(load-tests/classpath.sh)
 cp "$(ls target/streamgate-*.jar | grep -v '\.original$' | head -1)" "$OUT/streamgate.jar"
 
 PIDS=()
-# The embedded broker's data goes with the run (0.5-2 GB; nothing reads it after), its log stays.
+# The embedded broker's data goes with the run (up to GBs; nothing reads it after), its log stays.
 trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$OUT/kafka"' EXIT
 
 echo "== the model server on :$MODEL_PORT ($DELAY_MILLIS ms a call), log in $OUT/model-server.log"
