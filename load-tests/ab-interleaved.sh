@@ -6,7 +6,9 @@
 # rounds and B A in even ones. A pair of turns sees the machine as it is for those seconds, so its ratio B/A compares
 # where separate runs minutes apart do not. Prints each round's requests/s and the JVMs' CPU per request, then the
 # median and range of the ratios and wrk's errors over all turns; one idle gateway beside the measured one is the
-# price (its broker's idle threads).
+# price (its broker's idle threads). One run is one pair of JVMs, and two JVMs of one jar can differ for their whole
+# lives (each JIT compiles from its own profiles: the same two builds gave B/A 1.32 and 1.12 in two pairs, section 37),
+# so repeat it with fresh pairs, the builds' places swapped, before reading a size from it.
 #   load-tests/ab-interleaved.sh <jar A> <jar B> [status|send]
 # API_KEY as in ab.sh (both gateways get the key); JAVA and GATEWAY_JAVA_OPTS as there.
 set -euo pipefail
