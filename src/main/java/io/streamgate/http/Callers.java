@@ -8,7 +8,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
 /**
- * Who is asking, and for which stream: the one place a request's tenant and stream key are resolved. The tenant is
+ * Who is asking, and for which stream: the one place a request's or a WebSocket's tenant is resolved. The tenant is
  * the authenticated principal's name (an API key's tenant, or a token's tenant claim). Streams are scoped by it, so
  * another tenant's stream of the same id simply does not exist for this caller.
  *
@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 final class Callers {
 
     private static final String OPEN_TENANT = "";
+    private static final Mono<String> THE_OPEN_TENANT = Mono.just(OPEN_TENANT);
 
     private final boolean open;
 
@@ -32,7 +33,12 @@ final class Callers {
     }
 
     Mono<String> tenant(ServerRequest request) {
-        return open ? Mono.just(OPEN_TENANT) : request.principal().map(Principal::getName).defaultIfEmpty(OPEN_TENANT);
+        return tenant(request.principal());
+    }
+
+    /** The tenant of a caller with this principal: a request's, or a WebSocket handshake's. */
+    Mono<String> tenant(Mono<? extends Principal> principal) {
+        return open ? THE_OPEN_TENANT : principal.map(Principal::getName).defaultIfEmpty(OPEN_TENANT);
     }
 
     /** The stream the path names, as this caller's. */

@@ -38,14 +38,20 @@ class HttpConfiguration {
         return new Chunks(properties.stream().maxChunkSize().toBytes());
     }
 
+    /** Who is asking: the stream routes' and the WebSockets' one way to a caller's tenant. */
     @Bean
-    StreamHandler streamHandler(StreamService streams, StreamgateProperties properties, StreamMetrics metrics,
-                                StreamTracing tracing, Chunks chunks, JsonMapper json, ApiAccess access) {
+    Callers callers(ApiAccess access) {
+        return Callers.of(access.open());
+    }
+
+    @Bean
+    StreamHandler streamHandler(Callers callers, StreamService streams, StreamgateProperties properties,
+                                StreamMetrics metrics, StreamTracing tracing, Chunks chunks, JsonMapper json) {
         StreamgateProperties.Stream stream = properties.stream();
         JsonBodies bodies = new JsonBodies(json);
         NdjsonBatches batches = new NdjsonBatches(bodies, chunks, stream.maxBatchChunks(),
                 stream.maxBatchSize().toBytes());
-        return new StreamHandler(Callers.of(access.open()), streams, bodies, chunks, batches,
+        return new StreamHandler(callers, streams, bodies, chunks, batches,
                 new SseEvents(stream.heartbeatInterval(), metrics, tracing));
     }
 

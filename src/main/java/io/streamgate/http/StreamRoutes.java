@@ -123,8 +123,9 @@ class StreamRoutes {
 
     /** {@code GET /stream/{streamId}/ws}, right after the routes (WebSockets are not router functions). */
     @Bean
-    HandlerMapping streamSocketMapping(StreamService streams, Problems problems, Chunks chunks, JsonMapper json) {
-        StreamSocketHandler handler = new StreamSocketHandler(streams, problems, chunks, json);
+    HandlerMapping streamSocketMapping(Callers callers, StreamService streams, Problems problems, Chunks chunks,
+                                       JsonMapper json) {
+        StreamSocketHandler handler = new StreamSocketHandler(callers, streams, problems, chunks, json);
         return new SimpleUrlHandlerMapping(Map.of(StreamSocketHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE + 1);
     }
 

@@ -1,6 +1,5 @@
 package io.streamgate.http;
 
-import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +41,14 @@ final class StreamSocketHandler implements WebSocketHandler {
     /** Frames stored with one producer call; also the most frames this socket holds before they are stored. */
     private static final int BATCH = 256;
 
+    private final Callers callers;
     private final StreamService streams;
     private final Problems problems;
     private final Chunks chunks;
     private final JsonMapper json;
 
-    StreamSocketHandler(StreamService streams, Problems problems, Chunks chunks, JsonMapper json) {
+    StreamSocketHandler(Callers callers, StreamService streams, Problems problems, Chunks chunks, JsonMapper json) {
+        this.callers = callers;
         this.streams = streams;
         this.problems = problems;
         this.chunks = chunks;
@@ -58,7 +59,7 @@ final class StreamSocketHandler implements WebSocketHandler {
     public Mono<Void> handle(WebSocketSession socket) {
         PathPattern.PathMatchInfo match = PATTERN.matchAndExtract(
                 PathContainer.parsePath(socket.getHandshakeInfo().getUri().getRawPath()));
-        Mono<StreamKey> key = socket.getHandshakeInfo().getPrincipal().map(Principal::getName).defaultIfEmpty("")
+        Mono<StreamKey> key = callers.tenant(socket.getHandshakeInfo().getPrincipal())
                 .map(tenant -> new StreamKey(tenant, new StreamId(match.getUriVariables().get("streamId"))));
         return key.flatMap(streams::session).flatMap(session -> {
             AtomicLong framesIn = new AtomicLong();
