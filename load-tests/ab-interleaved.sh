@@ -43,33 +43,21 @@ start() {
 start a "$JAR_A" 18080 19092
 start b "$JAR_B" 18081 19093
 
-# turn <pid> <port>: TURN_SECONDS seconds of the route; prints "<requests/s> <the JVM's CPU per request in us>", and
-# appends wrk's RESULT line (its error counts) to wrk.txt.
-turn() {
-  local ticks0 ticks1 result requests
-  ticks0=$(cpu_ticks "/proc/$1/stat")
-  result=$(wrk -t1 -c100 -d"${TURN_SECONDS}s" -s "load-tests/wrk/$ROUTE.lua" "http://127.0.0.1:$2" \
-      | grep RESULT || true)
-  ticks1=$(cpu_ticks "/proc/$1/stat")
-  echo ":$2 $result" >> "$OUT/wrk.txt"
-  requests=$(echo "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)
-  [ "${requests:-0}" -gt 0 ] || { echo "no requests answered on :$2" >&2; exit 1; }
-  echo "$(( requests / TURN_SECONDS )) $(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests ))"
-}
-
 {
   echo "# A $JAR_A, B $JAR_B, $ROUTE, $ROUNDS rounds of ${TURN_SECONDS} s turns; $(cat "$OUT/a/machine.txt")"
   echo "round A/s A_us B/s B_us B/A"
   for round in $(seq "$ROUNDS"); do
+    # A turn: TURN_SECONDS of the route (measure, gateway.sh), "<requests/s> <us a request> <wrk's RESULT line>".
     if [ $(( round % 2 )) -eq 1 ]; then
-      a_turn=$(turn "${PIDS[0]}" 18080)
-      b_turn=$(turn "${PIDS[1]}" 18081)
+      a_turn=$(measure "${PIDS[0]}" http://127.0.0.1:18080 "$ROUTE.lua" "$TURN_SECONDS")
+      b_turn=$(measure "${PIDS[1]}" http://127.0.0.1:18081 "$ROUTE.lua" "$TURN_SECONDS")
     else
-      b_turn=$(turn "${PIDS[1]}" 18081)
-      a_turn=$(turn "${PIDS[0]}" 18080)
+      b_turn=$(measure "${PIDS[1]}" http://127.0.0.1:18081 "$ROUTE.lua" "$TURN_SECONDS")
+      a_turn=$(measure "${PIDS[0]}" http://127.0.0.1:18080 "$ROUTE.lua" "$TURN_SECONDS")
     fi
-    read -r a a_us <<< "$a_turn"
-    read -r b b_us <<< "$b_turn"
+    read -r a a_us a_wrk <<< "$a_turn"
+    read -r b b_us b_wrk <<< "$b_turn"
+    printf 'round %s A %s\nround %s B %s\n' "$round" "$a_wrk" "$round" "$b_wrk" >> "$OUT/wrk.txt"
     echo "$round $a $a_us $b $b_us $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')"
   done
 } | tee "$OUT/rounds.txt"

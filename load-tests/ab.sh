@@ -21,17 +21,14 @@ start_gateway "$OUT" ${JAVA:-java} $JVM_OPTIONS -Xlog:gc:file="$OUT/gc.log" \
 start_streams 100
 WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 send.lua 2> /dev/null
 wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null
-# run <wrk script>: 20 s of it; prints "<requests/s> (<the JVM's CPU per request> us) | <wrk's RESULT line>" (the CPU
-# from /proc, in clock ticks of 1/CLK_TCK s): what a request costs, beside how many were answered. On this box both
-# wander between runs of one jar (BENCHMARKS sections 26 and 27), so alternate the builds either way.
+# run <wrk script>: 20 s of it (measure, gateway.sh); prints "<requests/s> (<the JVM's CPU per request> us) | <wrk's
+# RESULT line>". On this box both wander between runs of one jar (BENCHMARKS sections 26 and 27), so alternate the
+# builds either way.
 run() {
-  local ticks0 ticks1 result requests
-  ticks0=$(cpu_ticks "/proc/$APP/stat")
-  result=$(wrk -t1 -c100 -d20s -s "load-tests/wrk/$1" http://127.0.0.1:18080 | grep RESULT || true)
-  ticks1=$(cpu_ticks "/proc/$APP/stat")
-  requests=$(echo "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)
-  [ "${requests:-0}" -gt 0 ] || { echo "no requests answered: ${result:-wrk printed no RESULT}" >&2; exit 1; }
-  echo "$(( requests / 20 )) ($(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests )) us) | $result"
+  local line rate us result
+  line=$(measure "$APP" http://127.0.0.1:18080 "$1" 20) || exit 1
+  read -r rate us result <<< "$line"
+  echo "$rate ($us us) | $result"
 }
 STATUS=$(run status.lua)
 SEND=$(run send.lua)

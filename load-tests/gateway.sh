@@ -1,7 +1,7 @@
-# Sourced by ab.sh, bench.sh, framework-ladder.sh, latency-breakdown.sh, processing.sh, profile.sh and reader-heap.sh:
-# the gateway jar as every short benchmark run starts it (embedded broker, tenant limits raised so that what is
-# measured is the gateway), its JVM options, the streams the wrk scripts send to, and the warm-up they share (warm_up:
-# until the JIT is done).
+# Sourced by ab.sh, ab-interleaved.sh, bench.sh, framework-ladder.sh, latency-breakdown.sh, processing.sh, profile.sh
+# and reader-heap.sh: the gateway jar as every short benchmark run starts it (embedded broker, tenant limits raised so
+# that what is measured is the gateway), its JVM options, the streams the wrk scripts send to, and the warm-up they
+# share (warm_up: until the JIT is done).
 # With API_KEY set, the gateway has that one tenant key and the streams are started with it.
 
 # The JVM options every benchmark gives the gateway (and bench.sh the trivial app beside it): a fixed 2 GB heap and the
@@ -100,6 +100,20 @@ warm_up() {
     [ $(( jit * 20 )) -ge "$total" ] || return 0
   done
   echo "warning: the JIT was still compiling after ${WARMUP_ROUNDS:-30} warm-up rounds of $script" >&2
+}
+
+# measure <pid> <url> <wrk script> <seconds>: that long of the script with wrk (1 thread, 100 connections); prints
+# "<requests/s> <the JVM's CPU per request in us> <wrk's RESULT line>" (the CPU of the JVM <pid> from /proc, in clock
+# ticks of 1/CLK_TCK s): what a request costs, beside how many were answered. Exits if none was. For ab.sh's runs and
+# ab-interleaved.sh's turns.
+measure() {
+  local ticks0 ticks1 result requests
+  ticks0=$(cpu_ticks "/proc/$1/stat")
+  result=$(wrk -t1 -c100 -d"$4s" -s "load-tests/wrk/$3" "$2" | grep RESULT || true)
+  ticks1=$(cpu_ticks "/proc/$1/stat")
+  requests=$(echo "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)
+  [ "${requests:-0}" -gt 0 ] || { echo "no requests answered by $2: ${result:-wrk printed no RESULT}" >&2; exit 1; }
+  echo "$(( requests / $4 )) $(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests )) $result"
 }
 
 # jvm_cpu_ticks: "<compiler threads' CPU> <whole JVM's CPU>" of the JVM in APP, in clock ticks (user + system).
