@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Two gateway builds compared over several fresh pairs of JVMs: ab-interleaved.sh run PAIRS times (default 3), the
+# builds' places swapped in every second pair (B on 18080 and A on 18081), each pair's median ratio turned back into
+# B/A. One pair is one draw of two JITs, and the same two builds gave B/A 1.32 and 1.12 in two pairs (BENCHMARKS.md
+# section 37): the spread of the pairs' medians says how far one pair can be trusted, and the median of the medians is
+# the figure to quote. An A/A series (the same jar twice) sizes that spread with no change at all.
+#   PAIRS=3 load-tests/ab-pairs.sh <jar A> <jar B> [status|send]
+# ROUNDS, TURN_SECONDS, API_KEY, JAVA and GATEWAY_JAVA_OPTS go to ab-interleaved.sh as they are.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR_A=$1 JAR_B=$2 ROUTE=${3:-status} PAIRS=${PAIRS:-3}
+OUT=load-tests/results/abp-$ROUTE-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+echo "# A $JAR_A, B $JAR_B, $ROUTE, $PAIRS pairs" | tee "$OUT/pairs.txt"
+for pair in $(seq "$PAIRS"); do
+  if [ $(( pair % 2 )) -eq 1 ]; then places="A B"; first=$JAR_A second=$JAR_B; else places="B A"; first=$JAR_B second=$JAR_A; fi
+  load-tests/ab-interleaved.sh "$first" "$second" "$ROUTE" > "$OUT/pair-$pair.txt"
+  # "B/A median <m> (range <lo>-<hi> over <n> rounds); ..." and "errors over all turns: <n> ...", of the second over
+  # the first: a swapped pair's figures are inverted (and its range with them).
+  read -r median lo hi <<< "$(sed -n 's#^B/A median \([0-9.]*\) (range \([0-9.]*\)-\([0-9.]*\) .*#\1 \2 \3#p' "$OUT/pair-$pair.txt")"
+  errors=$(sed -n 's/^errors over all turns: \([0-9]*\).*/\1/p' "$OUT/pair-$pair.txt")
+  awk -v pair="$pair" -v places="$places" -v m="$median" -v lo="$lo" -v hi="$hi" -v errors="$errors" 'BEGIN {
+        if (places == "B A") { m = 1 / m; t = 1 / hi; hi = 1 / lo; lo = t }
+        printf "pair %d: B/A %.3f (rounds %.3f-%.3f), %s on 18080 and 18081, errors %d\n", pair, m, lo, hi, places, errors
+      }' | tee -a "$OUT/pairs.txt"
+done
+awk '/^pair / { r[++n] = $4 }
+     END {
+       # Sorted by hand (no gawk asort); n is small.
+       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+       median = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+       printf "B/A over %d pairs: median of the pairs %.3f, pairs %.3f-%.3f\n", n, median, r[1], r[n]
+     }' "$OUT/pairs.txt" | tee "$OUT/result.txt"
