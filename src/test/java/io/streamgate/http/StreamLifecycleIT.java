@@ -282,6 +282,17 @@ class StreamLifecycleIT extends GatewayIT {
                 "streamgate_processing_commits_seconds_bucket", "streamgate_processing_commit_results_count");
     }
 
+    /** Requests are timed, and not also held in a long-task timer per request (application.yaml says why). */
+    @Test
+    void shouldTimeRequestsWithoutALongTaskTimer() {
+        client.start("timed-" + System.nanoTime());
+
+        String scraped = scrape();
+        assertThat(scraped).contains("http_server_requests_seconds_count{");
+        assertThat(scraped.lines().filter(line -> line.startsWith("http_server_requests_active")))
+                .as("the long-task timer's lines").isEmpty();
+    }
+
     /**
      * An SSE read is timed to its answer, not to its reader's leaving (SseReadObservation): counted in
      * {@code http.server.requests} while its reader is still connected, and a refused read counted with its status.
