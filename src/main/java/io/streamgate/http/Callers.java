@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 final class Callers {
 
     private static final String OPEN_TENANT = "";
-    private static final Mono<String> THE_OPEN_TENANT = Mono.just(OPEN_TENANT);
+    private static final Mono<String> AN_OPEN_GATEWAYS_CALLER = Mono.just(OPEN_TENANT);
 
     private final boolean open;
 
@@ -33,19 +33,24 @@ final class Callers {
     }
 
     Mono<String> tenant(ServerRequest request) {
-        return tenant(request.principal());
+        return open ? AN_OPEN_GATEWAYS_CALLER : named(request.principal());
     }
 
-    /** The tenant of a caller with this principal: a request's, or a WebSocket handshake's. */
+    /** The tenant of a WebSocket handshake's caller, with this principal. */
     Mono<String> tenant(Mono<? extends Principal> principal) {
-        return open ? THE_OPEN_TENANT : principal.map(Principal::getName).defaultIfEmpty(OPEN_TENANT);
+        return open ? AN_OPEN_GATEWAYS_CALLER : named(principal);
     }
 
     /** The stream the path names, as this caller's. */
     Mono<StreamKey> key(ServerRequest request) {
         return open
                 ? Mono.fromCallable(() -> new StreamKey(OPEN_TENANT, streamId(request)))
-                : tenant(request).map(tenant -> new StreamKey(tenant, streamId(request)));
+                : named(request.principal()).map(tenant -> new StreamKey(tenant, streamId(request)));
+    }
+
+    /** A keyed gateway's caller: its principal's name, or the empty tenant when it has no principal. */
+    private static Mono<String> named(Mono<? extends Principal> principal) {
+        return principal.map(Principal::getName).defaultIfEmpty(OPEN_TENANT);
     }
 
     static StreamId streamId(ServerRequest request) {
