@@ -61,14 +61,11 @@ start b "$JAR_B" 18081 19093
     echo "$round $a $a_us $b $b_us $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')"
   done
 } | tee "$OUT/rounds.txt"
-# The median of the ratios (sorted, without gawk's asort), their range, and each build's mean.
-ratios=$(awk 'NR > 2 { print $6 }' "$OUT/rounds.txt" | sort -n | tr '\n' ' ')
-awk -v ratios="$ratios" 'NR > 2 { a += $2; b += $4; n++ }
+# The median of the ratios, their range, and each build's mean.
+read -r median lo hi n <<< "$(awk 'NR > 2 { print $6 }' "$OUT/rounds.txt" | median_of)"
+awk -v median="$median" -v lo="$lo" -v hi="$hi" 'NR > 2 { a += $2; b += $4; n++ }
      END {
-       split(ratios, r, " ")
-       median = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
-       printf "B/A median %.3f (range %.3f-%.3f over %d rounds); means A %d/s, B %d/s\n",
-           median, r[1], r[n], n, a / n, b / n
+       printf "B/A median %.3f (range %.3f-%.3f over %d rounds); means A %d/s, B %d/s\n", median, lo, hi, n, a / n, b / n
      }' "$OUT/rounds.txt" | tee "$OUT/result.txt"
 # A turn's errors (wrk's socket errors, timeouts, and answers other than 2xx) make its rate mean something else.
 errors=$(grep -o -E '(connect|read|write|timeout|non2xx)=[0-9]+' "$OUT/wrk.txt" \

@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 JAR_A=$1 JAR_B=$2 ROUTE=${3:-status} PAIRS=${PAIRS:-3}
 OUT=load-tests/results/abp-$ROUTE-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
 echo "# A $JAR_A, B $JAR_B, $ROUTE, $PAIRS pairs" | tee "$OUT/pairs.txt"
 for pair in $(seq "$PAIRS"); do
   if [ $(( pair % 2 )) -eq 1 ]; then places="A B"; first=$JAR_A second=$JAR_B; else places="B A"; first=$JAR_B second=$JAR_A; fi
@@ -24,10 +26,5 @@ for pair in $(seq "$PAIRS"); do
         printf "pair %d: B/A %.3f (rounds %.3f-%.3f), %s on 18080 and 18081, errors %d\n", pair, m, lo, hi, places, errors
       }' | tee -a "$OUT/pairs.txt"
 done
-awk '/^pair / { r[++n] = $4 }
-     END {
-       # Sorted by hand (no gawk asort); n is small.
-       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
-       median = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
-       printf "B/A over %d pairs: median of the pairs %.3f, pairs %.3f-%.3f\n", n, median, r[1], r[n]
-     }' "$OUT/pairs.txt" | tee "$OUT/result.txt"
+read -r median lo hi n <<< "$(awk '/^pair / { print $4 }' "$OUT/pairs.txt" | median_of)"
+printf 'B/A over %d pairs: median of the pairs %.3f, pairs %.3f-%.3f\n' "$n" "$median" "$lo" "$hi" | tee "$OUT/result.txt"

@@ -116,6 +116,16 @@ measure() {
   echo "$(( requests / $4 )) $(( (ticks1 - ticks0) * 1000000 / $(getconf CLK_TCK) / requests )) $result"
 }
 
+# median_of: "<median> <lowest> <highest> <count>" of the numbers on stdin, one a line; fails on none. For the ratios
+# of ab-interleaved.sh's rounds and ab-pairs.sh's pairs.
+median_of() {
+  sort -g | awk '{ r[++n] = $1 }
+      END {
+        if (n == 0) exit 1
+        print (n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2), r[1], r[n], n
+      }'
+}
+
 # jvm_cpu_ticks: "<compiler threads' CPU> <whole JVM's CPU>" of the JVM in APP, in clock ticks (user + system).
 jvm_cpu_ticks() {
   local jit=0 task
