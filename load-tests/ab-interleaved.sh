@@ -34,9 +34,7 @@ stop_app() {
 start() {
   # shellcheck disable=SC2086
   GATEWAY_PORT=$3 GATEWAY_BROKER_PORT=$4 start_gateway "$OUT/$1" ${JAVA:-java} $JVM_OPTIONS -jar "$2" --
-  start_streams 100 "http://127.0.0.1:$3"
-  WARMUP_LOG="$OUT/$1/warmup.txt" warm_up "http://127.0.0.1:$3" send.lua 2> /dev/null
-  wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua "http://127.0.0.1:$3" > /dev/null
+  warm_for_ab "http://127.0.0.1:$3" "$OUT/$1/warmup.txt"
   PIDS+=("$APP") DATA+=("$BROKER_DATA")
   APP="" BROKER_DATA=""
 }

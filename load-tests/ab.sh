@@ -18,9 +18,7 @@ mkdir -p "$OUT"
 # shellcheck disable=SC2086
 start_gateway "$OUT" ${JAVA:-java} $JVM_OPTIONS -Xlog:gc:file="$OUT/gc.log" \
     -jar "$JAR" -- "$@"
-start_streams 100
-WARMUP_LOG="$OUT/warmup.txt" warm_up http://127.0.0.1:18080 send.lua 2> /dev/null
-wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua http://127.0.0.1:18080 > /dev/null
+warm_for_ab http://127.0.0.1:18080 "$OUT/warmup.txt"
 # run <wrk script>: 20 s of it (measure, gateway.sh); prints "<requests/s> (<the JVM's CPU per request> us) | <wrk's
 # RESULT line>". On this box both wander between runs of one jar (BENCHMARKS sections 26 and 27), so alternate the
 # builds either way.

@@ -102,6 +102,14 @@ warm_up() {
   echo "warning: the JIT was still compiling after ${WARMUP_ROUNDS:-30} warm-up rounds of $script" >&2
 }
 
+# warm_for_ab <url> <warm-up log>: how ab.sh and ab-interleaved.sh make a started gateway ready to measure, the same
+# for both so that their figures compare: its 100 streams, sends until the JIT is done with them, then 10 s of status.
+warm_for_ab() {
+  start_streams 100 "$1"
+  WARMUP_LOG=$2 warm_up "$1" send.lua 2> /dev/null
+  wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua "$1" > /dev/null
+}
+
 # measure <pid> <url> <wrk script> <seconds>: that long of the script with wrk (1 thread, 100 connections); prints
 # "<requests/s> <the JVM's CPU per request in us> <wrk's RESULT line>" (the CPU of the JVM <pid> from /proc, in clock
 # ticks of 1/CLK_TCK s): what a request costs, beside how many were answered. Exits if none was. For ab.sh's runs and
