@@ -10,6 +10,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 class StrictFirewallTest {
 
@@ -23,6 +24,18 @@ class StrictFirewallTest {
         assertThat(firewalled.getRequest()).isSameAs(firewalled.getRequest());
         assertThat(firewalled.getRequest().getClass().getName()).as("still the strict firewall's request")
                 .contains("StrictFirewallHttpRequest");
+    }
+
+    @Test
+    void shouldLeaveTheResponseAsItIsForNettyToCheckItsHeaders() {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/stream/job-1"));
+
+        ServerWebExchange firewalled = firewall.getFirewalledExchange(exchange).block(Duration.ofSeconds(1));
+        firewalled.getResponse().getHeaders().set("X-Echo", "a\r\nb"); // Netty refuses it (ResponseHeaderValidationTest)
+
+        assertThat(firewalled.getResponse()).isSameAs(exchange.getResponse());
+        assertThat(firewalled.getResponse().setComplete().then(Mono.just("committed")).block(Duration.ofSeconds(1)))
+                .as("no commit action of the strict firewall's").isEqualTo("committed");
     }
 
     @Test
