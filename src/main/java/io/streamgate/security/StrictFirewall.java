@@ -18,13 +18,15 @@ import reactor.core.publisher.Mono;
  *   <li>Its request wrapper made once per exchange. The strict firewall's exchange wraps the request anew on every
  *       {@code getRequest()}, and the filters and handlers of one request call it dozens of times: 4% of the status
  *       route's allocation (BENCHMARKS.md section 14). An exchange's request never changes (a changed one is a new
- *       exchange, made by {@code mutate()}, which the strict firewall still wraps), so one wrapper serves every call.</li>
+ *       exchange, made by {@code mutate()}, which the strict firewall still wraps), so one wrapper serves every
+ *       call.</li>
  *   <li>Its check of the response's headers for CR and LF left to Netty, which refuses both in a header's name or
- *       value when it is set (Reactor Netty validates response headers unless its request decoder is told not to,
- *       and Streamgate never tells it; ResponseHeaderValidationTest holds Netty to it). The strict firewall's own
- *       check copies every header name of every response into a case-insensitive set just before the response is
- *       committed, through a commit action of its own, to find what Netty refuses anyway: the strict firewall cost a
- *       status request 3.6 µs of the JVM's CPU (5%) with the check, 1.2 without it (BENCHMARKS.md section 39).</li>
+ *       value when it is set: Reactor Netty validates response headers as it does request headers, unless Spring
+ *       Boot's {@code server.netty.validate-headers} is set to false, which Streamgate never does and which turns
+ *       Netty's checks of both off (ResponseHeaderValidationTest holds Netty to it). The strict firewall's own check
+ *       copies every header name of every response into a case-insensitive set just before the response is committed,
+ *       through a commit action of its own, to find what Netty refuses anyway: the strict firewall cost a status
+ *       request 3.6 µs of the JVM's CPU (5%) with the check, 1.2 without it (BENCHMARKS.md section 39).</li>
  * </ul>
  */
 final class StrictFirewall implements ServerWebExchangeFirewall {

@@ -20,8 +20,9 @@ import reactor.netty.http.server.HttpServer;
 /**
  * What StrictFirewall leaves to Netty: a response header whose name or value carries CR or LF (a header injected
  * through something a handler echoes) is refused when it is set, so the response is an error and the injected header
- * never reaches the client. Reactor Netty's server as the gateway runs it (response headers validated, its default),
- * with Spring's adapter, a handler that echoes such a value, and a raw socket that reads exactly what was sent.
+ * never reaches the client. Reactor Netty's server with its header validation as the gateway has it (the default,
+ * {@code server.netty.validate-headers}), Spring's adapter, a handler that echoes such a value, and a raw socket that
+ * reads exactly what was sent.
  */
 class ResponseHeaderValidationTest {
 
@@ -57,7 +58,8 @@ class ResponseHeaderValidationTest {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            out.write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String request = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
