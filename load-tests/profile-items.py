@@ -13,35 +13,25 @@ result.txt holds wrk's requests).
 """
 import collections
 import pathlib
-import re
 import sys
 
-
-def profile(directory):
-    """The profile's stacks with their samples, and the requests wrk counted while it ran."""
-    directory = pathlib.Path(directory)
-    requests = int(re.search(r'requests=(\d+)', (directory / 'result.txt').read_text()).group(1))
-    stacks = []
-    for line in (directory / 'cpu.collapsed').read_text().splitlines():
-        stack, samples = line.rsplit(' ', 1)
-        stacks.append((stack.split(';'), int(samples)))
-    return stacks, requests
+import profiles
 
 
 def cost(directories, frames):
-    profiles = [profile(directory) for directory in directories]
+    read = [profiles.read(directory) for directory in directories]
     print('| µs of CPU a request, with what it calls | ' + ' | '.join(pathlib.Path(d).name for d in directories) + ' |')
     print('|---|' + '---:|' * len(directories))
     for frame in frames:
         cells = []
-        for stacks, requests in profiles:
+        for stacks, requests in read:
             samples = sum(n for stack, n in stacks if any(frame in f for f in stack))
             cells.append('%.2f' % (samples * 1000 / requests))  # a sample is 1 ms of CPU
         print('| ' + frame + ' | ' + ' | '.join(cells) + ' |')
 
 
 def callers(directory, frame, up):
-    stacks, requests = profile(directory)
+    stacks, requests = profiles.read(directory)
     ways = collections.Counter()
     for stack, samples in stacks:
         at = [i for i, f in enumerate(stack) if frame in f]

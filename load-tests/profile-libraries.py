@@ -10,8 +10,9 @@ frames run. Kernel frames count as the kernel's.
 """
 import collections
 import pathlib
-import re
 import sys
+
+import profiles
 
 LIBRARIES = [
     ('io/streamgate/', 'Streamgate'),
@@ -49,22 +50,21 @@ def library(frames):
 
 def profile(directory):
     samples = collections.Counter()
-    for line in (directory / 'cpu.collapsed').read_text().splitlines():
-        stack, count = line.rsplit(' ', 1)
-        samples[library(stack.split(';'))] += int(count)
-    requests = int(re.search(r'requests=(\d+)', (directory / 'result.txt').read_text()).group(1))
+    stacks, requests = profiles.read(directory)
+    for frames, count in stacks:
+        samples[library(frames)] += count
     return samples, requests
 
 
 def main(directories):
-    profiles = [(d.name, *profile(d)) for d in map(pathlib.Path, directories)]
-    names = sorted({n for _, samples, _ in profiles for n in samples}, key=lambda n: -profiles[-1][1][n])
-    print('| us of CPU per request (share), by library | ' + ' | '.join(name for name, _, _ in profiles) + ' |')
-    print('|---|' + '---:|' * len(profiles))
+    runs = [(d.name, *profile(d)) for d in map(pathlib.Path, directories)]
+    names = sorted({n for _, samples, _ in runs for n in samples}, key=lambda n: -runs[-1][1][n])
+    print('| us of CPU per request (share), by library | ' + ' | '.join(name for name, _, _ in runs) + ' |')
+    print('|---|' + '---:|' * len(runs))
     for n in names:
-        cells = [f'{1000 * s[n] / r:.1f} ({100 * s[n] / sum(s.values()):.1f}%)' for _, s, r in profiles]
+        cells = [f'{1000 * s[n] / r:.1f} ({100 * s[n] / sum(s.values()):.1f}%)' for _, s, r in runs]
         print(f'| {n} | ' + ' | '.join(cells) + ' |')
-    print('| all | ' + ' | '.join(f'{1000 * sum(s.values()) / r:.1f}' for _, s, r in profiles) + ' |')
+    print('| all | ' + ' | '.join(f'{1000 * sum(s.values()) / r:.1f}' for _, s, r in runs) + ' |')
 
 
 if __name__ == '__main__':
