@@ -60,7 +60,7 @@ start b "$JAR_B" 18081 19093
   done
 } | tee "$OUT/rounds.txt"
 # The median of the ratios, their range, and each build's mean.
-read -r median lo hi n <<< "$(awk 'NR > 2 { print $6 }' "$OUT/rounds.txt" | median_of)"
+read -r median lo hi _ <<< "$(awk 'NR > 2 { print $6 }' "$OUT/rounds.txt" | median_of)"
 awk -v median="$median" -v lo="$lo" -v hi="$hi" 'NR > 2 { a += $2; b += $4; n++ }
      END {
        printf "B/A median %.3f (range %.3f-%.3f over %d rounds); means A %d/s, B %d/s\n", median, lo, hi, n, a / n, b / n
