@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.autoconfigure.NettyServerProperties;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -179,9 +180,20 @@ class SecurityConfiguration {
                 && !(open && filter instanceof SecurityContextServerWebExchangeWebFilter);
     }
 
-    /** The entry filter takes it instead of a {@link StrictServerWebExchangeFirewall}. */
+    /**
+     * The entry filter takes it instead of a {@link StrictServerWebExchangeFirewall}. It leaves the check of response
+     * headers for CR and LF to Netty, so the gateway does not start with Netty's header validation turned off. The
+     * strict firewall's own check would not stand in for it: when it fails at commit, Spring answers 500 with the
+     * response's headers as they were, the injected one included (seen with the strict firewall on a server that does
+     * not validate, BENCHMARKS.md section 40).
+     */
     @Bean
-    ServerWebExchangeFirewall strictFirewall() {
+    ServerWebExchangeFirewall strictFirewall(NettyServerProperties netty) {
+        if (!netty.isValidateHeaders()) {
+            throw new IllegalStateException("server.netty.validate-headers=false turns off Netty's refusal of CR and LF"
+                    + " in headers, which keeps a header echoed into a response from injecting others; Streamgate"
+                    + " does not run without it");
+        }
         return new StrictFirewall();
     }
 
