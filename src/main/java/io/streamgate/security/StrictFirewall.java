@@ -24,10 +24,10 @@ import reactor.core.publisher.Mono;
  *       value when it is set: Reactor Netty validates response headers as it does request headers, unless Spring
  *       Boot's {@code server.netty.validate-headers} is set to false, which turns Netty's checks of both off and
  *       with which the gateway does not start (SecurityConfiguration; ResponseHeaderValidationTest holds Netty to
- *       it). The strict firewall's own check
- *       copies every header name of every response into a case-insensitive set just before the response is committed,
- *       through a commit action of its own, to find what Netty refuses anyway: the strict firewall cost a status
- *       request 3.6 µs of the JVM's CPU (5%) with the check, 1.2 without it (BENCHMARKS.md section 39).</li>
+ *       it). The strict firewall's own check copies every header name of every response into a case-insensitive set
+ *       just before the response is committed, through a commit action of its own, to find what Netty refuses
+ *       anyway: the strict firewall cost a status request 3.6 µs of the JVM's CPU (5%) with the check, 1.2 without it
+ *       (BENCHMARKS.md section 39).</li>
  * </ul>
  */
 final class StrictFirewall implements ServerWebExchangeFirewall {
