@@ -14,6 +14,7 @@
 #   GATEWAY_JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseZGC" JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java ...
 #   GATEWAY_JAR=/tmp/other-build.jar ROUTES=send load-tests/bench.sh   # A/B: another build of the gateway, same wrk
 #   GATEWAY_ARGS="--management.tracing.export.enabled=false" load-tests/bench.sh # A/B: the same build configured otherwise
+#   API_KEY=a-tenant-key-of-16-chars load-tests/bench.sh   # a keyed gateway: that one tenant key, sent by every call
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,17 +91,22 @@ start_app "http://127.0.0.1:$PORT/actuator/health/readiness" "$OUT/gateway.log" 
     --streamgate.broker.port="$BROKER_PORT" --streamgate.broker.data-dir="$OUT/kafka" \
     --streamgate.limits.sends-per-second-per-tenant=100000000 \
     --streamgate.limits.open-streams-per-tenant=100000 \
-    --streamgate.limits.max-sends-in-flight=65536 ${GATEWAY_ARGS:-}
+    --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} \
+    ${GATEWAY_ARGS:-}
 URL="http://127.0.0.1:$PORT"
+# With API_KEY, every call sends it (the wrk scripts read it themselves).
+KEY_HEADER=()
+if [ -n "${API_KEY:-}" ]; then KEY_HEADER=(-H "X-API-Key: $API_KEY"); fi
 
 echo "== starting $STREAMS streams through the API, and bench-results with 10 results"
 for i in $(seq 0 $((STREAMS - 1))); do
-  curl -sf -o /dev/null -X POST "$URL/stream/bench-$i/start" || { echo "start of bench-$i failed" >&2; exit 1; }
+  curl -sf -o /dev/null -X POST "${KEY_HEADER[@]}" "$URL/stream/bench-$i/start" \
+      || { echo "start of bench-$i failed" >&2; exit 1; }
 done
-curl -sf -o /dev/null -X POST "$URL/stream/bench-results/start"
+curl -sf -o /dev/null -X POST "${KEY_HEADER[@]}" "$URL/stream/bench-results/start"
 for i in $(seq 10); do
-  curl -sf -o /dev/null -X POST "$URL/stream/bench-results/send" -H 'Content-Type: application/json' \
-      -d "{\"data\":\"result $i\"}"
+  curl -sf -o /dev/null -X POST "${KEY_HEADER[@]}" "$URL/stream/bench-results/send" \
+      -H 'Content-Type: application/json' -d "{\"data\":\"result $i\"}"
 done
 
 echo "== warming up (sends until the JIT is done with them, 20 s of status, 10 s of each other route; not counted)"
@@ -136,7 +142,7 @@ KAFKA_CP="$(cat "$OUT/kafka-tools.classpath")"
 echo "== ending the streams through the API"
 ended=0
 for i in $(seq 0 $((STREAMS - 1))); do
-  curl -sf -o /dev/null -X POST "$URL/stream/bench-$i/end" && ended=$((ended + 1))
+  curl -sf -o /dev/null -X POST "${KEY_HEADER[@]}" "$URL/stream/bench-$i/end" && ended=$((ended + 1))
 done
 echo "$ended of $STREAMS streams ended" > "$OUT/raw/ended.txt"
 stop_app
