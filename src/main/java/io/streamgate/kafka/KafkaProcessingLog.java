@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -216,15 +217,27 @@ final class KafkaProcessingLog implements ProcessingLog {
             return Mono.fromCallable(() -> readStates(partition)).subscribeOn(Schedulers.boundedElastic());
         }
 
-        /** Every stream's latest state in the partition, committed transactions only. Blocks: a worker thread's job. */
+        /**
+         * Every stream's latest state in the partition, committed transactions only, once no transaction that holds
+         * some of them is still undecided. Blocks: a worker thread's job.
+         *
+         * <p>Restoring starts when the partition is assigned, while the consumer is still fetching the group's position
+         * in it. The predecessor's last transaction may be undecided then (it commits what its streams did, states and
+         * the position together): read up to the last stable offset, its states would be missing, and if it then
+         * commits, this processor would go on from its position with states from before it, and redo commands the
+         * states say are done (a result twice). So restoring first waits for the group's position to be stable (a
+         * read_committed consumer asks for it so, KIP-447: pending transactional offsets are waited out), then for the
+         * state partition to have no open transaction (that transaction's marker may reach it after the group's).
+         */
         private Map<String, StoredStream> readStates(int partition) {
             TopicPartition topicPartition = new TopicPartition(settings.kafka().stateTopic(), partition);
+            long deadline = System.nanoTime() + RESTORE_TIMEOUT.toNanos();
+            awaitStablePosition(new TopicPartition(settings.kafka().requestsTopic(), partition), deadline);
+            long end = awaitNoOpenTransaction(topicPartition, deadline);
             Map<String, StoredStream> states = new HashMap<>();
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.consumer("streamgate-state-restore-" + partition))) {
                 consumer.assign(List.of(topicPartition));
                 consumer.seekToBeginning(List.of(topicPartition));
-                long end = consumer.endOffsets(List.of(topicPartition), RESTORE_TIMEOUT).get(topicPartition);
-                long deadline = System.nanoTime() + RESTORE_TIMEOUT.toNanos();
                 while (consumer.position(topicPartition, RESTORE_TIMEOUT) < end) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("Could not read " + topicPartition + " to " + end + " in "
@@ -240,6 +253,51 @@ final class KafkaProcessingLog implements ProcessingLog {
                 }
             }
             return states;
+        }
+
+        /** Returns once the processors' group has no undecided transactional position for {@code requests}. */
+        private void awaitStablePosition(TopicPartition requests, long deadline) {
+            Map<String, Object> group = settings.consumer("streamgate-state-restore-position-" + requests.partition());
+            group.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
+            group.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // it asks; it never joins nor commits
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(group)) {
+                consumer.committed(Set.of(requests), remaining(deadline));
+            }
+        }
+
+        /** The state partition's end once no transaction is open on it (its last stable offset is its end). */
+        private long awaitNoOpenTransaction(TopicPartition states, long deadline) {
+            Map<String, Object> uncommitted = settings.consumer("streamgate-state-restore-end-" + states.partition());
+            uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+            try (KafkaConsumer<String, byte[]> committed = new KafkaConsumer<>(
+                    settings.consumer("streamgate-state-restore-stable-" + states.partition()));
+                 KafkaConsumer<String, byte[]> all = new KafkaConsumer<>(uncommitted)) {
+                while (true) {
+                    long stable = committed.endOffsets(List.of(states), remaining(deadline)).get(states);
+                    long end = all.endOffsets(List.of(states), remaining(deadline)).get(states);
+                    if (stable >= end) {
+                        return stable;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("A transaction stayed open on " + states + " for "
+                                + RESTORE_TIMEOUT);
+                    }
+                    sleep(Duration.ofMillis(50)); // a transaction is decided within its timeout: polling its end
+                }
+            }
+        }
+
+        private static Duration remaining(long deadline) {
+            return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        }
+
+        private static void sleep(Duration pause) {
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while restoring", e);
+            }
         }
 
         @Override

@@ -1,0 +1,67 @@
+package io.streamgate.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.streamgate.config.StreamgateProperties;
+import io.streamgate.processing.engine.ProcessingLog;
+import io.streamgate.processing.engine.StoredStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A processor taking a partition over restores its streams' states only once its predecessor's last transaction is
+ * decided: restored while that transaction was open, the states it holds were missing, and when it then committed, the
+ * new owner went on from its position with older states and redid commands the states said were done (MultiNodeIT
+ * once saw a result twice so). Against the test broker: a predecessor's transaction holds a stream's state, open, while
+ * the new owner restores.
+ */
+class StateRestoreIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void shouldRestoreTheStatesOfAPredecessorsTransactionOnceItIsDecided() throws Exception {
+        String prefix = "it.restore-" + System.nanoTime();
+        StreamgateProperties.Kafka kafka = new StreamgateProperties.Kafka("", prefix + ".requests", prefix + ".results",
+                "", "", 1, (short) 0, DataSize.ofMegabytes(8), Duration.ofSeconds(30), prefix + "-processors", Map.of(),
+                Map.of());
+        ClientSettings settings = new ClientSettings(TestKafka.bootstrapServers(), kafka);
+        try (Admin admin = Admin.create(settings.admin())) {
+            KafkaTopics.ensure(admin, kafka);
+        }
+        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build());
+        StoredStream state = new StoredStream("start-1", "wordcount", Map.of(), Map.of("words", "7"), 3, null, 0, false);
+
+        Map<String, Object> producer = settings.producer("it-restore-predecessor");
+        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, prefix + "-predecessor");
+        try (KafkaProducer<String, byte[]> predecessor = new KafkaProducer<>(producer)) {
+            predecessor.initTransactions();
+            predecessor.beginTransaction();
+            predecessor.send(mapping.toRecord(kafka.stateTopic(), 0, "tenant:job-1", state)).get(30, TimeUnit.SECONDS);
+
+            ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping, new PartitionOwnership(1),
+                    "").connect();
+            try {
+                CompletableFuture<Map<String, StoredStream>> restored = successor.restore(0).toFuture();
+                Thread.sleep(1_000); // the restore, left to run while the transaction is open
+                assertThat(restored).as("restored while the predecessor's transaction is open").isNotDone();
+
+                predecessor.commitTransaction();
+
+                assertThat(restored.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                        .as("the states restored once it committed").containsEntry("tenant:job-1", state);
+            } finally {
+                successor.close();
+            }
+        }
+    }
+}
