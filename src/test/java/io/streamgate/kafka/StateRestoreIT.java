@@ -39,7 +39,8 @@ class StateRestoreIT {
             KafkaTopics.ensure(admin, kafka);
         }
         RecordMapping mapping = new RecordMapping(JsonMapper.builder().build());
-        StoredStream state = new StoredStream("start-1", "wordcount", Map.of(), Map.of("words", "7"), 3, null, 0, false);
+        StoredStream state = new StoredStream("start-1", "wordcount", Map.of(), Map.of("words", "7"), 3, null, 0,
+                false);
 
         Map<String, Object> producer = settings.producer("it-restore-predecessor");
         producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, prefix + "-predecessor");
