@@ -232,10 +232,15 @@ final class KafkaProcessingLog implements ProcessingLog {
         private Map<String, StoredStream> readStates(int partition) {
             TopicPartition topicPartition = new TopicPartition(settings.kafka().stateTopic(), partition);
             long deadline = System.nanoTime() + RESTORE_TIMEOUT.toNanos();
-            awaitStablePosition(new TopicPartition(settings.kafka().requestsTopic(), partition), deadline);
-            long end = awaitNoOpenTransaction(topicPartition, deadline);
+            // Of the group, to ask its position; it never joins (assigned by hand) nor commits.
+            Map<String, Object> restoring = settings.consumer("streamgate-state-restore-" + partition);
+            restoring.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
+            restoring.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             Map<String, StoredStream> states = new HashMap<>();
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.consumer("streamgate-state-restore-" + partition))) {
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(restoring)) {
+                consumer.committed(Set.of(new TopicPartition(settings.kafka().requestsTopic(), partition)),
+                        remaining(deadline)); // waits while the group's position is undecided
+                long end = awaitNoOpenTransaction(consumer, topicPartition, deadline);
                 consumer.assign(List.of(topicPartition));
                 consumer.seekToBeginning(List.of(topicPartition));
                 while (consumer.position(topicPartition, RESTORE_TIMEOUT) < end) {
@@ -255,23 +260,15 @@ final class KafkaProcessingLog implements ProcessingLog {
             return states;
         }
 
-        /** Returns once the processors' group has no undecided transactional position for {@code requests}. */
-        private void awaitStablePosition(TopicPartition requests, long deadline) {
-            Map<String, Object> group = settings.consumer("streamgate-state-restore-position-" + requests.partition());
-            group.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
-            group.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // it asks; it never joins nor commits
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(group)) {
-                consumer.committed(Set.of(requests), remaining(deadline));
-            }
-        }
-
-        /** The state partition's end once no transaction is open on it (its last stable offset is its end). */
-        private long awaitNoOpenTransaction(TopicPartition states, long deadline) {
+        /**
+         * The state partition's end once no transaction is open on it: when the last stable offset that {@code
+         * committed} (read_committed) sees is the end that a read_uncommitted consumer sees.
+         */
+        private long awaitNoOpenTransaction(KafkaConsumer<String, byte[]> committed, TopicPartition states,
+                                            long deadline) {
             Map<String, Object> uncommitted = settings.consumer("streamgate-state-restore-end-" + states.partition());
             uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-            try (KafkaConsumer<String, byte[]> committed = new KafkaConsumer<>(
-                    settings.consumer("streamgate-state-restore-stable-" + states.partition()));
-                 KafkaConsumer<String, byte[]> all = new KafkaConsumer<>(uncommitted)) {
+            try (KafkaConsumer<String, byte[]> all = new KafkaConsumer<>(uncommitted)) {
                 while (true) {
                     long stable = committed.endOffsets(List.of(states), remaining(deadline)).get(states);
                     long end = all.endOffsets(List.of(states), remaining(deadline)).get(states);
