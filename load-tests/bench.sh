@@ -94,18 +94,12 @@ start_app "http://127.0.0.1:$PORT/actuator/health/readiness" "$OUT/gateway.log" 
     --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} \
     ${GATEWAY_ARGS:-}
 URL="http://127.0.0.1:$PORT"
-# With API_KEY, every call sends it (the wrk scripts read it themselves).
-KEY_HEADER=()
-if [ -n "${API_KEY:-}" ]; then KEY_HEADER=(-H "X-API-Key: $API_KEY"); fi
 
 echo "== starting $STREAMS streams through the API, and bench-results with 10 results"
-for i in $(seq 0 $((STREAMS - 1))); do
-  curl -sf -o /dev/null -X POST "${KEY_HEADER[@]}" "$URL/stream/bench-$i/start" \
-      || { echo "start of bench-$i failed" >&2; exit 1; }
-done
-curl -sf -o /dev/null -X POST "${KEY_HEADER[@]}" "$URL/stream/bench-results/start"
+start_streams "$STREAMS" "$URL" # with API_KEY, every call sends it (the wrk scripts read it themselves)
+curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$URL/stream/bench-results/start"
 for i in $(seq 10); do
-  curl -sf -o /dev/null -X POST "${KEY_HEADER[@]}" "$URL/stream/bench-results/send" \
+  curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$URL/stream/bench-results/send" \
       -H 'Content-Type: application/json' -d "{\"data\":\"result $i\"}"
 done
 
@@ -142,7 +136,7 @@ KAFKA_CP="$(cat "$OUT/kafka-tools.classpath")"
 echo "== ending the streams through the API"
 ended=0
 for i in $(seq 0 $((STREAMS - 1))); do
-  curl -sf -o /dev/null -X POST "${KEY_HEADER[@]}" "$URL/stream/bench-$i/end" && ended=$((ended + 1))
+  curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$URL/stream/bench-$i/end" && ended=$((ended + 1))
 done
 echo "$ended of $STREAMS streams ended" > "$OUT/raw/ended.txt"
 stop_app

@@ -45,7 +45,8 @@ start_streams() {
   export STREAMS=$1
   local url=${2:-http://127.0.0.1:18080}
   for i in $(seq 0 $((STREAMS - 1))); do
-    curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$url/stream/bench-$i/start"
+    curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$url/stream/bench-$i/start" \
+        || { echo "start of bench-$i failed" >&2; return 1; }
   done
 }
 
