@@ -83,16 +83,11 @@ done
 stop_app
 
 echo "== the gateway (embedded Kafka on 127.0.0.1:$BROKER_PORT), log in $OUT/gateway.log"
-# The tenant limits are raised so that what is measured is the gateway, not its (configurable) rate limits.
-BROKER_DATA="$OUT/kafka" # deleted by stop_app
+# As every benchmark starts it (gateway.sh): tenant limits raised, so that what is measured is the gateway, not its
+# (configurable) rate limits; the broker's data in $OUT/kafka, deleted by stop_app.
 # shellcheck disable=SC2086
-start_app "http://127.0.0.1:$PORT/actuator/health/readiness" "$OUT/gateway.log" \
-    "$JAVA" $JVM_OPTIONS -jar "$OUT/streamgate.jar" --server.port="$PORT" \
-    --streamgate.broker.port="$BROKER_PORT" --streamgate.broker.data-dir="$OUT/kafka" \
-    --streamgate.limits.sends-per-second-per-tenant=100000000 \
-    --streamgate.limits.open-streams-per-tenant=100000 \
-    --streamgate.limits.max-sends-in-flight=65536 ${API_KEY:+"--streamgate.security.api-keys[0]=$API_KEY"} \
-    ${GATEWAY_ARGS:-}
+GATEWAY_PORT=$PORT GATEWAY_BROKER_PORT=$BROKER_PORT \
+    start_gateway "$OUT" "$JAVA" $JVM_OPTIONS -jar "$OUT/streamgate.jar" -- ${GATEWAY_ARGS:-}
 URL="http://127.0.0.1:$PORT"
 
 echo "== starting $STREAMS streams through the API, and bench-results with 10 results"

@@ -10,15 +10,17 @@ JVM_OPTIONS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:MaxT
 
 # start_gateway <out dir> <java command...> -- <gateway args...>: sets APP to its pid, stops it on exit ("trap stop_app
 # EXIT", which replaces any EXIT trap of the caller's), waits for readiness; notes the machine and JDK in
-# <out dir>/machine.txt. Its embedded broker keeps its data in <out dir>/kafka until the gateway is stopped. It listens
-# on GATEWAY_PORT (default 18080), its broker on GATEWAY_BROKER_PORT (default 19092).
+# <out dir>/machine.txt unless the caller has (bench.sh notes more). Its embedded broker keeps its data in
+# <out dir>/kafka until the gateway is stopped. It listens on GATEWAY_PORT (default 18080), its broker on
+# GATEWAY_BROKER_PORT (default 19092).
 start_gateway() {
   local out=$1 port=${GATEWAY_PORT:-18080} broker_port=${GATEWAY_BROKER_PORT:-19092}
   shift
   local java=()
   while [ "$1" != "--" ]; do java+=("$1"); shift; done
   shift
-  echo "$(load-tests/machine.sh); $("${java[0]}" -version 2>&1 | head -1)" > "$out/machine.txt"
+  [ -f "$out/machine.txt" ] \
+      || echo "$(load-tests/machine.sh); $("${java[0]}" -version 2>&1 | head -1)" > "$out/machine.txt"
   BROKER_DATA="$out/kafka"
   start_app "http://127.0.0.1:$port/actuator/health/readiness" "$out/gateway.log" \
       "${java[@]}" --server.port="$port" --streamgate.broker.port="$broker_port" \
