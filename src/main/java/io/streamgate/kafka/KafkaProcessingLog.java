@@ -240,8 +240,9 @@ final class KafkaProcessingLog implements ProcessingLog {
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(restoring)) {
                 consumer.committed(Set.of(new TopicPartition(settings.kafka().requestsTopic(), partition)),
                         remaining(deadline)); // waits while the group's position is undecided
-                long end = awaitNoOpenTransaction(consumer, topicPartition, deadline);
+                // Assigned before its ends are asked: the client warns of each answer for a partition it has not.
                 consumer.assign(List.of(topicPartition));
+                long end = awaitNoOpenTransaction(consumer, topicPartition, deadline);
                 consumer.seekToBeginning(List.of(topicPartition));
                 while (consumer.position(topicPartition, RESTORE_TIMEOUT) < end) {
                     if (System.nanoTime() > deadline) {
@@ -269,6 +270,7 @@ final class KafkaProcessingLog implements ProcessingLog {
             Map<String, Object> uncommitted = settings.consumer("streamgate-state-restore-end-" + states.partition());
             uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
             try (KafkaConsumer<String, byte[]> all = new KafkaConsumer<>(uncommitted)) {
+                all.assign(List.of(states)); // never polled: assigned only so that its ends are taken without a warning
                 while (true) {
                     long stable = committed.endOffsets(List.of(states), remaining(deadline)).get(states);
                     long end = all.endOffsets(List.of(states), remaining(deadline)).get(states);
