@@ -44,7 +44,12 @@ final class Incarnation implements StepRun.Reports {
     private MonoSink<Void> done;
     private boolean committing;
     private boolean stopped;
-    /** Commands read and not yet done, over every partition. */
+    /**
+     * Commands read and not yet committed, over every partition. Counting them until they commit, not until they are
+     * done, bounds what waits in memory for a transaction, and so a transaction's size: when commits were slower than
+     * steps (NDJSON batches at 400 connections), one held over 500,000 results, took longer than the transaction
+     * timeout and was aborted, and the engine started over (BENCHMARKS.md section 41).
+     */
     private int pendingCommands;
     /** Events asked of the log and not yet received. */
     private long outstanding;
@@ -306,18 +311,32 @@ final class Incarnation implements StepRun.Reports {
         triggerCommit();
     }
 
+    /** A command is done; it keeps its room until the transaction with what it did commits ({@link #committed}). */
     private void commandDone(PartitionWork work, long offset, int bytes) {
         work.offsets.done(offset);
+        work.done(bytes);
+        triggerCommit();
+    }
+
+    /** The transaction under way committed: the commands in it give their room back. */
+    private void committed() {
+        for (PartitionWork work : partitions.values()) {
+            release(work, work.inTransaction, work.inTransactionBytes);
+            work.inTransaction = 0;
+            work.inTransactionBytes = 0;
+        }
+        requestMore();
+    }
+
+    private void release(PartitionWork work, int commands, long bytes) {
+        pendingCommands -= commands;
         work.pendingBytes -= bytes;
-        pendingCommands--;
         if (work.paused && work.pending() <= commandsPerPartition() / 2 && work.pendingBytes <= bytesPerPartition() / 2) {
             work.paused = false;
             log.debug("Partition {} is down to {} commands, {} bytes: reading it resumes", work.partition,
                     work.pending(), work.pendingBytes);
             connection.resume(work.partition);
         }
-        requestMore();
-        triggerCommit();
     }
 
     // ---- timers
@@ -351,8 +370,10 @@ final class Incarnation implements StepRun.Reports {
         if (committing || stopped) {
             return;
         }
+        partitions.values().forEach(PartitionWork::transactionStarts);
         Transaction transaction = outcomes.drain(partitions.values());
         if (transaction == null) {
+            committed(); // nothing to write: what the commands done did is nothing to wait for
             return;
         }
         committing = true;
@@ -362,9 +383,10 @@ final class Incarnation implements StepRun.Reports {
                 // In an operator, not in subscribe's completion callback: what that callback throws, Reactor only
                 // logs as dropped, and this incarnation would never commit again; thrown here, it fails the
                 // incarnation, which starts over from the logs.
-                .doOnSuccess(committed -> {
+                .doOnSuccess(done -> {
                     metrics.committed(Duration.ofNanos(System.nanoTime() - startedNanos), transaction.results());
                     committing = false;
+                    committed();
                     triggerCommit();
                 })
                 .subscribe(null, this::fail);

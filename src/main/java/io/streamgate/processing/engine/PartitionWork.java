@@ -28,8 +28,14 @@ final class PartitionWork {
     boolean restoring = true;
     /** Reading of the partition is paused: it holds its share of the engine's room for commands. */
     boolean paused;
-    /** Bytes of the commands read and not done ({@link #pending()} counts them). */
+    /** Bytes of the commands read and not committed ({@link #pending()} counts them). */
     long pendingBytes;
+    /** Commands done whose outcomes wait for the next transaction, and their bytes. */
+    int doneUncommitted;
+    long doneUncommittedBytes;
+    /** Commands whose outcomes are in the transaction under way, and their bytes. */
+    int inTransaction;
+    long inTransactionBytes;
     boolean abandoned;
     /** Streams with a step under way. */
     int busy;
@@ -41,9 +47,25 @@ final class PartitionWork {
         this.epoch = epoch;
     }
 
-    /** Commands read and not yet done (they hold back reading more). */
+    /**
+     * Commands read and not yet committed: they hold back reading more. What a command did is held in memory until its
+     * transaction commits, so a command done is still counted until then.
+     */
     int pending() {
-        return offsets.unfinished() + waiting.size();
+        return offsets.unfinished() + waiting.size() + doneUncommitted + inTransaction;
+    }
+
+    void done(int bytes) {
+        doneUncommitted++;
+        doneUncommittedBytes += bytes;
+    }
+
+    /** The commands done so far go in the transaction that is starting. */
+    void transactionStarts() {
+        inTransaction += doneUncommitted;
+        inTransactionBytes += doneUncommittedBytes;
+        doneUncommitted = 0;
+        doneUncommittedBytes = 0;
     }
 
     void abandon() {

@@ -32,6 +32,8 @@ final class InMemoryProcessingLog implements ProcessingLog {
     private final List<Sinks.Many<LogEvent>> live = new CopyOnWriteArrayList<>();
     private long epochs;
     private volatile int commits;
+    /** What a commit waits for before it writes: a test holds commits with a gate of its own. */
+    volatile Mono<Void> commitGate = Mono.empty();
 
     InMemoryProcessingLog(int partitionCount) {
         committed = new long[partitionCount];
@@ -114,7 +116,7 @@ final class InMemoryProcessingLog implements ProcessingLog {
 
             @Override
             public Mono<Void> commit(Transaction transaction) {
-                return Mono.fromRunnable(() -> {
+                return Mono.defer(() -> commitGate).then(Mono.fromRunnable(() -> {
                     synchronized (InMemoryProcessingLog.this) {
                         if (closed || epochs != epoch) {
                             throw new IllegalStateException("fenced: a newer connection took over");
@@ -130,7 +132,7 @@ final class InMemoryProcessingLog implements ProcessingLog {
                         }
                         commits++;
                     }
-                });
+                }));
             }
 
             @Override

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -116,6 +117,35 @@ class ProcessingEngineTest {
         open("last#1");
         await().atMost(WAIT).until(() -> log.committedOffset(0) == 3);
         assertThat(log.paused).as("partitions still paused").isEmpty();
+    }
+
+    @Test
+    void shouldHoldNoMoreCommandsThanItsRoomWhileACommitIsUnderWay() {
+        AtomicInteger steps = new AtomicInteger();
+        start(new EngineSettings(4, WAIT, 0, Duration.ZERO, 20, 1 << 20), new ProcessingMetrics() {
+            @Override
+            public void stepCompleted() {
+                steps.incrementAndGet();
+            }
+        });
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
+        awaitCommitted(0, 1, "s1");
+        int before = steps.get();
+        Sinks.Empty<Void> commitDone = Sinks.empty();
+        log.commitGate = commitDone.asMono();
+
+        for (int n = 1; n <= 100; n++) {
+            log.append(0, StreamCommand.chunk("s1", "uppercase", "chunk " + n, null));
+        }
+        // Done commands keep their room until their transaction commits: with that one held, 20 run, and no more.
+        await().atMost(WAIT).until(() -> steps.get() - before >= 20);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() ->
+                assertThat(steps.get() - before).as("chunks done while a commit was held").isEqualTo(20));
+
+        log.commitGate = Mono.empty();
+        commitDone.tryEmitEmpty();
+        awaitCommitted(0, 101, "s1");
+        assertThat(log.resultsOf("s1")).as("results, each once").hasSize(101).doesNotHaveDuplicates();
     }
 
     @Test
