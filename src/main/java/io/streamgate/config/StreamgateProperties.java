@@ -117,7 +117,8 @@ public record StreamgateProperties(
      *                             past it the attempt fails
      * @param retries              attempts after the first before a failing chunk is dead-lettered
      * @param retryBackoff         the wait before each retry
-     * @param maxPendingCommands   commands read and not yet processed on this instance; past it, reading waits
+     * @param maxPendingCommands   commands read and not yet committed on this instance (what a command did waits in
+     *                             memory for its transaction: this bounds a transaction too); past it, reading waits
      * @param maxPendingBytes      the same in bytes of records; each partition gets its share of both, so that one
      *                             partition's backlog does not leave the streams of the others waiting
      * @param http                 the {@code http} processor

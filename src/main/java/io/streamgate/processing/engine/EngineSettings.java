@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param stepTimeout          how long a chunk's (or start's, end's, timer's) outputs may take to complete
  * @param retries              how often a failed step is tried again before it is dead-lettered
  * @param retryBackoff         the wait before each retry
- * @param maxPendingCommands   commands read but not yet done, on this processor: past it, reading waits
+ * @param maxPendingCommands   commands read but not yet committed, on this processor: past it, reading waits
  * @param maxPendingBytes      the same in bytes of records: past a partition's share of it, that partition's reading
  *                             waits
  */
