@@ -47,8 +47,8 @@ final class Incarnation implements StepRun.Reports {
     /**
      * Commands read and not yet committed, over every partition. Counting them until they commit, not until they are
      * done, bounds what waits in memory for a transaction, and so a transaction's size: when commits were slower than
-     * steps (NDJSON batches at 400 connections), one held over 500,000 results, took longer than the transaction
-     * timeout and was aborted, and the engine started over (BENCHMARKS.md section 41).
+     * steps (NDJSON batches at 400 connections), transactions grew to over a million results, outlasted the
+     * transaction timeout and were aborted, and the engine started over and redid them (BENCHMARKS.md section 41).
      */
     private int pendingCommands;
     /** Events asked of the log and not yet received. */
