@@ -92,10 +92,9 @@ URL="http://127.0.0.1:$PORT"
 
 echo "== starting $STREAMS streams through the API, and bench-results with 10 results"
 start_streams "$STREAMS" "$URL" # with API_KEY, every call sends it (the wrk scripts read it themselves)
-curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$URL/stream/bench-results/start"
+gateway_post "$URL/stream/bench-results/start"
 for i in $(seq 10); do
-  curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$URL/stream/bench-results/send" \
-      -H 'Content-Type: application/json' -d "{\"data\":\"result $i\"}"
+  gateway_post "$URL/stream/bench-results/send" -H 'Content-Type: application/json' -d "{\"data\":\"result $i\"}"
 done
 
 echo "== warming up (sends until the JIT is done with them, 20 s of status, 10 s of each other route; not counted)"
@@ -131,7 +130,7 @@ KAFKA_CP="$(cat "$OUT/kafka-tools.classpath")"
 echo "== ending the streams through the API"
 ended=0
 for i in $(seq 0 $((STREAMS - 1))); do
-  curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$URL/stream/bench-$i/end" && ended=$((ended + 1))
+  gateway_post "$URL/stream/bench-$i/end" && ended=$((ended + 1))
 done
 echo "$ended of $STREAMS streams ended" > "$OUT/raw/ended.txt"
 stop_app

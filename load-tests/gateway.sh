@@ -41,14 +41,19 @@ start_app() {
   await_ready "$url" "$log"
 }
 
+# gateway_post <url> [curl args...]: a POST to the gateway, with the tenant key API_KEY when it is set; fails unless
+# answered 2xx.
+gateway_post() {
+  curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$@"
+}
+
 # start_streams <n> [gateway url]: bench-0 .. bench-<n-1>, as load-tests/wrk/send.lua expects (it reads STREAMS); with
 # the tenant key API_KEY when it is set. The gateway at http://127.0.0.1:18080 unless another url is given.
 start_streams() {
   export STREAMS=$1
   local url=${2:-http://127.0.0.1:18080}
   for i in $(seq 0 $((STREAMS - 1))); do
-    curl -sf -o /dev/null -X POST ${API_KEY:+-H "X-API-Key: $API_KEY"} "$url/stream/bench-$i/start" \
-        || { echo "start of bench-$i failed" >&2; return 1; }
+    gateway_post "$url/stream/bench-$i/start" || { echo "start of bench-$i failed" >&2; return 1; }
   done
 }
 
