@@ -321,16 +321,13 @@ final class Incarnation implements StepRun.Reports {
     /** The transaction under way committed: the commands in it give their room back. */
     private void committed() {
         for (PartitionWork work : partitions.values()) {
-            release(work, work.inTransaction, work.inTransactionBytes);
-            work.inTransaction = 0;
-            work.inTransactionBytes = 0;
+            pendingCommands -= work.transactionCommitted();
+            resumeIfDown(work);
         }
         requestMore();
     }
 
-    private void release(PartitionWork work, int commands, long bytes) {
-        pendingCommands -= commands;
-        work.pendingBytes -= bytes;
+    private void resumeIfDown(PartitionWork work) {
         if (work.paused && work.pending() <= commandsPerPartition() / 2 && work.pendingBytes <= bytesPerPartition() / 2) {
             work.paused = false;
             log.debug("Partition {} is down to {} commands, {} bytes: reading it resumes", work.partition,

@@ -68,6 +68,15 @@ final class PartitionWork {
         doneUncommittedBytes = 0;
     }
 
+    /** The transaction under way committed: its commands and their bytes are no longer pending. Returns how many. */
+    int transactionCommitted() {
+        int committed = inTransaction;
+        pendingBytes -= inTransactionBytes;
+        inTransaction = 0;
+        inTransactionBytes = 0;
+        return committed;
+    }
+
     void abandon() {
         abandoned = true;
         streams.values().forEach(StreamWork::abandon);
