@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Starts against sends, the HTTP-edge issue's check (a start's p99 no worse than 1.5x a send's): the Connections
+# simulation (100 to 800 users, each starting a stream, sending 20 chunks, ending it and reading it to its end event)
+# against a fresh gateway warmed until compiled, the way BENCHMARKS.md sections 31-42 ran it. Prints Gatling's start
+# and send percentiles and their ratio, then what the gateway's own meters say of the same run: each route's mean time
+# in the server, and the processor's transactions, which a start waits for and a send does not.
+#   load-tests/starts.sh [gateway jar (target/streamgate-0.1.0-SNAPSHOT.jar)]
+#   STEP_SECONDS=30 load-tests/starts.sh ...   (the simulation's time at each step; default 10)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${1:-target/streamgate-0.1.0-SNAPSHOT.jar}
+URL=http://127.0.0.1:18080
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
+OUT=load-tests/results/starts-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+# shellcheck disable=SC2086
+start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" --
+start_streams 100 "$URL"
+WARMUP_LOG=$OUT/warmup.txt warm_up "$URL" send.lua
+./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=streamgate.ConnectionsSimulation \
+    -DstepSeconds="${STEP_SECONDS:-10}" -DbaseUrl="$URL" > "$OUT/gatling.txt" 2>&1 \
+    || echo "the simulation failed its gate (a failed request) or did not run; see $OUT/gatling.txt"
+REPORT=$(ls -td load-tests/target/gatling/connectionssimulation-* | head -1)
+curl -sf "$URL/actuator/prometheus" > "$OUT/prometheus.txt"
+load-tests/gatling-stats.py "$REPORT" "All Requests" start send | tee "$OUT/stats.txt"
+awk '/^start / { split($5, s, "=") } /^send / { split($5, d, "=") }
+     END { printf "start p99 / send p99: %.2fx (target <= 1.5x)\n", s[2] / d[2] }' "$OUT/stats.txt" | tee -a "$OUT/stats.txt"
+# The server's side: http_server_requests_seconds_{count,sum} of the two routes (all statuses), and the processor's
+# commit timer; the warm-up's sends are in them too, its starts are not (100 of them).
+awk '/^http_server_requests_seconds_(count|sum)\{/ && /uri="\/stream\/\{[a-zA-Z]+\}\/(start|send)"/ {
+       match($0, /uri="[^"]*"/); uri = substr($0, RSTART + 5, RLENGTH - 6)
+       if ($0 ~ /_count\{/) count[uri] += $NF; else sum[uri] += $NF
+     }
+     /^streamgate_processing_commits_seconds_(count|sum|max)/ { commits[$1] = $NF }
+     END {
+       for (uri in count) printf "server %s: %d requests, mean %.1f ms\n", uri, count[uri], 1000 * sum[uri] / count[uri]
+       for (name in commits) printf "%s %s\n", name, commits[name]
+     }' "$OUT/prometheus.txt" | sort | tee -a "$OUT/stats.txt"
+echo "report: $REPORT; results: $OUT"
