@@ -18,10 +18,13 @@ mkdir -p "$OUT"
 start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" --
 start_streams 100 "$URL"
 WARMUP_LOG=$OUT/warmup.txt warm_up "$URL" send.lua
+newest_report() { { ls -td load-tests/target/gatling/connectionssimulation-* 2>/dev/null || true; } | head -1; }
+BEFORE=$(newest_report)
 ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=streamgate.ConnectionsSimulation \
     -DstepSeconds="${STEP_SECONDS:-10}" -DbaseUrl="$URL" > "$OUT/gatling.txt" 2>&1 \
     || echo "the simulation failed its gate (a failed request) or did not run; see $OUT/gatling.txt"
-REPORT=$(ls -td load-tests/target/gatling/connectionssimulation-* | head -1)
+REPORT=$(newest_report)
+[ -n "$REPORT" ] && [ "$REPORT" != "$BEFORE" ] || { echo "the simulation wrote no report; see $OUT/gatling.txt" >&2; exit 1; }
 curl -sf "$URL/actuator/prometheus" > "$OUT/prometheus.txt"
 load-tests/gatling-stats.py "$REPORT" "All Requests" start send | tee "$OUT/stats.txt"
 awk '/^start / { split($5, s, "=") } /^send / { split($5, d, "=") }
