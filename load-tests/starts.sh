@@ -30,7 +30,7 @@ load-tests/gatling-stats.py "$REPORT" "All Requests" start send | tee "$OUT/stat
 awk '/^start / { split($5, s, "=") } /^send / { split($5, d, "=") }
      END { printf "start p99 / send p99: %.2fx (target <= 1.5x)\n", s[2] / d[2] }' "$OUT/stats.txt" | tee -a "$OUT/stats.txt"
 # The server's side: http_server_requests_seconds_{count,sum} of the two routes (all statuses), and the processor's
-# commit timer; the warm-up's sends are in them too, its starts are not (100 of them).
+# commit timer; the 100 starts and the warm-up's sends before the simulation are in them too.
 awk '/^http_server_requests_seconds_(count|sum)\{/ && /uri="\/stream\/\{[a-zA-Z]+\}\/(start|send)"/ {
        match($0, /uri="[^"]*"/); uri = substr($0, RSTART + 5, RLENGTH - 6)
        if ($0 ~ /_count\{/) count[uri] += $NF; else sum[uri] += $NF
