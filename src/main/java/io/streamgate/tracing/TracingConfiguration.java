@@ -3,7 +3,9 @@ package io.streamgate.tracing;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.opentelemetry.context.Context;
+import io.prometheus.metrics.tracer.common.SpanContext;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -24,6 +26,17 @@ class TracingConfiguration {
         }
         loadContextStorage();
         return new MicrometerStreamTracing(available, propagation);
+    }
+
+    /**
+     * Looks up the tracer behind the Prometheus exemplars now, at start-up. Boot's span context for them finds its
+     * tracer on first use, under a lock, when a timer records: the first requests' timers, stopped on two event loops at
+     * once, met on that lock and one event loop parked (BlockHound stopped it, inside a request's observation, in a CI
+     * run). Absent when exemplars are off or there is no Prometheus registry.
+     */
+    @Bean
+    SmartInitializingSingleton exemplarTracerLookedUp(ObjectProvider<SpanContext> exemplarSpanContext) {
+        return () -> exemplarSpanContext.ifAvailable(SpanContext::isCurrentSpanSampled);
     }
 
     /**
