@@ -10,7 +10,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/** Streamgate's spans when tracing is on (see {@link TracingOff}), else {@link StreamTracing#OFF}. */
+/**
+ * Streamgate's spans when tracing is on (see {@link TracingOff}), else {@link StreamTracing#OFF}; and the lookups that
+ * tracing libraries make on first use, made at start-up so that none is made first on an event loop.
+ */
 @Configuration(proxyBeanMethods = false)
 class TracingConfiguration {
 
