@@ -13,20 +13,21 @@ cd "$(dirname "$0")/.."
 JAR=${1:-target/streamgate-0.1.0-SNAPSHOT.jar}
 CONNECTIONS=${CONNECTIONS:-400}
 LOAD_SECONDS=${LOAD_SECONDS:-90}
+URL=http://127.0.0.1:18080 # start_gateway's default port
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
 OUT=load-tests/results/processor-backlog-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 # shellcheck disable=SC2086
 start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" --
-start_streams 500
-LINES=10 wrk -t1 -c"$CONNECTIONS" -d"${LOAD_SECONDS}s" -s load-tests/wrk/send.lua http://127.0.0.1:18080 \
+start_streams 500 "$URL"
+LINES=10 wrk -t1 -c"$CONNECTIONS" -d"${LOAD_SECONDS}s" -s load-tests/wrk/send.lua "$URL" \
     > "$OUT/wrk.txt" &
 WRK=$!
 for _ in $(seq $((LOAD_SECONDS / 10 + 6))); do
   sleep 10
   # shellcheck disable=SC2046 # one line of meters a sample
-  echo "$(date -u +%H:%M:%S)" $(curl -sf http://127.0.0.1:18080/actuator/prometheus \
+  echo "$(date -u +%H:%M:%S)" $(curl -sf "$URL/actuator/prometheus" \
       | grep -E '^streamgate_processing_(commit_results_(max|sum)|commits_seconds_max|steps_total)' \
       | sed 's/^streamgate_processing_//') | tee -a "$OUT/commits.txt"
 done
