@@ -47,5 +47,5 @@ for name in wanted:
     cells = table.rows.get(name)
     if not cells or len(cells) < 13:
         sys.exit(f"no row named {name!r} in {report / 'index.html'} (rows: {', '.join(table.rows)})")
-    total, ok, ko, _, _, _, p50, _, _, p99, most = cells[:11]
+    total, _, ko, _, _, _, p50, _, _, p99, most = cells[:11]
     print(f"{name} total={total} ko={ko} p50_ms={p50} p99_ms={p99} max_ms={most}")
