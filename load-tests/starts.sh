@@ -3,7 +3,8 @@
 # simulation (100 to 800 users, each starting a stream, sending 20 chunks, ending it and reading it to its end event)
 # against a fresh gateway warmed until compiled, the way BENCHMARKS.md sections 31-42 ran it. Prints Gatling's start
 # and send percentiles and their ratio, then what the gateway's own meters say of the same run: each route's mean time
-# in the server, and the processor's transactions, which a start waits for and a send does not.
+# in the server, the processor's transactions, which a start waits for and a send does not, and how often processing
+# started over.
 #   load-tests/starts.sh [gateway jar (target/streamgate-0.1.0-SNAPSHOT.jar)]
 #   STEP_SECONDS=30 load-tests/starts.sh ...   (the simulation's time at each step; default 10)
 set -euo pipefail
@@ -40,4 +41,6 @@ awk '/^http_server_requests_seconds_(count|sum)\{/ && /uri="\/stream\/\{[a-zA-Z]
        for (uri in count) printf "server %s: %d requests, mean %.1f ms\n", uri, count[uri], 1000 * sum[uri] / count[uri]
        for (name in commits) printf "%s %s\n", name, commits[name]
      }' "$OUT/prometheus.txt" | sort | tee -a "$OUT/stats.txt"
+# A start waits for the processor: had processing started over, the run measured its recovery too.
+echo "processing started over $(grep -c 'Processing failed' "$OUT/gateway.log") time(s)" | tee -a "$OUT/stats.txt"
 echo "report: $REPORT; results: $OUT"
