@@ -36,10 +36,10 @@ final class ResultsFeed extends SubscriptionLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ResultsFeed.class);
     private static final Duration CATCH_UP_CHECK = Duration.ofMillis(100);
     /**
-     * A short poll: {@link #positions()} runs on the consumer's thread between polls, so this bounds how long a
-     * request for a stream this instance does not know yet waits to learn how far the feed has read. 100 ms (the
-     * default) was most of such a request's time, and 10 ms still half of a {@code 404}'s on an idle gateway. A poll
-     * that finds nothing now ends after 2 ms, so the feed's thread wakes up to 500 times a second while it waits for
+     * A short poll: {@link #positions()} runs on the consumer's thread between polls, so this bounds how long a request
+     * for a stream this instance does not know yet waits to learn how far the feed has read. 100 ms (the default) was
+     * most of such a request's time, and 10 ms still two thirds of a {@code 404}'s on an idle gateway. A poll that
+     * finds nothing now ends after 2 ms, so the feed's thread wakes up to 500 times a second while it waits for
      * results; an idle gateway's CPU did not show it (BENCHMARKS.md section 43). A poll that finds results returns at
      * once whatever this is.
      */
