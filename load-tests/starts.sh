@@ -3,8 +3,8 @@
 # simulation (100 to 800 users, each starting a stream, sending 20 chunks, ending it and reading it to its end event)
 # against a fresh gateway warmed until compiled, the way BENCHMARKS.md sections 31-42 ran it. Prints Gatling's start
 # and send percentiles and their ratio, then what the gateway's own meters say of the same run: each route's mean time
-# in the server, the processor's transactions, which a start waits for and a send does not, and how often processing
-# started over.
+# in the server, the processor's transactions and backlog, which a start waits for and a send does not, and how often
+# processing started over.
 #   load-tests/starts.sh [gateway jar (target/streamgate-0.1.0-SNAPSHOT.jar)]
 #   STEP_SECONDS=30 load-tests/starts.sh ...   (the simulation's time at each step; default 10)
 set -euo pipefail
@@ -15,15 +15,21 @@ URL=http://127.0.0.1:18080
 . load-tests/gateway.sh
 OUT=load-tests/results/starts-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
+CP=$(load-tests/classpath.sh)
 # shellcheck disable=SC2086
 start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" --
 start_streams 100 "$URL"
 WARMUP_LOG=$OUT/warmup.txt warm_up "$URL" send.lua
 newest_report() { { ls -td load-tests/target/gatling/connectionssimulation-* 2>/dev/null || true; } | head -1; }
 BEFORE=$(newest_report)
+# The processors' backlog every 2 s while the simulation runs (ProcessorBacklog): the queue a start waits in.
+java -cp "$CP" streamgate.ProcessorBacklog "127.0.0.1:${GATEWAY_BROKER_PORT:-19092}" > "$OUT/backlog.txt" 2>&1 &
+BACKLOG=$!
+trap 'kill "$BACKLOG" 2>/dev/null || true; stop_app' EXIT
 ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=streamgate.ConnectionsSimulation \
     -DstepSeconds="${STEP_SECONDS:-10}" -DbaseUrl="$URL" > "$OUT/gatling.txt" 2>&1 \
     || echo "the simulation failed its gate (a failed request) or did not run; see $OUT/gatling.txt"
+kill "$BACKLOG"
 REPORT=$(newest_report)
 [ -n "$REPORT" ] && [ "$REPORT" != "$BEFORE" ] || { echo "the simulation wrote no report; see $OUT/gatling.txt" >&2; exit 1; }
 curl -sf "$URL/actuator/prometheus" > "$OUT/prometheus.txt"
@@ -41,6 +47,13 @@ awk '/^http_server_requests_seconds_(count|sum)\{/ && /uri="\/stream\/\{[a-zA-Z]
        for (uri in count) printf "server %s: %d requests, mean %.1f ms\n", uri, count[uri], 1000 * sum[uri] / count[uri]
        for (name in commits) printf "%s %s\n", name, commits[name]
      }' "$OUT/prometheus.txt" | sort | tee -a "$OUT/stats.txt"
+# Samples with no backlog are the quiet seconds before and after the simulation (the gateway's sends are not
+# transactional, so an idle processor's committed offsets are the requests log's end exactly); the rest are its load.
+awk '/ backlog / { all++ } / backlog [1-9]/ { n++; sum += $3; if ($3 > most) most = $3; if ($5 > largest) largest = $5 }
+     END {
+       if (n) printf "processor backlog under load: %d of %d samples, mean %d commands, most %d (one partition %d)\n", n, all, sum / n, most, largest
+       else print "processor backlog: none read; see backlog.txt"
+     }' "$OUT/backlog.txt" | tee -a "$OUT/stats.txt"
 # A start waits for the processor: had processing started over, the run measured its recovery too.
 echo "processing started over $(grep -c 'Processing failed' "$OUT/gateway.log") time(s)" | tee -a "$OUT/stats.txt"
 echo "report: $REPORT; results: $OUT"
