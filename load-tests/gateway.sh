@@ -1,7 +1,7 @@
-# Sourced by ab.sh, ab-interleaved.sh, bench.sh, framework-ladder.sh, latency-breakdown.sh, processing.sh, profile.sh
-# and reader-heap.sh: the gateway jar as every short benchmark run starts it (embedded broker, tenant limits raised so
-# that what is measured is the gateway), its JVM options, the streams the wrk scripts send to, and the warm-up they
-# share (warm_up: until the JIT is done).
+# Sourced by ab.sh, ab-interleaved.sh, ab-pairs.sh, bench.sh, framework-ladder.sh, latency-breakdown.sh,
+# operator-census.sh, processing.sh, processor-backlog.sh, profile.sh, reader-heap.sh and starts.sh: the gateway jar as
+# every short benchmark run starts it (embedded broker, tenant limits raised so that what is measured is the gateway),
+# its JVM options, the streams the wrk scripts send to, and the warm-up they share (warm_up: until the JIT is done).
 # With API_KEY set, the gateway has that one tenant key and the streams are started with it.
 
 # The JVM options every benchmark gives the gateway (and bench.sh the trivial app beside it): a fixed 2 GB heap and the
@@ -12,7 +12,7 @@ JVM_OPTIONS=${GATEWAY_JAVA_OPTS:-"-Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:MaxT
 # EXIT", which replaces any EXIT trap of the caller's), waits for readiness; notes the machine and JDK in
 # <out dir>/machine.txt unless the caller has (bench.sh notes more). Its embedded broker keeps its data in
 # <out dir>/kafka until the gateway is stopped. It listens on GATEWAY_PORT (default 18080), its broker on
-# GATEWAY_BROKER_PORT (default 19092).
+# GATEWAY_BROKER_PORT (default 19092), whose address it sets in BROKER for the caller's own Kafka clients.
 start_gateway() {
   local out=$1 port=${GATEWAY_PORT:-18080} broker_port=${GATEWAY_BROKER_PORT:-19092}
   shift
@@ -22,6 +22,7 @@ start_gateway() {
   [ -f "$out/machine.txt" ] \
       || echo "$(load-tests/machine.sh); $("${java[0]}" -version 2>&1 | head -1)" > "$out/machine.txt"
   BROKER_DATA="$out/kafka"
+  BROKER="127.0.0.1:$broker_port"
   start_app "http://127.0.0.1:$port/actuator/health/readiness" "$out/gateway.log" \
       "${java[@]}" --server.port="$port" --streamgate.broker.port="$broker_port" \
       --streamgate.broker.data-dir="$out/kafka" \
@@ -55,6 +56,12 @@ start_streams() {
   for i in $(seq 0 $((STREAMS - 1))); do
     gateway_post "$url/stream/bench-$i/start" || { echo "start of bench-$i failed" >&2; return 1; }
   done
+}
+
+# processing_restarts <gateway log>: "processing started over <n> time(s)", from the processor's log line for each
+# time it started again from the logs; a run with any measured the recovery too.
+processing_restarts() {
+  echo "processing started over $(grep -c 'Processing failed' "$1") time(s)"
 }
 
 # stop_app: stops the JVM whose pid is in APP, if any, and waits for it to end (so that the next one can bind the same

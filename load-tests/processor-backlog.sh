@@ -33,6 +33,6 @@ for _ in $(seq $((LOAD_SECONDS / 10 + 6))); do
 done
 wait $WRK
 grep RESULT "$OUT/wrk.txt" | sed 's/^/batches of 10: /'
-echo "processing started over $(grep -c 'Processing failed' "$OUT/gateway.log") time(s)"
+processing_restarts "$OUT/gateway.log"
 grep -A2 'Processing failed' "$OUT/gateway.log" | grep -v '^--$' || true
 echo "results: $OUT"
