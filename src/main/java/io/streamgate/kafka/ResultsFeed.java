@@ -36,19 +36,25 @@ final class ResultsFeed extends SubscriptionLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ResultsFeed.class);
     private static final Duration CATCH_UP_CHECK = Duration.ofMillis(100);
     /**
-     * A short poll: {@link #positions()} runs on the consumer's thread between polls, so this bounds how long a request
-     * for a stream this instance does not know yet waits to learn how far the feed has read. 100 ms (the default) was
-     * most of such a request's time, and 10 ms still two thirds of a {@code 404}'s on an idle gateway. A poll that
-     * finds nothing now ends after 2 ms, so the feed's thread wakes up to 500 times a second while it waits for
-     * results; an idle gateway's CPU did not show it (BENCHMARKS.md section 43). A poll that finds results returns at
-     * once whatever this is.
+     * How long a poll that finds nothing waits. {@link #positions()} runs on the consumer's thread between polls, and
+     * wakes a poll under way so that it does not wait for the poll's end; so this no longer bounds how long a request
+     * for a stream this instance does not know waits (a 10 ms poll was two thirds of an idle {@code 404}'s time, and a
+     * 2 ms poll, which took most of that off, cost reactor-kafka's consumer threads about a sixth more CPU under load:
+     * BENCHMARKS.md sections 43 and 44). A poll that finds results returns at once whatever this is.
      */
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(2);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
     private final KafkaReceiver<String, byte[]> receiver;
     private final StreamRegistry registry;
     private final Map<TopicPartition, Long> endOffsetsAtStart = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
+    /** The consumer reactor-kafka has just built, until its partitions are assigned. */
+    private volatile Consumer<?, ?> assigning;
+    /**
+     * The consumer {@link #positions()} may wake: only once it has its partitions. Before that it runs the assignment's
+     * blocking calls (the end offsets in {@link #replayFromStart}), which a wake-up would fail.
+     */
+    private volatile Consumer<?, ?> polling;
 
     private final RecordMapping mapping;
     private final StreamTracing tracing;
@@ -67,7 +73,11 @@ final class ResultsFeed extends SubscriptionLifecycle {
                 // passed an offset, every record before it is in the registry, not still queued between threads.
                 .schedulerSupplier(Schedulers::immediate)
                 .assignment(partitions)
-                .addAssignListener(assigned -> assigned.forEach(this::replayFromStart));
+                .consumerListener(new WakeableConsumer())
+                .addAssignListener(assigned -> {
+                    assigned.forEach(this::replayFromStart);
+                    polling = assigning;
+                });
         this.receiver = KafkaReceiver.create(options);
     }
 
@@ -79,9 +89,26 @@ final class ResultsFeed extends SubscriptionLifecycle {
      * How far the feed has read each partition, and applied it: records are applied on the consumer's thread as each
      * poll hands them over, and this runs on that thread too, so every record before a partition's position is in
      * the registry. Empty while the consumer is not running.
+     *
+     * <p>The question is queued for the consumer's thread first, then the poll under way is woken (reactor-kafka takes
+     * a woken poll as one that found nothing, and runs what is queued before it polls again): the answer comes now,
+     * not when the poll would have ended. A wake-up that finds no poll under way ends the next one at once, which costs
+     * one empty poll.
      */
     Mono<Map<TopicPartition, Long>> positions() {
-        return receiver.doOnConsumer(ResultsFeed::positionsOf).onErrorReturn(Map.of());
+        return Mono.<Map<TopicPartition, Long>>create(answer -> {
+                    answer.onDispose(receiver.doOnConsumer(ResultsFeed::positionsOf)
+                            .subscribe(answer::success, answer::error));
+                    wakeUp();
+                })
+                .onErrorReturn(Map.of());
+    }
+
+    private void wakeUp() {
+        Consumer<?, ?> consumer = polling;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
     }
 
     private static Map<TopicPartition, Long> positionsOf(Consumer<String, byte[]> consumer) {
@@ -140,5 +167,22 @@ final class ResultsFeed extends SubscriptionLifecycle {
         }
         return endOffsetsAtStart.entrySet().stream()
                 .allMatch(entry -> positions.getOrDefault(entry.getKey(), -1L) >= entry.getValue());
+    }
+
+    /** Tells the feed which consumer reactor-kafka built, so that it wakes that one and no closed one. */
+    private final class WakeableConsumer implements ReceiverOptions.ConsumerListener {
+
+        @Override
+        public void consumerAdded(String id, Consumer<?, ?> consumer) {
+            polling = null;
+            assigning = consumer;
+        }
+
+        @Override
+        public void consumerRemoved(String id, Consumer<?, ?> consumer) {
+            if (polling == consumer) {
+                polling = null;
+            }
+        }
     }
 }
