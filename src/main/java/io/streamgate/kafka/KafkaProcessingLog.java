@@ -13,6 +13,7 @@ import java.util.function.BiConsumer;
 
 import io.streamgate.processing.engine.LogEvent;
 import io.streamgate.processing.engine.ProcessingLog;
+import io.streamgate.processing.engine.StartConfirmation;
 import io.streamgate.processing.engine.StoredStream;
 import io.streamgate.processing.engine.Transaction;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -49,6 +50,9 @@ import reactor.kafka.sender.TransactionManager;
  * transaction has had the whole of the other's to finish (BENCHMARKS.md section 29). Order holds: a transaction
  * begins only once the previous one is decided, so its records follow that one's in the log, readers see neither
  * before the earlier one's markers, and of two committed offsets of a partition the group keeps the later written.
+ *
+ * <p>A new stream's {@code STARTED} goes to the results topic outside the transactions, from an idempotent producer of
+ * its own, between two of them ({@link ProcessingLog.Connection#confirmStarts}): readers see it once it is written.
  *
  * <p>Each connection numbers the assignments of each partition (epochs) on the consumer's thread, inside its polls:
  * every record is tagged with the epoch of the poll that fetched it, and every commit keeps only what belongs to an
@@ -105,6 +109,8 @@ final class KafkaProcessingLog implements ProcessingLog {
         /** Which of the senders takes the next transaction; read and written by one commit at a time. */
         private int next;
         private final KafkaReceiver<String, byte[]> receiver;
+        /** Writes starts' confirmations, outside the transactions. */
+        private final KafkaSender<String, byte[]> confirmations;
         private final EpochTagging epochs = new EpochTagging();
         private final Sinks.Many<LogEvent> assignments = Sinks.many().unicast().onBackpressureBuffer();
 
@@ -120,6 +126,17 @@ final class KafkaProcessingLog implements ProcessingLog {
                 }
             } catch (RuntimeException failed) {
                 senders.forEach(KafkaSender::close); // the one that failed to start included
+                throw failed;
+            }
+
+            confirmations = KafkaSender.create(SenderOptions.<String, byte[]>create(
+                    settings.producer(transactionalIds.get(0) + "-starts")).closeTimeout(ClientSettings.CLOSE_TIMEOUT));
+            try {
+                // Created now, where blocking is allowed, not by the first confirmation on the engine's thread.
+                confirmations.doOnProducer(created -> true).block(RESTORE_TIMEOUT);
+            } catch (RuntimeException failed) {
+                confirmations.close();
+                senders.forEach(KafkaSender::close);
                 throw failed;
             }
 
@@ -322,6 +339,30 @@ final class KafkaProcessingLog implements ProcessingLog {
             });
         }
 
+        @Override
+        public Mono<Void> confirmStarts(List<StartConfirmation> starts) {
+            return Mono.defer(() -> {
+                Map<Integer, Long> owned = epochs.snapshot().owned();
+                List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+                for (StartConfirmation start : starts) {
+                    if (Objects.equals(owned.get(start.partition()), start.epoch())) {
+                        records.add(mapping.toRecord(settings.kafka().resultsTopic(), start.started()));
+                    }
+                }
+                if (records.isEmpty()) {
+                    return Mono.empty();
+                }
+                return confirmations.send(Flux.fromIterable(records).map(record -> SenderRecord.create(record, null)))
+                        .doOnNext(result -> {
+                            if (result.exception() != null) {
+                                throw new IllegalStateException("Kafka refused a start's confirmation",
+                                        result.exception());
+                            }
+                        })
+                        .then();
+            });
+        }
+
         private void add(Transaction.PartitionOutcome outcome, List<ProducerRecord<String, byte[]>> records) {
             String results = settings.kafka().resultsTopic();
             String states = settings.kafka().stateTopic();
@@ -363,6 +404,7 @@ final class KafkaProcessingLog implements ProcessingLog {
             ownership.revoked(ownership.all()); // a new connection starts with a new assignment
             assignments.tryEmitComplete();
             senders.forEach(KafkaSender::close);
+            confirmations.close();
         }
     }
 }

@@ -55,4 +55,26 @@ class OneStartPerStreamTest {
                 .containsExactly(StreamResult.Kind.STARTED, StreamResult.Kind.START_REFUSED);
         assertThat(streams.session(StreamFixture.key("job-2")).isOpen()).as("the first start opened it").isTrue();
     }
+
+    @Test
+    void shouldPassOverAStartConfirmedAgainByAProcessorThatReplayedIt() {
+        StreamKey key = streams.started("job-3");
+        StreamSession session = streams.session(key);
+        streams.service.send(key, "first").block(TIMEOUT);
+        StreamResult started = streams.log.results.stream()
+                .filter(result -> result.kind() == StreamResult.Kind.STARTED).findFirst().orElseThrow();
+
+        // A processor that died before committing the start replays it and confirms it again (ProcessingEngineTest).
+        streams.log.results.add(started);
+        streams.registry.apply(started, streams.log.results.size() - 1, streams.clock.millis());
+
+        assertThat(streams.session(key)).as("the session of the first confirmation").isSameAs(session);
+        assertThat(session.log().snapshot()).as("its history").hasSize(1);
+        assertThat(streams.registry.openStreams()).as("open streams").isEqualTo(1);
+        StreamRegistry restarted = streams.replayedRegistry();
+        assertThat(restarted.openStreams()).as("open streams on a gateway that read the log from the start")
+                .isEqualTo(1);
+        assertThat(restarted.find(key)).as("the stream there").hasValueSatisfying(replayed ->
+                assertThat(replayed.log().snapshot()).as("its history there").hasSize(1));
+    }
 }

@@ -3,6 +3,7 @@ package io.streamgate.processing.engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -231,7 +232,11 @@ final class Incarnation implements StepRun.Reports {
     @Override
     public void output(StepRun run, StreamResult result) {
         PartitionWork work = run.partition;
-        outcomes.result(work, result);
+        if (result.kind() == StreamResult.Kind.STARTED && run.before == null) {
+            outcomes.confirmation(work, result); // ahead of the transaction (triggerCommit says why)
+        } else {
+            outcomes.result(work, result);
+        }
         outcomes.state(work, run.stream.key, StepRules.inProgress(run.step, run.before, run.delivered()));
         if (result.kind() == StreamResult.Kind.RESULT) {
             metrics.resultEmitted();
@@ -363,10 +368,41 @@ final class Incarnation implements StepRun.Reports {
 
     // ---- commits: one at a time; what accumulates meanwhile goes in the next
 
+    /*
+     * A new stream's start is confirmed ahead of the transaction that records what it did. Its STARTED is the decision
+     * gateways answer the start on, and any gateway serves the stream once it reads it; written inside a transaction
+     * it waited for the transaction under way and then for its own (two thirds of a start's time in the server under
+     * load, BENCHMARKS.md section 45). The decision is a function of the starts and ends of the stream's id in its
+     * partition's order, so a processor that replays the start after a failure decides the same, and confirms it
+     * again: a repeated STARTED, which gateways pass over. Only a stream with nothing before it here (no stored
+     * state) is confirmed so; a confirmation is written between transactions, never during one, so it follows
+     * everything committed before it and precedes all that is committed after, including what the start did.
+     */
+
     private void triggerCommit() {
         if (committing || stopped) {
             return;
         }
+        List<StartConfirmation> confirmations = outcomes.drainConfirmations();
+        if (confirmations.isEmpty()) {
+            commitDue();
+            return;
+        }
+        committing = true;
+        connection.confirmStarts(confirmations)
+                .publishOn(runtime.coordinator())
+                .doOnSuccess(done -> {
+                    committing = false;
+                    // The transaction next, not the confirmations made meanwhile: under a steady flow of starts,
+                    // confirming again first could put the transaction off again and again.
+                    if (!stopped) {
+                        commitDue();
+                    }
+                })
+                .subscribe(null, this::fail);
+    }
+
+    private void commitDue() {
         partitions.values().forEach(PartitionWork::transactionStarts);
         Transaction transaction = outcomes.drain(partitions.values());
         if (transaction == null) {

@@ -13,6 +13,8 @@ import java.util.Set;
 final class Outcomes {
 
     private final Map<PartitionWork, Pending> pending = new LinkedHashMap<>();
+    /** Starts' confirmations due before the next commit, per partition. */
+    private final Map<PartitionWork, List<StreamResult>> confirmations = new LinkedHashMap<>();
 
     private static final class Pending {
         final List<StreamResult> results = new ArrayList<>();
@@ -29,6 +31,23 @@ final class Outcomes {
         of(work).states.put(stream, stored);
     }
 
+    /** A start's confirmation, written ahead of the transaction with the rest of what the start did. */
+    void confirmation(PartitionWork work, StreamResult started) {
+        confirmations.computeIfAbsent(work, ignored -> new ArrayList<>()).add(started);
+    }
+
+    /** The confirmations due, in the order they were made; none (an empty list) if there are none. */
+    List<StartConfirmation> drainConfirmations() {
+        if (confirmations.isEmpty()) {
+            return List.of();
+        }
+        List<StartConfirmation> due = new ArrayList<>();
+        confirmations.forEach((work, started) -> started.forEach(result ->
+                due.add(new StartConfirmation(work.partition, work.epoch, result))));
+        confirmations.clear();
+        return due;
+    }
+
     void deadLetter(PartitionWork work, DeadLetter deadLetter) {
         of(work).deadLetters.add(deadLetter);
     }
@@ -36,6 +55,7 @@ final class Outcomes {
     /** Forgets what a partition had due: it was revoked, and its new owner redoes it. */
     void drop(PartitionWork work) {
         pending.remove(work);
+        confirmations.remove(work);
     }
 
     /**

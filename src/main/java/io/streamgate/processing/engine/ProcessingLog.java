@@ -1,5 +1,6 @@
 package io.streamgate.processing.engine;
 
+import java.util.List;
 import java.util.Map;
 
 import reactor.core.publisher.Flux;
@@ -39,6 +40,14 @@ public interface ProcessingLog {
          * log keeps transactions in the order they were committed.
          */
         Mono<Void> commit(Transaction transaction);
+
+        /**
+         * Writes starts' confirmations to the results log, outside any transaction, and completes once the log holds
+         * them; those of assignments that are no longer this processor's are left out. Called between commits, never
+         * during one, so that they follow every result committed before them and precede every result committed
+         * after.
+         */
+        Mono<Void> confirmStarts(List<StartConfirmation> confirmations);
 
         @Override
         void close();

@@ -20,8 +20,12 @@ public record StreamResult(Kind kind, String streamId, long seq, String json, St
                            String idempotencyKey, String startId, String trace) {
 
     /**
-     * {@code START_REFUSED}: a start of a stream that was already open (another gateway's start of the same id won, or a
-     * start retried elsewhere while the first was on its way); nothing about the open stream changes.
+     * {@code STARTED}: a start opened the stream. A new stream's is written ahead of the transaction that records the
+     * start, and written again if the processor fails before that transaction commits: readers of the log take the
+     * first and pass over a repeat of the same start.
+     *
+     * <p>{@code START_REFUSED}: a start of a stream that was already open (another gateway's start of the same id won,
+     * or a start retried elsewhere while the first was on its way); nothing about the open stream changes.
      */
     public enum Kind { STARTED, START_REFUSED, RESULT, ENDED }
 

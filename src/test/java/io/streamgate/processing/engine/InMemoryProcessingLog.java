@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -15,9 +16,9 @@ import reactor.core.publisher.Sinks;
 
 /**
  * The engine's logs in memory, for its unit tests: partitions of commands, and what commits wrote (results in commit
- * order, the latest state of each stream, dead letters, and each partition's committed position). A connection is
- * given every partition, and reads each from its committed position; a new connection (a processor taking over)
- * restores from what is committed, as on Kafka. Tests kill an engine by disposing of it: what it had not committed is
+ * order, the latest state of each stream, dead letters, and each partition's committed position), starts'
+ * confirmations among the results as they come. A connection is given every partition, and reads each from its
+ * committed position; a new connection (a processor taking over) restores from what is committed, as on Kafka. Tests kill an engine by disposing of it: what it had not committed is
  * lost, as when a processor dies.
  */
 final class InMemoryProcessingLog implements ProcessingLog {
@@ -34,6 +35,8 @@ final class InMemoryProcessingLog implements ProcessingLog {
     private volatile int commits;
     /** What a commit waits for before it writes: a test holds commits with a gate of its own. */
     volatile Mono<Void> commitGate = Mono.empty();
+    /** Which commits wait for {@link #commitGate}: all of them unless a test picks some. */
+    volatile Predicate<Transaction> gated = transaction -> true;
 
     InMemoryProcessingLog(int partitionCount) {
         committed = new long[partitionCount];
@@ -116,7 +119,8 @@ final class InMemoryProcessingLog implements ProcessingLog {
 
             @Override
             public Mono<Void> commit(Transaction transaction) {
-                return Mono.defer(() -> commitGate).then(Mono.fromRunnable(() -> {
+                return Mono.defer(() -> gated.test(transaction) ? commitGate : Mono.<Void>empty())
+                        .then(Mono.fromRunnable(() -> {
                     synchronized (InMemoryProcessingLog.this) {
                         if (closed || epochs != epoch) {
                             throw new IllegalStateException("fenced: a newer connection took over");
@@ -133,6 +137,17 @@ final class InMemoryProcessingLog implements ProcessingLog {
                         commits++;
                     }
                 }));
+            }
+
+            @Override
+            public Mono<Void> confirmStarts(List<StartConfirmation> confirmations) {
+                return Mono.fromRunnable(() -> {
+                    synchronized (InMemoryProcessingLog.this) {
+                        if (!closed && epochs == epoch) { // else no longer this connection's: left out, as on Kafka
+                            confirmations.forEach(confirmation -> results.add(confirmation.started()));
+                        }
+                    }
+                });
             }
 
             @Override

@@ -165,6 +165,70 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void shouldConfirmANewStreamsStartWithoutWaitingForTheCommitThatRecordsIt() {
+        Sinks.Empty<Void> commits = Sinks.empty();
+        holdCommitsOf("s1", commits.asMono());
+        start(settings(4));
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(log.resultsOf("s1"))
+                .extracting(StreamResult::kind, StreamResult::startId)
+                .containsExactly(tuple(StreamResult.Kind.STARTED, "a")));
+        assertThat(log.state(0, "s1")).as("what the start did, while its commit is held").isNull();
+
+        commits.tryEmitEmpty();
+        awaitCommitted(0, 1, "s1");
+        assertThat(log.state(0, "s1").isOpen()).as("the stream open once the commit is through").isTrue();
+        assertThat(log.resultsOf("s1")).as("confirmed once").hasSize(1);
+    }
+
+    @Test
+    void shouldConfirmAStartOfAStreamItHasSeenOnlyInTheCommitAfterWhatCameBefore() {
+        Sinks.Empty<Void> commits = Sinks.empty();
+        holdCommitsOf("s1", commits.asMono());
+        AtomicInteger steps = new AtomicInteger();
+        start(settings(4), new ProcessingMetrics() {
+            @Override
+            public void stepCompleted() {
+                steps.incrementAndGet();
+            }
+        });
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
+        log.append(0, StreamCommand.end("s1", "client"));
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "b"));
+
+        await().atMost(WAIT).until(() -> steps.get() == 3);
+        assertThat(log.resultsOf("s1")).as("with the commit held, only the first start's confirmation")
+                .extracting(StreamResult::kind, StreamResult::startId)
+                .containsExactly(tuple(StreamResult.Kind.STARTED, "a"));
+
+        commits.tryEmitEmpty();
+        awaitCommitted(0, 3, "s1");
+        assertThat(log.resultsOf("s1")).as("the second start after the end it follows")
+                .extracting(StreamResult::kind, StreamResult::startId).containsExactly(
+                        tuple(StreamResult.Kind.STARTED, "a"), tuple(StreamResult.Kind.ENDED, null),
+                        tuple(StreamResult.Kind.STARTED, "b"));
+    }
+
+    @Test
+    void shouldConfirmAStartAgainWhenItsProcessorDiesBeforeCommittingIt() {
+        holdCommitsOf("s1", Mono.never());
+        start(settings(4));
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
+        await().atMost(WAIT).until(() -> log.resultsOf("s1").size() == 1);
+
+        log.commitGate = Mono.empty();
+        takeOver(); // replays the start, which nothing committed: the same decision, confirmed again
+        log.append(0, StreamCommand.chunk("s1", "uppercase", "after", null));
+        log.append(0, StreamCommand.end("s1", "client"));
+
+        awaitCommitted(0, 3, "s1");
+        assertThat(log.resultsOf("s1")).extracting(StreamResult::kind, StreamResult::startId).containsExactly(
+                tuple(StreamResult.Kind.STARTED, "a"), tuple(StreamResult.Kind.STARTED, "a"),
+                tuple(StreamResult.Kind.RESULT, null), tuple(StreamResult.Kind.ENDED, null));
+    }
+
+    @Test
     void shouldCarryAStreamsStateOverToTheProcessorThatTakesItsPartitionOver() {
         start(settings(4));
         log.append(1, StreamCommand.start("count", "wordcount", Map.of(), "a"));
@@ -340,12 +404,15 @@ class ProcessingEngineTest {
         start(settings(4), new ProcessingMetrics() {
             @Override
             public void stepCompleted() {
-                if (completions.getAndIncrement() == 0) {
+                // The chunk's, once the start is committed: a start replayed is confirmed again
+                // (shouldConfirmAStartAgainWhenItsProcessorDiesBeforeCommittingIt).
+                if (completions.getAndIncrement() == 1) {
                     throw new IllegalStateException("a meter that failed");
                 }
             }
         });
         log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
+        awaitCommitted(0, 1, "s1");
         log.append(0, StreamCommand.chunk("s1", "uppercase", "after", null));
         log.append(0, StreamCommand.end("s1", "client"));
 
@@ -389,6 +456,13 @@ class ProcessingEngineTest {
         engine.dispose();
         gates.clear();
         start(settings);
+    }
+
+    /** Holds every commit that records something of {@code stream} until {@code gate} completes. */
+    private void holdCommitsOf(String stream, Mono<Void> gate) {
+        log.gated = transaction -> transaction.partitions().stream()
+                .anyMatch(partition -> partition.states().containsKey(stream));
+        log.commitGate = gate;
     }
 
     private void open(String gate) {
