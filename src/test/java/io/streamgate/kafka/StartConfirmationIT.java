@@ -9,19 +9,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
-import io.streamgate.config.StreamgateProperties;
 import io.streamgate.processing.engine.LogEvent;
 import io.streamgate.processing.engine.ProcessingLog;
 import io.streamgate.processing.engine.StartConfirmation;
 import io.streamgate.processing.engine.StreamResult;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
 import reactor.core.Disposable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,15 +35,8 @@ class StartConfirmationIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Test
-    void shouldWriteAConfirmationReadersSeeAtOnceAndLeaveOutOneOfAnAssignmentNoLongerHeld() {
-        String prefix = "it.confirm-" + System.nanoTime();
-        StreamgateProperties.Kafka kafka = new StreamgateProperties.Kafka("", prefix + ".requests", prefix + ".results",
-                "", "", 1, (short) 0, DataSize.ofMegabytes(8), Duration.ofSeconds(30), prefix + "-processors", Map.of(),
-                Map.of());
-        ClientSettings settings = new ClientSettings(TestKafka.bootstrapServers(), kafka);
-        try (Admin admin = Admin.create(settings.admin())) {
-            KafkaTopics.ensure(admin, kafka);
-        }
+    void shouldWriteAConfirmationReadersSeeAtOnceAndLeaveOutOneOfAnAssignmentNoLongerHeld() throws Exception {
+        ClientSettings settings = TestKafka.freshTopics("confirm");
         RecordMapping mapping = new RecordMapping(JsonMapper.builder().build());
 
         ProcessingLog.Connection connection = new KafkaProcessingLog(settings, mapping, new PartitionOwnership(1), "")
@@ -51,13 +44,19 @@ class StartConfirmationIT {
         List<LogEvent> events = new CopyOnWriteArrayList<>();
         Disposable reading = connection.events().subscribe(events::add);
         try {
-            await().atMost(TIMEOUT).until(() -> events.stream().anyMatch(LogEvent.Assigned.class::isInstance));
-            long epoch = events.stream().filter(LogEvent.Assigned.class::isInstance).findFirst().orElseThrow().epoch();
+            // The engine confirms a start it has read: by then the poll that assigned the partition has returned, and
+            // the connection knows the partition as its own.
+            try (KafkaProducer<String, byte[]> gateway = new KafkaProducer<>(settings.producer("it-confirm-gateway"))) {
+                gateway.send(new ProducerRecord<>(settings.kafka().requestsTopic(), "tenant:job-1", new byte[0]))
+                        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+            await().atMost(TIMEOUT).until(() -> events.stream().anyMatch(LogEvent.Received.class::isInstance));
+            long epoch = events.stream().filter(LogEvent.Received.class::isInstance).findFirst().orElseThrow().epoch();
 
             connection.confirmStarts(List.of(new StartConfirmation(0, epoch - 1, started("stale")))).block(TIMEOUT);
             connection.confirmStarts(List.of(new StartConfirmation(0, epoch, started("current")))).block(TIMEOUT);
 
-            assertThat(readResults(settings, kafka.resultsTopic(), mapping))
+            assertThat(readResults(settings, settings.kafka().resultsTopic(), mapping))
                     .as("the results log, read_committed, with no transaction ever committed")
                     .extracting(StreamResult::kind, StreamResult::startId)
                     .containsExactly(tuple(StreamResult.Kind.STARTED, "current"));

@@ -10,11 +10,9 @@ import java.util.concurrent.TimeUnit;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.processing.engine.ProcessingLog;
 import io.streamgate.processing.engine.StoredStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,20 +28,14 @@ class StateRestoreIT {
 
     @Test
     void shouldRestoreTheStatesOfAPredecessorsTransactionOnceItIsDecided() throws Exception {
-        String prefix = "it.restore-" + System.nanoTime();
-        StreamgateProperties.Kafka kafka = new StreamgateProperties.Kafka("", prefix + ".requests", prefix + ".results",
-                "", "", 1, (short) 0, DataSize.ofMegabytes(8), Duration.ofSeconds(30), prefix + "-processors", Map.of(),
-                Map.of());
-        ClientSettings settings = new ClientSettings(TestKafka.bootstrapServers(), kafka);
-        try (Admin admin = Admin.create(settings.admin())) {
-            KafkaTopics.ensure(admin, kafka);
-        }
+        ClientSettings settings = TestKafka.freshTopics("restore");
+        StreamgateProperties.Kafka kafka = settings.kafka();
         RecordMapping mapping = new RecordMapping(JsonMapper.builder().build());
         StoredStream state = new StoredStream("start-1", "wordcount", Map.of(), Map.of("words", "7"), 3, null, 0,
                 false);
 
         Map<String, Object> producer = settings.producer("it-restore-predecessor");
-        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, prefix + "-predecessor");
+        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.processorGroup() + "-predecessor");
         try (KafkaProducer<String, byte[]> predecessor = new KafkaProducer<>(producer)) {
             predecessor.initTransactions();
             predecessor.beginTransaction();

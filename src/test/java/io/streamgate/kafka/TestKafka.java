@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.streamgate.config.StreamgateProperties;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The integration tests' broker: Kafka's own KRaft server, started by the tests in this JVM on first use and
@@ -40,6 +43,22 @@ public final class TestKafka {
             broker = started;
         }
         return broker.bootstrapServers();
+    }
+
+    /**
+     * Client settings for topics of their own (one partition each, under names no other test uses), created on the
+     * test broker: for tests that drive the Kafka adapter's classes without the application around them.
+     */
+    static ClientSettings freshTopics(String name) {
+        String prefix = "it." + name + "-" + System.nanoTime();
+        StreamgateProperties.Kafka kafka = new StreamgateProperties.Kafka("", prefix + ".requests",
+                prefix + ".results", "", "", 1, (short) 0, DataSize.ofMegabytes(8), Duration.ofSeconds(30),
+                prefix + "-processors", Map.of(), Map.of());
+        ClientSettings settings = new ClientSettings(bootstrapServers(), kafka);
+        try (Admin admin = Admin.create(settings.admin())) {
+            KafkaTopics.ensure(admin, kafka);
+        }
+        return settings;
     }
 
     /** A record as the tests look at it: its key and a header-free view of its value. */
