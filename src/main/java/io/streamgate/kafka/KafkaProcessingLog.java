@@ -115,6 +115,8 @@ final class KafkaProcessingLog implements ProcessingLog {
         private final Sinks.Many<LogEvent> assignments = Sinks.many().unicast().onBackpressureBuffer();
 
         KafkaConnection() {
+            confirmations = KafkaSender.create(SenderOptions.<String, byte[]>create(
+                    settings.producer(transactionalIds.get(0) + "-starts")).closeTimeout(ClientSettings.CLOSE_TIMEOUT));
             try {
                 for (String transactionalId : transactionalIds) {
                     KafkaSender<String, byte[]> sender = transactionalSender(transactionalId);
@@ -124,19 +126,11 @@ final class KafkaProcessingLog implements ProcessingLog {
                     // hold back.
                     sender.doOnProducer(created -> true).block(RESTORE_TIMEOUT);
                 }
-            } catch (RuntimeException failed) {
-                senders.forEach(KafkaSender::close); // the one that failed to start included
-                throw failed;
-            }
-
-            confirmations = KafkaSender.create(SenderOptions.<String, byte[]>create(
-                    settings.producer(transactionalIds.get(0) + "-starts")).closeTimeout(ClientSettings.CLOSE_TIMEOUT));
-            try {
-                // Created now, where blocking is allowed, not by the first confirmation on the engine's thread.
+                // Created now too, where blocking is allowed, not by the first confirmation on the engine's thread.
                 confirmations.doOnProducer(created -> true).block(RESTORE_TIMEOUT);
             } catch (RuntimeException failed) {
+                senders.forEach(KafkaSender::close); // the one that failed to start included
                 confirmations.close();
-                senders.forEach(KafkaSender::close);
                 throw failed;
             }
 
