@@ -13,8 +13,8 @@ import java.util.Set;
 final class Outcomes {
 
     private final Map<PartitionWork, Pending> pending = new LinkedHashMap<>();
-    /** Starts' confirmations due before the next commit, per partition. */
-    private final Map<PartitionWork, List<StreamResult>> confirmations = new LinkedHashMap<>();
+    /** Starts' confirmations due before the next commit, in the order they were made. */
+    private final List<StartConfirmation> confirmations = new ArrayList<>();
 
     private static final class Pending {
         final List<StreamResult> results = new ArrayList<>();
@@ -33,7 +33,7 @@ final class Outcomes {
 
     /** A start's confirmation, written ahead of the transaction with the rest of what the start did. */
     void confirmation(PartitionWork work, StreamResult started) {
-        confirmations.computeIfAbsent(work, ignored -> new ArrayList<>()).add(started);
+        confirmations.add(new StartConfirmation(work.partition, work.epoch, started));
     }
 
     /** The confirmations due, in the order they were made; none (an empty list) if there are none. */
@@ -41,9 +41,7 @@ final class Outcomes {
         if (confirmations.isEmpty()) {
             return List.of();
         }
-        List<StartConfirmation> due = new ArrayList<>();
-        confirmations.forEach((work, started) -> started.forEach(result ->
-                due.add(new StartConfirmation(work.partition, work.epoch, result))));
+        List<StartConfirmation> due = List.copyOf(confirmations);
         confirmations.clear();
         return due;
     }
@@ -55,7 +53,7 @@ final class Outcomes {
     /** Forgets what a partition had due: it was revoked, and its new owner redoes it. */
     void drop(PartitionWork work) {
         pending.remove(work);
-        confirmations.remove(work);
+        confirmations.removeIf(due -> due.partition() == work.partition && due.epoch() == work.epoch);
     }
 
     /**

@@ -18,8 +18,8 @@ import reactor.core.publisher.Sinks;
  * The engine's logs in memory, for its unit tests: partitions of commands, and what commits wrote (results in commit
  * order, the latest state of each stream, dead letters, and each partition's committed position), starts'
  * confirmations among the results as they come. A connection is given every partition, and reads each from its
- * committed position; a new connection (a processor taking over) restores from what is committed, as on Kafka. Tests kill an engine by disposing of it: what it had not committed is
- * lost, as when a processor dies.
+ * committed position; a new connection (a processor taking over) restores from what is committed, as on Kafka. Tests
+ * kill an engine by disposing of it: what it had not committed is lost, as when a processor dies.
  */
 final class InMemoryProcessingLog implements ProcessingLog {
 
@@ -119,8 +119,8 @@ final class InMemoryProcessingLog implements ProcessingLog {
 
             @Override
             public Mono<Void> commit(Transaction transaction) {
-                return Mono.defer(() -> gated.test(transaction) ? commitGate : Mono.<Void>empty())
-                        .then(Mono.fromRunnable(() -> {
+                Mono<Void> gate = Mono.defer(() -> gated.test(transaction) ? commitGate : Mono.empty());
+                return gate.then(Mono.fromRunnable(() -> {
                     synchronized (InMemoryProcessingLog.this) {
                         if (closed || epochs != epoch) {
                             throw new IllegalStateException("fenced: a newer connection took over");
