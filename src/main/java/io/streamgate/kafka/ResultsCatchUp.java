@@ -23,10 +23,11 @@ import reactor.core.scheduler.Schedulers;
  * the feed has read that far. When that cannot be confirmed in time (broker unreachable, feed still replaying) the
  * request fails retryably rather than answering a 404 that may be false.
  *
- * <p>Both questions are {@link SharedLookup shared} among the requests asking at the same moment: a burst of starts
- * with client-chosen ids (a thousand at once in the end-to-end simulation) once made a thousand offset lookups and a
- * thousand position checks every 10 ms on the feed's one consumer thread, which then fell behind the very log it
- * was asked to catch up with, and most of the burst timed out.
+ * <p>Both questions are {@link SharedLookup shared} among the requests asking at the same moment: a burst of
+ * requests for streams this instance does not know (a thousand starts with client-chosen ids at once in the end-to-end
+ * simulation, when starts still caught up first) once made a thousand offset lookups and a thousand position checks
+ * every 10 ms on the feed's one consumer thread, which then fell behind the very log it was asked to catch up with,
+ * and most of the burst timed out.
  */
 final class ResultsCatchUp implements ResultsVisibility {
 

@@ -22,6 +22,12 @@ public final class StreamRegistry {
     private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
 
     private final ConcurrentHashMap<StreamKey, StreamSession> sessions = new ConcurrentHashMap<>();
+    /**
+     * Starts of this node still waiting for their own decision while another stream of the same id holds its key: one
+     * whose start reached the processor first. It may still end before the processor takes this node's start, so only
+     * that start's own decision settles it (its {@code STARTED} or its {@code START_REFUSED}).
+     */
+    private final ConcurrentHashMap<StreamKey, StreamSession> waitingStarts = new ConcurrentHashMap<>();
     /** Streams not yet ended, per tenant; kept in step with every state change below. */
     private final ConcurrentHashMap<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
     private final int historyLimit;
@@ -50,7 +56,7 @@ public final class StreamRegistry {
                     "You already have " + maxOpen + " open streams; end one first", null);
         }
         StreamSession session = newSession(key, startId, processor, clock.instant());
-        if (sessions.putIfAbsent(key, session) != null) {
+        if (waitingStarts.containsKey(key) || sessions.putIfAbsent(key, session) != null) {
             closed(key.tenant());
             return null;
         }
@@ -58,7 +64,8 @@ public final class StreamRegistry {
     }
 
     void forget(StreamSession session) {
-        if (sessions.remove(session.key(), session) && session.state() != StreamSession.State.ENDED) {
+        boolean held = sessions.remove(session.key(), session) || waitingStarts.remove(session.key(), session);
+        if (held && session.state() != StreamSession.State.ENDED) {
             closed(session.key().tenant());
         }
     }
@@ -141,27 +148,31 @@ public final class StreamRegistry {
     }
 
     private void started(StreamKey id, StreamResult result, long timestampMillis) {
-        StreamSession[] lost = new StreamSession[1];
         StreamSession session = sessions.compute(id, (key, existing) -> {
             if (existing != null && existing.state() != StreamSession.State.ENDED) {
                 if (!wonBy(existing, result)) {
                     // This node reserved the id for a start of its own, and another start of it (from another gateway,
-                    // or a retry elsewhere) reached the processor first: the winner's stream takes its place, in the
-                    // same open-stream count, and this node's start will be refused.
-                    lost[0] = existing;
-                    return newSession(id, result.startId(), result.processor(), Instant.ofEpochMilli(timestampMillis));
+                    // or a retry elsewhere) reached the processor first: the other stream takes the key, and this
+                    // node's start waits aside for its own decision.
+                    waitingStarts.put(key, existing);
+                    opened(key.tenant());
+                    return newSession(key, result.startId(), result.processor(), Instant.ofEpochMilli(timestampMillis));
                 }
                 return existing; // this node started it and already holds it, or knows it already
             }
+            StreamSession waiting = waitingStarts.get(key);
+            if (waiting != null && waiting.startId().equals(result.startId())) {
+                // The stream that held the key ended before the processor took this node's start: this one is open
+                // now, counted since its reservation.
+                waitingStarts.remove(key);
+                return waiting;
+            }
             // Unknown here (another node or an earlier run started it), or an earlier stream of the same id that
             // has ended: the new start replaces it. Counted, never refused: Kafka already holds it.
-            opened(id.tenant());
-            return newSession(id, result.startId(), result.processor(), Instant.ofEpochMilli(timestampMillis));
+            opened(key.tenant());
+            return newSession(key, result.startId(), result.processor(), Instant.ofEpochMilli(timestampMillis));
         });
         session.startConfirmed();
-        if (lost[0] != null) {
-            lost[0].startRefused();
-        }
     }
 
     /**
@@ -178,9 +189,12 @@ public final class StreamRegistry {
      * given up: its client gets a 409.
      */
     private void startRefused(StreamKey id, StreamResult result) {
-        StreamSession session = sessions.get(id);
-        if (session != null && !session.isStartConfirmed() && result.startId() != null
-                && result.startId().equals(session.startId())) {
+        if (result.startId() == null) {
+            return;
+        }
+        StreamSession waiting = waitingStarts.get(id);
+        StreamSession session = waiting != null ? waiting : sessions.get(id);
+        if (session != null && !session.isStartConfirmed() && result.startId().equals(session.startId())) {
             forget(session);
             session.startRefused();
         }

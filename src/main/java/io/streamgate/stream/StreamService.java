@@ -79,19 +79,15 @@ public final class StreamService {
                 return Mono.error(new ShuttingDownException());
             }
             String processor = processors.check(processorName, options).name();
-            if (requestedId == null) {
-                return start(new StreamKey(tenant, ids.next()), processor, options);
-            }
-            StreamKey key = new StreamKey(tenant, requestedId);
-            // Another instance may have started this id a moment ago: learn what the results log holds first.
-            return (registry.find(key).isPresent() ? Mono.<Void>empty() : visibility.awaitCurrent(key))
-                    .then(Mono.defer(() -> start(key, processor, options)));
+            return start(new StreamKey(tenant, requestedId != null ? requestedId : ids.next()), processor, options);
         });
     }
 
     /**
-     * Reserves the id here, stores the start, and answers once the processor has taken it, or with 409 when it took
-     * another start of the same id first (from another gateway, or a client's retry through one).
+     * Reserves the id here, stores the start, and answers once the processor has taken it, or with 409 when it
+     * refused it because another start of the same id came first and its stream is still open (from another gateway,
+     * or a client's retry through one). No need to read the results log up to now first, as a lookup does: the
+     * processor decides every start in the log's order, and only that decision settles this one.
      */
     private Mono<StreamSession> start(StreamKey key, String processor, Map<String, String> options) {
         String startId = ids.nextStartId();

@@ -1,6 +1,8 @@
 package io.streamgate.stream;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,7 +15,7 @@ import reactor.core.publisher.Sinks;
  * A {@link CommandLog} for unit tests of the stream logic: numbers commands like a single partition would and
  * feeds each through {@link SynchronousProcessing} into the registry, as the processors and results feed do (into every
  * registry that {@link #alsoFeed} added, as each gateway's results feed would), numbering results as the results log
- * would. Integration tests use a real broker instead.
+ * would; {@link #holdResultsFrom} holds them back from one. Integration tests use a real broker instead.
  */
 final class InMemoryCommandLog implements CommandLog {
 
@@ -22,6 +24,8 @@ final class InMemoryCommandLog implements CommandLog {
     private final AtomicLong nextOffset = new AtomicLong();
     private final SynchronousProcessing processor;
     private final List<StreamRegistry> registries = new CopyOnWriteArrayList<>();
+    /** Registries fed nothing for now, each with the position of the first result held from it. */
+    private final Map<StreamRegistry, Integer> heldFrom = new ConcurrentHashMap<>();
     private int processed;
     private volatile RuntimeException failure;
     private volatile Sinks.Empty<Void> chunkGate;
@@ -35,6 +39,18 @@ final class InMemoryCommandLog implements CommandLog {
     /** Another gateway's registry, fed every result from now on. */
     void alsoFeed(StreamRegistry registry) {
         registries.add(registry);
+    }
+
+    /** Feeds {@code registry} nothing more until {@link #feedHeldResults}, as a gateway whose results feed is behind. */
+    synchronized void holdResultsFrom(StreamRegistry registry) {
+        heldFrom.putIfAbsent(registry, results.size());
+    }
+
+    /** Feeds {@code registry} every result held from it, in order, and every result from now on. */
+    synchronized void feedHeldResults(StreamRegistry registry) {
+        for (int position = heldFrom.remove(registry); position < results.size(); position++) {
+            registry.apply(results.get(position), position, System.currentTimeMillis());
+        }
     }
 
     /** Fails every later command but chunks (held or not); null to stop failing. */
@@ -85,7 +101,8 @@ final class InMemoryCommandLog implements CommandLog {
             for (StreamResult result : processor.process(appended.get(processed), processed)) {
                 long position = results.size();
                 results.add(result);
-                registries.forEach(registry -> registry.apply(result, position, System.currentTimeMillis()));
+                registries.stream().filter(registry -> !heldFrom.containsKey(registry))
+                        .forEach(registry -> registry.apply(result, position, System.currentTimeMillis()));
             }
         }
     }

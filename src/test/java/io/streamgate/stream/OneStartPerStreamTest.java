@@ -57,6 +57,26 @@ class OneStartPerStreamTest {
     }
 
     @Test
+    void shouldStartAnIdAnotherGatewayStartedAndEndedBeforeThisGatewayReadEitherRecord() {
+        StreamService gatewayB = streams.anotherGateway();
+        StreamKey key = StreamFixture.key("job-4");
+        streams.log.holdResultsFrom(streams.registry); // gateway A's results feed is behind
+        gatewayB.start("", new StreamId("job-4"), null).block(TIMEOUT);
+        gatewayB.end(key, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+
+        Mono<StreamSession> startA = streams.service.start("", new StreamId("job-4"), null).cache();
+        startA.subscribe(ignored -> { }, ignored -> { });
+        streams.log.feedHeldResults(streams.registry); // B's start first: it holds the key until its end
+
+        StepVerifier.create(startA).assertNext(session -> assertThat(session.isOpen()).as("A's stream open").isTrue())
+                .expectComplete().verify(TIMEOUT);
+        assertThat(streams.log.results).extracting(StreamResult::kind).containsExactly(StreamResult.Kind.STARTED,
+                StreamResult.Kind.ENDED, StreamResult.Kind.STARTED);
+        assertThat(streams.session(key)).as("the session of A's start").isSameAs(startA.block());
+        assertThat(streams.registry.openStreams()).as("open streams on gateway A").isEqualTo(1);
+    }
+
+    @Test
     void shouldPassOverAStartConfirmedAgainByAProcessorThatReplayedIt() {
         StreamKey key = streams.started("job-3");
         StreamSession session = streams.session(key);
