@@ -383,9 +383,14 @@ final class Incarnation implements StepRun.Reports {
         if (committing || stopped) {
             return;
         }
+        // The confirmations and the transaction due now, taken at the same moment: what a start did is in this
+        // transaction only if the start's confirmation is in this write, which goes first. Those made during the write
+        // go in the next round, with what their starts did, so a steady flow of starts cannot put a transaction off.
         List<StartConfirmation> confirmations = outcomes.drainConfirmations();
+        partitions.values().forEach(PartitionWork::transactionStarts);
+        Transaction transaction = outcomes.drain(partitions.values());
         if (confirmations.isEmpty()) {
-            commitDue();
+            commit(transaction);
             return;
         }
         committing = true;
@@ -393,20 +398,19 @@ final class Incarnation implements StepRun.Reports {
                 .publishOn(runtime.coordinator())
                 .doOnSuccess(done -> {
                     committing = false;
-                    // The transaction next, not the confirmations made meanwhile: under a steady flow of starts,
-                    // confirming again first could put the transaction off again and again.
                     if (!stopped) {
-                        commitDue();
+                        commit(transaction);
                     }
                 })
                 .subscribe(null, this::fail);
     }
 
-    private void commitDue() {
-        partitions.values().forEach(PartitionWork::transactionStarts);
-        Transaction transaction = outcomes.drain(partitions.values());
+    private void commit(Transaction transaction) {
         if (transaction == null) {
             committed(); // nothing to write: what the commands done did is nothing to wait for
+            if (outcomes.confirmationsDue()) {
+                triggerCommit(); // made while the last confirmations were written
+            }
             return;
         }
         committing = true;

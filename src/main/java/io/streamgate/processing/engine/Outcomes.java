@@ -36,6 +36,10 @@ final class Outcomes {
         confirmations.add(new StartConfirmation(work.partition, work.epoch, started));
     }
 
+    boolean confirmationsDue() {
+        return !confirmations.isEmpty();
+    }
+
     /** The confirmations due, in the order they were made; none (an empty list) if there are none. */
     List<StartConfirmation> drainConfirmations() {
         if (confirmations.isEmpty()) {

@@ -37,6 +37,8 @@ final class InMemoryProcessingLog implements ProcessingLog {
     volatile Mono<Void> commitGate = Mono.empty();
     /** Which commits wait for {@link #commitGate}: all of them unless a test picks some. */
     volatile Predicate<Transaction> gated = transaction -> true;
+    /** What every write of start confirmations waits for; nothing unless a test sets it. */
+    volatile Mono<Void> confirmationGate = Mono.empty();
 
     InMemoryProcessingLog(int partitionCount) {
         committed = new long[partitionCount];
@@ -141,13 +143,13 @@ final class InMemoryProcessingLog implements ProcessingLog {
 
             @Override
             public Mono<Void> confirmStarts(List<StartConfirmation> confirmations) {
-                return Mono.fromRunnable(() -> {
+                return Mono.defer(() -> confirmationGate).then(Mono.fromRunnable(() -> {
                     synchronized (InMemoryProcessingLog.this) {
                         if (!closed && epochs == epoch) { // else no longer this connection's: left out, as on Kafka
                             confirmations.forEach(confirmation -> results.add(confirmation.started()));
                         }
                     }
-                });
+                }));
             }
 
             @Override

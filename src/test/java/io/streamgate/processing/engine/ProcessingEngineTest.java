@@ -211,6 +211,30 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void shouldCommitWhatAStartDidOnlyAfterItsConfirmationWhenItStartedWhileOthersWereConfirmed() {
+        Sinks.Empty<Void> confirmed = Sinks.empty();
+        log.confirmationGate = confirmed.asMono();
+        AtomicInteger steps = new AtomicInteger();
+        start(settings(4), new ProcessingMetrics() {
+            @Override
+            public void stepCompleted() {
+                steps.incrementAndGet();
+            }
+        });
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
+        await().atMost(WAIT).until(() -> steps.get() == 1); // s1's confirmation on its way, and held
+        log.append(0, StreamCommand.start("s2", "uppercase", Map.of(), "b"));
+        log.append(0, StreamCommand.chunk("s2", "uppercase", "x", null));
+        await().atMost(WAIT).until(() -> steps.get() == 3);
+
+        log.confirmationGate = Mono.empty();
+        confirmed.tryEmitEmpty();
+        awaitCommitted(0, 3, "s2");
+        assertThat(log.resultsOf("s2")).as("s2's start confirmed before what came after it is committed")
+                .extracting(StreamResult::kind).containsExactly(StreamResult.Kind.STARTED, StreamResult.Kind.RESULT);
+    }
+
+    @Test
     void shouldConfirmAStartAgainWhenItsProcessorDiesBeforeCommittingIt() {
         holdCommitsOf("s1", Mono.never());
         start(settings(4));
