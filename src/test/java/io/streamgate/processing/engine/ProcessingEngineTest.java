@@ -121,13 +121,7 @@ class ProcessingEngineTest {
 
     @Test
     void shouldHoldNoMoreCommandsThanItsRoomWhileACommitIsUnderWay() {
-        AtomicInteger steps = new AtomicInteger();
-        start(new EngineSettings(4, WAIT, 0, Duration.ZERO, 20, 1 << 20), new ProcessingMetrics() {
-            @Override
-            public void stepCompleted() {
-                steps.incrementAndGet();
-            }
-        });
+        AtomicInteger steps = startCountingSteps(new EngineSettings(4, WAIT, 0, Duration.ZERO, 20, 1 << 20));
         log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
         awaitCommitted(0, 1, "s1");
         int before = steps.get();
@@ -186,13 +180,7 @@ class ProcessingEngineTest {
     void shouldConfirmAStartOfAStreamItHasSeenOnlyInTheCommitAfterWhatCameBefore() {
         Sinks.Empty<Void> commits = Sinks.empty();
         holdCommitsOf("s1", commits.asMono());
-        AtomicInteger steps = new AtomicInteger();
-        start(settings(4), new ProcessingMetrics() {
-            @Override
-            public void stepCompleted() {
-                steps.incrementAndGet();
-            }
-        });
+        AtomicInteger steps = startCountingSteps(settings(4));
         log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
         log.append(0, StreamCommand.end("s1", "client"));
         log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "b"));
@@ -214,13 +202,7 @@ class ProcessingEngineTest {
     void shouldCommitWhatAStartDidOnlyAfterItsConfirmationWhenItStartedWhileOthersWereConfirmed() {
         Sinks.Empty<Void> confirmed = Sinks.empty();
         log.confirmationGate = confirmed.asMono();
-        AtomicInteger steps = new AtomicInteger();
-        start(settings(4), new ProcessingMetrics() {
-            @Override
-            public void stepCompleted() {
-                steps.incrementAndGet();
-            }
-        });
+        AtomicInteger steps = startCountingSteps(settings(4));
         log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
         await().atMost(WAIT).until(() -> steps.get() == 1); // s1's confirmation on its way, and held
         log.append(0, StreamCommand.start("s2", "uppercase", Map.of(), "b"));
@@ -450,6 +432,18 @@ class ProcessingEngineTest {
         awaitCommitted(0, 3, stream);
         assertThat(log.resultsOf(stream)).extracting(StreamResult::kind).containsExactly(
                 StreamResult.Kind.STARTED, StreamResult.Kind.RESULT, StreamResult.Kind.ENDED);
+    }
+
+    /** Starts the engine; the steps it completes, counted. */
+    private AtomicInteger startCountingSteps(EngineSettings settings) {
+        AtomicInteger steps = new AtomicInteger();
+        start(settings, new ProcessingMetrics() {
+            @Override
+            public void stepCompleted() {
+                steps.incrementAndGet();
+            }
+        });
+        return steps;
     }
 
     private void awaitCommitted(int partition, long offset, String stream) {
