@@ -52,7 +52,8 @@ import reactor.kafka.sender.TransactionManager;
  * before the earlier one's markers, and of two committed offsets of a partition the group keeps the later written.
  *
  * <p>A new stream's {@code STARTED} goes to the results topic outside the transactions, from an idempotent producer of
- * its own, between two of them ({@link ProcessingLog.Connection#confirmStarts}): readers see it once it is written.
+ * its own, while they go on ({@link ProcessingLog.Connection#confirmStarts}): {@code read_committed} readers see it
+ * once the transaction under way commits, whose records precede it in the partition.
  *
  * <p>Each connection numbers the assignments of each partition (epochs) on the consumer's thread, inside its polls:
  * every record is tagged with the epoch of the poll that fetched it, and every commit keeps only what belongs to an

@@ -44,6 +44,7 @@ final class Incarnation implements StepRun.Reports {
     private final EventSubscriber events = new EventSubscriber();
     private MonoSink<Void> done;
     private boolean committing;
+    private boolean confirming;
     private boolean stopped;
     /**
      * Commands read and not yet committed, over every partition. Counting them until they commit, not until they are
@@ -233,7 +234,10 @@ final class Incarnation implements StepRun.Reports {
     public void output(StepRun run, StreamResult result) {
         PartitionWork work = run.partition;
         if (result.kind() == StreamResult.Kind.STARTED && run.before == null) {
-            outcomes.confirmation(work, result); // ahead of the transaction (triggerCommit says why)
+            // Confirmed at once, ahead of what the start did (confirmStarts says why)
+            work.unconfirmed.put(run.stream.key, run.step.offset());
+            outcomes.confirmation(work, result);
+            confirmStarts();
         } else {
             outcomes.result(work, result);
         }
@@ -329,6 +333,8 @@ final class Incarnation implements StepRun.Reports {
             pendingCommands -= work.transactionCommitted();
             resumeIfDown(work);
         }
+        outcomes.transactionCommitted();
+        confirmStarts();
         requestMore();
     }
 
@@ -366,51 +372,60 @@ final class Incarnation implements StepRun.Reports {
         schedule(work, stream);
     }
 
-    // ---- commits: one at a time; what accumulates meanwhile goes in the next
+    // ---- starts' confirmations, and commits: one of each at a time; what accumulates meanwhile goes in the next
 
     /*
-     * A new stream's start is confirmed ahead of the transaction that records what it did. Its STARTED is the decision
+     * A new stream's start is confirmed ahead of the transactions that record what it did. Its STARTED is the decision
      * gateways answer the start on, and any gateway serves the stream once it reads it; written inside a transaction
      * it waited for the transaction under way and then for its own (two thirds of a start's time in the server under
-     * load, BENCHMARKS.md section 45). The decision is a function of the starts and ends of the stream's id in its
-     * partition's order, so a processor that replays the start after a failure decides the same, and confirms it
-     * again: a repeated STARTED, which gateways pass over. Only a stream with nothing before it here (no stored
-     * state) is confirmed so; a confirmation is written between transactions, never during one, so it follows
-     * everything committed before it and precedes all that is committed after, including what the start did.
+     * load, BENCHMARKS.md section 45), and written between transactions it held up every commit behind its write
+     * (section 46). The decision is a function of the starts and ends of the stream's id in its partition's order, so a
+     * processor that replays the start after a failure decides the same, and confirms it again: a repeated STARTED,
+     * which gateways pass over. Only a stream with nothing before it here (no stored state) is confirmed so, and it is
+     * written while transactions go on: nothing of that stream is in them, and until the log holds the confirmation,
+     * nothing the stream did is committed, nor its partition's position past its start (PartitionWork.unconfirmed). A
+     * stream forgotten in the transaction under way is the exception: its new start is confirmed once that
+     * transaction commits, so that the confirmation follows the old stream's end in the results log.
      */
+
+    private void confirmStarts() {
+        if (confirming || stopped) {
+            return;
+        }
+        List<StartConfirmation> confirmations = outcomes.drainConfirmations();
+        if (confirmations.isEmpty()) {
+            return;
+        }
+        confirming = true;
+        connection.confirmStarts(confirmations)
+                .publishOn(runtime.coordinator())
+                .doOnSuccess(done -> {
+                    confirming = false;
+                    if (stopped) {
+                        return;
+                    }
+                    confirmations.forEach(this::confirmed);
+                    triggerCommit(); // what the confirmed starts did may go now
+                    confirmStarts();
+                })
+                .subscribe(null, this::fail);
+    }
+
+    private void confirmed(StartConfirmation confirmation) {
+        PartitionWork work = partitions.get(confirmation.partition());
+        if (work != null && work.epoch == confirmation.epoch()) {
+            work.unconfirmed.remove(confirmation.started().streamId());
+        }
+    }
 
     private void triggerCommit() {
         if (committing || stopped) {
             return;
         }
-        // The confirmations and the transaction due now, taken at the same moment: what a start did is in this
-        // transaction only if the start's confirmation is in this write, which goes first. Those made during the write
-        // go in the next round, with what their starts did, so a steady flow of starts cannot put a transaction off.
-        List<StartConfirmation> confirmations = outcomes.drainConfirmations();
         partitions.values().forEach(PartitionWork::transactionStarts);
         Transaction transaction = outcomes.drain(partitions.values());
-        if (confirmations.isEmpty()) {
-            commit(transaction);
-            return;
-        }
-        committing = true;
-        connection.confirmStarts(confirmations)
-                .publishOn(runtime.coordinator())
-                .doOnSuccess(done -> {
-                    committing = false;
-                    if (!stopped) {
-                        commit(transaction);
-                    }
-                })
-                .subscribe(null, this::fail);
-    }
-
-    private void commit(Transaction transaction) {
         if (transaction == null) {
             committed(); // nothing to write: what the commands done did is nothing to wait for
-            if (outcomes.confirmationsDue()) {
-                triggerCommit(); // made while the last confirmations were written
-            }
             return;
         }
         committing = true;

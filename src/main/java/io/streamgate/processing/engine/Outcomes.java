@@ -13,13 +13,33 @@ import java.util.Set;
 final class Outcomes {
 
     private final Map<PartitionWork, Pending> pending = new LinkedHashMap<>();
-    /** Starts' confirmations due before the next commit, in the order they were made. */
+    /** Starts' confirmations to write, in the order they were made. */
     private final List<StartConfirmation> confirmations = new ArrayList<>();
+    /** Confirmations of streams forgotten in the transaction under way: written once it commits. */
+    private final List<StartConfirmation> afterTransaction = new ArrayList<>();
 
     private static final class Pending {
         final List<StreamResult> results = new ArrayList<>();
         final Map<String, StoredStream> states = new LinkedHashMap<>();
         final List<DeadLetter> deadLetters = new ArrayList<>();
+
+        /** Takes what belongs to {@code streams} out, in its order, into a Pending of its own (null if nothing). */
+        Pending takeOut(Set<String> streams) {
+            Pending taken = new Pending();
+            results.removeIf(result -> streams.contains(result.streamId()) && taken.results.add(result));
+            deadLetters.removeIf(letter -> streams.contains(letter.streamId()) && taken.deadLetters.add(letter));
+            for (String stream : streams) {
+                StoredStream state = states.remove(stream);
+                if (state != null) {
+                    taken.states.put(stream, state);
+                }
+            }
+            return taken.results.isEmpty() && taken.deadLetters.isEmpty() && taken.states.isEmpty() ? null : taken;
+        }
+
+        boolean isEmpty() {
+            return results.isEmpty() && states.isEmpty() && deadLetters.isEmpty();
+        }
     }
 
     void result(PartitionWork work, StreamResult result) {
@@ -31,13 +51,23 @@ final class Outcomes {
         of(work).states.put(stream, stored);
     }
 
-    /** A start's confirmation, written ahead of the transaction with the rest of what the start did. */
+    /**
+     * A new stream's confirmation, written ahead of everything the start did; once the transaction under way commits
+     * when its id was forgotten in that transaction.
+     */
     void confirmation(PartitionWork work, StreamResult started) {
-        confirmations.add(new StartConfirmation(work.partition, work.epoch, started));
+        StartConfirmation confirmation = new StartConfirmation(work.partition, work.epoch, started);
+        if (work.forgottenInTransaction.contains(started.streamId())) {
+            afterTransaction.add(confirmation);
+        } else {
+            confirmations.add(confirmation);
+        }
     }
 
-    boolean confirmationsDue() {
-        return !confirmations.isEmpty();
+    /** The transaction under way committed: the confirmations that waited for it are due. */
+    void transactionCommitted() {
+        confirmations.addAll(afterTransaction);
+        afterTransaction.clear();
     }
 
     /** The confirmations due, in the order they were made; none (an empty list) if there are none. */
@@ -58,11 +88,13 @@ final class Outcomes {
     void drop(PartitionWork work) {
         pending.remove(work);
         confirmations.removeIf(due -> due.partition() == work.partition && due.epoch() == work.epoch);
+        afterTransaction.removeIf(due -> due.partition() == work.partition && due.epoch() == work.epoch);
     }
 
     /**
      * The next transaction, or null when there is nothing to write: everything due, how far each partition is done,
      * and the ended streams that may now be forgotten (the log is done past their end, so nothing of them is replayed).
+     * What new streams did before their confirmation is held stays for a later one.
      */
     Transaction drain(Collection<PartitionWork> partitions) {
         List<Transaction.PartitionOutcome> outcomes = new ArrayList<>();
@@ -71,10 +103,17 @@ final class Outcomes {
                 continue;
             }
             Pending due = pending.remove(work);
-            long next = work.offsets.committable();
+            if (due != null && !work.unconfirmed.isEmpty()) {
+                Pending held = due.takeOut(work.unconfirmed.keySet());
+                if (held != null) {
+                    pending.put(work, held);
+                }
+            }
+            long next = work.committable();
             boolean advanced = next > work.committedOffset;
             Set<String> forgotten = forgettable(work, next);
-            if (due == null && !advanced && forgotten.isEmpty()) {
+            work.forgottenInTransaction = forgotten;
+            if ((due == null || due.isEmpty()) && !advanced && forgotten.isEmpty()) {
                 continue;
             }
             if (due == null) {

@@ -41,6 +41,13 @@ final class PartitionWork {
     int busy;
     /** The position last handed to a commit. */
     long committedOffset = -1;
+    /**
+     * New streams whose start's confirmation the log does not hold yet, by the offset of their start: nothing they did
+     * is committed, nor the partition's position past their start, until it does.
+     */
+    final Map<String, Long> unconfirmed = new HashMap<>();
+    /** The streams forgotten in the transaction under way: a new start of one is confirmed only after it commits. */
+    Set<String> forgottenInTransaction = Set.of();
 
     PartitionWork(int partition, long epoch) {
         this.partition = partition;
@@ -53,6 +60,18 @@ final class PartitionWork {
      */
     int pending() {
         return offsets.unfinished() + waiting.size() + doneUncommitted + inTransaction;
+    }
+
+    /**
+     * The position a commit may take the partition to: every command before it is done, and no unconfirmed start is
+     * before it (a successor redoes that start, and confirms it).
+     */
+    long committable() {
+        long next = offsets.committable();
+        for (long start : unconfirmed.values()) {
+            next = Math.min(next, start);
+        }
+        return next;
     }
 
     void done(int bytes) {
@@ -70,6 +89,7 @@ final class PartitionWork {
 
     /** The transaction under way committed: its commands and their bytes are no longer pending. Returns how many. */
     int transactionCommitted() {
+        forgottenInTransaction = Set.of();
         int committed = inTransaction;
         pendingBytes -= inTransactionBytes;
         inTransaction = 0;

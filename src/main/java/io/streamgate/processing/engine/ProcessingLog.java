@@ -43,9 +43,9 @@ public interface ProcessingLog {
 
         /**
          * Writes starts' confirmations to the results log, outside any transaction, and completes once the log holds
-         * them; those of assignments that are no longer this processor's are left out. Called between commits, never
-         * during one, so that they follow every result committed before them and precede every result committed
-         * after.
+         * them; those of assignments that are no longer this processor's are left out. May be called while a commit is
+         * under way: the engine commits nothing of a confirmed stream until its confirmation is held, so the
+         * confirmation precedes every result of the stream, and the transaction under way holds nothing of it.
          */
         Mono<Void> confirmStarts(List<StartConfirmation> confirmations);
 
