@@ -180,7 +180,7 @@ final class Incarnation implements StepRun.Reports {
         work.offsets.received(received.offset());
         StreamCommand command = received.command();
         if (command == null) {
-            commandDone(work, received.offset(), received.bytes()); // not a command: passed over
+            commandDone(work, null, received.offset(), received.bytes()); // not a command: passed over
             return;
         }
         StreamWork stream = work.streams.computeIfAbsent(command.streamId(), key -> new StreamWork(key, null));
@@ -207,7 +207,7 @@ final class Incarnation implements StepRun.Reports {
         while ((step = stream.queue.peek()) != null && StepRules.alreadyDone(step, stream.stored)) {
             stream.queue.poll();
             if (step.isCommand()) {
-                commandDone(work, step.offset(), step.bytes());
+                commandDone(work, stream, step.offset(), step.bytes());
             } else {
                 stream.timerQueued = false;
             }
@@ -305,7 +305,7 @@ final class Incarnation implements StepRun.Reports {
         outcomes.state(work, stream.key, after);
         if (run.step.isCommand()) {
             metrics.stepCompleted();
-            commandDone(work, run.step.offset(), run.step.bytes());
+            commandDone(work, stream, run.step.offset(), run.step.bytes());
         }
         armTimer(work, stream);
         if (!stream.queue.isEmpty()) {
@@ -320,10 +320,17 @@ final class Incarnation implements StepRun.Reports {
         triggerCommit();
     }
 
-    /** A command is done; it keeps its room until the transaction with what it did commits ({@link #committed}). */
-    private void commandDone(PartitionWork work, long offset, int bytes) {
+    /**
+     * A command is done; it keeps its room until the transaction with what it did commits ({@link #committed}), and
+     * one of a stream not yet confirmed until its confirmation is written, first ({@link #confirmed}).
+     */
+    private void commandDone(PartitionWork work, StreamWork stream, long offset, int bytes) {
         work.offsets.done(offset);
-        work.done(bytes);
+        if (stream != null && work.unconfirmed.containsKey(stream.key)) {
+            work.doneUnconfirmed(stream, bytes);
+        } else {
+            work.done(bytes);
+        }
         triggerCommit();
     }
 
@@ -414,7 +421,12 @@ final class Incarnation implements StepRun.Reports {
     private void confirmed(StartConfirmation confirmation) {
         PartitionWork work = partitions.get(confirmation.partition());
         if (work != null && work.epoch == confirmation.epoch()) {
-            work.unconfirmed.remove(confirmation.started().streamId());
+            String key = confirmation.started().streamId();
+            work.unconfirmed.remove(key);
+            StreamWork stream = work.streams.get(key);
+            if (stream != null) {
+                work.confirmed(stream);
+            }
         }
     }
 

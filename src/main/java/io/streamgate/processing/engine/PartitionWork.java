@@ -33,6 +33,8 @@ final class PartitionWork {
     /** Commands done whose outcomes wait for the next transaction, and their bytes. */
     int doneUncommitted;
     long doneUncommittedBytes;
+    /** Commands done by streams not yet confirmed ({@link #unconfirmed}): kept out of transactions until they are. */
+    int doneUnconfirmed;
     /** Commands whose outcomes are in the transaction under way, and their bytes. */
     int inTransaction;
     long inTransactionBytes;
@@ -59,7 +61,7 @@ final class PartitionWork {
      * transaction commits, so a command done is still counted until then.
      */
     int pending() {
-        return offsets.unfinished() + waiting.size() + doneUncommitted + inTransaction;
+        return offsets.unfinished() + waiting.size() + doneUnconfirmed + doneUncommitted + inTransaction;
     }
 
     /**
@@ -77,6 +79,22 @@ final class PartitionWork {
     void done(int bytes) {
         doneUncommitted++;
         doneUncommittedBytes += bytes;
+    }
+
+    /** A command of a stream not yet confirmed is done: its outcomes wait for the confirmation. */
+    void doneUnconfirmed(StreamWork stream, int bytes) {
+        stream.doneUnconfirmed++;
+        stream.doneUnconfirmedBytes += bytes;
+        doneUnconfirmed++;
+    }
+
+    /** The stream's confirmation is written: the commands it did meanwhile go in the next transaction. */
+    void confirmed(StreamWork stream) {
+        doneUnconfirmed -= stream.doneUnconfirmed;
+        doneUncommitted += stream.doneUnconfirmed;
+        doneUncommittedBytes += stream.doneUnconfirmedBytes;
+        stream.doneUnconfirmed = 0;
+        stream.doneUnconfirmedBytes = 0;
     }
 
     /** The commands done so far go in the transaction that is starting. */

@@ -19,6 +19,9 @@ final class StreamWork {
     /** The stream's timer, armed for {@link StoredStream#timerDueAt()}. */
     Disposable timer;
     boolean timerQueued;
+    /** Commands done while the stream's start was not yet confirmed, and their bytes ({@link PartitionWork#confirmed}). */
+    int doneUnconfirmed;
+    long doneUnconfirmedBytes;
 
     StreamWork(String key, StoredStream stored) {
         this.key = key;

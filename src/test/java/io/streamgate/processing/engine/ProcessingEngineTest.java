@@ -102,6 +102,27 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void shouldHoldNoMoreCommandsThanItsRoomWhileANewStreamsConfirmationIsOnItsWay() {
+        AtomicInteger steps = startCountingSteps(new EngineSettings(4, WAIT, 0, Duration.ZERO, 20, 1 << 20));
+        Sinks.Empty<Void> confirmed = Sinks.empty();
+        log.confirmationGate = confirmed.asMono();
+
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
+        for (int n = 1; n <= 100; n++) {
+            log.append(0, StreamCommand.chunk("s1", "uppercase", "chunk " + n, null));
+        }
+        // What the new stream does waits in memory for its confirmation, and keeps its room until it is committed.
+        await().atMost(WAIT).until(() -> steps.get() >= 20);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() ->
+                assertThat(steps.get()).as("commands done while the confirmation was held").isEqualTo(20));
+
+        log.confirmationGate = Mono.empty();
+        confirmed.tryEmitEmpty();
+        awaitCommitted(0, 101, "s1");
+        assertThat(log.resultsOf("s1")).as("results, each once").hasSize(101).doesNotHaveDuplicates();
+    }
+
+    @Test
     void shouldPauseReadingAPartitionPastItsShareOfPendingBytesAndResumeItOnceItIsDone() {
         start(new EngineSettings(4, WAIT, 0, Duration.ZERO, 1000, 20)); // 2 partitions: 10 bytes each
         // Once "other" is done, the engine has both partitions: a share is counted against the partitions assigned
