@@ -212,12 +212,7 @@ class ProcessingEngineTest {
                 .extracting(StreamResult::kind, StreamResult::startId)
                 .containsExactly(tuple(StreamResult.Kind.STARTED, "a"));
 
-        commits.tryEmitEmpty();
-        awaitCommitted(0, 3, "s1");
-        assertThat(log.resultsOf("s1")).as("the second start after the end it follows")
-                .extracting(StreamResult::kind, StreamResult::startId).containsExactly(
-                        tuple(StreamResult.Kind.STARTED, "a"), tuple(StreamResult.Kind.ENDED, null),
-                        tuple(StreamResult.Kind.STARTED, "b"));
+        awaitSecondStartAfterTheEnd(commits);
     }
 
     @Test
@@ -283,12 +278,7 @@ class ProcessingEngineTest {
         assertThat(log.resultsOf("s1")).as("while the transaction that forgets s1 is held")
                 .extracting(StreamResult::startId).doesNotContain("b");
 
-        commits.tryEmitEmpty();
-        awaitCommitted(0, 3, "s1");
-        assertThat(log.resultsOf("s1")).as("the second start after the end it follows")
-                .extracting(StreamResult::kind, StreamResult::startId).containsExactly(
-                        tuple(StreamResult.Kind.STARTED, "a"), tuple(StreamResult.Kind.ENDED, null),
-                        tuple(StreamResult.Kind.STARTED, "b"));
+        awaitSecondStartAfterTheEnd(commits);
     }
 
     @Test
@@ -509,6 +499,16 @@ class ProcessingEngineTest {
         awaitCommitted(0, 3, stream);
         assertThat(log.resultsOf(stream)).extracting(StreamResult::kind).containsExactly(
                 StreamResult.Kind.STARTED, StreamResult.Kind.RESULT, StreamResult.Kind.ENDED);
+    }
+
+    /** Lets the held commits go: s1's start "a", its end and its start "b" committed, "b" confirmed after the end. */
+    private void awaitSecondStartAfterTheEnd(Sinks.Empty<Void> commits) {
+        commits.tryEmitEmpty();
+        awaitCommitted(0, 3, "s1");
+        assertThat(log.resultsOf("s1")).as("the second start after the end it follows")
+                .extracting(StreamResult::kind, StreamResult::startId).containsExactly(
+                        tuple(StreamResult.Kind.STARTED, "a"), tuple(StreamResult.Kind.ENDED, null),
+                        tuple(StreamResult.Kind.STARTED, "b"));
     }
 
     /** Starts the engine; the steps it completes, counted. */
