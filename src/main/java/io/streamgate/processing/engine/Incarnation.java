@@ -235,7 +235,7 @@ final class Incarnation implements StepRun.Reports {
         PartitionWork work = run.partition;
         if (result.kind() == StreamResult.Kind.STARTED && run.before == null) {
             // Confirmed at once, ahead of what the start did (confirmStarts says why)
-            work.unconfirmed.put(run.stream.key, run.step.offset());
+            work.awaitConfirmation(run.stream.key, run.step.offset());
             outcomes.confirmation(work, result);
             confirmStarts();
         } else {
@@ -326,11 +326,7 @@ final class Incarnation implements StepRun.Reports {
      */
     private void commandDone(PartitionWork work, StreamWork stream, long offset, int bytes) {
         work.offsets.done(offset);
-        if (stream != null && work.unconfirmed.containsKey(stream.key)) {
-            work.doneUnconfirmed(stream, bytes);
-        } else {
-            work.done(bytes);
-        }
+        work.done(stream, bytes);
         triggerCommit();
     }
 
@@ -421,12 +417,7 @@ final class Incarnation implements StepRun.Reports {
     private void confirmed(StartConfirmation confirmation) {
         PartitionWork work = partitions.get(confirmation.partition());
         if (work != null && work.epoch == confirmation.epoch()) {
-            String key = confirmation.started().streamId();
-            work.unconfirmed.remove(key);
-            StreamWork stream = work.streams.get(key);
-            if (stream != null) {
-                work.confirmed(stream);
-            }
+            work.confirmed(confirmation.started().streamId());
         }
     }
 

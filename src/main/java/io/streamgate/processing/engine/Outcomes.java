@@ -34,7 +34,7 @@ final class Outcomes {
                     taken.states.put(stream, state);
                 }
             }
-            return taken.results.isEmpty() && taken.deadLetters.isEmpty() && taken.states.isEmpty() ? null : taken;
+            return taken.isEmpty() ? null : taken;
         }
 
         boolean isEmpty() {

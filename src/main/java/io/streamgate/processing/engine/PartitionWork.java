@@ -76,20 +76,33 @@ final class PartitionWork {
         return next;
     }
 
-    void done(int bytes) {
-        doneUncommitted++;
-        doneUncommittedBytes += bytes;
+    /** A new stream's start is decided: until its confirmation is written, nothing it does is committed. */
+    void awaitConfirmation(String stream, long startOffset) {
+        unconfirmed.put(stream, startOffset);
     }
 
-    /** A command of a stream not yet confirmed is done: its outcomes wait for the confirmation. */
-    void doneUnconfirmed(StreamWork stream, int bytes) {
-        stream.doneUnconfirmed++;
-        stream.doneUnconfirmedBytes += bytes;
-        doneUnconfirmed++;
+    /**
+     * A command is done (of {@code stream}, or null for a record that is no command): its outcomes wait for the next
+     * transaction, or for the stream's confirmation first.
+     */
+    void done(StreamWork stream, int bytes) {
+        if (stream != null && unconfirmed.containsKey(stream.key)) {
+            stream.doneUnconfirmed++;
+            stream.doneUnconfirmedBytes += bytes;
+            doneUnconfirmed++;
+        } else {
+            doneUncommitted++;
+            doneUncommittedBytes += bytes;
+        }
     }
 
-    /** The stream's confirmation is written: the commands it did meanwhile go in the next transaction. */
-    void confirmed(StreamWork stream) {
+    /** The stream's confirmation is written: what it did meanwhile goes in the next transaction. */
+    void confirmed(String key) {
+        unconfirmed.remove(key);
+        StreamWork stream = streams.get(key);
+        if (stream == null) {
+            return;
+        }
         doneUnconfirmed -= stream.doneUnconfirmed;
         doneUncommitted += stream.doneUnconfirmed;
         doneUncommittedBytes += stream.doneUnconfirmedBytes;
