@@ -3,8 +3,9 @@
 # simulation (100 to 800 users, each starting a stream, sending 20 chunks, ending it and reading it to its end event)
 # against a fresh gateway warmed until compiled, the way BENCHMARKS.md sections 31-42 ran it. Prints Gatling's start
 # and send percentiles and their ratio, then what the gateway's own meters say of the same run: each route's mean time
-# in the server, the processor's transactions and backlog, which a start waits for and a send does not, and how often
-# processing started over.
+# in the server (mean over the run; p50 and p99 over its last two minutes, the top steps, from Micrometer's percentiles,
+# so that the gateway's own tail reads apart from the load generator's), the processor's transactions and backlog, which
+# a start waits for and a send does not, and how often processing started over.
 #   load-tests/starts.sh [gateway jar (target/streamgate-0.1.0-SNAPSHOT.jar)]
 #   STEP_SECONDS=30 load-tests/starts.sh ...   (the simulation's time at each step; default 10)
 set -euo pipefail
@@ -17,7 +18,8 @@ OUT=load-tests/results/starts-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 CP=$(load-tests/classpath.sh)
 # shellcheck disable=SC2086
-start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" --
+start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" -- \
+    --management.metrics.distribution.percentiles.http.server.requests=0.5,0.99
 start_streams 100 "$URL"
 WARMUP_LOG=$OUT/warmup.txt warm_up "$URL" send.lua
 newest_report() { { ls -td load-tests/target/gatling/connectionssimulation-* 2>/dev/null || true; } | head -1; }
@@ -42,9 +44,15 @@ awk '/^http_server_requests_seconds_(count|sum)\{/ && /uri="\/stream\/\{[a-zA-Z]
        match($0, /uri="[^"]*"/); uri = substr($0, RSTART + 5, RLENGTH - 6)
        if ($0 ~ /_count\{/) count[uri] += $NF; else sum[uri] += $NF
      }
+     /^http_server_requests_seconds\{/ && /outcome="SUCCESS"/ && /uri="\/stream\/\{[a-zA-Z]+\}\/(start|send)"/ {
+       match($0, /uri="[^"]*"/); uri = substr($0, RSTART + 5, RLENGTH - 6)
+       match($0, /quantile="[^"]*"/); q = substr($0, RSTART + 10, RLENGTH - 11)
+       quantile[uri] = quantile[uri] sprintf(" p%g %.1f ms", 100 * q, 1000 * $NF)
+     }
      /^streamgate_processing_commits_seconds_(count|sum|max)/ { commits[$1] = $NF }
      END {
-       for (uri in count) printf "server %s: %d requests, mean %.1f ms\n", uri, count[uri], 1000 * sum[uri] / count[uri]
+       for (uri in count) printf "server %s: %d requests, mean %.1f ms;%s (last 2 min)\n", uri, count[uri],
+           1000 * sum[uri] / count[uri], quantile[uri]
        for (name in commits) printf "%s %s\n", name, commits[name]
      }' "$OUT/prometheus.txt" | sort | tee -a "$OUT/stats.txt"
 # Samples with no backlog are the quiet seconds before and after the simulation (the gateway's sends are not
