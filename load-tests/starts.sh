@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts against sends, the HTTP-edge issue's check (a start's p99 no worse than 1.5x a send's): the Connections
 # simulation (100 to 800 users, each starting a stream, sending 20 chunks, ending it and reading it to its end event)
-# against a fresh gateway warmed until compiled, the way BENCHMARKS.md sections 31-42 ran it. Prints Gatling's start
-# and send percentiles and their ratio, then what the gateway's own meters say of the same run: each route's mean time
-# in the server (mean over the run; p50 and p99 over its last two minutes, the top steps, from Micrometer's percentiles,
-# so that the gateway's own tail reads apart from the load generator's), the processor's transactions and backlog, which
-# a start waits for and a send does not, and how often processing started over.
+# against a fresh gateway warmed until compiled (sends, then the simulation itself once with 5 s steps: BENCHMARKS.md
+# section 48). Prints Gatling's start and send percentiles and their ratio, then what the gateway's own meters say:
+# each route's time in the server (its mean since start-up, warm-ups included; its p50 and p99 over the last two
+# minutes, the top steps, from Micrometer's percentiles, so that the gateway's own tail reads apart from the load
+# generator's), the processor's transactions and backlog, which a start waits for and a send does not, and how often
+# processing started over.
 #   load-tests/starts.sh [gateway jar (target/streamgate-0.1.0-SNAPSHOT.jar)]
 #   STEP_SECONDS=30 load-tests/starts.sh ...   (the simulation's time at each step; default 10)
 set -euo pipefail
@@ -23,6 +24,11 @@ start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" -- \
 start_streams 100 "$URL"
 WARMUP_LOG=$OUT/warmup.txt warm_up "$URL" send.lua
 newest_report() { { ls -td load-tests/target/gatling/connectionssimulation-* 2>/dev/null || true; } | head -1; }
+# The sends' warm-up leaves the simulation's other paths (starts, reads, ends) to be compiled during the measured run:
+# the C2 compiler took a fifth of a core at its top steps (BENCHMARKS.md section 48). The simulation once, short, first.
+./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=streamgate.ConnectionsSimulation \
+    -DstepSeconds=5 -DbaseUrl="$URL" > "$OUT/gatling-warmup.txt" 2>&1 \
+    || echo "the warm-up simulation failed its gate; see $OUT/gatling-warmup.txt"
 BEFORE=$(newest_report)
 # The processors' backlog every 2 s while the simulation runs (ProcessorBacklog): the queue a start waits in.
 java -cp "$CP" streamgate.ProcessorBacklog "$BROKER" > "$OUT/backlog.txt" 2>&1 &
