@@ -5,8 +5,8 @@
 # section 48). Prints Gatling's start and send percentiles and their ratio, then what the gateway's own meters say:
 # each route's time in the server (its mean since start-up, warm-ups included; its p50 and p99 over the last two
 # minutes, the top steps, from Micrometer's percentiles, so that the gateway's own tail reads apart from the load
-# generator's), the processor's transactions and backlog, which a start waits for and a send does not, and how often
-# processing started over.
+# generator's) and the ratio of their p99s there, the processor's transactions and backlog, which a start waits for
+# and a send does not, and how often processing started over.
 #   load-tests/starts.sh [gateway jar (target/streamgate-0.1.0-SNAPSHOT.jar)]
 #   STEP_SECONDS=30 load-tests/starts.sh ...   (the simulation's time at each step; default 10)
 set -euo pipefail
@@ -61,6 +61,11 @@ awk '/^http_server_requests_seconds_(count|sum)\{/ && /uri="\/stream\/\{[a-zA-Z]
            1000 * sum[uri] / count[uri], quantile[uri]
        for (name in commits) printf "%s %s\n", name, commits[name]
      }' "$OUT/prometheus.txt" | sort | tee -a "$OUT/stats.txt"
+# The same ratio in the server, where the load generator's own tail (which a start and a send both carry) is not in it.
+awk '/^server .*\/start:/ { match($0, /p99 [0-9.]+/); s = substr($0, RSTART + 4, RLENGTH - 4) }
+     /^server .*\/send:/ { match($0, /p99 [0-9.]+/); d = substr($0, RSTART + 4, RLENGTH - 4) }
+     END { if (s && d) printf "in the server: start p99 / send p99: %.2fx (last 2 min)\n", s / d }' "$OUT/stats.txt" \
+    | tee -a "$OUT/stats.txt"
 # Samples with no backlog are the quiet seconds before and after the simulation (the gateway's sends are not
 # transactional, so an idle processor's committed offsets are the requests log's end exactly); the rest are its load.
 awk '/ backlog / { all++ } / backlog [1-9]/ { n++; sum += $3; if ($3 > most) most = $3; if ($5 > largest) largest = $5 }
