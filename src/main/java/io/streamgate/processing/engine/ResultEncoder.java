@@ -42,8 +42,7 @@ final class ResultEncoder {
     }
 
     StreamResult started(String stream, long seq, String processor, String startId) {
-        return new StreamResult(StreamResult.Kind.STARTED, stream, seq,
-                json.writeValueAsString(Map.of("processor", processor)), processor, null, null, startId);
+        return StreamResult.started(stream, seq, processor, startId, json);
     }
 
     StreamResult refused(String stream, long seq, String processor, String startId) {

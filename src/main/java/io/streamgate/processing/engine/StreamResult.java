@@ -1,6 +1,9 @@
 package io.streamgate.processing.engine;
 
+import java.util.Map;
 import java.util.Objects;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the processing engine writes to the results log, keyed by stream: one record per output of a processor, and
@@ -8,7 +11,8 @@ import java.util.Objects;
  * stream however many results a chunk has); {@code seq} says which command a result came from.
  *
  * @param seq       the position in the requests log of the command this came from (a chunk's is what its send was
- *                  answered with); for a timer's results, the stream's last command
+ *                  answered with); for a timer's results, the stream's last command; {@link #ANNOUNCED} for a
+ *                  {@code STARTED} a gateway wrote beside its start, before the start had a position
  * @param json      the JSON readers receive as the event's data, encoded once by the engine
  * @param processor the stream's processor (STARTED only)
  * @param reason    why the stream ended (ENDED only)
@@ -29,6 +33,9 @@ public record StreamResult(Kind kind, String streamId, long seq, String json, St
      */
     public enum Kind { STARTED, START_REFUSED, RESULT, ENDED }
 
+    /** The {@code seq} of a {@code STARTED} that a gateway wrote beside its start, not a processor after it. */
+    public static final long ANNOUNCED = -1;
+
     public StreamResult {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(streamId, "streamId");
@@ -38,6 +45,12 @@ public record StreamResult(Kind kind, String streamId, long seq, String json, St
     public StreamResult(Kind kind, String streamId, long seq, String json, String processor, String reason,
                         String idempotencyKey, String startId) {
         this(kind, streamId, seq, json, processor, reason, idempotencyKey, startId, null);
+    }
+
+    /** The {@code STARTED} of a start of {@code processor}'s stream: its JSON, here alone, names the processor. */
+    public static StreamResult started(String stream, long seq, String processor, String startId, JsonMapper json) {
+        return new StreamResult(Kind.STARTED, stream, seq, json.writeValueAsString(Map.of("processor", processor)),
+                processor, null, null, startId);
     }
 
     /** This result as part of the trace named by {@code traceparent}. */
