@@ -93,7 +93,8 @@ class KafkaConfiguration {
     @Bean
     CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings, RecordMapping mapping,
                           StreamTracing tracing) {
-        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), mapping, tracing);
+        return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), settings.kafka().resultsTopic(),
+                mapping, tracing);
     }
 
     @Bean

@@ -94,6 +94,12 @@ final class RecordMapping {
         return new ProducerRecord<>(topic, null, result.streamId(), bytes(result.json()), headers);
     }
 
+    /** The {@code STARTED} a gateway writes beside a start it announces (one of an id it generated). */
+    ProducerRecord<String, byte[]> announcement(String topic, StreamCommand start) {
+        return toRecord(topic, StreamResult.started(start.streamId(), StreamResult.ANNOUNCED, start.processor(),
+                start.startId(), json).withTrace(start.trace()));
+    }
+
     /** The result in {@code record}; {@code null} when the record is not one (it is skipped, not fatal). */
     StreamResult toResult(ConsumerRecord<String, byte[]> record) {
         StreamResult.Kind kind = kind(record.headers(), StreamResult.Kind.class);

@@ -19,9 +19,12 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Catches this instance's results feed up with the results log before a stream is declared unknown: asks the
- * broker for the partition's last stable offset (what committed transactions hold now), then waits, briefly, until
- * the feed has read that far. When that cannot be confirmed in time (broker unreachable, feed still replaying) the
- * request fails retryably rather than answering a 404 that may be false.
+ * broker for the partition's end (its high watermark: everything the log holds now), then waits, briefly, until the
+ * feed has read that far. The end, not the last stable offset: a {@code STARTED} a gateway wrote beside its start
+ * (an announced start) is durable when that start is answered, but a processor's transaction under way before it holds
+ * it back from {@code read_committed} readers, so the feed reaches it only once that transaction is decided. When
+ * that cannot be confirmed in time (broker unreachable, feed still replaying, a dead processor's transaction not yet
+ * aborted) the request fails retryably rather than answering a 404 that may be false.
  *
  * <p>Both questions are {@link SharedLookup shared} among the requests asking at the same moment: a burst of
  * requests for streams this instance does not know (a thousand starts with client-chosen ids at once in the end-to-end
@@ -34,14 +37,14 @@ final class ResultsCatchUp implements ResultsVisibility {
     private static final Duration CHECK_EVERY = Duration.ofMillis(10);
 
     private final List<TopicPartition> partitions;
-    private final SharedLookup<Map<TopicPartition, Long>> stableOffsets;
+    private final SharedLookup<Map<TopicPartition, Long>> endOffsets;
     private final SharedLookup<Map<TopicPartition, Long>> feedPositions;
     private final Duration timeout;
 
     ResultsCatchUp(Admin admin, ResultsFeed feed, List<TopicPartition> resultPartitions, Duration timeout) {
         this.partitions = resultPartitions.stream()
                 .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
-        this.stableOffsets = new SharedLookup<>(() -> lastStableOffsets(admin, partitions));
+        this.endOffsets = new SharedLookup<>(() -> endOffsets(admin, partitions));
         this.feedPositions = new SharedLookup<>(feed::positions);
         this.timeout = timeout;
     }
@@ -49,9 +52,9 @@ final class ResultsCatchUp implements ResultsVisibility {
     @Override
     public Mono<Void> awaitCurrent(StreamKey key) {
         TopicPartition partition = partitions.get(KeyPartitioner.partitionOf(key.value(), partitions.size()));
-        return stableOffsets.next()
+        return endOffsets.next()
                 .map(offsets -> offsets.get(partition))
-                .flatMap(stable -> feedReached(partition, stable))
+                .flatMap(end -> feedReached(partition, end))
                 .timeout(timeout)
                 // Kafka unreachable or the feed behind: what this instance knows may be stale, so no answer from it.
                 .onErrorMap(e -> new ResultsNotCurrentException(
@@ -67,10 +70,10 @@ final class ResultsCatchUp implements ResultsVisibility {
                 .then();
     }
 
-    private static Mono<Map<TopicPartition, Long>> lastStableOffsets(Admin admin, List<TopicPartition> partitions) {
+    private static Mono<Map<TopicPartition, Long>> endOffsets(Admin admin, List<TopicPartition> partitions) {
         Map<TopicPartition, OffsetSpec> latest = partitions.stream()
                 .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-        return Mono.fromFuture(() -> admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        return Mono.fromFuture(() -> admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
                         .all().toCompletionStage().toCompletableFuture(), true)
                 .map(offsets -> offsets.entrySet().stream()
                         .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset())));

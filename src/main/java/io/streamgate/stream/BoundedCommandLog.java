@@ -33,6 +33,17 @@ final class BoundedCommandLog implements CommandLog {
         });
     }
 
+    /** The start counts as one command: its {@code STARTED} is written beside it, not after it. */
+    @Override
+    public Mono<Long> appendAnnounced(StreamCommand start) {
+        return Mono.defer(() -> {
+            if (!admit(1)) {
+                return Mono.error(busy());
+            }
+            return log.appendAnnounced(start).doFinally(signal -> inFlight.decrementAndGet());
+        });
+    }
+
     /** A batch counts as many commands as it has, admitted all at once or not at all. */
     @Override
     public Flux<Long> appendAll(List<StreamCommand> commands) {

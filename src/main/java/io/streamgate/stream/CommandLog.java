@@ -23,4 +23,13 @@ public interface CommandLog {
     default Flux<Long> appendAll(List<StreamCommand> commands) {
         return Flux.fromIterable(commands).concatMap(this::append);
     }
+
+    /**
+     * Appends the start of a stream that nothing can have started before (an id this gateway generated) and, beside
+     * it in the results log, the {@code STARTED} that opens the stream for every gateway; completes once both are
+     * durable, with the start's position. A processor has nothing to decide about such a start, so nobody waits for
+     * one. Should the {@code STARTED} land and the start not, the stream is open with nothing behind it until the idle
+     * timeout ends it, as any other (a processor ends a stream whose start it never saw).
+     */
+    Mono<Long> appendAnnounced(StreamCommand start);
 }

@@ -69,8 +69,9 @@ public final class StreamService {
     /**
      * Starts a stream of {@code tenant} under {@code requestedId}, or a generated id when it is null, with the named
      * processor (the default when null) and its options (checked by the processor: 400 if it refuses them). Fails
-     * with 409 semantics when the tenant already has that id, here or on another instance. Answers once the start is
-     * durable and has come back through the results log, so that any instance serves the stream from then on.
+     * with 409 semantics when the tenant already has that id, here or on another instance. Answers once any instance
+     * serves the stream: a generated id's start once it is durable with its announcement, a chosen id's once the
+     * processor's decision has come back through the results log.
      */
     public Mono<StreamSession> start(String tenant, StreamId requestedId, String processorName,
                                      Map<String, String> options) {
@@ -79,12 +80,32 @@ public final class StreamService {
                 return Mono.error(new ShuttingDownException());
             }
             String processor = processors.check(processorName, options).name();
-            return start(new StreamKey(tenant, requestedId != null ? requestedId : ids.next()), processor, options);
+            if (requestedId == null) {
+                return announce(new StreamKey(tenant, ids.next()), processor, options);
+            }
+            return start(new StreamKey(tenant, requestedId), processor, options);
         });
     }
 
     /**
-     * Reserves the id here, stores the start, and answers once the processor has taken it, or with 409 when it
+     * Starts a stream under an id this gateway generated: nothing can have started it before, so there is nothing for
+     * a processor to decide, and the start is answered as a send is, once durable, with the {@code STARTED} that
+     * opens it for every instance written beside it (BENCHMARKS.md section 50).
+     */
+    private Mono<StreamSession> announce(StreamKey key, String processor, Map<String, String> options) {
+        String startId = ids.nextStartId();
+        StreamSession session = registry.reserve(key, startId, processor, limits.openStreamsPerTenant());
+        if (session == null) {
+            return Mono.error(new StreamConflictException("Stream " + key.id() + " already exists")); // 128 random bits: not in practice
+        }
+        return commandLog.appendAnnounced(StreamCommand.start(key.value(), processor, options, startId))
+                .doOnError(e -> registry.forget(session))
+                .doOnNext(position -> session.startConfirmed())
+                .thenReturn(session);
+    }
+
+    /**
+     * Reserves a chosen id here, stores the start, and answers once the processor has taken it, or with 409 when it
      * refused it because another start of the same id came first and its stream is still open (from another gateway,
      * or a client's retry through one). No need to read the results log up to now first, as a lookup does: the
      * processor decides every start in the log's order, and only that decision settles this one.

@@ -10,6 +10,7 @@ import io.streamgate.processing.engine.StreamCommand;
 import io.streamgate.processing.engine.StreamResult;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A {@link CommandLog} for unit tests of the stream logic: numbers commands like a single partition would and
@@ -18,6 +19,8 @@ import reactor.core.publisher.Sinks;
  * would; {@link #holdResultsFrom} holds them back from one. Integration tests use a real broker instead.
  */
 final class InMemoryCommandLog implements CommandLog {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     final List<StreamCommand> appended = new CopyOnWriteArrayList<>();
     final List<StreamResult> results = new CopyOnWriteArrayList<>();
@@ -85,6 +88,23 @@ final class InMemoryCommandLog implements CommandLog {
             return gate.asMono().then(Mono.fromCallable(() -> store(command)));
         }
         return Mono.defer(() -> failure != null ? Mono.<Long>error(failure) : Mono.fromCallable(() -> store(command)));
+    }
+
+    /** Stores the start, and feeds its STARTED to the registries at once, as the results log would have it. */
+    @Override
+    public Mono<Long> appendAnnounced(StreamCommand start) {
+        return Mono.defer(() -> failure != null ? Mono.<Long>error(failure) : Mono.fromCallable(() -> {
+            announce(StreamResult.started(start.streamId(), StreamResult.ANNOUNCED, start.processor(),
+                    start.startId(), JSON));
+            return store(start);
+        }));
+    }
+
+    private synchronized void announce(StreamResult started) {
+        long position = results.size();
+        results.add(started);
+        registries.stream().filter(registry -> !heldFrom.containsKey(registry))
+                .forEach(registry -> registry.apply(started, position, System.currentTimeMillis()));
     }
 
     private synchronized long store(StreamCommand command) {

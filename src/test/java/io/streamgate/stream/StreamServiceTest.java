@@ -97,6 +97,33 @@ class StreamServiceTest {
     }
 
     @Test
+    void shouldAnswerAGeneratedIdsStartWithNoProcessorRunningAndAnotherGatewayKnowingItAtOnce() {
+        StreamService other = streams.anotherGateway();
+        streams.log.stopProcessing();
+
+        StreamSession started = streams.service.start("", null, "echo").block(TIMEOUT);
+
+        assertThat(started.isOpen()).isTrue();
+        StepVerifier.create(other.session(started.key()))
+                .assertNext(known -> assertThat(known.processor()).as("the other gateway's session").isEqualTo("echo"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(streams.log.appended).as("the start is stored for a processor to take")
+                .extracting(StreamCommand::kind).containsExactly(StreamCommand.Kind.START);
+    }
+
+    @Test
+    void shouldForgetAGeneratedIdsStartThatKafkaDidNotTake() {
+        streams.log.failWith(new CommandLogUnavailableException("broker down", null));
+
+        StepVerifier.create(streams.service.start("", null, null))
+                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+
+        assertThat(streams.registry.sessions()).isEmpty();
+        assertThat(streams.registry.openStreams()).as("open streams counted for the tenant's limit").isZero();
+    }
+
+    @Test
     void shouldAnswerAStartOffTheThreadThatSawItConfirmed() {
         // In the app the results feed confirms starts on its one consumer thread, which a burst of starts answered
         // there would hold; the in-memory log confirms on the appending thread: this one.
