@@ -25,8 +25,19 @@ final class StreamSteps {
     private StreamSteps() {
     }
 
-    /** Starts a stream with a fresh client-chosen id, kept in the session as {@code id}. */
+    /**
+     * Whose ids the starts use: the client's ({@code -DstartIds=chosen}, the default, {@code POST /stream/{id}/start}),
+     * or the gateway's ({@code -DstartIds=generated}, {@code POST /stream/start}), answered without waiting for a
+     * processor's decision.
+     */
+    private static final boolean GENERATED_IDS = "generated".equals(System.getProperty("startIds", "chosen"));
+
+    /** Starts a stream with a fresh id, kept in the session as {@code id}: the client's own, or the gateway's. */
     static ChainBuilder start(String prefix) {
+        if (GENERATED_IDS) {
+            return exec(http("start").post("/stream/start")
+                    .check(status().is(201), jsonPath("$.stream_id").saveAs("id")));
+        }
         return exec(session -> session.set("id", prefix + "-" + UUID.randomUUID())).exec(startSessionStream());
     }
 
