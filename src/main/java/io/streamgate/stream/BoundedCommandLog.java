@@ -2,6 +2,7 @@ package io.streamgate.stream;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.streamgate.processing.engine.StreamCommand;
 import reactor.core.publisher.Flux;
@@ -25,22 +26,21 @@ final class BoundedCommandLog implements CommandLog {
 
     @Override
     public Mono<Long> append(StreamCommand command) {
-        return Mono.defer(() -> {
-            if (!admit(1)) {
-                return Mono.error(busy());
-            }
-            return log.append(command).doFinally(signal -> inFlight.decrementAndGet());
-        });
+        return one(() -> log.append(command));
     }
 
     /** The start counts as one command: its {@code STARTED} is written beside it, not after it. */
     @Override
     public Mono<Long> appendAnnounced(StreamCommand start) {
+        return one(() -> log.appendAnnounced(start));
+    }
+
+    private Mono<Long> one(Supplier<Mono<Long>> append) {
         return Mono.defer(() -> {
             if (!admit(1)) {
                 return Mono.error(busy());
             }
-            return log.appendAnnounced(start).doFinally(signal -> inFlight.decrementAndGet());
+            return append.get().doFinally(signal -> inFlight.decrementAndGet());
         });
     }
 
