@@ -93,12 +93,8 @@ public final class StreamService {
      * opens it for every instance written beside it (BENCHMARKS.md section 50).
      */
     private Mono<StreamSession> announce(StreamKey key, String processor, Map<String, String> options) {
-        String startId = ids.nextStartId();
-        StreamSession session = registry.reserve(key, startId, processor, limits.openStreamsPerTenant());
-        if (session == null) {
-            return Mono.error(new StreamConflictException("Stream " + key.id() + " already exists")); // 128 random bits: not in practice
-        }
-        return commandLog.appendAnnounced(StreamCommand.start(key.value(), processor, options, startId))
+        StreamSession session = reserve(key, processor);
+        return commandLog.appendAnnounced(StreamCommand.start(key.value(), processor, options, session.startId()))
                 .doOnError(e -> registry.forget(session))
                 .doOnNext(position -> session.startConfirmed())
                 .thenReturn(session);
@@ -111,17 +107,22 @@ public final class StreamService {
      * processor decides every start in the log's order, and only that decision settles this one.
      */
     private Mono<StreamSession> start(StreamKey key, String processor, Map<String, String> options) {
-        String startId = ids.nextStartId();
-        StreamSession session = registry.reserve(key, startId, processor, limits.openStreamsPerTenant());
-        if (session == null) {
-            return Mono.error(new StreamConflictException("Stream " + key.id() + " already exists"));
-        }
-        return commandLog.append(StreamCommand.start(key.value(), processor, options, startId))
+        StreamSession session = reserve(key, processor);
+        return commandLog.append(StreamCommand.start(key.value(), processor, options, session.startId()))
                 .doOnError(e -> registry.forget(session))
                 .then(session.whenStartSettled()
                         .publishOn(workScheduler)
                         .timeout(START_SEEN_TIMEOUT, Mono.error(() -> new StartNotConfirmedException(key.id()))))
                 .thenReturn(session);
+    }
+
+    /** A session for a new start of {@code key}, under a start id of its own; 409 when the key is taken here. */
+    private StreamSession reserve(StreamKey key, String processor) {
+        StreamSession session = registry.reserve(key, ids.nextStartId(), processor, limits.openStreamsPerTenant());
+        if (session == null) {
+            throw new StreamConflictException("Stream " + key.id() + " already exists");
+        }
+        return session;
     }
 
     /**

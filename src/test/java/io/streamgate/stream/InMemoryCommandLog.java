@@ -94,17 +94,10 @@ final class InMemoryCommandLog implements CommandLog {
     @Override
     public Mono<Long> appendAnnounced(StreamCommand start) {
         return Mono.defer(() -> failure != null ? Mono.<Long>error(failure) : Mono.fromCallable(() -> {
-            announce(StreamResult.started(start.streamId(), StreamResult.ANNOUNCED, start.processor(),
+            publish(StreamResult.started(start.streamId(), StreamResult.ANNOUNCED, start.processor(),
                     start.startId(), JSON));
             return store(start);
         }));
-    }
-
-    private synchronized void announce(StreamResult started) {
-        long position = results.size();
-        results.add(started);
-        registries.stream().filter(registry -> !heldFrom.containsKey(registry))
-                .forEach(registry -> registry.apply(started, position, System.currentTimeMillis()));
     }
 
     private synchronized long store(StreamCommand command) {
@@ -119,11 +112,16 @@ final class InMemoryCommandLog implements CommandLog {
     private void processStored() {
         for (; processed < appended.size(); processed++) {
             for (StreamResult result : processor.process(appended.get(processed), processed)) {
-                long position = results.size();
-                results.add(result);
-                registries.stream().filter(registry -> !heldFrom.containsKey(registry))
-                        .forEach(registry -> registry.apply(result, position, System.currentTimeMillis()));
+                publish(result);
             }
         }
+    }
+
+    /** Appends a result to the results log and feeds it to every registry not held back. */
+    private synchronized void publish(StreamResult result) {
+        long position = results.size();
+        results.add(result);
+        registries.stream().filter(registry -> !heldFrom.containsKey(registry))
+                .forEach(registry -> registry.apply(result, position, System.currentTimeMillis()));
     }
 }
