@@ -96,8 +96,7 @@ final class RecordMapping {
 
     /** The {@code STARTED} a gateway writes beside a start it announces (one of an id it generated). */
     ProducerRecord<String, byte[]> announcement(String topic, StreamCommand start) {
-        return toRecord(topic, StreamResult.started(start.streamId(), StreamResult.ANNOUNCED, start.processor(),
-                start.startId(), json).withTrace(start.trace()));
+        return toRecord(topic, StreamResult.announcing(start, json));
     }
 
     /** The result in {@code record}; {@code null} when the record is not one (it is skipped, not fatal). */

@@ -94,8 +94,7 @@ final class InMemoryCommandLog implements CommandLog {
     @Override
     public Mono<Long> appendAnnounced(StreamCommand start) {
         return Mono.defer(() -> failure != null ? Mono.<Long>error(failure) : Mono.fromCallable(() -> {
-            publish(StreamResult.started(start.streamId(), StreamResult.ANNOUNCED, start.processor(),
-                    start.startId(), JSON));
+            publish(StreamResult.announcing(start, JSON));
             return store(start);
         }));
     }

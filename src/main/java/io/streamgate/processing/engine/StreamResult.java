@@ -53,6 +53,14 @@ public record StreamResult(Kind kind, String streamId, long seq, String json, St
                 processor, null, null, startId);
     }
 
+    /**
+     * The {@code STARTED} a gateway writes beside a start it announces (one of an id it generated), in the start's
+     * trace: it has no position in the requests log yet, so its {@code seq} is {@link #ANNOUNCED}.
+     */
+    public static StreamResult announcing(StreamCommand start, JsonMapper json) {
+        return started(start.streamId(), ANNOUNCED, start.processor(), start.startId(), json).withTrace(start.trace());
+    }
+
     /** This result as part of the trace named by {@code traceparent}. */
     public StreamResult withTrace(String traceparent) {
         return new StreamResult(kind, streamId, seq, json, processor, reason, idempotencyKey, startId, traceparent);
