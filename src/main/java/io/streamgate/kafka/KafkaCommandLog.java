@@ -46,7 +46,7 @@ final class KafkaCommandLog implements CommandLog {
     /** {@code last()}, not {@code next()}: the start's position comes first, and the answer waits for its STARTED. */
     @Override
     public Mono<Long> appendAnnounced(StreamCommand start) {
-        return send(List.of(start), true).last();
+        return send(List.of(start.asAnnounced()), true).last();
     }
 
     /**

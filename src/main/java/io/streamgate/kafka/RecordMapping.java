@@ -31,6 +31,9 @@ final class RecordMapping {
     private static final String SEQ = "streamgate-seq";
     private static final String IDEMPOTENCY_KEY = "streamgate-idempotency-key";
     private static final String START_ID = "streamgate-start-id";
+    /** On a start whose gateway wrote its STARTED beside it; absent otherwise. */
+    private static final String ANNOUNCED = "streamgate-announced";
+    private static final byte[] TRUE = bytes("true");
     /** W3C Trace Context's own header name, so that any tracing tool reading the topics recognises it. */
     private static final String TRACEPARENT = "traceparent";
     private static final byte[] EMPTY = new byte[0];
@@ -54,6 +57,9 @@ final class RecordMapping {
         add(headers, IDEMPOTENCY_KEY, command.idempotencyKey());
         add(headers, START_ID, command.startId());
         add(headers, TRACEPARENT, command.trace());
+        if (command.announced()) {
+            headers.add(ANNOUNCED, TRUE);
+        }
         byte[] value = switch (command.kind()) {
             case START -> command.options().isEmpty() ? EMPTY : json.writeValueAsBytes(command.options());
             case CHUNK -> bytes(command.data());
@@ -79,7 +85,8 @@ final class RecordMapping {
         String data = kind == StreamCommand.Kind.CHUNK ? string(record.value()) : null;
         return new StreamCommand(kind, record.key(), header(record.headers(), PROCESSOR), options, data,
                 header(record.headers(), REASON), header(record.headers(), IDEMPOTENCY_KEY),
-                header(record.headers(), START_ID), header(record.headers(), TRACEPARENT));
+                header(record.headers(), START_ID), header(record.headers(), TRACEPARENT),
+                kind == StreamCommand.Kind.START && record.headers().lastHeader(ANNOUNCED) != null);
     }
 
     ProducerRecord<String, byte[]> toRecord(String topic, StreamResult result) {

@@ -2,6 +2,7 @@ package io.streamgate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import io.streamgate.support.StreamgateProcess;
 import io.streamgate.support.TestThreads;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -25,12 +27,14 @@ import tools.jackson.databind.json.JsonMapper;
  * not once a processor has decided it: in gateways of their own JVMs on the test broker, such a start is answered with
  * no processor running, and the other gateway serves the stream at once; a processor started later processes what
  * was sent meanwhile. A {@code STARTED} whose start never reached the log (its gateway died between the two writes)
- * leaves a stream that an end, the idle timeout's too, closes everywhere.
+ * leaves a stream that an end, the idle timeout's too, closes everywhere; an announced start whose {@code STARTED}
+ * never did is opened for every gateway by the processor's own, which it writes in its transaction.
  */
 class AnnouncedStartIT {
 
     private static final String REQUESTS = "it.announced.requests";
     private static final String RESULTS = "it.announced.results";
+    private static final RecordMapping MAPPING = new RecordMapping(JsonMapper.builder().build());
 
     private static Map<String, String> settings(String roles) {
         return Map.of(
@@ -75,20 +79,36 @@ class AnnouncedStartIT {
 
                 b.end(orphan);
                 a.awaitEnded(orphan);
+
+                String unannounced = "unannounced-" + System.nanoTime();
+                startWithoutItsAnnouncement(unannounced);
+                await("the processor's STARTED of " + unannounced).atMost(StreamClient.TIMEOUT).untilAsserted(() ->
+                        assertThat(a.exchange(a.http().get().uri("/stream/{id}", unannounced)).status())
+                                .as("gateway A on an announced start whose STARTED was lost").isEqualTo(200));
+                b.end(unannounced);
+                a.awaitEnded(unannounced);
             }
         }
     }
 
     /** What a gateway that died between its start's two writes leaves: the STARTED, and no start behind it. */
     private static void announceWithoutItsStart(String id) throws Exception {
-        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build());
+        write(MAPPING.announcement(RESULTS, StreamCommand.start(id, "uppercase", Map.of(), "lost-start")));
+    }
+
+    /** The other way round: the announced start, and no STARTED beside it. */
+    private static void startWithoutItsAnnouncement(String id) throws Exception {
+        write(MAPPING.toRecord(REQUESTS, StreamCommand.start(id, "uppercase", Map.of(), "lost-announcement")
+                .asAnnounced()));
+    }
+
+    private static void write(ProducerRecord<String, byte[]> record) throws Exception {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
-            producer.send(mapping.announcement(RESULTS, StreamCommand.start(id, "uppercase", Map.of(), "lost-start")))
-                    .get(StreamClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            producer.send(record).get(StreamClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 }

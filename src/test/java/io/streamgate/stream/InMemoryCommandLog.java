@@ -95,7 +95,7 @@ final class InMemoryCommandLog implements CommandLog {
     public Mono<Long> appendAnnounced(StreamCommand start) {
         return Mono.defer(() -> failure != null ? Mono.<Long>error(failure) : Mono.fromCallable(() -> {
             publish(StreamResult.announcing(start, JSON));
-            return store(start);
+            return store(start.asAnnounced());
         }));
     }
 

@@ -233,7 +233,7 @@ final class Incarnation implements StepRun.Reports {
     @Override
     public void output(StepRun run, StreamResult result) {
         PartitionWork work = run.partition;
-        if (result.kind() == StreamResult.Kind.STARTED && run.before == null) {
+        if (result.kind() == StreamResult.Kind.STARTED && run.before == null && !run.step.command().announced()) {
             // Confirmed at once, ahead of what the start did (confirmStarts says why)
             work.awaitConfirmation(run.stream.key, run.step.offset());
             outcomes.confirmation(work, result);
@@ -388,7 +388,10 @@ final class Incarnation implements StepRun.Reports {
      * written while transactions go on: nothing of that stream is in them, and until the log holds the confirmation,
      * nothing the stream did is committed, nor its partition's position past its start (PartitionWork.unconfirmed). A
      * stream forgotten in the transaction under way is the exception: its new start is confirmed once that
-     * transaction commits, so that the confirmation follows the old stream's end in the results log.
+     * transaction commits, so that the confirmation follows the old stream's end in the results log. An announced
+     * start (a generated id) is not confirmed so: its gateway wrote a STARTED beside it and answered on that, so this
+     * one only repeats it, and goes in the transaction with the rest (it still opens the stream for gateways if the
+     * gateway died between its two writes).
      */
 
     private void confirmStarts() {

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param startId   names this start attempt (START only): of two starts of one id, the processor takes the first and
  *                  refuses the other, and each gateway learns from the result whether its own attempt was the one
  * @param trace     the W3C {@code traceparent} of the span that appended it, when traced; null otherwise
+ * @param announced whether its gateway wrote the start's {@code STARTED} itself, beside it (START only: an id the
+ *                  gateway generated, which nothing can have started before): every gateway knows the stream already,
+ *                  so the processor's own {@code STARTED} needs no write of its own ahead of its transaction
  */
 public record StreamCommand(Kind kind, String streamId, String processor, Map<String, String> options, String data,
-                            String reason, String idempotencyKey, String startId, String trace) {
+                            String reason, String idempotencyKey, String startId, String trace, boolean announced) {
 
     public enum Kind { START, CHUNK, END }
 
@@ -30,12 +33,21 @@ public record StreamCommand(Kind kind, String streamId, String processor, Map<St
 
     public StreamCommand(Kind kind, String streamId, String processor, Map<String, String> options, String data,
                          String reason, String idempotencyKey, String startId) {
-        this(kind, streamId, processor, options, data, reason, idempotencyKey, startId, null);
+        this(kind, streamId, processor, options, data, reason, idempotencyKey, startId, null, false);
     }
 
     /** This command as part of the trace named by {@code traceparent}. */
     public StreamCommand withTrace(String traceparent) {
-        return new StreamCommand(kind, streamId, processor, options, data, reason, idempotencyKey, startId, traceparent);
+        return new StreamCommand(kind, streamId, processor, options, data, reason, idempotencyKey, startId, traceparent,
+                announced);
+    }
+
+    /** This start, with its {@code STARTED} written by its gateway beside it. */
+    public StreamCommand asAnnounced() {
+        if (kind != Kind.START) {
+            throw new IllegalStateException("only a start is announced, not a " + kind);
+        }
+        return new StreamCommand(kind, streamId, processor, options, data, reason, idempotencyKey, startId, trace, true);
     }
 
     public static StreamCommand start(String streamId, String processor, Map<String, String> options, String startId) {

@@ -199,6 +199,19 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void shouldRecordAnAnnouncedStartsStartedInItsTransactionWithoutAWriteOfItsOwnAhead() {
+        log.confirmationGate = Mono.never(); // a confirmation written ahead would hold the stream's commits for good
+        start(settings(4));
+        log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a").asAnnounced());
+        log.append(0, StreamCommand.chunk("s1", "uppercase", "x", null));
+
+        awaitCommitted(0, 2, "s1");
+        assertThat(log.resultsOf("s1")).as("the repeated STARTED in the transaction, before what the stream did")
+                .extracting(StreamResult::kind, StreamResult::startId)
+                .containsExactly(tuple(StreamResult.Kind.STARTED, "a"), tuple(StreamResult.Kind.RESULT, null));
+    }
+
+    @Test
     void shouldConfirmAStartOfAStreamItHasSeenOnlyInTheCommitAfterWhatCameBefore() {
         Sinks.Empty<Void> commits = Sinks.empty();
         holdCommitsOf("s1", commits.asMono());
