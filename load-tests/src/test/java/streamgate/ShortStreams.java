@@ -103,10 +103,12 @@ public final class ShortStreams {
         measuring = true;
         long from = System.nanoTime();
         long cpuFrom = ownCpuNanos();
+        GatewayTimes gatewayFrom = gatewayTimes();
         Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS));
         measuring = false;
         double seconds = (System.nanoTime() - from) / 1e9;
         double cpuSeconds = (ownCpuNanos() - cpuFrom) / 1e9;
+        double gatewayCpuSeconds = (gatewayTimes().cpuMillis() - gatewayFrom.cpuMillis()) / 1e3;
         long completed = lifecycles.get();
         stopping = true;
         done.await(60, TimeUnit.SECONDS);
@@ -116,17 +118,23 @@ public final class ShortStreams {
         // The generator shares the box with the gateway: the CPU it takes, the gateway does not get.
         System.out.printf("load generator CPU %.1f s (%.2f cores), %.2f ms per lifecycle%n", cpuSeconds,
                 cpuSeconds / seconds, completed == 0 ? 0 : 1000 * cpuSeconds / completed);
+        // The gateway's JVM (with the embedded broker and the processor, when they run in it): the work a lifecycle
+        // costs, steadier between runs than the rate when the machine's speed wanders.
+        System.out.printf("gateway CPU %.1f s (%.2f cores), %.2f ms per lifecycle%n", gatewayCpuSeconds,
+                gatewayCpuSeconds / seconds, completed == 0 ? 0 : 1000 * gatewayCpuSeconds / completed);
         stepMicros.forEach((step, histogram) -> System.out.printf("%-20s ms: p50 %7.1f  p99 %7.1f  max %7.1f%n", step,
                 histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
                 histogram.getMaxValue() / 1000.0));
         Histogram whole = stepMicros.get("5 whole lifecycle");
         long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
         System.out.printf("RESULT lifecycles_per_s=%.1f failed=%d start_p50_ms=%.1f start_p99_ms=%.1f"
-                        + " batch_p99_ms=%.1f lifecycle_p50_ms=%.1f lifecycle_p99_ms=%.1f%n", completed / seconds, failed,
+                        + " batch_p99_ms=%.1f lifecycle_p50_ms=%.1f lifecycle_p99_ms=%.1f gateway_cpu_ms=%.2f%n",
+                completed / seconds, failed,
                 stepMicros.get("1 start").getValueAtPercentile(50) / 1000.0,
                 stepMicros.get("1 start").getValueAtPercentile(99) / 1000.0,
                 stepMicros.get("2 batch").getValueAtPercentile(99) / 1000.0,
-                whole.getValueAtPercentile(50) / 1000.0, whole.getValueAtPercentile(99) / 1000.0);
+                whole.getValueAtPercentile(50) / 1000.0, whole.getValueAtPercentile(99) / 1000.0,
+                completed == 0 ? 0 : 1000 * gatewayCpuSeconds / completed);
         System.exit(failed == 0 ? 0 : 1);
     }
 
