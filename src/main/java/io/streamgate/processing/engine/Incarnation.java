@@ -233,8 +233,7 @@ final class Incarnation implements StepRun.Reports {
     @Override
     public void output(StepRun run, StreamResult result) {
         PartitionWork work = run.partition;
-        if (result.kind() == StreamResult.Kind.STARTED && run.before == null && !run.step.command().announced()) {
-            // Confirmed at once, ahead of what the start did (confirmStarts says why)
+        if (confirmedAhead(run, result)) {
             work.awaitConfirmation(run.stream.key, run.step.offset());
             outcomes.confirmation(work, result);
             confirmStarts();
@@ -246,6 +245,14 @@ final class Incarnation implements StepRun.Reports {
             metrics.resultEmitted();
         }
         triggerCommit();
+    }
+
+    /**
+     * Whether {@code result} is a new stream's STARTED that is written at once, ahead of what the start did
+     * (confirmStarts says why); an announced start's is a repeat, and goes in the transaction as any result.
+     */
+    private static boolean confirmedAhead(StepRun run, StreamResult result) {
+        return result.kind() == StreamResult.Kind.STARTED && run.before == null && !run.step.command().announced();
     }
 
     @Override
