@@ -27,8 +27,6 @@ import reactor.core.publisher.MonoSink;
 final class Incarnation implements StepRun.Reports {
 
     private static final Logger log = LoggerFactory.getLogger(Incarnation.class);
-    /** Commands asked of the log at once, when there is room for at least that many. */
-    private static final int REQUEST_BATCH = 64;
 
     private final ProcessingLog.Connection connection;
     private final StepRules rules;
@@ -41,20 +39,12 @@ final class Incarnation implements StepRun.Reports {
     /** The latest revoked epoch of each partition: commands of it or older that arrive late are stale. */
     private final Map<Integer, Long> revokedEpochs = new HashMap<>();
     private final Outcomes outcomes = new Outcomes();
+    private final ReadRoom room;
     private final EventSubscriber events = new EventSubscriber();
     private MonoSink<Void> done;
     private boolean committing;
     private boolean confirming;
     private boolean stopped;
-    /**
-     * Commands read and not yet committed, over every partition. Counting them until they commit, not until they are
-     * done, bounds what waits in memory for a transaction, and so a transaction's size: when commits were slower than
-     * steps (NDJSON batches at 400 connections), transactions grew to over a million results, outlasted the
-     * transaction timeout and were aborted, and the engine started over and redid them (BENCHMARKS.md section 41).
-     */
-    private int pendingCommands;
-    /** Events asked of the log and not yet received. */
-    private long outstanding;
 
     Incarnation(ProcessingLog.Connection connection, StepRules rules, EngineSettings settings, Clock clock,
                 ProcessingMetrics metrics, StepRun.Runtime runtime) {
@@ -64,6 +54,7 @@ final class Incarnation implements StepRun.Reports {
         this.clock = clock;
         this.metrics = metrics;
         this.runtime = runtime;
+        this.room = new ReadRoom(settings, connection, partitions);
     }
 
     /** Runs until the connection fails (the returned Mono fails) or the subscription is cancelled. */
@@ -80,7 +71,7 @@ final class Incarnation implements StepRun.Reports {
     // ---- the log's events
 
     private void onEvent(LogEvent event) {
-        outstanding--;
+        room.eventArrived();
         if (event instanceof LogEvent.Received received) {
             received(received);
         } else if (event instanceof LogEvent.Revoked revoked) {
@@ -128,33 +119,13 @@ final class Incarnation implements StepRun.Reports {
         if (work == null || work.offsets.alreadyReceived(received.offset())) {
             return; // a stale or repeated record of an earlier assignment
         }
-        pendingCommands++;
-        work.pendingBytes += received.bytes();
+        room.commandRead(work, received.bytes());
         if (work.restoring) {
             work.waiting.add(received);
         } else {
             accept(work, received);
         }
-        if (!work.paused && (work.pending() >= commandsPerPartition() || work.pendingBytes >= bytesPerPartition())) {
-            work.paused = true;
-            log.debug("Partition {} holds {} commands, {} bytes read and not done: reading it pauses", work.partition,
-                    work.pending(), work.pendingBytes);
-            connection.pause(work.partition);
-        }
-    }
-
-    /*
-     * A partition's share of the room for commands read and not done: past it, its reading pauses until it is down to
-     * half. Kafka hands over a backlog a partition at a time, so without shares one partition's backlog filled the
-     * engine's room and the other partitions' streams sat idle.
-     */
-
-    private int commandsPerPartition() {
-        return Math.max(16, settings.maxPendingCommands() / Math.max(1, partitions.size()));
-    }
-
-    private long bytesPerPartition() {
-        return settings.maxPendingBytes() / Math.max(1, partitions.size());
+        room.pauseIfFull(work);
     }
 
     private void restored(PartitionWork work, Map<String, StoredStream> states) {
@@ -339,22 +310,10 @@ final class Incarnation implements StepRun.Reports {
 
     /** The transaction under way committed: the commands in it give their room back. */
     private void committed() {
-        for (PartitionWork work : partitions.values()) {
-            pendingCommands -= work.transactionCommitted();
-            resumeIfDown(work);
-        }
+        room.transactionCommitted();
         outcomes.transactionCommitted();
         confirmStarts();
         requestMore();
-    }
-
-    private void resumeIfDown(PartitionWork work) {
-        if (work.paused && work.pending() <= commandsPerPartition() / 2 && work.pendingBytes <= bytesPerPartition() / 2) {
-            work.paused = false;
-            log.debug("Partition {} is down to {} commands, {} bytes: reading it resumes", work.partition,
-                    work.pending(), work.pendingBytes);
-            connection.resume(work.partition);
-        }
     }
 
     // ---- timers
@@ -460,15 +419,14 @@ final class Incarnation implements StepRun.Reports {
     // ---- reading as far as there is room
 
     private void requestMore() {
-        long room = settings.maxPendingCommands() - pendingCommands - outstanding;
-        if (!stopped && (room >= REQUEST_BATCH || outstanding == 0 && room > 0)) {
-            outstanding += room;
-            events.request(room);
+        long more = stopped ? 0 : room.toRequest();
+        if (more > 0) {
+            events.request(more);
         }
     }
 
     private void abandon(PartitionWork work) {
-        pendingCommands -= work.pending();
+        room.abandoning(work);
         work.abandon();
         outcomes.drop(work);
         requestMore();
