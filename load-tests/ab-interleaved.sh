@@ -10,7 +10,9 @@
 # lives (each JIT compiles from its own profiles: the same two builds gave B/A 1.32 and 1.12 in two pairs, section 37),
 # so repeat it with fresh pairs, the builds' places swapped, before reading a size from it.
 #   load-tests/ab-interleaved.sh <jar A> <jar B> [status|send]
-# API_KEY as in ab.sh (both gateways get the key); JAVA and GATEWAY_JAVA_OPTS as there.
+# API_KEY as in ab.sh (both gateways get the key); JAVA and GATEWAY_JAVA_OPTS as there. To compare JVM options instead
+# of builds, give the same jar twice and one side its own: GATEWAY_JAVA_OPTS_A, GATEWAY_JAVA_OPTS_B (each defaults to
+# GATEWAY_JAVA_OPTS, else gateway.sh's options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR_A=$1 JAR_B=$2 ROUTE=${3:-status}
@@ -30,19 +32,20 @@ stop_app() {
   rm -rf "${DATA[@]}" ${BROKER_DATA:+"$BROKER_DATA"}
 }
 
-# start <a|b> <jar> <port> <broker port>: the gateway, its streams, and its warm-up.
+# start <a|b> <jar> <port> <broker port> <JVM options>: the gateway, its streams, and its warm-up.
 start() {
   # shellcheck disable=SC2086
-  GATEWAY_PORT=$3 GATEWAY_BROKER_PORT=$4 start_gateway "$OUT/$1" ${JAVA:-java} $JVM_OPTIONS -jar "$2" --
+  GATEWAY_PORT=$3 GATEWAY_BROKER_PORT=$4 start_gateway "$OUT/$1" ${JAVA:-java} $5 -jar "$2" --
   warm_for_ab "http://127.0.0.1:$3" "$OUT/$1/warmup.txt"
   PIDS+=("$APP") DATA+=("$BROKER_DATA")
   APP="" BROKER_DATA=""
 }
-start a "$JAR_A" 18080 19092
-start b "$JAR_B" 18081 19093
+OPTS_A=${GATEWAY_JAVA_OPTS_A:-$JVM_OPTIONS} OPTS_B=${GATEWAY_JAVA_OPTS_B:-$JVM_OPTIONS}
+start a "$JAR_A" 18080 19092 "$OPTS_A"
+start b "$JAR_B" 18081 19093 "$OPTS_B"
 
 {
-  echo "# A $JAR_A, B $JAR_B, $ROUTE, $ROUNDS rounds of ${TURN_SECONDS} s turns; $(cat "$OUT/a/machine.txt")"
+  echo "# A $JAR_A ($OPTS_A), B $JAR_B ($OPTS_B), $ROUTE, $ROUNDS rounds of ${TURN_SECONDS} s turns; $(cat "$OUT/a/machine.txt")"
   echo "round A/s A_us B/s B_us B/A"
   for round in $(seq "$ROUNDS"); do
     # A turn: TURN_SECONDS of the route (measure, gateway.sh), "<requests/s> <us a request> <wrk's RESULT line>".

@@ -5,7 +5,8 @@
 # section 37): the spread of the pairs' medians says how far one pair can be trusted, and the median of the medians is
 # the figure to quote. An A/A series (the same jar twice) sizes that spread with no change at all.
 #   PAIRS=3 load-tests/ab-pairs.sh <jar A> <jar B> [status|send]
-# ROUNDS, TURN_SECONDS, API_KEY, JAVA and GATEWAY_JAVA_OPTS go to ab-interleaved.sh as they are.
+# ROUNDS, TURN_SECONDS, API_KEY, JAVA and GATEWAY_JAVA_OPTS go to ab-interleaved.sh as they are; GATEWAY_JAVA_OPTS_A and
+# GATEWAY_JAVA_OPTS_B (JVM options compared, the same jar given twice) go with their build when places are swapped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR_A=$1 JAR_B=$2 ROUTE=${3:-status} PAIRS=${PAIRS:-3}
@@ -13,10 +14,13 @@ OUT=load-tests/results/abp-$ROUTE-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
-echo "# A $JAR_A, B $JAR_B, $ROUTE, $PAIRS pairs" | tee "$OUT/pairs.txt"
+echo "# A $JAR_A ${GATEWAY_JAVA_OPTS_A:+($GATEWAY_JAVA_OPTS_A)}, B $JAR_B ${GATEWAY_JAVA_OPTS_B:+($GATEWAY_JAVA_OPTS_B)}, $ROUTE, $PAIRS pairs" | tee "$OUT/pairs.txt"
 for pair in $(seq "$PAIRS"); do
   if [ $(( pair % 2 )) -eq 1 ]; then places="A B"; first=$JAR_A second=$JAR_B; else places="B A"; first=$JAR_B second=$JAR_A; fi
-  load-tests/ab-interleaved.sh "$first" "$second" "$ROUTE" > "$OUT/pair-$pair.txt"
+  if [ "$places" = "A B" ]; then opts_first=${GATEWAY_JAVA_OPTS_A:-} opts_second=${GATEWAY_JAVA_OPTS_B:-}
+  else opts_first=${GATEWAY_JAVA_OPTS_B:-} opts_second=${GATEWAY_JAVA_OPTS_A:-}; fi
+  GATEWAY_JAVA_OPTS_A=$opts_first GATEWAY_JAVA_OPTS_B=$opts_second \
+      load-tests/ab-interleaved.sh "$first" "$second" "$ROUTE" > "$OUT/pair-$pair.txt"
   # "B/A median <m> (range <lo>-<hi> over <n> rounds); ..." and "errors over all turns: <n> ...", of the second over
   # the first: a swapped pair's figures are inverted (and its range with them).
   read -r median lo hi <<< "$(sed -n 's#^B/A median \([0-9.]*\) (range \([0-9.]*\)-\([0-9.]*\) .*#\1 \2 \3#p' "$OUT/pair-$pair.txt")"
