@@ -310,7 +310,9 @@ final class Incarnation implements StepRun.Reports {
 
     /** The transaction under way committed: the commands in it give their room back. */
     private void committed() {
-        room.transactionCommitted();
+        for (PartitionWork work : partitions.values()) {
+            room.committed(work, work.transactionCommitted());
+        }
         outcomes.transactionCommitted();
         confirmStarts();
         requestMore();

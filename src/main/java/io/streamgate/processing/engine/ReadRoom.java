@@ -60,17 +60,15 @@ final class ReadRoom {
         }
     }
 
-    /** The transaction under way committed: its commands give their room back, and partitions down to half resume. */
-    void transactionCommitted() {
-        for (PartitionWork work : partitions.values()) {
-            pendingCommands -= work.transactionCommitted();
-            if (work.paused && work.pending() <= commandsPerPartition() / 2
-                    && work.pendingBytes <= bytesPerPartition() / 2) {
-                work.paused = false;
-                log.debug("Partition {} is down to {} commands, {} bytes: reading it resumes", work.partition,
-                        work.pending(), work.pendingBytes);
-                connection.resume(work.partition);
-            }
+    /** {@code commands} of {@code work} committed: they give their room back; its reading resumes if down to half. */
+    void committed(PartitionWork work, int commands) {
+        pendingCommands -= commands;
+        if (work.paused && work.pending() <= commandsPerPartition() / 2
+                && work.pendingBytes <= bytesPerPartition() / 2) {
+            work.paused = false;
+            log.debug("Partition {} is down to {} commands, {} bytes: reading it resumes", work.partition,
+                    work.pending(), work.pendingBytes);
+            connection.resume(work.partition);
         }
     }
 
