@@ -16,9 +16,11 @@ mkdir -p "$OUT"
 . load-tests/gateway.sh
 echo "# A $JAR_A ${GATEWAY_JAVA_OPTS_A:+($GATEWAY_JAVA_OPTS_A)}, B $JAR_B ${GATEWAY_JAVA_OPTS_B:+($GATEWAY_JAVA_OPTS_B)}, $ROUTE, $PAIRS pairs" | tee "$OUT/pairs.txt"
 for pair in $(seq "$PAIRS"); do
-  if [ $(( pair % 2 )) -eq 1 ]; then places="A B"; first=$JAR_A second=$JAR_B; else places="B A"; first=$JAR_B second=$JAR_A; fi
-  if [ "$places" = "A B" ]; then opts_first=${GATEWAY_JAVA_OPTS_A:-} opts_second=${GATEWAY_JAVA_OPTS_B:-}
-  else opts_first=${GATEWAY_JAVA_OPTS_B:-} opts_second=${GATEWAY_JAVA_OPTS_A:-}; fi
+  if [ $(( pair % 2 )) -eq 1 ]; then
+    places="A B" first=$JAR_A second=$JAR_B opts_first=${GATEWAY_JAVA_OPTS_A:-} opts_second=${GATEWAY_JAVA_OPTS_B:-}
+  else
+    places="B A" first=$JAR_B second=$JAR_A opts_first=${GATEWAY_JAVA_OPTS_B:-} opts_second=${GATEWAY_JAVA_OPTS_A:-}
+  fi
   GATEWAY_JAVA_OPTS_A=$opts_first GATEWAY_JAVA_OPTS_B=$opts_second \
       load-tests/ab-interleaved.sh "$first" "$second" "$ROUTE" > "$OUT/pair-$pair.txt"
   # "B/A median <m> (range <lo>-<hi> over <n> rounds); ..." and "errors over all turns: <n> ...", of the second over

@@ -72,7 +72,7 @@ final class ReadRoom {
         }
     }
 
-    /** {@code work} is given up before it is: its commands' room comes back. */
+    /** {@code work} is about to be given up: the room its commands held comes back. */
     void abandoning(PartitionWork work) {
         pendingCommands -= work.pending();
     }
