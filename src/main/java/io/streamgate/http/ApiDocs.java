@@ -126,6 +126,7 @@ class ApiDocs {
                         .description("Resumed after the end event: nothing more will come"))
                 .response(problem("400", "Malformed Last-Event-ID"))
                 .response(problem("404", "No such stream"))
+                .response(problem("406", "An Accept that admits neither text/event-stream nor application/json"))
                 .response(problem("429", "The tenant's reader limit"))
                 .response(problem("503", NOT_CURRENT));
     }

@@ -6,12 +6,15 @@ import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.server.NotAcceptableStatusException;
 
 /** The request headers the stream API reads, each parsed and checked here, with a 400 problem when malformed. */
 final class RequestHeaders {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final String LAST_EVENT_ID = "Last-Event-ID";
+    /** What a stream's results can be read as: live Server-Sent Events, or the results held as JSON. */
+    private static final List<MediaType> RESULTS = List.of(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON);
 
     private RequestHeaders() {
     }
@@ -51,9 +54,22 @@ final class RequestHeaders {
         }
     }
 
-    /** Results as JSON rather than SSE: only when JSON is accepted with a higher quality than SSE. */
-    static boolean prefersJson(ServerRequest request) {
-        return prefersJson(request.headers().accept());
+    /**
+     * Whether a stream's results are read as JSON rather than as Server-Sent Events: only when JSON is accepted with a
+     * higher quality than SSE. {@code 406} when the request accepts neither (no {@code Accept} accepts both).
+     */
+    static boolean resultsAsJson(ServerRequest request) {
+        List<MediaType> accept = request.headers().accept();
+        if (!acceptsResults(accept)) {
+            throw new NotAcceptableStatusException(RESULTS);
+        }
+        return prefersJson(accept);
+    }
+
+    /** Whether an {@code Accept} admits SSE or JSON, by name or by a wildcard, with a quality above 0. */
+    static boolean acceptsResults(List<MediaType> accept) {
+        return accept.isEmpty() || accept.stream().anyMatch(type -> type.getQualityValue() > 0
+                && RESULTS.stream().anyMatch(type::includes));
     }
 
     static boolean prefersJson(List<MediaType> accept) {

@@ -1,5 +1,6 @@
 package io.streamgate.http;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.observation.Observation;
@@ -8,6 +9,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.reactive.observation.ServerHttpObservationDocumentation;
@@ -58,15 +60,17 @@ final class SseReadObservation implements WebFilter, Ordered {
     }
 
     /**
-     * A {@code GET} of a stream's results that is answered with SSE (not JSON, RequestHeaders.prefersJson). A read
-     * whose {@code Accept} is not a media type is not: its handler answers 400, and WebFlux observes it as usual.
+     * A {@code GET} of a stream's results that is answered with SSE (not JSON, RequestHeaders.resultsAsJson). A read
+     * whose {@code Accept} is not a media type, or admits neither SSE nor JSON, is not: its handler answers 400 or 406,
+     * and WebFlux observes it as usual.
      */
     static boolean isSseRead(ServerHttpRequest request) {
         if (request.getMethod() != HttpMethod.GET || !RESULTS.matches(request.getPath().pathWithinApplication())) {
             return false;
         }
         try {
-            return !RequestHeaders.prefersJson(request.getHeaders().getAccept());
+            List<MediaType> accept = request.getHeaders().getAccept();
+            return RequestHeaders.acceptsResults(accept) && !RequestHeaders.prefersJson(accept);
         } catch (InvalidMediaTypeException malformed) {
             return false;
         }

@@ -75,25 +75,33 @@ final class StreamHandler {
         });
     }
 
-    /** Live Server-Sent Events, resumable by {@code Last-Event-ID}; or the results held, as JSON, when asked for. */
+    /**
+     * Live Server-Sent Events, resumable by {@code Last-Event-ID}; or the results held, as JSON, when asked for; 406
+     * for an {@code Accept} that admits neither.
+     */
     Mono<ServerResponse> results(ServerRequest request) {
-        return callers.key(request).flatMap(streams::session).flatMap(session -> {
-            if (RequestHeaders.prefersJson(request)) {
-                return ok(new ApiResponses.Results(streams.heldEvents(session),
-                        session.state() == StreamSession.State.ENDED));
-            }
-            long lastEventId = RequestHeaders.lastEventId(request);
-            if (lastEventId != ResultEvent.NO_ID && lastEventId == session.endEventId()) {
-                // The reader already has the end event: 204 tells an EventSource to stop reconnecting.
-                return ServerResponse.noContent().build();
-            }
-            return ServerResponse.ok()
-                    .contentType(MediaType.TEXT_EVENT_STREAM)
-                    .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                    .header("X-Accel-Buffering", "no")
-                    .body(SseEvents.body(sse.frame(streams.readBatches(session, lastEventId),
-                            WritabilityGate.connectionOf(request))));
+        return callers.key(request).flatMap(key -> {
+            boolean asJson = RequestHeaders.resultsAsJson(request);
+            return streams.session(key).flatMap(session -> asJson ? held(session) : live(request, session));
         });
+    }
+
+    private Mono<ServerResponse> held(StreamSession session) {
+        return ok(new ApiResponses.Results(streams.heldEvents(session), session.state() == StreamSession.State.ENDED));
+    }
+
+    private Mono<ServerResponse> live(ServerRequest request, StreamSession session) {
+        long lastEventId = RequestHeaders.lastEventId(request);
+        if (lastEventId != ResultEvent.NO_ID && lastEventId == session.endEventId()) {
+            // The reader already has the end event: 204 tells an EventSource to stop reconnecting.
+            return ServerResponse.noContent().build();
+        }
+        return ServerResponse.ok()
+                .contentType(MediaType.TEXT_EVENT_STREAM)
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .body(SseEvents.body(sse.frame(streams.readBatches(session, lastEventId),
+                        WritabilityGate.connectionOf(request))));
     }
 
     Mono<ServerResponse> end(ServerRequest request) {

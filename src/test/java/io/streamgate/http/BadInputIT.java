@@ -77,6 +77,11 @@ class BadInputIT extends GatewayIT {
                         .header("Last-Event-ID", "-4")),
                 new Case("read with an Accept that is not a media type", 400, http -> http.get()
                         .uri("/stream/{id}/results", victim).header("Accept", "text")),
+                new Case("read with an Accept that admits neither SSE nor JSON", 406, http -> http.get()
+                        .uri("/stream/{id}/results", victim).header("Accept", "application/xml, text/html;q=0.9")),
+                new Case("read with SSE and JSON both refused", 406, http -> http.get()
+                        .uri("/stream/{id}/results", victim)
+                        .header("Accept", "text/event-stream;q=0, application/json;q=0, image/png")),
                 new Case("read an unknown stream", 404, http -> http.get().uri("/stream/{id}/results", unknown)),
                 new Case("status of an unknown stream", 404, http -> http.get().uri("/stream/{id}", unknown)),
                 new Case("end an unknown stream", 404, http -> http.post().uri("/stream/{id}/end", unknown)),

@@ -104,6 +104,7 @@ class SseReadObservationTest {
         assertThat(webFluxObserves(read("*/*"))).as("a read accepting anything (SSE)").isFalse();
         assertThat(webFluxObserves(read(MediaType.APPLICATION_JSON_VALUE))).as("a read as JSON").isTrue();
         assertThat(webFluxObserves(read("text"))).as("a read with a malformed Accept (answered 400)").isTrue();
+        assertThat(webFluxObserves(read("application/xml"))).as("a read accepting neither (answered 406)").isTrue();
         assertThat(webFluxObserves(MockServerWebExchange.from(MockServerHttpRequest.get("/stream/s-1"))))
                 .as("a status request").isTrue();
     }
