@@ -8,7 +8,10 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.NotAcceptableStatusException;
 
-/** The request headers the stream API reads, each parsed and checked here, with a 400 problem when malformed. */
+/**
+ * The request headers the stream API reads, each parsed and checked here, with a 400 problem when malformed (and a 406
+ * when a results read accepts neither of their representations).
+ */
 final class RequestHeaders {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -55,8 +58,9 @@ final class RequestHeaders {
     }
 
     /**
-     * Whether a stream's results are read as JSON rather than as Server-Sent Events: only when JSON is accepted with a
-     * higher quality than SSE. {@code 406} when the request accepts neither (no {@code Accept} accepts both).
+     * Whether a stream's results are read as JSON rather than as Server-Sent Events: only when the request gives JSON a
+     * higher quality than SSE (so SSE without an {@code Accept}, for {@code *}{@code /*}, and on a tie). {@code 406} when
+     * it gives both a quality of 0.
      */
     static boolean resultsAsJson(ServerRequest request) {
         List<MediaType> accept = request.headers().accept();
@@ -66,26 +70,37 @@ final class RequestHeaders {
         return prefersJson(accept);
     }
 
-    /** Whether an {@code Accept} admits SSE or JSON, by name or by a wildcard, with a quality above 0. */
+    /** Whether an {@code Accept} gives SSE or JSON a quality above 0. */
     static boolean acceptsResults(List<MediaType> accept) {
-        return accept.isEmpty() || accept.stream().anyMatch(type -> type.getQualityValue() > 0
-                && RESULTS.stream().anyMatch(type::includes));
+        return quality(accept, MediaType.TEXT_EVENT_STREAM) > 0 || quality(accept, MediaType.APPLICATION_JSON) > 0;
     }
 
     static boolean prefersJson(List<MediaType> accept) {
-        double json = quality(accept, MediaType.APPLICATION_JSON);
-        return json > 0 && json > quality(accept, MediaType.TEXT_EVENT_STREAM);
+        return quality(accept, MediaType.APPLICATION_JSON) > quality(accept, MediaType.TEXT_EVENT_STREAM);
     }
 
     static boolean isNdjson(ServerRequest request) {
         return request.headers().contentType().map(MediaType.APPLICATION_NDJSON::equalsTypeAndSubtype).orElse(false);
     }
 
+    /**
+     * The quality an {@code Accept} gives a media type: that of the most specific range including it, {@code text/*}
+     * before {@code *}{@code /*} (RFC 9110, section 12.5.1); 0 when none does, 1 when there is no {@code Accept}.
+     */
     private static double quality(List<MediaType> accept, MediaType type) {
-        return accept.stream()
-                .filter(type::equalsTypeAndSubtype)
-                .mapToDouble(MediaType::getQualityValue)
-                .max()
-                .orElse(0);
+        if (accept.isEmpty()) {
+            return 1;
+        }
+        MediaType best = null;
+        for (MediaType range : accept) {
+            if (range.includes(type) && (best == null || specificity(range) > specificity(best))) {
+                best = range;
+            }
+        }
+        return best == null ? 0 : best.getQualityValue();
+    }
+
+    private static int specificity(MediaType range) {
+        return range.isWildcardType() ? 0 : range.isWildcardSubtype() ? 1 : 2;
     }
 }
