@@ -45,6 +45,7 @@ final class JsonBodies {
             if (declared == 0) {
                 return Mono.empty();
             }
+            RequestHeaders.requireIdentityEncoding(request);
             return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE))
                     .onErrorMap(DataBufferLimitException.class, e -> tooLarge(maxBytes))
                     .filter(buffer -> releaseIfEmpty(buffer))

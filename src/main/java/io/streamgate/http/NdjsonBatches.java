@@ -39,6 +39,7 @@ final class NdjsonBatches {
             if (request.headers().contentLength().orElse(-1) > maxBytes) {
                 throw tooLarge();
             }
+            RequestHeaders.requireIdentityEncoding(request);
             return NdjsonLines.split(atMost(request.body(BodyExtractors.toDataBuffers())), chunks.maxBodyBytes())
                     .index()
                     .map(numbered -> {

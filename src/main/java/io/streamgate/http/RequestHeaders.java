@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.NotAcceptableStatusException;
@@ -77,6 +78,18 @@ final class RequestHeaders {
 
     static boolean prefersJson(List<MediaType> accept) {
         return quality(accept, MediaType.APPLICATION_JSON) > quality(accept, MediaType.TEXT_EVENT_STREAM);
+    }
+
+    /** Refuses a body in a content coding other than {@code identity}: the gateway decodes none. */
+    static void requireIdentityEncoding(ServerRequest request) {
+        for (String value : request.headers().header(HttpHeaders.CONTENT_ENCODING)) {
+            for (String coding : value.split(",")) {
+                String name = coding.trim();
+                if (!name.isEmpty() && !"identity".equalsIgnoreCase(name)) {
+                    throw new ContentEncodingNotSupportedException(name);
+                }
+            }
+        }
     }
 
     static boolean isNdjson(ServerRequest request) {

@@ -4,10 +4,14 @@ import static io.streamgate.support.StreamClient.TIMEOUT;
 import static io.streamgate.support.StreamClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.zip.GZIPOutputStream;
 
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.GatewayIT;
@@ -41,6 +45,18 @@ class BadInputIT extends GatewayIT {
         List<Case> cases = List.of(
                 send(victim, "text/plain", "hello", "wrong content type", 415),
                 new Case("no content type", 415, http -> http.post().uri("/stream/{id}/send", victim).bodyValue("{\"data\":\"x\"}".getBytes())),
+                new Case("gzip body", 415, http -> http.post().uri("/stream/{id}/send", victim)
+                        .contentType(MediaType.APPLICATION_JSON).header("Content-Encoding", "gzip")
+                        .bodyValue(gzip("{\"data\":\"x\"}"))),
+                new Case("body labelled gzip, sent plain", 415, http -> http.post().uri("/stream/{id}/send", victim)
+                        .contentType(MediaType.APPLICATION_JSON).header("Content-Encoding", "identity, gzip")
+                        .bodyValue("{\"data\":\"x\"}")),
+                new Case("NDJSON batch labelled br", 415, http -> http.post().uri("/stream/{id}/send", victim)
+                        .contentType(MediaType.APPLICATION_NDJSON).header("Content-Encoding", "br")
+                        .bodyValue("{\"data\":\"x\"}\n")),
+                new Case("start body labelled deflate", 415, http -> http.post().uri("/stream/{id}/start", unknown)
+                        .contentType(MediaType.APPLICATION_JSON).header("Content-Encoding", "deflate")
+                        .bodyValue("{\"processor\":\"echo\"}")),
                 send(victim, "application/json", "{\"data\":", "truncated JSON", 400),
                 send(victim, "application/json", "{}", "missing data", 400),
                 send(victim, "application/json", "{\"data\":5}", "data not a string", 400),
@@ -124,6 +140,16 @@ class BadInputIT extends GatewayIT {
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.body().get("type").stringValue()).isEqualTo("/problems/stream-not-found");
         assertThat(answer.body().get("instance").stringValue()).startsWith("/stream/nope-");
+    }
+
+    private static byte[] gzip(String text) {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     private static Case send(String id, String contentType, String body, String name, int status) {
