@@ -10,8 +10,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.NotAcceptableStatusException;
 
 /**
- * The request headers the stream API reads, each parsed and checked here, with a 400 problem when malformed (and a 406
- * when a results read accepts neither of their representations).
+ * The request headers the stream API reads, each parsed and checked here: a 400 problem when malformed, a 406 when a
+ * results read takes neither of their forms, a 415 for a body in a content coding.
  */
 final class RequestHeaders {
 
@@ -58,26 +58,32 @@ final class RequestHeaders {
         }
     }
 
+    /** How a read asks for a stream's results, by its {@code Accept}. */
+    enum ResultsForm { SSE, JSON, NEITHER }
+
     /**
-     * Whether a stream's results are read as JSON rather than as Server-Sent Events: only when the request gives JSON a
-     * higher quality than SSE (so SSE without an {@code Accept}, for {@code *}{@code /*}, and on a tie). {@code 406} when
-     * it gives both a quality of 0.
+     * Whether a stream's results are read as JSON rather than as Server-Sent Events; {@code 406} when the request
+     * takes neither.
      */
     static boolean resultsAsJson(ServerRequest request) {
-        List<MediaType> accept = request.headers().accept();
-        if (!acceptsResults(accept)) {
+        ResultsForm form = resultsForm(request.headers().accept());
+        if (form == ResultsForm.NEITHER) {
             throw new NotAcceptableStatusException(RESULTS);
         }
-        return prefersJson(accept);
+        return form == ResultsForm.JSON;
     }
 
-    /** Whether an {@code Accept} gives SSE or JSON a quality above 0. */
-    static boolean acceptsResults(List<MediaType> accept) {
-        return quality(accept, MediaType.TEXT_EVENT_STREAM) > 0 || quality(accept, MediaType.APPLICATION_JSON) > 0;
-    }
-
-    static boolean prefersJson(List<MediaType> accept) {
-        return quality(accept, MediaType.APPLICATION_JSON) > quality(accept, MediaType.TEXT_EVENT_STREAM);
+    /**
+     * JSON only when the {@code Accept} gives it a higher quality than SSE; else SSE (without an {@code Accept}, for
+     * {@code *}{@code /*}, on a tie), unless it gives SSE a quality of 0 too.
+     */
+    static ResultsForm resultsForm(List<MediaType> accept) {
+        double sse = quality(accept, MediaType.TEXT_EVENT_STREAM);
+        double json = quality(accept, MediaType.APPLICATION_JSON);
+        if (json > sse) {
+            return ResultsForm.JSON;
+        }
+        return sse > 0 ? ResultsForm.SSE : ResultsForm.NEITHER;
     }
 
     /** Refuses a body in a content coding other than {@code identity}: the gateway decodes none. */

@@ -1,6 +1,5 @@
 package io.streamgate.http;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.observation.Observation;
@@ -9,7 +8,6 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.reactive.observation.ServerHttpObservationDocumentation;
@@ -69,8 +67,7 @@ final class SseReadObservation implements WebFilter, Ordered {
             return false;
         }
         try {
-            List<MediaType> accept = request.getHeaders().getAccept();
-            return RequestHeaders.acceptsResults(accept) && !RequestHeaders.prefersJson(accept);
+            return RequestHeaders.resultsForm(request.getHeaders().getAccept()) == RequestHeaders.ResultsForm.SSE;
         } catch (InvalidMediaTypeException malformed) {
             return false;
         }
