@@ -32,7 +32,8 @@ class ApiDocs {
 
     private static final String TAG = "streams";
     private static final String API_DOCS_PATH = "/v3/api-docs";
-    private static final String NOT_JSON = "A body that is not JSON, or is sent in a Content-Encoding (identity only)";
+    private static final String UNSUPPORTED_BODY =
+            "A body that is not JSON, or is sent in a Content-Encoding (identity only)";
     private static final String NOT_CURRENT = "This gateway could not confirm it knows every stream (Retry-After)";
 
     @Bean
@@ -63,7 +64,7 @@ class ApiDocs {
                 .requestBody(startBody())
                 .response(started())
                 .response(problem("400", "Malformed body, unknown processor, or options it does not take"))
-                .response(problem("415", NOT_JSON))
+                .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("429", "The tenant's open-stream limit"))
                 .response(problem("503", "Kafka did not take the start (nothing stored), or no processor confirmed it in"
                         + " time (stored; retry with the returned stream_id) (Retry-After)"));
@@ -77,7 +78,7 @@ class ApiDocs {
                 .response(started())
                 .response(problem("400", "Invalid stream id, malformed body, unknown processor, or options it does not take"))
                 .response(problem("409", "A stream with this id exists"))
-                .response(problem("415", NOT_JSON))
+                .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("429", "The tenant's open-stream limit"))
                 .response(problem("503", "Kafka did not take the start, or this gateway could not confirm it knows every"
                         + " stream (nothing stored), or no processor confirmed it in time (stored; retry) (Retry-After)"));
@@ -103,7 +104,7 @@ class ApiDocs {
                 .response(problem("404", "No such stream"))
                 .response(problem("409", "The stream has ended"))
                 .response(problem("413", "Chunk over max-chunk-size; a batch over max-batch-size or max-batch-chunks"))
-                .response(problem("415", NOT_JSON))
+                .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("429", "The tenant's send rate"))
                 .response(problem("503", "Kafka did not take the chunk, or this gateway could not confirm it knows every"
                         + " stream; nothing was stored (Retry-After)"));

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a request's JSON object with a hard size limit: a declared {@code Content-Length} over the limit is refused
- * before reading, and a body that grows past it while streaming in is refused as soon as it does.
+ * before reading, and a body that grows past it while streaming in is refused as soon as it does. A body in a content
+ * coding is refused before reading too: nothing here decodes one.
  */
 final class JsonBodies {
 

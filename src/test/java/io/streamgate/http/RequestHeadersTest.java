@@ -11,8 +11,8 @@ class RequestHeadersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "*/*", "text/event-stream", "text/*", "application/json, text/event-stream",
-            "text/event-stream;q=0.5, application/json;q=0.5", "application/json;q=0.5, */*", "application/json;q=0, */*",
-            "application/xml, */*;q=0.1"})
+            "text/event-stream;q=0.5, application/json;q=0.5", "application/json;q=0.5, */*",
+            "application/json;q=0, */*", "application/xml, */*;q=0.1"})
     void shouldReadResultsAsSseWithoutAPreferenceForJson(String accept) {
         assertThat(form(accept)).as(accept).isEqualTo(ResultsForm.SSE);
     }
@@ -27,7 +27,8 @@ class RequestHeadersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"application/xml", "text/html, application/xml;q=0.9", "image/*",
-            "text/event-stream;q=0, application/json;q=0, image/png", "*/*;q=0", "text/*;q=0, application/json;q=0, */*"})
+            "text/event-stream;q=0, application/json;q=0, image/png", "*/*;q=0",
+            "text/*;q=0, application/json;q=0, */*"})
     void shouldReadResultsAsNeitherWhenTheAcceptRanksBothZero(String accept) {
         assertThat(form(accept)).as(accept).isEqualTo(ResultsForm.NEITHER);
     }
