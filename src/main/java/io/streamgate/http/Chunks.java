@@ -24,6 +24,14 @@ final class Chunks {
         return 2 * maxChunkBytes + 16 * 1024;
     }
 
+    /**
+     * The largest WebSocket message read: twice the chunk limit, so that a chunk over the limit is still read and
+     * answered like a send of it (413).
+     */
+    int maxMessageBytes() {
+        return (int) Math.min(Integer.MAX_VALUE, 2 * maxChunkBytes);
+    }
+
     /** The chunk a {@code {"data": "<string>"}} body carries. */
     String of(JsonNode body) {
         JsonNode data = body.get("data");

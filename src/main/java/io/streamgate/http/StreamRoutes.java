@@ -11,7 +11,6 @@ import java.util.function.Consumer;
 import io.streamgate.config.AfterInitialization;
 import io.streamgate.config.ConditionalOnRole;
 import io.streamgate.config.Role;
-import io.streamgate.config.StreamgateProperties;
 import io.streamgate.stream.StreamService;
 import org.springdoc.core.fn.builders.operation.Builder;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
@@ -130,18 +129,17 @@ class StreamRoutes {
     }
 
     /**
-     * WebSocket frames up to twice the chunk limit reach the handler (which answers a chunk over the limit with an
-     * error frame, like a send's 413); larger ones close the socket with 1009, as the protocol says. Reactor Netty's
-     * default (64 KB) would refuse chunks a send accepts.
+     * WebSocket messages up to {@link Chunks#maxMessageBytes()} reach the handler (which answers a chunk over the limit
+     * with an error frame, like a send's 413); larger ones close the socket with 1009, as the protocol says. Reactor
+     * Netty's default (64 KB) would refuse chunks a send accepts.
      */
     @Bean
-    WebFluxConfigurer webSocketFrameLimit(StreamgateProperties properties) {
-        int maxFrame = (int) Math.min(Integer.MAX_VALUE, 2 * properties.stream().maxChunkSize().toBytes());
+    WebFluxConfigurer webSocketFrameLimit(Chunks chunks) {
         return new WebFluxConfigurer() {
             @Override
             public WebSocketService getWebSocketService() {
                 return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-                        WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
+                        WebsocketServerSpec.builder().maxFramePayloadLength(chunks.maxMessageBytes())));
             }
         };
     }

@@ -1,21 +1,29 @@
 package io.streamgate.http;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.netty.handler.codec.TooLongFrameException;
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
 import io.streamgate.stream.StreamKey;
 import io.streamgate.stream.StreamService;
+import io.streamgate.stream.Utf8;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.Disposable;
@@ -28,7 +36,9 @@ import tools.jackson.databind.util.RawValue;
 /**
  * {@code GET /stream/{streamId}/ws}: a stream over one WebSocket. Each text frame in is a chunk (its text is the
  * chunk's data), answered by an {@code ack} frame with its number and seq once durable, or an {@code error} frame
- * (nothing stored; the socket stays open); the stream's events go out as {@code result} and {@code end} frames.
+ * (nothing stored; the socket stays open), as is a binary frame; the stream's events go out as {@code result} and
+ * {@code end} frames. A text frame that is not UTF-8 or a message over the limit fails the socket, with the
+ * protocol's close code.
  *
  * <p>Backpressure through the socket: frames are taken in batches of what has arrived (at most {@link #BATCH}) and
  * the next batch only once the last is durable, so a client sending faster than Kafka stores is read no faster
@@ -62,41 +72,103 @@ final class StreamSocketHandler implements WebSocketHandler {
         Mono<StreamKey> key = callers.tenant(socket.getHandshakeInfo().getPrincipal())
                 .map(tenant -> new StreamKey(tenant, new StreamId(match.getUriVariables().get("streamId"))));
         return key.flatMap(streams::session).flatMap(session -> {
-            AtomicLong framesIn = new AtomicLong();
             AtomicReference<Disposable> inbound = new AtomicReference<>(Disposables.disposed());
-            Flux<String> acks = socket.receive()
-                    .filter(message -> message.getType() == WebSocketMessage.Type.TEXT)
-                    .map(message -> new Incoming(framesIn.incrementAndGet(), message.getPayloadAsText()))
-                    // Fair backpressure: without it a batch ready while the last is still being stored fails the
-                    // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
-                    .bufferTimeout(BATCH, Duration.ofMillis(1), true)
-                    .concatMap(batch -> store(session.key(), batch), 1)
-                    // Shared, so that the outgoing frames can stop taking acks without cancelling the socket's
-                    // inbound side: Reactor Netty closes a socket whose inbound is cancelled at once, and the last
-                    // frames still on their way out were lost (a client got 276 of 300 results and no end).
-                    .publish()
-                    .autoConnect(1, inbound::set);
+            // Shared, so that the outgoing frames can stop taking answers without cancelling the socket's inbound
+            // side: Reactor Netty closes a socket whose inbound is cancelled at once (with no status), and the last
+            // frames still on their way out were lost (a client got 276 of 300 results and no end).
+            Flux<Outgoing> answers = answers(socket, session.key()).publish().autoConnect(1, inbound::set);
             // The socket closes after the stream's last event (its end, or an overflow or reconnect notice): nothing
             // more can be stored then. The outgoing frames end with that event; once they are all out, the
-            // handler completes and the socket closes normally.
+            // handler completes and the socket closes normally. A frame that fails the socket ends them too, and
+            // the socket closes with its status.
             Flux<Outgoing> events = streams.read(session, ResultEvent.NO_ID)
                     .map(event -> new Outgoing(eventFrame(event), event.kind() != ResultEvent.Kind.RESULT
-                            && event.kind() != ResultEvent.Kind.GAP))
+                            && event.kind() != ResultEvent.Kind.GAP, null))
                     .concatWith(Mono.just(Outgoing.NOTHING_MORE)); // events that end without a last one
-            Flux<String> framesOut = Flux.merge(acks.map(ack -> new Outgoing(ack, false)), events)
+            AtomicReference<CloseStatus> closing = new AtomicReference<>(CloseStatus.NORMAL);
+            Flux<String> framesOut = Flux.merge(answers, events)
                     .takeUntil(Outgoing::last)
-                    .filter(frame -> frame != Outgoing.NOTHING_MORE)
+                    .doOnNext(frame -> {
+                        if (frame.close() != null) {
+                            closing.set(frame.close());
+                        }
+                    })
+                    .filter(frame -> frame.text() != null)
                     .map(Outgoing::text);
-            return socket.send(framesOut.map(socket::textMessage)).doFinally(signal -> inbound.get().dispose());
+            return socket.send(framesOut.map(socket::textMessage))
+                    .then(Mono.defer(() -> socket.close(closing.get())))
+                    .doFinally(signal -> inbound.get().dispose());
         }).onErrorResume(failure -> socket.close(closeStatus(failure)));
     }
 
-    private record Incoming(long number, String data) {
+    /**
+     * Each message in answered, in order: text and binary frames are numbered as they arrive and stored in batches.
+     * After a frame that fails the socket, none is taken.
+     */
+    private Flux<Outgoing> answers(WebSocketSession socket, StreamKey key) {
+        AtomicLong framesIn = new AtomicLong();
+        AtomicBoolean failing = new AtomicBoolean();
+        return socket.receive()
+                .filter(message -> !failing.get() && (message.getType() == WebSocketMessage.Type.TEXT
+                        || message.getType() == WebSocketMessage.Type.BINARY)) // pings are Netty's to answer
+                .map(message -> Incoming.of(framesIn.incrementAndGet(), message))
+                .doOnNext(frame -> failing.compareAndSet(false, frame.failsSocket()))
+                // Fair backpressure: without it a batch ready while the last is still being stored fails the
+                // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
+                .bufferTimeout(BATCH, Duration.ofMillis(1), true)
+                .concatMap(batch -> store(key, batch), 1);
     }
 
-    /** A frame for the client; {@code last}: the stream's last event, after which the socket closes. */
-    private record Outgoing(String text, boolean last) {
-        static final Outgoing NOTHING_MORE = new Outgoing("", true);
+    /** A message in, numbered: its text, or why it cannot be a chunk whatever its text. */
+    private record Incoming(long number, String data, RuntimeException refusal) {
+
+        /**
+         * A text message's data; a binary one is refused (415) like a send that is not JSON. A text message that is
+         * not UTF-8 fails the socket (1007), as RFC 6455 (section 8.1) asks: decoding it would store it altered.
+         */
+        static Incoming of(long number, WebSocketMessage message) {
+            if (message.getType() == WebSocketMessage.Type.BINARY) {
+                return new Incoming(number, null, new ResponseStatusException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                        "A chunk is a text frame; a binary frame is not stored"));
+            }
+            String text = message.getPayloadAsText();
+            // Netty decodes leniently, with U+FFFD for what is not UTF-8; only then is the message checked strictly.
+            if (text.indexOf('\uFFFD') >= 0 && !isUtf8(message.getPayload())) {
+                return new Incoming(number, null, new NotUtf8FrameException(number));
+            }
+            return new Incoming(number, text, null);
+        }
+
+        boolean failsSocket() {
+            return refusal instanceof NotUtf8FrameException;
+        }
+
+        private static boolean isUtf8(DataBuffer payload) {
+            ByteBuffer bytes = ByteBuffer.allocate(payload.readableByteCount());
+            payload.toByteBuffer(payload.readPosition(), bytes, 0, bytes.capacity());
+            try {
+                Utf8.decodeStrictly(bytes);
+                return true;
+            } catch (CharacterCodingException notUtf8) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * A frame for the client (none when {@code text} is null); {@code last}: the stream's last event, or a frame
+     * that fails the socket, after which the socket closes, with {@code close} if that is not null.
+     */
+    private record Outgoing(String text, boolean last, CloseStatus close) {
+        static final Outgoing NOTHING_MORE = new Outgoing(null, true, null);
+
+        static Outgoing frame(String text) {
+            return new Outgoing(text, false, null);
+        }
+
+        static Outgoing closing(CloseStatus status) {
+            return new Outgoing(null, true, status);
+        }
     }
 
     /** The frames a client gets, as Jackson writes them. */
@@ -121,44 +193,66 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     /**
      * Stores a batch's valid frames in order and answers each frame; an invalid one (by the rules every chunk follows)
-     * is answered with the problem a send of it would get, and skipped.
+     * is answered with the problem a send of it would get, and skipped. A frame that is not UTF-8 ends the batch: the
+     * frames before it are answered, then the socket fails.
      */
-    private Flux<String> store(StreamKey key, List<Incoming> batch) {
+    private Flux<Outgoing> store(StreamKey key, List<Incoming> batch) {
         List<Incoming> valid = new ArrayList<>(batch.size());
-        List<String> refused = new ArrayList<>(0);
+        List<Outgoing> refused = new ArrayList<>(0);
+        Flux<Outgoing> last = Flux.empty();
         for (Incoming frame : batch) {
+            if (frame.failsSocket()) {
+                last = Flux.just(Outgoing.closing(CloseStatus.BAD_DATA.withReason(frame.refusal().getMessage())));
+                break;
+            }
             try {
+                if (frame.refusal() != null) {
+                    throw frame.refusal();
+                }
                 chunks.checked(frame.data());
                 valid.add(frame);
-            } catch (InvalidRequestException | PayloadTooLargeException invalid) {
-                refused.add(json.writeValueAsString(new ErrorFrame(frame.number(), problems.of(invalid, PATH))));
+            } catch (InvalidRequestException | PayloadTooLargeException | ResponseStatusException invalid) {
+                refused.add(errorFrame(frame, problems.of(invalid, PATH)));
             }
         }
-        if (valid.isEmpty()) {
-            return Flux.fromIterable(refused);
-        }
-        Flux<String> stored = streams.sendAll(key, valid.stream().map(Incoming::data).toList())
+        return Flux.fromIterable(refused).concatWith(valid.isEmpty() ? Flux.empty() : stored(key, valid))
+                .concatWith(last);
+    }
+
+    /** The frames' acks once all are durable, or each one's error frame. */
+    private Flux<Outgoing> stored(StreamKey key, List<Incoming> valid) {
+        return streams.sendAll(key, valid.stream().map(Incoming::data).toList())
                 .flatMapIterable(seqs -> {
-                    List<String> acks = new ArrayList<>(seqs.size());
+                    List<Outgoing> acks = new ArrayList<>(seqs.size());
                     for (int i = 0; i < seqs.size(); i++) {
-                        acks.add(json.writeValueAsString(new AckFrame(valid.get(i).number(), seqs.get(i))));
+                        acks.add(Outgoing.frame(json.writeValueAsString(new AckFrame(valid.get(i).number(),
+                                seqs.get(i)))));
                     }
                     return acks;
                 })
                 .onErrorResume(failure -> {
                     Problems.Problem problem = problems.of(failure, PATH);
-                    return Flux.fromIterable(valid).map(frame -> json.writeValueAsString(new ErrorFrame(frame.number(),
-                            problem)));
+                    return Flux.fromIterable(valid).map(frame -> errorFrame(frame, problem));
                 });
-        return Flux.fromIterable(refused).concatWith(stored);
+    }
+
+    private Outgoing errorFrame(Incoming frame, Problems.Problem problem) {
+        return Outgoing.frame(json.writeValueAsString(new ErrorFrame(frame.number(), problem)));
     }
 
     private String eventFrame(ResultEvent event) {
         return json.writeValueAsString(new EventFrame(event));
     }
 
-    /** Why the socket closes before its stream's end: 4000 plus the HTTP status the same failure would get. */
+    /**
+     * Why the socket closes before its stream's end: for a message the protocol does not allow, the protocol's code;
+     * otherwise 4000 plus the HTTP status the same failure would get.
+     */
     private CloseStatus closeStatus(Throwable failure) {
+        if (failure instanceof TooLongFrameException) { // a message over the limit, sent as several frames
+            return CloseStatus.TOO_BIG_TO_PROCESS.withReason("A message is larger than " + chunks.maxMessageBytes()
+                    + " bytes");
+        }
         Problems.Problem problem = problems.of(failure, PATH);
         String reason = problem.body().detail();
         // A close frame's reason has at most 123 bytes.

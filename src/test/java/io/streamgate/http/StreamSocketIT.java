@@ -1,12 +1,18 @@
 package io.streamgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.GatewayIT;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
@@ -14,6 +20,8 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -76,6 +84,68 @@ class StreamSocketIT extends GatewayIT {
     }
 
     @Test
+    void shouldAnswerABinaryFrameWithA415AndCountItAmongTheFrames() {
+        String id = client.start("socket-binary-" + System.nanoTime());
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+
+        sockets.execute(uri(id), socket -> socket.send(Flux.just(socket.binaryMessage(bytes -> bytes.wrap(new byte[]{1, 2})),
+                                socket.textMessage("text")))
+                        .thenMany(socket.receive().map(WebSocketMessage::getPayloadAsText).map(StreamClient::json)
+                                .doOnNext(received::add)
+                                .takeUntil(frame -> frame.get("type").asString().equals("result")))
+                        .then(socket.close(CloseStatus.NORMAL)))
+                .block(StreamClient.TIMEOUT);
+
+        assertThat(ofType(received, "error")).as("received: %s", received)
+                .extracting(error -> error.get("frame").asInt(), error -> error.get("status").asInt())
+                .containsExactly(tuple(1, 415));
+        assertThat(ofType(received, "ack")).extracting(ack -> ack.get("frame").asInt()).containsExactly(2);
+        assertThat(chunksStored(id)).containsExactly("text");
+    }
+
+    @Test
+    void shouldAnswerTheFramesBeforeOneThatIsNotUtf8ThenCloseWith1007AndStoreNothingFromIt() {
+        String id = client.start("socket-not-utf8-" + System.nanoTime());
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+        AtomicReference<CloseStatus> closed = new AtomicReference<>();
+        byte[] notUtf8 = {'a', (byte) 0xC0, (byte) 0xAF, 'b'}; // an overlong '/'
+
+        sockets.execute(uri(id), socket -> socket.send(Flux.just(socket.textMessage("before"),
+                                new WebSocketMessage(WebSocketMessage.Type.TEXT, socket.bufferFactory().wrap(notUtf8)),
+                                socket.textMessage("after")))
+                        .and(socket.receive().map(WebSocketMessage::getPayloadAsText).map(StreamClient::json)
+                                .doOnNext(received::add))
+                        .and(socket.closeStatus().doOnNext(closed::set)))
+                .block(StreamClient.TIMEOUT);
+
+        assertThat(closed.get()).as("received: %s", received).isNotNull();
+        assertThat(closed.get().getCode()).as("closed with %s", closed.get()).isEqualTo(1007);
+        assertThat(closed.get().getReason()).startsWith("Frame 2 is not valid UTF-8");
+        assertThat(received).as("only the frame before it answered")
+                .extracting(frame -> frame.get("type").asString() + " " + frame.get("frame").asInt())
+                .containsExactly("ack 1");
+        assertThat(chunksStored(id)).containsExactly("before");
+    }
+
+    @Test
+    void shouldCloseWith1009AMessageOverTheLimitSentInFragments() {
+        String id = client.start("socket-fragments-" + System.nanoTime());
+        AtomicReference<WebSocketCloseStatus> closed = new AtomicReference<>();
+        String half = "x".repeat(1024 * 1024 + 1); // each fragment fits a frame; the message is over twice the chunk
+
+        HttpClient.create().websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 * 1024 * 1024).build())
+                .uri(uri(id).toString())
+                .handle((in, out) -> out.sendObject(Flux.just(new TextWebSocketFrame(false, 0, half),
+                                new ContinuationWebSocketFrame(true, 0, half))).then()
+                        .and(in.receiveCloseStatus().doOnNext(closed::set)))
+                .blockLast(StreamClient.TIMEOUT);
+
+        assertThat(closed.get()).isNotNull();
+        assertThat(closed.get().code()).as("closed with %s", closed.get()).isEqualTo(1009);
+        assertThat(chunksStored(id)).isEmpty();
+    }
+
+    @Test
     void shouldCloseWithTheStatusOfTheProblemForAnUnknownStream() {
         CloseStatus[] closed = new CloseStatus[1];
 
@@ -91,6 +161,14 @@ class StreamSocketIT extends GatewayIT {
                 && ofType(received, "ack").size() == FRAMES) {
             client.http().post().uri("/stream/{id}/end", id).retrieve().toBodilessEntity().subscribe();
         }
+    }
+
+    /** The chunks Kafka holds for stream {@code id}, in order. */
+    private static List<String> chunksStored(String id) {
+        return TestKafka.readAll(REQUESTS_TOPIC).stream()
+                .filter(record -> record.key().equals(id) && record.kind().equals("CHUNK"))
+                .map(TestKafka.StoredRecord::value)
+                .toList();
     }
 
     private URI uri(String id) {
