@@ -33,7 +33,8 @@ class ApiDocs {
     private static final String TAG = "streams";
     private static final String API_DOCS_PATH = "/v3/api-docs";
     private static final String UNSUPPORTED_BODY =
-            "A body that is not JSON, or is sent in a Content-Encoding (identity only)";
+            "A body that is not JSON, is declared in a charset other than UTF-8, or is sent in a Content-Encoding"
+                    + " (identity only)";
     private static final String NOT_CURRENT = "This gateway could not confirm it knows every stream (Retry-After)";
 
     @Bean

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads a request's JSON object with a hard size limit: a declared {@code Content-Length} over the limit is refused
  * before reading, and a body that grows past it while streaming in is refused as soon as it does. A body in a content
- * coding is refused before reading too: nothing here decodes one.
+ * coding or declared in a charset other than UTF-8 is refused before reading too: nothing here decodes one.
  */
 final class JsonBodies {
 
@@ -46,7 +46,7 @@ final class JsonBodies {
             if (declared == 0) {
                 return Mono.empty();
             }
-            RequestHeaders.requireIdentityEncoding(request);
+            RequestHeaders.requireReadableBody(request);
             return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE))
                     .onErrorMap(DataBufferLimitException.class, e -> tooLarge(maxBytes))
                     .filter(buffer -> releaseIfEmpty(buffer))

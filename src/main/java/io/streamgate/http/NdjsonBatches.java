@@ -39,7 +39,7 @@ final class NdjsonBatches {
             if (request.headers().contentLength().orElse(-1) > maxBytes) {
                 throw tooLarge();
             }
-            RequestHeaders.requireIdentityEncoding(request);
+            RequestHeaders.requireReadableBody(request);
             return NdjsonLines.split(atMost(request.body(BodyExtractors.toDataBuffers())), chunks.maxBodyBytes())
                     .index()
                     .map(numbered -> {

@@ -1,5 +1,7 @@
 package io.streamgate.http;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.streamgate.stream.InvalidRequestException;
@@ -8,10 +10,11 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.NotAcceptableStatusException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /**
  * The request headers the stream API reads, each parsed and checked here: a 400 problem when malformed, a 406 when a
- * results read takes neither of their forms, a 415 for a body in a content coding.
+ * results read takes neither of their forms, a 415 for a body in a content coding or a charset other than UTF-8.
  */
 final class RequestHeaders {
 
@@ -86,8 +89,24 @@ final class RequestHeaders {
         return sse > 0 ? ResultsForm.SSE : ResultsForm.NEITHER;
     }
 
-    /** Refuses a body in a content coding other than {@code identity}: the gateway decodes none. */
-    static void requireIdentityEncoding(ServerRequest request) {
+    /**
+     * Refuses, with 415, a body the gateway would not read as sent: one in a content coding other than
+     * {@code identity} (none is decoded), or one declared in a charset other than UTF-8 (JSON is UTF-8, RFC 8259;
+     * US-ASCII is part of it), which would be refused as invalid UTF-8 or JSON, or stored altered.
+     */
+    static void requireReadableBody(ServerRequest request) {
+        requireIdentityEncoding(request);
+        MediaType type = request.headers().contentType().orElse(null);
+        Charset charset = type == null ? null : type.getCharset();
+        if (charset != null && !charset.equals(StandardCharsets.UTF_8) && !charset.equals(StandardCharsets.US_ASCII)) {
+            UnsupportedMediaTypeStatusException refused = new UnsupportedMediaTypeStatusException(type,
+                    List.of(new MediaType(type, StandardCharsets.UTF_8)));
+            refused.setDetail("Charset " + charset.name() + " is not supported: send the body in UTF-8");
+            throw refused;
+        }
+    }
+
+    private static void requireIdentityEncoding(ServerRequest request) {
         for (String value : request.headers().header(HttpHeaders.CONTENT_ENCODING)) {
             for (String coding : value.split(",")) {
                 String name = coding.trim();

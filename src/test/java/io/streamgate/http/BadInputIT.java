@@ -57,6 +57,15 @@ class BadInputIT extends GatewayIT {
                 new Case("start body labelled deflate", 415, http -> http.post().uri("/stream/{id}/start", unknown)
                         .contentType(MediaType.APPLICATION_JSON).header("Content-Encoding", "deflate")
                         .bodyValue("{\"processor\":\"echo\"}")),
+                new Case("send in Latin-1", 415, http -> http.post().uri("/stream/{id}/send", victim)
+                        .header("Content-Type", "application/json; charset=ISO-8859-1")
+                        .bodyValue("{\"data\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1))),
+                new Case("NDJSON batch in UTF-16", 415, http -> http.post().uri("/stream/{id}/send", victim)
+                        .header("Content-Type", "application/x-ndjson; charset=UTF-16")
+                        .bodyValue("{\"data\":\"x\"}\n".getBytes(StandardCharsets.UTF_16))),
+                new Case("start body labelled Latin-1", 415, http -> http.post().uri("/stream/{id}/start", unknown)
+                        .header("Content-Type", "application/json; charset=latin1")
+                        .bodyValue("{\"processor\":\"echo\"}")),
                 send(victim, "application/json", "{\"data\":", "truncated JSON", 400),
                 send(victim, "application/json", "{}", "missing data", 400),
                 send(victim, "application/json", "{\"data\":5}", "data not a string", 400),

@@ -1,11 +1,20 @@
 package io.streamgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
 
 import io.streamgate.http.RequestHeaders.ResultsForm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.reactive.function.server.MockServerRequest;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 class RequestHeadersTest {
 
@@ -31,6 +40,33 @@ class RequestHeadersTest {
             "text/*;q=0, application/json;q=0, */*"})
     void shouldReadResultsAsNeitherWhenTheAcceptRanksBothZero(String accept) {
         assertThat(form(accept)).as(accept).isEqualTo(ResultsForm.NEITHER);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "application/json;charset=UTF8",
+            "application/json; charset=\"UTF-8\"", "application/json; charset=us-ascii",
+            "application/x-ndjson; charset=utf-8"})
+    void shouldReadABodyInUtf8(String contentType) {
+        assertThatCode(() -> RequestHeaders.requireReadableBody(post(contentType))).as(contentType)
+                .doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=ISO-8859-1", "application/json; charset=utf-16",
+            "application/x-ndjson; charset=windows-1252"})
+    void shouldRefuseABodyInAnotherCharsetWith415NamingIt(String contentType) {
+        assertThatThrownBy(() -> RequestHeaders.requireReadableBody(post(contentType))).as(contentType)
+                .isInstanceOfSatisfying(UnsupportedMediaTypeStatusException.class, refused -> {
+                    assertThat(refused.getStatusCode().value()).isEqualTo(415);
+                    assertThat(refused.getBody().getDetail()).startsWith("Charset " + MediaType.parseMediaType(
+                            contentType).getCharset().name() + " is not supported");
+                    assertThat(refused.getHeaders().getAccept()).singleElement()
+                            .satisfies(type -> assertThat(type.getCharset()).isEqualTo(StandardCharsets.UTF_8));
+                });
+    }
+
+    private static ServerRequest post(String contentType) {
+        return MockServerRequest.builder().method(HttpMethod.POST).header(HttpHeaders.CONTENT_TYPE, contentType).build();
     }
 
     private static ResultsForm form(String accept) {
