@@ -3,9 +3,11 @@ package io.streamgate.http;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,11 +31,23 @@ final class ProblemExceptionHandler implements WebExceptionHandler {
         if (response.isCommitted()) {
             return Mono.error(error); // mid-stream (SSE): nothing can be said any more, the connection closes
         }
+        if (answeredByReactorNetty(response)) {
+            return Mono.empty();
+        }
         Problems.Problem problem = problems.of(error, exchange.getRequest().getPath().value());
         response.setStatusCode(problem.status());
         response.getHeaders().addAll(problem.headers());
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         byte[] body = json.writeValueAsBytes(problem.body());
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    /**
+     * Reactor Netty answers a request it cannot decode (a malformed chunked body) with its own 400 and ends it; the
+     * handler reading the body then fails too, and writing its problem would fail again, logged by WebFlux as a 500.
+     */
+    private static boolean answeredByReactorNetty(ServerHttpResponse response) {
+        return ServerHttpResponseDecorator.getNativeResponse(response) instanceof HttpServerResponse netty
+                && netty.hasSentHeaders();
     }
 }

@@ -15,8 +15,12 @@ import java.util.zip.GZIPOutputStream;
 
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.GatewayIT;
+import io.streamgate.support.RawHttp;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -149,6 +153,26 @@ class BadInputIT extends GatewayIT {
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.body().get("type").stringValue()).isEqualTo("/problems/stream-not-found");
         assertThat(answer.body().get("instance").stringValue()).startsWith("/stream/nope-");
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void shouldLeaveABodyThatIsNotValidChunkedToReactorNettysOwn400(CapturedOutput output) {
+        String id = client.start("bad-chunks-" + System.nanoTime());
+
+        String answer;
+        try (RawHttp raw = new RawHttp(port)) {
+            answer = raw.write("POST /stream/" + id + "/send HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                    + "application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n").readUntilClosed();
+        }
+        client.end(id);
+        client.awaitEnded(id);
+
+        assertThat(RawHttp.status(answer)).as(answer).isEqualTo(400);
+        assertThat(output.getOut()).as("the log: Reactor Netty has answered, so there is nothing more to answer")
+                .doesNotContain("500 Server Error").doesNotContain("Status and headers already sent");
+        assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
+                .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
     }
 
     private static byte[] gzip(String text) {
