@@ -36,19 +36,22 @@ final class JsonBodies {
                 .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
-    /** The body as a JSON object; empty when the request has no body. */
-    Mono<JsonNode> readObject(ServerRequest request, long maxBytes) {
+    /**
+     * The body as a JSON object, refused over {@code maxBytes} under the name {@code limit}; empty when the request has
+     * no body.
+     */
+    Mono<JsonNode> readObject(ServerRequest request, PayloadTooLargeException.Limit limit, long maxBytes) {
         return Mono.defer(() -> {
             long declared = request.headers().contentLength().orElse(-1);
             if (declared > maxBytes) {
-                return Mono.error(tooLarge(maxBytes));
+                return Mono.error(tooLarge(limit, maxBytes));
             }
             if (declared == 0) {
                 return Mono.empty();
             }
             RequestHeaders.requireReadableBody(request);
             return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE))
-                    .onErrorMap(DataBufferLimitException.class, e -> tooLarge(maxBytes))
+                    .onErrorMap(DataBufferLimitException.class, e -> tooLarge(limit, maxBytes))
                     .filter(buffer -> releaseIfEmpty(buffer))
                     .map(buffer -> parse(request, buffer));
         });
@@ -100,8 +103,7 @@ final class JsonBodies {
         return false;
     }
 
-    private static PayloadTooLargeException tooLarge(long maxBytes) {
-        return new PayloadTooLargeException(PayloadTooLargeException.Limit.MAX_CHUNK_SIZE,
-                "The request body is larger than " + maxBytes + " bytes");
+    private static PayloadTooLargeException tooLarge(PayloadTooLargeException.Limit limit, long maxBytes) {
+        return new PayloadTooLargeException(limit, "The request body is larger than " + maxBytes + " bytes");
     }
 }

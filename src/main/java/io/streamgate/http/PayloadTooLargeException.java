@@ -7,9 +7,13 @@ package io.streamgate.http;
  */
 final class PayloadTooLargeException extends RuntimeException {
 
-    /** The size limits, by the name of their property under {@code streamgate.stream}. */
+    /**
+     * The size limits, by the name of their property under {@code streamgate.stream}; the start body's, which is
+     * fixed, by a name of its own.
+     */
     enum Limit {
-        MAX_CHUNK_SIZE("max-chunk-size"), MAX_BATCH_SIZE("max-batch-size"), MAX_BATCH_CHUNKS("max-batch-chunks");
+        MAX_CHUNK_SIZE("max-chunk-size"), MAX_BATCH_SIZE("max-batch-size"), MAX_BATCH_CHUNKS("max-batch-chunks"),
+        START_BODY_SIZE("start-body-size");
 
         final String property;
 

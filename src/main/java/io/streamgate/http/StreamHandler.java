@@ -49,7 +49,7 @@ final class StreamHandler {
     }
 
     private Mono<ServerResponse> start(ServerRequest request, String tenant, StreamId id) {
-        return bodies.readObject(request, MAX_START_BODY)
+        return bodies.readObject(request, PayloadTooLargeException.Limit.START_BODY_SIZE, MAX_START_BODY)
                 .map(StartBody::of)
                 .defaultIfEmpty(StartBody.NONE)
                 .flatMap(body -> streams.start(tenant, id, body.processor(), body.options()))
@@ -67,7 +67,7 @@ final class StreamHandler {
         }
         return callers.key(request).flatMap(key -> {
             JsonBodies.requireJson(request);
-            return bodies.readObject(request, chunks.maxBodyBytes())
+            return bodies.readObject(request, PayloadTooLargeException.Limit.MAX_CHUNK_SIZE, chunks.maxBodyBytes())
                     .switchIfEmpty(Mono.error(() -> new InvalidRequestException("The body must be {\"data\": \"<string>\"}")))
                     .map(chunks::of)
                     .flatMap(chunk -> streams.send(key, chunk, RequestHeaders.idempotencyKey(request)))

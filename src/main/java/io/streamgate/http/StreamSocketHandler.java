@@ -202,7 +202,8 @@ final class StreamSocketHandler implements WebSocketHandler {
         Flux<Outgoing> last = Flux.empty();
         for (Incoming frame : batch) {
             if (frame.failsSocket()) {
-                last = Flux.just(Outgoing.closing(CloseStatus.BAD_DATA.withReason(frame.refusal().getMessage())));
+                CloseStatus notUtf8 = CloseStatus.BAD_DATA.withReason(frame.refusal().getMessage());
+                last = Flux.just(Outgoing.closing(notUtf8));
                 break;
             }
             try {

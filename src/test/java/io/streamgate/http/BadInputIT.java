@@ -156,6 +156,17 @@ class BadInputIT extends GatewayIT {
     }
 
     @Test
+    void shouldNameTheStartBodysOwnLimitWhenItIsTooLarge() {
+        String options = "{\"processor\":\"filter\",\"options\":{\"contains\":\"" + "a".repeat(5000) + "\"}}";
+
+        StreamClient.Answer answer = client.exchange(client.http().post().uri("/stream/start")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(options));
+
+        assertThat(answer.status()).as("answered %s", answer).isEqualTo(413);
+        assertThat(answer.body().get("limit").stringValue()).as("answered %s", answer).isEqualTo("start-body-size");
+    }
+
+    @Test
     @ExtendWith(OutputCaptureExtension.class)
     void shouldLeaveABodyThatIsNotValidChunkedToReactorNettysOwn400(CapturedOutput output) {
         String id = client.start("bad-chunks-" + System.nanoTime());
