@@ -37,16 +37,31 @@ final class ApiKeyAuthentication implements ServerAuthenticationConverter, React
         this.operatorKeys = operatorKeys;
     }
 
-    /** The presented key, unverified; empty when the request carries none. */
+    /**
+     * The presented key, unverified; empty when the request carries none. A request carrying two different ones (in
+     * the two headers, or one header twice) is refused with 400, as RFC 6750 (section 2) has it, rather than served
+     * as the tenant of whichever is read first.
+     */
     @Override
     public Mono<Authentication> convert(ServerWebExchange exchange) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
-        String key = headers.getFirst(API_KEY_HEADER);
-        String presentedAs = AS_HEADER;
-        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
-        if (key == null && authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            key = authorization.substring(BEARER.length()).strip();
-            presentedAs = AS_BEARER;
+        String key = null;
+        for (String value : headers.getOrEmpty(API_KEY_HEADER)) {
+            String presented = value.strip();
+            if (key != null && !key.equals(presented)) {
+                return Mono.error(new TwoCredentialsException());
+            }
+            key = presented;
+        }
+        String presentedAs = key == null ? AS_BEARER : AS_HEADER;
+        for (String authorization : headers.getOrEmpty(HttpHeaders.AUTHORIZATION)) {
+            if (authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+                String presented = authorization.substring(BEARER.length()).strip();
+                if (key != null && !key.equals(presented)) {
+                    return Mono.error(new TwoCredentialsException());
+                }
+                key = presented;
+            }
         }
         return key == null || key.isEmpty() ? Mono.empty()
                 : Mono.just(UsernamePasswordAuthenticationToken.unauthenticated(presentedAs, key));

@@ -3,6 +3,7 @@ package io.streamgate.security;
 import static io.streamgate.support.StreamClient.TIMEOUT;
 import static io.streamgate.support.StreamClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.util.List;
@@ -59,6 +60,35 @@ class SecurityIT extends SecuredGatewayIT {
 
         assertThat(viaHeader.status()).isEqualTo(200);
         bearer.end(id);
+    }
+
+    @Test
+    void shouldRefuseARequestCarryingTwoDifferentKeysAndStoreNothing() {
+        String id = as(TENANT_A).start("two-keys-" + System.nanoTime());
+        List<StreamClient.Answer> refused = List.of(
+                anonymous().exchange(send(anonymous().http(), id).header("Authorization", "Bearer " + TENANT_A)
+                        .header("X-API-Key", TENANT_B)),
+                anonymous().exchange(send(anonymous().http(), id).header("Authorization", "Bearer " + TENANT_A,
+                        "Bearer " + TENANT_B)));
+        StreamClient.Answer sameKeyTwice = anonymous().exchange(send(anonymous().http(), id)
+                .header("Authorization", "Bearer " + TENANT_A).header("X-API-Key", TENANT_A));
+
+        assertThat(refused).allSatisfy(answer -> {
+            assertThat(answer.status()).as("answered %s", answer).isEqualTo(400);
+            assertThat(answer.headers().get("WWW-Authenticate"))
+                    .isEqualTo("Bearer realm=\"streamgate\", error=\"invalid_request\"");
+            assertThat(answer.body().toString()).doesNotContain(TENANT_A).doesNotContain(TENANT_B);
+        });
+        assertThat(sameKeyTwice.status()).as("answered %s", sameKeyTwice).isEqualTo(200);
+        as(TENANT_A).end(id);
+        assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().endsWith(id))
+                .extracting(TestKafka.StoredRecord::kind, TestKafka.StoredRecord::value)
+                .containsExactly(tuple("START", ""), tuple("CHUNK", "once"), tuple("END", ""));
+    }
+
+    private static WebClient.RequestHeadersSpec<?> send(WebClient http, String id) {
+        return http.post().uri("/stream/{id}/send", id).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"data\":\"once\"}");
     }
 
     @Test
