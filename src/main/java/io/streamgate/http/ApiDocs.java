@@ -90,7 +90,8 @@ class ApiDocs {
                 .summary("Send a chunk; answered once Kafka holds it durably")
                 .parameter(streamId())
                 .parameter(parameterBuilder().in(ParameterIn.HEADER).name("Idempotency-Key")
-                        .description("1 to 128 visible ASCII characters; a retry with the same key is stored once")
+                        .description("1 to 128 visible ASCII characters; a retry with the same key and data is"
+                                + " stored once")
                         .implementation(String.class))
                 .description("One chunk as JSON, or many as NDJSON (one {\"data\": ...} object per line, read as"
                         + " it arrives): a batch is stored in order once every line has been checked, and a bad line"
@@ -106,6 +107,7 @@ class ApiDocs {
                 .response(problem("409", "The stream has ended"))
                 .response(problem("413", "Chunk over max-chunk-size; a batch over max-batch-size or max-batch-chunks"))
                 .response(problem("415", UNSUPPORTED_BODY))
+                .response(problem("422", "The Idempotency-Key was used for a send of other data; nothing stored"))
                 .response(problem("429", "The tenant's send rate"))
                 .response(problem("503", "Kafka did not take the chunk, or this gateway could not confirm it knows every"
                         + " stream; nothing was stored (Retry-After)"));

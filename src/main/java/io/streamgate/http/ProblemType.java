@@ -13,6 +13,7 @@ enum ProblemType {
     REQUEST_TIMEOUT("request-timeout", "Request timeout", HttpStatus.REQUEST_TIMEOUT),
     STREAM_NOT_FOUND("stream-not-found", "Stream not found", HttpStatus.NOT_FOUND),
     STREAM_CONFLICT("stream-conflict", "Stream state conflict", HttpStatus.CONFLICT),
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused", HttpStatus.UNPROCESSABLE_CONTENT),
     PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", HttpStatus.CONTENT_TOO_LARGE),
     LIMIT_EXCEEDED("limit-exceeded", "Limit exceeded", HttpStatus.TOO_MANY_REQUESTS),
     SHUTTING_DOWN("shutting-down", "Shutting down", HttpStatus.SERVICE_UNAVAILABLE),

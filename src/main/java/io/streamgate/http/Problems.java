@@ -6,6 +6,7 @@ import io.streamgate.processing.InvalidOptionsException;
 import io.streamgate.processing.UnknownProcessorException;
 import io.streamgate.stream.CommandLogBusyException;
 import io.streamgate.stream.CommandLogUnavailableException;
+import io.streamgate.stream.IdempotencyKeyReusedException;
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.LimitExceededException;
 import io.streamgate.stream.ResultsNotCurrentException;
@@ -75,6 +76,9 @@ final class Problems {
         }
         if (error instanceof StreamConflictException) {
             return new Problem(ProblemType.STREAM_CONFLICT, error.getMessage(), instance);
+        }
+        if (error instanceof IdempotencyKeyReusedException) {
+            return new Problem(ProblemType.IDEMPOTENCY_KEY_REUSED, error.getMessage(), instance);
         }
         if (error instanceof LimitExceededException limit) {
             metrics.limitRejected(limit.limit());

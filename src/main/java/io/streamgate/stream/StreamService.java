@@ -141,15 +141,17 @@ public final class StreamService {
 
     /**
      * Sends one chunk under the client's {@code idempotencyKey} (may be null): a repeat of a key this stream has seen
-     * answers the first attempt's seq and stores nothing more. The first attempt runs to its end even if its client
-     * goes away, so that a retry can learn how it went.
+     * with the same data answers the first attempt's seq and stores nothing more; with other data it fails with
+     * {@link IdempotencyKeyReusedException}. The first attempt runs to its end even if its client goes away, so that a
+     * retry can learn how it went.
      */
     public Mono<Long> send(StreamKey key, String data, String idempotencyKey) {
         if (idempotencyKey == null) {
             return session(key).flatMap(session -> append(session, data, null));
         }
-        return session(key).flatMap(session -> Mono.fromFuture(session.idempotencyKeys().outcome(idempotencyKey,
-                () -> Mono.defer(() -> append(session, data, idempotencyKey)).toFuture()), true));
+        IdempotencyKeys.KeyedSend keyed = IdempotencyKeys.KeyedSend.of(idempotencyKey, data);
+        return session(key).flatMap(session -> Mono.fromFuture(session.idempotencyKeys().outcome(keyed,
+                () -> Mono.defer(() -> append(session, data, keyed.recorded())).toFuture()), true));
     }
 
     /**

@@ -178,11 +178,17 @@ class StreamLifecycleIT extends GatewayIT {
 
         long first = client.exchange(send).body().get("seq").longValue();
         long retried = client.exchange(send).body().get("seq").longValue();
+        StreamClient.Answer reused = client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .header("Idempotency-Key", "chunk-1").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"data\":\"other data\"}"));
         client.end(id);
 
         assertThat(retried).isEqualTo(first);
-        assertThat(client.events(id).collectList().block(TIMEOUT)).extracting(ServerSentEvent::event)
-                .containsExactly("result", "end");
+        assertThat(reused.status()).as("the key again, for other data: %s", reused).isEqualTo(422);
+        assertThat(reused.body().get("type").stringValue()).isEqualTo("/problems/idempotency-key-reused");
+        assertThat(client.events(id).collectList().block(TIMEOUT))
+                .extracting(event -> event.event() + " " + json(event.data()).path("data").asString(""))
+                .containsExactly("result ONLY ONCE", "end ");
         assertThat(client.exchange(client.http().post().uri("/stream/{id}/send", id).header("Idempotency-Key", "bad key")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"x\"}")).status()).isEqualTo(400);
     }

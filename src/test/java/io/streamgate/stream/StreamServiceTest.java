@@ -239,6 +239,44 @@ class StreamServiceTest {
     }
 
     @Test
+    void shouldRefuseAnIdempotencyKeyUsedAgainForOtherDataAndStoreNothing() {
+        StreamKey id = streams.started("job-11");
+        long seq = streams.service.send(id, "first", "reused").block(TIMEOUT);
+
+        StepVerifier.create(streams.service.send(id, "second", "reused"))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(IdempotencyKeyReusedException.class)
+                        .hasMessageContaining("'reused'"))
+                .verify(TIMEOUT);
+
+        assertThat(streams.service.send(id, "first", "reused").block(TIMEOUT)).as("a true retry").isEqualTo(seq);
+        assertThat(streams.log.appended).filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK)
+                .extracting(StreamCommand::data).containsExactly("first");
+    }
+
+    @Test
+    void shouldKnowAKeysDataFromTheResultsLogAcrossARestart() {
+        StreamKey id = streams.started("job-12");
+        long seq = streams.service.send(id, "before a restart", "k").block(TIMEOUT);
+
+        IdempotencyKeys restarted = streams.replayedRegistry().require(id).idempotencyKeys();
+
+        assertThat(restarted.outcome(IdempotencyKeys.KeyedSend.of("k", "before a restart"),
+                () -> { throw new AssertionError("must not send again"); }).getNow(-1L)).isEqualTo(seq);
+        assertThat(restarted.outcome(IdempotencyKeys.KeyedSend.of("k", "other data"),
+                () -> { throw new AssertionError("must not send again"); }))
+                .isCompletedExceptionally();
+    }
+
+    @Test
+    void shouldTakeAKeyLearnedWithoutADigestAsARepeatWhateverItsData() {
+        IdempotencyKeys keys = new IdempotencyKeys(8);
+        keys.stored("written-before-digests", 7);
+
+        assertThat(keys.outcome(IdempotencyKeys.KeyedSend.of("written-before-digests", "anything"),
+                () -> { throw new AssertionError("must not send again"); }).getNow(-1L)).isEqualTo(7);
+    }
+
+    @Test
     void shouldTryAgainWhenTheFirstAttemptWithAnIdempotencyKeyFailed() {
         StreamKey id = streams.started("job-9");
         streams.log.failWith(new CommandLogUnavailableException("broker down", null));
@@ -249,17 +287,5 @@ class StreamServiceTest {
 
         assertThat(streams.service.send(id, "x", "key-1").block(TIMEOUT)).isNotNull();
         assertThat(streams.log.appended).filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK).hasSize(1);
-    }
-
-    @Test
-    void shouldKnowKeysOfStoredSendsFromTheResultsLog() {
-        StreamKey id = streams.started("job-10");
-        long seq = streams.service.send(id, "before a restart", "k").block(TIMEOUT);
-
-        StreamRegistry restarted = streams.replayedRegistry();
-
-        assertThat(restarted.require(id).idempotencyKeys()
-                .outcome("k", () -> { throw new AssertionError("must not send again"); })
-                .getNow(-1L)).isEqualTo(seq);
     }
 }
