@@ -159,6 +159,25 @@ class ApiDocs {
     }
 
 
+    static Consumer<Builder> resultsHead() {
+        return operation -> operation.operationId("readResultsHead").tag(TAG)
+                .summary("The headers a read of the results gets, without a body; opens no reader")
+                .parameter(streamId())
+                .response(responseBuilder().responseCode("200").description("The read's headers"))
+                .response(responseBuilder().responseCode("204").description("Resumed after the end event"))
+                .response(responseBuilder().responseCode("400").description("Malformed Last-Event-ID"))
+                .response(responseBuilder().responseCode("404").description("No such stream"))
+                .response(responseBuilder().responseCode("406").description("An Accept that admits neither form"));
+    }
+
+    static Consumer<Builder> statusHead() {
+        return operation -> operation.operationId("streamStatusHead").tag(TAG)
+                .summary("The headers of a stream's status, without its body")
+                .parameter(streamId())
+                .response(responseBuilder().responseCode("200").description("The status's headers"))
+                .response(responseBuilder().responseCode("404").description("No such stream"));
+    }
+
     @Schema(description = "A chunk to send")
     record Chunk(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The chunk, as text") String data) {
     }

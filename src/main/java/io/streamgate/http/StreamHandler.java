@@ -8,6 +8,7 @@ import io.streamgate.stream.StreamId;
 import io.streamgate.stream.StreamService;
 import io.streamgate.stream.StreamSession;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -96,12 +97,15 @@ final class StreamHandler {
             // The reader already has the end event: 204 tells an EventSource to stop reconnecting.
             return ServerResponse.noContent().build();
         }
-        return ServerResponse.ok()
+        ServerResponse.BodyBuilder events = ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                .header("X-Accel-Buffering", "no")
-                .body(SseEvents.body(sse.frame(streams.readBatches(session, lastEventId),
-                        WritabilityGate.connectionOf(request))));
+                .header("X-Accel-Buffering", "no");
+        if (request.method() == HttpMethod.HEAD) {
+            return events.build(); // what a GET would get, without becoming a reader: the events never end to drop
+        }
+        return events.body(SseEvents.body(sse.frame(streams.readBatches(session, lastEventId),
+                WritabilityGate.connectionOf(request))));
     }
 
     Mono<ServerResponse> end(ServerRequest request) {

@@ -1,6 +1,6 @@
 package io.streamgate.http;
 
-import static org.springframework.web.reactive.function.server.RequestPredicates.method;
+import static org.springframework.web.reactive.function.server.RequestPredicates.methods;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import java.util.List;
@@ -46,9 +46,25 @@ class StreamRoutes {
     /** The path a stream's results are read from (SseReadObservation knows it too). */
     static final String RESULTS = "/stream/{streamId}/results";
 
-    /** One route of the stream API (GET or POST, the only methods it has): what answers it, and its description. */
+    /**
+     * One route of the stream API (GET or POST, the methods it has): what answers it, and its description. A GET
+     * answers HEAD too, as HTTP asks of every GET resource (RFC 9110, section 9.3.2), described by {@code headDocs}.
+     */
     private record Route(HttpMethod method, String path, HandlerFunction<ServerResponse> handler,
-                         Consumer<Builder> docs) {
+                         Consumer<Builder> docs, Consumer<Builder> headDocs) {
+
+        static Route post(String path, HandlerFunction<ServerResponse> handler, Consumer<Builder> docs) {
+            return new Route(HttpMethod.POST, path, handler, docs, null);
+        }
+
+        static Route get(String path, HandlerFunction<ServerResponse> handler, Consumer<Builder> docs,
+                         Consumer<Builder> headDocs) {
+            return new Route(HttpMethod.GET, path, handler, docs, headDocs);
+        }
+
+        Set<HttpMethod> methods() {
+            return method == HttpMethod.GET ? Set.of(HttpMethod.GET, HttpMethod.HEAD) : Set.of(method);
+        }
 
         /** A path without variables, which a later route's variable path may also match. */
         boolean literal() {
@@ -59,12 +75,12 @@ class StreamRoutes {
     /** The stream API, written once: its routes and the 405s for their paths are both made from it. */
     private static List<Route> routes(StreamHandler handler) {
         return List.of(
-                new Route(HttpMethod.POST, "/stream/start", handler::start, ApiDocs.start()),
-                new Route(HttpMethod.POST, "/stream/{streamId}/start", handler::startWithId, ApiDocs.startWithId()),
-                new Route(HttpMethod.POST, "/stream/{streamId}/send", handler::send, ApiDocs.send()),
-                new Route(HttpMethod.GET, RESULTS, handler::results, ApiDocs.results()),
-                new Route(HttpMethod.POST, "/stream/{streamId}/end", handler::end, ApiDocs.end()),
-                new Route(HttpMethod.GET, "/stream/{streamId}", handler::status, ApiDocs.status()));
+                Route.post("/stream/start", handler::start, ApiDocs.start()),
+                Route.post("/stream/{streamId}/start", handler::startWithId, ApiDocs.startWithId()),
+                Route.post("/stream/{streamId}/send", handler::send, ApiDocs.send()),
+                Route.get(RESULTS, handler::results, ApiDocs.results(), ApiDocs.resultsHead()),
+                Route.post("/stream/{streamId}/end", handler::end, ApiDocs.end()),
+                Route.get("/stream/{streamId}", handler::status, ApiDocs.status(), ApiDocs.statusHead()));
     }
 
     /**
@@ -83,6 +99,7 @@ class StreamRoutes {
         for (Route route : routes) {
             if (route.method() == HttpMethod.GET) {
                 router.GET(route.path(), route.handler(), route.docs());
+                router.HEAD(route.path(), route.handler(), route.headDocs()); // WebFlux drops the body
             } else {
                 router.POST(route.path(), route.handler(), route.docs());
             }
@@ -100,8 +117,9 @@ class StreamRoutes {
 
     /** The method is checked first: a request to another route fails it there or at its path's first segment. */
     private static void wrongMethod(SpringdocRouteBuilder router, Route route) {
-        router.add(RouterFunctions.route(method(route.method()).negate().and(path(route.path())),
-                        request -> Mono.error(new MethodNotAllowedException(request.method(), Set.of(route.method())))),
+        Set<HttpMethod> allowed = route.methods();
+        router.add(RouterFunctions.route(methods(allowed.toArray(HttpMethod[]::new)).negate().and(path(route.path())),
+                        request -> Mono.error(new MethodNotAllowedException(request.method(), allowed))),
                 // springdoc builds even a hidden operation, and refuses one that names nothing.
                 operation -> operation.operationId("methodNotAllowed " + route.path()).hidden(true));
     }

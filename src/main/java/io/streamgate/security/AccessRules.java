@@ -41,6 +41,7 @@ final class AccessRules implements ReactiveAuthorizationManager<ServerWebExchang
             // A WebSocket both sends chunks and reads results.
             Rule.needs(HttpMethod.GET, "/stream/*/ws", TenantAuthentication.READ, TenantAuthentication.WRITE),
             Rule.needs(HttpMethod.GET, "/stream/**", TenantAuthentication.READ),
+            Rule.needs(HttpMethod.HEAD, "/stream/**", TenantAuthentication.READ),
             Rule.needs(HttpMethod.POST, "/stream/**", TenantAuthentication.WRITE),
             Rule.needs(null, "/stream/**", TenantAuthentication.TENANT),
             // Anything else: any authenticated caller.

@@ -54,7 +54,7 @@ class OpenApiIT extends GatewayIT {
 
     @Test
     void shouldDescribeExactlyTheRoutesTheGatewayServes() {
-        assertThat(documentedOperations()).isEqualTo(RouteList.of(streamRouter)).hasSize(6);
+        assertThat(documentedOperations()).isEqualTo(RouteList.of(streamRouter)).hasSize(8);
     }
 
     @Test
@@ -73,6 +73,8 @@ class OpenApiIT extends GatewayIT {
         check("POST /stream/{streamId}/send", client.exchange(client.http().post().uri("/stream/{id}/send", id)
                 .contentType(MediaType.APPLICATION_NDJSON).bodyValue("{\"data\":\"a\"}\n{\"data\":1}\n")));
         check("GET /stream/{streamId}", client.exchange(client.http().get().uri("/stream/{id}", id)));
+        check("HEAD /stream/{streamId}", client.exchange(client.http().head().uri("/stream/{id}", id)));
+        check("HEAD /stream/{streamId}/results", client.exchange(client.http().head().uri("/stream/{id}/results", id)));
         check("POST /stream/{streamId}/end", client.exchange(client.http().post().uri("/stream/{id}/end", id)));
         client.awaitEnded(id);
         check("GET /stream/{streamId}/results", client.exchange(client.http().get().uri("/stream/{id}/results", id)

@@ -194,6 +194,35 @@ class StreamLifecycleIT extends GatewayIT {
     }
 
     @Test
+    void shouldAnswerHeadOnEveryGetRouteWithItsHeadersAndNoBody() {
+        String id = client.start("head-" + System.nanoTime());
+        client.send(id, "x");
+
+        StreamClient.Answer status = client.exchange(client.http().head().uri("/stream/{id}", id));
+        StreamClient.Answer events = client.exchange(client.http().head().uri("/stream/{id}/results", id));
+        StreamClient.Answer held = client.exchange(client.http().head().uri("/stream/{id}/results", id)
+                .accept(MediaType.APPLICATION_JSON));
+        StreamClient.Answer unknown = client.exchange(client.http().head().uri("/stream/no-such-{n}", System.nanoTime()));
+        StreamClient.Answer wrongMethod = client.exchange(client.http().put().uri("/stream/{id}", id));
+
+        assertThat(List.of(status, events, held)).allSatisfy(answer -> {
+            assertThat(answer.status()).as("answered %s", answer).isEqualTo(200);
+            assertThat(answer.body()).as("answered %s", answer).isNull();
+        });
+        assertThat(status.contentType()).isEqualTo(MediaType.APPLICATION_JSON);
+        assertThat(Long.parseLong(status.headers().get(HttpHeaders.CONTENT_LENGTH))).as("the GET's length")
+                .isEqualTo(client.http().get().uri("/stream/{id}", id).retrieve().toEntity(byte[].class)
+                        .block(TIMEOUT).getBody().length);
+        assertThat(events.contentType().isCompatibleWith(MediaType.TEXT_EVENT_STREAM)).isTrue();
+        assertThat(held.contentType()).isEqualTo(MediaType.APPLICATION_JSON);
+        assertThat(client.status(id).get("readers").intValue()).as("a HEAD of the events is no reader").isZero();
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.headers().get(HttpHeaders.ALLOW)).contains("GET").contains("HEAD");
+        client.end(id);
+    }
+
+    @Test
     void shouldRunAProcessorAddedAsASpringBean() {
         String id = client.start("plugin-" + System.nanoTime(), "reverse");
         client.send(id, "stressed");

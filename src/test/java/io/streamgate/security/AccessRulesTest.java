@@ -41,8 +41,10 @@ class AccessRulesTest {
             "GET,  /stream/job-1/ws,              ROLE_TENANT+SCOPE_streams:read+SCOPE_streams:read, false",
             "GET,  /stream/job-1/ws,              ROLE_TENANT+SCOPE_streams:read+SCOPE_streams:write, true",
             "GET,  /stream/a/b/ws,                ROLE_TENANT+SCOPE_streams:read,              true",
-            "HEAD, /stream/job-1,                 SCOPE_streams:read,                          false",
-            "HEAD, /stream/job-1,                 ROLE_TENANT,                                 true",
+            "HEAD, /stream/job-1,                 ROLE_TENANT,                                 false",
+            "HEAD, /stream/job-1/results,         ROLE_TENANT+SCOPE_streams:read,              true",
+            "DELETE, /stream/job-1,               SCOPE_streams:read,                          false",
+            "DELETE, /stream/job-1,               ROLE_TENANT,                                 true",
             "GET,  /elsewhere,                    none,                                        false",
             "GET,  /elsewhere,                    authenticated,                               true",
     })
