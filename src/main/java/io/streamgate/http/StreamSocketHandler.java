@@ -112,35 +112,34 @@ final class StreamSocketHandler implements WebSocketHandler {
                 .filter(message -> !failing.get() && (message.getType() == WebSocketMessage.Type.TEXT
                         || message.getType() == WebSocketMessage.Type.BINARY)) // pings are Netty's to answer
                 .map(message -> Incoming.of(framesIn.incrementAndGet(), message))
-                .doOnNext(frame -> failing.compareAndSet(false, frame.failsSocket()))
+                .doOnNext(frame -> failing.compareAndSet(false, frame.form() == Incoming.Form.NOT_UTF8))
                 // Fair backpressure: without it a batch ready while the last is still being stored fails the
                 // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
                 .bufferTimeout(BATCH, Duration.ofMillis(1), true)
                 .concatMap(batch -> store(key, batch), 1);
     }
 
-    /** A message in, numbered: its text, or why it cannot be a chunk whatever its text. */
-    private record Incoming(long number, String data, RuntimeException refusal) {
+    /** A message in, numbered, and what it is; {@code data} is its text when it is one. */
+    private record Incoming(long number, String data, Form form) {
 
-        /**
-         * A text message's data; a binary one is refused (415) like a send that is not JSON. A text message that is
-         * not UTF-8 fails the socket (1007), as RFC 6455 (section 8.1) asks: decoding it would store it altered.
-         */
+        enum Form {
+            TEXT,
+            /** Refused (415) like a send that is not JSON: a chunk is text. */
+            BINARY,
+            /** Fails the socket (1007), as RFC 6455 (section 8.1) asks: decoding it would store it altered. */
+            NOT_UTF8
+        }
+
         static Incoming of(long number, WebSocketMessage message) {
             if (message.getType() == WebSocketMessage.Type.BINARY) {
-                return new Incoming(number, null, new ResponseStatusException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                        "A chunk is a text frame; a binary frame is not stored"));
+                return new Incoming(number, null, Form.BINARY);
             }
             String text = message.getPayloadAsText();
             // Netty decodes leniently, with U+FFFD for what is not UTF-8; only then is the message checked strictly.
             if (text.indexOf('\uFFFD') >= 0 && !isUtf8(message.getPayload())) {
-                return new Incoming(number, null, new NotUtf8FrameException(number));
+                return new Incoming(number, null, Form.NOT_UTF8);
             }
-            return new Incoming(number, text, null);
-        }
-
-        boolean failsSocket() {
-            return refusal instanceof NotUtf8FrameException;
+            return new Incoming(number, text, Form.TEXT);
         }
 
         private static boolean isUtf8(DataBuffer payload) {
@@ -201,18 +200,20 @@ final class StreamSocketHandler implements WebSocketHandler {
         List<Outgoing> refused = new ArrayList<>(0);
         Flux<Outgoing> last = Flux.empty();
         for (Incoming frame : batch) {
-            if (frame.failsSocket()) {
-                CloseStatus notUtf8 = CloseStatus.BAD_DATA.withReason(frame.refusal().getMessage());
-                last = Flux.just(Outgoing.closing(notUtf8));
+            if (frame.form() == Incoming.Form.NOT_UTF8) {
+                last = Flux.just(Outgoing.closing(CloseStatus.BAD_DATA.withReason("Frame " + frame.number()
+                        + " is not valid UTF-8; nothing from it on was stored")));
                 break;
             }
+            if (frame.form() == Incoming.Form.BINARY) {
+                refused.add(errorFrame(frame, problems.of(new ResponseStatusException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                        "A chunk is a text frame; a binary frame is not stored"), PATH)));
+                continue;
+            }
             try {
-                if (frame.refusal() != null) {
-                    throw frame.refusal();
-                }
                 chunks.checked(frame.data());
                 valid.add(frame);
-            } catch (InvalidRequestException | PayloadTooLargeException | ResponseStatusException invalid) {
+            } catch (InvalidRequestException | PayloadTooLargeException invalid) {
                 refused.add(errorFrame(frame, problems.of(invalid, PATH)));
             }
         }
