@@ -49,7 +49,7 @@ final class ApiKeyAuthentication implements ServerAuthenticationConverter, React
         for (String value : headers.getOrEmpty(API_KEY_HEADER)) {
             String presented = value.strip();
             if (key != null && !key.equals(presented)) {
-                return Mono.error(new TwoCredentialsException());
+                return Mono.error(BearerChallenge.twoCredentials());
             }
             key = presented;
         }
@@ -58,7 +58,7 @@ final class ApiKeyAuthentication implements ServerAuthenticationConverter, React
             if (authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
                 String presented = authorization.substring(BEARER.length()).strip();
                 if (key != null && !key.equals(presented)) {
-                    return Mono.error(new TwoCredentialsException());
+                    return Mono.error(BearerChallenge.twoCredentials());
                 }
                 key = presented;
             }

@@ -85,8 +85,8 @@ class SecurityConfiguration {
         StreamgateProperties.Security security = properties.security();
         ServerAuthenticationEntryPoint entryPoint = (exchange, failure) -> Mono.error(
                 failure instanceof OAuth2AuthenticationException invalid
-                        ? new InvalidTokenException(invalid.getError().getDescription())
-                        : new AuthenticationRequiredException(access.jwt()));
+                        ? BearerChallenge.invalidToken(invalid.getError().getDescription())
+                        : BearerChallenge.required(access.jwt()));
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -119,7 +119,7 @@ class SecurityConfiguration {
         // filter's manager (AccessRules says why not the DSL's matchers, nor its manager around them).
         ExceptionTranslationWebFilter translation = new ExceptionTranslationWebFilter();
         translation.setAuthenticationEntryPoint(entryPoint);
-        translation.setAccessDeniedHandler((exchange, denied) -> Mono.error(new NotAllowedException()));
+        translation.setAccessDeniedHandler((exchange, denied) -> Mono.error(BearerChallenge.notAllowed()));
         return http.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterAt(translation, SecurityWebFiltersOrder.EXCEPTION_TRANSLATION)
                 .addFilterAt(new AuthorizationWebFilter(new AccessRules()), SecurityWebFiltersOrder.AUTHORIZATION)
