@@ -14,7 +14,9 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.UnexpectedEndOfInputException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -27,13 +29,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class JsonBodies {
 
-    /** The application's mapper, strict about what it takes in: no trailing tokens, no member given twice. */
+    /**
+     * The application's mapper, strict about what it takes in: no member given twice, and nothing after the object
+     * (checked in {@link #parseObject(String, String)}, not by Jackson's feature, whose message names its internals).
+     */
     private final ObjectReader json;
 
     JsonBodies(JsonMapper json) {
         this.json = json.reader()
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /**
@@ -74,13 +79,22 @@ final class JsonBodies {
         return parseObject(text, "line");
     }
 
+    /**
+     * One JSON object and nothing after it. What follows the object and where the text ends are checked here rather
+     * than by Jackson's own features, whose messages name its classes and settings.
+     */
     private JsonNode parseObject(String text, String what) {
-        try {
-            JsonNode node = json.readTree(text);
+        try (JsonParser parser = json.createParser(text)) {
+            JsonNode node = json.readTree(parser);
             if (node == null || !node.isObject()) {
                 throw new InvalidRequestException("The " + what + " must be a JSON object");
             }
+            if (parser.nextToken() != null) {
+                throw new InvalidRequestException("The " + what + " must hold one JSON object and nothing after it");
+            }
             return node;
+        } catch (UnexpectedEndOfInputException e) {
+            throw new InvalidRequestException("The " + what + " ends before its JSON object does");
         } catch (JacksonException e) {
             throw new InvalidRequestException("The " + what + " is not valid JSON: " + e.getOriginalMessage());
         }

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 
@@ -153,6 +155,26 @@ class BadInputIT extends GatewayIT {
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.body().get("type").stringValue()).isEqualTo("/problems/stream-not-found");
         assertThat(answer.body().get("instance").stringValue()).startsWith("/stream/nope-");
+    }
+
+    @Test
+    void shouldSayWhatIsWrongWithABodysJsonInTheClientsTermsNotJacksons() {
+        String id = client.start("json-words-" + System.nanoTime());
+        Map<String, String> details = new LinkedHashMap<>();
+        for (String body : List.of("{\"data\":\"x\"}{\"data\":\"y\"}", "{\"data\":\"x\"", "{\"data\":\"x\",\"data\":\"y\"}")) {
+            details.put(body, client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body)).body().get("detail").stringValue());
+        }
+        String batchDetail = client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .contentType(MediaType.APPLICATION_NDJSON).bodyValue("{\"data\":\"a\"}\r{\"data\":\"b\"}\n"))
+                .body().get("detail").stringValue();
+        client.end(id);
+
+        assertThat(details.values()).containsExactly(
+                "The body must hold one JSON object and nothing after it",
+                "The body ends before its JSON object does",
+                "The body is not valid JSON: Duplicate Object property \"data\"");
+        assertThat(batchDetail).isEqualTo("Line 1: The line must hold one JSON object and nothing after it");
     }
 
     @Test
