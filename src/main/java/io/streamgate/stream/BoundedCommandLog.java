@@ -1,6 +1,7 @@
 package io.streamgate.stream;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -35,24 +36,51 @@ final class BoundedCommandLog implements CommandLog {
         return one(() -> log.appendAnnounced(start));
     }
 
+    /**
+     * The command's slot is given back as its answer (its position or its failure) comes from the log, before that
+     * answer goes on to the client: given back after it ({@code doFinally}), a client answered at the bound and
+     * sending again at once could be refused by its own finished send, and the in-flight gauge lagged the answers.
+     */
     private Mono<Long> one(Supplier<Mono<Long>> append) {
         return Mono.defer(() -> {
             if (!admit(1)) {
                 return Mono.error(busy());
             }
-            return append.get().doFinally(signal -> inFlight.decrementAndGet());
+            Slots slots = new Slots(1);
+            return append.get()
+                    .doOnEach(signal -> slots.release())
+                    .doOnCancel(slots::release);
         });
     }
 
-    /** A batch counts as many commands as it has, admitted all at once or not at all. */
+    /** A batch counts as many commands as it has, admitted all at once or not at all; freed when all are answered. */
     @Override
     public Flux<Long> appendAll(List<StreamCommand> commands) {
         return Flux.defer(() -> {
             if (!admit(commands.size())) {
                 return Flux.error(busy());
             }
-            return log.appendAll(commands).doFinally(signal -> inFlight.addAndGet(-commands.size()));
+            Slots slots = new Slots(commands.size());
+            return log.appendAll(commands)
+                    .doOnTerminate(slots::release)
+                    .doOnCancel(slots::release);
         });
+    }
+
+    /** One admission's slots, given back once whichever signal comes first. */
+    private final class Slots extends AtomicBoolean {
+
+        private final int count;
+
+        Slots(int count) {
+            this.count = count;
+        }
+
+        void release() {
+            if (compareAndSet(false, true)) {
+                inFlight.addAndGet(-count);
+            }
+        }
     }
 
     private boolean admit(int commands) {

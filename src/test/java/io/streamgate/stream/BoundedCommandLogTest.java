@@ -3,6 +3,8 @@ package io.streamgate.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.streamgate.processing.engine.StreamCommand;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,23 @@ class BoundedCommandLogTest {
                     .expectErrorMessage("broker down").verify(TIMEOUT);
         }
         assertThat(bounded.inFlight()).isZero();
+    }
+
+    @Test
+    void shouldGiveTheSlotBackBeforeTheAnswerReachesTheClient() {
+        StreamKey id = streams.started("job-3");
+        List<Integer> inFlightWhenAnswered = new ArrayList<>();
+
+        bounded.append(chunk(id, "single")).doOnNext(seq -> inFlightWhenAnswered.add(bounded.inFlight()))
+                .block(TIMEOUT);
+        bounded.appendAll(List.of(chunk(id, "a"), chunk(id, "b"))).collectList()
+                .doOnNext(seqs -> inFlightWhenAnswered.add(bounded.inFlight())).block(TIMEOUT);
+        streams.log.failWith(new CommandLogUnavailableException("broker down", null));
+        bounded.append(chunk(id, "failing")).doOnError(e -> inFlightWhenAnswered.add(bounded.inFlight()))
+                .onErrorResume(e -> Mono.empty()).block(TIMEOUT);
+
+        assertThat(inFlightWhenAnswered).as("in flight as each answer went on: a single send, a batch, a failure")
+                .containsExactly(0, 0, 0);
     }
 
     private static StreamCommand chunk(StreamKey id, String data) {
