@@ -99,6 +99,11 @@ class BadInputIT extends GatewayIT {
                 startWith("processor=echo", "text/plain", "start body not JSON", 415),
                 new Case("GET on send", 405, http -> http.get().uri("/stream/{id}/send", victim)),
                 new Case("DELETE a stream", 405, http -> http.method(HttpMethod.DELETE).uri("/stream/{id}", victim)),
+                new Case("TRACE a stream", 405, http -> http.method(HttpMethod.TRACE).uri("/stream/{id}", victim)),
+                new Case("an unknown method on send", 405, http -> http.method(HttpMethod.valueOf("PURGE"))
+                        .uri("/stream/{id}/send", victim)),
+                new Case("an unknown method on an unknown path", 404, http -> http.method(HttpMethod.valueOf("PURGE"))
+                        .uri("/streams")),
                 new Case("PUT on start", 405, http -> http.put().uri("/stream/start")),
                 new Case("GET on start", 405, http -> http.get().uri("/stream/start")),
                 new Case("POST on a stream's WebSocket", 405, http -> http.post().uri("/stream/{id}/ws", victim)),

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
@@ -45,6 +47,16 @@ class StrictFirewallTest {
 
         assertThatThrownBy(() -> firewall.getFirewalledExchange(encodedSlash).block(Duration.ofSeconds(1)))
                 .isInstanceOf(ServerExchangeRejectedException.class);
+    }
+
+    @Test
+    void shouldLetEveryMethodThroughForTheRoutesToAnswerWithAllow() {
+        for (HttpMethod method : List.of(HttpMethod.TRACE, HttpMethod.valueOf("PURGE"))) {
+            MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.method(method, "/stream/a"));
+
+            assertThat(firewall.getFirewalledExchange(exchange).block(Duration.ofSeconds(1)).getRequest().getMethod())
+                    .isEqualTo(method);
+        }
     }
 
     @Test
