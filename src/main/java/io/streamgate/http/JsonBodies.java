@@ -2,6 +2,7 @@ package io.streamgate.http;
 
 import java.nio.charset.CharacterCodingException;
 import java.util.List;
+import java.util.Locale;
 
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.Utf8;
@@ -31,7 +32,7 @@ final class JsonBodies {
 
     /**
      * The application's mapper, strict about what it takes in: no member given twice, and nothing after the object
-     * (checked in {@link #parseObject(String, String)}, not by Jackson's feature, whose message names its internals).
+     * (checked in {@link #parseObject(String, Text)}, not by Jackson's feature, whose message names its internals).
      */
     private final ObjectReader json;
 
@@ -66,7 +67,7 @@ final class JsonBodies {
         try {
             requireJson(request);
             return parseObject(Utf8.decodeStrictly(
-                    buffer.toByteBuffer(buffer.readPosition(), buffer.readableByteCount())), "body");
+                    buffer.toByteBuffer(buffer.readPosition(), buffer.readableByteCount())), Text.BODY);
         } catch (CharacterCodingException e) {
             throw new InvalidRequestException("The body is not valid UTF-8");
         } finally {
@@ -76,14 +77,14 @@ final class JsonBodies {
 
     /** One line's JSON object, already decoded as text. */
     JsonNode parseObject(String text) {
-        return parseObject(text, "line");
+        return parseObject(text, Text.LINE);
     }
 
     /**
      * One JSON object and nothing after it. What follows the object and where the text ends are checked here rather
      * than by Jackson's own features, whose messages name its classes and settings.
      */
-    private JsonNode parseObject(String text, String what) {
+    private JsonNode parseObject(String text, Text what) {
         try (JsonParser parser = json.createParser(text)) {
             JsonNode node = json.readTree(parser);
             if (node == null || !node.isObject()) {
@@ -96,7 +97,23 @@ final class JsonBodies {
         } catch (UnexpectedEndOfInputException e) {
             throw new InvalidRequestException("The " + what + " ends before its JSON object does");
         } catch (JacksonException e) {
-            throw new InvalidRequestException("The " + what + " is not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidRequestException("The " + what + " is not valid JSON" + JsonErrors.describe(e, what.oneLine));
+        }
+    }
+
+    /** What a JSON object is read from, as an error names it. */
+    private enum Text {
+        BODY(false), LINE(true);
+
+        final boolean oneLine;
+
+        Text(boolean oneLine) {
+            this.oneLine = oneLine;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
