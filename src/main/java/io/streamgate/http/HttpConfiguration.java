@@ -118,9 +118,9 @@ class HttpConfiguration {
     }
 
     /**
-     * The application's WebFilters (the SSE read observation, the header size limit, Spring Security's entry filter,
-     * the API docs' thread) run as one, through PlainFilterChain: WebFlux's chain would wrap each of them in a
-     * checkpoint described anew by its {@code toString()} on every request.
+     * The application's WebFilters (the SSE read observation, the header size limit, the Host header's rule, Spring
+     * Security's entry filter, the API docs' thread) run as one, through PlainFilterChain: WebFlux's chain would wrap
+     * each of them in a checkpoint described anew by its {@code toString()} on every request.
      */
     @Bean
     WebHttpHandlerBuilderCustomizer webFiltersAsOne() {
@@ -147,6 +147,11 @@ class HttpConfiguration {
     @Bean
     HeaderSizeLimit headerSizeLimit(StreamgateProperties properties, StreamMetrics metrics) {
         return new HeaderSizeLimit(properties.limits().maxHeaderSize().toBytes(), metrics);
+    }
+
+    @Bean
+    HostHeaderRule hostHeaderRule() {
+        return new HostHeaderRule();
     }
 
     /** How every failure is answered: HTTP problems, and WebSocket error frames and close codes alike. */

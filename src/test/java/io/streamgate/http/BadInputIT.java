@@ -213,6 +213,32 @@ class BadInputIT extends GatewayIT {
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
     }
 
+    @Test
+    void shouldRefuseAnHttp11RequestWithoutOneValidHostAndStoreNothing() {
+        String id = client.start("hosts-" + System.nanoTime());
+        String send = "POST /stream/" + id + "/send HTTP/1.1\r\n%sContent-Type: application/json\r\n"
+                + "Content-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}";
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (String hosts : List.of("", "Host: localhost\r\nHost: other\r\n", "Host: local host\r\n")) {
+            try (RawHttp raw = new RawHttp(port)) {
+                answers.put(hosts, raw.write(send.formatted(hosts)).readUntilClosed());
+            }
+        }
+        String http10;
+        try (RawHttp raw = new RawHttp(port)) {
+            http10 = raw.write("GET /stream/" + id + " HTTP/1.0\r\n\r\n").readUntilClosed();
+        }
+        client.end(id);
+        client.awaitEnded(id);
+
+        assertThat(answers).allSatisfy((hosts, answer) -> assertThat(answer).as("answer with %s", hosts)
+                .startsWith("HTTP/1.1 400 ").contains("application/problem+json")
+                .contains("exactly one Host header"));
+        assertThat(http10).as("HTTP/1.0 has no Host rule").startsWith("HTTP/1.0 200 ");
+        assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
+                .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
+    }
+
     private static byte[] gzip(String text) {
         var bytes = new ByteArrayOutputStream();
         try (var out = new GZIPOutputStream(bytes)) {
