@@ -22,6 +22,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.reactive.resource.NoResourceFoundException;
 import reactor.netty.channel.AbortedException;
 
 /**
@@ -125,14 +126,24 @@ final class Problems {
         if (error instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {
             HttpStatusCode status = response.getStatusCode();
             String title = titleOf(status);
+            String detail = error instanceof NoResourceFoundException ? nothingAt(instance) : response.getBody().getDetail();
             Problem problem = new Problem(status, new HttpHeaders(), ProblemBody.of(slug(title), title, status.value(),
-                    response.getBody().getDetail(), instance));
+                    detail, instance));
             problem.headers().addAll(response.getHeaders());
             return problem;
         }
         log.error("Unexpected failure serving {}", instance, error);
         return new Problem(ProblemType.INTERNAL_ERROR, "The gateway failed unexpectedly; the failure has been logged.",
                 instance);
+    }
+
+    /**
+     * An unknown path, in the client's terms: Spring's own detail ("No static resource streams.") names the handler
+     * that looked last, the demo page's static files.
+     */
+    private static String nothingAt(String path) {
+        String detail = "Nothing is served at " + path;
+        return path.length() > 1 && path.endsWith("/") ? detail + " (the API's paths end without a slash)" : detail;
     }
 
     /**

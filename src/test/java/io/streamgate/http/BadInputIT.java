@@ -214,6 +214,17 @@ class BadInputIT extends GatewayIT {
     }
 
     @Test
+    void shouldSayNothingIsServedAtAnUnknownPathAndThatTheApisPathsEndWithoutASlash() {
+        StreamClient.Answer unknown = client.exchange(client.http().get().uri("/streams"));
+        StreamClient.Answer slash = client.exchange(client.http().get().uri("/stream/some-id/"));
+
+        assertThat(unknown.body().get("detail").stringValue()).as("answered %s", unknown)
+                .isEqualTo("Nothing is served at /streams");
+        assertThat(slash.body().get("detail").stringValue()).as("answered %s", slash)
+                .isEqualTo("Nothing is served at /stream/some-id/ (the API's paths end without a slash)");
+    }
+
+    @Test
     void shouldRefuseAnHttp11RequestWithoutOneValidHostAndStoreNothing() {
         String id = client.start("hosts-" + System.nanoTime());
         String send = "POST /stream/" + id + "/send HTTP/1.1\r\n%sContent-Type: application/json\r\n"
