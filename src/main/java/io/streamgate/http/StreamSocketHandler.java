@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
@@ -37,8 +38,8 @@ import tools.jackson.databind.util.RawValue;
  * {@code GET /stream/{streamId}/ws}: a stream over one WebSocket. Each text frame in is a chunk (its text is the
  * chunk's data), answered by an {@code ack} frame with its number and seq once durable, or an {@code error} frame
  * (nothing stored; the socket stays open), as is a binary frame; the stream's events go out as {@code result} and
- * {@code end} frames. A text frame that is not UTF-8 or a message over the limit fails the socket, with the
- * protocol's close code.
+ * {@code end} frames. A text frame that is not UTF-8, one with a reserved bit set, or a message over the limit fails
+ * the socket, with the protocol's close code.
  *
  * <p>Backpressure through the socket: frames are taken in batches of what has arrived (at most {@link #BATCH}) and
  * the next batch only once the last is durable, so a client sending faster than Kafka stores is read no faster
@@ -112,7 +113,7 @@ final class StreamSocketHandler implements WebSocketHandler {
                 .filter(message -> !failing.get() && (message.getType() == WebSocketMessage.Type.TEXT
                         || message.getType() == WebSocketMessage.Type.BINARY)) // pings are Netty's to answer
                 .map(message -> Incoming.of(framesIn.incrementAndGet(), message))
-                .doOnNext(frame -> failing.compareAndSet(false, frame.form() == Incoming.Form.NOT_UTF8))
+                .doOnNext(frame -> failing.compareAndSet(false, frame.form().failsTheSocket()))
                 // Fair backpressure: without it a batch ready while the last is still being stored fails the
                 // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
                 .bufferTimeout(BATCH, Duration.ofMillis(1), true)
@@ -123,14 +124,40 @@ final class StreamSocketHandler implements WebSocketHandler {
     private record Incoming(long number, String data, Form form) {
 
         enum Form {
-            TEXT,
+            TEXT(null, null),
             /** Refused (415) like a send that is not JSON: a chunk is text. */
-            BINARY,
+            BINARY(null, null),
             /** Fails the socket (1007), as RFC 6455 (section 8.1) asks: decoding it would store it altered. */
-            NOT_UTF8
+            NOT_UTF8(CloseStatus.BAD_DATA, "is not valid UTF-8"),
+            /**
+             * Fails the socket (1002), as RFC 6455 (section 5.2) asks of a frame with a reserved bit set that no
+             * negotiated extension defines: none is offered here. Reactor Netty's decoder lets them through (it allows
+             * extensions whether or not one is negotiated), so a frame its client compressed would be stored as is.
+             */
+            RESERVED_BITS(CloseStatus.PROTOCOL_ERROR, "sets a reserved bit and no extension is in use");
+
+            private final CloseStatus closes;
+            private final String why;
+
+            Form(CloseStatus closes, String why) {
+                this.closes = closes;
+                this.why = why;
+            }
+
+            boolean failsTheSocket() {
+                return closes != null;
+            }
+
+            /** The socket's close, naming the frame that fails it. */
+            CloseStatus closing(long frame) {
+                return closes.withReason("Frame " + frame + " " + why + "; nothing from it on was stored");
+            }
         }
 
         static Incoming of(long number, WebSocketMessage message) {
+            if (message.getNativeMessage() instanceof WebSocketFrame frame && frame.rsv() != 0) {
+                return new Incoming(number, null, Form.RESERVED_BITS);
+            }
             if (message.getType() == WebSocketMessage.Type.BINARY) {
                 return new Incoming(number, null, Form.BINARY);
             }
@@ -192,17 +219,16 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     /**
      * Stores a batch's valid frames in order and answers each frame; an invalid one (by the rules every chunk follows)
-     * is answered with the problem a send of it would get, and skipped. A frame that is not UTF-8 ends the batch: the
-     * frames before it are answered, then the socket fails.
+     * is answered with the problem a send of it would get, and skipped. A frame that fails the socket (not UTF-8, a
+     * reserved bit set) ends the batch: the frames before it are answered, then the socket closes.
      */
     private Flux<Outgoing> store(StreamKey key, List<Incoming> batch) {
         List<Incoming> valid = new ArrayList<>(batch.size());
         List<Outgoing> refused = new ArrayList<>(0);
         Flux<Outgoing> last = Flux.empty();
         for (Incoming frame : batch) {
-            if (frame.form() == Incoming.Form.NOT_UTF8) {
-                last = Flux.just(Outgoing.closing(CloseStatus.BAD_DATA.withReason("Frame " + frame.number()
-                        + " is not valid UTF-8; nothing from it on was stored")));
+            if (frame.form().failsTheSocket()) {
+                last = Flux.just(Outgoing.closing(frame.form().closing(frame.number())));
                 break;
             }
             if (frame.form() == Incoming.Form.BINARY) {

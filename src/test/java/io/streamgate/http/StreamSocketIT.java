@@ -128,6 +128,29 @@ class StreamSocketIT extends GatewayIT {
     }
 
     @Test
+    void shouldAnswerTheFramesBeforeOneWithAReservedBitThenCloseWith1002AndStoreNothingFromIt() {
+        String id = client.start("socket-rsv-" + System.nanoTime());
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+        AtomicReference<WebSocketCloseStatus> closed = new AtomicReference<>();
+
+        HttpClient.create().websocket().uri(uri(id).toString())
+                .handle((in, out) -> out.sendObject(Flux.just(new TextWebSocketFrame("before"),
+                                new TextWebSocketFrame(true, 4, "as if compressed"), new TextWebSocketFrame("after")))
+                        .then()
+                        .and(in.receive().asString().map(StreamClient::json).doOnNext(received::add))
+                        .and(in.receiveCloseStatus().doOnNext(closed::set)))
+                .blockLast(StreamClient.TIMEOUT);
+
+        assertThat(closed.get()).as("received: %s", received).isNotNull();
+        assertThat(closed.get().code()).as("closed with %s", closed.get()).isEqualTo(1002);
+        assertThat(closed.get().reasonText()).startsWith("Frame 2 sets a reserved bit");
+        assertThat(received).as("only the frame before it answered")
+                .extracting(frame -> frame.get("type").asString() + " " + frame.get("frame").asInt())
+                .containsExactly("ack 1");
+        assertThat(chunksStored(id)).containsExactly("before");
+    }
+
+    @Test
     void shouldCloseWith1009AMessageOverTheLimitSentInFragments() {
         String id = client.start("socket-fragments-" + System.nanoTime());
         AtomicReference<WebSocketCloseStatus> closed = new AtomicReference<>();
