@@ -145,7 +145,7 @@ class ProcessingIT {
         List<String> results = client.events(id).map(event -> event.event() + " " + event.data()).collectList().block(TIMEOUT);
         assertThat(results).containsExactly(
                 "result {\"seq\":" + (failed - 1) + ",\"data\":\"ok first\"}",
-                "result {\"seq\":" + failed + ",\"data\":\"\",\"error\":\"processing failed: InternalServerError\"}",
+                "result {\"seq\":" + failed + ",\"data\":\"\",\"error\":\"processing failed: the service answered 500\"}",
                 "result {\"seq\":" + (failed + 1) + ",\"data\":\"ok last\"}",
                 "end {\"reason\":\"client\"}");
         assertThat(MODEL.calls() - callsBefore).as("the failing call was tried twice").isEqualTo(4);
@@ -155,6 +155,28 @@ class ProcessingIT {
             assertThat(letter.get("processor").asString()).isEqualTo("http");
             assertThat(letter.get("attempts").asInt()).isEqualTo(2);
         });
+    }
+
+    @Test
+    void shouldTellReadersWhichLineOfTheServicesAnswerWasWrongAndHow() {
+        replies = call -> switch (call.data()) {
+            case "no data" -> Reply.of("{\"data\":\"fine\"}", "{\"text\":\"x\"}");
+            case "not json" -> Reply.of("{\"data\":");
+            case "huge" -> Reply.of("{\"data\":\"" + "x".repeat(300 * 1024) + "\"}");
+            default -> Reply.of("{\"data\":\"" + call.data() + "\"}");
+        };
+        String id = client.start("wrong-answers-" + System.nanoTime(), "http");
+
+        for (String chunk : List.of("no data", "not json", "huge")) {
+            client.send(id, chunk);
+        }
+        client.end(id);
+
+        assertThat(client.events(id).filter(event -> json(event.data()).has("error"))
+                .map(event -> json(event.data()).get("error").asString()).collectList().block(TIMEOUT))
+                .containsExactly("processing failed: line 2 of the service's answer is not an object with a string 'data'",
+                        "processing failed: line 1 of the service's answer is not JSON",
+                        "processing failed: line 1 of the service's answer is larger than the limit of a line");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.streamgate.processing.Chunk;
+import io.streamgate.processing.ProcessingFailure;
 import io.streamgate.processing.ProcessorCatalog;
 import io.streamgate.processing.StreamProcessor;
 import io.streamgate.processing.UnknownProcessorException;
@@ -111,7 +112,18 @@ final class StepRules {
     StreamResult failure(String key, Step step, StoredStream before, Throwable error) {
         long seq = step.kind() == Step.Kind.TIMER && before != null ? before.doneThrough() : step.seq();
         String idempotencyKey = step.command() == null ? null : step.command().idempotencyKey();
-        return encoder.error(key, seq, "processing failed: " + error.getClass().getSimpleName(), idempotencyKey);
+        return encoder.error(key, seq, "processing failed: " + toReaders(error), idempotencyKey);
+    }
+
+    /**
+     * What readers are told of a failure: what the processor (a {@link ProcessingFailure}) or the engine (a timeout)
+     * says of it; of anything else its class only, since its message may hold what they should not see.
+     */
+    static String toReaders(Throwable error) {
+        if (error instanceof ProcessingFailure || error instanceof StepTimeoutException) {
+            return error.getMessage();
+        }
+        return error.getClass().getSimpleName();
     }
 
     /** The notice that an end step ended its stream, last of what it emits (also when its processor failed). */

@@ -3,7 +3,6 @@ package io.streamgate.processing.engine;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -166,7 +165,7 @@ final class StepRun {
             // Still this attempt's turn, and it has not ended (its end and this run on the coordinator, in order).
             if (!cancelled && running == attempt && !attempt.isDisposed()) {
                 attempt.dispose();
-                retryOrFail(new TimeoutException("the step took longer than " + runtime.timeout()));
+                retryOrFail(new StepTimeoutException(runtime.timeout()));
             }
         }));
     }

@@ -391,7 +391,7 @@ class ProcessingEngineTest {
 
         await().atMost(WAIT).until(() -> log.committedOffset(0) == 2);
         assertThat(log.resultsOf("t")).extracting(StreamResult::json).containsExactly(
-                "{\"seq\":0,\"data\":\"\",\"error\":\"processing failed: TimeoutException\"}",
+                "{\"seq\":0,\"data\":\"\",\"error\":\"processing failed: it took longer than 200 ms\"}",
                 "{\"seq\":1,\"data\":\"NEXT\"}");
         assertThat(log.deadLetters).singleElement().extracting(DeadLetter::error).asString().contains("Timeout");
     }
@@ -413,7 +413,7 @@ class ProcessingEngineTest {
         List<String> results = log.resultsOf("drip").stream().map(StreamResult::json).toList();
         assertThat(results).as("results of the step").isNotEmpty().doesNotContain("{\"seq\":0,\"data\":\"three#3\"}");
         assertThat(results.get(results.size() - 1)).as("the last of %s", results)
-                .isEqualTo("{\"seq\":0,\"data\":\"\",\"error\":\"processing failed: TimeoutException\"}");
+                .isEqualTo("{\"seq\":0,\"data\":\"\",\"error\":\"processing failed: it took longer than 500 ms\"}");
     }
 
     @Test

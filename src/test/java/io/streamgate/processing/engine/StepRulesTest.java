@@ -2,8 +2,10 @@ package io.streamgate.processing.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 
+import io.streamgate.processing.ProcessingFailure;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +15,15 @@ import org.junit.jupiter.api.Test;
 class StepRulesTest {
 
     private static final Map<String, String> STATE = Map.of("count", "3");
+
+    @Test
+    void shouldTellReadersWhatAProcessorOrTheEngineSaysOfAFailureAndOfAnyOtherOnlyItsClass() {
+        assertThat(StepRules.toReaders(new ProcessingFailure("the service answered 503"))).isEqualTo("the service answered 503");
+        assertThat(StepRules.toReaders(new StepTimeoutException(Duration.ofSeconds(30)))).isEqualTo("it took longer than 30 s");
+        assertThat(StepRules.toReaders(new StepTimeoutException(Duration.ofMillis(1500)))).isEqualTo("it took longer than 1500 ms");
+        assertThat(StepRules.toReaders(new IllegalStateException("jdbc:postgresql://10.0.0.7/secrets refused")))
+                .isEqualTo("IllegalStateException");
+    }
 
     @Test
     void shouldRefuseAnotherStartWhileTheStreamIsOpenAndLeaveItAsItWas() {
