@@ -3,7 +3,8 @@
 -- this measures that path; bench.sh counts its 404s as the expected answer.
 -- With API_KEY set, sends it as X-API-Key (a gateway with that tenant key).
 package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
-local request_text = wrk.format("GET", "/stream/no-such-stream", { ["X-API-Key"] = os.getenv("API_KEY") })
+local with_host = require("host")
+local request_text = wrk.format("GET", "/stream/no-such-stream", with_host({ ["X-API-Key"] = os.getenv("API_KEY") }))
 
 function request()
   return request_text

@@ -2,7 +2,8 @@
 -- bench.sh. With API_KEY set, sends it as X-API-Key (a gateway with that tenant key). Prints one RESULT line
 -- (report.lua).
 package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
-local request_text = wrk.format("GET", "/stream/bench-0", { ["X-API-Key"] = os.getenv("API_KEY") })
+local with_host = require("host")
+local request_text = wrk.format("GET", "/stream/bench-0", with_host({ ["X-API-Key"] = os.getenv("API_KEY") }))
 
 function request()
   return request_text
