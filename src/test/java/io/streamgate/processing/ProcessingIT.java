@@ -154,6 +154,8 @@ class ProcessingIT {
             assertThat(letter.get("data").asString()).isEqualTo("fail");
             assertThat(letter.get("processor").asString()).isEqualTo("http");
             assertThat(letter.get("attempts").asInt()).isEqualTo(2);
+            assertThat(letter.get("error").asString()).as("what readers were told, then what lies under it")
+                    .startsWith("ProcessingFailure: the service answered 500; caused by InternalServerError: 500");
         });
     }
 

@@ -241,7 +241,7 @@ final class Incarnation implements StepRun.Reports {
         Step step = run.step;
         String key = run.stream.key;
         String processor = StepRules.processorOf(run.before, step.command());
-        String message = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        String message = forOperators(error);
         log.warn("Processor '{}' failed on stream {} at {} {} after {} attempts: {}", processor, key,
                 step.kind().label, step.seq(), run.attempts(), message);
         metrics.deadLettered(String.valueOf(processor));
@@ -256,6 +256,20 @@ final class Incarnation implements StepRun.Reports {
         }
         finish(run, StepRules.after(step, run.before, run.refusedStart, StepRules.stateAfterFailure(step, run.before),
                 StepContext.TIMER_UNCHANGED));
+    }
+
+    /**
+     * A failure as the log and the dead letter tell it: its class and message, then its causes' (a ProcessingFailure
+     * tells readers what went wrong; what lies under it is for operators), at most three of them.
+     */
+    private static String forOperators(Throwable error) {
+        StringBuilder message = new StringBuilder();
+        Throwable each = error;
+        for (int depth = 0; each != null && depth <= 3; depth++, each = each.getCause()) {
+            message.append(depth == 0 ? "" : "; caused by ").append(each.getClass().getSimpleName())
+                    .append(each.getMessage() == null ? "" : ": " + each.getMessage());
+        }
+        return message.toString();
     }
 
     @Override
