@@ -35,8 +35,8 @@ final class ApiResponses {
     record SentBatch(String status, String message, int chunks,
                      @JsonProperty("first_seq") long firstSeq, @JsonProperty("last_seq") long lastSeq) {
         SentBatch(String streamId, List<Long> seqs) {
-            this(SUCCESS, seqs.size() + (seqs.size() == 1 ? " chunk" : " chunks") + " sent to stream " + streamId + "!", seqs.size(),
-                    Collections.min(seqs), Collections.max(seqs));
+            this(SUCCESS, seqs.size() + (seqs.size() == 1 ? " chunk" : " chunks") + " sent to stream " + streamId + "!",
+                    seqs.size(), Collections.min(seqs), Collections.max(seqs));
         }
     }
 

@@ -39,7 +39,8 @@ final class HostHeaderRule implements WebFilter, Ordered {
     }
 
     private static boolean oneValidHost(HttpServerRequest request) {
-        Iterator<? extends CharSequence> hosts = request.requestHeaders().valueCharSequenceIterator(HttpHeaderNames.HOST);
+        Iterator<? extends CharSequence> hosts =
+                request.requestHeaders().valueCharSequenceIterator(HttpHeaderNames.HOST);
         if (!hosts.hasNext()) {
             return false;
         }

@@ -97,7 +97,8 @@ final class JsonBodies {
         } catch (UnexpectedEndOfInputException e) {
             throw new InvalidRequestException("The " + what + " ends before its JSON object does");
         } catch (JacksonException e) {
-            throw new InvalidRequestException("The " + what + " is not valid JSON" + JsonErrors.describe(e, what.oneLine));
+            throw new InvalidRequestException(
+                    "The " + what + " is not valid JSON" + JsonErrors.describe(e, what.oneLine));
         }
     }
 

@@ -21,8 +21,8 @@ final class JsonErrors {
     }
 
     /**
-     * What follows "is not valid JSON": {@code " at line 2, column 7: <what Jackson found>"}, {@code " at column 7: ..."}
-     * for text that is one line, or {@code ": ..."} when Jackson knows no place.
+     * What follows "is not valid JSON": {@code " at line 2, column 7: <what Jackson found>"},
+     * {@code " at column 7: ..."} for text that is one line, or {@code ": ..."} when Jackson knows no place.
      */
     static String describe(JacksonException error, boolean oneLine) {
         String finding = withoutHints(error.getOriginalMessage());
@@ -30,7 +30,8 @@ final class JsonErrors {
         if (at == null || at.getLineNr() < 1 || at.getColumnNr() < 1) {
             return ": " + finding;
         }
-        return (oneLine ? " at column " : " at line " + at.getLineNr() + ", column ") + at.getColumnNr() + ": " + finding;
+        String place = oneLine ? " at column " : " at line " + at.getLineNr() + ", column ";
+        return place + at.getColumnNr() + ": " + finding;
     }
 
     /** Jackson's message up to its first hint for programmers, the clause that introduces the hint cut with it. */

@@ -126,7 +126,8 @@ final class Problems {
         if (error instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {
             HttpStatusCode status = response.getStatusCode();
             String title = titleOf(status);
-            String detail = error instanceof NoResourceFoundException ? nothingAt(instance) : response.getBody().getDetail();
+            String detail = error instanceof NoResourceFoundException
+                    ? nothingAt(instance) : response.getBody().getDetail();
             Problem problem = new Problem(status, new HttpHeaders(), ProblemBody.of(slug(title), title, status.value(),
                     detail, instance));
             problem.headers().addAll(response.getHeaders());

@@ -62,7 +62,8 @@ public final class HttpProcessor implements StreamProcessor {
     @Override
     public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
         if (client == null) {
-            return Flux.error(new ProcessingFailure("this processor has no service to call (streamgate.processing.http.url)"));
+            return Flux.error(new ProcessingFailure(
+                    "this processor has no service to call (streamgate.processing.http.url)"));
         }
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("stream_id", stream.streamId());
@@ -82,7 +83,8 @@ public final class HttpProcessor implements StreamProcessor {
     private Output output(long number, JsonNode line) {
         JsonNode data = line.get("data");
         if (!line.isObject() || data == null || !data.isString()) {
-            throw new ProcessingFailure("line " + number + " of the service's answer is not an object with a string 'data'");
+            throw new ProcessingFailure(
+                    "line " + number + " of the service's answer is not an object with a string 'data'");
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : line.properties()) {

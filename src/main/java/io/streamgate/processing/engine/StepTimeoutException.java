@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 final class StepTimeoutException extends TimeoutException {
 
     StepTimeoutException(Duration timeout) {
-        super("it took longer than " + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms"));
+        super("it took longer than "
+                + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms"));
     }
 }
