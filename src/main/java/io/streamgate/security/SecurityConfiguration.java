@@ -1,6 +1,7 @@
 package io.streamgate.security;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 
 import io.streamgate.config.AfterInitialization;
@@ -48,15 +49,17 @@ import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
 
 /**
- * The security filter chain. Stateless (no sessions, no cookies, so no CSRF exposure); failures surface as
- * exceptions that the HTTP layer renders as problem details like every other error.
+ * The security filter chain. Stateless (no sessions, no cookies: a browser sends no credentials of its own, so a
+ * keyed gateway has no CSRF exposure); failures surface as exceptions that the HTTP layer renders as problem details
+ * like every other error.
  *
  * <p>With API keys or JWTs ({@link AccessRules}): reading a stream needs {@code streams:read}, starting, sending and
  * ending it {@code streams:write} (a JWT's scopes; an API key has both), the actuator (but health) an operator key.
  * Both kinds of credential end as a {@link TenantAuthentication} whose name is the tenant, so isolation is one rule
  * whichever was presented. JWTs are verified by Spring Security's resource server with the decoder Spring Boot builds
  * from {@code spring.security.oauth2.resourceserver.jwt.*} (JWKS fetched and cached by it). Without either: everything
- * is open and the server listens on loopback unless told otherwise.
+ * is open and the server listens on loopback unless told otherwise, answering web pages and names of other hosts
+ * only as {@link LocalCallersOnly} says.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -81,7 +84,8 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, StreamgateProperties properties,
-                                                  ApiAccess access, ObjectProvider<ReactiveJwtDecoder> jwtDecoder) {
+                                                  ApiAccess access, ObjectProvider<ReactiveJwtDecoder> jwtDecoder,
+                                                  Environment environment) {
         StreamgateProperties.Security security = properties.security();
         ServerAuthenticationEntryPoint entryPoint = (exchange, failure) -> Mono.error(
                 failure instanceof OAuth2AuthenticationException invalid
@@ -102,7 +106,10 @@ class SecurityConfiguration {
                     .contextWrite(ReactiveSecurityContextHolder.withAuthentication(TenantAuthentication.openAccess()));
             // Everything is permitted, so no authorization rules: without them the DSL adds neither the authorization
             // filter nor the exception translation that serves it, two layers of operators fewer on every request.
-            return http.addFilterAt(openAccess, SecurityWebFiltersOrder.AUTHENTICATION).build();
+            LocalCallersOnly localCallers = new LocalCallersOnly(
+                    listensOnLoopback(environment.getProperty("server.address")), security.cors().allowedOrigins());
+            return http.addFilterBefore(localCallers, SecurityWebFiltersOrder.CORS)
+                    .addFilterAt(openAccess, SecurityWebFiltersOrder.AUTHENTICATION).build();
         }
         ApiKeyAuthentication apiKeys = new ApiKeyAuthentication(
                 new ApiKeys(security.apiKeys()), new ApiKeys(security.operatorKeys()));
@@ -212,6 +219,15 @@ class SecurityConfiguration {
     WebServerFactoryCustomizer<NettyReactiveWebServerFactory> openGatewayOnLoopback(ApiAccess access,
                                                                                    Environment environment) {
         return new LoopbackForOpenGateway(access.open(), environment.getProperty("server.address"));
+    }
+
+    /** An open gateway listens on loopback unless {@code server.address} names another address. */
+    private static boolean listensOnLoopback(String configuredAddress) {
+        try {
+            return configuredAddress == null || InetAddress.getByName(configuredAddress).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false; // the server will not start on it either
+        }
     }
 
     private record LoopbackForOpenGateway(boolean open, String configuredAddress)
