@@ -1,7 +1,5 @@
 package io.streamgate.security;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 
 import io.streamgate.config.AfterInitialization;
@@ -11,12 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.autoconfigure.NettyServerProperties;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
@@ -85,7 +80,7 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, StreamgateProperties properties,
                                                   ApiAccess access, ObjectProvider<ReactiveJwtDecoder> jwtDecoder,
-                                                  Environment environment) {
+                                                  OpenGatewayAddress address) {
         StreamgateProperties.Security security = properties.security();
         ServerAuthenticationEntryPoint entryPoint = (exchange, failure) -> Mono.error(
                 failure instanceof OAuth2AuthenticationException invalid
@@ -106,8 +101,7 @@ class SecurityConfiguration {
                     .contextWrite(ReactiveSecurityContextHolder.withAuthentication(TenantAuthentication.openAccess()));
             // Everything is permitted, so no authorization rules: without them the DSL adds neither the authorization
             // filter nor the exception translation that serves it, two layers of operators fewer on every request.
-            LocalCallersOnly localCallers = new LocalCallersOnly(
-                    listensOnLoopback(environment.getProperty("server.address")), security.cors().allowedOrigins());
+            LocalCallersOnly localCallers = new LocalCallersOnly(address.loopback(), security.cors().allowedOrigins());
             return http.addFilterBefore(localCallers, SecurityWebFiltersOrder.CORS)
                     .addFilterAt(openAccess, SecurityWebFiltersOrder.AUTHENTICATION).build();
         }
@@ -216,42 +210,7 @@ class SecurityConfiguration {
 
     /** An open gateway listens on loopback only, unless {@code server.address} says otherwise; either way, it warns. */
     @Bean
-    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> openGatewayOnLoopback(ApiAccess access,
-                                                                                   Environment environment) {
-        return new LoopbackForOpenGateway(access.open(), environment.getProperty("server.address"));
-    }
-
-    /** An open gateway listens on loopback unless {@code server.address} names another address. */
-    private static boolean listensOnLoopback(String configuredAddress) {
-        try {
-            return configuredAddress == null || InetAddress.getByName(configuredAddress).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false; // the server will not start on it either
-        }
-    }
-
-    private record LoopbackForOpenGateway(boolean open, String configuredAddress)
-            implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
-
-        @Override
-        public void customize(NettyReactiveWebServerFactory factory) {
-            if (!open) {
-                return;
-            }
-            if (configuredAddress != null) {
-                log.warn("No API keys are configured (streamgate.security.api-keys) and server.address is {}: "
-                        + "anyone who can reach it can use every stream.", configuredAddress);
-                return;
-            }
-            factory.setAddress(InetAddress.getLoopbackAddress());
-            log.warn("No API keys are configured (streamgate.security.api-keys): the API is open, so it listens on {} "
-                    + "only. Configure keys, or set server.address to listen elsewhere.",
-                    InetAddress.getLoopbackAddress().getHostAddress());
-        }
-
-        @Override
-        public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE; // after Boot's own customizer has applied server.address
-        }
+    OpenGatewayAddress openGatewayAddress(ApiAccess access, Environment environment) {
+        return new OpenGatewayAddress(access.open(), environment.getProperty("server.address"));
     }
 }
