@@ -149,6 +149,12 @@ class HttpConfiguration {
         return new HeaderSizeLimit(properties.limits().maxHeaderSize().toBytes(), metrics);
     }
 
+    /** A request target Spring cannot parse gets a problem, not Spring's empty 400 (MalformedRequestTargets says how). */
+    @Bean
+    MalformedRequestTargets malformedRequestTargets(JsonMapper json) {
+        return new MalformedRequestTargets(json);
+    }
+
     @Bean
     HostHeaderRule hostHeaderRule() {
         return new HostHeaderRule();

@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
  *   <li>HSTS for a year, subdomains included, on TLS connections only.</li>
  * </ul>
  */
-final class SecurityHeaders implements WebFilter {
+public final class SecurityHeaders implements WebFilter {
 
     private static final String HSTS = "max-age=31536000 ; includeSubDomains";
 
@@ -34,6 +34,14 @@ final class SecurityHeaders implements WebFilter {
             return Mono.empty();
         });
         return chain.filter(exchange);
+    }
+
+    /**
+     * The same headers on an answer written outside WebFlux's chain (a request Spring cannot take, answered by the HTTP
+     * layer before it).
+     */
+    public static void writeTo(HttpHeaders headers, boolean secure) {
+        write(headers, false, secure);
     }
 
     private static void write(HttpHeaders headers, boolean notModified, boolean secure) {

@@ -250,6 +250,36 @@ class BadInputIT extends GatewayIT {
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
     }
 
+    @Test
+    void shouldAnswerATargetThatIsNotAUriWithAProblemStoreNothingAndKeepTheConnection() {
+        String id = client.start("targets-" + System.nanoTime());
+        String send = "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
+                + "Connection: close\r\n\r\n{\"data\":\"x\"}";
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (String target : List.of("/stream/%zz/send", "/stream/" + id + "/send?x=%2", "/stream/" + id + "/send?q=\"x\"",
+                "/stream/{" + id + "}/send")) {
+            try (RawHttp raw = new RawHttp(port)) {
+                answers.put(target, raw.write(send.formatted(target)).readUntilClosed());
+            }
+        }
+        String pipelined;
+        try (RawHttp raw = new RawHttp(port)) {
+            pipelined = raw.write("GET /stream/%zz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    + "GET /stream/" + id + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").readUntilClosed();
+        }
+        client.end(id);
+        client.awaitEnded(id);
+
+        assertThat(answers).allSatisfy((target, answer) -> assertThat(answer).as("answer to %s", target)
+                .startsWith("HTTP/1.1 400 ").contains("Content-Type: application/problem+json")
+                .contains("X-Content-Type-Options: nosniff").contains("\"type\":\"/problems/invalid-request\"")
+                .contains("is not a valid URI"));
+        assertThat(pipelined).as("a bad target, then a good one on the same connection")
+                .startsWith("HTTP/1.1 400 ").contains("Malformed escape pair at index 8").contains("HTTP/1.1 200 ");
+        assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
+                .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
+    }
+
     private static byte[] gzip(String text) {
         var bytes = new ByteArrayOutputStream();
         try (var out = new GZIPOutputStream(bytes)) {
