@@ -154,7 +154,8 @@ class LimitsIT extends SecuredGatewayIT {
                     .collectList().block(TIMEOUT);
             List<String> refused = answers.stream().filter(answer -> RawHttp.status(answer) == 503).toList();
             assertThat(refused).hasSizeGreaterThanOrEqualTo(80 - 64).allSatisfy(answer -> assertThat(answer)
-                    .contains("Retry-After: 1", "application/problem+json", "\"limit\":\"max-connections\""));
+                    .contains("Retry-After: 1", "application/problem+json", "\"limit\":\"max-connections\"",
+                            "X-Content-Type-Options: nosniff", "Cache-Control: no-cache"));
             assertThat(answers).allSatisfy(answer -> assertThat(RawHttp.status(answer)).as("others idle out").isIn(503, -1));
         } finally {
             sockets.forEach(RawHttp::close);
