@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.security.SecurityHeaders;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,19 +39,24 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
         this.metrics = metrics;
         byte[] body = json.writeValueAsBytes(ProblemType.TOO_MANY_CONNECTIONS.body(
                 "This gateway has as many connections open as it allows; retry shortly.", null).withLimit(LIMIT));
-        StringBuilder head = new StringBuilder("HTTP/1.1 503 Service Unavailable\r\n"
-                + "Content-Type: application/problem+json\r\n"
-                + "Retry-After: 1\r\n"
-                + "Connection: close\r\n"
-                + "Content-Length: " + body.length + "\r\n");
-        HttpHeaders security = new HttpHeaders();
-        SecurityHeaders.writeTo(security, false);
-        security.forEach((name, values) -> values.forEach(value -> head.append(name).append(": ").append(value)
+        byte[] head = head(body.length);
+        this.response = new byte[head.length + body.length];
+        System.arraycopy(head, 0, response, 0, head.length);
+        System.arraycopy(body, 0, response, head.length, body.length);
+    }
+
+    /** The answer's status line and headers, Spring Security's defaults among them, for a body of that length. */
+    private static byte[] head(int bodyLength) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        headers.set(HttpHeaders.RETRY_AFTER, "1");
+        headers.set(HttpHeaders.CONNECTION, "close");
+        headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(bodyLength));
+        SecurityHeaders.writeTo(headers, false);
+        StringBuilder head = new StringBuilder("HTTP/1.1 503 Service Unavailable\r\n");
+        headers.forEach((name, values) -> values.forEach(value -> head.append(name).append(": ").append(value)
                 .append("\r\n")));
-        byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
-        this.response = new byte[headBytes.length + body.length];
-        System.arraycopy(headBytes, 0, response, 0, headBytes.length);
-        System.arraycopy(body, 0, response, headBytes.length, body.length);
+        return head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
