@@ -18,7 +18,7 @@ import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * Refuses requests whose headers together exceed the configured size with 431 and a problem body, before
- * authentication or routing. (Netty's own, larger cap still guards the parser; it answers without a body.)
+ * authentication or routing. (Netty's own, larger cap still guards the parser: UndecodableRequests answers that one.)
  */
 final class HeaderSizeLimit implements WebFilter, Ordered {
 

@@ -59,7 +59,8 @@ class HttpConfiguration {
      * Netty-level limits: total connections, and the time allowed to receive a whole request (a client that trickles
      * its headers or body, slowloris-style, gets 408 and is closed instead of holding a connection forever; the
      * timeout's second signal after the 408 is kept out of the error log, see DroppedRequestTimeouts). A request
-     * without a body goes on whole, so that its timeout is not left scheduled (WholeBodilessRequests says why).
+     * without a body goes on whole, so that its timeout is not left scheduled (WholeBodilessRequests says why). A
+     * request Netty cannot decode gets a problem in place of Reactor Netty's empty answer (UndecodableRequests).
      *
      * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the connection cap and
      * the backlog count connections ({@code doOnChannelInit} sees only those), while the writability gate also goes on
@@ -76,6 +77,7 @@ class HttpConfiguration {
         WritabilityGate writability = new WritabilityGate();
         H2cUpgradeWindow h2cUpgrade = new H2cUpgradeWindow();
         WholeBodilessRequests wholeBodiless = new WholeBodilessRequests();
+        UndecodableRequests undecodable = new UndecodableRequests(json, metrics);
         Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
                 .description("Bytes written to client connections and not yet taken by the OS (slow readers)")
                 .register(meters);
@@ -91,6 +93,7 @@ class HttpConfiguration {
                     writability.install(channel);
                     backlog.track(channel);
                     h2cUpgrade.install(channel);
+                    undecodable.install(channel);
                     wholeBodiless.install(channel);
                 })
                 .doOnConnection(connection -> {

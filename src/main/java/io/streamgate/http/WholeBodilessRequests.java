@@ -11,8 +11,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import reactor.netty.NettyPipeline;
 
 /**
  * Hands the head of an HTTP/1.1 request without a body on as a whole request, so that Reactor Netty starts no request
@@ -31,30 +29,16 @@ import reactor.netty.NettyPipeline;
  * its end from it. Requests with a body pass as they are, and theirs is the timeout that cuts off a trickled body.
  * A WebSocket handshake passes as it is too: Reactor Netty's upgrade path is left as it was tested.
  *
- * <p>Goes just before Reactor Netty's HTTP/1.1 handling, after the h2c upgrade handler, which it leaves alone; HTTP/2
- * streams have pipelines of their own and never pass here. Over TLS with ALPN the HTTP/1.1 handling is added only once
- * the handshake has chosen it, so there it goes in then (AfterNegotiation).
+ * <p>Goes just before Reactor Netty's HTTP/1.1 handling (BeforeHttp11Handling), so HTTP/2 streams never pass here.
  */
 @ChannelHandler.Sharable
 final class WholeBodilessRequests extends ChannelInboundHandlerAdapter {
 
-    private static final String NAME = "streamgate.wholeBodilessRequests";
-
-    private final AfterNegotiation afterNegotiation = new AfterNegotiation();
+    private final BeforeHttp11Handling placement = new BeforeHttp11Handling("streamgate.wholeBodilessRequests", this);
 
     /** On a new connection: now if it speaks HTTP/1.1, or once TLS has chosen HTTP/1.1 by ALPN. */
     void install(Channel connection) {
-        if (!installNow(connection) && connection.pipeline().get(NettyPipeline.H2OrHttp11Codec) != null) {
-            connection.pipeline().addAfter(NettyPipeline.H2OrHttp11Codec, AfterNegotiation.NAME, afterNegotiation);
-        }
-    }
-
-    private boolean installNow(Channel connection) {
-        ChannelHandlerContext http = connection.pipeline().context(NettyPipeline.HttpTrafficHandler);
-        if (http != null) {
-            connection.pipeline().addBefore(http.name(), NAME, this);
-        }
-        return http != null;
+        placement.install(connection);
     }
 
     @Override
@@ -68,26 +52,6 @@ final class WholeBodilessRequests extends ChannelInboundHandlerAdapter {
                 && !head.headers().contains(HttpHeaderNames.UPGRADE)
                 && !HttpUtil.isTransferEncodingChunked(head)
                 && HttpUtil.getContentLength(head, 0L) == 0L;
-    }
-
-    /**
-     * Waits behind Reactor Netty's ALPN handler, which sets up the chosen protocol's handlers when the TLS handshake
-     * completes and then passes the handshake's event on: by then an HTTP/1.1 connection has its HTTP handling, and
-     * this puts WholeBodilessRequests before it; an HTTP/2 one has none, and is left as it is. Either way it goes.
-     */
-    @ChannelHandler.Sharable
-    private final class AfterNegotiation extends ChannelInboundHandlerAdapter {
-
-        private static final String NAME = "streamgate.wholeBodilessRequests.afterNegotiation";
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof SslHandshakeCompletionEvent) {
-                ctx.pipeline().remove(this);
-                installNow(ctx.channel());
-            }
-            super.userEventTriggered(ctx, event);
-        }
     }
 
     private static FullHttpRequest whole(HttpRequest head) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
 import io.streamgate.kafka.TestKafka;
@@ -32,6 +33,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * the barrage, the victim stream's log and results hold exactly the one good chunk sent at the end.
  */
 class BadInputIT extends GatewayIT {
+
+    /** The start of an HTTP/1.1 answer, to count the answers a connection got. */
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 \\d{3} ");
 
     private record Case(String name, int status, Function<WebClient, WebClient.RequestHeadersSpec<?>> request) {
     }
@@ -246,6 +250,49 @@ class BadInputIT extends GatewayIT {
                 .startsWith("HTTP/1.1 400 ").contains("application/problem+json")
                 .contains("exactly one Host header"));
         assertThat(http10).as("HTTP/1.0 has no Host rule").startsWith("HTTP/1.0 200 ");
+        assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
+                .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
+    }
+
+    @Test
+    void shouldAnswerARequestNettyCannotDecodeWithAProblemInTurnAndStoreNothing() {
+        String id = client.start("undecodable-" + System.nanoTime());
+        String send = "POST /stream/" + id + "/send HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
+        Map<String, String> requests = new LinkedHashMap<>();
+        requests.put("a header name with a space", send + "Content-Length: 12\r\nBad Name: 1\r\n\r\n{\"data\":\"x\"}");
+        requests.put("Content-Length twice", send + "Content-Length: 12\r\nContent-Length: 13\r\n\r\n{\"data\":\"x\"}");
+        requests.put("Content-Length beside chunked", send + "Content-Length: 12\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "c\r\n{\"data\":\"x\"}\r\n0\r\n\r\n");
+        requests.put("a chunk size that is not hexadecimal", send + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{\"data\":\"x\"}\r\n");
+        requests.put("a version that is not one", "GET /stream/" + id + " HTTP/1.x\r\nHost: localhost\r\n\r\n");
+        requests.put("HTTP/2.0 as text", "GET /stream/" + id + " HTTP/2.0\r\nHost: localhost\r\n\r\n");
+        requests.put("a request line over 4 KB", "GET /stream/" + id + "?" + "q".repeat(5000)
+                + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        Map<String, String> answers = new LinkedHashMap<>();
+        requests.forEach((name, request) -> {
+            try (RawHttp raw = new RawHttp(port)) {
+                answers.put(name, raw.write(request).readUntilClosed());
+            }
+        });
+        String pipelined;
+        try (RawHttp raw = new RawHttp(port)) {
+            pipelined = raw.write("GET /stream/" + id + " HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    + "GET /stream/" + id + " HTTP/1.1\r\nHost: localhost\r\nNo Colon\r\n\r\n").readUntilClosed();
+        }
+        client.end(id);
+        client.awaitEnded(id);
+
+        assertThat(answers).allSatisfy((name, answer) -> assertThat(answer).as("answer to %s", name)
+                .satisfies(text -> assertThat(STATUS_LINE.matcher(text).results().count()).as("answers").isEqualTo(1))
+                .containsIgnoringCase("connection: close")
+                .containsIgnoringCase("content-type: application/problem+json").contains("X-Content-Type-Options: nosniff"));
+        assertThat(answers).allSatisfy((name, answer) -> assertThat(answer).as("answer to %s", name)
+                .matches(text -> text.startsWith("HTTP/1.1 400 ") && text.contains("\"type\":\"/problems/invalid-request\"")
+                        && text.contains("The request is not valid HTTP/1.1: ")
+                        || name.endsWith("4 KB") && text.startsWith("HTTP/1.1 414 ")
+                        && text.contains("\"limit\":\"max-initial-line-length\""), "a 400 or 414 problem"));
+        assertThat(pipelined).as("a good request, then one Netty cannot decode, on one connection")
+                .startsWith("HTTP/1.1 200 ").contains("HTTP/1.1 400 ").contains("No colon found");
         assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
     }
