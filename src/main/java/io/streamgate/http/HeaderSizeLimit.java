@@ -6,10 +6,8 @@ import java.util.Map;
 
 import io.streamgate.metrics.StreamMetrics;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -33,9 +31,8 @@ final class HeaderSizeLimit implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         if (sizeOf(exchange.getRequest()) > maxBytes) {
-            metrics.limitRejected("max-header-size");
-            return Mono.error(new ResponseStatusException(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                    "The request headers are larger than " + maxBytes + " bytes"));
+            metrics.limitRejected(HeadersTooLargeException.LIMIT);
+            return Mono.error(new HeadersTooLargeException(maxBytes));
         }
         return chain.filter(exchange);
     }

@@ -1,12 +1,8 @@
 package io.streamgate.http;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 
 /**
  * The body of every problem answer (RFC 9457), written by Jackson from this record alone: HTTP answers, WebSocket
@@ -30,16 +26,6 @@ record ProblemBody(@Schema(example = "/problems/invalid-request") String type,
     static ProblemBody of(String slug, String title, int status, String detail, String instance) {
         return new ProblemBody(TYPE_PREFIX + slug, title, status, detail == null ? title : detail, instance, null, null,
                 null);
-    }
-
-    /**
-     * A problem the framework names by its status alone (a 405, a 431): its reason phrase is the title, and the type is
-     * named from it, as in {@code /problems/uri-too-long}.
-     */
-    static ProblemBody ofStatus(HttpStatusCode status, String detail, String instance) {
-        HttpStatus known = HttpStatus.resolve(status.value());
-        String title = known != null ? known.getReasonPhrase() : "HTTP " + status.value();
-        return of(title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"), title, status.value(), detail, instance);
     }
 
     ProblemBody withLimit(String name) {

@@ -11,6 +11,11 @@ enum ProblemType {
 
     INVALID_REQUEST("invalid-request", "Invalid request", HttpStatus.BAD_REQUEST),
     REQUEST_TIMEOUT("request-timeout", "Request timeout", HttpStatus.REQUEST_TIMEOUT),
+    REQUEST_LINE_TOO_LONG("uri-too-long", "URI Too Long", HttpStatus.URI_TOO_LONG),
+    HEADERS_TOO_LARGE("request-header-fields-too-large", "Request Header Fields Too Large",
+            HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE),
+    VERSION_NOT_SUPPORTED("http-version-not-supported", "HTTP Version Not Supported",
+            HttpStatus.HTTP_VERSION_NOT_SUPPORTED),
     STREAM_NOT_FOUND("stream-not-found", "Stream not found", HttpStatus.NOT_FOUND),
     STREAM_CONFLICT("stream-conflict", "Stream state conflict", HttpStatus.CONFLICT),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused", HttpStatus.UNPROCESSABLE_CONTENT),

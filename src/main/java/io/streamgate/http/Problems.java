@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.web.ErrorResponse;
@@ -92,6 +93,10 @@ final class Problems {
         if (error instanceof PayloadTooLargeException tooLarge) {
             return payloadTooLarge(tooLarge.limit(), tooLarge.getMessage(), instance);
         }
+        if (error instanceof HeadersTooLargeException) {
+            Problem problem = new Problem(ProblemType.HEADERS_TOO_LARGE, error.getMessage(), instance);
+            return problem.withBody(problem.body().withLimit(HeadersTooLargeException.LIMIT));
+        }
         if (error instanceof DataBufferLimitException) {
             return payloadTooLarge(PayloadTooLargeException.Limit.MAX_CHUNK_SIZE, "The request body is too large",
                     instance);
@@ -124,9 +129,11 @@ final class Problems {
         }
         if (error instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {
             HttpStatusCode status = response.getStatusCode();
+            String title = titleOf(status);
             String detail = error instanceof NoResourceFoundException
                     ? nothingAt(instance) : response.getBody().getDetail();
-            Problem problem = new Problem(status, new HttpHeaders(), ProblemBody.ofStatus(status, detail, instance));
+            Problem problem = new Problem(status, new HttpHeaders(), ProblemBody.of(slug(title), title, status.value(),
+                    detail, instance));
             problem.headers().addAll(response.getHeaders());
             return problem;
         }
@@ -167,5 +174,14 @@ final class Problems {
         Problem problem = new Problem(type, detail, instance);
         problem.headers().set(HttpHeaders.RETRY_AFTER, "1");
         return problem;
+    }
+
+    private static String titleOf(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known != null ? known.getReasonPhrase() : "HTTP " + status.value();
+    }
+
+    private static String slug(String title) {
+        return title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -21,7 +22,6 @@ import io.netty.util.AttributeKey;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.security.SecurityHeaders;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.support.Netty4HeadersAdapter;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,22 +29,25 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A request Netty's HTTP/1.1 decoder cannot read gets a problem saying what is wrong with it, like any other bad
  * request: a header name with a space, a header line without a colon, {@code Content-Length} twice or beside
- * {@code Transfer-Encoding}, a chunk size that is not hexadecimal, a version that is not one, a request line over
- * {@code server.netty.max-initial-line-length} ({@code 414}) or headers over
- * {@code server.max-http-request-header-size}, Netty's hard cap ({@code 431}); the last two are counted as limits.
+ * {@code Transfer-Encoding}, a chunk size that is not hexadecimal, a version that is not one or HTTP/2.0 as text, a
+ * request line over {@code server.netty.max-initial-line-length} ({@code 414}) or headers over
+ * {@code server.max-http-request-header-size}, Netty's hard cap ({@code 431}); the last two are counted as limits. A
+ * request of an HTTP version this server does not speak (HTTP/0.9, HTTP/3.0 as text) gets {@code 505}, where Reactor
+ * Netty served it as HTTP/1.1 and echoed its version in the answer.
  *
- * <p>Reactor Netty answers such a request itself, in turn behind pipelined requests before it, with an empty
- * {@code 400} ({@code 414}, {@code 431}) and {@code Connection: close}. This handler leaves that as it is and gives the
- * answer its body on the way out: it notes the decoder's failure as the request comes in (on the connection, which
+ * <p>Reactor Netty answers a request it cannot decode itself, in turn behind pipelined requests before it, with an
+ * empty {@code 400} ({@code 414}, {@code 431}) and {@code Connection: close}. This handler leaves that as it is and
+ * gives the answer its body on the way out: it notes the failure as the request comes in (on the connection, which
  * reads nothing more after it), and when an answer of that shape goes out on a connection with a failure noted, it
- * writes the problem in its place, with the security headers every other answer has. Requests Netty decodes pass
- * through with one type check each way.
+ * writes the problem in its place, with the security headers every other answer has. A version it does not speak is
+ * marked as a decoding failure, so Reactor Netty refuses it the same way. Requests Netty decodes pass through with
+ * one type check each way.
  */
 @ChannelHandler.Sharable
 final class UndecodableRequests extends ChannelDuplexHandler {
 
-    /** Why this connection's request could not be read, as its problem's detail says it; set once, on failure only. */
-    private static final AttributeKey<String> FAILURE = AttributeKey.valueOf("streamgate.undecodableRequest");
+    /** Why this connection's request could not be read; set once, on failure only. */
+    private static final AttributeKey<Failure> FAILURE = AttributeKey.valueOf("streamgate.undecodableRequest");
     /** Netty's messages name the part of the request at fault; a header's name or a line may be long. */
     private static final int MAX_CAUSE_LENGTH = 200;
 
@@ -65,55 +68,52 @@ final class UndecodableRequests extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (message instanceof DecoderResultProvider decoded && decoded.decoderResult().isFailure()) {
-            ctx.channel().attr(FAILURE).setIfAbsent(failure(decoded.decoderResult().cause()));
-        } else if (message instanceof HttpRequest request && request.protocolVersion().majorVersion() == 2) {
-            // Decoded, but Reactor Netty refuses it: HTTP/2 is never sent as a text request line.
-            ctx.channel().attr(FAILURE).setIfAbsent(Refusal.NOT_HTTP.what + ": HTTP/2 is not written as a text request"
-                    + " line; send HTTP/1.1, or HTTP/2 by prior knowledge or an h2c upgrade");
+            Throwable cause = decoded.decoderResult().cause();
+            cause = cause.getCause() != null ? cause.getCause() : cause; // as Reactor Netty picks its status by
+            note(ctx, Refusal.of(cause), String.valueOf(cause.getMessage()));
+        } else if (message instanceof HttpRequest request && request.protocolVersion().majorVersion() != 1) {
+            HttpVersion version = request.protocolVersion();
+            if (version.majorVersion() == 2) { // decoded, and refused by Reactor Netty
+                note(ctx, Refusal.NOT_HTTP, "HTTP/2 is not written as a text request line; send HTTP/1.1, or HTTP/2 by"
+                        + " prior knowledge or an h2c upgrade");
+            } else {
+                String detail = version.text() + " is not served here; send HTTP/1.1 or HTTP/1.0, or HTTP/2";
+                note(ctx, Refusal.VERSION_NOT_SUPPORTED, detail);
+                request.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(detail)));
+            }
         }
         ctx.fireChannelRead(message);
     }
 
-    /** What was wrong, in the terms of the status Reactor Netty answers it with (it looks at the same cause). */
-    private static String failure(Throwable error) {
-        Throwable cause = error.getCause() != null ? error.getCause() : error;
-        String message = String.valueOf(cause.getMessage());
-        if (message.length() > MAX_CAUSE_LENGTH) {
-            message = message.substring(0, MAX_CAUSE_LENGTH) + "...";
-        }
-        return Refusal.of(cause).what + ": " + message;
+    private static void note(ChannelHandlerContext ctx, Refusal refusal, String cause) {
+        String detail = cause.length() > MAX_CAUSE_LENGTH ? cause.substring(0, MAX_CAUSE_LENGTH) + "..." : cause;
+        ctx.channel().attr(FAILURE).setIfAbsent(new Failure(refusal, refusal.what + ": " + detail));
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
-        if (message instanceof FullHttpResponse response && isReactorNettysRefusal(response)) {
-            String failure = ctx.channel().attr(FAILURE).getAndSet(null);
-            if (failure != null) {
+        // hasAttr, not attr: attr would add the attribute to every connection it looks at.
+        if (message instanceof FullHttpResponse response && ctx.channel().hasAttr(FAILURE)) {
+            Failure failure = ctx.channel().attr(FAILURE).get();
+            if (failure != null && failure.answers(response)) {
+                ctx.channel().attr(FAILURE).set(null);
                 response.release();
-                ctx.write(problem(response.status(), failure, ctx.pipeline().get(SslHandler.class) != null), promise);
+                ctx.write(problem(failure, ctx.pipeline().get(SslHandler.class) != null), promise);
                 return;
             }
         }
         ctx.write(message, promise);
     }
 
-    /** The shape of Reactor Netty's answer to a request it could not decode: no body, and the connection closes. */
-    private static boolean isReactorNettysRefusal(FullHttpResponse response) {
-        int status = response.status().code();
-        return (status == 400 || status == 414 || status == 431)
-                && !response.content().isReadable()
-                && !response.headers().contains(HttpHeaderNames.CONTENT_TYPE)
-                && response.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
-    }
-
-    private FullHttpResponse problem(HttpResponseStatus status, String detail, boolean secure) {
-        Refusal refusal = Refusal.of(status);
-        ProblemBody body = refusal == Refusal.NOT_HTTP ? ProblemType.INVALID_REQUEST.body(detail, null)
-                : ProblemBody.ofStatus(HttpStatusCode.valueOf(status.code()), detail, null).withLimit(refusal.limit);
+    private FullHttpResponse problem(Failure failure, boolean secure) {
+        Refusal refusal = failure.refusal();
+        ProblemBody body = refusal.type.body(failure.detail(), null);
         if (refusal.limit != null) {
             metrics.limitRejected(refusal.limit);
+            body = body.withLimit(refusal.limit);
         }
-        FullHttpResponse problem = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        FullHttpResponse problem = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(refusal.type.status.value()),
                 Unpooled.wrappedBuffer(json.writeValueAsBytes(body)));
         problem.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
@@ -123,37 +123,47 @@ final class UndecodableRequests extends ChannelDuplexHandler {
         return problem;
     }
 
-    /**
-     * The three answers Reactor Netty gives a request it cannot decode: it picks the status by the decoder's cause,
-     * and so does this.
-     */
-    private enum Refusal {
-        LINE_TOO_LONG("The request line is too long", "max-initial-line-length"),
-        HEADERS_TOO_LARGE("The request headers are too large", "max-http-request-header-size"),
-        NOT_HTTP("The request is not valid HTTP/1.1", null);
+    /** A request's failure, noted on its connection until Reactor Netty's answer to it goes out. */
+    private record Failure(Refusal refusal, String detail) {
 
+        /** Whether this is Reactor Netty's answer to it: its status, no body, and the connection closes. */
+        boolean answers(FullHttpResponse response) {
+            return response.status().code() == refusal.answeredWith
+                    && !response.content().isReadable()
+                    && !response.headers().contains(HttpHeaderNames.CONTENT_TYPE)
+                    && response.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+        }
+    }
+
+    /** The ways a request is refused before Spring sees it, each with the status Reactor Netty answers it with. */
+    private enum Refusal {
+        NOT_HTTP(ProblemType.INVALID_REQUEST, 400, "The request is not valid HTTP/1.1", null),
+        LINE_TOO_LONG(ProblemType.REQUEST_LINE_TOO_LONG, 414, "The request line is too long", "max-initial-line-length"),
+        HEADERS_TOO_LARGE(ProblemType.HEADERS_TOO_LARGE, 431, "The request headers are too large",
+                "max-http-request-header-size"),
+        VERSION_NOT_SUPPORTED(ProblemType.VERSION_NOT_SUPPORTED, 400, "The request's HTTP version is not supported",
+                null);
+
+        final ProblemType type;
+        /** Reactor Netty's status for it, which the problem's replaces (HttpServerOperations.sendDecodingFailures). */
+        final int answeredWith;
         final String what;
         /** The property that sets the limit, as every limit's problem and counter name it; null for no limit. */
         final String limit;
 
-        Refusal(String what, String limit) {
+        Refusal(ProblemType type, int answeredWith, String what, String limit) {
+            this.type = type;
+            this.answeredWith = answeredWith;
             this.what = what;
             this.limit = limit;
         }
 
+        /** The refusal of a request the decoder failed on, by its cause, as Reactor Netty picks its status. */
         static Refusal of(Throwable cause) {
             if (cause instanceof TooLongHttpLineException) {
                 return LINE_TOO_LONG;
             }
             return cause instanceof TooLongHttpHeaderException ? HEADERS_TOO_LARGE : NOT_HTTP;
-        }
-
-        static Refusal of(HttpResponseStatus status) {
-            return switch (status.code()) {
-                case 414 -> LINE_TOO_LONG;
-                case 431 -> HEADERS_TOO_LARGE;
-                default -> NOT_HTTP;
-            };
         }
     }
 }

@@ -254,26 +254,42 @@ class BadInputIT extends GatewayIT {
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
     }
 
+    /** A request written byte for byte, and the problem it must get: status, type and a piece of its detail. */
+    private record RawCase(String name, String request, int status, String type, String detail) {
+    }
+
     @Test
     void shouldAnswerARequestNettyCannotDecodeWithAProblemInTurnAndStoreNothing() {
         String id = client.start("undecodable-" + System.nanoTime());
         String send = "POST /stream/" + id + "/send HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
-        Map<String, String> requests = new LinkedHashMap<>();
-        requests.put("a header name with a space", send + "Content-Length: 12\r\nBad Name: 1\r\n\r\n{\"data\":\"x\"}");
-        requests.put("Content-Length twice", send + "Content-Length: 12\r\nContent-Length: 13\r\n\r\n{\"data\":\"x\"}");
-        requests.put("Content-Length beside chunked", send + "Content-Length: 12\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "c\r\n{\"data\":\"x\"}\r\n0\r\n\r\n");
-        requests.put("a chunk size that is not hexadecimal", send + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{\"data\":\"x\"}\r\n");
-        requests.put("a version that is not one", "GET /stream/" + id + " HTTP/1.x\r\nHost: localhost\r\n\r\n");
-        requests.put("HTTP/2.0 as text", "GET /stream/" + id + " HTTP/2.0\r\nHost: localhost\r\n\r\n");
-        requests.put("a request line over 4 KB", "GET /stream/" + id + "?" + "q".repeat(5000)
-                + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
-        Map<String, String> answers = new LinkedHashMap<>();
-        requests.forEach((name, request) -> {
+        String get = "GET /stream/" + id + " HTTP/%s\r\nHost: localhost\r\n\r\n";
+        String notHttp = "The request is not valid HTTP/1.1: ";
+        List<RawCase> cases = List.of(
+                new RawCase("a header name with a space", send + "Content-Length: 12\r\nBad Name: 1\r\n\r\n{\"data\":\"x\"}",
+                        400, "invalid-request", notHttp + "a header name can only contain"),
+                new RawCase("Content-Length twice", send + "Content-Length: 12\r\nContent-Length: 13\r\n\r\n{\"data\":\"x\"}",
+                        400, "invalid-request", notHttp + "Multiple Content-Length values"),
+                new RawCase("Content-Length beside chunked", send + "Content-Length: 12\r\nTransfer-Encoding: chunked\r\n"
+                        + "\r\nc\r\n{\"data\":\"x\"}\r\n0\r\n\r\n", 400, "invalid-request", notHttp + "Content-Length"),
+                new RawCase("a chunk size that is not hexadecimal", send + "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+                        400, "invalid-request", notHttp + "Invalid character in chunk size"),
+                new RawCase("a version that is not one", get.formatted("1.x"), 400, "invalid-request",
+                        notHttp + "Invalid version number"),
+                new RawCase("HTTP/2.0 as text", get.formatted("2.0"), 400, "invalid-request",
+                        "HTTP/2 is not written as a text request line"),
+                new RawCase("HTTP/3.0 as text", get.formatted("3.0"), 505, "http-version-not-supported",
+                        "HTTP/3.0 is not served here"),
+                new RawCase("HTTP/0.9 as text", get.formatted("0.9"), 505, "http-version-not-supported",
+                        "HTTP/0.9 is not served here"),
+                new RawCase("a request line over 4 KB", "GET /stream/" + id + "?" + "q".repeat(5000)
+                        + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "uri-too-long",
+                        "The request line is too long: An HTTP line is larger than 4096 bytes."));
+        Map<RawCase, String> answers = new LinkedHashMap<>();
+        for (RawCase each : cases) {
             try (RawHttp raw = new RawHttp(port)) {
-                answers.put(name, raw.write(request).readUntilClosed());
+                answers.put(each, raw.write(each.request()).readUntilClosed());
             }
-        });
+        }
         String pipelined;
         try (RawHttp raw = new RawHttp(port)) {
             pipelined = raw.write("GET /stream/" + id + " HTTP/1.1\r\nHost: localhost\r\n\r\n"
@@ -282,15 +298,14 @@ class BadInputIT extends GatewayIT {
         client.end(id);
         client.awaitEnded(id);
 
-        assertThat(answers).allSatisfy((name, answer) -> assertThat(answer).as("answer to %s", name)
+        assertThat(answers).allSatisfy((each, answer) -> assertThat(answer).as("answer to %s", each.name())
+                .startsWith("HTTP/1.1 " + each.status() + " ")
                 .satisfies(text -> assertThat(STATUS_LINE.matcher(text).results().count()).as("answers").isEqualTo(1))
                 .containsIgnoringCase("connection: close")
-                .containsIgnoringCase("content-type: application/problem+json").contains("X-Content-Type-Options: nosniff"));
-        assertThat(answers).allSatisfy((name, answer) -> assertThat(answer).as("answer to %s", name)
-                .matches(text -> text.startsWith("HTTP/1.1 400 ") && text.contains("\"type\":\"/problems/invalid-request\"")
-                        && text.contains("The request is not valid HTTP/1.1: ")
-                        || name.endsWith("4 KB") && text.startsWith("HTTP/1.1 414 ")
-                        && text.contains("\"limit\":\"max-initial-line-length\""), "a 400 or 414 problem"));
+                .containsIgnoringCase("content-type: application/problem+json").contains("X-Content-Type-Options: nosniff")
+                .contains("\"type\":\"/problems/" + each.type() + "\"").contains(each.detail()));
+        assertThat(answers.entrySet()).filteredOn(entry -> entry.getKey().status() == 414).singleElement()
+                .satisfies(entry -> assertThat(entry.getValue()).contains("\"limit\":\"max-initial-line-length\""));
         assertThat(pipelined).as("a good request, then one Netty cannot decode, on one connection")
                 .startsWith("HTTP/1.1 200 ").contains("HTTP/1.1 400 ").contains("No colon found");
         assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))

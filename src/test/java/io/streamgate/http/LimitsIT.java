@@ -223,6 +223,8 @@ class LimitsIT extends SecuredGatewayIT {
         assertThat(tooLarge.status()).isEqualTo(431);
         assertThat(tooLarge.contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).isTrue();
         assertThat(tooLarge.body().get("detail").stringValue()).contains("8192 bytes");
+        assertThat(tooLarge.body().get("type").stringValue()).isEqualTo("/problems/request-header-fields-too-large");
+        assertThat(tooLarge.body().get("limit").stringValue()).isEqualTo("max-header-size");
         try (RawHttp beyondNettysCap = new RawHttp(port)) {
             beyondNettysCap.write("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Junk: " + "x".repeat(100 * 1024)
                     + "\r\n\r\n");

@@ -95,6 +95,20 @@ class UndecodableRequestsTest {
     }
 
     @Test
+    void aVersionThisServerDoesNotSpeakIsRefusedWith505() {
+        String http3 = exchange("GET /s HTTP/3.0\r\nHost: x\r\n\r\n");
+
+        assertThat(http3).startsWith("HTTP/1.1 505 ")
+                .contains("\"type\":\"/problems/http-version-not-supported\"", "\"status\":505",
+                        "\"detail\":\"The request's HTTP version is not supported: HTTP/3.0 is not served here;");
+    }
+
+    @Test
+    void http09AsTextIsRefusedWith505Too() {
+        assertThat(exchange("GET /s HTTP/0.9\r\n\r\n")).startsWith("HTTP/1.1 505 ").contains("HTTP/0.9 is not served");
+    }
+
+    @Test
     void answersToRequestsNettyDecodedPassAsTheyAre() {
         String answer = exchange("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
 
