@@ -12,7 +12,7 @@ HEADERS = f"X-API-Key: {KEY}\r\n" if KEY else ""
 
 async def reader(i, streams, ready):
     r, w = await asyncio.open_connection(HOST, PORT)
-    w.write((f"GET /stream/bench-{i % streams}/results HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+    w.write((f"GET /stream/bench-{i % streams}/results HTTP/1.1\r\nHost: {HOST}:{PORT}\r\nAccept: text/event-stream\r\n"
              f"{HEADERS}\r\n").encode())
     await w.drain()
     head = await r.readuntil(b"\r\n\r\n")
