@@ -281,6 +281,9 @@ class BadInputIT extends GatewayIT {
                         "HTTP/3.0 is not served here"),
                 new RawCase("HTTP/0.9 as text", get.formatted("0.9"), 505, "http-version-not-supported",
                         "HTTP/0.9 is not served here"),
+                new RawCase("a send in HTTP/3.0, its body after it", send.replace("HTTP/1.1", "HTTP/3.0")
+                        + "Content-Length: 12\r\n\r\n{\"data\":\"x\"}", 505, "http-version-not-supported",
+                        "HTTP/3.0 is not served here"),
                 new RawCase("a request line over 4 KB", "GET /stream/" + id + "?" + "q".repeat(5000)
                         + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "uri-too-long",
                         "The request line is too long: An HTTP line is larger than 4096 bytes."));
