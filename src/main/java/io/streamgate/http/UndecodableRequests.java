@@ -40,8 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * gives the answer its body on the way out: it notes the failure as the request comes in (on the connection, which
  * reads nothing more after it), and when an answer of that shape goes out on a connection with a failure noted, it
  * writes the problem in its place, with the security headers every other answer has. A version it does not speak is
- * marked as a decoding failure, so Reactor Netty refuses it the same way. Requests Netty decodes pass through with
- * one type check each way.
+ * marked as a decoding failure, so Reactor Netty refuses it the same way. Requests Netty decodes pass through after
+ * a type check and a field or two each way; nothing is allocated for them.
  */
 @ChannelHandler.Sharable
 final class UndecodableRequests extends ChannelDuplexHandler {
@@ -69,7 +69,7 @@ final class UndecodableRequests extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (message instanceof DecoderResultProvider decoded && decoded.decoderResult().isFailure()) {
             Throwable cause = decoded.decoderResult().cause();
-            cause = cause.getCause() != null ? cause.getCause() : cause; // as Reactor Netty picks its status by
+            cause = cause.getCause() != null ? cause.getCause() : cause; // the one Reactor Netty picks its status by
             note(ctx, Refusal.of(cause), String.valueOf(cause.getMessage()));
         } else if (message instanceof HttpRequest request && request.protocolVersion().majorVersion() != 1) {
             HttpVersion version = request.protocolVersion();
@@ -138,7 +138,8 @@ final class UndecodableRequests extends ChannelDuplexHandler {
     /** The ways a request is refused before Spring sees it, each with the status Reactor Netty answers it with. */
     private enum Refusal {
         NOT_HTTP(ProblemType.INVALID_REQUEST, 400, "The request is not valid HTTP/1.1", null),
-        LINE_TOO_LONG(ProblemType.REQUEST_LINE_TOO_LONG, 414, "The request line is too long", "max-initial-line-length"),
+        LINE_TOO_LONG(ProblemType.REQUEST_LINE_TOO_LONG, 414, "The request line is too long",
+                "max-initial-line-length"),
         HEADERS_TOO_LARGE(ProblemType.HEADERS_TOO_LARGE, 431, "The request headers are too large",
                 "max-http-request-header-size"),
         VERSION_NOT_SUPPORTED(ProblemType.VERSION_NOT_SUPPORTED, 400, "The request's HTTP version is not supported",
