@@ -63,6 +63,8 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (open.incrementAndGet() > maxConnections) {
             metrics.limitRejected(LIMIT);
+            metrics.refusedBeforeWebFlux(ProblemType.TOO_MANY_CONNECTIONS.status.value(),
+                    ProblemType.TOO_MANY_CONNECTIONS.slug());
             ctx.writeAndFlush(Unpooled.wrappedBuffer(response)).addListener(ChannelFutureListener.CLOSE);
             return;
         }

@@ -154,8 +154,8 @@ class HttpConfiguration {
 
     /** A request target Spring cannot parse gets a problem, not Spring's empty 400 (MalformedRequestTargets says how). */
     @Bean
-    MalformedRequestTargets malformedRequestTargets(JsonMapper json) {
-        return new MalformedRequestTargets(json);
+    MalformedRequestTargets malformedRequestTargets(JsonMapper json, StreamMetrics metrics) {
+        return new MalformedRequestTargets(json, metrics);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.security.SecurityHeaders;
 import org.reactivestreams.Publisher;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -24,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Every request pays one scan of its target; only one with a character outside RFC 3986's plain ones (a non-ASCII
  * letter, a fragment, brackets) is parsed the way Spring parses it, so a target Spring takes is never refused here.
- * The answer is written by Reactor Netty, outside WebFlux: it is not timed by {@code http.server.requests}.
+ * The answer is written by Reactor Netty, outside WebFlux: it is not timed by {@code http.server.requests}, but counted
+ * in {@code streamgate.http.refusals}.
  */
 final class MalformedRequestTargets implements NettyRouteProvider {
 
@@ -40,9 +42,11 @@ final class MalformedRequestTargets implements NettyRouteProvider {
     }
 
     private final JsonMapper json;
+    private final StreamMetrics metrics;
 
-    MalformedRequestTargets(JsonMapper json) {
+    MalformedRequestTargets(JsonMapper json, StreamMetrics metrics) {
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Override
@@ -92,6 +96,7 @@ final class MalformedRequestTargets implements NettyRouteProvider {
                 + " hexadecimal digits, and characters outside RFC 3986 such as spaces, quotes or braces must be"
                 + " percent-encoded";
         byte[] body = json.writeValueAsBytes(ProblemType.INVALID_REQUEST.body(detail, null));
+        metrics.refusedBeforeWebFlux(ProblemType.INVALID_REQUEST.status.value(), ProblemType.INVALID_REQUEST.slug());
         response.status(HttpResponseStatus.BAD_REQUEST)
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         SecurityHeaders.writeTo(new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders())),

@@ -39,6 +39,11 @@ enum ProblemType {
         this.status = status;
     }
 
+    /** Its name, the last segment of its {@code type}, as meters tag it. */
+    String slug() {
+        return slug;
+    }
+
     /** This kind of problem, told about one request. */
     ProblemBody body(String detail, String instance) {
         return ProblemBody.of(slug, title, status.value(), detail, instance);

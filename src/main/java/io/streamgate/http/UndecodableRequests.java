@@ -33,7 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * request line over {@code server.netty.max-initial-line-length} ({@code 414}) or headers over
  * {@code server.max-http-request-header-size}, Netty's hard cap ({@code 431}); the last two are counted as limits. A
  * request of an HTTP version this server does not speak (HTTP/0.9, HTTP/3.0 as text) gets {@code 505}, where Reactor
- * Netty served it as HTTP/1.1 and echoed its version in the answer.
+ * Netty served it as HTTP/1.1 and echoed its version in the answer; one of a later HTTP/1 minor version (HTTP/1.2)
+ * is served as HTTP/1.1, and answered so. Each problem is counted in {@code streamgate.http.refusals}: Reactor Netty
+ * logs these requests at WARN, one entry each, which the gateway's logging configuration turns off.
  *
  * <p>Reactor Netty answers a request it cannot decode itself, in turn behind pipelined requests before it, with an
  * empty {@code 400} ({@code 414}, {@code 431}) and {@code Connection: close}. This handler leaves that as it is and
@@ -71,18 +73,28 @@ final class UndecodableRequests extends ChannelDuplexHandler {
             Throwable cause = decoded.decoderResult().cause();
             cause = cause.getCause() != null ? cause.getCause() : cause; // the one Reactor Netty picks its status by
             note(ctx, Refusal.of(cause), String.valueOf(cause.getMessage()));
-        } else if (message instanceof HttpRequest request && request.protocolVersion().majorVersion() != 1) {
-            HttpVersion version = request.protocolVersion();
-            if (version.majorVersion() == 2) { // decoded, and refused by Reactor Netty
-                note(ctx, Refusal.NOT_HTTP, "HTTP/2 is not written as a text request line; send HTTP/1.1, or HTTP/2 by"
-                        + " prior knowledge or an h2c upgrade");
-            } else {
-                String detail = version.text() + " is not served here; send HTTP/1.1 or HTTP/1.0, or HTTP/2";
-                note(ctx, Refusal.VERSION_NOT_SUPPORTED, detail);
-                request.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(detail)));
-            }
+        } else if (message instanceof HttpRequest request) {
+            read(ctx, request, request.protocolVersion());
         }
         ctx.fireChannelRead(message);
+    }
+
+    /** A request Netty decoded, by its version: HTTP/1.0 and 1.1 as they are, any other refused or read as 1.1. */
+    private static void read(ChannelHandlerContext ctx, HttpRequest request, HttpVersion version) {
+        if (version.majorVersion() == 1) {
+            if (version.minorVersion() > 1) {
+                // RFC 9110 (2.5): a later minor version is read as the highest this server speaks, and answered in
+                // it; Reactor Netty answers in the request's version, so an HTTP/1.2 request got an HTTP/1.2 answer.
+                request.setProtocolVersion(HttpVersion.HTTP_1_1);
+            }
+        } else if (version.majorVersion() == 2) { // decoded, and refused by Reactor Netty
+            note(ctx, Refusal.NOT_HTTP, "HTTP/2 is not written as a text request line; send HTTP/1.1, or HTTP/2 by"
+                    + " prior knowledge or an h2c upgrade");
+        } else {
+            String detail = version.text() + " is not served here; send HTTP/1.1 or HTTP/1.0, or HTTP/2";
+            note(ctx, Refusal.VERSION_NOT_SUPPORTED, detail);
+            request.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(detail)));
+        }
     }
 
     private static void note(ChannelHandlerContext ctx, Refusal refusal, String cause) {
@@ -108,6 +120,7 @@ final class UndecodableRequests extends ChannelDuplexHandler {
     private FullHttpResponse problem(Failure failure, boolean secure) {
         Refusal refusal = failure.refusal();
         ProblemBody body = refusal.type.body(failure.detail(), null);
+        metrics.refusedBeforeWebFlux(refusal.type.status.value(), refusal.type.slug());
         if (refusal.limit != null) {
             metrics.limitRejected(refusal.limit);
             body = body.withLimit(refusal.limit);

@@ -12,7 +12,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The gateway's meters: {@code streamgate.streams.open}, {@code streamgate.chunks.sent},
  * {@code streamgate.send.latency} (request to durable acknowledgement), {@code streamgate.results.delivered},
- * {@code streamgate.sse.readers} and {@code streamgate.limit.rejections} (tagged by limit).
+ * {@code streamgate.sse.readers}, {@code streamgate.limit.rejections} (tagged by limit) and
+ * {@code streamgate.http.refusals} (requests refused before WebFlux, tagged by status and problem type).
  */
 public final class StreamMetrics {
 
@@ -48,7 +49,19 @@ public final class StreamMetrics {
 
     /** A request refused by a limit; {@code limit} is the limit's property name (e.g. open-streams-per-tenant). */
     public void limitRejected(String limit) {
-        registry.counter("streamgate.limit.rejections", "limit", limit).increment();
+        Counter.builder("streamgate.limit.rejections").tag("limit", limit)
+                .description("Requests and connections refused by a limit, by the limit's property name")
+                .register(registry).increment();
+    }
+
+    /**
+     * A request answered with a problem before WebFlux took it, so not timed by {@code http.server.requests}: one Netty
+     * could not decode, a target that is not a URI, a connection over the cap. {@code type} is the problem type's name.
+     */
+    public void refusedBeforeWebFlux(int status, String type) {
+        Counter.builder("streamgate.http.refusals").tags("status", Integer.toString(status), "type", type)
+                .description("Requests answered with a problem before WebFlux took them (not in http.server.requests)")
+                .register(registry).increment();
     }
 
     public void readerConnected() {

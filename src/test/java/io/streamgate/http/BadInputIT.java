@@ -287,6 +287,8 @@ class BadInputIT extends GatewayIT {
                 new RawCase("a request line over 4 KB", "GET /stream/" + id + "?" + "q".repeat(5000)
                         + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "uri-too-long",
                         "The request line is too long: An HTTP line is larger than 4096 bytes."));
+        Map<String, Double> refusedBefore = Map.of("400", refusals("400", "invalid-request"),
+                "414", refusals("414", "uri-too-long"), "505", refusals("505", "http-version-not-supported"));
         Map<RawCase, String> answers = new LinkedHashMap<>();
         for (RawCase each : cases) {
             try (RawHttp raw = new RawHttp(port)) {
@@ -311,6 +313,10 @@ class BadInputIT extends GatewayIT {
                 .satisfies(entry -> assertThat(entry.getValue()).contains("\"limit\":\"max-initial-line-length\""));
         assertThat(pipelined).as("a good request, then one Netty cannot decode, on one connection")
                 .startsWith("HTTP/1.1 200 ").contains("HTTP/1.1 400 ").contains("No colon found");
+        assertThat(Map.of("400", refusals("400", "invalid-request") - refusedBefore.get("400"),
+                "414", refusals("414", "uri-too-long") - refusedBefore.get("414"),
+                "505", refusals("505", "http-version-not-supported") - refusedBefore.get("505")))
+                .as("streamgate_http_refusals_total added, by status").isEqualTo(Map.of("400", 7.0, "414", 1.0, "505", 3.0));
         assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
     }
@@ -320,6 +326,7 @@ class BadInputIT extends GatewayIT {
         String id = client.start("targets-" + System.nanoTime());
         String send = "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
                 + "Connection: close\r\n\r\n{\"data\":\"x\"}";
+        double refusedBefore = refusals("400", "invalid-request");
         Map<String, String> answers = new LinkedHashMap<>();
         for (String target : List.of("/stream/%zz/send", "/stream/" + id + "/send?x=%2", "/stream/" + id + "/send?q=\"x\"",
                 "/stream/{" + id + "}/send")) {
@@ -341,8 +348,27 @@ class BadInputIT extends GatewayIT {
                 .contains("is not a valid URI"));
         assertThat(pipelined).as("a bad target, then a good one on the same connection")
                 .startsWith("HTTP/1.1 400 ").contains("Malformed escape pair at index 8").contains("HTTP/1.1 200 ");
+        assertThat(refusals("400", "invalid-request") - refusedBefore).as("streamgate_http_refusals_total added")
+                .isEqualTo(5.0);
         assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
+    }
+
+    @Test
+    void shouldServeALaterHttp1MinorVersionAsHttp11() {
+        String id = client.start("http12-" + System.nanoTime());
+        String answer;
+        try (RawHttp raw = new RawHttp(port)) {
+            answer = raw.write("GET /stream/" + id + " HTTP/1.2\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .readUntilClosed();
+        }
+        client.end(id);
+
+        assertThat(answer).as("an HTTP/1.2 request's answer").startsWith("HTTP/1.1 200 ").contains("\"stream_id\":\"" + id);
+    }
+
+    private double refusals(String status, String type) {
+        return client.scraped("streamgate_http_refusals_total", "status", status, "type", type);
     }
 
     private static byte[] gzip(String text) {

@@ -354,12 +354,7 @@ class StreamLifecycleIT extends GatewayIT {
 
     /** {@code http_server_requests_seconds_count} of the results route with the given status, from the scrape. */
     private double readsCounted(String status) {
-        return scrape().lines()
-                .filter(line -> line.startsWith("http_server_requests_seconds_count{")
-                        && line.contains("uri=\"" + StreamRoutes.RESULTS + "\"")
-                        && line.contains("status=\"" + status + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return client.scraped("http_server_requests_seconds_count", "uri", StreamRoutes.RESULTS, "status", status);
     }
 
     private String scrape() {

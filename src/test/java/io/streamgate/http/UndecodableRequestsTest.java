@@ -55,6 +55,7 @@ class UndecodableRequestsTest {
                 .contains("\"type\":\"/problems/invalid-request\"", "\"status\":400",
                         "\"detail\":\"The request is not valid HTTP/1.1: a header name can only contain")
                 .doesNotContain("\"limit\"");
+        assertThat(refusals("400", "invalid-request")).isEqualTo(1);
     }
 
     @Test
@@ -74,6 +75,7 @@ class UndecodableRequestsTest {
                         "\"detail\":\"The request line is too long: An HTTP line is larger than 256 bytes.\"",
                         "\"limit\":\"max-initial-line-length\"");
         assertThat(rejections("max-initial-line-length")).isEqualTo(1);
+        assertThat(refusals("414", "uri-too-long")).isEqualTo(1);
     }
 
     @Test
@@ -101,6 +103,15 @@ class UndecodableRequestsTest {
         assertThat(http3).startsWith("HTTP/1.1 505 ")
                 .contains("\"type\":\"/problems/http-version-not-supported\"", "\"status\":505",
                         "\"detail\":\"The request's HTTP version is not supported: HTTP/3.0 is not served here;");
+        assertThat(refusals("505", "http-version-not-supported")).isEqualTo(1);
+    }
+
+    @Test
+    void aLaterHttp1MinorVersionIsServedAndAnsweredAsHttp11() {
+        String answer = exchange("GET /s HTTP/1.2\r\nHost: x\r\n\r\n");
+
+        assertThat(answer).isEqualTo("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
+        assertThat(meters.find("streamgate.http.refusals").counters()).isEmpty();
     }
 
     @Test
@@ -114,6 +125,7 @@ class UndecodableRequestsTest {
 
         assertThat(answer).isEqualTo("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
         assertThat(meters.find("streamgate.limit.rejections").counters()).isEmpty();
+        assertThat(meters.find("streamgate.http.refusals").counters()).isEmpty();
     }
 
     private String exchange(String request) {
@@ -126,6 +138,10 @@ class UndecodableRequestsTest {
         return answer.toString();
     }
 
+    private double refusals(String status, String type) {
+        return meters.counter("streamgate.http.refusals", "status", status, "type", type).count();
+    }
+
     private double rejections(String limit) {
         return meters.counter("streamgate.limit.rejections", "limit", limit).count();
     }
@@ -133,7 +149,8 @@ class UndecodableRequestsTest {
     /**
      * What Reactor Netty's HTTP handling answers (its HttpTrafficHandler and HttpServerOperations, 1.3.8): a request it
      * cannot decode, or an HTTP/2.0 request line, gets an empty 400, 414 or 431 by the decoder's cause and
-     * {@code Connection: close}; this stand-in answers every other request with an empty 404.
+     * {@code Connection: close}; this stand-in answers every other request with an empty 404, in the request's version
+     * as Reactor Netty does.
      */
     private static final class ReactorNettyStandIn extends ChannelInboundHandlerAdapter {
 
@@ -147,21 +164,24 @@ class UndecodableRequestsTest {
                 }
                 if (message instanceof DecoderResultProvider decoded && decoded.decoderResult().isFailure()) {
                     Throwable cause = decoded.decoderResult().cause();
-                    answer(ctx, cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                            : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                            : HttpResponseStatus.BAD_REQUEST, true);
+                    HttpResponseStatus status = cause instanceof TooLongHttpLineException
+                            ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                            : cause instanceof TooLongHttpHeaderException
+                            ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+                    answer(ctx, HttpVersion.HTTP_1_1, status, true);
                 } else if (message instanceof HttpRequest request) {
                     boolean http2 = request.protocolVersion().majorVersion() == 2;
-                    answer(ctx, http2 ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.NOT_FOUND, http2);
+                    answer(ctx, http2 ? HttpVersion.HTTP_1_1 : request.protocolVersion(),
+                            http2 ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.NOT_FOUND, http2);
                 }
             } finally {
                 ReferenceCountUtil.release(message);
             }
         }
 
-        private void answer(ChannelHandlerContext ctx, HttpResponseStatus status, boolean close) {
+        private void answer(ChannelHandlerContext ctx, HttpVersion version, HttpResponseStatus status, boolean close) {
             answered = true;
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+            FullHttpResponse response = new DefaultFullHttpResponse(version, status);
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
             if (close) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -2,6 +2,7 @@ package io.streamgate.support;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
@@ -163,6 +164,19 @@ public final class StreamClient {
 
     public Flux<ServerSentEvent<String>> events(String id) {
         return events(id, null);
+    }
+
+    /**
+     * A meter's value in the gateway's Prometheus scrape (as this client's key may read it), summed over the series
+     * whose labels include each of {@code labels} ({@code "name", "value"}, ...); 0 when there is none yet.
+     */
+    public double scraped(String series, String... labels) {
+        String scrape = http.get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class).block(TIMEOUT);
+        return scrape.lines()
+                .filter(line -> line.startsWith(series + "{") && IntStream.range(0, labels.length / 2)
+                        .allMatch(i -> line.contains(labels[2 * i] + "=\"" + labels[2 * i + 1] + "\"")))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     public static JsonNode json(String text) {
