@@ -60,7 +60,8 @@ class HttpConfiguration {
      * its headers or body, slowloris-style, gets 408 and is closed instead of holding a connection forever; the
      * timeout's second signal after the 408 is kept out of the error log, see DroppedRequestTimeouts). A request
      * without a body goes on whole, so that its timeout is not left scheduled (WholeBodilessRequests says why). A
-     * request Netty cannot decode gets a problem in place of Reactor Netty's empty answer (UndecodableRequests).
+     * request Netty cannot decode gets a problem in place of Reactor Netty's empty answer (UndecodableRequests). An
+     * HTTP/1.0 client gets a streamed answer delimited by the connection's close, not chunked (Http10Framing).
      *
      * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the connection cap and
      * the backlog count connections ({@code doOnChannelInit} sees only those), while the writability gate also goes on
@@ -78,6 +79,7 @@ class HttpConfiguration {
         H2cUpgradeWindow h2cUpgrade = new H2cUpgradeWindow();
         WholeBodilessRequests wholeBodiless = new WholeBodilessRequests();
         UndecodableRequests undecodable = new UndecodableRequests(json, metrics);
+        Http10Framing http10 = new Http10Framing();
         Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
                 .description("Bytes written to client connections and not yet taken by the OS (slow readers)")
                 .register(meters);
@@ -94,6 +96,7 @@ class HttpConfiguration {
                     backlog.track(channel);
                     h2cUpgrade.install(channel);
                     undecodable.install(channel);
+                    http10.install(channel);
                     wholeBodiless.install(channel);
                 })
                 .doOnConnection(connection -> {

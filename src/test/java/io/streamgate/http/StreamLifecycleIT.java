@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.TestThreads;
 import io.streamgate.support.GatewayIT;
+import io.streamgate.support.RawHttp;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -103,6 +104,30 @@ class StreamLifecycleIT extends GatewayIT {
             assertThat(events.subList(0, 30)).allMatch(event -> "result".equals(event.event()));
             assertThat(events.get(30).event()).isEqualTo("end");
         }
+    }
+
+    @Test
+    void shouldStreamResultsToAnHttp10ClientUnchunkedAndCloseAtTheirEnd() {
+        String id = client.start("http10-" + System.nanoTime());
+        long seq = client.send(id, "old");
+        client.end(id);
+        client.awaitEnded(id);
+
+        String answer;
+        try (RawHttp raw = new RawHttp(port)) {
+            answer = raw.write("GET /stream/" + id + "/results HTTP/1.0\r\nHost: localhost\r\n"
+                    + "Connection: keep-alive\r\n\r\n").readUntilClosed();
+        }
+
+        int bodyStart = answer.indexOf("\r\n\r\n") + 4;
+        assertThat(answer.substring(0, bodyStart)).as("head of %s", answer).startsWith("HTTP/1.1 200 ")
+                .containsIgnoringCase("content-type: text/event-stream").containsIgnoringCase("connection: close")
+                .doesNotContainIgnoringCase("transfer-encoding");
+        String body = answer.substring(bodyStart);
+        assertThat(body.lines()).as("lines of the body as an HTTP/1.0 client reads it, no chunk sizes among them")
+                .noneMatch(line -> line.matches("[0-9a-fA-F]+"))
+                .contains("event:result", "data:{\"seq\":" + seq + ",\"data\":\"OLD\"}");
+        assertThat(body).as("body").endsWith("event:end\ndata:{\"reason\":\"client\"}\n\n");
     }
 
     @Test
