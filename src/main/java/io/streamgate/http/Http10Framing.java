@@ -24,8 +24,8 @@ import io.netty.util.AttributeKey;
  *
  * <p>For a request in HTTP/1.0 this handler takes {@code Transfer-Encoding: chunked} off a streamed answer's head, so
  * that Netty's encoder writes its content as it is, and marks the answer {@code Connection: close}; once the answer's
- * last content is written the connection closes, which is where its body ends. Whole answers keep their
- * {@code Content-Length}, and keep-alive, as before. Requests in HTTP/1.1 pass after a type check and a field each
+ * last content is written the connection closes, which is where its body ends. A {@code HEAD} of a streamed answer
+ * gets the same head, and the same close. Whole answers keep their {@code Content-Length}, and keep-alive, as before. Requests in HTTP/1.1 pass after a type check and a field each
  * way; nothing is allocated for them.
  */
 @ChannelHandler.Sharable
@@ -65,17 +65,25 @@ final class Http10Framing extends ChannelDuplexHandler {
         if (ctx.channel().hasAttr(STATE)) {
             State state = ctx.channel().attr(STATE).get();
             if (state == State.HTTP_1_0 && message instanceof HttpResponse head
-                    && !(message instanceof FullHttpResponse) && HttpUtil.isTransferEncodingChunked(head)) {
+                    && HttpUtil.isTransferEncodingChunked(head)) {
                 head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING)
                         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                if (message instanceof FullHttpResponse) { // a HEAD's answer: a streamed answer's head, whole
+                    writeThenClose(ctx, message, promise);
+                    return;
+                }
                 ctx.channel().attr(STATE).set(State.CLOSING);
             } else if (state == State.CLOSING && message instanceof LastHttpContent) {
-                ChannelPromise written = promise.unvoid();
-                ctx.write(message, written);
-                written.addListener(ChannelFutureListener.CLOSE);
+                writeThenClose(ctx, message, promise);
                 return;
             }
         }
         ctx.write(message, promise);
+    }
+
+    private static void writeThenClose(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+        ChannelPromise written = promise.unvoid();
+        ctx.write(message, written);
+        written.addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -61,6 +62,14 @@ class Http10FramingTest {
     }
 
     @Test
+    void aHeadOfAStreamedAnswerInHttp10GetsTheSameHeadAndTheClose() {
+        String answer = exchange("HEAD /stream/s/results HTTP/1.0\r\n\r\n");
+
+        assertThat(answer).isEqualTo("HTTP/1.0 200 OK\r\nconnection: close\r\n\r\n");
+        assertThat(connection.isOpen()).as("connection open after the answer").isFalse();
+    }
+
+    @Test
     void aStreamedAnswerToAnHttp11RequestStaysChunkedOnAnOpenConnection() {
         String answer = exchange("GET /stream/s/results HTTP/1.1\r\nHost: x\r\n\r\n");
 
@@ -99,14 +108,20 @@ class Http10FramingTest {
 
     /**
      * Answers as Reactor Netty (1.3.8) does: a results read streamed, its head {@code HTTP/1.1} and chunked whatever
-     * the request's version; any other request whole, in the request's version, with its length.
+     * the request's version; a {@code HEAD} of it whole, in the request's version, still saying chunked; any other
+     * request whole, in the request's version, with its length.
      */
     private static final class ReactorNettyStandIn extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             try {
-                if (message instanceof HttpRequest request && request.uri().endsWith("/results")) {
+                if (message instanceof HttpRequest request && request.method() == HttpMethod.HEAD) {
+                    FullHttpResponse head = new DefaultFullHttpResponse(request.protocolVersion(),
+                            HttpResponseStatus.OK);
+                    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                    ctx.writeAndFlush(head);
+                } else if (message instanceof HttpRequest request && request.uri().endsWith("/results")) {
                     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
                     ctx.write(head);

@@ -114,8 +114,13 @@ class StreamLifecycleIT extends GatewayIT {
         client.awaitEnded(id);
 
         String answer;
+        String headAnswer;
         try (RawHttp raw = new RawHttp(port)) {
             answer = raw.write("GET /stream/" + id + "/results HTTP/1.0\r\nHost: localhost\r\n"
+                    + "Connection: keep-alive\r\n\r\n").readUntilClosed();
+        }
+        try (RawHttp raw = new RawHttp(port)) {
+            headAnswer = raw.write("HEAD /stream/" + id + "/results HTTP/1.0\r\nHost: localhost\r\n"
                     + "Connection: keep-alive\r\n\r\n").readUntilClosed();
         }
 
@@ -128,6 +133,8 @@ class StreamLifecycleIT extends GatewayIT {
                 .noneMatch(line -> line.matches("[0-9a-fA-F]+"))
                 .contains("event:result", "data:{\"seq\":" + seq + ",\"data\":\"OLD\"}");
         assertThat(body).as("body").endsWith("event:end\ndata:{\"reason\":\"client\"}\n\n");
+        assertThat(headAnswer).as("answer to HEAD").contains(" 200 ").containsIgnoringCase("connection: close")
+                .doesNotContainIgnoringCase("transfer-encoding").endsWith("\r\n\r\n");
     }
 
     @Test
