@@ -161,6 +161,12 @@ class HttpConfiguration {
         return new MalformedRequestTargets(json, metrics);
     }
 
+    /** {@code OPTIONS *} answered for the server as a whole, not Spring's 404 for a path /* (AsteriskRequests). */
+    @Bean
+    AsteriskRequests asteriskRequests(JsonMapper json, StreamMetrics metrics) {
+        return new AsteriskRequests(json, metrics);
+    }
+
     @Bean
     HostHeaderRule hostHeaderRule() {
         return new HostHeaderRule();

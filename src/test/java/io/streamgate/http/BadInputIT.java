@@ -355,6 +355,27 @@ class BadInputIT extends GatewayIT {
     }
 
     @Test
+    void shouldAnswerOptionsAsteriskForTheServerAndRefuseTheAsteriskFormForAnyOtherMethod() {
+        double refusedBefore = refusals("400", "invalid-request");
+        String options;
+        String get;
+        try (RawHttp raw = new RawHttp(port)) {
+            options = raw.write("OPTIONS * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").readUntilClosed();
+        }
+        try (RawHttp raw = new RawHttp(port)) {
+            get = raw.write("GET * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").readUntilClosed();
+        }
+
+        assertThat(options).as("answer to OPTIONS *").startsWith("HTTP/1.1 200 ")
+                .contains("Allow: " + AsteriskRequests.ALLOW, "X-Content-Type-Options: nosniff");
+        assertThat(get).as("answer to GET *").startsWith("HTTP/1.1 400 ")
+                .contains("Content-Type: application/problem+json", "\"type\":\"/problems/invalid-request\"",
+                        "is for OPTIONS only");
+        assertThat(refusals("400", "invalid-request") - refusedBefore).as("streamgate_http_refusals_total added")
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void shouldServeALaterHttp1MinorVersionAsHttp11() {
         String id = client.start("http12-" + System.nanoTime());
         String answer;
