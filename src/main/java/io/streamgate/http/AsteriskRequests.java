@@ -2,18 +2,12 @@ package io.streamgate.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.streamgate.metrics.StreamMetrics;
-import io.streamgate.security.SecurityHeaders;
 import org.reactivestreams.Publisher;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.support.Netty4HeadersAdapter;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A request whose target is {@code *} (RFC 9112's asterisk-form) asks about the server as a whole: {@code OPTIONS *}
@@ -30,12 +24,10 @@ final class AsteriskRequests implements NettyRouteProvider {
     /** Every method some route of the gateway or the actuator serves. */
     static final String ALLOW = "GET, HEAD, POST, OPTIONS";
 
-    private final JsonMapper json;
-    private final StreamMetrics metrics;
+    private final RouteProblems problems;
 
-    AsteriskRequests(JsonMapper json, StreamMetrics metrics) {
-        this.json = json;
-        this.metrics = metrics;
+    AsteriskRequests(RouteProblems problems) {
+        this.problems = problems;
     }
 
     @Override
@@ -44,19 +36,14 @@ final class AsteriskRequests implements NettyRouteProvider {
     }
 
     private Publisher<Void> answer(HttpServerRequest request, HttpServerResponse response) {
-        HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders()));
-        SecurityHeaders.writeTo(headers, "https".equals(request.scheme()));
         if (HttpMethod.OPTIONS.equals(request.method())) {
+            HttpHeaders headers = RouteProblems.withSecurityHeaders(request, response);
             headers.set(HttpHeaders.ALLOW, ALLOW);
             headers.setContentLength(0);
             return response.status(HttpResponseStatus.OK).send();
         }
-        ProblemType type = ProblemType.INVALID_REQUEST;
-        metrics.refusedBeforeWebFlux(type.status.value(), type.slug());
-        headers.set(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        byte[] body = json.writeValueAsBytes(type.body("The request target * (asterisk-form) is for OPTIONS only,"
-                + " asking about the server as a whole (RFC 9112 3.2.4); " + request.method().name()
-                + " needs a path", null));
-        return response.status(HttpResponseStatus.BAD_REQUEST).sendByteArray(Mono.just(body));
+        return problems.send(request, response, ProblemType.INVALID_REQUEST, "The request target * (asterisk-form) is"
+                + " for OPTIONS only, asking about the server as a whole (RFC 9112 3.2.4); " + request.method().name()
+                + " needs a path");
     }
 }

@@ -25,8 +25,9 @@ import io.netty.util.AttributeKey;
  * <p>For a request in HTTP/1.0 this handler takes {@code Transfer-Encoding: chunked} off a streamed answer's head, so
  * that Netty's encoder writes its content as it is, and marks the answer {@code Connection: close}; once the answer's
  * last content is written the connection closes, which is where its body ends. A {@code HEAD} of a streamed answer
- * gets the same head, and the same close. Whole answers keep their {@code Content-Length}, and keep-alive, as before. Requests in HTTP/1.1 pass after a type check and a field each
- * way; nothing is allocated for them.
+ * gets the same head, and the same close. Whole answers pass as Reactor Netty writes them, with their
+ * {@code Content-Length}. Requests in HTTP/1.1 pass after a type check and a field each way; nothing is allocated for
+ * them.
  */
 @ChannelHandler.Sharable
 final class Http10Framing extends ChannelDuplexHandler {

@@ -158,13 +158,13 @@ class HttpConfiguration {
     /** A request target Spring cannot parse gets a problem, not Spring's empty 400 (MalformedRequestTargets says how). */
     @Bean
     MalformedRequestTargets malformedRequestTargets(JsonMapper json, StreamMetrics metrics) {
-        return new MalformedRequestTargets(json, metrics);
+        return new MalformedRequestTargets(new RouteProblems(json, metrics));
     }
 
     /** {@code OPTIONS *} answered for the server as a whole, not Spring's 404 for a path /* (AsteriskRequests). */
     @Bean
     AsteriskRequests asteriskRequests(JsonMapper json, StreamMetrics metrics) {
-        return new AsteriskRequests(json, metrics);
+        return new AsteriskRequests(new RouteProblems(json, metrics));
     }
 
     @Bean

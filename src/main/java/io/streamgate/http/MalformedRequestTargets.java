@@ -3,19 +3,11 @@ package io.streamgate.http;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.streamgate.metrics.StreamMetrics;
-import io.streamgate.security.SecurityHeaders;
 import org.reactivestreams.Publisher;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.support.Netty4HeadersAdapter;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A request whose target is not a URI (a {@code %} not followed by two hexadecimal digits, as in {@code /stream/%zz},
@@ -25,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Every request pays one scan of its target; only one with a character outside RFC 3986's plain ones (a non-ASCII
  * letter, a fragment, brackets) is parsed the way Spring parses it, so a target Spring takes is never refused here.
- * The answer is written by Reactor Netty, outside WebFlux: it is not timed by {@code http.server.requests}, but counted
- * in {@code streamgate.http.refusals}.
+ * The answer is written by Reactor Netty, outside WebFlux (RouteProblems): it is not timed by
+ * {@code http.server.requests}, but counted in {@code streamgate.http.refusals}.
  */
 final class MalformedRequestTargets implements NettyRouteProvider {
 
@@ -41,12 +33,10 @@ final class MalformedRequestTargets implements NettyRouteProvider {
         }
     }
 
-    private final JsonMapper json;
-    private final StreamMetrics metrics;
+    private final RouteProblems problems;
 
-    MalformedRequestTargets(JsonMapper json, StreamMetrics metrics) {
-        this.json = json;
-        this.metrics = metrics;
+    MalformedRequestTargets(RouteProblems problems) {
+        this.problems = problems;
     }
 
     @Override
@@ -95,12 +85,6 @@ final class MalformedRequestTargets implements NettyRouteProvider {
                 : malformed.getReason() + " at index " + malformed.getIndex()) + "): a % must begin an escape of two"
                 + " hexadecimal digits, and characters outside RFC 3986 such as spaces, quotes or braces must be"
                 + " percent-encoded";
-        byte[] body = json.writeValueAsBytes(ProblemType.INVALID_REQUEST.body(detail, null));
-        metrics.refusedBeforeWebFlux(ProblemType.INVALID_REQUEST.status.value(), ProblemType.INVALID_REQUEST.slug());
-        response.status(HttpResponseStatus.BAD_REQUEST)
-                .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        SecurityHeaders.writeTo(new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders())),
-                "https".equals(request.scheme()));
-        return response.sendByteArray(Mono.just(body));
+        return problems.send(request, response, ProblemType.INVALID_REQUEST, detail);
     }
 }

@@ -316,7 +316,8 @@ class BadInputIT extends GatewayIT {
         assertThat(Map.of("400", refusals("400", "invalid-request") - refusedBefore.get("400"),
                 "414", refusals("414", "uri-too-long") - refusedBefore.get("414"),
                 "505", refusals("505", "http-version-not-supported") - refusedBefore.get("505")))
-                .as("streamgate_http_refusals_total added, by status").isEqualTo(Map.of("400", 7.0, "414", 1.0, "505", 3.0));
+                .as("streamgate_http_refusals_total added, by status")
+                .isEqualTo(Map.of("400", 7.0, "414", 1.0, "505", 3.0));
         assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
     }
