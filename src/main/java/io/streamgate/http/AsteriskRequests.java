@@ -37,10 +37,11 @@ final class AsteriskRequests implements NettyRouteProvider {
 
     private Publisher<Void> answer(HttpServerRequest request, HttpServerResponse response) {
         if (HttpMethod.OPTIONS.equals(request.method())) {
-            HttpHeaders headers = RouteProblems.withSecurityHeaders(request, response);
-            headers.set(HttpHeaders.ALLOW, ALLOW);
-            headers.setContentLength(0);
-            return response.status(HttpResponseStatus.OK).send();
+            response.status(HttpResponseStatus.OK)
+                    .header(HttpHeaders.ALLOW, ALLOW)
+                    .header(HttpHeaders.CONTENT_LENGTH, "0");
+            RouteProblems.writeSecurityHeaders(response.responseHeaders(), "https".equals(request.scheme()));
+            return response.send();
         }
         return problems.send(request, response, ProblemType.INVALID_REQUEST, "The request target * (asterisk-form) is"
                 + " for OPTIONS only, asking about the server as a whole (RFC 9112 3.2.4); " + request.method().name()

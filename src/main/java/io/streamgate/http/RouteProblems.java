@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * How a Reactor Netty route that comes before Spring's (MalformedRequestTargets, AsteriskRequests) answers: a problem
  * of one {@link ProblemType}, with the security headers every other answer has, counted in
- * {@code streamgate.http.refusals} since {@code http.server.requests} never sees it.
+ * {@code streamgate.http.refusals} since {@code http.server.requests} never sees it. Its security headers' writer
+ * serves every answer made below WebFlux in Netty's headers (UndecodableRequests' too).
  */
 final class RouteProblems {
 
@@ -32,14 +33,12 @@ final class RouteProblems {
         byte[] body = json.writeValueAsBytes(type.body(detail, null));
         response.status(HttpResponseStatus.valueOf(type.status.value()))
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        withSecurityHeaders(request, response);
+        writeSecurityHeaders(response.responseHeaders(), "https".equals(request.scheme()));
         return response.sendByteArray(Mono.just(body));
     }
 
-    /** The security headers every answer carries, on a response of a route before Spring's. */
-    static HttpHeaders withSecurityHeaders(HttpServerRequest request, HttpServerResponse response) {
-        HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders()));
-        SecurityHeaders.writeTo(headers, "https".equals(request.scheme()));
-        return headers;
+    /** The security headers every answer carries, written onto an answer made below WebFlux, in Netty's headers. */
+    static void writeSecurityHeaders(io.netty.handler.codec.http.HttpHeaders headers, boolean secure) {
+        SecurityHeaders.writeTo(new HttpHeaders(new Netty4HeadersAdapter(headers)), secure);
     }
 }

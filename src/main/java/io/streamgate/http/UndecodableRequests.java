@@ -20,10 +20,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.streamgate.metrics.StreamMetrics;
-import io.streamgate.security.SecurityHeaders;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.support.Netty4HeadersAdapter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -132,7 +129,7 @@ final class UndecodableRequests extends ChannelDuplexHandler {
                 .set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, problem.content().readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        SecurityHeaders.writeTo(new HttpHeaders(new Netty4HeadersAdapter(problem.headers())), secure);
+        RouteProblems.writeSecurityHeaders(problem.headers(), secure);
         return problem;
     }
 
