@@ -44,23 +44,22 @@ final class JsonBodies {
 
     /**
      * The body as a JSON object, refused over {@code maxBytes} under the name {@code limit}; empty when the request has
-     * no body.
+     * no body. What the headers say is checked now, and a refusal thrown; the body is read when the answer is
+     * subscribed to, so that a caller can check more between the two.
      */
     Mono<JsonNode> readObject(ServerRequest request, PayloadTooLargeException.Limit limit, long maxBytes) {
-        return Mono.defer(() -> {
-            long declared = request.headers().contentLength().orElse(-1);
-            if (declared > maxBytes) {
-                return Mono.error(tooLarge(limit, maxBytes));
-            }
-            if (declared == 0) {
-                return Mono.empty();
-            }
-            RequestHeaders.requireReadableBody(request);
-            return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE))
-                    .onErrorMap(DataBufferLimitException.class, e -> tooLarge(limit, maxBytes))
-                    .filter(buffer -> releaseIfEmpty(buffer))
-                    .map(buffer -> parse(request, buffer));
-        });
+        long declared = request.headers().contentLength().orElse(-1);
+        if (declared > maxBytes) {
+            throw tooLarge(limit, maxBytes);
+        }
+        if (declared == 0) {
+            return Mono.empty();
+        }
+        RequestHeaders.requireReadableBody(request);
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE))
+                .onErrorMap(DataBufferLimitException.class, e -> tooLarge(limit, maxBytes))
+                .filter(buffer -> releaseIfEmpty(buffer))
+                .map(buffer -> parse(request, buffer));
     }
 
     private JsonNode parse(ServerRequest request, DataBuffer buffer) {

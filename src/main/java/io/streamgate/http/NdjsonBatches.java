@@ -29,35 +29,36 @@ final class NdjsonBatches {
         this.maxBytes = maxBytes;
     }
 
-    /** The batch's chunks in order, once every line has been read and checked. */
+    /**
+     * The batch's chunks in order, once every line has been read and checked. What the headers say is checked now, and
+     * a refusal thrown; the body is read when the answer is subscribed to.
+     */
     Mono<List<String>> read(ServerRequest request) {
-        return Mono.defer(() -> {
-            if (request.headers().firstHeader(RequestHeaders.IDEMPOTENCY_KEY) != null) {
-                throw new InvalidRequestException("Idempotency-Key applies to single sends; an NDJSON batch is all or"
-                        + " nothing, so retry it only when the answer says nothing was stored");
-            }
-            if (request.headers().contentLength().orElse(-1) > maxBytes) {
-                throw tooLarge();
-            }
-            RequestHeaders.requireReadableBody(request);
-            return NdjsonLines.split(atMost(request.body(BodyExtractors.toDataBuffers())), chunks.maxBodyBytes())
-                    .index()
-                    .map(numbered -> {
-                        if (numbered.getT1() >= maxChunks) {
-                            throw new BadLineException(numbered.getT2().number(), new PayloadTooLargeException(
-                                    PayloadTooLargeException.Limit.MAX_BATCH_CHUNKS,
-                                    "A batch carries at most " + maxChunks + " chunks"));
-                        }
-                        return chunk(numbered.getT2());
-                    })
-                    .collectList()
-                    .map(batch -> {
-                        if (batch.isEmpty()) {
-                            throw new InvalidRequestException("The batch has no lines");
-                        }
-                        return batch;
-                    });
-        });
+        if (request.headers().firstHeader(RequestHeaders.IDEMPOTENCY_KEY) != null) {
+            throw new InvalidRequestException("Idempotency-Key applies to single sends; an NDJSON batch is all or"
+                    + " nothing, so retry it only when the answer says nothing was stored");
+        }
+        if (request.headers().contentLength().orElse(-1) > maxBytes) {
+            throw tooLarge();
+        }
+        RequestHeaders.requireReadableBody(request);
+        return NdjsonLines.split(atMost(request.body(BodyExtractors.toDataBuffers())), chunks.maxBodyBytes())
+                .index()
+                .map(numbered -> {
+                    if (numbered.getT1() >= maxChunks) {
+                        throw new BadLineException(numbered.getT2().number(), new PayloadTooLargeException(
+                                PayloadTooLargeException.Limit.MAX_BATCH_CHUNKS,
+                                "A batch carries at most " + maxChunks + " chunks"));
+                    }
+                    return chunk(numbered.getT2());
+                })
+                .collectList()
+                .map(batch -> {
+                    if (batch.isEmpty()) {
+                        throw new InvalidRequestException("The batch has no lines");
+                    }
+                    return batch;
+                });
     }
 
     private String chunk(NdjsonLines.Line line) {

@@ -1,6 +1,7 @@
 package io.streamgate.http;
 
 import java.net.URI;
+import java.util.List;
 
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
@@ -59,20 +60,31 @@ final class StreamHandler {
                         .bodyValue(new ApiResponses.Started(session.id().value())));
     }
 
-    /** One chunk as JSON, or many as NDJSON; answered once Kafka holds every one. */
+    /**
+     * One chunk as JSON, or many as NDJSON; answered once Kafka holds every one. The request's headers are checked
+     * first, then the stream, then the body: a send to a stream that takes no chunks is refused before its body is
+     * read, so a client waiting on {@code Expect: 100-continue} never uploads it.
+     */
     Mono<ServerResponse> send(ServerRequest request) {
         if (RequestHeaders.isNdjson(request)) {
-            return callers.key(request).flatMap(key -> batches.read(request)
-                    .flatMap(batch -> streams.sendAll(key, batch))
-                    .flatMap(seqs -> ok(new ApiResponses.SentBatch(key.id().value(), seqs))));
+            return callers.key(request).flatMap(key -> {
+                Mono<List<String>> batch = batches.read(request);
+                return streams.sendableSession(key).flatMap(session -> batch
+                        .flatMap(data -> streams.sendAll(session, data))
+                        .flatMap(seqs -> ok(new ApiResponses.SentBatch(session.id().value(), seqs))));
+            });
         }
         return callers.key(request).flatMap(key -> {
             JsonBodies.requireJson(request);
-            return bodies.readObject(request, PayloadTooLargeException.Limit.MAX_CHUNK_SIZE, chunks.maxBodyBytes())
-                    .switchIfEmpty(Mono.error(() -> new InvalidRequestException("The body must be {\"data\": \"<string>\"}")))
-                    .map(chunks::of)
-                    .flatMap(chunk -> streams.send(key, chunk, RequestHeaders.idempotencyKey(request)))
-                    .flatMap(seq -> ok(new ApiResponses.Sent(key.id().value(), seq)));
+            String idempotencyKey = RequestHeaders.idempotencyKey(request);
+            Mono<String> chunk = bodies.readObject(request, PayloadTooLargeException.Limit.MAX_CHUNK_SIZE,
+                            chunks.maxBodyBytes())
+                    .switchIfEmpty(Mono.error(() -> new InvalidRequestException(
+                            "The body must be {\"data\": \"<string>\"}")))
+                    .map(chunks::of);
+            return streams.sendableSession(key).flatMap(session -> chunk
+                    .flatMap(data -> streams.send(session, data, idempotencyKey))
+                    .flatMap(seq -> ok(new ApiResponses.Sent(session.id().value(), seq))));
         });
     }
 

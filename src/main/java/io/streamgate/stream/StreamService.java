@@ -134,9 +134,19 @@ public final class StreamService {
                 .orElseGet(() -> visibility.awaitCurrent(key).then(Mono.fromCallable(() -> registry.require(key)))));
     }
 
+    /**
+     * The session of {@code key} if it still takes chunks: 404 for a stream not found, 409 for one ending or ended.
+     * Asked before a send's body is read, so that a client waiting on {@code Expect: 100-continue} is refused before
+     * it uploads the body, and one that sent it anyway is answered without the gateway reading it. A stream that
+     * ends meanwhile is still refused when the chunk is appended.
+     */
+    public Mono<StreamSession> sendableSession(StreamKey key) {
+        return session(key).flatMap(session -> session.isOpen() ? Mono.just(session) : Mono.error(ended(key)));
+    }
+
     /** Sends one chunk; completes with its seq once Kafka holds it durably. */
     public Mono<Long> send(StreamKey key, String data) {
-        return send(key, data, null);
+        return session(key).flatMap(session -> send(session, data, null));
     }
 
     /**
@@ -145,13 +155,13 @@ public final class StreamService {
      * {@link IdempotencyKeyReusedException}. The first attempt runs to its end even if its client goes away, so that a
      * retry can learn how it went.
      */
-    public Mono<Long> send(StreamKey key, String data, String idempotencyKey) {
+    public Mono<Long> send(StreamSession session, String data, String idempotencyKey) {
         if (idempotencyKey == null) {
-            return session(key).flatMap(session -> append(session, data, null));
+            return append(session, data, null);
         }
         IdempotencyKeys.KeyedSend keyed = IdempotencyKeys.KeyedSend.of(idempotencyKey, data);
-        return session(key).flatMap(session -> Mono.fromFuture(session.idempotencyKeys().outcome(keyed,
-                () -> Mono.defer(() -> append(session, data, keyed.recorded())).toFuture()), true));
+        return Mono.fromFuture(session.idempotencyKeys().outcome(keyed,
+                () -> Mono.defer(() -> append(session, data, keyed.recorded())).toFuture()), true);
     }
 
     /**
@@ -159,9 +169,14 @@ public final class StreamService {
      * batch is admitted whole (tenant rate, Kafka backlog) or refused whole before anything is written.
      */
     public Mono<List<Long>> sendAll(StreamKey key, List<String> chunks) {
-        return session(key).flatMap(session -> appendChunks(session, chunks.size(), () -> commandLog.appendAll(
-                chunks.stream().map(data -> StreamCommand.chunk(key.value(), session.processor(), data, null)).toList())
-                .collectList()));
+        return session(key).flatMap(session -> sendAll(session, chunks));
+    }
+
+    /** {@link #sendAll(StreamKey, List)} to a session already looked up. */
+    public Mono<List<Long>> sendAll(StreamSession session, List<String> chunks) {
+        return appendChunks(session, chunks.size(), () -> commandLog.appendAll(chunks.stream()
+                .map(data -> StreamCommand.chunk(session.key().value(), session.processor(), data, null)).toList())
+                .collectList());
     }
 
     private Mono<Long> append(StreamSession session, String data, String idempotencyKey) {
@@ -177,7 +192,7 @@ public final class StreamService {
         StreamKey key = session.key();
         limits.admitSends(key.tenant(), chunks);
         if (!session.admitSend()) {
-            return Mono.error(new StreamConflictException("Stream " + key.id() + " has ended"));
+            return Mono.error(ended(key));
         }
         long startedNanos = System.nanoTime();
         return append.get()
@@ -189,6 +204,10 @@ public final class StreamService {
                     }
                 })
                 .doFinally(signal -> session.sendFinished());
+    }
+
+    private static StreamConflictException ended(StreamKey key) {
+        return new StreamConflictException("Stream " + key.id() + " has ended");
     }
 
     /**

@@ -218,6 +218,28 @@ class BadInputIT extends GatewayIT {
     }
 
     @Test
+    void shouldRefuseASendToAStreamThatTakesNoChunksBeforeTheClientUploadsItsBody() {
+        long run = System.nanoTime();
+        String ended = client.start("no-upload-" + run);
+        client.end(ended);
+        client.awaitEnded(ended);
+        String send = "POST /stream/%s/send HTTP/1.1\r\nHost: localhost\r\nContent-Type: %s\r\n"
+                + "Content-Length: 4096\r\nExpect: 100-continue\r\n\r\n";
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (String id : List.of("no-upload-unknown-" + run, ended)) {
+            for (String type : List.of("application/json", "application/x-ndjson")) {
+                try (RawHttp raw = new RawHttp(port)) {
+                    answers.put(type + " to " + id, raw.write(send.formatted(id, type)).readUntilClosed());
+                }
+            }
+        }
+
+        assertThat(answers).allSatisfy((request, answer) -> assertThat(answer).as(request)
+                .doesNotContain("100 Continue").contains("application/problem+json")
+                .startsWith(request.endsWith(ended) ? "HTTP/1.1 409 " : "HTTP/1.1 404 "));
+    }
+
+    @Test
     void shouldSayNothingIsServedAtAnUnknownPathAndThatTheApisPathsEndWithoutASlash() {
         StreamClient.Answer unknown = client.exchange(client.http().get().uri("/streams"));
         StreamClient.Answer slash = client.exchange(client.http().get().uri("/stream/some-id/"));

@@ -225,30 +225,30 @@ class StreamServiceTest {
     void shouldStoreARepeatedIdempotencyKeyOnceAndAnswerTheSameSeq() {
         StreamKey id = streams.started("job-8");
         streams.log.holdChunks();
-        Mono<Long> first = streams.service.send(id, "once", "retry-me");
-        Mono<Long> concurrentRetry = streams.service.send(id, "once", "retry-me");
+        Mono<Long> first = streams.service.send(session(id), "once", "retry-me");
+        Mono<Long> concurrentRetry = streams.service.send(session(id), "once", "retry-me");
         java.util.concurrent.CompletableFuture<Long> firstAnswer = first.toFuture();
         java.util.concurrent.CompletableFuture<Long> retryAnswer = concurrentRetry.toFuture();
         streams.log.releaseChunks();
 
         long seq = firstAnswer.join();
         assertThat(retryAnswer.join()).isEqualTo(seq);
-        assertThat(streams.service.send(id, "once", "retry-me").block(TIMEOUT)).isEqualTo(seq);
-        assertThat(streams.service.send(id, "other", "another-key").block(TIMEOUT)).isNotEqualTo(seq);
+        assertThat(streams.service.send(session(id), "once", "retry-me").block(TIMEOUT)).isEqualTo(seq);
+        assertThat(streams.service.send(session(id), "other", "another-key").block(TIMEOUT)).isNotEqualTo(seq);
         assertThat(streams.log.appended).filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK).hasSize(2);
     }
 
     @Test
     void shouldRefuseAnIdempotencyKeyUsedAgainForOtherDataAndStoreNothing() {
         StreamKey id = streams.started("job-11");
-        long seq = streams.service.send(id, "first", "reused").block(TIMEOUT);
+        long seq = streams.service.send(session(id), "first", "reused").block(TIMEOUT);
 
-        StepVerifier.create(streams.service.send(id, "second", "reused"))
+        StepVerifier.create(streams.service.send(session(id), "second", "reused"))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(IdempotencyKeyReusedException.class)
                         .hasMessageContaining("'reused'"))
                 .verify(TIMEOUT);
 
-        assertThat(streams.service.send(id, "first", "reused").block(TIMEOUT)).as("a true retry").isEqualTo(seq);
+        assertThat(streams.service.send(session(id), "first", "reused").block(TIMEOUT)).as("a true retry").isEqualTo(seq);
         assertThat(streams.log.appended).filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK)
                 .extracting(StreamCommand::data).containsExactly("first");
     }
@@ -256,7 +256,7 @@ class StreamServiceTest {
     @Test
     void shouldKnowAKeysDataFromTheResultsLogAcrossARestart() {
         StreamKey id = streams.started("job-12");
-        long seq = streams.service.send(id, "before a restart", "k").block(TIMEOUT);
+        long seq = streams.service.send(session(id), "before a restart", "k").block(TIMEOUT);
 
         IdempotencyKeys restarted = streams.replayedRegistry().require(id).idempotencyKeys();
 
@@ -280,12 +280,16 @@ class StreamServiceTest {
     void shouldTryAgainWhenTheFirstAttemptWithAnIdempotencyKeyFailed() {
         StreamKey id = streams.started("job-9");
         streams.log.failWith(new CommandLogUnavailableException("broker down", null));
-        StepVerifier.create(streams.service.send(id, "x", "key-1"))
+        StepVerifier.create(streams.service.send(session(id), "x", "key-1"))
                 .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
 
         streams.log.failWith(null);
 
-        assertThat(streams.service.send(id, "x", "key-1").block(TIMEOUT)).isNotNull();
+        assertThat(streams.service.send(session(id), "x", "key-1").block(TIMEOUT)).isNotNull();
         assertThat(streams.log.appended).filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK).hasSize(1);
+    }
+
+    private StreamSession session(StreamKey id) {
+        return streams.service.session(id).block(TIMEOUT);
     }
 }
