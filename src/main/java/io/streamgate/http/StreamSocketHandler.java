@@ -15,6 +15,7 @@ import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
 import io.streamgate.stream.StreamKey;
+import io.streamgate.stream.StreamSession;
 import io.streamgate.stream.StreamService;
 import io.streamgate.stream.Utf8;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -77,7 +78,7 @@ final class StreamSocketHandler implements WebSocketHandler {
             // Shared, so that the outgoing frames can stop taking answers without cancelling the socket's inbound
             // side: Reactor Netty closes a socket whose inbound is cancelled at once (with no status), and the last
             // frames still on their way out were lost (a client got 276 of 300 results and no end).
-            Flux<Outgoing> answers = answers(socket, session.key()).publish().autoConnect(1, inbound::set);
+            Flux<Outgoing> answers = answers(socket, session).publish().autoConnect(1, inbound::set);
             // The socket closes after the stream's last event (its end, or an overflow or reconnect notice): nothing
             // more can be stored then. The outgoing frames end with that event; once they are all out, the
             // handler completes and the socket closes normally. A frame that fails the socket ends them too, and
@@ -106,7 +107,7 @@ final class StreamSocketHandler implements WebSocketHandler {
      * Each message in answered, in order: text and binary frames are numbered as they arrive and stored in batches.
      * After a frame that fails the socket, none is taken.
      */
-    private Flux<Outgoing> answers(WebSocketSession socket, StreamKey key) {
+    private Flux<Outgoing> answers(WebSocketSession socket, StreamSession session) {
         AtomicLong framesIn = new AtomicLong();
         AtomicBoolean failing = new AtomicBoolean();
         return socket.receive()
@@ -117,7 +118,7 @@ final class StreamSocketHandler implements WebSocketHandler {
                 // Fair backpressure: without it a batch ready while the last is still being stored fails the
                 // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
                 .bufferTimeout(BATCH, Duration.ofMillis(1), true)
-                .concatMap(batch -> store(key, batch), 1);
+                .concatMap(batch -> store(session, batch), 1);
     }
 
     /** A message in, numbered, and what it is; {@code data} is its text when it is one. */
@@ -222,7 +223,7 @@ final class StreamSocketHandler implements WebSocketHandler {
      * is answered with the problem a send of it would get, and skipped. A frame that fails the socket (not UTF-8, a
      * reserved bit set) ends the batch: the frames before it are answered, then the socket closes.
      */
-    private Flux<Outgoing> store(StreamKey key, List<Incoming> batch) {
+    private Flux<Outgoing> store(StreamSession session, List<Incoming> batch) {
         List<Incoming> valid = new ArrayList<>(batch.size());
         List<Outgoing> refused = new ArrayList<>(0);
         Flux<Outgoing> last = Flux.empty();
@@ -243,13 +244,13 @@ final class StreamSocketHandler implements WebSocketHandler {
                 refused.add(errorFrame(frame, problems.of(invalid, PATH)));
             }
         }
-        return Flux.fromIterable(refused).concatWith(valid.isEmpty() ? Flux.empty() : stored(key, valid))
+        return Flux.fromIterable(refused).concatWith(valid.isEmpty() ? Flux.empty() : stored(session, valid))
                 .concatWith(last);
     }
 
     /** The frames' acks once all are durable, or each one's error frame. */
-    private Flux<Outgoing> stored(StreamKey key, List<Incoming> valid) {
-        return streams.sendAll(key, valid.stream().map(Incoming::data).toList())
+    private Flux<Outgoing> stored(StreamSession session, List<Incoming> valid) {
+        return streams.sendAll(session, valid.stream().map(Incoming::data).toList())
                 .flatMapIterable(seqs -> {
                     List<Outgoing> acks = new ArrayList<>(seqs.size());
                     for (int i = 0; i < seqs.size(); i++) {

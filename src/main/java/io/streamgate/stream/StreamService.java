@@ -168,11 +168,6 @@ public final class StreamService {
      * Sends a batch of chunks, in their order; completes with their seqs once Kafka holds every one durably. The
      * batch is admitted whole (tenant rate, Kafka backlog) or refused whole before anything is written.
      */
-    public Mono<List<Long>> sendAll(StreamKey key, List<String> chunks) {
-        return session(key).flatMap(session -> sendAll(session, chunks));
-    }
-
-    /** {@link #sendAll(StreamKey, List)} to a session already looked up. */
     public Mono<List<Long>> sendAll(StreamSession session, List<String> chunks) {
         return appendChunks(session, chunks.size(), () -> commandLog.appendAll(chunks.stream()
                 .map(data -> StreamCommand.chunk(session.key().value(), session.processor(), data, null)).toList())
