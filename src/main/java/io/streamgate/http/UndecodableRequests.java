@@ -147,7 +147,7 @@ final class UndecodableRequests extends ChannelDuplexHandler {
 
     /** The ways a request is refused before Spring sees it, each with the status Reactor Netty answers it with. */
     private enum Refusal {
-        NOT_HTTP(ProblemType.INVALID_REQUEST, 400, "The request is not valid HTTP/1.1", null),
+        NOT_HTTP(ProblemType.INVALID_REQUEST, 400, "The request is not valid HTTP", null),
         LINE_TOO_LONG(ProblemType.REQUEST_LINE_TOO_LONG, 414, "The request line is too long",
                 "max-initial-line-length"),
         HEADERS_TOO_LARGE(ProblemType.HEADERS_TOO_LARGE, 431, "The request headers are too large",

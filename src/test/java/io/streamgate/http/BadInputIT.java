@@ -285,7 +285,7 @@ class BadInputIT extends GatewayIT {
         String id = client.start("undecodable-" + System.nanoTime());
         String send = "POST /stream/" + id + "/send HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
         String get = "GET /stream/" + id + " HTTP/%s\r\nHost: localhost\r\n\r\n";
-        String notHttp = "The request is not valid HTTP/1.1: ";
+        String notHttp = "The request is not valid HTTP: ";
         List<RawCase> cases = List.of(
                 new RawCase("a header name with a space", send + "Content-Length: 12\r\nBad Name: 1\r\n\r\n{\"data\":\"x\"}",
                         400, "invalid-request", notHttp + "a header name can only contain"),
@@ -295,6 +295,9 @@ class BadInputIT extends GatewayIT {
                         + "\r\nc\r\n{\"data\":\"x\"}\r\n0\r\n\r\n", 400, "invalid-request", notHttp + "Content-Length"),
                 new RawCase("a chunk size that is not hexadecimal", send + "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
                         400, "invalid-request", notHttp + "Invalid character in chunk size"),
+                new RawCase("an HTTP/1.0 send that is chunked", send.replace("HTTP/1.1", "HTTP/1.0")
+                        + "Transfer-Encoding: chunked\r\n\r\nc\r\n{\"data\":\"x\"}\r\n0\r\n\r\n", 400, "invalid-request",
+                        notHttp + "The Transfer-Encoding header is only allowed in HTTP/1.1"),
                 new RawCase("a version that is not one", get.formatted("1.x"), 400, "invalid-request",
                         notHttp + "Invalid version number"),
                 new RawCase("HTTP/2.0 as text", get.formatted("2.0"), 400, "invalid-request",
@@ -339,7 +342,7 @@ class BadInputIT extends GatewayIT {
                 "414", refusals("414", "uri-too-long") - refusedBefore.get("414"),
                 "505", refusals("505", "http-version-not-supported") - refusedBefore.get("505")))
                 .as("streamgate_http_refusals_total added, by status")
-                .isEqualTo(Map.of("400", 7.0, "414", 1.0, "505", 3.0));
+                .isEqualTo(Map.of("400", 8.0, "414", 1.0, "505", 3.0));
         assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
     }

@@ -53,7 +53,7 @@ class UndecodableRequestsTest {
         assertThat(answer).startsWith("HTTP/1.1 400 Bad Request\r\n")
                 .contains("content-type: application/problem+json", "connection: close", "X-Content-Type-Options: nosniff")
                 .contains("\"type\":\"/problems/invalid-request\"", "\"status\":400",
-                        "\"detail\":\"The request is not valid HTTP/1.1: a header name can only contain")
+                        "\"detail\":\"The request is not valid HTTP: a header name can only contain")
                 .doesNotContain("\"limit\"");
         assertThat(refusals("400", "invalid-request")).isEqualTo(1);
     }
@@ -63,7 +63,7 @@ class UndecodableRequestsTest {
         String answer = exchange("POST /stream/s/send HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
 
-        assertThat(answer).startsWith("HTTP/1.1 400 ").contains("The request is not valid HTTP/1.1: Content-Length");
+        assertThat(answer).startsWith("HTTP/1.1 400 ").contains("The request is not valid HTTP: Content-Length");
     }
 
     @Test
