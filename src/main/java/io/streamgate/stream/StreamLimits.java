@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 
 /**
  * Per-tenant limits on what a tenant may hold or do at once, checked before anything is written: sends per second
@@ -45,10 +46,28 @@ public final class StreamLimits {
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(sends);
         if (!probe.isConsumed()) {
-            throw new LimitExceededException("sends-per-second-per-tenant",
-                    "More than " + sendsPerSecondPerTenant + " sends per second", 
-                    Duration.ofNanos(probe.getNanosToWaitForRefill()));
+            throw sendsExceeded(probe.getNanosToWaitForRefill());
         }
+    }
+
+    /**
+     * Refuses now, taking nothing, when the tenant has not one send left: asked before a send's body is read, so that
+     * a tenant over its rate is answered without its body being uploaded or parsed. The sends themselves are taken by
+     * {@link #admitSends} once the body has said how many.
+     */
+    void requireASend(String tenant) {
+        Bucket bucket = sendBuckets.get(tenant); // none yet: the tenant has its whole budget
+        if (bucket != null) {
+            EstimationProbe probe = bucket.estimateAbilityToConsume(1);
+            if (!probe.canBeConsumed()) {
+                throw sendsExceeded(probe.getNanosToWaitForRefill());
+            }
+        }
+    }
+
+    private LimitExceededException sendsExceeded(long nanosToWait) {
+        return new LimitExceededException("sends-per-second-per-tenant",
+                "More than " + sendsPerSecondPerTenant + " sends per second", Duration.ofNanos(nanosToWait));
     }
 
     /** Admits one more reader of {@code session}; returns the action that lets it go again. */

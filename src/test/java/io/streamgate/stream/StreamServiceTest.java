@@ -48,6 +48,22 @@ class StreamServiceTest {
     }
 
     @Test
+    void shouldRefuseASendableSessionToATenantWithoutASendLeftBeforeLookingTheStreamUp() {
+        StreamFixture slow = new StreamFixture(100, new StreamLimits(1000, 1, 100, 1000));
+        StreamKey id = slow.started("job-rate");
+        slow.service.send(id, "the one send of this second").block(TIMEOUT);
+
+        StepVerifier.create(slow.service.sendableSession(id))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(LimitExceededException.class))
+                .verify(TIMEOUT);
+        StepVerifier.create(slow.service.sendableSession(StreamFixture.key("unknown")))
+                .expectErrorSatisfies(error -> assertThat(error).as("the rate is asked first")
+                        .isInstanceOf(LimitExceededException.class))
+                .verify(TIMEOUT);
+        assertThat(slow.log.appended).filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK).hasSize(1);
+    }
+
+    @Test
     void shouldAnswerSendsWithIncreasingSeqs() {
         StreamKey id = streams.started("job-3");
 
