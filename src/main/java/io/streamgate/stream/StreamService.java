@@ -130,8 +130,13 @@ public final class StreamService {
      * one: it is looked for again once this instance has read the results log up to now, and only then not found.
      */
     public Mono<StreamSession> session(StreamKey key) {
-        return Mono.defer(() -> registry.find(key).map(Mono::just)
-                .orElseGet(() -> visibility.awaitCurrent(key).then(Mono.fromCallable(() -> registry.require(key)))));
+        return Mono.defer(() -> lookUp(key));
+    }
+
+    /** What {@link #session} answers, looked up when this is called. */
+    private Mono<StreamSession> lookUp(StreamKey key) {
+        return registry.find(key).map(Mono::just)
+                .orElseGet(() -> visibility.awaitCurrent(key).then(Mono.fromCallable(() -> registry.require(key))));
     }
 
     /**
@@ -145,7 +150,7 @@ public final class StreamService {
     public Mono<StreamSession> sendableSession(StreamKey key) {
         return Mono.defer(() -> {
             limits.requireASend(key.tenant());
-            return session(key);
+            return lookUp(key);
         }).flatMap(session -> session.isOpen() ? Mono.just(session) : Mono.error(ended(key)));
     }
 
