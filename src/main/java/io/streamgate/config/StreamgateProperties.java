@@ -182,8 +182,9 @@ public record StreamgateProperties(
      * @param historyBudget     the most bytes of results (UTF-8) all open streams together keep: each keeps at most an
      *                          equal share of it, when that is less than {@code historySize}
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
-     * @param endedHistoryBudget the most bytes of results (UTF-8) all ended streams together keep; past it the streams that
-     *                          ended first are forgotten before their retention is up
+     * @param endedHistoryBudget the most heap all ended streams nobody reads hold together (their results' text and
+     *                          what holding them costs, about 1 KB a stream and 88 bytes a result); past it the streams
+     *                          that ended first are forgotten before their retention is up
      * @param defaultProcessor  the processor of a stream started without one
      * @param maxBatchChunks    the most chunks one NDJSON send may carry (413 beyond)
      * @param maxBatchSize      the largest NDJSON send body (413 beyond); the chunks are held until the last line

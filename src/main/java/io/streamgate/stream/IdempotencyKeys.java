@@ -105,6 +105,13 @@ final class IdempotencyKeys {
         return started;
     }
 
+    /** Keys remembered. */
+    int size() {
+        synchronized (outcomes) {
+            return outcomes.size();
+        }
+    }
+
     /** Records a send known to be stored (from the results log), as {@link KeyedSend#recorded()} wrote it. */
     void stored(String recorded, long seq) {
         KeyedSend send = KeyedSend.parse(recorded);

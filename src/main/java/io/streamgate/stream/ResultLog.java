@@ -79,6 +79,11 @@ final class ResultLog {
         return bytes;
     }
 
+    /** Events held. */
+    synchronized int size() {
+        return (int) (end - start);
+    }
+
     /** The event at {@code position}, {@code null} if it does not exist yet, {@link #EVICTED} if it is gone. */
     synchronized ResultEvent at(long position) {
         if (position >= end) {

@@ -34,7 +34,8 @@ public final class StreamExpiry {
     private final StreamOwnership ownership;
 
     /**
-     * @param endedHistoryBudget characters of result history that ended streams nobody is reading may keep in all
+     * @param endedHistoryBudget bytes of heap that ended streams nobody is reading may hold in all, as
+     *                           {@link StreamSession#heldBytes()} estimates them
      */
     public StreamExpiry(StreamRegistry registry, StreamService service, Duration idleTimeout,
                         Duration endedRetention, long endedHistoryBudget, Clock clock, StreamOwnership ownership) {
@@ -94,7 +95,7 @@ public final class StreamExpiry {
         List<StreamSession> unread = registry.sessions().stream()
                 .filter(session -> session.state() == StreamSession.State.ENDED && session.readers() == 0)
                 .toList();
-        long held = unread.stream().mapToLong(session -> session.log().bytes()).sum();
+        long held = unread.stream().mapToLong(StreamSession::heldBytes).sum();
         if (held <= endedHistoryBudget) {
             return; // the usual sweep: no need to order them
         }
@@ -106,13 +107,13 @@ public final class StreamExpiry {
             if (held <= endedHistoryBudget) {
                 break;
             }
-            held -= session.log().bytes();
+            held -= session.heldBytes();
             registry.forget(session);
             forgotten++;
         }
         if (forgotten > 0) {
-            log.info("Forgot {} ended streams before their retention: their results passed the ended-history budget",
-                    forgotten);
+            log.info("Forgot {} ended streams before their retention: the heap they held passed the ended-history"
+                    + " budget", forgotten);
         }
     }
 

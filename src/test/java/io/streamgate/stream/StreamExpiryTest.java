@@ -3,6 +3,8 @@ package io.streamgate.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -69,7 +71,7 @@ class StreamExpiryTest {
         StreamKey third = endedWithResults("third", 3);
         StreamKey open = streams.started("open");
         streams.service.send(open, "x".repeat(1000)).block(TIMEOUT);
-        long lastTwo = historyOf(second) + historyOf(third);
+        long lastTwo = heldBy(second) + heldBy(third);
         StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service,
                 Duration.ofMinutes(5), Duration.ofHours(1), lastTwo, streams.clock, key -> true);
 
@@ -82,17 +84,34 @@ class StreamExpiryTest {
     }
 
     @Test
-    void shouldCountTheBudgetInBytesOfUtf8() {
-        StreamKey first = endedWith("wide-first", "€".repeat(100)); // 100 characters, 300 bytes
-        streams.clock.advance(Duration.ofMinutes(1));
-        StreamKey second = endedWith("wide-second", "€".repeat(100));
+    void shouldCountResultsInBytesOfUtf8() {
+        StreamKey wide = endedWith("wide", "€".repeat(100)); // 100 characters, 300 bytes
+        StreamKey narrow = endedWith("narrow", "x".repeat(100)); // 100 bytes
+
+        assertThat(heldBy(wide) - heldBy(narrow)).isEqualTo(200);
+    }
+
+    @Test
+    void shouldCountWhatEachEndedStreamHoldsBesidesItsResultsAgainstTheBudget() {
+        List<StreamKey> ended = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            StreamKey key = streams.started("empty-" + i);
+            streams.service.end(key, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+            ended.add(key);
+            streams.clock.advance(Duration.ofSeconds(1));
+        }
+        long endEventBytes = streams.session(ended.get(0)).log().bytes();
+        long threeStreams = 3 * heldBy(ended.get(0));
         StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service,
-                Duration.ofMinutes(5), Duration.ofHours(1), 500, streams.clock, key -> true);
+                Duration.ofMinutes(5), Duration.ofHours(1), threeStreams, streams.clock, key -> true);
 
         budgeted.sweep().block(TIMEOUT);
 
-        assertThat(streams.registry.find(first)).as("600 bytes of results do not fit a 500-byte budget").isEmpty();
-        assertThat(streams.registry.find(second)).isPresent();
+        assertThat(10 * endEventBytes).as("their results' text alone fits the budget ten times over")
+                .isLessThan(threeStreams);
+        assertThat(ended).filteredOn(key -> streams.registry.find(key).isPresent())
+                .as("the streams kept, their heap as the budget counts it")
+                .containsExactlyElementsOf(ended.subList(7, 10));
     }
 
     private StreamKey endedWith(String id, String chunk) {
@@ -111,8 +130,8 @@ class StreamExpiryTest {
         return key;
     }
 
-    private long historyOf(StreamKey key) {
-        return streams.session(key).log().bytes();
+    private long heldBy(StreamKey key) {
+        return streams.session(key).heldBytes();
     }
 
     @Test
