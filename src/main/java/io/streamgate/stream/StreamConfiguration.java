@@ -13,6 +13,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /** Wires the streams a gateway serves: registry, service, limits, expiry and drain on shutdown. */
@@ -92,16 +93,19 @@ class StreamConfiguration {
     SmartLifecycle streamExpiryLifecycle(StreamExpiry expiry) {
         return new SmartLifecycle() {
             private volatile Disposable sweeping;
+            private volatile Scheduler thread;
 
             @Override
             public void start() {
-                sweeping = expiry.run(expiry.sweepInterval()).subscribe();
+                thread = Schedulers.newSingle("stream-expiry", true);
+                sweeping = expiry.run(expiry.sweepInterval(), thread).subscribe();
             }
 
             @Override
             public void stop() {
                 sweeping.dispose();
                 sweeping = null;
+                thread.dispose();
             }
 
             @Override

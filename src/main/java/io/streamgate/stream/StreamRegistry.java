@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -28,6 +31,12 @@ public final class StreamRegistry {
      * that start's own decision settles it (its {@code STARTED} or its {@code START_REFUSED}).
      */
     private final ConcurrentHashMap<StreamKey, StreamSession> waitingStarts = new ConcurrentHashMap<>();
+    /**
+     * Ended streams in the order they ended (the results log's), so the oldest are forgotten first without sorting a
+     * quarter of a million of them (BENCHMARKS.md section 64). A stream forgotten otherwise (replaced by a new start of
+     * its id) stays here until it is the oldest.
+     */
+    private final Queue<StreamSession> endedInOrder = new ConcurrentLinkedQueue<>();
     /** Streams not yet ended, per tenant; kept in step with every state change below. */
     private final ConcurrentHashMap<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
     private final int historyLimit;
@@ -81,15 +90,6 @@ public final class StreamRegistry {
         openByTenant.get(tenant).decrementAndGet();
     }
 
-    /** Trims every open stream's history to its share of the history budget, which shrinks as streams open. */
-    void trimHistories() {
-        for (StreamSession session : sessions.values()) {
-            if (session.state() != StreamSession.State.ENDED) {
-                session.log().trim();
-            }
-        }
-    }
-
     public Optional<StreamSession> find(StreamKey key) {
         return Optional.ofNullable(sessions.get(key));
     }
@@ -105,6 +105,19 @@ public final class StreamRegistry {
 
     public Collection<StreamSession> sessions() {
         return Collections.unmodifiableCollection(sessions.values());
+    }
+
+    /**
+     * Ended streams in the order they ended, oldest first, some perhaps forgotten since ({@link #holds}); removing one
+     * takes it out of that order only. For one caller at a time (the expiry sweep).
+     */
+    Iterator<StreamSession> endedInOrder() {
+        return endedInOrder.iterator();
+    }
+
+    /** Whether {@code session} is the one held for its key: not forgotten, not replaced by a new start of its id. */
+    boolean holds(StreamSession session) {
+        return sessions.get(session.key()) == session;
     }
 
     public long openStreams() {
@@ -142,6 +155,7 @@ public final class StreamRegistry {
                 if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json(), result.trace()), result.reason(),
                         clock.millis())) {
                     closed(id.tenant());
+                    endedInOrder.add(session);
                 }
             });
         }

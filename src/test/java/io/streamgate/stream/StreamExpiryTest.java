@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.streamgate.processing.engine.StreamResult;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 class StreamExpiryTest {
 
@@ -84,6 +86,47 @@ class StreamExpiryTest {
     }
 
     @Test
+    void shouldKeepAnEndedStreamWhileItIsReadAndForgetTheNextOldestInstead() {
+        StreamKey read = endedWithResults("read", 3);
+        streams.clock.advance(Duration.ofMinutes(1));
+        StreamKey second = endedWithResults("second", 3);
+        streams.clock.advance(Duration.ofMinutes(1));
+        StreamKey third = endedWithResults("third", 3);
+        streams.session(read).tryAddReader(1);
+        StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service,
+                Duration.ofMinutes(5), Duration.ofHours(1), heldBy(third), streams.clock, key -> true);
+
+        budgeted.sweep().block(TIMEOUT);
+
+        assertThat(streams.registry.find(read)).as("ended first, but read").isPresent();
+        assertThat(streams.registry.find(second)).as("the oldest nobody reads, beyond the budget").isEmpty();
+        assertThat(streams.registry.find(third)).isPresent();
+
+        streams.session(read).removeReader();
+        streams.clock.advance(Duration.ofHours(1));
+        budgeted.sweep().block(TIMEOUT);
+
+        assertThat(streams.registry.find(read)).as("read no more, and past its retention").isEmpty();
+        assertThat(streams.registry.find(third)).as("past its retention too").isEmpty();
+    }
+
+    @Test
+    void shouldLeaveAStreamStartedAgainUnderTheIdOfAnEndedOneToItsOwnEnd() {
+        StreamKey id = endedWithResults("again", 3);
+        streams.registry.apply(new StreamResult(StreamResult.Kind.STARTED, id.value(), 99, "{}", "echo", null, null,
+                "another-start"), 99, streams.clock.millis()); // another gateway's start, once this stream ended
+        StreamSession startedAgain = streams.session(id);
+        StreamExpiry noBudget = new StreamExpiry(streams.registry, streams.service,
+                Duration.ofMinutes(5), Duration.ofHours(1), 0, streams.clock, key -> true);
+        streams.clock.advance(Duration.ofHours(2));
+
+        noBudget.sweep().block(TIMEOUT);
+
+        assertThat(streams.registry.find(id)).as("the open stream that replaced the ended one")
+                .containsSame(startedAgain);
+    }
+
+    @Test
     void shouldCountResultsInBytesOfUtf8() {
         StreamKey wide = endedWith("wide", "€".repeat(100)); // 100 characters, 300 bytes
         StreamKey narrow = endedWith("narrow", "x".repeat(100)); // 100 bytes
@@ -139,7 +182,7 @@ class StreamExpiryTest {
         StreamKey id = streams.started("idle");
         streams.clock.advance(Duration.ofMinutes(6));
 
-        StepVerifier.withVirtualTime(() -> expiry.run(expiry.sweepInterval()).take(1))
+        StepVerifier.withVirtualTime(() -> expiry.run(expiry.sweepInterval(), VirtualTimeScheduler.get()).take(1))
                 .expectSubscription()
                 .expectNoEvent(Duration.ofSeconds(9))
                 .thenAwait(Duration.ofSeconds(1))
