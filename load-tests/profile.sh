@@ -6,6 +6,8 @@
 #   BY_THREAD=1 ROUTE=send load-tests/profile.sh ...     # each stack under its thread's name ("[name tid=N]")
 #   ROUTE=ping load-tests/profile.sh load-tests/trivial-app/target/streamgate-trivial-app-0.1.0-SNAPSHOT.jar
 #                                                   # the trivial app (bench.sh's HTTP limit), the gateway's yardstick
+#   ROUTE=short load-tests/profile.sh ...           # short streams (ShortStreams at 100 clients) instead of wrk: a
+#                                                   # lifecycle counts as a request
 # load-tests/profile-libraries.py puts two or more such profiles side by side: CPU per request by library.
 # Writes load-tests/results/profile-<route>-<time>/<event>.collapsed (feed it to a flame graph tool, or grep it) and
 # the run's wrk RESULT line; API_KEY=<key> profiles a gateway with that tenant key, wrk sending it.
@@ -35,11 +37,29 @@ if [ "$ROUTE" = ping ]; then
 else
   # shellcheck disable=SC2086
   start_gateway "$OUT" java $JVM_OPTIONS $PROFILED -jar "$JAR" -- "$@"
-  start_streams 100
+  [ "$ROUTE" = short ] || start_streams 100
 fi
-warm_up http://127.0.0.1:18080 "$ROUTE.lua"
+SHORT=(load-tests/short-streams.sh -DbaseUrl=http://127.0.0.1:18080 -Dclients=100)
+if [ "$ROUTE" = short ]; then
+  "${SHORT[@]}" -Dseconds=10 > "$OUT/warm-up.txt" # warms up until the JIT is quiet (ShortStreams' own rounds)
+else
+  warm_up http://127.0.0.1:18080 "$ROUTE.lua"
+fi
 OPTIONS="event=$EVENT,$SAMPLING,${BY_THREAD:+threads,}file=$PWD/$OUT/$EVENT.collapsed,collapsed"
-jcmd $APP JVMTI.agent_load "$LIB" "\"start,$OPTIONS\"" > /dev/null
-wrk -t1 -c100 -d20s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 | grep RESULT | tee "$OUT/result.txt"
+if [ "$ROUTE" = short ]; then
+  # A fresh client warms its own connections and JIT for 10 s, then measures 20 s, which the profile covers (give or
+  # take its JVM's start); the lifecycles it completed in them are the requests.
+  "${SHORT[@]}" -Dseconds=20 -DwarmupSeconds=10 > "$OUT/short.txt" &
+  CLIENT=$!
+  sleep 11
+  jcmd $APP JVMTI.agent_load "$LIB" "\"start,$OPTIONS\"" > /dev/null
+  wait $CLIENT
+  grep RESULT "$OUT/short.txt"
+  echo "RESULT requests=$(sed -n 's/^lifecycles.* (\([0-9,]*\) in .*/\1/p' "$OUT/short.txt" | tr -d ,)" \
+      | tee "$OUT/result.txt"
+else
+  jcmd $APP JVMTI.agent_load "$LIB" "\"start,$OPTIONS\"" > /dev/null
+  wrk -t1 -c100 -d20s -s "load-tests/wrk/$ROUTE.lua" http://127.0.0.1:18080 | grep RESULT | tee "$OUT/result.txt"
+fi
 jcmd $APP JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/$EVENT.collapsed,collapsed\"" > /dev/null
 echo "profile: $OUT/$EVENT.collapsed"
