@@ -67,6 +67,14 @@ final class BoundedCommandLog implements CommandLog {
         });
     }
 
+    /** Room for one more command now; a batch may still find less room than it needs once its body is read. */
+    @Override
+    public void requireRoom() {
+        if (inFlight.get() >= maxInFlight) {
+            throw busy();
+        }
+    }
+
     /** One admission's slots, given back once whichever signal comes first. */
     private final class Slots extends AtomicBoolean {
 

@@ -32,4 +32,11 @@ public interface CommandLog {
      * timeout ends it, as any other (a processor ends a stream whose start it never saw).
      */
     Mono<Long> appendAnnounced(StreamCommand start);
+
+    /**
+     * Fails with {@link CommandLogBusyException} when the log takes no more commands now, taking nothing: asked before
+     * a send's body is read, so a client is not made to upload what would be refused. A log without a bound has room.
+     */
+    default void requireRoom() {
+    }
 }

@@ -140,16 +140,18 @@ public final class StreamService {
     }
 
     /**
-     * The session of {@code key} if it still takes chunks: 429 when the tenant has not one send left this second, 404
-     * for a stream not found, 409 for one ending or ended. Asked before a send's body is read, so that a client
-     * waiting on {@code Expect: 100-continue} is refused before it uploads the body, and one that sent it anyway is
-     * answered without the gateway reading it. The rate comes first: it is the cheapest answer, and a lookup of a
-     * stream this instance does not know may wait for the results log. What is decided here is decided again when
-     * the chunks are appended (a stream that ends meanwhile, sends taken by others).
+     * The session of {@code key} if it still takes chunks: 429 when the tenant has not one send left this second, 503
+     * when this node's sends waiting for Kafka are at their bound, 404 for a stream not found, 409 for one ending or
+     * ended. Asked before a send's body is read, so that a client waiting on {@code Expect: 100-continue} is refused
+     * before it uploads the body, and one that sent it anyway is answered without the gateway reading it. The rate and
+     * the bound come first: they are the cheapest answers, and a lookup of a stream this instance does not know may
+     * wait for the results log. What is decided here is decided again when the chunks are appended (a stream that ends
+     * meanwhile, sends taken by others, room taken by other sends).
      */
     public Mono<StreamSession> sendableSession(StreamKey key) {
         return Mono.defer(() -> {
             limits.requireASend(key.tenant());
+            commandLog.requireRoom();
             return lookUp(key);
         }).flatMap(session -> session.isOpen() ? Mono.just(session) : Mono.error(ended(key)));
     }

@@ -1,6 +1,7 @@
 package io.streamgate.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,26 @@ class BoundedCommandLogTest {
         StepVerifier.create(bounded.append(chunk(id, "fourth"))).expectNextCount(1).expectComplete().verify(TIMEOUT);
         assertThat(streams.log.appended).extracting(StreamCommand::kind).containsExactly(StreamCommand.Kind.START,
                 StreamCommand.Kind.CHUNK, StreamCommand.Kind.CHUNK, StreamCommand.Kind.CHUNK);
+    }
+
+    @Test
+    void shouldTellWhetherThereIsRoomWithoutTakingAny() {
+        StreamKey id = streams.started("job-4");
+        bounded.requireRoom();
+        assertThat(bounded.inFlight()).as("asking takes nothing").isZero();
+        streams.log.holdChunks();
+        Mono<Long> first = bounded.append(chunk(id, "first")).cache();
+        Mono<Long> second = bounded.append(chunk(id, "second")).cache();
+        first.subscribe();
+        second.subscribe();
+
+        assertThatThrownBy(bounded::requireRoom).isInstanceOf(CommandLogBusyException.class)
+                .hasMessageContaining("2 commands are already waiting");
+
+        streams.log.releaseChunks();
+        first.block(TIMEOUT);
+        second.block(TIMEOUT);
+        bounded.requireRoom();
     }
 
     @Test

@@ -54,6 +54,13 @@ final class StreamFixture {
                 clock, Schedulers.parallel(), ResultsVisibility.immediate());
     }
 
+    /** This gateway's service over another command log (a bounded one, say), sharing its registry and processor. */
+    StreamService serviceOn(CommandLog commandLog) {
+        return new StreamService(registry, commandLog, catalog, new StreamIdGenerator(),
+                new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), new StreamLimits(1000, 1_000_000, 100, 1000),
+                clock, Schedulers.parallel(), ResultsVisibility.immediate());
+    }
+
     StreamSession session(StreamKey key) {
         return service.session(key).block();
     }

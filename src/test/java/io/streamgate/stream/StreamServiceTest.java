@@ -64,6 +64,27 @@ class StreamServiceTest {
     }
 
     @Test
+    void shouldRefuseASendableSessionWhileThisNodesSendsWaitingForKafkaAreAtTheirBound() {
+        StreamKey id = streams.started("job-busy");
+        StreamService bounded = streams.serviceOn(new BoundedCommandLog(streams.log, 1));
+        streams.log.holdChunks();
+        Mono<Long> waiting = bounded.send(id, "waits for Kafka").cache();
+        waiting.subscribe();
+
+        StepVerifier.create(bounded.sendableSession(id))
+                .expectError(CommandLogBusyException.class)
+                .verify(TIMEOUT);
+        StepVerifier.create(bounded.sendableSession(StreamFixture.key("unknown")))
+                .expectErrorSatisfies(error -> assertThat(error).as("the bound is asked before the lookup")
+                        .isInstanceOf(CommandLogBusyException.class))
+                .verify(TIMEOUT);
+
+        streams.log.releaseChunks();
+        waiting.block(TIMEOUT);
+        StepVerifier.create(bounded.sendableSession(id)).expectNextCount(1).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
     void shouldAnswerSendsWithIncreasingSeqs() {
         StreamKey id = streams.started("job-3");
 
