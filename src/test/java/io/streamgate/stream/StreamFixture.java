@@ -36,9 +36,7 @@ final class StreamFixture {
         registry = new StreamRegistry(historyLimit, 1024 * 1024, historyBudget, clock);
         processor = new SynchronousProcessing(catalog);
         log = new InMemoryCommandLog(processor, registry);
-        service = new StreamService(registry, log, catalog, new StreamIdGenerator(),
-                new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), limits, clock, Schedulers.parallel(),
-                ResultsVisibility.immediate());
+        service = serviceOf(registry, log, limits);
     }
 
     StreamFixture() {
@@ -49,16 +47,19 @@ final class StreamFixture {
     StreamService anotherGateway() {
         StreamRegistry other = new StreamRegistry(100, 1024 * 1024, Long.MAX_VALUE, clock);
         log.alsoFeed(other);
-        return new StreamService(other, log, catalog, new StreamIdGenerator(),
-                new StreamMetrics(new SimpleMeterRegistry(), other::openStreams), new StreamLimits(1000, 1_000_000, 100, 1000),
-                clock, Schedulers.parallel(), ResultsVisibility.immediate());
+        return serviceOf(other, log, new StreamLimits(1000, 1_000_000, 100, 1000));
     }
 
     /** This gateway's service over another command log (a bounded one, say), sharing its registry and processor. */
     StreamService serviceOn(CommandLog commandLog) {
-        return new StreamService(registry, commandLog, catalog, new StreamIdGenerator(),
-                new StreamMetrics(new SimpleMeterRegistry(), registry::openStreams), new StreamLimits(1000, 1_000_000, 100, 1000),
-                clock, Schedulers.parallel(), ResultsVisibility.immediate());
+        return serviceOf(registry, commandLog, new StreamLimits(1000, 1_000_000, 100, 1000));
+    }
+
+    /** A gateway's service as the app wires it, over this fixture's catalog and clock. */
+    private StreamService serviceOf(StreamRegistry streams, CommandLog commandLog, StreamLimits limits) {
+        return new StreamService(streams, commandLog, catalog, new StreamIdGenerator(),
+                new StreamMetrics(new SimpleMeterRegistry(), streams::openStreams), limits, clock, Schedulers.parallel(),
+                ResultsVisibility.immediate());
     }
 
     StreamSession session(StreamKey key) {
