@@ -179,8 +179,9 @@ public record StreamgateProperties(
      * @param historyLimit      results kept per stream for late and resuming readers
      * @param historySize       bytes of results (their data in UTF-8) kept per stream (whichever bound is reached first
      *                          applies)
-     * @param historyBudget     the most bytes of results (UTF-8) all open streams together keep: each keeps at most an
-     *                          equal share of it, when that is less than {@code historySize}
+     * @param historyBudget     the most heap all open streams' results take together (their text and what holding
+     *                          them costs, about 88 bytes a result): each stream's results take at most an equal
+     *                          share of it
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
      * @param endedHistoryBudget the most heap all ended streams nobody reads hold together (their results' text and
      *                          what holding them costs, about 1 KB a stream and 88 bytes a result); past it the streams

@@ -3,31 +3,28 @@ package io.streamgate.stream;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bytes of result history each open stream may hold: its own bound ({@code history-size}) or an equal share of
- * what all open streams may hold together ({@code history-budget}), whichever is smaller. A bound per stream alone
- * lets memory grow with the number of open streams: 1,000 open streams at 4 MB each would ask for 4 GB of heap.
+ * The heap each open stream's result history may take: an equal share of what all open streams may take together
+ * ({@code history-budget}). A bound per stream alone ({@code history-size}, {@code history-limit}) lets memory grow
+ * with the number of open streams: 1,000 open streams at 4 MB each would ask for 4 GB of heap. The share counts what
+ * a history holds ({@link ResultLog#heldBytes()}), not only its text: counted by text, 1,000 streams of 10,000 results
+ * of 20 bytes each kept 1 GB under a budget of 256 MB.
  *
  * <p>The share shrinks as streams open: a stream's next append keeps it within the new share, and
  * {@link StreamExpiry}'s sweep trims the quiet ones, so the budget holds within one sweep.
  */
 final class HistoryBudget {
 
-    private final long perStream;
     private final long total;
     private final AtomicInteger open = new AtomicInteger();
 
-    /**
-     * @param perStream the most bytes (UTF-8) one stream may hold
-     * @param total     the most bytes (UTF-8) all open streams may hold together
-     */
-    HistoryBudget(long perStream, long total) {
-        this.perStream = perStream;
+    /** @param total the most heap all open streams' histories may take together */
+    HistoryBudget(long total) {
         this.total = total;
     }
 
-    /** What each open stream may hold now. */
-    long bytesPerStream() {
-        return Math.min(perStream, total / Math.max(1, open.get()));
+    /** What each open stream's history may take now. */
+    long heldBytesPerStream() {
+        return total / Math.max(1, open.get());
     }
 
     void opened() {

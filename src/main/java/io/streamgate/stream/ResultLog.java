@@ -6,8 +6,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The most recent events of one stream, in order, addressed by absolute position (0 for the stream's first event),
- * bounded both in count and in size: the oldest go first when either bound is passed (the newest is always kept). The
- * size bound may change while the log lives (an open stream's share of the {@link HistoryBudget}).
+ * bounded in count, in the bytes readers get and in the heap it takes: the oldest go first when any bound is passed
+ * (the newest is always kept). The heap bound may change while the log lives (an open stream's share of the
+ * {@link HistoryBudget}).
  * Readers keep only a position into it, so a reader costs no buffer of its own, and a slow reader that falls behind
  * what is held is told about the gap instead of growing memory.
  *
@@ -21,9 +22,17 @@ final class ResultLog {
     /** Slots a new log starts with: most streams are short, and a full-size ring per stream cost 40 KB each. */
     private static final int INITIAL_SLOTS = 16;
 
+    /**
+     * What holding an event costs in the heap besides its text: the event, its string's and array's headers, its slot
+     * in the ring (BENCHMARKS.md section 64, from a class histogram; a 64-bit JVM with compressed references). For
+     * results of 20 bytes it is four fifths of what they hold.
+     */
+    static final int HELD_BYTES_PER_EVENT = 88;
+
     private ResultEvent[] ring;
     private final int capacity;
-    private final LongSupplier maxBytes;
+    private final long maxBytes;
+    private final LongSupplier maxHeldBytes;
     private long start;
     private long end;
     private long bytes;
@@ -33,23 +42,26 @@ final class ResultLog {
      * @param maxBytes the most bytes of event data held (UTF-8, as readers get it)
      */
     ResultLog(int capacity, long maxBytes) {
-        this(capacity, () -> maxBytes);
+        this(capacity, maxBytes, () -> Long.MAX_VALUE);
     }
 
     /**
-     * @param capacity the most events held
-     * @param maxBytes the most bytes of event data held (UTF-8, as readers get it), asked at every append and trim
+     * @param capacity     the most events held
+     * @param maxBytes     the most bytes of event data held (UTF-8, as readers get it)
+     * @param maxHeldBytes the most heap the held events take ({@link #heldBytes()}), asked at every append and trim
      */
-    ResultLog(int capacity, LongSupplier maxBytes) {
+    ResultLog(int capacity, long maxBytes, LongSupplier maxHeldBytes) {
         this.capacity = capacity;
         this.ring = new ResultEvent[Math.min(capacity, INITIAL_SLOTS)];
         this.maxBytes = maxBytes;
+        this.maxHeldBytes = maxHeldBytes;
     }
 
     synchronized void append(ResultEvent event) {
         long size = event.bytes();
-        long limit = maxBytes.getAsLong();
-        while (end > start && (end - start >= capacity || bytes + size > limit)) {
+        long maxHeld = maxHeldBytes.getAsLong();
+        while (end > start && (end - start >= capacity || bytes + size > maxBytes
+                || heldBytes() + HELD_BYTES_PER_EVENT + size > maxHeld)) {
             evictOldest();
         }
         if (end - start == ring.length) {
@@ -60,10 +72,10 @@ final class ResultLog {
         bytes += size;
     }
 
-    /** Evicts the oldest events beyond the size bound as it is now (it may have shrunk since the last append). */
+    /** Evicts the oldest events beyond the heap bound as it is now (it may have shrunk since the last append). */
     synchronized void trim() {
-        long limit = maxBytes.getAsLong();
-        while (end - start > 1 && bytes > limit) {
+        long maxHeld = maxHeldBytes.getAsLong();
+        while (end - start > 1 && heldBytes() > maxHeld) {
             evictOldest();
         }
     }
@@ -79,9 +91,9 @@ final class ResultLog {
         return bytes;
     }
 
-    /** Events held. */
-    synchronized int size() {
-        return (int) (end - start);
+    /** The heap the held events take, estimated: their text and {@link #HELD_BYTES_PER_EVENT} each. */
+    synchronized long heldBytes() {
+        return bytes + HELD_BYTES_PER_EVENT * (end - start);
     }
 
     /** The event at {@code position}, {@code null} if it does not exist yet, {@link #EVICTED} if it is gone. */

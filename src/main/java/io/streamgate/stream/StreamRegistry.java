@@ -40,17 +40,20 @@ public final class StreamRegistry {
     /** Streams not yet ended, per tenant; kept in step with every state change below. */
     private final ConcurrentHashMap<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
     private final int historyLimit;
+    private final long historyBytes;
     private final HistoryBudget historyBudget;
     private final Clock clock;
 
     /**
      * @param historyLimit  the most results held per stream for late and resuming readers
-     * @param historyBytes  the most bytes of results held per stream (UTF-8)
-     * @param historyBudget the most bytes of results all open streams hold together (UTF-8)
+     * @param historyBytes  the most bytes of results held per stream (UTF-8, as readers get them)
+     * @param historyBudget the most heap all open streams' results take together (their text and what holding it
+     *                      costs, {@link ResultLog#heldBytes()})
      */
     public StreamRegistry(int historyLimit, long historyBytes, long historyBudget, Clock clock) {
         this.historyLimit = historyLimit;
-        this.historyBudget = new HistoryBudget(historyBytes, historyBudget);
+        this.historyBytes = historyBytes;
+        this.historyBudget = new HistoryBudget(historyBudget);
         this.clock = clock;
     }
 
@@ -215,7 +218,8 @@ public final class StreamRegistry {
     }
 
     private StreamSession newSession(StreamKey id, String startId, String processor, Instant created) {
-        return new StreamSession(id, startId, processor, created, new ResultLog(historyLimit, historyBudget::bytesPerStream));
+        return new StreamSession(id, startId, processor, created, new ResultLog(historyLimit, historyBytes,
+                historyBudget::heldBytesPerStream));
     }
 
     private void withSession(StreamKey id, StreamResult result, Consumer<StreamSession> action) {

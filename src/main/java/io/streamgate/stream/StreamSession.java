@@ -21,14 +21,12 @@ public final class StreamSession {
     public enum State { OPEN, ENDING, ENDED }
 
     /*
-     * What a stream holds in the heap besides its results' text, for heldBytes() (BENCHMARKS.md section 64; a 64-bit
-     * JVM with compressed references). From a class histogram of a gateway holding 223,318 ended streams of
-     * short-stream load: a session with its key, history ring, sinks and sets about 1 KB, each held event about 88
-     * bytes (the event, its string's and array's headers, its slot in the ring). Measured apart, 200,000 remembered
+     * What a stream holds in the heap besides its history, for heldBytes() (BENCHMARKS.md section 64; a 64-bit JVM
+     * with compressed references). From a class histogram of a gateway holding 223,318 ended streams of short-stream
+     * load: a session with its key, history ring, sinks and sets about 1 KB. Measured apart, 200,000 remembered
      * Idempotency-Keys of 36 characters: about 260 bytes each (the map entry, the key, the data's digest, the outcome).
      */
     private static final int BYTES_PER_STREAM = 1024;
-    private static final int BYTES_PER_EVENT = 88;
     private static final int BYTES_PER_IDEMPOTENCY_KEY = 260;
 
     private final StreamKey key;
@@ -149,8 +147,7 @@ public final class StreamSession {
      * such streams, 4 GB at a thousand a second.
      */
     long heldBytes() {
-        return BYTES_PER_STREAM + log.bytes() + (long) BYTES_PER_EVENT * log.size()
-                + (long) BYTES_PER_IDEMPOTENCY_KEY * idempotencyKeys.size();
+        return BYTES_PER_STREAM + log.heldBytes() + (long) BYTES_PER_IDEMPOTENCY_KEY * idempotencyKeys.size();
     }
 
     IdempotencyKeys idempotencyKeys() {

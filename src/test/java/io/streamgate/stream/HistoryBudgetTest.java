@@ -12,7 +12,7 @@ class HistoryBudgetTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final String CHUNK = "x".repeat(1000);
 
-    /** Room for three results of {@link #CHUNK} (each a little over 1,000 bytes of JSON), not four. */
+    /** Room for three results of {@link #CHUNK} (each a little over 1,000 bytes of JSON and 88 of heap), not four. */
     private final StreamFixture streams = new StreamFixture(100, new StreamLimits(1000, 1_000_000, 100, 1000), 3_500);
     private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service, Duration.ofMinutes(5),
             Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
@@ -24,7 +24,21 @@ class HistoryBudgetTest {
         sendChunks(only, 5);
 
         assertThat(heldResults(only)).as("results held of 5 sent").isEqualTo(3);
-        assertThat(streams.session(only).log().bytes()).isLessThanOrEqualTo(3_500);
+        assertThat(streams.session(only).log().heldBytes()).isLessThanOrEqualTo(3_500);
+    }
+
+    @Test
+    void shouldCountWhatHoldingEachResultCostsNotOnlyItsText() {
+        StreamKey only = streams.started("only");
+
+        sendChunks(only, "x", 100);
+
+        ResultLog log = streams.session(only).log();
+        int resultText = log.snapshot().get(0).bytes();
+        assertThat(100L * resultText).as("the text of 100 results").isLessThan(3_500);
+        assertThat(heldResults(only)).as("results held of 100 sent").isLessThan(100);
+        assertThat(log.heldBytes()).as("heap held: within the budget, and one result more would not fit")
+                .isBetween(3_500L - resultText - ResultLog.HELD_BYTES_PER_EVENT, 3_500L);
     }
 
     @Test
@@ -53,8 +67,12 @@ class HistoryBudgetTest {
     }
 
     private void sendChunks(StreamKey key, int count) {
+        sendChunks(key, CHUNK, count);
+    }
+
+    private void sendChunks(StreamKey key, String chunk, int count) {
         for (int i = 0; i < count; i++) {
-            streams.service.send(key, CHUNK).block(TIMEOUT);
+            streams.service.send(key, chunk).block(TIMEOUT);
         }
     }
 

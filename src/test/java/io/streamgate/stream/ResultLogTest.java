@@ -100,14 +100,28 @@ class ResultLogTest {
     }
 
     @Test
-    void shouldTrimToABoundThatShrankKeepingTheNewest() {
-        long[] bound = {100};
-        ResultLog log = new ResultLog(100, () -> bound[0]);
+    void shouldCountWhatHoldingEachEventCostsAgainstTheHeapBoundButNotAgainstTheTextBound() {
+        int eventHeap = 12 + ResultLog.HELD_BYTES_PER_EVENT;
+        ResultLog log = new ResultLog(100, 30 * 12, () -> 10L * eventHeap);
+        for (long id = 1; id <= 20; id++) {
+            log.append(new ResultEvent(ResultEvent.Kind.RESULT, id, "x".repeat(12)));
+        }
+
+        assertThat(log.snapshot()).as("ten events' heap, though thirty events' text fits").hasSize(10);
+        assertThat(log.bytes()).isEqualTo(10 * 12);
+        assertThat(log.heldBytes()).isEqualTo(10L * eventHeap);
+    }
+
+    @Test
+    void shouldTrimToAHeapBoundThatShrankKeepingTheNewest() {
+        long eventHeap = 20 + ResultLog.HELD_BYTES_PER_EVENT;
+        long[] bound = {4 * eventHeap};
+        ResultLog log = new ResultLog(100, Long.MAX_VALUE, () -> bound[0]);
         for (long id = 1; id <= 4; id++) {
             log.append(new ResultEvent(ResultEvent.Kind.RESULT, id, "x".repeat(20)));
         }
 
-        bound[0] = 45;
+        bound[0] = 2 * eventHeap + 1;
         log.trim();
         assertThat(log.snapshot()).extracting(ResultEvent::id).containsExactly(3L, 4L);
 

@@ -29,7 +29,7 @@ final class StreamFixture {
         this(historyLimit, limits, Long.MAX_VALUE);
     }
 
-    /** @param historyBudget the bytes of results all open streams may hold together */
+    /** @param historyBudget the heap all open streams' results may take together */
     StreamFixture(int historyLimit, StreamLimits limits, long historyBudget) {
         catalog = new ProcessorCatalog(
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
