@@ -288,6 +288,9 @@ public record StreamgateProperties(
      * Limits, each answered with its status and a problem body (see the README's Security section).
      *
      * @param openStreamsPerTenant    streams a tenant may have open at once (429)
+     * @param openStreams             streams all tenants may have open at once, as this gateway sees the deployment
+     *                                (503, Retry-After): what bounds the heap open streams take, about 1 KB each
+     *                                beside their share of history-budget, whatever the number of tenants
      * @param sendsPerSecondPerTenant sends a tenant may make per second, with a burst of as many (429, Retry-After)
      * @param readersPerStream        SSE readers connected to one stream (429)
      * @param readersPerTenant        SSE readers connected to one tenant's streams (429)
@@ -302,6 +305,7 @@ public record StreamgateProperties(
      */
     public record Limits(
             @DefaultValue("1000") int openStreamsPerTenant,
+            @DefaultValue("100000") int openStreams,
             @DefaultValue("20000") long sendsPerSecondPerTenant,
             @DefaultValue("100") int readersPerStream,
             @DefaultValue("20000") int readersPerTenant,
@@ -311,8 +315,8 @@ public record StreamgateProperties(
             @DefaultValue("8KB") DataSize maxHeaderSize) {
 
         public Limits {
-            require(openStreamsPerTenant >= 1 && sendsPerSecondPerTenant >= 1 && readersPerStream >= 1
-                    && readersPerTenant >= 1 && maxConnections >= 1 && maxSendsInFlight >= 1,
+            require(openStreamsPerTenant >= 1 && openStreams >= 1 && sendsPerSecondPerTenant >= 1
+                    && readersPerStream >= 1 && readersPerTenant >= 1 && maxConnections >= 1 && maxSendsInFlight >= 1,
                     "streamgate.limits.* must be at least 1");
             require(requestReadTimeout.toMillis() >= 100, "streamgate.limits.request-read-timeout must be at least 100ms");
             require(maxHeaderSize.toBytes() >= 1024, "streamgate.limits.max-header-size must be at least 1KB");

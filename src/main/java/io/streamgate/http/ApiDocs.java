@@ -67,8 +67,9 @@ class ApiDocs {
                 .response(problem("400", "Malformed body, unknown processor, or options it does not take"))
                 .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("429", "The tenant's open-stream limit"))
-                .response(problem("503", "Kafka did not take the start (nothing stored), or no processor confirmed it in"
-                        + " time (stored; retry with the returned stream_id) (Retry-After)"));
+                .response(problem("503", "As many streams open as the gateway allows, or Kafka did not take the start"
+                        + " (nothing stored), or no processor confirmed it in time (stored; retry with the returned"
+                        + " stream_id) (Retry-After)"));
     }
 
     static Consumer<Builder> startWithId() {
@@ -81,8 +82,9 @@ class ApiDocs {
                 .response(problem("409", "A stream with this id exists"))
                 .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("429", "The tenant's open-stream limit"))
-                .response(problem("503", "Kafka did not take the start, or this gateway could not confirm it knows every"
-                        + " stream (nothing stored), or no processor confirmed it in time (stored; retry) (Retry-After)"));
+                .response(problem("503", "As many streams open as the gateway allows, or Kafka did not take the start,"
+                        + " or this gateway could not confirm it knows every stream (nothing stored), or no processor"
+                        + " confirmed it in time (stored; retry) (Retry-After)"));
     }
 
     static Consumer<Builder> send() {

@@ -27,6 +27,7 @@ enum ProblemType {
     START_NOT_CONFIRMED("start-not-confirmed", "Start not confirmed", HttpStatus.SERVICE_UNAVAILABLE),
     RESULTS_CATCHING_UP("results-catching-up", "Results catching up", HttpStatus.SERVICE_UNAVAILABLE),
     TOO_MANY_CONNECTIONS("too-many-connections", "Too many connections", HttpStatus.SERVICE_UNAVAILABLE),
+    TOO_MANY_STREAMS("too-many-streams", "Too many open streams", HttpStatus.SERVICE_UNAVAILABLE),
     INTERNAL_ERROR("internal-error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR);
 
     private final String slug;

@@ -14,6 +14,7 @@ import io.streamgate.stream.ShuttingDownException;
 import io.streamgate.stream.StartNotConfirmedException;
 import io.streamgate.stream.StreamConflictException;
 import io.streamgate.stream.StreamNotFoundException;
+import io.streamgate.stream.TooManyStreamsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -105,6 +106,11 @@ final class Problems {
             Problem problem = retryLater(ProblemType.SHUTTING_DOWN, error.getMessage(), instance);
             problem.headers().set(HttpHeaders.CONNECTION, "close");
             return problem;
+        }
+        if (error instanceof TooManyStreamsException) {
+            metrics.limitRejected(TooManyStreamsException.LIMIT);
+            Problem problem = retryLater(ProblemType.TOO_MANY_STREAMS, error.getMessage(), instance);
+            return problem.withBody(problem.body().withLimit(TooManyStreamsException.LIMIT));
         }
         if (error instanceof CommandLogBusyException) {
             metrics.limitRejected("max-sends-in-flight");

@@ -1,6 +1,6 @@
 package io.streamgate.stream;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The heap each open stream's result history may take: an equal share of what all open streams may take together
@@ -15,23 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class HistoryBudget {
 
     private final long total;
-    private final AtomicInteger open = new AtomicInteger();
+    private final IntSupplier openStreams;
 
-    /** @param total the most heap all open streams' histories may take together */
-    HistoryBudget(long total) {
+    /**
+     * @param total       the most heap all open streams' histories may take together
+     * @param openStreams how many streams are open now
+     */
+    HistoryBudget(long total, IntSupplier openStreams) {
         this.total = total;
+        this.openStreams = openStreams;
     }
 
     /** What each open stream's history may take now. */
     long heldBytesPerStream() {
-        return total / Math.max(1, open.get());
-    }
-
-    void opened() {
-        open.incrementAndGet();
-    }
-
-    void closed() {
-        open.decrementAndGet();
+        return total / Math.max(1, openStreams.getAsInt());
     }
 }

@@ -47,7 +47,7 @@ class StreamConfiguration {
         Gauge.builder("streamgate.sends.in-flight", boundedLog::inFlight)
                 .description("Commands waiting for Kafka's acknowledgement").register(meters);
         return new StreamService(registry, boundedLog, catalog, new StreamIdGenerator(), metrics,
-                new StreamLimits(limits.openStreamsPerTenant(), limits.sendsPerSecondPerTenant(),
+                new StreamLimits(limits.openStreamsPerTenant(), limits.openStreams(), limits.sendsPerSecondPerTenant(),
                         limits.readersPerStream(), limits.readersPerTenant()),
                 clock, Schedulers.parallel(), visibility);
     }

@@ -11,21 +11,23 @@ import io.github.bucket4j.EstimationProbe;
 
 /**
  * Per-tenant limits on what a tenant may hold or do at once, checked before anything is written: sends per second
- * (a Bucket4j token bucket per tenant, lock-free), SSE readers per stream and per tenant. (Open streams per tenant
- * are counted by the {@link StreamRegistry}, which sees every stream come and go.)
+ * (a Bucket4j token bucket per tenant, lock-free), SSE readers per stream and per tenant; and open streams in all.
+ * (Open streams are counted by the {@link StreamRegistry}, which sees every stream come and go.)
  */
 public final class StreamLimits {
 
     private final int openStreamsPerTenant;
+    private final int openStreams;
     private final long sendsPerSecondPerTenant;
     private final int readersPerStream;
     private final int readersPerTenant;
     private final Map<String, Bucket> sendBuckets = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> readersByTenant = new ConcurrentHashMap<>();
 
-    public StreamLimits(int openStreamsPerTenant, long sendsPerSecondPerTenant, int readersPerStream,
+    public StreamLimits(int openStreamsPerTenant, int openStreams, long sendsPerSecondPerTenant, int readersPerStream,
                         int readersPerTenant) {
         this.openStreamsPerTenant = openStreamsPerTenant;
+        this.openStreams = openStreams;
         this.sendsPerSecondPerTenant = sendsPerSecondPerTenant;
         this.readersPerStream = readersPerStream;
         this.readersPerTenant = readersPerTenant;
@@ -33,6 +35,10 @@ public final class StreamLimits {
 
     int openStreamsPerTenant() {
         return openStreamsPerTenant;
+    }
+
+    int openStreams() {
+        return openStreams;
     }
 
     /**

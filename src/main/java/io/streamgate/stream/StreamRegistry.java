@@ -37,8 +37,9 @@ public final class StreamRegistry {
      * its id) stays here until it is the oldest.
      */
     private final Queue<StreamSession> endedInOrder = new ConcurrentLinkedQueue<>();
-    /** Streams not yet ended, per tenant; kept in step with every state change below. */
+    /** Streams not yet ended, per tenant and in all; kept in step with every state change below. */
     private final ConcurrentHashMap<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
     private final int historyLimit;
     private final long historyBytes;
     private final HistoryBudget historyBudget;
@@ -53,19 +54,25 @@ public final class StreamRegistry {
     public StreamRegistry(int historyLimit, long historyBytes, long historyBudget, Clock clock) {
         this.historyLimit = historyLimit;
         this.historyBytes = historyBytes;
-        this.historyBudget = new HistoryBudget(historyBudget);
+        this.historyBudget = new HistoryBudget(historyBudget, open::get);
         this.clock = clock;
     }
 
     /**
      * A new open session for {@code key}, or {@code null} when the key is taken. Refuses when the tenant already has
-     * {@code maxOpen} streams open (counted first, so concurrent starts cannot overshoot).
+     * as many streams open as {@code limits} allow it, or all tenants together as many as they allow in all (counted
+     * first, so concurrent starts cannot overshoot).
      */
-    StreamSession reserve(StreamKey key, String startId, String processor, int maxOpen) {
-        if (opened(key.tenant()) > maxOpen) {
+    StreamSession reserve(StreamKey key, String startId, String processor, StreamLimits limits) {
+        int openOfTenant = opened(key.tenant());
+        if (openOfTenant > limits.openStreamsPerTenant()) {
             closed(key.tenant());
             throw new LimitExceededException("open-streams-per-tenant",
-                    "You already have " + maxOpen + " open streams; end one first", null);
+                    "You already have " + limits.openStreamsPerTenant() + " open streams; end one first", null);
+        }
+        if (open.get() > limits.openStreams()) {
+            closed(key.tenant());
+            throw new TooManyStreamsException(limits.openStreams());
         }
         StreamSession session = newSession(key, startId, processor, clock.instant());
         if (waitingStarts.containsKey(key) || sessions.putIfAbsent(key, session) != null) {
@@ -82,14 +89,14 @@ public final class StreamRegistry {
         }
     }
 
-    /** Counts a stream open, for its tenant's limit and for the history budget; the tenant's count after it. */
+    /** Counts a stream open, for the limits and the history budget's shares; the tenant's count after it. */
     private int opened(String tenant) {
-        historyBudget.opened();
+        open.incrementAndGet();
         return openByTenant.computeIfAbsent(tenant, ignored -> new AtomicInteger()).incrementAndGet();
     }
 
     private void closed(String tenant) {
-        historyBudget.closed();
+        open.decrementAndGet();
         openByTenant.get(tenant).decrementAndGet();
     }
 
@@ -124,7 +131,7 @@ public final class StreamRegistry {
     }
 
     public long openStreams() {
-        return openByTenant.values().stream().mapToLong(AtomicInteger::get).sum();
+        return open.get();
     }
 
     /** Ends every reader's response with a reconnect event; called once, when this gateway shuts down. */

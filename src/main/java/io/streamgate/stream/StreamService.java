@@ -118,7 +118,7 @@ public final class StreamService {
 
     /** A session for a new start of {@code key}, under a start id of its own; 409 when the key is taken here. */
     private StreamSession reserve(StreamKey key, String processor) {
-        StreamSession session = registry.reserve(key, ids.nextStartId(), processor, limits.openStreamsPerTenant());
+        StreamSession session = registry.reserve(key, ids.nextStartId(), processor, limits);
         if (session == null) {
             throw new StreamConflictException("Stream " + key.id() + " already exists");
         }

@@ -13,7 +13,7 @@ class HistoryBudgetTest {
     private static final String CHUNK = "x".repeat(1000);
 
     /** Room for three results of {@link #CHUNK} (each a little over 1,000 bytes of JSON and 88 of heap), not four. */
-    private final StreamFixture streams = new StreamFixture(100, new StreamLimits(1000, 1_000_000, 100, 1000), 3_500);
+    private final StreamFixture streams = new StreamFixture(100, StreamFixture.roomyLimits(), 3_500);
     private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service, Duration.ofMinutes(5),
             Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
 

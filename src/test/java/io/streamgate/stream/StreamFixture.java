@@ -22,7 +22,7 @@ final class StreamFixture {
     final StreamService service;
 
     StreamFixture(int historyLimit) {
-        this(historyLimit, new StreamLimits(1000, 1_000_000, 100, 1000));
+        this(historyLimit, roomyLimits());
     }
 
     StreamFixture(int historyLimit, StreamLimits limits) {
@@ -47,12 +47,12 @@ final class StreamFixture {
     StreamService anotherGateway() {
         StreamRegistry other = new StreamRegistry(100, 1024 * 1024, Long.MAX_VALUE, clock);
         log.alsoFeed(other);
-        return serviceOf(other, log, new StreamLimits(1000, 1_000_000, 100, 1000));
+        return serviceOf(other, log, roomyLimits());
     }
 
     /** This gateway's service over another command log (a bounded one, say), sharing its registry and processor. */
     StreamService serviceOn(CommandLog commandLog) {
-        return serviceOf(registry, commandLog, new StreamLimits(1000, 1_000_000, 100, 1000));
+        return serviceOf(registry, commandLog, roomyLimits());
     }
 
     /** A gateway's service as the app wires it, over this fixture's catalog and clock. */
@@ -85,6 +85,11 @@ final class StreamFixture {
             replayed.apply(log.results.get(position), position, clock.millis());
         }
         return replayed;
+    }
+
+    /** Limits no test reaches unless it means to: a thousand open streams a tenant, a million sends a second. */
+    static StreamLimits roomyLimits() {
+        return new StreamLimits(1000, 100_000, 1_000_000, 100, 1000);
     }
 
     static StreamKey key(String id) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class StreamLimitsTest {
 
     /** Two sends a second: a token comes back every 500 ms, far longer than these tests take between two calls. */
-    private final StreamLimits limits = new StreamLimits(10, 2, 10, 10);
+    private final StreamLimits limits = new StreamLimits(10, 100, 2, 10, 10);
 
     @Test
     void shouldLetASendAskWithoutTakingFromTheBudget() {

@@ -48,8 +48,30 @@ class StreamServiceTest {
     }
 
     @Test
+    void shouldRefuseAStartOnceAllTenantsTogetherHaveAsManyStreamsOpenAsAllowedAndWriteNothing() {
+        StreamFixture capped = new StreamFixture(100, new StreamLimits(1000, 2, 1_000_000, 100, 1000));
+        StreamKey first = capped.service.start("tenant-a", new StreamId("first"), null).block(TIMEOUT).key();
+        capped.service.start("tenant-b", new StreamId("second"), null).block(TIMEOUT);
+
+        StepVerifier.create(capped.service.start("tenant-c", new StreamId("third"), null))
+                .expectError(TooManyStreamsException.class)
+                .verify(TIMEOUT);
+        StepVerifier.create(capped.service.start("tenant-c", null, null))
+                .expectError(TooManyStreamsException.class)
+                .verify(TIMEOUT);
+        assertThat(capped.log.appended).as("commands written").hasSize(2);
+        assertThat(capped.registry.openStreams()).isEqualTo(2);
+
+        capped.service.end(first, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+        StepVerifier.create(capped.service.start("tenant-c", new StreamId("third"), null))
+                .assertNext(session -> assertThat(session.isOpen()).isTrue())
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void shouldRefuseASendableSessionToATenantWithoutASendLeftBeforeLookingTheStreamUp() {
-        StreamFixture slow = new StreamFixture(100, new StreamLimits(1000, 1, 100, 1000));
+        StreamFixture slow = new StreamFixture(100, new StreamLimits(1000, 100_000, 1, 100, 1000));
         StreamKey id = slow.started("job-rate");
         slow.service.send(id, "the one send of this second").block(TIMEOUT);
 
