@@ -22,10 +22,10 @@ import reactor.core.publisher.Flux;
  */
 final class SseEvents {
 
-    private static final Frame HEARTBEAT_FRAME = new Frame(":heartbeat\n\n", List.of());
+    private static final Frame HEARTBEAT_FRAME = new Frame(":heartbeat\n\n", List.of(), false);
 
     /** Marks the end of a reader's events among its frames; never written. */
-    private static final Frame NO_MORE_EVENTS = new Frame("", List.of());
+    private static final Frame NO_MORE_EVENTS = new Frame("", List.of(), false);
 
     /** How soon a client told to reconnect should do so (the SSE {@code retry:} field). */
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
@@ -43,8 +43,10 @@ final class SseEvents {
     /**
      * SSE text on its way to the connection, with the spans of the traced events in it: they end when the text is
      * handed to the connection, so each measures the wait for room on it.
+     *
+     * @param last whether it ends with an event after which the reader gets nothing more ({@code end} and the like)
      */
-    private record Frame(String text, List<StreamTracing.Span> deliveries) {
+    private record Frame(String text, List<StreamTracing.Span> deliveries, boolean last) {
 
         String handedOver() {
             deliveries.forEach(StreamTracing.Span::end);
@@ -64,9 +66,13 @@ final class SseEvents {
      * results it missed.
      */
     Flux<String> frame(Flux<List<ResultEvent>> batches, Channel connection) {
-        // The heartbeats stop with the events: at the marker that follows the last of them.
+        // The heartbeats stop with the events: at the frame of the event that ends them, or at the marker that
+        // follows the last batch when none did. Not at the marker alone: it comes only once the merge asks the events
+        // for more, and a heartbeat already waiting in the merge went out first, after `event: end`.
         Flux<Frame> events = batches.map(this::toSse).concatWithValues(NO_MORE_EVENTS);
-        Flux<Frame> framed = Flux.merge(PREFETCH, events, heartbeats()).takeWhile(frame -> frame != NO_MORE_EVENTS);
+        Flux<Frame> framed = Flux.merge(PREFETCH, events, heartbeats())
+                .takeWhile(frame -> frame != NO_MORE_EVENTS)
+                .takeUntil(Frame::last);
         if (connection == null) {
             return framed.map(Frame::handedOver);
         }
@@ -106,7 +112,7 @@ final class SseEvents {
                 deliveries.add(tracing.startDelivery(event.trace(), event.kind().eventName()));
             }
         }
-        return new Frame(text.toString(), deliveries);
+        return new Frame(text.toString(), deliveries, batch.get(batch.size() - 1).kind().endsReading());
     }
 
     private void append(ResultEvent event, StringBuilder text) {

@@ -21,17 +21,25 @@ public record ResultEvent(Kind kind, long id, String json, int bytes, String tra
     }
 
     public enum Kind {
-        RESULT("result"), END("end"), GAP("gap"), OVERFLOW("overflow"), RECONNECT("reconnect");
+        RESULT("result", false), END("end", true), GAP("gap", false), OVERFLOW("overflow", true),
+        RECONNECT("reconnect", true);
 
         private final String eventName;
+        private final boolean endsReading;
 
-        Kind(String eventName) {
+        Kind(String eventName, boolean endsReading) {
             this.eventName = eventName;
+            this.endsReading = endsReading;
         }
 
         /** The SSE {@code event:} name. */
         public String eventName() {
             return eventName;
+        }
+
+        /** Whether a reader's events end with this one: the stream's end, an overflow, a reconnect notice. */
+        public boolean endsReading() {
+            return endsReading;
         }
     }
 

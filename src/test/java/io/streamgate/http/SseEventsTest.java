@@ -55,6 +55,23 @@ class SseEventsTest {
     }
 
     @Test
+    void shouldEndTheBodyWithTheEndEventThoughTheEventsCompleteLaterAndHeartbeatsAreDue() {
+        SseEvents everyFewMillis = new SseEvents(Duration.ofMillis(5),
+                new StreamMetrics(new SimpleMeterRegistry(), () -> 0), StreamTracing.OFF);
+        List<ResultEvent> last = List.of(new ResultEvent(ResultEvent.Kind.RESULT, 7, "{\"seq\":7}"),
+                new ResultEvent(ResultEvent.Kind.END, 8, "{\"reason\":\"client\"}"));
+        // The reader's events complete a while after their end event, as when the merge has not asked for more yet.
+        Flux<List<ResultEvent>> endedLate = Flux.just(last).concatWith(Flux.<List<ResultEvent>>empty()
+                .delaySubscription(Duration.ofMillis(100)));
+
+        List<String> frames = everyFewMillis.frame(endedLate, null).collectList().block(Duration.ofSeconds(5));
+
+        assertThat(frames).as("frames written").isNotEmpty();
+        assertThat(frames.get(frames.size() - 1)).as("the last of %s", frames)
+                .endsWith("event:end\ndata:{\"reason\":\"client\"}\n\n");
+    }
+
+    @Test
     void shouldTellAReaderToReconnectWithARetryDelay() {
         List<String> frames = sse.frame(Flux.just(List.of(ResultEvent.RECONNECT_AFTER_SHUTDOWN)), null)
                 .filter(text -> !text.startsWith(":")).collectList().block();
