@@ -291,7 +291,7 @@ public record StreamgateProperties(
      * @param openStreams             streams all tenants may have open at once, as this gateway sees the deployment
      *                                (503, Retry-After): what bounds the heap open streams take whatever the number
      *                                of tenants, about 1 KB each beside their share of history-budget and up to
-     *                                1,024 remembered Idempotency-Keys at about 260 bytes each
+     *                                1,024 remembered Idempotency-Keys at about 124 bytes each
      * @param sendsPerSecondPerTenant sends a tenant may make per second, with a burst of as many (429, Retry-After)
      * @param readersPerStream        SSE readers connected to one stream (429)
      * @param readersPerTenant        SSE readers connected to one tenant's streams (429)

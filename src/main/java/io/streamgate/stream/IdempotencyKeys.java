@@ -1,5 +1,6 @@
 package io.streamgate.stream;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,15 +20,19 @@ import java.util.function.Supplier;
  * <p>Each key is remembered with a digest of its send's data: a key used again for other data is refused (422, as
  * the IETF's Idempotency-Key draft has it) rather than answered with the first send's seq, which would acknowledge
  * data that was never stored. The digest travels with the key through Kafka ({@link KeyedSend#recorded()}).
+ *
+ * <p>Every gateway remembers every open stream's keys, up to 1,024 each, so a remembered key holds no strings: 128
+ * bits of its SHA-256, 96 of its data's and the seq, about 120 bytes whatever the key's length (BENCHMARKS.md section
+ * 69; the key and digest as strings took 255 bytes for a 36-character key, 343 for one of 128).
  */
 final class IdempotencyKeys {
 
-    private final Map<String, Outcome> outcomes;
+    private final Map<KeyHash, Outcome> outcomes;
 
     IdempotencyKeys(int capacity) {
         this.outcomes = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<KeyHash, Outcome> eldest) {
                 return size() > capacity;
             }
         };
@@ -53,19 +58,70 @@ final class IdempotencyKeys {
 
         /** 96 bits of the data's SHA-256: a key reused by mistake for other data is told apart. */
         private static String digest(String data) {
-            try {
-                byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(data.getBytes(StandardCharsets.UTF_8));
-                return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha256, 12));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("Every JVM has SHA-256", e);
-            }
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    Arrays.copyOf(sha256(data), DataDigest.BYTES));
         }
     }
 
-    private record Outcome(String digest, CompletableFuture<Long> seq) {
+    /** 128 bits of a key's SHA-256: that two of a stream's 1,024 keys share them has a chance under 2^-100. */
+    private record KeyHash(long high, long low) {
 
-        boolean isFor(KeyedSend send) {
-            return digest == null || digest.equals(send.digest());
+        static KeyHash of(String key) {
+            ByteBuffer bits = ByteBuffer.wrap(sha256(key));
+            return new KeyHash(bits.getLong(), bits.getLong());
+        }
+    }
+
+    /** The 96 bits of {@link KeyedSend#digest()} as numbers; {@code known} false for a key learned without one. */
+    private record DataDigest(long high, int low, boolean known) {
+
+        static final int BYTES = 12;
+        static final DataDigest UNKNOWN = new DataDigest(0, 0, false);
+
+        /** Null when the text is not a digest {@link KeyedSend#digest} wrote. */
+        static DataDigest parse(String digest) {
+            if (digest == null) {
+                return UNKNOWN;
+            }
+            byte[] bytes;
+            try {
+                bytes = Base64.getUrlDecoder().decode(digest);
+            } catch (IllegalArgumentException notBase64) {
+                return null;
+            }
+            if (bytes.length != BYTES) {
+                return null;
+            }
+            ByteBuffer bits = ByteBuffer.wrap(bytes);
+            return new DataDigest(bits.getLong(), bits.getInt(), true);
+        }
+    }
+
+    /**
+     * A key's send: {@code attempt} while it runs (it may still fail, and then the key is forgotten), then only its
+     * {@code seq}, so a remembered key keeps no future. The digest's fields are inlined for the same reason.
+     */
+    private record Outcome(long digestHigh, int digestLow, boolean digestKnown, long seq,
+                           CompletableFuture<Long> attempt) {
+
+        static Outcome running(DataDigest digest, CompletableFuture<Long> attempt) {
+            return new Outcome(digest.high(), digest.low(), digest.known(), -1, attempt);
+        }
+
+        static Outcome stored(DataDigest digest, long seq) {
+            return new Outcome(digest.high(), digest.low(), digest.known(), seq, null);
+        }
+
+        boolean isFor(DataDigest sent) {
+            return !digestKnown || (digestHigh == sent.high() && digestLow == sent.low());
+        }
+
+        CompletableFuture<Long> answer() {
+            return attempt != null ? attempt : CompletableFuture.completedFuture(seq);
+        }
+
+        Outcome done(long storedSeq) {
+            return new Outcome(digestHigh, digestLow, digestKnown, storedSeq, null);
         }
     }
 
@@ -75,28 +131,31 @@ final class IdempotencyKeys {
      * forgotten, so the next retry tries again.
      */
     CompletableFuture<Long> outcome(KeyedSend send, Supplier<CompletableFuture<Long>> attempt) {
-        CompletableFuture<Long> started;
+        KeyHash key = KeyHash.of(send.key());
+        DataDigest digest = DataDigest.parse(send.digest());
+        CompletableFuture<Long> started = new CompletableFuture<>();
+        Outcome running = Outcome.running(digest, started);
         synchronized (outcomes) {
-            Outcome earlier = outcomes.get(send.key());
+            Outcome earlier = outcomes.get(key);
             if (earlier != null) {
-                return earlier.isFor(send) ? earlier.seq() : CompletableFuture.failedFuture(
+                return earlier.isFor(digest) ? earlier.answer() : CompletableFuture.failedFuture(
                         new IdempotencyKeyReusedException("Idempotency-Key '" + send.key()
                                 + "' was used for a send with other data; use a new key for new data"));
             }
-            started = new CompletableFuture<>();
-            outcomes.put(send.key(), new Outcome(send.digest(), started));
+            outcomes.put(key, running);
         }
-        CompletableFuture<Long> running;
+        CompletableFuture<Long> sent;
         try {
-            running = attempt.get();
+            sent = attempt.get();
         } catch (RuntimeException e) {
-            running = CompletableFuture.failedFuture(e);
+            sent = CompletableFuture.failedFuture(e);
         }
-        running.whenComplete((seq, failure) -> {
+        sent.whenComplete((seq, failure) -> {
+            synchronized (outcomes) {
+                // Only this attempt's entry: the key may since have been forgotten, or learned from the log.
+                outcomes.computeIfPresent(key, (k, now) -> now != running ? now : failure != null ? null : now.done(seq));
+            }
             if (failure != null) {
-                synchronized (outcomes) {
-                    outcomes.computeIfPresent(send.key(), (key, outcome) -> outcome.seq() == started ? null : outcome);
-                }
                 started.completeExceptionally(failure);
             } else {
                 started.complete(seq);
@@ -112,11 +171,27 @@ final class IdempotencyKeys {
         }
     }
 
-    /** Records a send known to be stored (from the results log), as {@link KeyedSend#recorded()} wrote it. */
+    /**
+     * Records a send known to be stored (from the results log), as {@link KeyedSend#recorded()} wrote it. A digest
+     * this class did not write is not remembered: the key's retry is stored again rather than taken for any data.
+     */
     void stored(String recorded, long seq) {
         KeyedSend send = KeyedSend.parse(recorded);
+        DataDigest digest = DataDigest.parse(send.digest());
+        if (digest == null) {
+            return;
+        }
+        KeyHash key = KeyHash.of(send.key());
         synchronized (outcomes) {
-            outcomes.putIfAbsent(send.key(), new Outcome(send.digest(), CompletableFuture.completedFuture(seq)));
+            outcomes.putIfAbsent(key, Outcome.stored(digest, seq));
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JVM has SHA-256", e);
         }
     }
 }

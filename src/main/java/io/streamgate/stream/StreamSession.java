@@ -21,13 +21,14 @@ public final class StreamSession {
     public enum State { OPEN, ENDING, ENDED }
 
     /*
-     * What a stream holds in the heap besides its history, for heldBytes() (BENCHMARKS.md section 64; a 64-bit JVM
-     * with compressed references). From a class histogram of a gateway holding 223,318 ended streams of short-stream
-     * load: a session with its key, history ring, sinks and sets about 1 KB. Measured apart, 200,000 remembered
-     * Idempotency-Keys of 36 characters: about 260 bytes each (the map entry, the key, the data's digest, the outcome).
+     * What a stream holds in the heap besides its history, for heldBytes() (BENCHMARKS.md sections 64 and 69; a 64-bit
+     * JVM with compressed references). From a class histogram of a gateway holding 223,318 ended streams of
+     * short-stream load: a session with its key, history ring, sinks and sets about 1 KB. Measured apart, 200,000
+     * remembered Idempotency-Keys: about 124 bytes each whatever their length (the map entry, the key's hash, the
+     * outcome with the data's digest).
      */
     private static final int BYTES_PER_STREAM = 1024;
-    private static final int BYTES_PER_IDEMPOTENCY_KEY = 260;
+    private static final int BYTES_PER_IDEMPOTENCY_KEY = 124;
 
     private final StreamKey key;
     /** The start attempt that opened this stream; null for streams started by processors before start ids existed. */
