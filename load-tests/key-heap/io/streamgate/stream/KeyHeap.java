@@ -19,7 +19,7 @@ public final class KeyHeap {
         long before = heapUsed();
         List<IdempotencyKeys> held = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
-            IdempotencyKeys keys = new IdempotencyKeys(1024);
+            IdempotencyKeys keys = new IdempotencyKeys(1024, () -> Long.MAX_VALUE);
             for (int i = 0; i < keysPerStream; i++) {
                 IdempotencyKeys.KeyedSend send = IdempotencyKeys.KeyedSend.of(key(length), "data " + i);
                 long seq = i;

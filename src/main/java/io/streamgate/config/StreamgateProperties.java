@@ -182,6 +182,9 @@ public record StreamgateProperties(
      * @param historyBudget     the most heap all open streams' results take together (their text and what holding
      *                          them costs, about 88 bytes a result): each stream's results take at most an equal
      *                          share of it
+     * @param idempotencyBudget the most heap all open streams' remembered Idempotency-Keys take together (about 124
+     *                          bytes a key): each stream remembers its last 1,024 keys or its equal share of this,
+     *                          whichever is fewer
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
      * @param endedHistoryBudget the most heap all ended streams nobody reads hold together (their results' text and
      *                          what holding them costs, about 1 KB a stream and 88 bytes a result); past it the streams
@@ -198,6 +201,7 @@ public record StreamgateProperties(
             @DefaultValue("10000") int historyLimit,
             @DefaultValue("4MB") DataSize historySize,
             @DefaultValue("256MB") DataSize historyBudget,
+            @DefaultValue("128MB") DataSize idempotencyBudget,
             @DefaultValue("1h") Duration endedRetention,
             @DefaultValue("256MB") DataSize endedHistoryBudget,
             @DefaultValue("uppercase") String defaultProcessor,
@@ -212,6 +216,7 @@ public record StreamgateProperties(
             require(historyLimit >= 1, "streamgate.stream.history-limit must be at least 1");
             require(historySize.toBytes() >= 1024, "streamgate.stream.history-size must be at least 1KB");
             require(historyBudget.toBytes() >= 1024, "streamgate.stream.history-budget must be at least 1KB");
+            require(idempotencyBudget.toBytes() >= 1024, "streamgate.stream.idempotency-budget must be at least 1KB");
             require(!endedRetention.isNegative(), "streamgate.stream.ended-retention must not be negative");
             require(!endedHistoryBudget.isNegative(), "streamgate.stream.ended-history-budget must not be negative");
             require(maxBatchChunks >= 1, "streamgate.stream.max-batch-chunks must be at least 1");
@@ -290,8 +295,8 @@ public record StreamgateProperties(
      * @param openStreamsPerTenant    streams a tenant may have open at once (429)
      * @param openStreams             streams all tenants may have open at once, as this gateway sees the deployment
      *                                (503, Retry-After): what bounds the heap open streams take whatever the number
-     *                                of tenants, about 1 KB each beside their share of history-budget and up to
-     *                                1,024 remembered Idempotency-Keys at about 124 bytes each
+     *                                of tenants, about 1 KB each beside their shares of history-budget and
+     *                                idempotency-budget
      * @param sendsPerSecondPerTenant sends a tenant may make per second, with a burst of as many (429, Retry-After)
      * @param readersPerStream        SSE readers connected to one stream (429)
      * @param readersPerTenant        SSE readers connected to one tenant's streams (429)

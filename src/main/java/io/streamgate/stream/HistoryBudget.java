@@ -11,6 +11,9 @@ import java.util.function.IntSupplier;
  *
  * <p>The share shrinks as streams open: a stream's next append keeps it within the new share, and
  * {@link StreamExpiry}'s sweep trims the quiet ones, so the budget holds within one sweep.
+ *
+ * <p>The open streams' remembered Idempotency-Keys, the history of their sends, share a budget of their own the same
+ * way ({@code idempotency-budget}, {@link IdempotencyKeys#heldBytes()}).
  */
 final class HistoryBudget {
 

@@ -6,9 +6,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -21,21 +23,29 @@ import java.util.function.Supplier;
  * the IETF's Idempotency-Key draft has it) rather than answered with the first send's seq, which would acknowledge
  * data that was never stored. The digest travels with the key through Kafka ({@link KeyedSend#recorded()}).
  *
- * <p>Every gateway remembers every open stream's keys, up to 1,024 each, so a remembered key holds no strings: 128
- * bits of its SHA-256, 96 of its data's and the seq, about 120 bytes whatever the key's length (BENCHMARKS.md section
- * 69; the key and digest as strings took 255 bytes for a 36-character key, 343 for one of 128).
+ * <p>Every gateway remembers every open stream's keys, so a remembered key holds no strings: 128 bits of its SHA-256,
+ * 96 of its data's and the seq, {@link #HELD_BYTES_PER_KEY} whatever the key's length (BENCHMARKS.md section 69; the
+ * key and digest as strings took 255 bytes for a 36-character key, 343 for one of 128). And the keys of all open
+ * streams share a budget ({@code idempotency-budget}), as their results share {@code history-budget}: a stream keeps
+ * its newest keys, up to its capacity or its share, whichever is fewer, and the keys of its sends under way.
  */
 final class IdempotencyKeys {
 
-    private final Map<KeyHash, Outcome> outcomes;
+    /** What a remembered key holds in the heap (load-tests/key-heap.sh: 123.3 bytes, whatever the key's length). */
+    static final int HELD_BYTES_PER_KEY = 124;
 
-    IdempotencyKeys(int capacity) {
-        this.outcomes = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<KeyHash, Outcome> eldest) {
-                return size() > capacity;
-            }
-        };
+    private final Map<KeyHash, Outcome> outcomes = new LinkedHashMap<>();
+    private final int capacity;
+    private final LongSupplier maxHeldBytes;
+
+    /**
+     * @param capacity     the most keys remembered
+     * @param maxHeldBytes the heap they may take now, this stream's share of the budget; the newest key and the keys
+     *                     of sends under way are kept whatever it is
+     */
+    IdempotencyKeys(int capacity, LongSupplier maxHeldBytes) {
+        this.capacity = capacity;
+        this.maxHeldBytes = maxHeldBytes;
     }
 
     /** A send's key and the digest of its data; null digest: learned from a record written without one. */
@@ -143,6 +153,7 @@ final class IdempotencyKeys {
                                 + "' was used for a send with other data; use a new key for new data"));
             }
             outcomes.put(key, running);
+            forgetBeyond(keysAllowed());
         }
         CompletableFuture<Long> sent;
         try {
@@ -154,6 +165,7 @@ final class IdempotencyKeys {
             synchronized (outcomes) {
                 // Only this attempt's entry: the key may since have been forgotten, or learned from the log.
                 outcomes.computeIfPresent(key, (k, now) -> now != running ? now : failure != null ? null : now.done(seq));
+                forgetBeyond(keysAllowed());
             }
             if (failure != null) {
                 started.completeExceptionally(failure);
@@ -184,6 +196,38 @@ final class IdempotencyKeys {
         KeyHash key = KeyHash.of(send.key());
         synchronized (outcomes) {
             outcomes.putIfAbsent(key, Outcome.stored(digest, seq));
+            forgetBeyond(keysAllowed());
+        }
+    }
+
+    /** Forgets the oldest keys beyond this stream's share of the budget, which shrinks as streams open. */
+    void trim() {
+        synchronized (outcomes) {
+            forgetBeyond(keysAllowed());
+        }
+    }
+
+    /** The heap the remembered keys take, estimated. */
+    long heldBytes() {
+        return (long) HELD_BYTES_PER_KEY * size();
+    }
+
+    private int keysAllowed() {
+        return (int) Math.max(1, Math.min(capacity, maxHeldBytes.getAsLong() / HELD_BYTES_PER_KEY));
+    }
+
+    /**
+     * Forgets the oldest keys beyond {@code keys} whose sends are done. A key whose send is under way stays whatever
+     * the share: a client's retry after a timeout comes while it may still run, and must find it. Those are as many
+     * as the sends in flight, which {@code max-sends-in-flight} bounds.
+     */
+    private void forgetBeyond(int keys) {
+        Iterator<Outcome> oldestFirst = outcomes.values().iterator();
+        for (int beyond = outcomes.size() - keys; beyond > 0 && oldestFirst.hasNext(); ) {
+            if (oldestFirst.next().attempt() == null) {
+                oldestFirst.remove();
+                beyond--;
+            }
         }
     }
 

@@ -30,7 +30,7 @@ class StreamConfiguration {
     StreamRegistry streamRegistry(StreamgateProperties properties, Clock clock) {
         StreamgateProperties.Stream stream = properties.stream();
         return new StreamRegistry(stream.historyLimit(), stream.historySize().toBytes(),
-                stream.historyBudget().toBytes(), clock);
+                stream.historyBudget().toBytes(), stream.idempotencyBudget().toBytes(), clock);
     }
 
     @Bean

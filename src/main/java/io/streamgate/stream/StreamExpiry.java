@@ -16,7 +16,7 @@ import reactor.core.scheduler.Scheduler;
  * Ends streams that saw no send for the idle timeout (reason {@code idle-timeout}) and forgets ended streams
  * once their retention has passed, or sooner, oldest first, when their histories together pass the ended-history
  * budget: retention alone bounds them by time, not by how many streams end meanwhile. It also trims open streams'
- * histories to their share of the history budget, which shrinks as streams open. {@link #sweep()} is one pass;
+ * histories and remembered Idempotency-Keys to their shares of their budgets, which shrink as streams open. {@link #sweep()} is one pass;
  * {@link #run} repeats it.
  *
  * <p>Every instance forgets ended streams from its own memory, but only a stream's owner ({@link StreamOwnership})
@@ -71,7 +71,7 @@ public final class StreamExpiry {
     }
 
     /**
-     * One pass over the streams: trims open ones to their share of the history budget and ends idle ones (waiting for
+     * One pass over the streams: trims open ones to their shares of the budgets and ends idle ones (waiting for
      * their end markers to be durable); then forgets ended ones past their retention and, while the ended ones nobody
      * reads hold more than their budget, those that ended first.
      */
@@ -87,9 +87,9 @@ public final class StreamExpiry {
                         if (session.lastActivityMillis() <= idleBefore && ownership.owns(session.key())) {
                             idle.add(session);
                         }
-                        session.log().trim();
+                        session.trim();
                     }
-                    case ENDING -> session.log().trim();
+                    case ENDING -> session.trim();
                     case ENDED -> held += session.readers() == 0 ? session.heldBytes() : 0;
                 }
             }

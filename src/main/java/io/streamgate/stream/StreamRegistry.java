@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
+    /** The most Idempotency-Keys a stream remembers, fewer when its share of the budget is less. */
+    private static final int IDEMPOTENCY_KEYS_PER_STREAM = 1024;
 
     private final ConcurrentHashMap<StreamKey, StreamSession> sessions = new ConcurrentHashMap<>();
     /**
@@ -43,6 +45,7 @@ public final class StreamRegistry {
     private final int historyLimit;
     private final long historyBytes;
     private final HistoryBudget historyBudget;
+    private final HistoryBudget idempotencyBudget;
     private final Clock clock;
 
     /**
@@ -50,11 +53,15 @@ public final class StreamRegistry {
      * @param historyBytes  the most bytes of results held per stream (UTF-8, as readers get them)
      * @param historyBudget the most heap all open streams' results take together (their text and what holding it
      *                      costs, {@link ResultLog#heldBytes()})
+     * @param idempotencyBudget the most heap all open streams' remembered Idempotency-Keys take together
+     *                      ({@link IdempotencyKeys#heldBytes()})
      */
-    public StreamRegistry(int historyLimit, long historyBytes, long historyBudget, Clock clock) {
+    public StreamRegistry(int historyLimit, long historyBytes, long historyBudget, long idempotencyBudget,
+                          Clock clock) {
         this.historyLimit = historyLimit;
         this.historyBytes = historyBytes;
         this.historyBudget = new HistoryBudget(historyBudget, open::get);
+        this.idempotencyBudget = new HistoryBudget(idempotencyBudget, open::get);
         this.clock = clock;
     }
 
@@ -225,8 +232,9 @@ public final class StreamRegistry {
     }
 
     private StreamSession newSession(StreamKey id, String startId, String processor, Instant created) {
-        return new StreamSession(id, startId, processor, created, new ResultLog(historyLimit, historyBytes,
-                historyBudget::heldBytesPerStream));
+        return new StreamSession(id, startId, processor, created,
+                new ResultLog(historyLimit, historyBytes, historyBudget::heldBytesPerStream),
+                new IdempotencyKeys(IDEMPOTENCY_KEYS_PER_STREAM, idempotencyBudget::heldBytesPerStream));
     }
 
     private void withSession(StreamKey id, StreamResult result, Consumer<StreamSession> action) {

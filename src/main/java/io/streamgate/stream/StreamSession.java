@@ -21,14 +21,11 @@ public final class StreamSession {
     public enum State { OPEN, ENDING, ENDED }
 
     /*
-     * What a stream holds in the heap besides its history, for heldBytes() (BENCHMARKS.md sections 64 and 69; a 64-bit
-     * JVM with compressed references). From a class histogram of a gateway holding 223,318 ended streams of
-     * short-stream load: a session with its key, history ring, sinks and sets about 1 KB. Measured apart, 200,000
-     * remembered Idempotency-Keys: about 124 bytes each whatever their length (the map entry, the key's hash, the
-     * outcome with the data's digest).
+     * What a stream holds in the heap besides its history and its remembered Idempotency-Keys, for heldBytes()
+     * (BENCHMARKS.md section 64; a 64-bit JVM with compressed references). From a class histogram of a gateway holding
+     * 223,318 ended streams of short-stream load: a session with its key, history ring, sinks and sets about 1 KB.
      */
     private static final int BYTES_PER_STREAM = 1024;
-    private static final int BYTES_PER_IDEMPOTENCY_KEY = 124;
 
     private final StreamKey key;
     /** The start attempt that opened this stream; null for streams started by processors before start ids existed. */
@@ -36,7 +33,7 @@ public final class StreamSession {
     private final String processor;
     private final Instant created;
     private final ResultLog log;
-    private final IdempotencyKeys idempotencyKeys = new IdempotencyKeys(1024);
+    private final IdempotencyKeys idempotencyKeys;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private final Set<ResultCursor> cursors = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readers = new AtomicInteger();
@@ -53,12 +50,14 @@ public final class StreamSession {
     private volatile String endReason;
     private volatile long results;
 
-    StreamSession(StreamKey key, String startId, String processor, Instant created, ResultLog log) {
+    StreamSession(StreamKey key, String startId, String processor, Instant created, ResultLog log,
+                  IdempotencyKeys idempotencyKeys) {
         this.key = key;
         this.startId = startId;
         this.processor = processor;
         this.created = created;
         this.log = log;
+        this.idempotencyKeys = idempotencyKeys;
         this.lastActivityMillis = created.toEpochMilli();
     }
 
@@ -148,7 +147,13 @@ public final class StreamSession {
      * such streams, 4 GB at a thousand a second.
      */
     long heldBytes() {
-        return BYTES_PER_STREAM + log.heldBytes() + (long) BYTES_PER_IDEMPOTENCY_KEY * idempotencyKeys.size();
+        return BYTES_PER_STREAM + log.heldBytes() + idempotencyKeys.heldBytes();
+    }
+
+    /** Keeps its history and its remembered keys within their shares of the budgets, which shrink as streams open. */
+    void trim() {
+        log.trim();
+        idempotencyKeys.trim();
     }
 
     IdempotencyKeys idempotencyKeys() {

@@ -19,7 +19,8 @@ class StreamgatePropertiesTest {
         var kafka = new StreamgateProperties.Kafka("", "requests", "results", "", "", 6, (short) 0, DataSize.ofMegabytes(1),
                 Duration.ofSeconds(30), "group", Map.of(), Map.of());
         var stream = new StreamgateProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(15), DataSize.ofMegabytes(1),
-                100, DataSize.ofMegabytes(4), DataSize.ofMegabytes(256), Duration.ofHours(1), DataSize.ofMegabytes(256), "uppercase", 1000,
+                100, DataSize.ofMegabytes(4), DataSize.ofMegabytes(256), DataSize.ofMegabytes(128), Duration.ofHours(1),
+                DataSize.ofMegabytes(256), "uppercase", 1000,
                 DataSize.ofMegabytes(4));
 
         assertThatThrownBy(() -> new StreamgateProperties(Set.of(Role.GATEWAY, Role.PROCESSOR), kafka,

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamgate.stream.IdempotencyKeys.KeyedSend;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class IdempotencyKeysTest {
 
     private final AtomicInteger attempts = new AtomicInteger();
+
+    /** Keys under no budget: only their capacity bounds them. */
+    private static IdempotencyKeys unbounded(int capacity) {
+        return new IdempotencyKeys(capacity, () -> Long.MAX_VALUE);
+    }
 
     /** An attempt that stores the send at {@code seq}, counted. */
     private Supplier<CompletableFuture<Long>> storedAt(long seq) {
@@ -22,7 +28,7 @@ class IdempotencyKeysTest {
 
     @Test
     void shouldAnswerARetryWithTheFirstAttemptsSeqWithoutAnotherAttempt() {
-        IdempotencyKeys keys = new IdempotencyKeys(8);
+        IdempotencyKeys keys = unbounded(8);
 
         assertThat(keys.outcome(KeyedSend.of("k", "data"), storedAt(5)).join()).isEqualTo(5);
         assertThat(keys.outcome(KeyedSend.of("k", "data"), storedAt(6)).join()).isEqualTo(5);
@@ -31,7 +37,7 @@ class IdempotencyKeysTest {
 
     @Test
     void shouldGiveARetryDuringTheFirstAttemptThatAttemptsOutcome() {
-        IdempotencyKeys keys = new IdempotencyKeys(8);
+        IdempotencyKeys keys = unbounded(8);
         CompletableFuture<Long> inFlight = new CompletableFuture<>();
 
         CompletableFuture<Long> first = keys.outcome(KeyedSend.of("k", "data"), () -> inFlight);
@@ -45,7 +51,7 @@ class IdempotencyKeysTest {
 
     @Test
     void shouldForgetTheOldestKeyBeyondItsCapacity() {
-        IdempotencyKeys keys = new IdempotencyKeys(2);
+        IdempotencyKeys keys = unbounded(2);
         keys.outcome(KeyedSend.of("a", "1"), storedAt(1)).join();
         keys.outcome(KeyedSend.of("b", "2"), storedAt(2)).join();
         keys.outcome(KeyedSend.of("c", "3"), storedAt(3)).join();
@@ -58,7 +64,7 @@ class IdempotencyKeysTest {
 
     @Test
     void shouldForgetAFailedAttemptSoTheRetryTriesAgain() {
-        IdempotencyKeys keys = new IdempotencyKeys(8);
+        IdempotencyKeys keys = unbounded(8);
 
         assertThat(keys.outcome(KeyedSend.of("k", "data"),
                 () -> CompletableFuture.failedFuture(new IllegalStateException("broker down"))))
@@ -69,7 +75,7 @@ class IdempotencyKeysTest {
 
     @Test
     void shouldTellKeysApartWhateverTheirLength() {
-        IdempotencyKeys keys = new IdempotencyKeys(8);
+        IdempotencyKeys keys = unbounded(8);
         String longKey = "k".repeat(127);
         keys.outcome(KeyedSend.of(longKey + "a", "data"), storedAt(1)).join();
 
@@ -79,7 +85,7 @@ class IdempotencyKeysTest {
 
     @Test
     void shouldLearnAStoredSendFromItsRecordAndRefuseTheKeyForOtherData() {
-        IdempotencyKeys keys = new IdempotencyKeys(8);
+        IdempotencyKeys keys = unbounded(8);
         keys.stored(KeyedSend.of("k", "data").recorded(), 7);
 
         assertThat(keys.outcome(KeyedSend.of("k", "data"), storedAt(8)).join()).isEqualTo(7);
@@ -90,11 +96,64 @@ class IdempotencyKeysTest {
 
     @Test
     void shouldNotRememberAKeyLearnedWithADigestItDidNotWrite() {
-        IdempotencyKeys keys = new IdempotencyKeys(8);
+        IdempotencyKeys keys = unbounded(8);
         keys.stored("k not-a-digest!", 7);
         keys.stored("j c2hvcnQ", 8);
 
         assertThat(keys.size()).as("neither remembered, so neither taken for any data").isZero();
         assertThat(keys.outcome(KeyedSend.of("k", "data"), storedAt(9)).join()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldRememberOnlyTheNewestKeysItsShareOfTheBudgetHolds() {
+        IdempotencyKeys keys = new IdempotencyKeys(1024, () -> 3L * IdempotencyKeys.HELD_BYTES_PER_KEY);
+        for (int i = 0; i < 10; i++) {
+            keys.outcome(KeyedSend.of("k" + i, "data"), storedAt(i)).join();
+        }
+        keys.stored(KeyedSend.of("learned", "data").recorded(), 10);
+
+        assertThat(keys.size()).isEqualTo(3);
+        assertThat(keys.heldBytes()).isEqualTo(3L * IdempotencyKeys.HELD_BYTES_PER_KEY);
+        assertThat(keys.outcome(KeyedSend.of("learned", "data"), storedAt(20)).join()).as("the newest").isEqualTo(10);
+        assertThat(keys.outcome(KeyedSend.of("k9", "data"), storedAt(20)).join()).isEqualTo(9);
+        assertThat(keys.outcome(KeyedSend.of("k7", "data"), storedAt(21)).join()).as("forgotten").isEqualTo(21);
+    }
+
+    @Test
+    void shouldForgetItsOldestKeysWhenItsShareShrinksAndKeepTheNewestWhateverTheShare() {
+        AtomicLong share = new AtomicLong(Long.MAX_VALUE);
+        IdempotencyKeys keys = new IdempotencyKeys(1024, share::get);
+        for (int i = 0; i < 10; i++) {
+            keys.outcome(KeyedSend.of("k" + i, "data"), storedAt(i)).join();
+        }
+
+        share.set(4L * IdempotencyKeys.HELD_BYTES_PER_KEY);
+        keys.trim();
+        assertThat(keys.size()).isEqualTo(4);
+        assertThat(keys.outcome(KeyedSend.of("k6", "data"), storedAt(60)).join()).isEqualTo(6);
+
+        share.set(0);
+        keys.trim();
+        assertThat(keys.size()).as("the newest key, so a retry of the send under way is still told apart").isEqualTo(1);
+        assertThat(keys.outcome(KeyedSend.of("k9", "data"), storedAt(90)).join()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldKeepTheKeysOfSendsUnderWayWhateverTheShare() {
+        IdempotencyKeys keys = new IdempotencyKeys(1024, () -> 0L);
+        CompletableFuture<Long> first = new CompletableFuture<>();
+        CompletableFuture<Long> second = new CompletableFuture<>();
+        keys.outcome(KeyedSend.of("first", "data"), () -> first);
+        keys.outcome(KeyedSend.of("second", "data"), () -> second);
+
+        CompletableFuture<Long> retry = keys.outcome(KeyedSend.of("first", "data"), storedAt(9));
+        assertThat(attempts).as("the retry waits for the first attempt, which a newer key did not push out").hasValue(0);
+        first.complete(1L);
+        second.complete(2L);
+
+        assertThat(retry.join()).isEqualTo(1);
+
+        assertThat(keys.size()).as("once done, the newest only").isEqualTo(1);
+        assertThat(keys.outcome(KeyedSend.of("second", "data"), storedAt(9)).join()).isEqualTo(2);
     }
 }

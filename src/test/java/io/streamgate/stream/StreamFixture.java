@@ -31,9 +31,14 @@ final class StreamFixture {
 
     /** @param historyBudget the heap all open streams' results may take together */
     StreamFixture(int historyLimit, StreamLimits limits, long historyBudget) {
+        this(historyLimit, limits, historyBudget, Long.MAX_VALUE);
+    }
+
+    /** @param idempotencyBudget the heap all open streams' remembered Idempotency-Keys may take together */
+    StreamFixture(int historyLimit, StreamLimits limits, long historyBudget, long idempotencyBudget) {
         catalog = new ProcessorCatalog(
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
-        registry = new StreamRegistry(historyLimit, 1024 * 1024, historyBudget, clock);
+        registry = new StreamRegistry(historyLimit, 1024 * 1024, historyBudget, idempotencyBudget, clock);
         processor = new SynchronousProcessing(catalog);
         log = new InMemoryCommandLog(processor, registry);
         service = serviceOf(registry, log, limits);
@@ -45,7 +50,7 @@ final class StreamFixture {
 
     /** A second gateway on the same log and processor, with a registry of its own fed by every result. */
     StreamService anotherGateway() {
-        StreamRegistry other = new StreamRegistry(100, 1024 * 1024, Long.MAX_VALUE, clock);
+        StreamRegistry other = new StreamRegistry(100, 1024 * 1024, Long.MAX_VALUE, Long.MAX_VALUE, clock);
         log.alsoFeed(other);
         return serviceOf(other, log, roomyLimits());
     }
@@ -80,7 +85,7 @@ final class StreamFixture {
 
     /** A registry rebuilt from everything appended so far, as a restarted gateway's results feed rebuilds it. */
     StreamRegistry replayedRegistry() {
-        StreamRegistry replayed = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, clock);
+        StreamRegistry replayed = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, clock);
         for (int position = 0; position < log.results.size(); position++) {
             replayed.apply(log.results.get(position), position, clock.millis());
         }

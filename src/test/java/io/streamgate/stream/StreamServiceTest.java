@@ -328,7 +328,7 @@ class StreamServiceTest {
 
     @Test
     void shouldTakeAKeyLearnedWithoutADigestAsARepeatWhateverItsData() {
-        IdempotencyKeys keys = new IdempotencyKeys(8);
+        IdempotencyKeys keys = new IdempotencyKeys(8, () -> Long.MAX_VALUE);
         keys.stored("written-before-digests", 7);
 
         assertThat(keys.outcome(IdempotencyKeys.KeyedSend.of("written-before-digests", "anything"),
