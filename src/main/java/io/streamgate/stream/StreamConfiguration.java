@@ -48,7 +48,7 @@ class StreamConfiguration {
                 .description("Commands waiting for Kafka's acknowledgement").register(meters);
         return new StreamService(registry, boundedLog, catalog, new StreamIdGenerator(), metrics,
                 new StreamLimits(limits.openStreamsPerTenant(), limits.openStreams(), limits.sendsPerSecondPerTenant(),
-                        limits.readersPerStream(), limits.readersPerTenant()),
+                        limits.readersPerStream(), limits.readersPerTenant(), clock),
                 clock, Schedulers.parallel(), visibility);
     }
 

@@ -94,6 +94,7 @@ public final class StreamExpiry {
                 }
             }
             forgetEnded(now - endedRetention.toMillis(), held);
+            service.forgetIdleTenants();
             return Flux.fromIterable(idle).concatMap(this::expire).then();
         });
     }

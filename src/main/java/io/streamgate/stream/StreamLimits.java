@@ -1,18 +1,26 @@
 package io.streamgate.stream;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
+import io.github.bucket4j.TimeMeter;
 
 /**
  * Per-tenant limits on what a tenant may hold or do at once, checked before anything is written: sends per second
  * (a Bucket4j token bucket per tenant, lock-free), SSE readers per stream and per tenant; and open streams in all.
  * (Open streams are counted by the {@link StreamRegistry}, which sees every stream come and go.)
+ *
+ * <p>What is kept per tenant is kept only while the tenant is active: a reader count while it has readers, a bucket
+ * until {@link #forgetIdleTenants()} finds it full again. Tenants come and go (under OIDC every subject is one), so
+ * state kept for every tenant ever seen would grow without bound.
  */
 public final class StreamLimits {
 
@@ -22,10 +30,23 @@ public final class StreamLimits {
     private final int readersPerStream;
     private final int readersPerTenant;
     private final Map<String, Bucket> sendBuckets = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> readersByTenant = new ConcurrentHashMap<>();
+    private final Map<String, Integer> readersByTenant = new ConcurrentHashMap<>();
+    private final TimeMeter time;
 
+    /** @param clock what the send buckets refill by */
     public StreamLimits(int openStreamsPerTenant, int openStreams, long sendsPerSecondPerTenant, int readersPerStream,
-                        int readersPerTenant) {
+                        int readersPerTenant, Clock clock) {
+        this.time = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
         this.openStreamsPerTenant = openStreamsPerTenant;
         this.openStreams = openStreams;
         this.sendsPerSecondPerTenant = sendsPerSecondPerTenant;
@@ -49,6 +70,7 @@ public final class StreamLimits {
         Bucket bucket = sendBuckets.computeIfAbsent(tenant, ignored -> Bucket.builder()
                 .addLimit(limit -> limit.capacity(sendsPerSecondPerTenant)
                         .refillGreedy(sendsPerSecondPerTenant, Duration.ofSeconds(1)))
+                .withCustomTimePrecision(time)
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(sends);
         if (!probe.isConsumed()) {
@@ -82,16 +104,36 @@ public final class StreamLimits {
             throw new LimitExceededException("readers-per-stream",
                     "This stream already has " + readersPerStream + " readers", null);
         }
-        AtomicInteger tenantReaders = readersByTenant.computeIfAbsent(session.key().tenant(), t -> new AtomicInteger());
-        if (tenantReaders.incrementAndGet() > readersPerTenant) {
-            tenantReaders.decrementAndGet();
+        String tenant = session.key().tenant();
+        if (readersByTenant.merge(tenant, 1, Integer::sum) > readersPerTenant) {
+            readerLeft(tenant);
             session.removeReader();
             throw new LimitExceededException("readers-per-tenant",
                     "Your streams already have " + readersPerTenant + " readers", null);
         }
         return () -> {
-            tenantReaders.decrementAndGet();
+            readerLeft(tenant);
             session.removeReader();
         };
+    }
+
+    private void readerLeft(String tenant) {
+        readersByTenant.computeIfPresent(tenant, (ignored, readers) -> readers == 1 ? null : readers - 1);
+    }
+
+    /**
+     * Forgets the send buckets of tenants that have not sent for a second or more: a full bucket is what a tenant
+     * without one gets. A send racing this may be taken from the bucket just forgotten, so a tenant can get that
+     * one send more in that second.
+     */
+    void forgetIdleTenants() {
+        sendBuckets.values().removeIf(bucket -> bucket.getAvailableTokens() >= sendsPerSecondPerTenant);
+    }
+
+    /** Tenants this node keeps a send bucket or a reader count for. */
+    int tenantsKept() {
+        Set<String> tenants = new HashSet<>(sendBuckets.keySet());
+        tenants.addAll(readersByTenant.keySet());
+        return tenants.size();
     }
 }

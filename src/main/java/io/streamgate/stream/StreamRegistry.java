@@ -39,8 +39,12 @@ public final class StreamRegistry {
      * its id) stays here until it is the oldest.
      */
     private final Queue<StreamSession> endedInOrder = new ConcurrentLinkedQueue<>();
-    /** Streams not yet ended, per tenant and in all; kept in step with every state change below. */
-    private final ConcurrentHashMap<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
+    /**
+     * Streams not yet ended, per tenant and in all; kept in step with every state change below. A tenant with none
+     * open has no entry: tenants come and go (under OIDC every subject is one), so entries kept at zero would grow
+     * with every tenant ever seen.
+     */
+    private final ConcurrentHashMap<String, Integer> openByTenant = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final int historyLimit;
     private final long historyBytes;
@@ -99,12 +103,12 @@ public final class StreamRegistry {
     /** Counts a stream open, for the limits and the history budget's shares; the tenant's count after it. */
     private int opened(String tenant) {
         open.incrementAndGet();
-        return openByTenant.computeIfAbsent(tenant, ignored -> new AtomicInteger()).incrementAndGet();
+        return openByTenant.merge(tenant, 1, Integer::sum);
     }
 
     private void closed(String tenant) {
         open.decrementAndGet();
-        openByTenant.get(tenant).decrementAndGet();
+        openByTenant.computeIfPresent(tenant, (ignored, count) -> count == 1 ? null : count - 1);
     }
 
     public Optional<StreamSession> find(StreamKey key) {
@@ -139,6 +143,11 @@ public final class StreamRegistry {
 
     public long openStreams() {
         return open.get();
+    }
+
+    /** Tenants with a stream open: only they are counted per tenant. */
+    int tenantsWithOpenStreams() {
+        return openByTenant.size();
     }
 
     /** Ends every reader's response with a reconnect event; called once, when this gateway shuts down. */

@@ -252,6 +252,11 @@ public final class StreamService {
         draining = false;
     }
 
+    /** Forgets the rate state of tenants that have gone quiet; {@link StreamExpiry}'s sweep calls it. */
+    void forgetIdleTenants() {
+        limits.forgetIdleTenants();
+    }
+
     /**
      * The stream's events after {@code lastEventId} ({@link ResultEvent#NO_ID} for all held), live, until its end
      * event, in batches of those ready together (never empty, bounded in count and size). Each reader only holds a

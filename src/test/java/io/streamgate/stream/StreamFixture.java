@@ -1,5 +1,6 @@
 package io.streamgate.stream;
 
+import java.time.Clock;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -94,7 +95,7 @@ final class StreamFixture {
 
     /** Limits no test reaches unless it means to: a thousand open streams a tenant, a million sends a second. */
     static StreamLimits roomyLimits() {
-        return new StreamLimits(1000, 100_000, 1_000_000, 100, 1000);
+        return new StreamLimits(1000, 100_000, 1_000_000, 100, 1000, Clock.systemUTC());
     }
 
     static StreamKey key(String id) {

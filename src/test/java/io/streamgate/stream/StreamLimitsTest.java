@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class StreamLimitsTest {
 
-    /** Two sends a second: a token comes back every 500 ms, far longer than these tests take between two calls. */
-    private final StreamLimits limits = new StreamLimits(10, 100, 2, 10, 10);
+    /** Two sends a second: a token comes back every 500 ms of this clock, which only the tests move. */
+    private final MutableClock clock = new MutableClock();
+    private final StreamLimits limits = new StreamLimits(10, 100, 2, 10, 10, clock);
 
     @Test
     void shouldLetASendAskWithoutTakingFromTheBudget() {
@@ -34,5 +35,39 @@ class StreamLimitsTest {
                     assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(500));
                 });
         assertThatCode(() -> limits.requireASend("another tenant")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldForgetATenantsBucketOnlyOnceItIsFullAgain() {
+        limits.admitSends("tenant", 2);
+
+        limits.forgetIdleTenants();
+        assertThat(limits.tenantsKept()).as("a spent bucket is kept").isEqualTo(1);
+        assertThatThrownBy(() -> limits.requireASend("tenant")).isInstanceOf(LimitExceededException.class);
+
+        clock.advance(Duration.ofMillis(500));
+        limits.forgetIdleTenants();
+        assertThat(limits.tenantsKept()).as("half refilled, still kept").isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(500));
+        limits.forgetIdleTenants();
+        assertThat(limits.tenantsKept()).as("full again: what a tenant without a bucket gets").isZero();
+        assertThatCode(() -> limits.admitSends("tenant", 2)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldKeepAReaderCountOnlyWhileTheTenantHasReaders() {
+        StreamFixture streams = new StreamFixture();
+        StreamSession first = streams.session(streams.started("first"));
+        StreamSession second = streams.session(streams.started("second"));
+
+        Runnable firstLeaves = limits.admitReader(first);
+        Runnable secondLeaves = limits.admitReader(second);
+        assertThat(limits.tenantsKept()).isEqualTo(1);
+
+        firstLeaves.run();
+        assertThat(limits.tenantsKept()).as("one reader left").isEqualTo(1);
+        secondLeaves.run();
+        assertThat(limits.tenantsKept()).isZero();
     }
 }

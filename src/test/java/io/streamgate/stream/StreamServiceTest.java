@@ -2,6 +2,7 @@ package io.streamgate.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import io.streamgate.processing.UnknownProcessorException;
@@ -49,7 +50,7 @@ class StreamServiceTest {
 
     @Test
     void shouldRefuseAStartOnceAllTenantsTogetherHaveAsManyStreamsOpenAsAllowedAndWriteNothing() {
-        StreamFixture capped = new StreamFixture(100, new StreamLimits(1000, 2, 1_000_000, 100, 1000));
+        StreamFixture capped = new StreamFixture(100, new StreamLimits(1000, 2, 1_000_000, 100, 1000, Clock.systemUTC()));
         StreamKey first = capped.service.start("tenant-a", new StreamId("first"), null).block(TIMEOUT).key();
         capped.service.start("tenant-b", new StreamId("second"), null).block(TIMEOUT);
 
@@ -71,7 +72,7 @@ class StreamServiceTest {
 
     @Test
     void shouldRefuseASendableSessionToATenantWithoutASendLeftBeforeLookingTheStreamUp() {
-        StreamFixture slow = new StreamFixture(100, new StreamLimits(1000, 100_000, 1, 100, 1000));
+        StreamFixture slow = new StreamFixture(100, new StreamLimits(1000, 100_000, 1, 100, 1000, Clock.systemUTC()));
         StreamKey id = slow.started("job-rate");
         slow.service.send(id, "the one send of this second").block(TIMEOUT);
 
@@ -278,6 +279,19 @@ class StreamServiceTest {
         StepVerifier.create(streams.service.send(new StreamKey("tenant-c", new StreamId("job-1")), "x"))
                 .expectError(StreamNotFoundException.class)
                 .verify(TIMEOUT);
+    }
+
+    @Test
+    void shouldCountATenantOnlyWhileItHasAStreamOpen() {
+        StreamSession first = streams.service.start("tenant-a", new StreamId("job-1"), null).block(TIMEOUT);
+        StreamSession second = streams.service.start("tenant-a", new StreamId("job-2"), null).block(TIMEOUT);
+        assertThat(streams.registry.tenantsWithOpenStreams()).isEqualTo(1);
+
+        streams.service.end(first.key(), StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+        assertThat(streams.registry.tenantsWithOpenStreams()).as("one stream still open").isEqualTo(1);
+        streams.service.end(second.key(), StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+        assertThat(streams.registry.tenantsWithOpenStreams()).isZero();
+        assertThat(streams.service.start("tenant-a", new StreamId("job-3"), null).block(TIMEOUT)).isNotNull();
     }
 
     @Test
