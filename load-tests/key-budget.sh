@@ -3,7 +3,7 @@
 # budget, streams each sent keyed single sends, one expiry sweep, then a full GC and a class histogram.
 #   load-tests/key-budget.sh [budget (1MB)] [streams (100)] [keyed sends a stream (1024)] [gateway jar]
 # Prints the keys remembered in the heap (IdempotencyKeys$KeyHash instances) and what they take; each takes about 124
-# bytes (load-tests/key-heap.sh), so the budget over that is how many may stay (BENCHMARKS.md section 70).
+# bytes (load-tests/heap.sh KeyHeap), so the budget over that is how many may stay (BENCHMARKS.md section 70).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUDGET=${1:-1MB}

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  */
 final class IdempotencyKeys {
 
-    /** What a remembered key holds in the heap (load-tests/key-heap.sh: 123.3 bytes, whatever the key's length). */
+    /** What a remembered key holds in the heap (load-tests/heap.sh KeyHeap: 123.3 bytes, whatever the key's length). */
     static final int HELD_BYTES_PER_KEY = 124;
 
     private final Map<KeyHash, Outcome> outcomes = new LinkedHashMap<>();

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Heap per remembered Idempotency-Key: 200 streams' {@link IdempotencyKeys} of 1,000 keys each, half learned from the
- * results log and half from sends, the heap after full GCs before and after. Run by load-tests/key-heap.sh, which
+ * results log and half from sends, the heap after full GCs before and after. Run by load-tests/heap.sh, which
  * compiles it into the gateway's package (the class it measures is package-private).
  */
 public final class KeyHeap {
@@ -45,7 +45,7 @@ public final class KeyHeap {
         return key.substring(0, length);
     }
 
-    private static long heapUsed() throws InterruptedException {
+    static long heapUsed() throws InterruptedException {
         for (int i = 0; i < 4; i++) {
             System.gc();
             Thread.sleep(100);
