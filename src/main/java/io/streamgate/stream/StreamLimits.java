@@ -36,7 +36,17 @@ public final class StreamLimits {
     /** @param clock what the send buckets refill by */
     public StreamLimits(int openStreamsPerTenant, int openStreams, long sendsPerSecondPerTenant, int readersPerStream,
                         int readersPerTenant, Clock clock) {
-        this.time = new TimeMeter() {
+        this.time = timeOf(clock);
+        this.openStreamsPerTenant = openStreamsPerTenant;
+        this.openStreams = openStreams;
+        this.sendsPerSecondPerTenant = sendsPerSecondPerTenant;
+        this.readersPerStream = readersPerStream;
+        this.readersPerTenant = readersPerTenant;
+    }
+
+    /** The clock as Bucket4j reads time: what its default, the system's milliseconds, would be. */
+    private static TimeMeter timeOf(Clock clock) {
+        return new TimeMeter() {
             @Override
             public long currentTimeNanos() {
                 return TimeUnit.MILLISECONDS.toNanos(clock.millis());
@@ -47,11 +57,6 @@ public final class StreamLimits {
                 return true;
             }
         };
-        this.openStreamsPerTenant = openStreamsPerTenant;
-        this.openStreams = openStreams;
-        this.sendsPerSecondPerTenant = sendsPerSecondPerTenant;
-        this.readersPerStream = readersPerStream;
-        this.readersPerTenant = readersPerTenant;
     }
 
     int openStreamsPerTenant() {

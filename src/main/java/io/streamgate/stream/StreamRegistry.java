@@ -53,12 +53,12 @@ public final class StreamRegistry {
     private final Clock clock;
 
     /**
-     * @param historyLimit  the most results held per stream for late and resuming readers
-     * @param historyBytes  the most bytes of results held per stream (UTF-8, as readers get them)
-     * @param historyBudget the most heap all open streams' results take together (their text and what holding it
-     *                      costs, {@link ResultLog#heldBytes()})
+     * @param historyLimit      the most results held per stream for late and resuming readers
+     * @param historyBytes      the most bytes of results held per stream (UTF-8, as readers get them)
+     * @param historyBudget     the most heap all open streams' results take together (their text and what holding
+     *                          it costs, {@link ResultLog#heldBytes()})
      * @param idempotencyBudget the most heap all open streams' remembered Idempotency-Keys take together
-     *                      ({@link IdempotencyKeys#heldBytes()})
+     *                          ({@link IdempotencyKeys#heldBytes()})
      */
     public StreamRegistry(int historyLimit, long historyBytes, long historyBudget, long idempotencyBudget,
                           Clock clock) {
@@ -100,7 +100,7 @@ public final class StreamRegistry {
         }
     }
 
-    /** Counts a stream open, for the limits and the history budget's shares; the tenant's count after it. */
+    /** Counts a stream open, for the limits and the budgets' shares; the tenant's count after it. */
     private int opened(String tenant) {
         open.incrementAndGet();
         return openByTenant.merge(tenant, 1, Integer::sum);
