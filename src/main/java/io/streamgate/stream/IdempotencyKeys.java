@@ -213,7 +213,12 @@ final class IdempotencyKeys {
     }
 
     private int keysAllowed() {
-        return (int) Math.max(1, Math.min(capacity, maxHeldBytes.getAsLong() / HELD_BYTES_PER_KEY));
+        return keysWithin(capacity, maxHeldBytes.getAsLong());
+    }
+
+    /** The keys a stream of {@code capacity} remembers within {@code heldBytes}: at least one. */
+    static int keysWithin(int capacity, long heldBytes) {
+        return (int) Math.max(1, Math.min(capacity, heldBytes / HELD_BYTES_PER_KEY));
     }
 
     /**

@@ -35,6 +35,14 @@ class StreamConfiguration {
 
     @Bean
     StreamMetrics streamMetrics(MeterRegistry meters, StreamRegistry registry) {
+        // The budgets' shares: what each open stream keeps now shrinks as streams open; these tell an operator when.
+        Gauge.builder("streamgate.streams.history.share", registry::historyShareBytes).baseUnit("bytes")
+                .description("Heap each open stream's results may take now, its share of history-budget")
+                .register(meters);
+        Gauge.builder("streamgate.streams.idempotency.keys.share", registry::idempotencyKeysShare)
+                .description("Idempotency-Keys each open stream remembers now at most, 1,024 or its share of "
+                        + "idempotency-budget")
+                .register(meters);
         return new StreamMetrics(meters, registry::openStreams);
     }
 

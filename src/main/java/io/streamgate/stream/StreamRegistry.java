@@ -145,6 +145,16 @@ public final class StreamRegistry {
         return open.get();
     }
 
+    /** The heap each open stream's results may take now: its share of the history budget. */
+    public long historyShareBytes() {
+        return historyBudget.heldBytesPerStream();
+    }
+
+    /** The Idempotency-Keys each open stream remembers now at most: fewer than 1,024 once its share is less. */
+    public int idempotencyKeysShare() {
+        return IdempotencyKeys.keysWithin(IDEMPOTENCY_KEYS_PER_STREAM, idempotencyBudget.heldBytesPerStream());
+    }
+
     /** Tenants with a stream open: only they are counted per tenant. */
     int tenantsWithOpenStreams() {
         return openByTenant.size();

@@ -27,8 +27,10 @@ class IdempotencyBudgetTest {
             seqs.add(send(quiet, "chunk " + i, "key-" + i));
         }
         assertThat(streams.session(quiet).idempotencyKeys().size()).as("the whole budget").isEqualTo(4);
+        assertThat(streams.registry.idempotencyKeysShare()).isEqualTo(4);
 
         streams.started("second");
+        assertThat(streams.registry.idempotencyKeysShare()).as("what the share's gauge reads").isEqualTo(2);
         expiry.sweep().block(TIMEOUT);
 
         assertThat(streams.session(quiet).idempotencyKeys().size()).as("half the budget").isEqualTo(2);
