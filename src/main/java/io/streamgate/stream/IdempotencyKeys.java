@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -48,28 +47,25 @@ final class IdempotencyKeys {
         this.maxHeldBytes = maxHeldBytes;
     }
 
-    /** A send's key and the digest of its data; null digest: learned from a record written without one. */
-    record KeyedSend(String key, String digest) {
+    /**
+     * A send's key and the digest of its data: {@link DataDigest#UNKNOWN} when learned from a record written without
+     * one, null when the record's digest is not one this class wrote.
+     */
+    record KeyedSend(String key, DataDigest digest) {
 
         static KeyedSend of(String key, String data) {
-            return new KeyedSend(key, digest(data));
+            return new KeyedSend(key, DataDigest.of(data));
         }
 
         /** As written to Kafka beside the chunk: {@code <key> <digest>}, unambiguous since a key has no space. */
         String recorded() {
-            return key + ' ' + digest;
+            return key + ' ' + digest.encoded();
         }
 
         static KeyedSend parse(String recorded) {
             int space = recorded.indexOf(' ');
-            return space < 0 ? new KeyedSend(recorded, null)
-                    : new KeyedSend(recorded.substring(0, space), recorded.substring(space + 1));
-        }
-
-        /** 96 bits of the data's SHA-256: a key reused by mistake for other data is told apart. */
-        private static String digest(String data) {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    Arrays.copyOf(sha256(data), DataDigest.BYTES));
+            return space < 0 ? new KeyedSend(recorded, DataDigest.UNKNOWN)
+                    : new KeyedSend(recorded.substring(0, space), DataDigest.parse(recorded.substring(space + 1)));
         }
     }
 
@@ -82,20 +78,25 @@ final class IdempotencyKeys {
         }
     }
 
-    /** The 96 bits of {@link KeyedSend#digest()} as numbers; {@code known} false for a key learned without one. */
-    private record DataDigest(long high, int low, boolean known) {
+    /**
+     * 96 bits of a send's data's SHA-256, which tell a key reused by mistake for other data apart; {@code known}
+     * false for a key learned from a record written without one.
+     */
+    record DataDigest(long high, int low, boolean known) {
 
-        static final int BYTES = 12;
+        private static final int BYTES = 12;
         static final DataDigest UNKNOWN = new DataDigest(0, 0, false);
 
-        /** Null when the text is not a digest {@link KeyedSend#digest} wrote. */
-        static DataDigest parse(String digest) {
-            if (digest == null) {
-                return UNKNOWN;
-            }
+        static DataDigest of(String data) {
+            ByteBuffer bits = ByteBuffer.wrap(sha256(data));
+            return new DataDigest(bits.getLong(), bits.getInt(), true);
+        }
+
+        /** Null when the text is not a digest {@link #encoded()} wrote. */
+        static DataDigest parse(String encoded) {
             byte[] bytes;
             try {
-                bytes = Base64.getUrlDecoder().decode(digest);
+                bytes = Base64.getUrlDecoder().decode(encoded);
             } catch (IllegalArgumentException notBase64) {
                 return null;
             }
@@ -104,6 +105,12 @@ final class IdempotencyKeys {
             }
             ByteBuffer bits = ByteBuffer.wrap(bytes);
             return new DataDigest(bits.getLong(), bits.getInt(), true);
+        }
+
+        /** As it travels in Kafka: Base64 (URL-safe, unpadded) of its 12 bytes. */
+        String encoded() {
+            byte[] bytes = ByteBuffer.allocate(BYTES).putLong(high).putInt(low).array();
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         }
     }
 
@@ -142,7 +149,7 @@ final class IdempotencyKeys {
      */
     CompletableFuture<Long> outcome(KeyedSend send, Supplier<CompletableFuture<Long>> attempt) {
         KeyHash key = KeyHash.of(send.key());
-        DataDigest digest = DataDigest.parse(send.digest());
+        DataDigest digest = send.digest();
         CompletableFuture<Long> started = new CompletableFuture<>();
         Outcome running = Outcome.running(digest, started);
         synchronized (outcomes) {
@@ -189,7 +196,7 @@ final class IdempotencyKeys {
      */
     void stored(String recorded, long seq) {
         KeyedSend send = KeyedSend.parse(recorded);
-        DataDigest digest = DataDigest.parse(send.digest());
+        DataDigest digest = send.digest();
         if (digest == null) {
             return;
         }

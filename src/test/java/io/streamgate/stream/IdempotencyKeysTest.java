@@ -95,6 +95,17 @@ class IdempotencyKeysTest {
     }
 
     @Test
+    void shouldWriteAndReadTheDigestAsRecordsInKafkaHaveIt() {
+        // Base64url, unpadded, of the first 12 bytes of SHA-256("data"): the form every gateway has written.
+        String writtenBefore = "k Om6weQ85rIfJTzhW";
+        IdempotencyKeys keys = unbounded(8);
+        keys.stored(writtenBefore, 7);
+
+        assertThat(KeyedSend.of("k", "data").recorded()).isEqualTo(writtenBefore);
+        assertThat(keys.outcome(KeyedSend.of("k", "data"), storedAt(8)).join()).isEqualTo(7);
+    }
+
+    @Test
     void shouldNotRememberAKeyLearnedWithADigestItDidNotWrite() {
         IdempotencyKeys keys = unbounded(8);
         keys.stored("k not-a-digest!", 7);
