@@ -31,7 +31,8 @@ public final class TenantHeap {
         clock.now = clock.now.plus(Duration.ofSeconds(2));
         limits.forgetIdleTenants();
         long after = KeyHeap.heapUsed();
-        System.out.printf("%.1f bytes kept a tenant gone (%,d tenants)%n", (after - before) / (double) tenants, tenants);
+        System.out.printf("%.1f bytes kept a tenant gone (%,d tenants)%n",
+                (after - before) / (double) tenants, tenants);
     }
 
     private static final class MovedClock extends Clock {

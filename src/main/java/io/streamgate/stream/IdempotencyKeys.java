@@ -171,7 +171,9 @@ final class IdempotencyKeys {
         sent.whenComplete((seq, failure) -> {
             synchronized (outcomes) {
                 // Only this attempt's entry: the key may since have been forgotten, or learned from the log.
-                outcomes.computeIfPresent(key, (k, now) -> now != running ? now : failure != null ? null : now.done(seq));
+                outcomes.computeIfPresent(key, (k, now) -> now != running ? now
+                        : failure == null ? now.done(seq)
+                        : null);
                 forgetBeyond(keysAllowed());
             }
             if (failure != null) {

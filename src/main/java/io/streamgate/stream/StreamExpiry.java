@@ -16,8 +16,8 @@ import reactor.core.scheduler.Scheduler;
  * Ends streams that saw no send for the idle timeout (reason {@code idle-timeout}) and forgets ended streams
  * once their retention has passed, or sooner, oldest first, when their histories together pass the ended-history
  * budget: retention alone bounds them by time, not by how many streams end meanwhile. It also trims open streams'
- * histories and remembered Idempotency-Keys to their shares of their budgets, which shrink as streams open. {@link #sweep()} is one pass;
- * {@link #run} repeats it.
+ * histories and remembered Idempotency-Keys to their shares of their budgets, which shrink as streams open, and
+ * forgets the send buckets of tenants gone quiet. {@link #sweep()} is one pass; {@link #run} repeats it.
  *
  * <p>Every instance forgets ended streams from its own memory, but only a stream's owner ({@link StreamOwnership})
  * ends it: idle time is read from the results log, which every instance sees alike, so without one owner each
@@ -73,7 +73,7 @@ public final class StreamExpiry {
     /**
      * One pass over the streams: trims open ones to their shares of the budgets and ends idle ones (waiting for
      * their end markers to be durable); then forgets ended ones past their retention and, while the ended ones nobody
-     * reads hold more than their budget, those that ended first.
+     * reads hold more than their budget, those that ended first; then the send buckets of tenants gone quiet.
      */
     public Mono<Void> sweep() {
         return Mono.defer(() -> {

@@ -158,7 +158,8 @@ class IdempotencyKeysTest {
         keys.outcome(KeyedSend.of("second", "data"), () -> second);
 
         CompletableFuture<Long> retry = keys.outcome(KeyedSend.of("first", "data"), storedAt(9));
-        assertThat(attempts).as("the retry waits for the first attempt, which a newer key did not push out").hasValue(0);
+        assertThat(attempts).as("the retry waits for the first attempt, which a newer key did not push out")
+                .hasValue(0);
         first.complete(1L);
         second.complete(2L);
 

@@ -50,7 +50,8 @@ class StreamServiceTest {
 
     @Test
     void shouldRefuseAStartOnceAllTenantsTogetherHaveAsManyStreamsOpenAsAllowedAndWriteNothing() {
-        StreamFixture capped = new StreamFixture(100, new StreamLimits(1000, 2, 1_000_000, 100, 1000, Clock.systemUTC()));
+        StreamFixture capped = new StreamFixture(100,
+                new StreamLimits(1000, 2, 1_000_000, 100, 1000, Clock.systemUTC()));
         StreamKey first = capped.service.start("tenant-a", new StreamId("first"), null).block(TIMEOUT).key();
         capped.service.start("tenant-b", new StreamId("second"), null).block(TIMEOUT);
 
