@@ -2,8 +2,9 @@
 # Heap one piece of the gateway keeps, measured apart over the classes of a build (BENCHMARKS.md sections 69 and 71):
 #   load-tests/heap.sh KeyHeap [key length (36)]   # a remembered Idempotency-Key
 #   load-tests/heap.sh TenantHeap [tenants (100000)]   # what is kept of a tenant gone (counts, its send bucket)
-# CLASSES=<dir> measures other classes than target/classes (from ./mvnw compile). Compiles load-tests/heap's mains into
-# the gateway's package beside those classes (what they measure is package-private) and runs one.
+# CLASSES=<dir> measures other classes than target/classes (the build's, compiled first). Compiles load-tests/heap's
+# mains into the gateway's package beside those classes and the tests' (what they measure is package-private, and
+# TenantHeap moves the tests' MutableClock) and runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAIN=$1
@@ -11,7 +12,7 @@ shift
 CLASSES=${CLASSES:-target/classes}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
-./mvnw -q -B -ntp dependency:build-classpath -Dmdep.outputFile="$OUT/classpath" >&2
-CP="$CLASSES:$(cat "$OUT/classpath")"
+./mvnw -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/classpath" >&2
+CP="$CLASSES:target/test-classes:$(cat "$OUT/classpath")"
 javac -d "$OUT" -cp "$CP" -sourcepath load-tests/heap "load-tests/heap/io/streamgate/stream/$MAIN.java"
 java -Xmx2g -cp "$OUT:$CP" "io.streamgate.stream.$MAIN" "$@"

@@ -1,22 +1,18 @@
 package io.streamgate.stream;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
  * Heap a gateway keeps per tenant once the tenant is gone: 100,000 tenants each start a stream, send to it, read it
  * and end it, then the clock moves on past their send buckets' refill and a sweep's forgetting runs; the heap after
- * full GCs before and after. Run by load-tests/heap.sh.
+ * full GCs before and after. Run by load-tests/heap.sh (the tests' {@link MutableClock} moves time).
  */
 public final class TenantHeap {
 
     public static void main(String[] args) throws InterruptedException {
         int tenants = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        MovedClock clock = new MovedClock();
+        MutableClock clock = new MutableClock();
         StreamRegistry registry = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, clock);
         StreamLimits limits = new StreamLimits(1000, 100_000, 1000, 100, 1000, clock);
         long before = KeyHeap.heapUsed();
@@ -28,30 +24,10 @@ public final class TenantHeap {
             limits.admitReader(session).run();
             registry.forget(session);
         }
-        clock.now = clock.now.plus(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         limits.forgetIdleTenants();
         long after = KeyHeap.heapUsed();
         System.out.printf("%.1f bytes kept a tenant gone (%,d tenants)%n",
                 (after - before) / (double) tenants, tenants);
-    }
-
-    private static final class MovedClock extends Clock {
-
-        private volatile Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
