@@ -51,6 +51,24 @@ class StreamExpiryTest {
     }
 
     @Test
+    void shouldForgetTheSendBucketsOfTenantsGoneQuiet() {
+        MutableClock bucketClock = new MutableClock();
+        StreamLimits limits = new StreamLimits(1000, 100_000, 10, 100, 1000, bucketClock);
+        StreamFixture quiet = new StreamFixture(100, limits);
+        StreamKey id = quiet.started("one-send");
+        quiet.service.send(id, "the only one").block(TIMEOUT);
+        StreamExpiry sweeper = new StreamExpiry(quiet.registry, quiet.service, Duration.ofMinutes(5),
+                Duration.ofHours(1), Long.MAX_VALUE, quiet.clock, key -> true);
+
+        sweeper.sweep().block(TIMEOUT);
+        assertThat(limits.tenantsKept()).as("a send in this second").isEqualTo(1);
+        bucketClock.advance(Duration.ofSeconds(1));
+        sweeper.sweep().block(TIMEOUT);
+
+        assertThat(limits.tenantsKept()).as("its bucket full again").isZero();
+    }
+
+    @Test
     void shouldForgetEndedStreamsAfterTheirRetention() {
         StreamKey id = streams.started("done");
         streams.service.end(id, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
