@@ -183,8 +183,8 @@ public record StreamgateProperties(
      *                          them costs, about 88 bytes a result): each stream's results take at most an equal
      *                          share of it
      * @param idempotencyBudget the most heap all open streams' remembered Idempotency-Keys take together (about 124
-     *                          bytes a key): each stream remembers its last 1,024 keys or its equal share of this,
-     *                          whichever is fewer
+     *                          bytes a key), shared by the open streams that remember any: each remembers its last
+     *                          1,024 keys or its equal share of this, whichever is fewer
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
      * @param endedHistoryBudget the most heap all ended streams nobody reads hold together (their results' text and
      *                          what holding them costs, about 1 KB a stream and 88 bytes a result); past it the streams

@@ -13,24 +13,26 @@ import java.util.function.IntSupplier;
  * {@link StreamExpiry}'s sweep trims the quiet ones, so the budget holds within one sweep.
  *
  * <p>The open streams' remembered Idempotency-Keys, the history of their sends, share a budget of their own the same
- * way ({@code idempotency-budget}, {@link IdempotencyKeys#heldBytes()}).
+ * way ({@code idempotency-budget}, {@link IdempotencyKeys#heldBytes()}), divided among the open streams that remember
+ * any: most clients send no keys, and 10,000 open streams of which 100 do would otherwise leave those 100 a hundredth
+ * of it.
  */
 final class HistoryBudget {
 
     private final long total;
-    private final IntSupplier openStreams;
+    private final IntSupplier sharers;
 
     /**
-     * @param total       the most heap all open streams' histories may take together
-     * @param openStreams how many streams are open now
+     * @param total   the most heap all open streams' histories may take together
+     * @param sharers how many open streams share it now
      */
-    HistoryBudget(long total, IntSupplier openStreams) {
+    HistoryBudget(long total, IntSupplier sharers) {
         this.total = total;
-        this.openStreams = openStreams;
+        this.sharers = sharers;
     }
 
-    /** What each open stream's history may take now. */
+    /** What each stream sharing it may take now. */
     long heldBytesPerStream() {
-        return total / Math.max(1, openStreams.getAsInt());
+        return total / Math.max(1, sharers.getAsInt());
     }
 }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  * 96 of its data's and the seq, {@link #HELD_BYTES_PER_KEY} whatever the key's length (BENCHMARKS.md section 69; the
  * key and digest as strings took 255 bytes for a 36-character key, 343 for one of 128). And the keys of all open
  * streams share a budget ({@code idempotency-budget}), as their results share {@code history-budget}: a stream keeps
- * its newest keys, up to its capacity or its share, whichever is fewer, and the keys of its sends under way.
+ * its newest keys, up to its capacity or its share, whichever is fewer, and the keys of its sends under way. Only
+ * streams that remember a key share it: a stream whose client sends no keys takes nothing from those that do.
  */
 final class IdempotencyKeys {
 
@@ -36,15 +38,22 @@ final class IdempotencyKeys {
     private final Map<KeyHash, Outcome> outcomes = new LinkedHashMap<>();
     private final int capacity;
     private final LongSupplier maxHeldBytes;
+    private final AtomicInteger sharers;
+    /** Whether this stream counts among the budget's sharers; guarded by {@link #outcomes}, as is {@link #closed}. */
+    private boolean sharing;
+    private boolean closed;
 
     /**
      * @param capacity     the most keys remembered
      * @param maxHeldBytes the heap they may take now, this stream's share of the budget; the newest key and the keys
      *                     of sends under way are kept whatever it is
+     * @param sharers      how many open streams remember keys, the budget's divisor: this stream joins them with its
+     *                     first key and leaves them when it {@link #close closes}
      */
-    IdempotencyKeys(int capacity, LongSupplier maxHeldBytes) {
+    IdempotencyKeys(int capacity, LongSupplier maxHeldBytes, AtomicInteger sharers) {
         this.capacity = capacity;
         this.maxHeldBytes = maxHeldBytes;
+        this.sharers = sharers;
     }
 
     /**
@@ -160,6 +169,7 @@ final class IdempotencyKeys {
                                 + "' was used for a send with other data; use a new key for new data"));
             }
             outcomes.put(key, running);
+            share();
             forgetBeyond(keysAllowed());
         }
         CompletableFuture<Long> sent;
@@ -205,7 +215,29 @@ final class IdempotencyKeys {
         KeyHash key = KeyHash.of(send.key());
         synchronized (outcomes) {
             outcomes.putIfAbsent(key, Outcome.stored(digest, seq));
+            share();
             forgetBeyond(keysAllowed());
+        }
+    }
+
+    /**
+     * The stream is no longer open (it ended, or was forgotten before it did): it leaves the budget's sharers, and
+     * what it remembers is counted with what ended streams hold from now on.
+     */
+    void close() {
+        synchronized (outcomes) {
+            if (!closed && sharing) {
+                sharers.decrementAndGet();
+            }
+            closed = true;
+        }
+    }
+
+    /** Joins the budget's sharers with the first key, unless closed: a closed stream would never leave them. */
+    private void share() {
+        if (!sharing && !closed) {
+            sharing = true;
+            sharers.incrementAndGet();
         }
     }
 

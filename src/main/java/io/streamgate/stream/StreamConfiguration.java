@@ -40,8 +40,8 @@ class StreamConfiguration {
                 .description("Heap each open stream's results may take now, its share of history-budget")
                 .register(meters);
         Gauge.builder("streamgate.streams.idempotency.keys.share", registry::idempotencyKeysShare)
-                .description("Idempotency-Keys each open stream remembers now at most, 1,024 or its share of "
-                        + "idempotency-budget")
+                .description("Idempotency-Keys each open stream that sends keys remembers now at most, 1,024 or "
+                        + "its share of idempotency-budget")
                 .register(meters);
         return new StreamMetrics(meters, registry::openStreams);
     }

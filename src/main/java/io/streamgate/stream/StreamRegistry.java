@@ -46,6 +46,8 @@ public final class StreamRegistry {
      */
     private final ConcurrentHashMap<String, Integer> openByTenant = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    /** Open streams that remember Idempotency-Keys: only they share idempotency-budget ({@link IdempotencyKeys}). */
+    private final AtomicInteger openWithKeys = new AtomicInteger();
     private final int historyLimit;
     private final long historyBytes;
     private final HistoryBudget historyBudget;
@@ -58,14 +60,14 @@ public final class StreamRegistry {
      * @param historyBudget     the most heap all open streams' results take together (their text and what holding
      *                          it costs, {@link ResultLog#heldBytes()})
      * @param idempotencyBudget the most heap all open streams' remembered Idempotency-Keys take together
-     *                          ({@link IdempotencyKeys#heldBytes()})
+     *                          ({@link IdempotencyKeys#heldBytes()}), shared by the streams that remember any
      */
     public StreamRegistry(int historyLimit, long historyBytes, long historyBudget, long idempotencyBudget,
                           Clock clock) {
         this.historyLimit = historyLimit;
         this.historyBytes = historyBytes;
         this.historyBudget = new HistoryBudget(historyBudget, open::get);
-        this.idempotencyBudget = new HistoryBudget(idempotencyBudget, open::get);
+        this.idempotencyBudget = new HistoryBudget(idempotencyBudget, openWithKeys::get);
         this.clock = clock;
     }
 
@@ -97,6 +99,7 @@ public final class StreamRegistry {
         boolean held = sessions.remove(session.key(), session) || waitingStarts.remove(session.key(), session);
         if (held && session.state() != StreamSession.State.ENDED) {
             closed(session.key().tenant());
+            session.idempotencyKeys().close();
         }
     }
 
@@ -150,7 +153,10 @@ public final class StreamRegistry {
         return historyBudget.heldBytesPerStream();
     }
 
-    /** The Idempotency-Keys each open stream remembers now at most: fewer than 1,024 once its share is less. */
+    /**
+     * The Idempotency-Keys each open stream that remembers any keeps now at most: fewer than 1,024 once its share is
+     * less.
+     */
     public int idempotencyKeysShare() {
         return IdempotencyKeys.keysWithin(IDEMPOTENCY_KEYS_PER_STREAM, idempotencyBudget.heldBytesPerStream());
     }
@@ -191,6 +197,7 @@ public final class StreamRegistry {
                 if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json(), result.trace()), result.reason(),
                         clock.millis())) {
                     closed(id.tenant());
+                    session.idempotencyKeys().close();
                     endedInOrder.add(session);
                 }
             });
@@ -253,7 +260,7 @@ public final class StreamRegistry {
     private StreamSession newSession(StreamKey id, String startId, String processor, Instant created) {
         return new StreamSession(id, startId, processor, created,
                 new ResultLog(historyLimit, historyBytes, historyBudget::heldBytesPerStream),
-                new IdempotencyKeys(IDEMPOTENCY_KEYS_PER_STREAM, idempotencyBudget::heldBytesPerStream));
+                new IdempotencyKeys(IDEMPOTENCY_KEYS_PER_STREAM, idempotencyBudget::heldBytesPerStream, openWithKeys));
     }
 
     private void withSession(StreamKey id, StreamResult result, Consumer<StreamSession> action) {

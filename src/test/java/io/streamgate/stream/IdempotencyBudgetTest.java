@@ -20,7 +20,7 @@ class IdempotencyBudgetTest {
             Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
 
     @Test
-    void shouldTrimAQuietStreamsKeysToItsShareOnceAnotherOpensAndStoreAForgottenKeysRetryAgain() {
+    void shouldTrimAQuietStreamsKeysToItsShareOnceAnotherRemembersKeysAndStoreAForgottenKeysRetryAgain() {
         StreamKey quiet = streams.started("quiet");
         List<Long> seqs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -29,7 +29,8 @@ class IdempotencyBudgetTest {
         assertThat(streams.session(quiet).idempotencyKeys().size()).as("the whole budget").isEqualTo(4);
         assertThat(streams.registry.idempotencyKeysShare()).isEqualTo(4);
 
-        streams.started("second");
+        StreamKey second = streams.started("second");
+        send(second, "other", "other-key");
         assertThat(streams.registry.idempotencyKeysShare()).as("what the share's gauge reads").isEqualTo(2);
         expiry.sweep().block(TIMEOUT);
 
@@ -39,7 +40,36 @@ class IdempotencyBudgetTest {
                 .isNotIn(seqs);
         assertThat(streams.log.appended).filteredOn(command -> command.kind() == StreamCommand.Kind.CHUNK)
                 .extracting(StreamCommand::data)
-                .containsExactly("chunk 0", "chunk 1", "chunk 2", "chunk 3", "chunk 0");
+                .containsExactly("chunk 0", "chunk 1", "chunk 2", "chunk 3", "other", "chunk 0");
+    }
+
+    @Test
+    void shouldLeaveTheWholeBudgetToTheStreamsThatRememberKeys() {
+        StreamKey keyed = streams.started("keyed");
+        for (int i = 0; i < 4; i++) {
+            send(keyed, "chunk " + i, "key-" + i);
+        }
+
+        StreamKey unkeyed = streams.started("unkeyed");
+        streams.service.send(unkeyed, "no key").block(TIMEOUT);
+        expiry.sweep().block(TIMEOUT);
+
+        assertThat(streams.registry.idempotencyKeysShare()).as("a stream sending no keys takes no share")
+                .isEqualTo(4);
+        assertThat(streams.session(keyed).idempotencyKeys().size()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldGiveAnEndedStreamsShareBack() {
+        StreamKey first = streams.started("first");
+        StreamKey second = streams.started("second");
+        send(first, "chunk", "first-key");
+        send(second, "chunk", "second-key");
+        assertThat(streams.registry.idempotencyKeysShare()).isEqualTo(2);
+
+        streams.service.end(second, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+
+        assertThat(streams.registry.idempotencyKeysShare()).as("the one stream with keys left open").isEqualTo(4);
     }
 
     private long send(StreamKey key, String data, String idempotencyKey) {

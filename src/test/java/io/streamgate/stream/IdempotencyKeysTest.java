@@ -15,7 +15,7 @@ class IdempotencyKeysTest {
 
     /** Keys under no budget: only their capacity bounds them. */
     private static IdempotencyKeys unbounded(int capacity) {
-        return new IdempotencyKeys(capacity, () -> Long.MAX_VALUE);
+        return new IdempotencyKeys(capacity, () -> Long.MAX_VALUE, new AtomicInteger());
     }
 
     /** An attempt that stores the send at {@code seq}, counted. */
@@ -117,7 +117,8 @@ class IdempotencyKeysTest {
 
     @Test
     void shouldRememberOnlyTheNewestKeysItsShareOfTheBudgetHolds() {
-        IdempotencyKeys keys = new IdempotencyKeys(1024, () -> 3L * IdempotencyKeys.HELD_BYTES_PER_KEY);
+        IdempotencyKeys keys = new IdempotencyKeys(1024, () -> 3L * IdempotencyKeys.HELD_BYTES_PER_KEY,
+                new AtomicInteger());
         for (int i = 0; i < 10; i++) {
             keys.outcome(KeyedSend.of("k" + i, "data"), storedAt(i)).join();
         }
@@ -133,7 +134,7 @@ class IdempotencyKeysTest {
     @Test
     void shouldForgetItsOldestKeysWhenItsShareShrinksAndKeepTheNewestWhateverTheShare() {
         AtomicLong share = new AtomicLong(Long.MAX_VALUE);
-        IdempotencyKeys keys = new IdempotencyKeys(1024, share::get);
+        IdempotencyKeys keys = new IdempotencyKeys(1024, share::get, new AtomicInteger());
         for (int i = 0; i < 10; i++) {
             keys.outcome(KeyedSend.of("k" + i, "data"), storedAt(i)).join();
         }
@@ -151,7 +152,7 @@ class IdempotencyKeysTest {
 
     @Test
     void shouldKeepTheKeysOfSendsUnderWayWhateverTheShare() {
-        IdempotencyKeys keys = new IdempotencyKeys(1024, () -> 0L);
+        IdempotencyKeys keys = new IdempotencyKeys(1024, () -> 0L, new AtomicInteger());
         CompletableFuture<Long> first = new CompletableFuture<>();
         CompletableFuture<Long> second = new CompletableFuture<>();
         keys.outcome(KeyedSend.of("first", "data"), () -> first);
@@ -167,5 +168,31 @@ class IdempotencyKeysTest {
 
         assertThat(keys.size()).as("once done, the newest only").isEqualTo(1);
         assertThat(keys.outcome(KeyedSend.of("second", "data"), storedAt(9)).join()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldJoinTheBudgetsSharersWithItsFirstKeyAndLeaveThemOnceWhenClosed() {
+        AtomicInteger sharers = new AtomicInteger();
+        IdempotencyKeys keys = new IdempotencyKeys(1024, () -> Long.MAX_VALUE, sharers);
+        assertThat(sharers).as("no key yet").hasValue(0);
+
+        keys.outcome(KeyedSend.of("sent", "data"), storedAt(1)).join();
+        keys.stored(KeyedSend.of("learned", "data").recorded(), 2);
+        assertThat(sharers).as("two keys, one stream").hasValue(1);
+
+        keys.close();
+        keys.close();
+        assertThat(sharers).as("closed twice").hasValue(0);
+    }
+
+    @Test
+    void shouldNotJoinTheBudgetsSharersOnceClosed() {
+        AtomicInteger sharers = new AtomicInteger();
+        IdempotencyKeys keys = new IdempotencyKeys(1024, () -> Long.MAX_VALUE, sharers);
+        keys.close();
+
+        keys.stored(KeyedSend.of("learned late", "data").recorded(), 1);
+
+        assertThat(sharers).as("a closed stream would never leave them").hasValue(0);
     }
 }

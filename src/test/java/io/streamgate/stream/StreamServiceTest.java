@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.streamgate.processing.UnknownProcessorException;
 import io.streamgate.processing.engine.StreamCommand;
@@ -343,7 +344,7 @@ class StreamServiceTest {
 
     @Test
     void shouldTakeAKeyLearnedWithoutADigestAsARepeatWhateverItsData() {
-        IdempotencyKeys keys = new IdempotencyKeys(8, () -> Long.MAX_VALUE);
+        IdempotencyKeys keys = new IdempotencyKeys(8, () -> Long.MAX_VALUE, new AtomicInteger());
         keys.stored("written-before-digests", 7);
 
         assertThat(keys.outcome(IdempotencyKeys.KeyedSend.of("written-before-digests", "anything"),
