@@ -72,6 +72,22 @@ class IdempotencyBudgetTest {
         assertThat(streams.registry.idempotencyKeysShare()).as("the one stream with keys left open").isEqualTo(4);
     }
 
+    @Test
+    void shouldShareTheBudgetAmongTheSameStreamsOnceRestarted() {
+        StreamKey open = streams.started("open");
+        StreamKey ended = streams.started("ended");
+        StreamKey unkeyed = streams.started("unkeyed");
+        send(open, "chunk", "open-key");
+        send(ended, "chunk", "ended-key");
+        streams.service.send(unkeyed, "no key").block(TIMEOUT);
+        streams.service.end(ended, StreamService.ENDED_BY_CLIENT).block(TIMEOUT);
+
+        StreamRegistry restarted = streams.replayedRegistry(4L * IdempotencyKeys.HELD_BYTES_PER_KEY);
+
+        assertThat(restarted.idempotencyKeysShare()).as("one open stream remembers keys, here as before the restart")
+                .isEqualTo(streams.registry.idempotencyKeysShare()).isEqualTo(4);
+    }
+
     private long send(StreamKey key, String data, String idempotencyKey) {
         return streams.service.send(streams.session(key), data, idempotencyKey).block(TIMEOUT);
     }

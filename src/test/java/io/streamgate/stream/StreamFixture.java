@@ -86,7 +86,12 @@ final class StreamFixture {
 
     /** A registry rebuilt from everything appended so far, as a restarted gateway's results feed rebuilds it. */
     StreamRegistry replayedRegistry() {
-        StreamRegistry replayed = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, clock);
+        return replayedRegistry(Long.MAX_VALUE);
+    }
+
+    /** The same, its open streams' remembered Idempotency-Keys under {@code idempotencyBudget}. */
+    StreamRegistry replayedRegistry(long idempotencyBudget) {
+        StreamRegistry replayed = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, idempotencyBudget, clock);
         for (int position = 0; position < log.results.size(); position++) {
             replayed.apply(log.results.get(position), position, clock.millis());
         }
