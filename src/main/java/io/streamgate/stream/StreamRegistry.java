@@ -98,8 +98,7 @@ public final class StreamRegistry {
     void forget(StreamSession session) {
         boolean held = sessions.remove(session.key(), session) || waitingStarts.remove(session.key(), session);
         if (held && session.state() != StreamSession.State.ENDED) {
-            closed(session.key().tenant());
-            session.idempotencyKeys().close();
+            closed(session);
         }
     }
 
@@ -107,6 +106,12 @@ public final class StreamRegistry {
     private int opened(String tenant) {
         open.incrementAndGet();
         return openByTenant.merge(tenant, 1, Integer::sum);
+    }
+
+    /** A stream that was open is no longer: uncounted, and out of the Idempotency-Keys' sharers if it was one. */
+    private void closed(StreamSession session) {
+        closed(session.key().tenant());
+        session.idempotencyKeys().close();
     }
 
     private void closed(String tenant) {
@@ -194,10 +199,9 @@ public final class StreamRegistry {
                 session.appendResult(new ResultEvent(ResultEvent.Kind.RESULT, position, result.json(), result.trace()));
             });
             case ENDED -> withSession(id, result, session -> {
-                if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json(), result.trace()), result.reason(),
-                        clock.millis())) {
-                    closed(id.tenant());
-                    session.idempotencyKeys().close();
+                if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json(), result.trace()),
+                        result.reason(), clock.millis())) {
+                    closed(session);
                     endedInOrder.add(session);
                 }
             });
