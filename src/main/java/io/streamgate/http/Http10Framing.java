@@ -2,47 +2,46 @@ package io.streamgate.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 
 /**
- * An HTTP/1.0 client gets a streamed answer (an event stream) delimited by the connection's close, not chunked: RFC
- * 9112 (6.1) forbids {@code Transfer-Encoding} in an answer to a request that does not indicate HTTP/1.1, and a client
- * of HTTP/1.0 reads the chunk sizes as part of the body. Reactor Netty (1.3.8) streams every answer without a length
- * chunked, whatever the request's version.
+ * Frames the answers to HTTP/1.0 requests as HTTP/1.0 clients read them: Reactor Netty (1.3.8) streams every answer
+ * without a length chunked, whatever the request's version, and never says {@code Connection: keep-alive}, which an
+ * HTTP/1.0 connection needs in an answer to stay open (RFC 9112, section 9.3); so it closed every HTTP/1.0 connection
+ * after one answer, the ones that asked to be kept alive ({@code ab -k}) included.
  *
- * <p>For a request in HTTP/1.0 this handler takes {@code Transfer-Encoding: chunked} off a streamed answer's head, so
- * that Netty's encoder writes its content as it is, and marks the answer {@code Connection: close}; once the answer's
- * last content is written the connection closes, which is where its body ends. A {@code HEAD} of a streamed answer
- * gets the same head, and the same close. Whole answers pass as Reactor Netty writes them, with their
- * {@code Content-Length}. Requests in HTTP/1.1 pass after a type check and a field each way; nothing is allocated for
- * them.
+ * <p>For a request in HTTP/1.0 this handler takes {@code Transfer-Encoding: chunked} off a streamed answer's head (an
+ * event stream, or a {@code HEAD} of one), so that Netty's encoder writes its content as it is (RFC 9112, section 6.1,
+ * forbids chunked coding in an answer to a request that does not indicate HTTP/1.1, whose client would read the chunk
+ * sizes as part of the body), and marks the answer {@code Connection: close}, since the close is where its body ends.
+ * A whole answer, with its length, is marked {@code Connection: keep-alive} when the request asked for it, unless
+ * it is marked already (a refusal that closes the connection). Reactor Netty's HTTP/1.1 handling, after which this
+ * handler sits (NextToHttp11Handling), reads the mark to keep the connection or close it after the answer's last
+ * content. Requests in HTTP/1.1 pass after a type check and a field each way; nothing is allocated for them.
  */
 @ChannelHandler.Sharable
 final class Http10Framing extends ChannelDuplexHandler {
 
-    /** Where the connection's answer stands; set only once an HTTP/1.0 request has come. */
-    private static final AttributeKey<State> STATE = AttributeKey.valueOf("streamgate.http10Framing");
+    /** Set only once an HTTP/1.0 request has come: that the request being answered is one, and how it asked. */
+    private static final AttributeKey<Http10Request> REQUEST = AttributeKey.valueOf("streamgate.http10Framing");
 
-    private enum State {
-        /** The request being answered is HTTP/1.0. */
-        HTTP_1_0,
-        /** Its answer is streamed and delimited by the close: the connection closes after its last content. */
-        CLOSING
+    private enum Http10Request {
+        CLOSE_AFTER_ANSWER,
+        KEEP_ALIVE
     }
 
-    private final BeforeHttp11Handling placement = new BeforeHttp11Handling("streamgate.http10Framing", this);
+    private final NextToHttp11Handling placement = NextToHttp11Handling.after("streamgate.http10Framing", this);
 
     /** On a new connection: now if it speaks HTTP/1.1, or once TLS has chosen HTTP/1.1 by ALPN. */
     void install(Channel connection) {
@@ -53,9 +52,10 @@ final class Http10Framing extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (message instanceof HttpRequest request) {
             if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
-                ctx.channel().attr(STATE).compareAndSet(null, State.HTTP_1_0);
-            } else if (ctx.channel().hasAttr(STATE)) { // hasAttr, not attr: attr would add it to every connection
-                ctx.channel().attr(STATE).compareAndSet(State.HTTP_1_0, null);
+                ctx.channel().attr(REQUEST).set(HttpUtil.isKeepAlive(request)
+                        ? Http10Request.KEEP_ALIVE : Http10Request.CLOSE_AFTER_ANSWER);
+            } else if (ctx.channel().hasAttr(REQUEST)) { // hasAttr, not attr: attr would add it to every connection
+                ctx.channel().attr(REQUEST).set(null);
             }
         }
         ctx.fireChannelRead(message);
@@ -63,28 +63,22 @@ final class Http10Framing extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
-        if (ctx.channel().hasAttr(STATE)) {
-            State state = ctx.channel().attr(STATE).get();
-            if (state == State.HTTP_1_0 && message instanceof HttpResponse head
-                    && HttpUtil.isTransferEncodingChunked(head)) {
-                head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING)
-                        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                if (message instanceof FullHttpResponse) { // a HEAD's answer: a streamed answer's head, whole
-                    writeThenClose(ctx, message, promise);
-                    return;
-                }
-                ctx.channel().attr(STATE).set(State.CLOSING);
-            } else if (state == State.CLOSING && message instanceof LastHttpContent) {
-                writeThenClose(ctx, message, promise);
-                return;
+        if (message instanceof HttpResponse head && ctx.channel().hasAttr(REQUEST)) {
+            Http10Request request = ctx.channel().attr(REQUEST).get();
+            if (request != null && head.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+                frame(head, request);
             }
         }
         ctx.write(message, promise);
     }
 
-    private static void writeThenClose(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
-        ChannelPromise written = promise.unvoid();
-        ctx.write(message, written);
-        written.addListener(ChannelFutureListener.CLOSE);
+    private static void frame(HttpResponse head, Http10Request request) {
+        HttpHeaders headers = head.headers();
+        if (HttpUtil.isTransferEncodingChunked(head)) {
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request == Http10Request.KEEP_ALIVE && HttpUtil.isContentLengthSet(head)
+                && !headers.contains(HttpHeaderNames.CONNECTION)) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
     }
 }

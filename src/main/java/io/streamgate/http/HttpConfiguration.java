@@ -61,7 +61,8 @@ class HttpConfiguration {
      * timeout's second signal after the 408 is kept out of the error log, see DroppedRequestTimeouts). A request
      * without a body goes on whole, so that its timeout is not left scheduled (WholeBodilessRequests says why). A
      * request Netty cannot decode gets a problem in place of Reactor Netty's empty answer (UndecodableRequests). An
-     * HTTP/1.0 client gets a streamed answer delimited by the connection's close, not chunked (Http10Framing).
+     * HTTP/1.0 client gets a streamed answer delimited by the connection's close, not chunked, and a whole one on a
+     * connection kept alive if it asked for that (Http10Framing).
      *
      * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the connection cap and
      * the backlog count connections ({@code doOnChannelInit} sees only those), while the writability gate also goes on

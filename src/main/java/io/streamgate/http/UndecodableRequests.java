@@ -50,7 +50,7 @@ final class UndecodableRequests extends ChannelDuplexHandler {
     /** Netty's messages name the part of the request at fault; a header's name or a line may be long. */
     private static final int MAX_CAUSE_LENGTH = 200;
 
-    private final BeforeHttp11Handling placement = new BeforeHttp11Handling("streamgate.undecodableRequests", this);
+    private final NextToHttp11Handling placement = NextToHttp11Handling.before("streamgate.undecodableRequests", this);
     private final JsonMapper json;
     private final StreamMetrics metrics;
 

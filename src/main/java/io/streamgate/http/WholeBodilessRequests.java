@@ -29,12 +29,13 @@ import io.netty.handler.codec.http.HttpUtil;
  * its end from it. Requests with a body pass as they are, and theirs is the timeout that cuts off a trickled body.
  * A WebSocket handshake passes as it is too: Reactor Netty's upgrade path is left as it was tested.
  *
- * <p>Goes just before Reactor Netty's HTTP/1.1 handling (BeforeHttp11Handling), so HTTP/2 streams never pass here.
+ * <p>Goes just before Reactor Netty's HTTP/1.1 handling (NextToHttp11Handling), so HTTP/2 streams never pass here.
  */
 @ChannelHandler.Sharable
 final class WholeBodilessRequests extends ChannelInboundHandlerAdapter {
 
-    private final BeforeHttp11Handling placement = new BeforeHttp11Handling("streamgate.wholeBodilessRequests", this);
+    private final NextToHttp11Handling placement =
+            NextToHttp11Handling.before("streamgate.wholeBodilessRequests", this);
 
     /** On a new connection: now if it speaks HTTP/1.1, or once TLS has chosen HTTP/1.1 by ALPN. */
     void install(Channel connection) {

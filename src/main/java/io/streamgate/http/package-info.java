@@ -4,6 +4,6 @@
  * ProblemBody): rendered by Problems for whatever reaches WebFlux, written at the Netty level by ConnectionLimits (a
  * connection over the cap), MalformedRequestTargets (a target Spring cannot parse) and UndecodableRequests (a request
  * Netty cannot decode), which answer before WebFlux sees the request, as AsteriskRequests does {@code OPTIONS *}.
- * Http10Framing frames streamed answers to HTTP/1.0 clients, which cannot read chunks.
+ * Http10Framing frames answers to HTTP/1.0 clients, which cannot read chunks and keep a connection only when told.
  */
 package io.streamgate.http;

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -133,8 +134,30 @@ class StreamLifecycleIT extends GatewayIT {
                 .noneMatch(line -> line.matches("[0-9a-fA-F]+"))
                 .contains("event:result", "data:{\"seq\":" + seq + ",\"data\":\"OLD\"}");
         assertThat(body).as("body").endsWith("event:end\ndata:{\"reason\":\"client\"}\n\n");
-        assertThat(headAnswer).as("answer to HEAD").contains(" 200 ").containsIgnoringCase("connection: close")
-                .doesNotContainIgnoringCase("transfer-encoding").endsWith("\r\n\r\n");
+        assertThat(headAnswer).as("answer to HEAD, which closes the connection (HTTP/1.0 without keep-alive)")
+                .startsWith("HTTP/1.0 200 ").doesNotContainIgnoringCase("transfer-encoding")
+                .doesNotContainIgnoringCase("keep-alive").endsWith("\r\n\r\n");
+    }
+
+    @Test
+    void shouldKeepAnHttp10ConnectionThatAsksForItAliveAcrossWholeAnswers() {
+        String id = client.start("http10-kept-" + System.nanoTime());
+        String status = "GET /stream/" + id + " HTTP/1.0\r\nHost: localhost\r\n%s\r\n";
+
+        String answers;
+        try (RawHttp raw = new RawHttp(port)) {
+            answers = raw.write(status.formatted("Connection: keep-alive\r\n")).write(status.formatted(""))
+                    .readUntilClosed();
+        }
+        client.end(id);
+
+        String[] heads = Arrays.stream(answers.split("(?=HTTP/1\\.[01] \\d{3} )"))
+                .map(answer -> answer.split("\r\n\r\n", 2)[0]).toArray(String[]::new);
+        assertThat(heads).as("heads of the answers on one connection, of %s", answers).hasSize(2);
+        assertThat(heads[0]).as("answer to the request that asked to be kept").startsWith("HTTP/1.0 200 ")
+                .containsIgnoringCase("connection: keep-alive").containsIgnoringCase("content-length:");
+        assertThat(heads[1]).as("answer to the request that did not").startsWith("HTTP/1.0 200 ")
+                .doesNotContainIgnoringCase("connection:");
     }
 
     @Test
