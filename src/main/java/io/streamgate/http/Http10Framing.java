@@ -37,7 +37,9 @@ final class Http10Framing extends ChannelDuplexHandler {
     private static final AttributeKey<Http10Request> REQUEST = AttributeKey.valueOf("streamgate.http10Framing");
 
     private enum Http10Request {
+        /** It did not ask for the connection to be kept (HTTP/1.0's default): it closes after the answer. */
         CLOSE_AFTER_ANSWER,
+        /** It sent {@code Connection: keep-alive}: a whole answer keeps the connection if it says so. */
         KEEP_ALIVE
     }
 
