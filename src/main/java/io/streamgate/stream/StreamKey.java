@@ -1,7 +1,6 @@
 package io.streamgate.stream;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A stream as the system knows it: the tenant that owns it and its id, which is unique within that tenant only.
@@ -12,11 +11,11 @@ import java.util.regex.Pattern;
 public record StreamKey(String tenant, StreamId id) {
 
     private static final char SEPARATOR = ':';
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._@-]{0,128}");
+    private static final IdCharacters TENANT = new IdCharacters("[A-Za-z0-9._@-]", 0, 128);
 
     public StreamKey {
         Objects.requireNonNull(id, "id");
-        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+        if (tenant == null || !TENANT.matches(tenant)) {
             throw new IllegalArgumentException("Tenant ids are up to 128 of A-Z, a-z, 0-9, '.', '_', '@' and '-'");
         }
     }
