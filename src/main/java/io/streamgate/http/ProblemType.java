@@ -14,6 +14,7 @@ enum ProblemType {
     REQUEST_LINE_TOO_LONG("uri-too-long", "URI Too Long", HttpStatus.URI_TOO_LONG),
     HEADERS_TOO_LARGE("request-header-fields-too-large", "Request Header Fields Too Large",
             HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE),
+    NOT_IMPLEMENTED("not-implemented", "Not Implemented", HttpStatus.NOT_IMPLEMENTED),
     VERSION_NOT_SUPPORTED("http-version-not-supported", "HTTP Version Not Supported",
             HttpStatus.HTTP_VERSION_NOT_SUPPORTED),
     STREAM_NOT_FOUND("stream-not-found", "Stream not found", HttpStatus.NOT_FOUND),

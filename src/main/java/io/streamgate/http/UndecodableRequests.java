@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -31,8 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code server.max-http-request-header-size}, Netty's hard cap ({@code 431}); the last two are counted as limits. A
  * request of an HTTP version this server does not speak (HTTP/0.9, HTTP/3.0 as text) gets {@code 505}, where Reactor
  * Netty served it as HTTP/1.1 and echoed its version in the answer; one of a later HTTP/1 minor version (HTTP/1.2)
- * is served as HTTP/1.1, and answered so. Each problem is counted in {@code streamgate.http.refusals}: Reactor Netty
- * logs these requests at WARN, one entry each, which the gateway's logging configuration turns off.
+ * is served as HTTP/1.1, and answered so. A request whose {@code Transfer-Encoding} names a coding before
+ * {@code chunked} (gzip and the like) gets {@code 501}, as RFC 9112 (6.1) asks of a coding the server does not
+ * understand: Netty's decoder checks only that {@code chunked} is last and reads the body as if it were all, so a
+ * gzipped body was parsed as its compressed bytes, and a mislabelled one stored. Each problem is counted in
+ * {@code streamgate.http.refusals}: Reactor Netty logs these requests at WARN, one entry each, which the gateway's
+ * logging configuration turns off.
  *
  * <p>Reactor Netty answers a request it cannot decode itself, in turn behind pipelined requests before it, with an
  * empty {@code 400} ({@code 414}, {@code 431}) and {@code Connection: close}. This handler leaves that as it is and
@@ -40,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  * reads nothing more after it), and when an answer of that shape goes out on a connection with a failure noted, it
  * writes the problem in its place, with the security headers every other answer has. A version it does not speak is
  * marked as a decoding failure, so Reactor Netty refuses it the same way. Requests Netty decodes pass through after
- * a type check and a field or two each way; nothing is allocated for them.
+ * a type check, a look at their version and at whether they have {@code Transfer-Encoding}, and a field or two on
+ * the way out; nothing is allocated for them.
  */
 @ChannelHandler.Sharable
 final class UndecodableRequests extends ChannelDuplexHandler {
@@ -76,7 +82,10 @@ final class UndecodableRequests extends ChannelDuplexHandler {
         ctx.fireChannelRead(message);
     }
 
-    /** A request Netty decoded, by its version: HTTP/1.0 and 1.1 as they are, any other refused or read as 1.1. */
+    /**
+     * A request Netty decoded, by its version: HTTP/1.0 and 1.1 as they are, any other refused or read as 1.1; and
+     * by its transfer codings, refused if it names one other than {@code chunked}.
+     */
     private static void read(ChannelHandlerContext ctx, HttpRequest request, HttpVersion version) {
         if (version.majorVersion() == 1) {
             if (version.minorVersion() > 1) {
@@ -84,14 +93,44 @@ final class UndecodableRequests extends ChannelDuplexHandler {
                 // it; Reactor Netty answers in the request's version, so an HTTP/1.2 request got an HTTP/1.2 answer.
                 request.setProtocolVersion(HttpVersion.HTTP_1_1);
             }
+            String coding = codingOtherThanChunked(request.headers());
+            if (coding != null) {
+                refuse(ctx, request, Refusal.TRANSFER_CODING_NOT_IMPLEMENTED, "Transfer-Encoding names '" + coding
+                        + "'; send the body as it is, chunked or with a Content-Length");
+            }
         } else if (version.majorVersion() == 2) { // decoded, and refused by Reactor Netty
             note(ctx, Refusal.NOT_HTTP, "HTTP/2 is not written as a text request line; send HTTP/1.1, or HTTP/2 by"
                     + " prior knowledge or an h2c upgrade");
         } else {
-            String detail = version.text() + " is not served here; send HTTP/1.1 or HTTP/1.0, or HTTP/2";
-            note(ctx, Refusal.VERSION_NOT_SUPPORTED, detail);
-            request.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(detail)));
+            refuse(ctx, request, Refusal.VERSION_NOT_SUPPORTED,
+                    version.text() + " is not served here; send HTTP/1.1 or HTTP/1.0, or HTTP/2");
         }
+    }
+
+    /**
+     * The first transfer coding a request names other than {@code chunked}, or null: Netty's decoder has already
+     * refused a list whose last coding is not {@code chunked}, or names it twice, or gives it parameters. Empty list
+     * elements are skipped, as RFC 9110 (5.6.1) asks; a request without the header costs one lookup.
+     */
+    static String codingOtherThanChunked(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return null;
+        }
+        for (String value : headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)) {
+            for (String element : value.split(",")) {
+                String coding = element.strip();
+                if (!coding.isEmpty() && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(coding)) {
+                    return coding;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Marks a decoded request as failed, so that Reactor Netty refuses it as one it could not decode. */
+    private static void refuse(ChannelHandlerContext ctx, HttpRequest request, Refusal refusal, String detail) {
+        note(ctx, refusal, detail);
+        request.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(detail)));
     }
 
     private static void note(ChannelHandlerContext ctx, Refusal refusal, String cause) {
@@ -152,6 +191,8 @@ final class UndecodableRequests extends ChannelDuplexHandler {
                 "max-initial-line-length"),
         HEADERS_TOO_LARGE(ProblemType.HEADERS_TOO_LARGE, 431, "The request headers are too large",
                 "max-http-request-header-size"),
+        TRANSFER_CODING_NOT_IMPLEMENTED(ProblemType.NOT_IMPLEMENTED, 400,
+                "The request's transfer coding is not implemented", null),
         VERSION_NOT_SUPPORTED(ProblemType.VERSION_NOT_SUPPORTED, 400, "The request's HTTP version is not supported",
                 null);
 

@@ -298,6 +298,12 @@ class BadInputIT extends GatewayIT {
                 new RawCase("an HTTP/1.0 send that is chunked", send.replace("HTTP/1.1", "HTTP/1.0")
                         + "Transfer-Encoding: chunked\r\n\r\nc\r\n{\"data\":\"x\"}\r\n0\r\n\r\n", 400, "invalid-request",
                         notHttp + "The Transfer-Encoding header is only allowed in HTTP/1.1"),
+                new RawCase("a gzip transfer coding before chunked", send + "Transfer-Encoding: gzip, chunked\r\n\r\n"
+                        + "c\r\n{\"data\":\"x\"}\r\n0\r\n\r\n", 501, "not-implemented",
+                        "transfer coding is not implemented: Transfer-Encoding names 'gzip';"),
+                new RawCase("a transfer coding on a header line of its own", send + "Transfer-Encoding: deflate\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\nc\r\n{\"data\":\"x\"}\r\n0\r\n\r\n",
+                        501, "not-implemented", "Transfer-Encoding names 'deflate';"),
                 new RawCase("a version that is not one", get.formatted("1.x"), 400, "invalid-request",
                         notHttp + "Invalid version number"),
                 new RawCase("HTTP/2.0 as text", get.formatted("2.0"), 400, "invalid-request",
@@ -313,7 +319,8 @@ class BadInputIT extends GatewayIT {
                         + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "uri-too-long",
                         "The request line is too long: An HTTP line is larger than 4096 bytes."));
         Map<String, Double> refusedBefore = Map.of("400", refusals("400", "invalid-request"),
-                "414", refusals("414", "uri-too-long"), "505", refusals("505", "http-version-not-supported"));
+                "414", refusals("414", "uri-too-long"), "501", refusals("501", "not-implemented"),
+                "505", refusals("505", "http-version-not-supported"));
         Map<RawCase, String> answers = new LinkedHashMap<>();
         for (RawCase each : cases) {
             try (RawHttp raw = new RawHttp(port)) {
@@ -340,9 +347,10 @@ class BadInputIT extends GatewayIT {
                 .startsWith("HTTP/1.1 200 ").contains("HTTP/1.1 400 ").contains("No colon found");
         assertThat(Map.of("400", refusals("400", "invalid-request") - refusedBefore.get("400"),
                 "414", refusals("414", "uri-too-long") - refusedBefore.get("414"),
+                "501", refusals("501", "not-implemented") - refusedBefore.get("501"),
                 "505", refusals("505", "http-version-not-supported") - refusedBefore.get("505")))
                 .as("streamgate_http_refusals_total added, by status")
-                .isEqualTo(Map.of("400", 8.0, "414", 1.0, "505", 3.0));
+                .isEqualTo(Map.of("400", 8.0, "414", 1.0, "501", 2.0, "505", 3.0));
         assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
     }

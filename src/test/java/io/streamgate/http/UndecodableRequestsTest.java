@@ -12,9 +12,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -117,6 +119,41 @@ class UndecodableRequestsTest {
     @Test
     void http09AsTextIsRefusedWith505Too() {
         assertThat(exchange("GET /s HTTP/0.9\r\n\r\n")).startsWith("HTTP/1.1 505 ").contains("HTTP/0.9 is not served");
+    }
+
+    @Test
+    void aTransferCodingBeforeChunkedIsRefusedWith501NamingIt() {
+        String answer = exchange("POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 501 Not Implemented\r\n")
+                .contains("connection: close", "\"type\":\"/problems/not-implemented\"", "\"status\":501",
+                        "\"detail\":\"The request's transfer coding is not implemented: Transfer-Encoding names 'gzip';"
+                                + " send the body as it is, chunked or with a Content-Length\"");
+        assertThat(refusals("501", "not-implemented")).isEqualTo(1);
+    }
+
+    @Test
+    void aTransferCodingOnAHeaderLineOfItsOwnIsRefusedToo() {
+        String answer = exchange("POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Deflate\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 501 ").contains("Transfer-Encoding names 'Deflate';");
+    }
+
+    @Test
+    void chunkedAloneInAnyCaseAndWithEmptyListElementsIsServed() {
+        assertThat(UndecodableRequests.codingOtherThanChunked(headers("chunked"))).isNull();
+        assertThat(UndecodableRequests.codingOtherThanChunked(headers("Chunked"))).isNull();
+        assertThat(UndecodableRequests.codingOtherThanChunked(headers(", CHUNKED,"))).isNull();
+        assertThat(UndecodableRequests.codingOtherThanChunked(new DefaultHttpHeaders())).isNull();
+        assertThat(UndecodableRequests.codingOtherThanChunked(headers("identity , chunked"))).isEqualTo("identity");
+        assertThat(exchange("POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: , Chunked\r\n\r\n0\r\n\r\n"))
+                .isEqualTo("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
+        assertThat(meters.find("streamgate.http.refusals").counters()).isEmpty();
+    }
+
+    private static HttpHeaders headers(String transferEncoding) {
+        return new DefaultHttpHeaders().add(HttpHeaderNames.TRANSFER_ENCODING, transferEncoding);
     }
 
     @Test
