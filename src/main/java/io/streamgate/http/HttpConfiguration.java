@@ -168,6 +168,12 @@ class HttpConfiguration {
         return new AsteriskRequests(new RouteProblems(json, metrics));
     }
 
+    /** {@code CONNECT} refused as a proxy's method, not Spring's 404 for its target read as a path (ConnectRequests). */
+    @Bean
+    ConnectRequests connectRequests(JsonMapper json, StreamMetrics metrics) {
+        return new ConnectRequests(new RouteProblems(json, metrics));
+    }
+
     @Bean
     HostHeaderRule hostHeaderRule() {
         return new HostHeaderRule();

@@ -13,8 +13,8 @@ import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How a Reactor Netty route that comes before Spring's (MalformedRequestTargets, AsteriskRequests) answers: a problem
- * of one {@link ProblemType}, with the security headers every other answer has, counted in
+ * How a Reactor Netty route that comes before Spring's (MalformedRequestTargets, AsteriskRequests, ConnectRequests)
+ * answers: a problem of one {@link ProblemType}, with the security headers every other answer has, counted in
  * {@code streamgate.http.refusals} since {@code http.server.requests} never sees it. Its security headers' writer
  * serves every answer made below WebFlux in Netty's headers (UndecodableRequests' too).
  */

@@ -410,6 +410,25 @@ class BadInputIT extends GatewayIT {
     }
 
     @Test
+    void shouldRefuseConnectAsAProxysMethodAndCloseTheConnection() {
+        double refusedBefore = refusals("501", "not-implemented");
+        String answer;
+        try (RawHttp raw = new RawHttp(port)) {
+            // Bytes for the tunnel sent ahead of its answer, as an optimistic client does: never read as a request.
+            answer = raw.write("CONNECT 127.0.0.1:" + port + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n"
+                    + "GET /stream/nothing HTTP/1.1\r\nHost: localhost\r\n\r\n").readUntilClosed();
+        }
+
+        assertThat(answer).as("answer to CONNECT").startsWith("HTTP/1.1 501 ")
+                .satisfies(text -> assertThat(STATUS_LINE.matcher(text).results().count()).as("answers").isEqualTo(1))
+                .containsIgnoringCase("connection: close")
+                .contains("Content-Type: application/problem+json", "X-Content-Type-Options: nosniff",
+                        "\"type\":\"/problems/not-implemented\"", "CONNECT is not implemented");
+        assertThat(refusals("501", "not-implemented") - refusedBefore).as("streamgate_http_refusals_total added")
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void shouldServeALaterHttp1MinorVersionAsHttp11() {
         String id = client.start("http12-" + System.nanoTime());
         String answer;
