@@ -3,6 +3,7 @@ package io.streamgate.http;
 import static org.springframework.web.reactive.function.server.RequestPredicates.methods;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The stream API's routes, on instances with the gateway role, each with its OpenAPI description ({@link ApiDocs}).
- * A known path with the wrong method answers 405 with {@code Allow}, not 404.
+ * A known path with the wrong method answers 405 with {@code Allow}, not 404; asked with {@code OPTIONS}, it answers
+ * 200 with the same {@code Allow}, as RFC 9110 (9.3.7) describes.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnRole(Role.GATEWAY)
@@ -64,6 +66,13 @@ class StreamRoutes {
 
         Set<HttpMethod> methods() {
             return method == HttpMethod.GET ? Set.of(HttpMethod.GET, HttpMethod.HEAD) : Set.of(method);
+        }
+
+        /** What {@code Allow} names for its path: its methods, and OPTIONS, which every path answers. */
+        Set<HttpMethod> allowed() {
+            return method == HttpMethod.GET
+                    ? new LinkedHashSet<>(List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS))
+                    : new LinkedHashSet<>(List.of(method, HttpMethod.OPTIONS));
         }
 
         /** A path without variables, which a later route's variable path may also match. */
@@ -115,11 +124,17 @@ class StreamRoutes {
         return router.build();
     }
 
-    /** The method is checked first: a request to another route fails it there or at its path's first segment. */
+    /**
+     * The method is checked first: a request to another route fails it there or at its path's first segment. An
+     * {@code OPTIONS} asks which methods the path takes, and is told (a browser's CORS preflight never gets here:
+     * Spring Security answers it, when CORS is on, before any route).
+     */
     private static void wrongMethod(SpringdocRouteBuilder router, Route route) {
-        Set<HttpMethod> allowed = route.methods();
-        router.add(RouterFunctions.route(methods(allowed.toArray(HttpMethod[]::new)).negate().and(path(route.path())),
-                        request -> Mono.error(new MethodNotAllowedException(request.method(), allowed))),
+        Set<HttpMethod> allowed = route.allowed();
+        router.add(RouterFunctions.route(methods(route.methods().toArray(HttpMethod[]::new)).negate()
+                        .and(path(route.path())), request -> HttpMethod.OPTIONS.equals(request.method())
+                        ? ServerResponse.ok().allow(allowed).build()
+                        : Mono.error(new MethodNotAllowedException(request.method(), allowed))),
                 // springdoc builds even a hidden operation, and refuses one that names nothing.
                 operation -> operation.operationId("methodNotAllowed " + route.path()).hidden(true));
     }

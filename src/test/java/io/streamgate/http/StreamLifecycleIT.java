@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -273,8 +274,33 @@ class StreamLifecycleIT extends GatewayIT {
         assertThat(client.status(id).get("readers").intValue()).as("a HEAD of the events is no reader").isZero();
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(wrongMethod.status()).isEqualTo(405);
-        assertThat(wrongMethod.headers().get(HttpHeaders.ALLOW)).contains("GET").contains("HEAD");
+        assertThat(wrongMethod.headers().get(HttpHeaders.ALLOW)).isEqualTo("GET,HEAD,OPTIONS");
         client.end(id);
+    }
+
+    @Test
+    void shouldAnswerOptionsOnEveryRouteWithTheMethodsItTakes() {
+        String id = client.start("options-" + System.nanoTime());
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("/stream/start", "POST,OPTIONS");
+        paths.put("/stream/" + id + "/start", "POST,OPTIONS");
+        paths.put("/stream/" + id + "/send", "POST,OPTIONS");
+        paths.put("/stream/" + id + "/results", "GET,HEAD,OPTIONS");
+        paths.put("/stream/" + id + "/end", "POST,OPTIONS");
+        paths.put("/stream/" + id, "GET,HEAD,OPTIONS");
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (String path : paths.keySet()) {
+            StreamClient.Answer answer = client.exchange(client.http().options().uri(path));
+            answers.put(path, answer.status() + " " + answer.headers().get(HttpHeaders.ALLOW) + " "
+                    + answer.headers().get(HttpHeaders.CONTENT_LENGTH) + " " + answer.body());
+        }
+        client.end(id);
+
+        Map<String, String> expected = new LinkedHashMap<>();
+        paths.forEach((path, allow) -> expected.put(path, "200 " + allow + " 0 null"));
+        assertThat(answers).as("status, Allow, Content-Length and body of OPTIONS, by path").isEqualTo(expected);
+        assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
+                .extracting(TestKafka.StoredRecord::kind).as("OPTIONS stores nothing").containsExactly("START", "END");
     }
 
     @Test
