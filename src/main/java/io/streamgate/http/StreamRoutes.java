@@ -64,15 +64,15 @@ class StreamRoutes {
             return new Route(HttpMethod.GET, path, handler, docs, headDocs);
         }
 
-        Set<HttpMethod> methods() {
-            return method == HttpMethod.GET ? Set.of(HttpMethod.GET, HttpMethod.HEAD) : Set.of(method);
+        List<HttpMethod> methods() {
+            return method == HttpMethod.GET ? List.of(HttpMethod.GET, HttpMethod.HEAD) : List.of(method);
         }
 
-        /** What {@code Allow} names for its path: its methods, and OPTIONS, which every path answers. */
+        /** What {@code Allow} names for its path, in this order: its methods, and OPTIONS, which every path answers. */
         Set<HttpMethod> allowed() {
-            return method == HttpMethod.GET
-                    ? new LinkedHashSet<>(List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS))
-                    : new LinkedHashSet<>(List.of(method, HttpMethod.OPTIONS));
+            Set<HttpMethod> allowed = new LinkedHashSet<>(methods());
+            allowed.add(HttpMethod.OPTIONS);
+            return allowed;
         }
 
         /** A path without variables, which a later route's variable path may also match. */
