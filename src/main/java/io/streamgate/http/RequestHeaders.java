@@ -107,13 +107,9 @@ final class RequestHeaders {
     }
 
     private static void requireIdentityEncoding(ServerRequest request) {
-        for (String value : request.headers().header(HttpHeaders.CONTENT_ENCODING)) {
-            for (String coding : value.split(",")) {
-                String name = coding.trim();
-                if (!name.isEmpty() && !"identity".equalsIgnoreCase(name)) {
-                    throw new ContentEncodingNotSupportedException(name);
-                }
-            }
+        String coding = CodingLists.firstOtherThan(request.headers().header(HttpHeaders.CONTENT_ENCODING), "identity");
+        if (coding != null) {
+            throw new ContentEncodingNotSupportedException(coding);
         }
     }
 

@@ -109,22 +109,15 @@ final class UndecodableRequests extends ChannelDuplexHandler {
 
     /**
      * The first transfer coding a request names other than {@code chunked}, or null: Netty's decoder has already
-     * refused a list whose last coding is not {@code chunked}, or names it twice, or gives it parameters. Empty list
-     * elements are skipped, as RFC 9110 (5.6.1) asks; a request without the header costs one lookup.
+     * refused a list whose last coding is not {@code chunked}, or names it twice, or gives it parameters. A request
+     * without the header costs one lookup.
      */
     static String codingOtherThanChunked(HttpHeaders headers) {
         if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             return null;
         }
-        for (String value : headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)) {
-            for (String element : value.split(",")) {
-                String coding = element.strip();
-                if (!coding.isEmpty() && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(coding)) {
-                    return coding;
-                }
-            }
-        }
-        return null;
+        return CodingLists.firstOtherThan(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING),
+                HttpHeaderValues.CHUNKED.toString());
     }
 
     /** Marks a decoded request as failed, so that Reactor Netty refuses it as one it could not decode. */
