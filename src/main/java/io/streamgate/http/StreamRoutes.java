@@ -171,8 +171,8 @@ class StreamRoutes {
         return new WebFluxConfigurer() {
             @Override
             public WebSocketService getWebSocketService() {
-                return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-                        WebsocketServerSpec.builder().maxFramePayloadLength(chunks.maxMessageBytes())));
+                return new SocketHandshakes(new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                        WebsocketServerSpec.builder().maxFramePayloadLength(chunks.maxMessageBytes()))));
             }
         };
     }

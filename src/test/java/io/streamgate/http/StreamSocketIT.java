@@ -8,14 +8,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.GatewayIT;
+import io.streamgate.support.KeepAliveConnection;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
@@ -177,6 +182,47 @@ class StreamSocketIT extends GatewayIT {
                 .block(StreamClient.TIMEOUT);
 
         assertThat(closed[0].getCode()).isEqualTo(4404);
+    }
+
+    /**
+     * Handshakes RFC 6455 (4.1, 4.2.1, 4.4) does not allow, each refused with a problem, and no socket opened: Netty
+     * closed the connection on the first without a word, and opened a socket for the others.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedHandshakes")
+    void shouldRefuseAHandshakeTheProtocolDoesNotAllowWithItsProblem(String what, String version, String headers,
+                                                                     int status, String type, String detail) {
+        String id = client.start("handshake-" + System.nanoTime());
+        KeepAliveConnection.Response answer;
+        try (KeepAliveConnection connection = new KeepAliveConnection(port, StreamClient.TIMEOUT)) {
+            answer = connection.write("GET /stream/" + id + "/ws " + version + "\r\nHost: 127.0.0.1\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n" + headers + "\r\n").read();
+        }
+        client.end(id);
+
+        assertThat(answer.status()).as("status of %s, answered %s", what, answer).isEqualTo(status);
+        assertThat(answer.header("content-type")).as("answered %s", answer).isEqualTo("application/problem+json");
+        assertThat(StreamClient.json(answer.body()).get("type").asString()).isEqualTo("/problems/" + type);
+        assertThat(answer.body()).contains(detail);
+        if (status == 426) {
+            assertThat(answer.headers()).as("426's headers (RFC 6455 4.4, RFC 9110 7.8)")
+                    .containsEntry("sec-websocket-version", "13").containsEntry("upgrade", "websocket")
+                    .containsEntry("connection", "Upgrade");
+        }
+    }
+
+    static Stream<Arguments> refusedHandshakes() {
+        String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+        return Stream.of(
+                Arguments.of("no version", "HTTP/1.1", key, 426, "upgrade-required", "named no Sec-WebSocket-Version"),
+                Arguments.of("a draft's version, its page's origin where the origin check does not look", "HTTP/1.1",
+                        key + "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Origin: http://elsewhere.example\r\n",
+                        426, "upgrade-required", "asked for '8'"),
+                Arguments.of("a key that is not 16 bytes in base64", "HTTP/1.1",
+                        "Sec-WebSocket-Key: abc\r\nSec-WebSocket-Version: 13\r\n", 400, "bad-request",
+                        "Sec-WebSocket-Key must be 16 random bytes in base64"),
+                Arguments.of("HTTP/1.0", "HTTP/1.0", key + "Sec-WebSocket-Version: 13\r\n", 400, "bad-request",
+                        "A WebSocket opens over HTTP/1.1"));
     }
 
     private void endOnceAllAcked(String id, List<JsonNode> received) {
