@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import io.netty.channel.Channel;
 import io.streamgate.support.GatewayIT;
 import io.streamgate.support.KeepAliveConnection;
+import io.streamgate.support.RawHttp;
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,6 +146,18 @@ class Http2IT extends GatewayIT {
             assertThat(StreamClient.json(result.block(StreamClient.TIMEOUT).data()).get("data").stringValue())
                     .isEqualTo("SWITCHED");
         }
+    }
+
+    @Test
+    void shouldAnswerAnHttp10RequestAskingToSwitchOverHttp10() {
+        String answer;
+        try (RawHttp raw = new RawHttp(port)) {
+            // RFC 9110: an HTTP/1.0 request's Upgrade is ignored (7.8), and no HTTP/1.0 client is sent a 101 (15.2).
+            answer = raw.write(LIVENESS.replace("HTTP/1.1", "HTTP/1.0") + UPGRADE_HEADERS + "\r\n").readUntilClosed();
+        }
+
+        assertThat(answer).as("answer to an HTTP/1.0 request asking to switch").startsWith("HTTP/1.0 200 ")
+                .contains("\"status\":\"UP\"");
     }
 
     @Test
