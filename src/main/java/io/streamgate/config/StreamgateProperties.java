@@ -174,7 +174,7 @@ public record StreamgateProperties(
      * Stream behaviour.
      *
      * @param idleTimeout       a stream with no send for this long is ended with reason {@code idle-timeout}
-     * @param heartbeatInterval how often an SSE comment keeps an idle reader's connection open
+     * @param heartbeatInterval how often an SSE comment (a ping, on a WebSocket) keeps an idle reader's connection open
      * @param maxChunkSize      the largest {@code data} a send accepts (UTF-8 bytes); larger answers 413
      * @param historyLimit      results kept per stream for late and resuming readers
      * @param historySize       bytes of results (their data in UTF-8) kept per stream (whichever bound is reached first

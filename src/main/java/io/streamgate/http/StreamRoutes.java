@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import io.streamgate.config.AfterInitialization;
 import io.streamgate.config.ConditionalOnRole;
 import io.streamgate.config.Role;
+import io.streamgate.config.StreamgateProperties;
 import io.streamgate.stream.StreamService;
 import org.springdoc.core.fn.builders.operation.Builder;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
@@ -162,8 +163,9 @@ class StreamRoutes {
     /** {@code GET /stream/{streamId}/ws}, right after the routes (WebSockets are not router functions). */
     @Bean
     HandlerMapping streamSocketMapping(Callers callers, StreamService streams, Problems problems, Chunks chunks,
-                                       JsonMapper json) {
-        StreamSocketHandler handler = new StreamSocketHandler(callers, streams, problems, chunks, json);
+                                       JsonMapper json, StreamgateProperties properties) {
+        StreamSocketHandler handler = new StreamSocketHandler(callers, streams, problems, chunks, json,
+                properties.stream().heartbeatInterval());
         return new SimpleUrlHandlerMapping(Map.of(StreamSocketHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE + 1);
     }
 

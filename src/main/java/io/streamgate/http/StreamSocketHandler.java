@@ -42,6 +42,11 @@ import tools.jackson.databind.util.RawValue;
  * {@code end} frames. A text frame that is not UTF-8, one with a reserved bit set, or a message over the limit fails
  * the socket, with the protocol's close code.
  *
+ * <p>A ping goes out when the socket opens and then every {@code streamgate.stream.heartbeat-interval}, as SSE readers get
+ * a heartbeat comment: a socket on a quiet stream otherwise carries nothing for minutes, and proxies and load balancers
+ * close connections idle for a minute or so (nginx's and AWS's defaults are 60 s). Clients answer with a pong, which
+ * is not a chunk.
+ *
  * <p>Backpressure through the socket: frames are taken in batches of what has arrived (at most {@link #BATCH}) and
  * the next batch only once the last is durable, so a client sending faster than Kafka stores is read no faster
  * than that; results go out as fast as the client reads them.
@@ -52,19 +57,23 @@ final class StreamSocketHandler implements WebSocketHandler {
     private static final PathPattern PATTERN = PathPatternParser.defaultInstance.parse(PATH);
     /** Frames stored with one producer call; also the most frames this socket holds before they are stored. */
     private static final int BATCH = 256;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final Callers callers;
     private final StreamService streams;
     private final Problems problems;
     private final Chunks chunks;
     private final JsonMapper json;
+    private final Duration pingInterval;
 
-    StreamSocketHandler(Callers callers, StreamService streams, Problems problems, Chunks chunks, JsonMapper json) {
+    StreamSocketHandler(Callers callers, StreamService streams, Problems problems, Chunks chunks, JsonMapper json,
+                        Duration pingInterval) {
         this.callers = callers;
         this.streams = streams;
         this.problems = problems;
         this.chunks = chunks;
         this.json = json;
+        this.pingInterval = pingInterval;
     }
 
     @Override
@@ -88,19 +97,26 @@ final class StreamSocketHandler implements WebSocketHandler {
                             && event.kind() != ResultEvent.Kind.GAP, null))
                     .concatWith(Mono.just(Outgoing.NOTHING_MORE)); // events that end without a last one
             AtomicReference<CloseStatus> closing = new AtomicReference<>(CloseStatus.NORMAL);
-            Flux<String> framesOut = Flux.merge(answers, events)
+            Flux<WebSocketMessage> framesOut = Flux.merge(answers, events, pings())
                     .takeUntil(Outgoing::last)
                     .doOnNext(frame -> {
                         if (frame.close() != null) {
                             closing.set(frame.close());
                         }
                     })
-                    .filter(frame -> frame.text() != null)
-                    .map(Outgoing::text);
-            return socket.send(framesOut.map(socket::textMessage))
+                    .filter(frame -> frame.text() != null || frame == Outgoing.PING)
+                    .map(frame -> frame == Outgoing.PING
+                            ? socket.pingMessage(buffers -> buffers.wrap(NO_BYTES))
+                            : socket.textMessage(frame.text()));
+            return socket.send(framesOut)
                     .then(Mono.defer(() -> socket.close(closing.get())))
                     .doFinally(signal -> inbound.get().dispose());
         }).onErrorResume(failure -> socket.close(closeStatus(failure)));
+    }
+
+    /** Dropped rather than queued when the client is not reading, as SSE heartbeats are: a missed one costs nothing. */
+    private Flux<Outgoing> pings() {
+        return Flux.interval(Duration.ZERO, pingInterval).onBackpressureDrop().map(tick -> Outgoing.PING);
     }
 
     /**
@@ -188,6 +204,8 @@ final class StreamSocketHandler implements WebSocketHandler {
      */
     private record Outgoing(String text, boolean last, CloseStatus close) {
         static final Outgoing NOTHING_MORE = new Outgoing(null, true, null);
+        /** Not a text frame: a ping, told apart by identity. */
+        static final Outgoing PING = new Outgoing(null, false, null);
 
         static Outgoing frame(String text) {
             return new Outgoing(text, false, null);

@@ -25,6 +25,7 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import tools.jackson.databind.JsonNode;
@@ -182,6 +183,31 @@ class StreamSocketIT extends GatewayIT {
                 .block(StreamClient.TIMEOUT);
 
         assertThat(closed[0].getCode()).isEqualTo(4404);
+    }
+
+    @Test
+    void shouldPingAtOnceAndTakeNoPongForAChunk() {
+        String id = client.start("socket-ping-" + System.nanoTime(), "uppercase");
+        List<String> received = new CopyOnWriteArrayList<>();
+        // A client that sees pings: by default Reactor Netty answers them and hands on none.
+        ReactorNettyWebSocketClient seesPings = new ReactorNettyWebSocketClient(HttpClient.create(),
+                () -> WebsocketClientSpec.builder().handlePing(true));
+
+        seesPings.execute(uri(id), socket -> socket.receive()
+                        .map(message -> message.getType() + " " + message.getPayloadAsText())
+                        .doOnNext(received::add)
+                        .concatMap(frame -> !frame.startsWith("PING") ? Mono.just(frame)
+                                : socket.send(Flux.just(socket.pongMessage(buffers -> buffers.wrap(new byte[0])),
+                                        socket.textMessage("after the pong"))).thenReturn(frame))
+                        .takeUntil(frame -> frame.contains("\"ack\""))
+                        .take(StreamClient.TIMEOUT.dividedBy(2)) // then the assertions say what came
+                        .then())
+                .block(StreamClient.TIMEOUT);
+        client.end(id);
+
+        assertThat(received).as("frames the client got, in order: %s", received).first().isEqualTo("PING ");
+        assertThat(received).as("the pong is not a chunk: the text after it is frame 1; got %s", received)
+                .last().asString().startsWith("TEXT {\"type\":\"ack\",\"frame\":1,");
     }
 
     /**
