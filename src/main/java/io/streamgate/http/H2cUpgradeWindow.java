@@ -73,9 +73,9 @@ final class H2cUpgradeWindow extends ChannelInboundHandlerAdapter {
 
     /**
      * Keeps a connection whose first request is HTTP/1.0 from switching: RFC 9110 has a server ignore an HTTP/1.0
-     * request's {@code Upgrade} (7.8), which an old proxy may pass on without knowing what it asks, and send no HTTP/1.0
-     * client a {@code 101} (15.2). Netty's upgrade handler looks at no version, and switched such a connection to
-     * HTTP/2. Sits before it until the first request has passed.
+     * request's {@code Upgrade} (7.8), which an old proxy may pass on without knowing what it asks, and send no
+     * HTTP/1.0 client a {@code 101} (15.2). Netty's upgrade handler looks at no version, and switched such a
+     * connection to HTTP/2. Sits before it until the first request has passed.
      */
     @ChannelHandler.Sharable
     private static final class FirstRequestOfHttp10 extends ChannelInboundHandlerAdapter {

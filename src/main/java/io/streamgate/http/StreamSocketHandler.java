@@ -42,10 +42,10 @@ import tools.jackson.databind.util.RawValue;
  * {@code end} frames. A text frame that is not UTF-8, one with a reserved bit set, or a message over the limit fails
  * the socket, with the protocol's close code.
  *
- * <p>A ping goes out when the socket opens and then every {@code streamgate.stream.heartbeat-interval}, as SSE readers get
- * a heartbeat comment: a socket on a quiet stream otherwise carries nothing for minutes, and proxies and load balancers
- * close connections idle for a minute or so (nginx's and AWS's defaults are 60 s). Clients answer with a pong, which
- * is not a chunk.
+ * <p>A ping goes out when the socket opens and then every {@code streamgate.stream.heartbeat-interval}, as SSE readers
+ * get a heartbeat comment: a socket on a quiet stream otherwise carries nothing for minutes, and proxies and load
+ * balancers close connections idle for a minute or so (nginx's and AWS's defaults are 60 s). Clients answer with a
+ * pong, which is not a chunk.
  *
  * <p>Backpressure through the socket: frames are taken in batches of what has arrived (at most {@link #BATCH}) and
  * the next batch only once the last is durable, so a client sending faster than Kafka stores is read no faster
