@@ -3,7 +3,6 @@ package io.streamgate.http;
 import static org.springframework.web.reactive.function.server.RequestPredicates.methods;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,56 +92,49 @@ class StreamRoutes {
      * comes right after its route, before any route whose variable path it would match ({@code GET /stream/start} is a
      * 405, not the status of a stream named "start"); the others come after every route, where no request to a route
      * reaches them. One router, so that WebFlux composes none around it (a second router bean, consulted first, cost
-     * every request seven Reactor operators, BENCHMARKS.md section 37). The 405s are not in the API description: they
-     * are not operations.
+     * every request seven Reactor operators, BENCHMARKS.md section 37). The 405s are hidden from the API description:
+     * they are not operations.
      */
     @Bean
     RouterFunction<ServerResponse> streamRouter(StreamHandler handler) {
         List<Route> routes = routes(handler);
-        List<RouterFunction<ServerResponse>> router = new ArrayList<>();
+        SpringdocRouteBuilder router = SpringdocRouteBuilder.route();
         for (Route route : routes) {
-            router.add(described(route));
+            if (route.method() == HttpMethod.GET) {
+                router.GET(route.path(), route.handler(), route.docs());
+                router.HEAD(route.path(), route.handler(), route.headDocs()); // WebFlux drops the body
+            } else {
+                router.POST(route.path(), route.handler(), route.docs());
+            }
             if (route.literal()) {
-                router.add(wrongMethod(route.path(), route.methods()));
+                wrongMethod(router, route.path(), route.methods());
             }
         }
         for (Route route : routes) {
             if (!route.literal()) {
-                router.add(wrongMethod(route.path(), route.methods()));
+                wrongMethod(router, route.path(), route.methods());
             }
         }
         // A stream's WebSocket is not a route, but its path is the API's too: Spring's handshake named CONNECT in its
         // 405s (for WebSockets over HTTP/2, which Reactor Netty does not offer, and ConnectRequests refuses).
-        router.add(wrongMethod(StreamSocketHandler.PATH, List.of(HttpMethod.GET)));
-        return router.stream().reduce(RouterFunction::and).orElseThrow(); // as RouterFunctions.Builder composes
-    }
-
-    /** A route with its description, which springdoc reads from the route's attributes. */
-    private static RouterFunction<ServerResponse> described(Route route) {
-        SpringdocRouteBuilder described = SpringdocRouteBuilder.route();
-        if (route.method() == HttpMethod.GET) {
-            described.GET(route.path(), route.handler(), route.docs());
-            described.HEAD(route.path(), route.handler(), route.headDocs()); // WebFlux drops the body
-        } else {
-            described.POST(route.path(), route.handler(), route.docs());
-        }
-        return described.build();
+        wrongMethod(router, StreamSocketHandler.PATH, List.of(HttpMethod.GET));
+        return router.build();
     }
 
     /**
      * The method is checked first: a request to another route fails it there or at its path's first segment. An
      * {@code OPTIONS} asks which methods the path takes, and is told (a browser's CORS preflight never gets here:
-     * Spring Security answers it, when CORS is on, before any route). Not described: springdoc leaves out a route
-     * without a description. (Described as hidden, it was not left out: it reads a negated method as the method, so
-     * the 405s of POST paths were merged into their operations, and one's name replaced that of {@code endStream}.)
+     * Spring Security answers it, when CORS is on, before any route).
      */
-    private static RouterFunction<ServerResponse> wrongMethod(String path, List<HttpMethod> methods) {
+    private static void wrongMethod(SpringdocRouteBuilder router, String path, List<HttpMethod> methods) {
         Set<HttpMethod> allowed = new LinkedHashSet<>(methods); // Allow names them in this order, then OPTIONS
         allowed.add(HttpMethod.OPTIONS);
-        return RouterFunctions.route(methods(methods.toArray(HttpMethod[]::new)).negate().and(path(path)),
-                request -> HttpMethod.OPTIONS.equals(request.method())
+        router.add(RouterFunctions.route(methods(methods.toArray(HttpMethod[]::new)).negate()
+                        .and(path(path)), request -> HttpMethod.OPTIONS.equals(request.method())
                         ? ServerResponse.ok().allow(allowed).build()
-                        : Mono.error(new MethodNotAllowedException(request.method(), allowed)));
+                        : Mono.error(new MethodNotAllowedException(request.method(), allowed))),
+                // springdoc builds even a hidden operation, and refuses one that names nothing.
+                operation -> operation.operationId("methodNotAllowed " + path).hidden(true));
     }
 
     /**
