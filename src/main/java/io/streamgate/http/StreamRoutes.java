@@ -69,6 +69,13 @@ class StreamRoutes {
             return method == HttpMethod.GET ? List.of(HttpMethod.GET, HttpMethod.HEAD) : List.of(method);
         }
 
+        /** What {@code Allow} names for its path, in this order: its methods, and OPTIONS, which every path answers. */
+        Set<HttpMethod> allowed() {
+            Set<HttpMethod> allowed = new LinkedHashSet<>(methods());
+            allowed.add(HttpMethod.OPTIONS);
+            return allowed;
+        }
+
         /** A path without variables, which a later route's variable path may also match. */
         boolean literal() {
             return !path.contains("{");
@@ -107,17 +114,14 @@ class StreamRoutes {
                 router.POST(route.path(), route.handler(), route.docs());
             }
             if (route.literal()) {
-                wrongMethod(router, route.path(), route.methods());
+                wrongMethod(router, route);
             }
         }
         for (Route route : routes) {
             if (!route.literal()) {
-                wrongMethod(router, route.path(), route.methods());
+                wrongMethod(router, route);
             }
         }
-        // A stream's WebSocket is not a route, but its path is the API's too: Spring's handshake named CONNECT in its
-        // 405s (for WebSockets over HTTP/2, which Reactor Netty does not offer, and ConnectRequests refuses).
-        wrongMethod(router, StreamSocketHandler.PATH, List.of(HttpMethod.GET));
         return router.build();
     }
 
@@ -126,15 +130,14 @@ class StreamRoutes {
      * {@code OPTIONS} asks which methods the path takes, and is told (a browser's CORS preflight never gets here:
      * Spring Security answers it, when CORS is on, before any route).
      */
-    private static void wrongMethod(SpringdocRouteBuilder router, String path, List<HttpMethod> methods) {
-        Set<HttpMethod> allowed = new LinkedHashSet<>(methods); // Allow names them in this order, then OPTIONS
-        allowed.add(HttpMethod.OPTIONS);
-        router.add(RouterFunctions.route(methods(methods.toArray(HttpMethod[]::new)).negate()
-                        .and(path(path)), request -> HttpMethod.OPTIONS.equals(request.method())
+    private static void wrongMethod(SpringdocRouteBuilder router, Route route) {
+        Set<HttpMethod> allowed = route.allowed();
+        router.add(RouterFunctions.route(methods(route.methods().toArray(HttpMethod[]::new)).negate()
+                        .and(path(route.path())), request -> HttpMethod.OPTIONS.equals(request.method())
                         ? ServerResponse.ok().allow(allowed).build()
                         : Mono.error(new MethodNotAllowedException(request.method(), allowed))),
                 // springdoc builds even a hidden operation, and refuses one that names nothing.
-                operation -> operation.operationId("methodNotAllowed " + path).hidden(true));
+                operation -> operation.operationId("methodNotAllowed " + route.path()).hidden(true));
     }
 
     /**
@@ -143,8 +146,7 @@ class StreamRoutes {
      * endpoints, the path last, so every API request parsed its {@code Accept} header against the actuator's endpoints
      * before its route was found: 6% of the status route's allocation samples (BENCHMARKS.md section 14). Asking the
      * WebSocket mapping first cost every API request four Reactor operators and a path match (section 36). The routes
-     * match only {@code /stream/} paths, and a stream's WebSocket path only with a method other than GET, so nothing
-     * of the others' is shadowed.
+     * match only {@code /stream/} paths other than a stream's WebSocket, so nothing of the others' is shadowed.
      */
     @Bean
     static BeanPostProcessor routesFirst() {
