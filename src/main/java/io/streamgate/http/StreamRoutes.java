@@ -1,5 +1,6 @@
 package io.streamgate.http;
 
+import static org.springdoc.core.utils.Constants.OPERATION_ATTRIBUTE;
 import static org.springframework.web.reactive.function.server.RequestPredicates.methods;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
@@ -15,7 +16,6 @@ import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.stream.StreamService;
 import org.springdoc.core.fn.builders.operation.Builder;
-import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -69,13 +69,6 @@ class StreamRoutes {
             return method == HttpMethod.GET ? List.of(HttpMethod.GET, HttpMethod.HEAD) : List.of(method);
         }
 
-        /** What {@code Allow} names for its path, in this order: its methods, and OPTIONS, which every path answers. */
-        Set<HttpMethod> allowed() {
-            Set<HttpMethod> allowed = new LinkedHashSet<>(methods());
-            allowed.add(HttpMethod.OPTIONS);
-            return allowed;
-        }
-
         /** A path without variables, which a later route's variable path may also match. */
         boolean literal() {
             return !path.contains("{");
@@ -99,45 +92,60 @@ class StreamRoutes {
      * comes right after its route, before any route whose variable path it would match ({@code GET /stream/start} is a
      * 405, not the status of a stream named "start"); the others come after every route, where no request to a route
      * reaches them. One router, so that WebFlux composes none around it (a second router bean, consulted first, cost
-     * every request seven Reactor operators, BENCHMARKS.md section 37). The 405s are hidden from the API description:
-     * they are not operations.
+     * every request seven Reactor operators, BENCHMARKS.md section 37), from one builder, which tries its routes as one
+     * list (routes composed with {@code and} nest an operator each: 11% of the status route, section 78). The 405s are
+     * not described: they are not operations.
      */
     @Bean
     RouterFunction<ServerResponse> streamRouter(StreamHandler handler) {
         List<Route> routes = routes(handler);
-        SpringdocRouteBuilder router = SpringdocRouteBuilder.route();
+        RouterFunctions.Builder router = RouterFunctions.route();
         for (Route route : routes) {
             if (route.method() == HttpMethod.GET) {
-                router.GET(route.path(), route.handler(), route.docs());
-                router.HEAD(route.path(), route.handler(), route.headDocs()); // WebFlux drops the body
+                router.GET(route.path(), route.handler()).withAttribute(OPERATION_ATTRIBUTE, described(route.docs()));
+                router.HEAD(route.path(), route.handler()) // WebFlux drops the body
+                        .withAttribute(OPERATION_ATTRIBUTE, described(route.headDocs()));
             } else {
-                router.POST(route.path(), route.handler(), route.docs());
+                router.POST(route.path(), route.handler()).withAttribute(OPERATION_ATTRIBUTE, described(route.docs()));
             }
             if (route.literal()) {
-                wrongMethod(router, route);
+                wrongMethod(router, route.path(), route.methods());
             }
         }
         for (Route route : routes) {
             if (!route.literal()) {
-                wrongMethod(router, route);
+                wrongMethod(router, route.path(), route.methods());
             }
         }
+        // A stream's WebSocket is not a route, but its path is the API's too: Spring's handshake named CONNECT in its
+        // 405s (for WebSockets over HTTP/2, which Reactor Netty does not offer, and ConnectRequests refuses).
+        wrongMethod(router, StreamSocketHandler.PATH, List.of(HttpMethod.GET));
         return router.build();
+    }
+
+    /**
+     * A route's description, where springdoc looks for it: the attribute its own route builder sets. springdoc
+     * describes only the routes that carry one; its builder cannot leave a route out (it ignores {@code hidden()} and
+     * read each 405 route's negated method as the method, merging it into that path's operation and its name).
+     */
+    private static Builder described(Consumer<Builder> docs) {
+        Builder operation = Builder.operationBuilder();
+        docs.accept(operation);
+        return operation;
     }
 
     /**
      * The method is checked first: a request to another route fails it there or at its path's first segment. An
      * {@code OPTIONS} asks which methods the path takes, and is told (a browser's CORS preflight never gets here:
-     * Spring Security answers it, when CORS is on, before any route).
+     * Spring Security answers it, when CORS is on, before any route). Not an operation, so not described.
      */
-    private static void wrongMethod(SpringdocRouteBuilder router, Route route) {
-        Set<HttpMethod> allowed = route.allowed();
-        router.add(RouterFunctions.route(methods(route.methods().toArray(HttpMethod[]::new)).negate()
-                        .and(path(route.path())), request -> HttpMethod.OPTIONS.equals(request.method())
+    private static void wrongMethod(RouterFunctions.Builder router, String path, List<HttpMethod> methods) {
+        Set<HttpMethod> allowed = new LinkedHashSet<>(methods); // Allow names them in this order, then OPTIONS
+        allowed.add(HttpMethod.OPTIONS);
+        router.route(methods(methods.toArray(HttpMethod[]::new)).negate().and(path(path)),
+                request -> HttpMethod.OPTIONS.equals(request.method())
                         ? ServerResponse.ok().allow(allowed).build()
-                        : Mono.error(new MethodNotAllowedException(request.method(), allowed))),
-                // springdoc builds even a hidden operation, and refuses one that names nothing.
-                operation -> operation.operationId("methodNotAllowed " + route.path()).hidden(true));
+                        : Mono.error(new MethodNotAllowedException(request.method(), allowed)));
     }
 
     /**
@@ -146,7 +154,8 @@ class StreamRoutes {
      * endpoints, the path last, so every API request parsed its {@code Accept} header against the actuator's endpoints
      * before its route was found: 6% of the status route's allocation samples (BENCHMARKS.md section 14). Asking the
      * WebSocket mapping first cost every API request four Reactor operators and a path match (section 36). The routes
-     * match only {@code /stream/} paths other than a stream's WebSocket, so nothing of the others' is shadowed.
+     * match only {@code /stream/} paths, and a stream's WebSocket path only with a method other than GET, so nothing
+     * of the others' is shadowed.
      */
     @Bean
     static BeanPostProcessor routesFirst() {

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.streamgate.support.GatewayIT;
@@ -55,6 +56,28 @@ class OpenApiIT extends GatewayIT {
     @Test
     void shouldDescribeExactlyTheRoutesTheGatewayServes() {
         assertThat(documentedOperations()).isEqualTo(RouteList.of(streamRouter)).hasSize(8);
+    }
+
+    @Test
+    void shouldNameEachOperationAsItsDescriptionDoes() {
+        Map<String, String> names = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> path : api.get("paths").properties()) {
+            for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+                names.put(operation.getKey().toUpperCase() + " " + path.getKey(),
+                        operation.getValue().get("operationId").asString());
+            }
+        }
+
+        // The 405 routes of a path are not operations: one's name once replaced endStream's.
+        assertThat(names).as("operationId by operation").isEqualTo(Map.of(
+                "POST /stream/start", "startStream",
+                "POST /stream/{streamId}/start", "startStreamWithId",
+                "POST /stream/{streamId}/send", "sendChunk",
+                "GET /stream/{streamId}/results", "readResults",
+                "HEAD /stream/{streamId}/results", "readResultsHead",
+                "POST /stream/{streamId}/end", "endStream",
+                "GET /stream/{streamId}", "streamStatus",
+                "HEAD /stream/{streamId}", "streamStatusHead"));
     }
 
     @Test

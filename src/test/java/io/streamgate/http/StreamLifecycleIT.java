@@ -288,6 +288,7 @@ class StreamLifecycleIT extends GatewayIT {
         paths.put("/stream/" + id + "/results", "GET,HEAD,OPTIONS");
         paths.put("/stream/" + id + "/end", "POST,OPTIONS");
         paths.put("/stream/" + id, "GET,HEAD,OPTIONS");
+        paths.put("/stream/" + id + "/ws", "GET,OPTIONS"); // a WebSocket's path, opened with GET alone
         Map<String, String> answers = new LinkedHashMap<>();
         for (String path : paths.keySet()) {
             StreamClient.Answer answer = client.exchange(client.http().options().uri(path));
