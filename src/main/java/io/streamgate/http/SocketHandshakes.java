@@ -30,7 +30,8 @@ import reactor.netty.http.server.HttpServerRequest;
  *       HTTP/1.0 client may be sent (RFC 9110, section 15.2); its {@code Upgrade} may be an old proxy's, passed on
  *       without the proxy knowing what it asks.</li>
  * </ul>
- * A request that does not ask for a WebSocket is left to Spring's handshake, which answers it {@code 400}.
+ * A GET that does not ask for a WebSocket gets {@code 426} too, naming the protocol (Spring's handshake answered it
+ * {@code 400}, {@code Can "Upgrade" only to "WebSocket"}, to a request that had asked for nothing).
  */
 final class SocketHandshakes implements WebSocketService {
 
@@ -51,16 +52,23 @@ final class SocketHandshakes implements WebSocketService {
     public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
         ServerHttpRequest request = exchange.getRequest();
         HttpHeaders headers = request.getHeaders();
-        if (!HttpMethod.GET.equals(request.getMethod()) || !"websocket".equalsIgnoreCase(headers.getUpgrade())) {
+        if (!HttpMethod.GET.equals(request.getMethod())) {
             return handshakes.handleRequest(exchange, handler);
         }
         if (isHttp10(request)) {
             return Mono.error(new ServerWebInputException(
                     "A WebSocket opens over HTTP/1.1; an HTTP/1.0 request's Upgrade is ignored (RFC 9110, 7.8)"));
         }
+        if (!"websocket".equalsIgnoreCase(headers.getUpgrade())) {
+            return Mono.error(new UpgradeRequired("This path opens a WebSocket (RFC 6455): a GET of it asks with "
+                    + "Upgrade: websocket, version " + VERSION));
+        }
         String version = headers.getFirst(VERSION_HEADER);
         if (!VERSION.equals(version)) {
-            return Mono.error(new VersionRequired(version));
+            return Mono.error(new UpgradeRequired("This gateway speaks WebSocket version " + VERSION
+                    + " (RFC 6455); " + (version == null ? "the handshake named no " + VERSION_HEADER
+                    : "the handshake asked for '" + (version.length() > MAX_ECHO
+                    ? version.substring(0, MAX_ECHO) + "..." : version) + "'")));
         }
         if (!isKey(headers.getFirst(KEY_HEADER))) {
             return Mono.error(new ServerWebInputException(
@@ -83,17 +91,15 @@ final class SocketHandshakes implements WebSocketService {
     }
 
     /**
-     * {@code 426}, naming the version this gateway speaks, and the protocol to ask for with the {@code Connection}
-     * option that keeps intermediaries from passing it on, as RFC 9110 (7.8 and 15.5.22) asks.
+     * {@code 426}, naming the protocol to ask for with the {@code Connection} option that keeps intermediaries from
+     * passing it on, as RFC 9110 (7.8 and 15.5.22) asks, and the version this gateway speaks (RFC 6455, 4.4).
      */
-    private static final class VersionRequired extends ResponseStatusException {
+    private static final class UpgradeRequired extends ResponseStatusException {
 
         private final HttpHeaders headers = new HttpHeaders();
 
-        VersionRequired(String asked) {
-            super(HttpStatus.UPGRADE_REQUIRED, "This gateway speaks WebSocket version " + VERSION + " (RFC 6455); "
-                    + (asked == null ? "the handshake named no " + VERSION_HEADER : "the handshake asked for '"
-                    + (asked.length() > MAX_ECHO ? asked.substring(0, MAX_ECHO) + "..." : asked) + "'"));
+        UpgradeRequired(String detail) {
+            super(HttpStatus.UPGRADE_REQUIRED, detail);
             headers.set(VERSION_HEADER, VERSION);
             headers.set(HttpHeaders.UPGRADE, "websocket");
             headers.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
