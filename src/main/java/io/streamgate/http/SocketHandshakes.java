@@ -65,16 +65,23 @@ final class SocketHandshakes implements WebSocketService {
         }
         String version = headers.getFirst(VERSION_HEADER);
         if (!VERSION.equals(version)) {
-            return Mono.error(new UpgradeRequired("This gateway speaks WebSocket version " + VERSION
-                    + " (RFC 6455); " + (version == null ? "the handshake named no " + VERSION_HEADER
-                    : "the handshake asked for '" + (version.length() > MAX_ECHO
-                    ? version.substring(0, MAX_ECHO) + "..." : version) + "'")));
+            return Mono.error(new UpgradeRequired(versionRefused(version)));
         }
         if (!isKey(headers.getFirst(KEY_HEADER))) {
             return Mono.error(new ServerWebInputException(
                     "Sec-WebSocket-Key must be 16 random bytes in base64, 24 characters (RFC 6455, 4.1)"));
         }
         return handshakes.handleRequest(exchange, handler);
+    }
+
+    /** The 426's detail for a version other than 13, or none; a long one is cut. */
+    private static String versionRefused(String asked) {
+        String speaks = "This gateway speaks WebSocket version " + VERSION + " (RFC 6455); ";
+        if (asked == null) {
+            return speaks + "the handshake named no " + VERSION_HEADER;
+        }
+        return speaks + "the handshake asked for '"
+                + (asked.length() > MAX_ECHO ? asked.substring(0, MAX_ECHO) + "..." : asked) + "'";
     }
 
     private static boolean isHttp10(ServerHttpRequest request) {

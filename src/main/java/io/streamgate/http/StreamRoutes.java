@@ -126,7 +126,7 @@ class StreamRoutes {
     /**
      * A route's description, where springdoc looks for it: the attribute its own route builder sets. springdoc
      * describes only the routes that carry one; its builder cannot leave a route out (it ignores {@code hidden()} and
-     * read each 405 route's negated method as the method, merging it into that path's operation and its name).
+     * reads each 405 route's negated method as the method, merging it into that path's operation and its name).
      */
     private static Builder described(Consumer<Builder> docs) {
         Builder operation = Builder.operationBuilder();
