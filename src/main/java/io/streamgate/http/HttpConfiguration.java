@@ -81,6 +81,7 @@ class HttpConfiguration {
         WholeBodilessRequests wholeBodiless = new WholeBodilessRequests();
         UndecodableRequests undecodable = new UndecodableRequests(json, metrics);
         Http10Framing http10 = new Http10Framing();
+        LingeringSocketClose lingeringClose = new LingeringSocketClose();
         Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
                 .description("Bytes written to client connections and not yet taken by the OS (slow readers)")
                 .register(meters);
@@ -99,6 +100,7 @@ class HttpConfiguration {
                     undecodable.install(channel);
                     http10.install(channel);
                     wholeBodiless.install(channel);
+                    lingeringClose.install(channel);
                 })
                 .doOnConnection(connection -> {
                     if (connection.channel() instanceof Http2StreamChannel stream) {

@@ -3,7 +3,12 @@ package io.streamgate.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -154,6 +159,41 @@ class StreamSocketIT extends GatewayIT {
                 .extracting(frame -> frame.get("type").asString() + " " + frame.get("frame").asInt())
                 .containsExactly("ack 1");
         assertThat(chunksStored(id)).containsExactly("before");
+    }
+
+    /**
+     * After its close frame the gateway shuts its side and reads what the client still sends until the client closes
+     * (RFC 6455, 7.1.1). It used to close the connection at once, so the client's next bytes (a pong, the rest of a
+     * message, its own close frame) met a reset, and a client that had not yet read the close frame lost its code.
+     */
+    @Test
+    void shouldReadWhatTheClientStillSendsAfterItsCloseFrame() throws IOException, InterruptedException {
+        String unknown = "socket-linger-" + System.nanoTime(); // its socket opens, then closes with 4404
+        byte[] closeReply = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8};
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        String afterwards;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) StreamClient.TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /stream/" + unknown + "/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getInputStream().transferTo(received); // to the end of the gateway's side
+            try {
+                out.write(closeReply); // masked with zeros, as a client may
+                Thread.sleep(200); // a reset, had the gateway closed, is back by now
+                out.write(new byte[] {(byte) 0x8A, (byte) 0x80, 0, 0, 0, 0}); // an unasked pong
+                afterwards = "written";
+            } catch (IOException reset) {
+                afterwards = reset.toString();
+            }
+        }
+
+        String text = received.toString(StandardCharsets.ISO_8859_1);
+        assertThat(text).as("what the gateway sent").startsWith("HTTP/1.1 101 ").contains("\u0088");
+        assertThat(text.substring(text.indexOf('\u0088') + 2)).as("the close frame's code, 4404")
+                .startsWith("\u0011\u0034");
+        assertThat(afterwards).as("the client's writes after the close frame").isEqualTo("written");
     }
 
     @Test
