@@ -40,16 +40,17 @@ final class LingeringSocketClose extends ChannelOutboundHandlerAdapter {
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
         Channel channel = ctx.channel();
+        if (channel.hasAttr(LINGERING)) { // a close asked for again (Reactor Netty's own, a timeout) waits too
+            channel.closeFuture().addListener(closed -> promise.trySuccess());
+            return;
+        }
         if (!(channel instanceof DuplexChannel duplex) || !channel.isActive() || duplex.isOutputShutdown()
                 || channel.pipeline().get(WebSocketFrameEncoder.class) == null) {
             ctx.close(promise);
             return;
         }
-        // Every close asked for while lingering completes with the connection's.
+        channel.attr(LINGERING).set(Boolean.TRUE);
         channel.closeFuture().addListener(closed -> promise.trySuccess());
-        if (channel.attr(LINGERING).setIfAbsent(Boolean.TRUE) != null) {
-            return;
-        }
         duplex.shutdownOutput();
         channel.config().setAutoRead(true); // the client's last bytes are read (and dropped by the closed session)
         ctx.read();
