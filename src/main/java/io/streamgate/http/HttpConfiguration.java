@@ -62,7 +62,9 @@ class HttpConfiguration {
      * without a body goes on whole, so that its timeout is not left scheduled (WholeBodilessRequests says why). A
      * request Netty cannot decode gets a problem in place of Reactor Netty's empty answer (UndecodableRequests). An
      * HTTP/1.0 client gets a streamed answer delimited by the connection's close, not chunked, and a whole one on a
-     * connection kept alive if it asked for that (Http10Framing).
+     * connection kept alive if it asked for that (Http10Framing). A WebSocket's connection waits for the client's
+     * close after the gateway's close frame, so that bytes in flight cannot cost the client its close code
+     * (LingeringSocketClose).
      *
      * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the connection cap and
      * the backlog count connections ({@code doOnChannelInit} sees only those), while the writability gate also goes on

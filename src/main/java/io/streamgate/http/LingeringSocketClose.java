@@ -40,20 +40,19 @@ final class LingeringSocketClose extends ChannelOutboundHandlerAdapter {
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
         Channel channel = ctx.channel();
-        if (channel.hasAttr(LINGERING)) { // a close asked for again (Reactor Netty's own, a timeout) waits too
-            channel.closeFuture().addListener(closed -> promise.trySuccess());
-            return;
+        if (!channel.hasAttr(LINGERING)) {
+            if (!(channel instanceof DuplexChannel duplex) || !channel.isActive() || duplex.isOutputShutdown()
+                    || channel.pipeline().get(WebSocketFrameEncoder.class) == null) {
+                ctx.close(promise);
+                return;
+            }
+            channel.attr(LINGERING).set(Boolean.TRUE);
+            duplex.shutdownOutput();
+            channel.config().setAutoRead(true); // the client's last bytes are read (and dropped by the closed session)
+            ctx.read();
+            ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (!(channel instanceof DuplexChannel duplex) || !channel.isActive() || duplex.isOutputShutdown()
-                || channel.pipeline().get(WebSocketFrameEncoder.class) == null) {
-            ctx.close(promise);
-            return;
-        }
-        channel.attr(LINGERING).set(Boolean.TRUE);
+        // This close and any asked for while lingering (Reactor Netty's own, a timeout) complete with the connection's.
         channel.closeFuture().addListener(closed -> promise.trySuccess());
-        duplex.shutdownOutput();
-        channel.config().setAutoRead(true); // the client's last bytes are read (and dropped by the closed session)
-        ctx.read();
-        ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
     }
 }
