@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
@@ -39,8 +39,8 @@ import tools.jackson.databind.util.RawValue;
  * {@code GET /stream/{streamId}/ws}: a stream over one WebSocket. Each text frame in is a chunk (its text is the
  * chunk's data), answered by an {@code ack} frame with its number and seq once durable, or an {@code error} frame
  * (nothing stored; the socket stays open), as is a binary frame; the stream's events go out as {@code result} and
- * {@code end} frames. A text frame that is not UTF-8, one with a reserved bit set, or a message over the limit fails
- * the socket, with the protocol's close code.
+ * {@code end} frames. A text frame that is not UTF-8, a frame with a reserved bit set ({@link ReservedBitsRule}), or a
+ * message over the limit fails the socket, with the protocol's close code, once the messages before it are answered.
  *
  * <p>A ping goes out when the socket opens and then every {@code streamgate.stream.heartbeat-interval}, as SSE readers
  * get a heartbeat comment: a socket on a quiet stream otherwise carries nothing for minutes, and proxies and load
@@ -121,7 +121,8 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     /**
      * Each message in answered, in order: text and binary frames are numbered as they arrive and stored in batches.
-     * After a frame that fails the socket, none is taken.
+     * After a frame that fails the socket, none is taken; a frame Netty finds breaking the protocol ends the messages
+     * in, and fails the socket the same way.
      */
     private Flux<Outgoing> answers(WebSocketSession socket, StreamSession session) {
         AtomicLong framesIn = new AtomicLong();
@@ -130,60 +131,47 @@ final class StreamSocketHandler implements WebSocketHandler {
                 .filter(message -> !failing.get() && (message.getType() == WebSocketMessage.Type.TEXT
                         || message.getType() == WebSocketMessage.Type.BINARY)) // pings are Netty's to answer
                 .map(message -> Incoming.of(framesIn.incrementAndGet(), message))
-                .doOnNext(frame -> failing.compareAndSet(false, frame.form().failsTheSocket()))
+                .onErrorResume(StreamSocketHandler::breaksTheProtocol,
+                        broken -> Mono.just(Incoming.failing(closeStatus(broken))))
+                .doOnNext(frame -> failing.compareAndSet(false, frame.failsTheSocket()))
                 // Fair backpressure: without it a batch ready while the last is still being stored fails the
                 // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
                 .bufferTimeout(BATCH, Duration.ofMillis(1), true)
                 .concatMap(batch -> store(session, batch), 1);
     }
 
-    /** A message in, numbered, and what it is; {@code data} is its text when it is one. */
-    private record Incoming(long number, String data, Form form) {
-
-        enum Form {
-            TEXT(null, null),
-            /** Refused (415) like a send that is not JSON: a chunk is text. */
-            BINARY(null, null),
-            /** Fails the socket (1007), as RFC 6455 (section 8.1) asks: decoding it would store it altered. */
-            NOT_UTF8(CloseStatus.BAD_DATA, "is not valid UTF-8"),
-            /**
-             * Fails the socket (1002), as RFC 6455 (section 5.2) asks of a frame with a reserved bit set that no
-             * negotiated extension defines: none is offered here. Reactor Netty's decoder lets them through (it allows
-             * extensions whether or not one is negotiated), so a frame its client compressed would be stored as is.
-             */
-            RESERVED_BITS(CloseStatus.PROTOCOL_ERROR, "sets a reserved bit and no extension is in use");
-
-            private final CloseStatus closes;
-            private final String why;
-
-            Form(CloseStatus closes, String why) {
-                this.closes = closes;
-                this.why = why;
-            }
-
-            boolean failsTheSocket() {
-                return closes != null;
-            }
-
-            /** The socket's close, naming the frame that fails it. */
-            CloseStatus closing(long frame) {
-                return closes.withReason("Frame " + frame + " " + why + "; nothing from it on was stored");
-            }
-        }
+    /**
+     * A message in, numbered: a text one ({@code data} its text), a binary one ({@code data} null), or one that fails
+     * the socket ({@code closes} the socket's close).
+     */
+    private record Incoming(long number, String data, CloseStatus closes) {
 
         static Incoming of(long number, WebSocketMessage message) {
-            if (message.getNativeMessage() instanceof WebSocketFrame frame && frame.rsv() != 0) {
-                return new Incoming(number, null, Form.RESERVED_BITS);
-            }
             if (message.getType() == WebSocketMessage.Type.BINARY) {
-                return new Incoming(number, null, Form.BINARY);
+                return new Incoming(number, null, null);
             }
             String text = message.getPayloadAsText();
             // Netty decodes leniently, with U+FFFD for what is not UTF-8; only then is the message checked strictly.
+            // One that is not fails the socket (1007), as RFC 6455 (section 8.1) asks: decoding it would store it
+            // altered.
             if (text.indexOf('\uFFFD') >= 0 && !isUtf8(message.getPayload())) {
-                return new Incoming(number, null, Form.NOT_UTF8);
+                return failing(CloseStatus.BAD_DATA.withReason("Frame " + number
+                        + " is not valid UTF-8; nothing from it on was stored"));
             }
-            return new Incoming(number, text, Form.TEXT);
+            return new Incoming(number, text, null);
+        }
+
+        static Incoming failing(CloseStatus closes) {
+            return new Incoming(0, null, closes);
+        }
+
+        boolean failsTheSocket() {
+            return closes != null;
+        }
+
+        /** Refused (415) like a send that is not JSON: a chunk is text. */
+        boolean isBinary() {
+            return data == null && closes == null;
         }
 
         private static boolean isUtf8(DataBuffer payload) {
@@ -238,19 +226,19 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     /**
      * Stores a batch's valid frames in order and answers each frame; an invalid one (by the rules every chunk follows)
-     * is answered with the problem a send of it would get, and skipped. A frame that fails the socket (not UTF-8, a
-     * reserved bit set) ends the batch: the frames before it are answered, then the socket closes.
+     * is answered with the problem a send of it would get, and skipped. A frame that fails the socket (not UTF-8, one
+     * breaking the protocol) ends the batch: the frames before it are answered, then the socket closes.
      */
     private Flux<Outgoing> store(StreamSession session, List<Incoming> batch) {
         List<Incoming> valid = new ArrayList<>(batch.size());
         List<Outgoing> refused = new ArrayList<>(0);
         Flux<Outgoing> last = Flux.empty();
         for (Incoming frame : batch) {
-            if (frame.form().failsTheSocket()) {
-                last = Flux.just(Outgoing.closing(frame.form().closing(frame.number())));
+            if (frame.failsTheSocket()) {
+                last = Flux.just(Outgoing.closing(frame.closes()));
                 break;
             }
-            if (frame.form() == Incoming.Form.BINARY) {
+            if (frame.isBinary()) {
                 refused.add(errorFrame(frame, problems.of(new ResponseStatusException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                         "A chunk is a text frame; a binary frame is not stored"), PATH)));
                 continue;
@@ -291,14 +279,22 @@ final class StreamSocketHandler implements WebSocketHandler {
         return json.writeValueAsString(new EventFrame(event));
     }
 
+    /** A frame the protocol does not allow, found by Netty (a message over the limit) or {@link ReservedBitsRule}. */
+    private static boolean breaksTheProtocol(Throwable failure) {
+        return failure instanceof TooLongFrameException || failure instanceof CorruptedWebSocketFrameException;
+    }
+
     /**
-     * Why the socket closes before its stream's end: for a message the protocol does not allow, the protocol's code;
+     * Why the socket closes before its stream's end: for a frame the protocol does not allow, the protocol's code;
      * otherwise 4000 plus the HTTP status the same failure would get.
      */
     private CloseStatus closeStatus(Throwable failure) {
         if (failure instanceof TooLongFrameException) { // a message over the limit, sent as several frames
             return CloseStatus.TOO_BIG_TO_PROCESS.withReason("A message is larger than " + chunks.maxMessageBytes()
                     + " bytes");
+        }
+        if (failure instanceof CorruptedWebSocketFrameException broken) {
+            return new CloseStatus(broken.closeStatus().code(), broken.getMessage());
         }
         Problems.Problem problem = problems.of(failure, PATH);
         String reason = problem.body().detail();

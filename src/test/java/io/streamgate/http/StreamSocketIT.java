@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -162,6 +164,113 @@ class StreamSocketIT extends GatewayIT {
     }
 
     /**
+     * A reserved bit fails the socket on whatever frame it comes (RFC 6455, 5.2), not only on a message's first: a
+     * later fragment's message was stored as if it were clear, a ping answered, a close frame echoed with the bit set.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("framesWithAReservedBit")
+    void shouldFailTheSocketWith1002OnAnyFrameWithAReservedBit(String frame, byte[] frames, String reason)
+            throws IOException {
+        String id = client.start("socket-rsv-any-" + System.nanoTime());
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        sent.writeBytes(clientFrame(0x81, "before"));
+        sent.writeBytes(frames);
+        sent.writeBytes(clientFrame(0x81, "after"));
+
+        List<String> received = rawSocket(id, sent.toByteArray());
+
+        assertThat(received).as("the gateway's frames, each as its first byte and its payload")
+                .containsExactly("0x81 {\"type\":\"ack\",\"frame\":1,\"seq\":" + seqOf(received.get(0)) + "}",
+                        "0x88 1002 " + reason + " sets a reserved bit and no extension is in use; nothing from it on "
+                                + "was stored");
+        assertThat(chunksStored(id)).containsExactly("before");
+    }
+
+    static Stream<Arguments> framesWithAReservedBit() {
+        ByteArrayOutputStream fragments = new ByteArrayOutputStream();
+        fragments.writeBytes(clientFrame(0x01, "ab"));
+        fragments.writeBytes(clientFrame(0xC0, "cd")); // the last fragment, RSV1
+        return Stream.of(Arguments.of("a later fragment", fragments.toByteArray(), "Frame 2"),
+                Arguments.of("a ping", clientFrame(0xC9, "p"), "A ping after frame 1"),
+                Arguments.of("a pong", clientFrame(0xCA, ""), "A pong after frame 1"),
+                Arguments.of("a close frame", clientFrame(0xC8, "\u0003\u00e8"), "A close frame after frame 1"));
+    }
+
+    private static String seqOf(String ack) {
+        return ack.replaceAll(".*\"seq\":(\\d+).*", "$1");
+    }
+
+    private static byte[] handshake(String id) {
+        return ("GET /stream/" + id + "/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The answer's head, read to its blank line and no further. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        for (int next; head.indexOf("\r\n\r\n") < 0 && (next = in.read()) >= 0; ) {
+            head.append((char) next);
+        }
+        return head.toString();
+    }
+
+    /** A client's frame, masked with a key of zeros (so its payload reads as sent), of under 126 bytes. */
+    private static byte[] clientFrame(int firstByte, String payload) {
+        byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(firstByte);
+        frame.write(0x80 | data.length);
+        frame.writeBytes(new byte[4]);
+        frame.writeBytes(data);
+        return frame.toByteArray();
+    }
+
+    /**
+     * Opens the stream's socket over a plain TCP connection, sends {@code frames} once the handshake is answered (as a
+     * client must, RFC 6455 4.1), and reads to the end of the gateway's side, for {@link StreamClient#TIMEOUT} at most
+     * (its pings would keep a read timeout from ever firing): its frames, each as its first byte in hex and its
+     * payload (a close frame's as its code and reason), pings left out.
+     */
+    private List<String> rawSocket(String id, byte[] frames) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) StreamClient.TIMEOUT.toMillis());
+            long deadline = System.nanoTime() + StreamClient.TIMEOUT.toNanos();
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(handshake(id));
+            assertThat(readHead(in)).as("the handshake's answer").startsWith("HTTP/1.1 101 ");
+            out.write(frames);
+            byte[] buffer = new byte[8192];
+            for (int read; System.nanoTime() < deadline && (read = in.read(buffer)) >= 0; ) {
+                received.write(buffer, 0, read);
+            }
+        }
+        byte[] bytes = received.toByteArray();
+        List<String> parsed = new ArrayList<>();
+        for (int at = 0; at < bytes.length; ) {
+            int first = bytes[at] & 0xFF;
+            int length = bytes[at + 1] & 0x7F;
+            at += 2;
+            if (length == 126) {
+                length = ((bytes[at] & 0xFF) << 8) | (bytes[at + 1] & 0xFF);
+                at += 2;
+            }
+            boolean closing = first == 0x88 && length >= 2;
+            String payload = closing
+                    ? (((bytes[at] & 0xFF) << 8) | (bytes[at + 1] & 0xFF)) + " "
+                            + new String(bytes, at + 2, length - 2, StandardCharsets.UTF_8)
+                    : new String(bytes, at, length, StandardCharsets.UTF_8);
+            at += length;
+            if (first != 0x89) {
+                parsed.add(String.format("0x%02X ", first) + payload);
+            }
+        }
+        return parsed;
+    }
+
+    /**
      * After its close frame the gateway shuts its side and reads what the client still sends until the client closes
      * (RFC 6455, 7.1.1). It used to close the connection at once, so the client's next bytes (a pong, the rest of a
      * message, its own close frame) met a reset, and a client that had not yet read the close frame lost its code.
@@ -175,9 +284,7 @@ class StreamSocketIT extends GatewayIT {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) StreamClient.TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /stream/" + unknown + "/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(handshake(unknown));
             socket.getInputStream().transferTo(received); // to the end of the gateway's side
             try {
                 out.write(closeReply); // masked with zeros, as a client may
@@ -197,21 +304,28 @@ class StreamSocketIT extends GatewayIT {
     }
 
     @Test
-    void shouldCloseWith1009AMessageOverTheLimitSentInFragments() {
+    void shouldAnswerTheFramesBeforeAMessageOverTheLimitSentInFragmentsThenCloseWith1009() {
         String id = client.start("socket-fragments-" + System.nanoTime());
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
         AtomicReference<WebSocketCloseStatus> closed = new AtomicReference<>();
         String half = "x".repeat(1024 * 1024 + 1); // each fragment fits a frame; the message is over twice the chunk
 
         HttpClient.create().websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 * 1024 * 1024).build())
                 .uri(uri(id).toString())
-                .handle((in, out) -> out.sendObject(Flux.just(new TextWebSocketFrame(false, 0, half),
-                                new ContinuationWebSocketFrame(true, 0, half))).then()
+                .handle((in, out) -> out.sendObject(Flux.just(new TextWebSocketFrame("before"),
+                                new TextWebSocketFrame(false, 0, half), new ContinuationWebSocketFrame(true, 0, half)))
+                        .then()
+                        .and(in.receive().asString().map(StreamClient::json).doOnNext(received::add))
                         .and(in.receiveCloseStatus().doOnNext(closed::set)))
                 .blockLast(StreamClient.TIMEOUT);
 
-        assertThat(closed.get()).isNotNull();
+        assertThat(closed.get()).as("received: %s", received).isNotNull();
         assertThat(closed.get().code()).as("closed with %s", closed.get()).isEqualTo(1009);
-        assertThat(chunksStored(id)).isEmpty();
+        assertThat(received).as("only the frame before it answered (its result may come too)")
+                .filteredOn(frame -> !frame.get("type").asString().equals("result"))
+                .extracting(frame -> frame.get("type").asString() + " " + frame.get("frame").asInt())
+                .containsExactly("ack 1");
+        assertThat(chunksStored(id)).containsExactly("before");
     }
 
     @Test

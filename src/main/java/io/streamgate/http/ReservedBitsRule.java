@@ -1,0 +1,111 @@
+package io.streamgate.http;
+
+import java.util.List;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+/**
+ * Fails a WebSocket on the first frame with a reserved bit set, whatever the frame (RFC 6455, section 5.2): those bits
+ * belong to extensions, and none is negotiated here. Reactor Netty makes its frame decoder allow them whether or not an
+ * extension is in use, so they passed: the first frame of a message with one was caught in the socket's handler, but a
+ * later fragment's was not (its message was stored as if the bit were clear), a ping with one was answered, and a
+ * close frame with one was echoed back with the bit set.
+ *
+ * <p>Placed right after the frame decoder, before fragments are joined into messages, it sees every frame. It drops
+ * the first with a reserved bit and every frame after it, and fires a {@link CorruptedWebSocketFrameException} (1002)
+ * naming it, which reaches the socket's handler as the end of what it receives: the messages before are answered,
+ * then the socket closes with that status.
+ */
+final class ReservedBitsRule extends ChannelInboundHandlerAdapter {
+
+    private static final String NAME = "streamgate.reservedBitsRule";
+
+    /** The data messages begun so far, numbered as the socket's handler numbers them. */
+    private long messages;
+    private boolean failed;
+
+    /** Opens every socket of {@code handshakes} with this rule in its pipeline. */
+    static WebSocketService enforcedBy(WebSocketService handshakes) {
+        return (exchange, handler) -> handshakes.handleRequest(exchange, new Enforcing(handler,
+                ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest()) instanceof Connection connection
+                        ? connection.channel() : null));
+    }
+
+    /**
+     * Installs the rule as the socket starts: after the handshake has put the frame decoder in the connection's
+     * pipeline, and before it reads a frame (the handshake's listener starts the socket, on the connection's thread).
+     */
+    private record Enforcing(WebSocketHandler handler, Channel connection) implements WebSocketHandler {
+
+        @Override
+        public Mono<Void> handle(WebSocketSession socket) {
+            if (connection != null) {
+                ChannelPipeline pipeline = connection.pipeline();
+                pipeline.addAfter(pipeline.context(WebSocketFrameDecoder.class).name(), NAME, new ReservedBitsRule());
+            }
+            return handler.handle(socket);
+        }
+
+        @Override
+        public List<String> getSubProtocols() {
+            return handler.getSubProtocols();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (!(message instanceof WebSocketFrame frame)) {
+            ctx.fireChannelRead(message);
+            return;
+        }
+        if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+            messages++;
+        }
+        if (!failed && frame.rsv() == 0) {
+            ctx.fireChannelRead(frame);
+            return;
+        }
+        frame.release();
+        if (!failed) {
+            failed = true;
+            // Nothing reaches the aggregator from now on: removed, it lets go of the start of a message this frame
+            // broke off, which it would otherwise report at the close (a warning in the log for each such client).
+            WebSocketFrameAggregator aggregator = ctx.pipeline().get(WebSocketFrameAggregator.class);
+            if (aggregator != null) {
+                ctx.pipeline().remove(aggregator);
+            }
+            ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
+                    named(frame) + " sets a reserved bit and no extension is in use; nothing from it on was stored"));
+        }
+    }
+
+    /** A data frame by the number of its message (as acks number them), a control frame by the message before it. */
+    private String named(WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
+                || frame instanceof ContinuationWebSocketFrame) {
+            return "Frame " + messages;
+        }
+        String control = frame instanceof PingWebSocketFrame ? "ping" : frame instanceof PongWebSocketFrame ? "pong"
+                : "close frame";
+        return "A " + control + (messages == 0 ? " before frame 1" : " after frame " + messages);
+    }
+}
