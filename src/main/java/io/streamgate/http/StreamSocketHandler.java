@@ -18,6 +18,8 @@ import io.streamgate.stream.StreamKey;
 import io.streamgate.stream.StreamSession;
 import io.streamgate.stream.StreamService;
 import io.streamgate.stream.Utf8;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
@@ -26,6 +28,7 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.Disposable;
@@ -52,6 +55,8 @@ import tools.jackson.databind.util.RawValue;
  * than that; results go out as fast as the client reads them.
  */
 final class StreamSocketHandler implements WebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamSocketHandler.class);
 
     static final String PATH = "/stream/{streamId}/ws";
     private static final PathPattern PATTERN = PathPatternParser.defaultInstance.parse(PATH);
@@ -111,7 +116,22 @@ final class StreamSocketHandler implements WebSocketHandler {
             return socket.send(framesOut)
                     .then(Mono.defer(() -> socket.close(closing.get())))
                     .doFinally(signal -> inbound.get().dispose());
-        }).onErrorResume(failure -> socket.close(closeStatus(failure)));
+        }).onErrorResume(failure -> {
+            if (connectionLost(socket, failure)) {
+                log.debug("A WebSocket's connection was lost: {}", failure.toString());
+                return Mono.empty();
+            }
+            return socket.close(closeStatus(failure));
+        });
+    }
+
+    /**
+     * Whether the connection itself is gone (the client reset it, or it closed while a frame was on its way out): no
+     * failure of the gateway's, and nothing to close or tell anyone. It was logged as an unexpected error, with its
+     * stack, each time a client vanished without a close frame (a killed process, a dropped network).
+     */
+    private static boolean connectionLost(WebSocketSession socket, Throwable failure) {
+        return DisconnectedClientHelper.isClientDisconnectedException(failure) || !socket.isOpen();
     }
 
     /** Dropped rather than queued when the client is not reading, as SSE heartbeats are: a missed one costs nothing. */

@@ -2,6 +2,7 @@ package io.streamgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,9 +26,12 @@ import io.streamgate.support.GatewayIT;
 import io.streamgate.support.KeepAliveConnection;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
@@ -268,6 +272,28 @@ class StreamSocketIT extends GatewayIT {
             }
         }
         return parsed;
+    }
+
+    /** A client that vanishes (its connection reset, no close frame) is no failure of the gateway's to log. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void shouldLetAClientResetItsConnectionWithoutLoggingAnError(CapturedOutput output) throws IOException {
+        String id = client.start("socket-reset-" + System.nanoTime());
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) StreamClient.TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(handshake(id));
+            String head = readHead(socket.getInputStream());
+            assertThat(head).as("the handshake's answer").startsWith("HTTP/1.1 101 ");
+            await("the socket reading its stream").atMost(StreamClient.TIMEOUT)
+                    .until(() -> client.status(id).get("readers").intValue() == 1);
+            socket.setSoLinger(true, 0); // the close resets the connection
+        }
+
+        await("the socket gone").atMost(StreamClient.TIMEOUT)
+                .until(() -> client.status(id).get("readers").intValue() == 0);
+        assertThat(output.getOut()).as("the log").doesNotContain("Unexpected failure serving /stream/{streamId}/ws");
+        client.end(id);
     }
 
     /**
