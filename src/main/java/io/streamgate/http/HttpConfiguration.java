@@ -29,7 +29,7 @@ class HttpConfiguration {
     /** What the HTTP layer sets up once per JVM, on the starting thread, before any event loop runs. */
     HttpConfiguration() {
         ZstdSupport.load();
-        DroppedRequestTimeouts.install();
+        DroppedRequestErrors.install();
     }
 
     /** The rules every chunk follows, whichever way it arrives. */
@@ -58,7 +58,7 @@ class HttpConfiguration {
     /**
      * Netty-level limits: total connections, and the time allowed to receive a whole request (a client that trickles
      * its headers or body, slowloris-style, gets 408 and is closed instead of holding a connection forever; the
-     * timeout's second signal after the 408 is kept out of the error log, see DroppedRequestTimeouts). A request
+     * timeout's second signal after the 408 is kept out of the error log, as is a reset's, see DroppedRequestErrors). A request
      * without a body goes on whole, so that its timeout is not left scheduled (WholeBodilessRequests says why). A
      * request Netty cannot decode gets a problem in place of Reactor Netty's empty answer (UndecodableRequests). An
      * HTTP/1.0 client gets a streamed answer delimited by the connection's close, not chunked, and a whole one on a

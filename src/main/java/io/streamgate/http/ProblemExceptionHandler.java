@@ -4,6 +4,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
@@ -32,6 +33,13 @@ final class ProblemExceptionHandler implements WebExceptionHandler {
             return Mono.error(error); // mid-stream (SSE): nothing can be said any more, the connection closes
         }
         if (answeredByReactorNetty(response)) {
+            return Mono.empty();
+        }
+        if (GoneClients.wentAway(error)) {
+            // Reset mid-request (its body cut off): nobody to answer. WebFlux would log it as a 500 at ERROR; its
+            // request metric says the connection was aborted, as WebFlux records a client gone once answering began.
+            ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+                    .ifPresent(observation -> observation.setConnectionAborted(true));
             return Mono.empty();
         }
         Problems.Problem problem = problems.of(error, exchange.getRequest().getPath().value());

@@ -18,8 +18,6 @@ import io.streamgate.stream.StreamKey;
 import io.streamgate.stream.StreamSession;
 import io.streamgate.stream.StreamService;
 import io.streamgate.stream.Utf8;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
@@ -28,7 +26,6 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.server.ResponseStatusException;
-import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.Disposable;
@@ -55,8 +52,6 @@ import tools.jackson.databind.util.RawValue;
  * than that; results go out as fast as the client reads them.
  */
 final class StreamSocketHandler implements WebSocketHandler {
-
-    private static final Logger log = LoggerFactory.getLogger(StreamSocketHandler.class);
 
     static final String PATH = "/stream/{streamId}/ws";
     private static final PathPattern PATTERN = PathPatternParser.defaultInstance.parse(PATH);
@@ -116,13 +111,8 @@ final class StreamSocketHandler implements WebSocketHandler {
             return socket.send(framesOut)
                     .then(Mono.defer(() -> socket.close(closing.get())))
                     .doFinally(signal -> inbound.get().dispose());
-        }).onErrorResume(failure -> {
-            if (connectionLost(socket, failure)) {
-                log.debug("A WebSocket's connection was lost: {}", failure.toString());
-                return Mono.empty();
-            }
-            return socket.close(closeStatus(failure));
-        });
+        }).onErrorResume(failure -> connectionLost(socket, failure) ? Mono.empty()
+                : socket.close(closeStatus(failure)));
     }
 
     /**
@@ -131,7 +121,7 @@ final class StreamSocketHandler implements WebSocketHandler {
      * stack, each time a client vanished without a close frame (a killed process, a dropped network).
      */
     private static boolean connectionLost(WebSocketSession socket, Throwable failure) {
-        return DisconnectedClientHelper.isClientDisconnectedException(failure) || !socket.isOpen();
+        return GoneClients.wentAway(failure) || !socket.isOpen();
     }
 
     /** Dropped rather than queued when the client is not reading, as SSE heartbeats are: a missed one costs nothing. */

@@ -3,6 +3,7 @@ package io.streamgate.http;
 import static io.streamgate.support.StreamClient.TIMEOUT;
 import static io.streamgate.support.StreamClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +22,8 @@ import io.streamgate.support.GatewayIT;
 import io.streamgate.support.RawHttp;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -215,6 +218,37 @@ class BadInputIT extends GatewayIT {
                 .doesNotContain("500 Server Error").doesNotContain("Status and headers already sent");
         assertThat(TestKafka.readAll(REQUESTS_TOPIC)).filteredOn(record -> record.key().equals(id))
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
+    }
+
+    /**
+     * A client that resets its connection mid-body (killed, or timed out at its end) went away: no failure of the
+     * gateway's. Each was logged at ERROR with its stack, and a JSON body's reset twice (Reactor signals it again).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "application/x-ndjson"})
+    @ExtendWith(OutputCaptureExtension.class)
+    void shouldTakeASendResetMidBodyAsAClientGoneNotAnError(String type, CapturedOutput output) {
+        String id = client.start("reset-send-" + System.nanoTime());
+        String requests = "http_server_requests_seconds_count";
+        String[] sends = {"uri", "/stream/{streamId}/send"};
+        String[] aborted = {"uri", "/stream/{streamId}/send", "outcome", "UNKNOWN"};
+        double sendsBefore = client.scraped(requests, sends);
+        double abortedBefore = client.scraped(requests, aborted);
+
+        try (RawHttp raw = new RawHttp(port)) {
+            raw.write("POST /stream/" + id + "/send HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + type
+                    + "\r\nContent-Length: 4096\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(raw.readHead()).as("the body asked for, so the send is reading it").startsWith("HTTP/1.1 100 ");
+            raw.write("{\"data\":\"cut off\"}\n{\"data\":");
+            raw.reset();
+        }
+
+        await("the send recorded").atMost(TIMEOUT).until(() -> client.scraped(requests, sends) > sendsBefore);
+        assertThat(output.getOut()).as("the log").doesNotContain("Unexpected failure serving")
+                .doesNotContain("onErrorDropped").doesNotContain("500 Server Error");
+        assertThat(client.scraped(requests, aborted) - abortedBefore).as("sends recorded as aborted by the client")
+                .isEqualTo(1);
+        client.end(id);
     }
 
     @Test

@@ -184,7 +184,7 @@ class LimitsIT extends SecuredGatewayIT {
                 trickle.write("GET /actuator/health HTTP/1.1\r\nHost: local");
                 assertThat(RawHttp.status(trickle.readUntilClosed())).isIn(408, -1);
             }
-            // Reactor Netty signals the timeout again after the 408: no error of ours to log (DroppedRequestTimeouts).
+            // Reactor Netty signals the timeout again after the 408: no error of ours to log (DroppedRequestErrors).
             assertThat(output.getOut()).as("the log")
                     .doesNotContain("ReadTimeoutException").doesNotContain("RequestTimeoutException");
         } finally {

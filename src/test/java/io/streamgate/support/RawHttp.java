@@ -46,6 +46,30 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** What the server sends up to the end of one answer's head (an interim {@code 100 Continue}'s, say). */
+    public String readHead() {
+        StringBuilder head = new StringBuilder();
+        try {
+            InputStream in = socket.getInputStream();
+            for (int next; head.indexOf("\r\n\r\n") < 0 && (next = in.read()) >= 0; ) {
+                head.append((char) next);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return head.toString();
+    }
+
+    /** Ends the connection with a reset, as a client killed mid-request does (the kernel discards what it had). */
+    public void reset() {
+        try {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Everything the server sends until it closes the connection (or "" if it resets it). */
     public String readUntilClosed() {
         ByteArrayOutputStream received = new ByteArrayOutputStream();

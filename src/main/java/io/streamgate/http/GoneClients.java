@@ -1,0 +1,22 @@
+package io.streamgate.http;
+
+import org.springframework.web.util.DisconnectedClientHelper;
+
+/**
+ * A failure that only says the client went away mid-exchange (it reset its connection: a killed process, a timeout at
+ * its end, a dropped network): nobody is left to answer, and it is no failure of the gateway's. Recognised by Spring's
+ * own test (the exception's type, or "connection reset by peer" / "broken pipe" in its message) and logged at DEBUG
+ * under this class's name, instead of at ERROR with its stack, once per such client.
+ */
+final class GoneClients {
+
+    private static final DisconnectedClientHelper helper = new DisconnectedClientHelper(GoneClients.class.getName());
+
+    private GoneClients() {
+    }
+
+    /** Whether {@code failure} is a client gone away; logged at DEBUG when it is. */
+    static boolean wentAway(Throwable failure) {
+        return helper.checkAndLogClientDisconnectedException(failure);
+    }
+}
