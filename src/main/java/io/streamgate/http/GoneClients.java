@@ -1,6 +1,9 @@
 package io.streamgate.http;
 
+import java.io.IOException;
+
 import org.springframework.web.util.DisconnectedClientHelper;
+import reactor.netty.channel.AbortedException;
 
 /**
  * A failure that only says the client went away mid-exchange (it reset its connection: a killed process, a timeout at
@@ -15,8 +18,13 @@ final class GoneClients {
     private GoneClients() {
     }
 
-    /** Whether {@code failure} is a client gone away; logged at DEBUG when it is. */
+    /**
+     * Whether {@code failure} is a client gone away; logged at DEBUG when it is. Only a failure of the connection
+     * itself counts (an I/O failure, or Reactor Netty's abort), never one that merely carries such a cause: a failure
+     * of Kafka or of another service must still be answered, and logged, as the gateway's.
+     */
     static boolean wentAway(Throwable failure) {
-        return helper.checkAndLogClientDisconnectedException(failure);
+        return (failure instanceof IOException || failure instanceof AbortedException)
+                && helper.checkAndLogClientDisconnectedException(failure);
     }
 }

@@ -1,6 +1,7 @@
 package io.streamgate.http;
 
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
@@ -37,9 +38,11 @@ final class ProblemExceptionHandler implements WebExceptionHandler {
         }
         if (GoneClients.wentAway(error)) {
             // Reset mid-request (its body cut off): nobody to answer. WebFlux would log it as a 500 at ERROR; its
-            // request metric says the connection was aborted, as WebFlux records a client gone once answering began.
+            // request metric says the connection was aborted, as WebFlux records a client gone once answering began,
+            // and the head WebFlux still writes to the dead connection says the request was incomplete.
             ServerRequestObservationContext.findCurrent(exchange.getAttributes())
                     .ifPresent(observation -> observation.setConnectionAborted(true));
+            response.setStatusCode(HttpStatus.BAD_REQUEST);
             return Mono.empty();
         }
         Problems.Problem problem = problems.of(error, exchange.getRequest().getPath().value());

@@ -20,7 +20,8 @@ class DroppedRequestErrorsTest {
         DroppedRequestErrors.log(new IOException("recvAddress(..) failed with error(-104): Connection reset by peer"));
         assertThat(output.getOut()).as("after a dropped read timeout and a reset").doesNotContain("ERROR");
 
-        DroppedRequestErrors.log(new IllegalStateException("a dropped error this test makes on purpose"));
+        DroppedRequestErrors.log(new IllegalStateException("a dropped error this test makes on purpose",
+                new IOException("Connection reset by peer"))); // a failure of its own, whatever its cause says
         assertThat(output.getOut()).as("after another dropped error")
                 .contains("ERROR", "Operator called default onErrorDropped",
                         "a dropped error this test makes on purpose");
