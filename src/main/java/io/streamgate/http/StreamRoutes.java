@@ -174,7 +174,7 @@ class StreamRoutes {
 
     /**
      * How a stream's WebSocket opens and what frames it takes: the handshake checked by {@link SocketHandshakes}, every
-     * frame by {@link ReservedBitsRule}. Messages up to {@link Chunks#maxMessageBytes()} reach the handler (which answers
+     * frame by {@link FrameRules}. Messages up to {@link Chunks#maxMessageBytes()} reach the handler (which answers
      * a chunk over the limit with an error frame, like a send's 413); larger ones close the socket with 1009, as the
      * protocol says. Reactor Netty's default (64 KB) would refuse chunks a send accepts.
      */
@@ -183,7 +183,7 @@ class StreamRoutes {
         return new WebFluxConfigurer() {
             @Override
             public WebSocketService getWebSocketService() {
-                return new SocketHandshakes(ReservedBitsRule.enforcedBy(new HandshakeWebSocketService(
+                return new SocketHandshakes(FrameRules.enforcedBy(new HandshakeWebSocketService(
                         new ReactorNettyRequestUpgradeStrategy(
                                 WebsocketServerSpec.builder().maxFramePayloadLength(chunks.maxMessageBytes())))));
             }

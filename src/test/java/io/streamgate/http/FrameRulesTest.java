@@ -18,7 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ReservedBitsRuleTest {
+class FrameRulesTest {
 
     private static final int TEXT = 0x1;
     private static final int CONTINUATION = 0x0;
@@ -33,7 +33,7 @@ class ReservedBitsRuleTest {
      * after), and the aggregator Spring's session adds, which joins fragments into messages.
      */
     private final EmbeddedChannel connection = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536),
-            new ReservedBitsRule(), new WebSocketFrameAggregator(65536));
+            new FrameRules(), new WebSocketFrameAggregator(65536));
 
     @AfterEach
     void close() {
@@ -71,6 +71,19 @@ class ReservedBitsRuleTest {
                 .isNull();
     }
 
+    /** The decoder's own finding, mid-message, lets go of the message's start too, with no report at the close. */
+    @Test
+    void passesOnTheDecodersFindingAndDropsTheMessageItBrokeOff() {
+        Throwable failure = catchThrowable(() -> connection.writeInbound(frames(frame(FIN | TEXT, "before"),
+                frame(TEXT, "ab"), frame(FIN | TEXT, "a new message inside the last"))));
+
+        assertThat(messagesRead()).containsExactly("TextWebSocketFrame before");
+        assertThat(failure).isInstanceOfSatisfying(CorruptedWebSocketFrameException.class,
+                corrupted -> assertThat(corrupted.closeStatus().code()).isEqualTo(1002));
+        assertThat(catchThrowable(connection::finishAndReleaseAll)).as("the aggregator's report of a message cut off")
+                .isNull();
+    }
+
     @Test
     void failsOnAControlFrameWithAReservedBitNamingTheMessageBeforeIt() {
         Throwable failure = catchThrowable(() -> connection.writeInbound(frames(frame(FIN | TEXT, "before"),
@@ -83,9 +96,9 @@ class ReservedBitsRuleTest {
     @Test
     void namesAControlFrameBeforeAnyMessageAndEachKind() {
         EmbeddedChannel pong = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536),
-                new ReservedBitsRule());
+                new FrameRules());
         EmbeddedChannel close = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536),
-                new ReservedBitsRule());
+                new FrameRules());
         try {
             assertThat(catchThrowable(() -> pong.writeInbound(frames(frame(FIN | RSV1 | PONG, "")))))
                     .hasMessageStartingWith("A pong before frame 1 sets");
@@ -100,7 +113,7 @@ class ReservedBitsRuleTest {
     @Test
     void releasesWhatItDrops() {
         List<WebSocketFrame> dropped = new ArrayList<>();
-        EmbeddedChannel rule = new EmbeddedChannel(new ReservedBitsRule());
+        EmbeddedChannel rule = new EmbeddedChannel(new FrameRules());
         dropped.add(new TextWebSocketFrame(true, 4, "as if compressed"));
         dropped.add(new TextWebSocketFrame("after"));
 

@@ -24,26 +24,29 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
- * Fails a WebSocket on the first frame with a reserved bit set, whatever the frame (RFC 6455, section 5.2): those bits
- * belong to extensions, and none is negotiated here. Reactor Netty makes its frame decoder allow them whether or not an
- * extension is in use, so they passed: the first frame of a message with one was caught in the socket's handler, but a
- * later fragment's was not (its message was stored as if the bit were clear), a ping with one was answered, and a
- * close frame with one was echoed back with the bit set.
+ * Ends a WebSocket's frames at the first that breaks RFC 6455, whoever finds it: Netty's frame decoder checks most of
+ * the protocol's rules, and this adds the one it is made to skip, reserved bits (section 5.2: they belong to
+ * extensions, and none is negotiated here). Reactor Netty makes its decoder allow them whether or not an extension is
+ * in use, so they passed: the first frame of a message with one was caught in the socket's handler, but a later
+ * fragment's was not (its message was stored as if the bit were clear), a ping with one was answered, and a close
+ * frame with one was echoed back with the bit set.
  *
  * <p>Placed right after the frame decoder, before fragments are joined into messages, it sees every frame. It drops
  * the first with a reserved bit and every frame after it, and fires a {@link CorruptedWebSocketFrameException} (1002)
  * naming it, which reaches the socket's handler as the end of what it receives: the messages before are answered,
- * then the socket closes with that status.
+ * then the socket closes with that status. On either failure, its own or the decoder's, it removes the aggregator,
+ * which lets go of the start of a message the failure broke off; it would otherwise report it at the close (a
+ * warning in the log for each such client).
  */
-final class ReservedBitsRule extends ChannelInboundHandlerAdapter {
+final class FrameRules extends ChannelInboundHandlerAdapter {
 
-    private static final String NAME = "streamgate.reservedBitsRule";
+    private static final String NAME = "streamgate.frameRules";
 
     /** The data messages begun so far, numbered as the socket's handler numbers them. */
     private long messages;
     private boolean failed;
 
-    /** Opens every socket of {@code handshakes} with this rule in its pipeline. */
+    /** Opens every socket of {@code handshakes} with these rules in its pipeline. */
     static WebSocketService enforcedBy(WebSocketService handshakes) {
         return (exchange, handler) -> handshakes.handleRequest(exchange, new Enforcing(handler,
                 ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest()) instanceof Connection connection
@@ -51,7 +54,7 @@ final class ReservedBitsRule extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Installs the rule as the socket starts: after the handshake has put the frame decoder in the connection's
+     * Installs the rules as the socket starts: after the handshake has put the frame decoder in the connection's
      * pipeline, and before it reads a frame (the handshake's listener starts the socket, on the connection's thread).
      */
     private record Enforcing(WebSocketHandler handler, Channel connection) implements WebSocketHandler {
@@ -60,7 +63,7 @@ final class ReservedBitsRule extends ChannelInboundHandlerAdapter {
         public Mono<Void> handle(WebSocketSession socket) {
             if (connection != null) {
                 ChannelPipeline pipeline = connection.pipeline();
-                pipeline.addAfter(pipeline.context(WebSocketFrameDecoder.class).name(), NAME, new ReservedBitsRule());
+                pipeline.addAfter(pipeline.context(WebSocketFrameDecoder.class).name(), NAME, new FrameRules());
             }
             return handler.handle(socket);
         }
@@ -86,16 +89,28 @@ final class ReservedBitsRule extends ChannelInboundHandlerAdapter {
         }
         frame.release();
         if (!failed) {
-            failed = true;
-            // Nothing reaches the aggregator from now on: removed, it lets go of the start of a message this frame
-            // broke off, which it would otherwise report at the close (a warning in the log for each such client).
-            WebSocketFrameAggregator aggregator = ctx.pipeline().get(WebSocketFrameAggregator.class);
-            if (aggregator != null) {
-                ctx.pipeline().remove(aggregator);
-            }
-            ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
+            fail(ctx, new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
                     named(frame) + " sets a reserved bit and no extension is in use; nothing from it on was stored"));
         }
+    }
+
+    /** The decoder's own finding of a broken frame (it has sent its close frame) ends the frames the same way. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException broken && !failed) {
+            fail(ctx, broken);
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    private void fail(ChannelHandlerContext ctx, CorruptedWebSocketFrameException broken) {
+        failed = true;
+        WebSocketFrameAggregator aggregator = ctx.pipeline().get(WebSocketFrameAggregator.class);
+        if (aggregator != null) { // nothing reaches it from now on
+            ctx.pipeline().remove(aggregator);
+        }
+        ctx.fireExceptionCaught(broken);
     }
 
     /** A data frame by the number of its message (as acks number them), a control frame by the message before it. */
