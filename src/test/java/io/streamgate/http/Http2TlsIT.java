@@ -9,10 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -96,6 +99,47 @@ class Http2TlsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as("liveness answered %s", answer.body()).isEqualTo(200);
         assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+    }
+
+    /**
+     * A stream over a WebSocket over TLS (HTTP/1.1's upgrade; WebSockets over h2 are not offered), to its end and the
+     * close that follows: the gateway's lingering close (it shuts its side after the close frame and waits for the
+     * client's) sits below TLS in the connection, and the client still gets the close's code.
+     */
+    @Test
+    void shouldServeAStreamOverAWebSocketOverTlsToItsEndAndClose() throws Exception {
+        String id = "tls-ws-" + System.nanoTime();
+        assertThat(call("POST", "/stream/" + id + "/start", "{\"processor\":\"uppercase\"}").statusCode())
+                .isEqualTo(201);
+        List<String> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        WebSocket socket = h2.newWebSocketBuilder().connectTimeout(StreamClient.TIMEOUT)
+                .buildAsync(URI.create("wss://127.0.0.1:" + port + "/stream/" + id + "/ws"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        received.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode + " " + reason); // the close is answered as this completes
+                        return null;
+                    }
+                })
+                .get(StreamClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        socket.sendText("hello over wss", true).get(StreamClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        await("its result").atMost(StreamClient.TIMEOUT)
+                .until(() -> received.stream().anyMatch(frame -> frame.contains("HELLO OVER WSS")));
+        assertThat(call("POST", "/stream/" + id + "/end", null).statusCode()).isEqualTo(200);
+
+        assertThat(closed.get(StreamClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("received: %s", received)
+                .isEqualTo("1000 ");
+        assertThat(received).as("the socket's frames: an ack, a result, the end").hasSize(3)
+                .anyMatch(frame -> frame.startsWith("{\"type\":\"ack\",\"frame\":1,"))
+                .last().asString().startsWith("{\"type\":\"end\"");
     }
 
     @Test
