@@ -58,12 +58,12 @@ class HttpConfiguration {
     /**
      * Netty-level limits: total connections, and the time allowed to receive a whole request (a client that trickles
      * its headers or body, slowloris-style, gets 408 and is closed instead of holding a connection forever; the
-     * timeout's second signal after the 408 is kept out of the error log, as is a reset's, see DroppedRequestErrors). A request
-     * without a body goes on whole, so that its timeout is not left scheduled (WholeBodilessRequests says why). A
-     * request Netty cannot decode gets a problem in place of Reactor Netty's empty answer (UndecodableRequests). An
+     * timeout's second signal after the 408 is kept out of the error log, as is a reset's, see DroppedRequestErrors). A
+     * request without a body goes on whole, so that its timeout is not left scheduled (WholeBodilessRequests says why).
+     * A request Netty cannot decode gets a problem in place of Reactor Netty's empty answer (UndecodableRequests). An
      * HTTP/1.0 client gets a streamed answer delimited by the connection's close, not chunked, and a whole one on a
-     * connection kept alive if it asked for that (Http10Framing). A WebSocket's connection waits for the client's
-     * close after the gateway's close frame, so that bytes in flight cannot cost the client its close code
+     * connection kept alive if it asked for that (Http10Framing). A WebSocket's connection waits for the client's close
+     * after the gateway's close frame, so that bytes in flight cannot cost the client its close code
      * (LingeringSocketClose).
      *
      * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the connection cap and

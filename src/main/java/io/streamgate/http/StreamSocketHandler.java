@@ -131,8 +131,8 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     /**
      * Each message in answered, in order: text and binary frames are numbered as they arrive and stored in batches.
-     * After a frame that fails the socket, none is taken; a frame Netty finds breaking the protocol ends the messages
-     * in, and fails the socket the same way.
+     * After a frame that fails the socket, none is taken; a frame found breaking the protocol (by Netty or
+     * {@link FrameRules}) ends the messages in, and fails the socket the same way.
      */
     private Flux<Outgoing> answers(WebSocketSession socket, StreamSession session) {
         AtomicLong framesIn = new AtomicLong();

@@ -1,9 +1,9 @@
 package io.streamgate.http;
 
+import static io.streamgate.http.ClientFrames.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +56,8 @@ class FrameRulesTest {
                 frame(FIN | RSV1 | TEXT, "as if compressed"), frame(FIN | TEXT, "after"))));
 
         assertThat(messagesRead()).containsExactly("TextWebSocketFrame before");
-        assertFailedWith(failure, "Frame 2 sets a reserved bit and no extension is in use; nothing from it on was stored");
+        assertFailedWith(failure, "Frame 2 sets a reserved bit and no extension is in use; nothing from it on was "
+                + "stored");
     }
 
     /** The aggregator takes a message's reserved bits from its first frame, so a later fragment's went unseen. */
@@ -66,7 +67,8 @@ class FrameRulesTest {
                 frame(TEXT, "ab"), frame(FIN | RSV1 | CONTINUATION, "cd"), frame(FIN | TEXT, "after"))));
 
         assertThat(messagesRead()).containsExactly("TextWebSocketFrame before");
-        assertFailedWith(failure, "Frame 2 sets a reserved bit and no extension is in use; nothing from it on was stored");
+        assertFailedWith(failure, "Frame 2 sets a reserved bit and no extension is in use; nothing from it on was "
+                + "stored");
         assertThat(catchThrowable(connection::finishAndReleaseAll)).as("the aggregator's report of a message cut off")
                 .isNull();
     }
@@ -95,15 +97,14 @@ class FrameRulesTest {
 
     @Test
     void namesAControlFrameBeforeAnyMessageAndEachKind() {
-        EmbeddedChannel pong = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536),
-                new FrameRules());
-        EmbeddedChannel close = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536),
-                new FrameRules());
+        EmbeddedChannel pong = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536), new FrameRules());
+        EmbeddedChannel close = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536), new FrameRules());
         try {
             assertThat(catchThrowable(() -> pong.writeInbound(frames(frame(FIN | RSV1 | PONG, "")))))
                     .hasMessageStartingWith("A pong before frame 1 sets");
-            assertThat(catchThrowable(() -> close.writeInbound(frames(frame(FIN | TEXT, "one"), frame(FIN | TEXT, "two"),
-                    frame(FIN | RSV1 | CLOSE, "\u0003\u00e8"))))).hasMessageStartingWith("A close frame after frame 2 sets");
+            assertThat(catchThrowable(() -> close.writeInbound(frames(frame(FIN | TEXT, "one"),
+                    frame(FIN | TEXT, "two"), frame(FIN | RSV1 | CLOSE, "\u0003\u00e8")))))
+                    .hasMessageStartingWith("A close frame after frame 2 sets");
         } finally {
             pong.finishAndReleaseAll();
             close.finishAndReleaseAll();
@@ -141,17 +142,6 @@ class FrameRulesTest {
             frame.release();
         }
         return read;
-    }
-
-    /** A client's frame (masked, with a key of zeros, so the payload reads as sent) of under 126 bytes. */
-    private static byte[] frame(int firstByte, String payload) {
-        byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(firstByte);
-        frame.write(0x80 | data.length);
-        frame.writeBytes(new byte[4]);
-        frame.writeBytes(data);
-        return frame.toByteArray();
     }
 
     private static Object frames(byte[]... frames) {

@@ -1,5 +1,6 @@
 package io.streamgate.http;
 
+import static io.streamgate.http.ClientFrames.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -177,9 +178,9 @@ class StreamSocketIT extends GatewayIT {
             throws IOException {
         String id = client.start("socket-rsv-any-" + System.nanoTime());
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        sent.writeBytes(clientFrame(0x81, "before"));
+        sent.writeBytes(frame(0x81, "before"));
         sent.writeBytes(frames);
-        sent.writeBytes(clientFrame(0x81, "after"));
+        sent.writeBytes(frame(0x81, "after"));
 
         List<String> received = rawSocket(id, sent.toByteArray());
 
@@ -192,12 +193,12 @@ class StreamSocketIT extends GatewayIT {
 
     static Stream<Arguments> framesWithAReservedBit() {
         ByteArrayOutputStream fragments = new ByteArrayOutputStream();
-        fragments.writeBytes(clientFrame(0x01, "ab"));
-        fragments.writeBytes(clientFrame(0xC0, "cd")); // the last fragment, RSV1
+        fragments.writeBytes(frame(0x01, "ab"));
+        fragments.writeBytes(frame(0xC0, "cd")); // the last fragment, RSV1
         return Stream.of(Arguments.of("a later fragment", fragments.toByteArray(), "Frame 2"),
-                Arguments.of("a ping", clientFrame(0xC9, "p"), "A ping after frame 1"),
-                Arguments.of("a pong", clientFrame(0xCA, ""), "A pong after frame 1"),
-                Arguments.of("a close frame", clientFrame(0xC8, "\u0003\u00e8"), "A close frame after frame 1"));
+                Arguments.of("a ping", frame(0xC9, "p"), "A ping after frame 1"),
+                Arguments.of("a pong", frame(0xCA, ""), "A pong after frame 1"),
+                Arguments.of("a close frame", frame(0xC8, "\u0003\u00e8"), "A close frame after frame 1"));
     }
 
     private static String seqOf(String ack) {
@@ -217,17 +218,6 @@ class StreamSocketIT extends GatewayIT {
             head.append((char) next);
         }
         return head.toString();
-    }
-
-    /** A client's frame, masked with a key of zeros (so its payload reads as sent), of under 126 bytes. */
-    private static byte[] clientFrame(int firstByte, String payload) {
-        byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(firstByte);
-        frame.write(0x80 | data.length);
-        frame.writeBytes(new byte[4]);
-        frame.writeBytes(data);
-        return frame.toByteArray();
     }
 
     /**

@@ -1,0 +1,25 @@
+package io.streamgate.http;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** WebSocket frames as a client writes them, byte by byte, for frames no well-behaved client library would send. */
+final class ClientFrames {
+
+    private ClientFrames() {
+    }
+
+    /**
+     * A client's frame of under 126 bytes: {@code firstByte} (FIN, RSV1-3 and opcode) as given, the payload masked with
+     * a key of zeros, so that it reads as sent.
+     */
+    static byte[] frame(int firstByte, String payload) {
+        byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(firstByte);
+        frame.write(0x80 | data.length);
+        frame.writeBytes(new byte[4]);
+        frame.writeBytes(data);
+        return frame.toByteArray();
+    }
+}
