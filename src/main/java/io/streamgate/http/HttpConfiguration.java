@@ -84,6 +84,7 @@ class HttpConfiguration {
         UndecodableRequests undecodable = new UndecodableRequests(json, metrics);
         Http10Framing http10 = new Http10Framing();
         LingeringSocketClose lingeringClose = new LingeringSocketClose();
+        Http2ConnectionResets http2Resets = new Http2ConnectionResets();
         Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
                 .description("Bytes written to client connections and not yet taken by the OS (slow readers)")
                 .register(meters);
@@ -103,6 +104,7 @@ class HttpConfiguration {
                     http10.install(channel);
                     wholeBodiless.install(channel);
                     lingeringClose.install(channel);
+                    http2Resets.install(channel);
                 })
                 .doOnConnection(connection -> {
                     if (connection.channel() instanceof Http2StreamChannel stream) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.streamgate.support.GatewayIT;
 import io.streamgate.support.KeepAliveConnection;
 import io.streamgate.support.RawHttp;
@@ -17,6 +18,9 @@ import io.streamgate.support.StreamClient;
 import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -91,6 +95,29 @@ class Http2IT extends GatewayIT {
         }
         assertThat(versions).as("protocol of every answer").containsExactly("HTTP/2.0");
         assertThat(connections).as("connections used by %s requests", STREAMS * (CHUNKS + 4)).hasSize(1);
+    }
+
+    /**
+     * A client that resets its whole connection (a browser tab closed mid-stream, a killed curl) is a client gone: its
+     * reader leaves, and nothing is logged above DEBUG. The reset used to reach the end of the connection's pipeline,
+     * which Netty logs as a warning, once per such connection.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void shouldTakeAResetOfTheWholeConnectionAsAClientGone(CapturedOutput output) throws Exception {
+        String id = client.start("h2-connection-reset-" + System.nanoTime());
+        h2c.events(id).subscribe(event -> { }, cutOff -> { }); // its connection is reset under it
+        await("the reader attached").atMost(StreamClient.TIMEOUT)
+                .until(() -> !connections.isEmpty() && client.status(id).get("readers").asInt() == 1);
+
+        Channel connection = connections.iterator().next();
+        connection.config().setOption(ChannelOption.SO_LINGER, 0); // its close is a reset
+        connection.close().sync();
+
+        await("the reader gone").atMost(StreamClient.TIMEOUT)
+                .until(() -> client.status(id).get("readers").asInt() == 0);
+        assertThat(output.getOut()).as("the log").doesNotContain("reached at the tail of the pipeline");
+        client.end(id);
     }
 
     @Test
