@@ -118,7 +118,7 @@ final class JsonBodies {
     }
 
     static void requireJson(ServerRequest request) {
-        MediaType type = request.headers().contentType().orElse(null);
+        MediaType type = RequestHeaders.contentType(request).orElse(null);
         boolean json = type != null && "application".equals(type.getType())
                 && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
         if (!json) {

@@ -1,12 +1,15 @@
 package io.streamgate.http;
 
 import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.NotAcceptableStatusException;
@@ -96,13 +99,65 @@ final class RequestHeaders {
      */
     static void requireReadableBody(ServerRequest request) {
         requireIdentityEncoding(request);
-        MediaType type = request.headers().contentType().orElse(null);
+        MediaType type = contentType(request).orElse(null);
         Charset charset = type == null ? null : type.getCharset();
         if (charset != null && !charset.equals(StandardCharsets.UTF_8) && !charset.equals(StandardCharsets.US_ASCII)) {
-            UnsupportedMediaTypeStatusException refused = new UnsupportedMediaTypeStatusException(type,
-                    List.of(new MediaType(type, StandardCharsets.UTF_8)));
-            refused.setDetail("Charset " + charset.name() + " is not supported: send the body in UTF-8");
-            throw refused;
+            throw charsetNotSupported(type, charset.name());
+        }
+    }
+
+    /**
+     * The request's {@code Content-Type}, if it has one. One naming a charset this JVM does not know is refused with
+     * 415, as any charset but UTF-8 is: it is a well-formed media type (a charset is any token), which Spring's parser
+     * takes for a malformed one, a 400 telling the client its header is not a media type. Any other malformed one is
+     * a 400.
+     */
+    static Optional<MediaType> contentType(ServerRequest request) {
+        try {
+            return request.headers().contentType();
+        } catch (InvalidMediaTypeException malformed) {
+            String header = request.headers().firstHeader(HttpHeaders.CONTENT_TYPE);
+            int parameters = header.indexOf(';');
+            String charset = parameters < 0 ? null : charsetParameter(header.substring(parameters + 1));
+            if (charset == null || isKnown(charset)) {
+                throw malformed;
+            }
+            MediaType type;
+            try {
+                type = MediaType.parseMediaType(header.substring(0, parameters));
+            } catch (InvalidMediaTypeException alsoMalformed) {
+                throw malformed;
+            }
+            throw charsetNotSupported(type, charset);
+        }
+    }
+
+    private static UnsupportedMediaTypeStatusException charsetNotSupported(MediaType type, String charset) {
+        UnsupportedMediaTypeStatusException refused = new UnsupportedMediaTypeStatusException(type,
+                List.of(new MediaType(type, StandardCharsets.UTF_8)));
+        refused.setDetail("Charset " + charset + " is not supported: send the body in UTF-8");
+        return refused;
+    }
+
+    /** The value of a {@code charset} among a media type's parameters ({@code a=b; charset="c"}), unquoted; or null. */
+    private static String charsetParameter(String parameters) {
+        for (String parameter : parameters.split(";")) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset")) {
+                String value = parameter.substring(equals + 1).trim();
+                boolean quoted = value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"");
+                String name = quoted ? value.substring(1, value.length() - 1) : value;
+                return name.isBlank() ? null : name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isKnown(String charset) {
+        try {
+            return Charset.isSupported(charset);
+        } catch (IllegalCharsetNameException notAName) {
+            return false;
         }
     }
 
@@ -114,7 +169,7 @@ final class RequestHeaders {
     }
 
     static boolean isNdjson(ServerRequest request) {
-        return request.headers().contentType().map(MediaType.APPLICATION_NDJSON::equalsTypeAndSubtype).orElse(false);
+        return contentType(request).map(MediaType.APPLICATION_NDJSON::equalsTypeAndSubtype).orElse(false);
     }
 
     /**

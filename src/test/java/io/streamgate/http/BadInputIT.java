@@ -27,9 +27,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.ReactiveHttpOutputMessage;
+import org.springframework.web.reactive.function.BodyInserter;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 
 /**
  * Every kind of bad request gets its 4xx with an RFC 9457 body, and none of it reaches Kafka or a reader: after
@@ -79,6 +85,14 @@ class BadInputIT extends GatewayIT {
                 new Case("start body labelled Latin-1", 415, http -> http.post().uri("/stream/{id}/start", unknown)
                         .header("Content-Type", "application/json; charset=latin1")
                         .bodyValue("{\"processor\":\"echo\"}")),
+                new Case("send in a charset no one knows", 415, http -> http.post().uri("/stream/{id}/send", victim)
+                        .header("Content-Type", "application/json; charset=bogus").body(unparsed("{\"data\":\"x\"}"))),
+                new Case("NDJSON batch in a charset no one knows", 415, http -> http.post().uri("/stream/{id}/send",
+                        victim).header("Content-Type", "application/x-ndjson; charset=bogus")
+                        .body(unparsed("{\"data\":\"x\"}\n"))),
+                new Case("start body in a charset no one knows", 415, http -> http.post().uri("/stream/{id}/start",
+                        unknown).header("Content-Type", "application/json; charset=bogus")
+                        .body(unparsed("{\"processor\":\"echo\"}"))),
                 send(victim, "application/json", "{\"data\":", "truncated JSON", 400),
                 send(victim, "application/json", "{}", "missing data", 400),
                 send(victim, "application/json", "{\"data\":5}", "data not a string", 400),
@@ -487,6 +501,15 @@ class BadInputIT extends GatewayIT {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * A body written as it is, its {@code Content-Type} never parsed on the way: WebClient's encoders parse it and
+     * refuse one naming a charset the JVM does not know before anything is sent.
+     */
+    private static BodyInserter<Flux<DataBuffer>, ReactiveHttpOutputMessage> unparsed(String body) {
+        return BodyInserters.fromDataBuffers(Flux.just(DefaultDataBufferFactory.sharedInstance
+                .wrap(body.getBytes(StandardCharsets.UTF_8))));
     }
 
     private static Case send(String id, String contentType, String body, String name, int status) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.reactive.function.server.MockServerRequest;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -63,6 +64,30 @@ class RequestHeadersTest {
                     assertThat(refused.getHeaders().getAccept()).singleElement()
                             .satisfies(type -> assertThat(type.getCharset()).isEqualTo(StandardCharsets.UTF_8));
                 });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=bogus", "application/json;charset=\"no-such-charset\"",
+            "application/x-ndjson; charset=ut f8", "application/json; q=1; Charset=x-unknown"})
+    void shouldRefuseACharsetThisJvmDoesNotKnowWith415NamingIt(String contentType) {
+        String charset = contentType.substring(contentType.toLowerCase().indexOf("charset=") + 8).replace("\"", "");
+        assertThatThrownBy(() -> RequestHeaders.requireReadableBody(post(contentType))).as(contentType)
+                .isInstanceOfSatisfying(UnsupportedMediaTypeStatusException.class, refused -> {
+                    assertThat(refused.getBody().getDetail())
+                            .isEqualTo("Charset " + charset + " is not supported: send the body in UTF-8");
+                    assertThat(refused.getHeaders().getAccept()).singleElement()
+                            .satisfies(type -> assertThat(type.getCharset()).isEqualTo(StandardCharsets.UTF_8));
+                });
+        assertThatThrownBy(() -> RequestHeaders.isNdjson(post(contentType))).as(contentType)
+                .isInstanceOf(UnsupportedMediaTypeStatusException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application", "application/json; charset=", "application/json; charset=\"\"",
+            "application json; charset=bogus", "application/json; x=\"unclosed"})
+    void shouldKeepAMalformedContentTypeA400EvenBesideAnUnknownCharset(String contentType) {
+        assertThatThrownBy(() -> RequestHeaders.requireReadableBody(post(contentType))).as(contentType)
+                .isInstanceOf(InvalidMediaTypeException.class);
     }
 
     private static ServerRequest post(String contentType) {
