@@ -118,11 +118,19 @@ final class JsonBodies {
     }
 
     static void requireJson(ServerRequest request) {
+        requireJson(request, List.of(MediaType.APPLICATION_JSON));
+    }
+
+    /**
+     * A 415 for a body that is not JSON ({@code application/json} or {@code +json}); its {@code Accept} names the
+     * types the route takes.
+     */
+    static void requireJson(ServerRequest request, List<MediaType> taken) {
         MediaType type = RequestHeaders.contentType(request).orElse(null);
         boolean json = type != null && "application".equals(type.getType())
                 && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
         if (!json) {
-            throw new UnsupportedMediaTypeStatusException(type, List.of(MediaType.APPLICATION_JSON));
+            throw new UnsupportedMediaTypeStatusException(type, taken);
         }
     }
 

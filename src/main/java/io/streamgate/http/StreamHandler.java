@@ -22,6 +22,8 @@ import reactor.core.publisher.Mono;
  */
 final class StreamHandler {
 
+    /** What a send takes: one chunk as JSON, or a batch as NDJSON; a 415 names both. */
+    private static final List<MediaType> SENDABLE = List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_NDJSON);
     /** A start body names a processor and its options. */
     private static final long MAX_START_BODY = 4 * 1024;
 
@@ -75,7 +77,7 @@ final class StreamHandler {
             });
         }
         return callers.key(request).flatMap(key -> {
-            JsonBodies.requireJson(request);
+            JsonBodies.requireJson(request, SENDABLE);
             String idempotencyKey = RequestHeaders.idempotencyKey(request);
             Mono<String> chunk = bodies.readObject(request, PayloadTooLargeException.Limit.MAX_CHUNK_SIZE,
                             chunks.maxBodyBytes())

@@ -174,6 +174,24 @@ class BadInputIT extends GatewayIT {
     }
 
     @Test
+    void shouldNameTheTypesARouteTakesInA415sAccept() {
+        String id = client.start("not-json-" + System.nanoTime());
+
+        StreamClient.Answer send = client.exchange(client.http().post().uri("/stream/{id}/send", id)
+                .contentType(MediaType.TEXT_PLAIN).bodyValue("hello"));
+        StreamClient.Answer start = client.exchange(client.http().post().uri("/stream/start")
+                .contentType(MediaType.TEXT_PLAIN).bodyValue("hello"));
+        client.end(id);
+
+        assertThat(send.status()).as("answered %s", send).isEqualTo(415);
+        assertThat(MediaType.parseMediaTypes(send.headers().get("Accept"))).as("answered %s", send)
+                .containsExactly(MediaType.APPLICATION_JSON, MediaType.APPLICATION_NDJSON);
+        assertThat(start.status()).as("answered %s", start).isEqualTo(415);
+        assertThat(MediaType.parseMediaTypes(start.headers().get("Accept"))).as("answered %s", start)
+                .containsExactly(MediaType.APPLICATION_JSON);
+    }
+
+    @Test
     void shouldCloseAnIdentifiedProblemWithoutLeakingInternals() {
         StreamClient.Answer answer = client.exchange(client.http().post().uri("/stream/nope-{n}/send", System.nanoTime())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"x\"}"));
