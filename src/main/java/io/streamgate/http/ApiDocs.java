@@ -32,6 +32,9 @@ class ApiDocs {
 
     private static final String TAG = "streams";
     private static final String API_DOCS_PATH = "/v3/api-docs";
+    /** What makes a start's body a 400. */
+    private static final String BAD_START_BODY = "malformed body, a member other than processor and options, an unknown"
+            + " processor, or options it does not take";
     private static final String UNSUPPORTED_BODY =
             "A body that is not JSON, is declared in a charset other than UTF-8, or is sent in a Content-Encoding"
                     + " (identity only)";
@@ -64,7 +67,7 @@ class ApiDocs {
                 .summary("Start a stream with a generated id")
                 .requestBody(startBody())
                 .response(started())
-                .response(problem("400", "Malformed body, unknown processor, or options it does not take"))
+                .response(problem("400", "A " + BAD_START_BODY))
                 .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("429", "The tenant's open-stream limit"))
                 .response(problem("503", "As many streams open as the gateway allows, or Kafka did not take the start"
@@ -78,7 +81,7 @@ class ApiDocs {
                 .parameter(streamId())
                 .requestBody(startBody())
                 .response(started())
-                .response(problem("400", "Invalid stream id, malformed body, unknown processor, or options it does not take"))
+                .response(problem("400", "Invalid stream id, or a " + BAD_START_BODY))
                 .response(problem("409", "A stream with this id exists"))
                 .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("429", "The tenant's open-stream limit"))
@@ -184,7 +187,8 @@ class ApiDocs {
     record Chunk(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The chunk, as text") String data) {
     }
 
-    @Schema(description = "Optional: the processor for the stream's chunks (uppercase when absent) and its options")
+    @Schema(description = "Optional: the processor for the stream's chunks (uppercase when absent) and its options;"
+            + " no other member", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
     record StartRequest(@Schema(example = "filter") String processor,
                         @Schema(description = "The processor's options, string keys and values", example = "{\"contains\": \"error\"}")
                         java.util.Map<String, String> options) {

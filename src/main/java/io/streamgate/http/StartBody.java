@@ -2,6 +2,7 @@ package io.streamgate.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import io.streamgate.stream.InvalidRequestException;
 import tools.jackson.databind.JsonNode;
@@ -9,13 +10,22 @@ import tools.jackson.databind.JsonNode;
 /**
  * A start's optional body, {@code {"processor": "<name>", "options": {"<key>": "<value>", ...}}}: the processor (the
  * default when absent) and its options, string keys and values (the processor checks them when the stream starts).
+ * A member other than those two is refused: both are optional, so a misspelt one ({@code "processr"}) would otherwise
+ * start the default processor without a word, as a misspelt option is refused by its processor.
  */
 record StartBody(String processor, Map<String, String> options) {
 
     static final StartBody NONE = new StartBody(null, Map.of());
+    private static final Set<String> MEMBERS = Set.of("processor", "options");
     private static final int MAX_OPTIONS = 32;
 
     static StartBody of(JsonNode body) {
+        for (Map.Entry<String, JsonNode> member : body.properties()) {
+            if (!MEMBERS.contains(member.getKey())) {
+                throw new InvalidRequestException("A start body takes only 'processor' and 'options', not '"
+                        + member.getKey() + "'");
+            }
+        }
         return new StartBody(processor(body.get("processor")), options(body.get("options")));
     }
 

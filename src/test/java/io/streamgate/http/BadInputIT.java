@@ -118,6 +118,8 @@ class BadInputIT extends GatewayIT {
                 startWith("{\"processor\":\"no-such-processor\"}", "application/json", "unknown processor", 400),
                 startWith("{\"processor\":7}", "application/json", "processor not a string", 400),
                 startWith("processor=echo", "text/plain", "start body not JSON", 415),
+                startWith("{\"processr\":\"wordcount\"}", "application/json", "start body with a misspelt member",
+                        400),
                 new Case("GET on send", 405, http -> http.get().uri("/stream/{id}/send", victim)),
                 new Case("DELETE a stream", 405, http -> http.method(HttpMethod.DELETE).uri("/stream/{id}", victim)),
                 new Case("TRACE a stream", 405, http -> http.method(HttpMethod.TRACE).uri("/stream/{id}", victim)),
@@ -169,6 +171,7 @@ class BadInputIT extends GatewayIT {
                         org.assertj.core.groups.Tuple.tuple("END", ""));
         assertThat(requests).filteredOn(record -> record.key().equals(ended))
                 .extracting(TestKafka.StoredRecord::kind).containsExactly("START", "END");
+        assertThat(requests).noneMatch(record -> record.key().startsWith("new-")); // every start with a bad body
         assertThat(requests).noneMatch(record -> record.key().equals(unknown) || record.key().equals(tooLong)
                 || record.key().contains(" ") || record.key().equals(".."));
     }
