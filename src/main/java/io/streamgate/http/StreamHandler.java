@@ -24,6 +24,7 @@ final class StreamHandler {
 
     /** What a send takes: one chunk as JSON, or a batch as NDJSON; a 415 names both. */
     private static final List<MediaType> SENDABLE = List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_NDJSON);
+
     /** A start body names a processor and its options. */
     private static final long MAX_START_BODY = 4 * 1024;
 
