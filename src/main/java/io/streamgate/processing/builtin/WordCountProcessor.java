@@ -12,8 +12,8 @@ import io.streamgate.processing.StreamState;
 import reactor.core.publisher.Flux;
 
 /**
- * Analytics: echoes each chunk with the stream's running totals of chunks, words (runs of non-whitespace) and UTF-8
- * bytes so far. The totals are the stream's durable state, so they carry on across a failover.
+ * Analytics: echoes each chunk with the stream's running totals of chunks, words (those {@code split} yields, see
+ * {@link Words}) and UTF-8 bytes so far. The totals are the stream's durable state, so they carry on across a failover.
  */
 public final class WordCountProcessor implements StreamProcessor {
 
@@ -32,23 +32,8 @@ public final class WordCountProcessor implements StreamProcessor {
         StreamState state = stream.state();
         Map<String, Object> totals = new LinkedHashMap<>();
         totals.put("chunks", state.add("chunks", 1));
-        totals.put("words", state.add("words", countWords(chunk.data())));
+        totals.put("words", state.add("words", Words.count(chunk.data())));
         totals.put("bytes", state.add("bytes", chunk.data().getBytes(StandardCharsets.UTF_8).length));
         return Flux.just(new Output(chunk.data(), totals));
-    }
-
-    static int countWords(String text) {
-        int words = 0;
-        boolean inWord = false;
-        for (int i = 0; i < text.length(); ) {
-            int codePoint = text.codePointAt(i);
-            boolean space = Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint);
-            if (!space && !inWord) {
-                words++;
-            }
-            inWord = !space;
-            i += Character.charCount(codePoint);
-        }
-        return words;
     }
 }

@@ -33,12 +33,4 @@ class WordCountProcessorTest {
 
         assertThat(other.fields()).containsEntry("words", 1L);
     }
-
-    @Test
-    void shouldCountWordsSeparatedByAnyUnicodeSpace() {
-        assertThat(WordCountProcessor.countWords("")).isZero();
-        assertThat(WordCountProcessor.countWords("   ")).isZero();
-        assertThat(WordCountProcessor.countWords("a\u00A0b\u2003c")).isEqualTo(3);
-        assertThat(WordCountProcessor.countWords("😀 😀")).isEqualTo(2);
-    }
 }
