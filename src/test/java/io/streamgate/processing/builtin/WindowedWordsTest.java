@@ -5,6 +5,9 @@ import static io.streamgate.processing.builtin.TestStreams.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import io.streamgate.processing.InvalidOptionsException;
@@ -32,6 +35,26 @@ class WindowedWordsTest {
         assertThat(first.fields()).containsEntry("chunks", 2L).containsEntry("words", 3L);
         assertThat(last.data()).isEqualTo("last window");
         assertThat(last.fields()).containsEntry("chunks", 1L).containsEntry("words", 3L);
+    }
+
+    @Test
+    void shouldCountWordsWhateverTheSpacesAroundThem() {
+        StreamContext stream = stream(Map.of("seconds", "10"));
+
+        outputs(processor, "  one\ttwo ", stream);
+        outputs(processor, "", stream);
+
+        assertThat(processor.onEnd(stream).blockLast().fields()).containsEntry("words", 2L);
+    }
+
+    @Test
+    void shouldBeTheReadmesExampleWordForWord() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String source = Files.readString(Path.of("src/test/java/io/streamgate/processing/builtin/WindowedWords.java"));
+        String example = readme.substring(readme.indexOf("@Component\nclass WindowedWords"));
+
+        String classOnward = source.substring(source.indexOf("class WindowedWords"));
+        assertThat(example).startsWith("@Component\n" + classOnward + "```");
     }
 
     @Test
