@@ -121,8 +121,10 @@ class ApiDocs {
     static Consumer<Builder> results() {
         return operation -> operation.operationId("readResults").tag(TAG)
                 .summary("Read the stream's results: live Server-Sent Events, or those held as JSON")
-                .description("Events: result (id = seq), end, gap, overflow, reconnect; heartbeat comments while"
-                        + " quiet. Resume with Last-Event-ID (or lastEventId) to get exactly the events after it.")
+                .description("Events: result (id = its position in the results log), end, gap, overflow,"
+                        + " reconnect; heartbeat comments while quiet. Resume with Last-Event-ID (or lastEventId) to"
+                        + " get exactly the events after it; as JSON, the results held after it and the"
+                        + " last_event_id to ask after next time.")
                 .parameter(streamId())
                 .parameter(parameterBuilder().in(ParameterIn.HEADER).name("Last-Event-ID")
                         .description("Resume after this event id").implementation(Long.class))
@@ -133,7 +135,7 @@ class ApiDocs {
                                 .schema(schemaBuilder().type("string")))
                         .content(json(ApiResponses.Results.class)))
                 .response(responseBuilder().responseCode("204")
-                        .description("Resumed after the end event: nothing more will come"))
+                        .description("Events resumed after the end event: nothing more will come"))
                 .response(problem("400", "Malformed Last-Event-ID"))
                 .response(problem("404", "No such stream"))
                 .response(problem("406", "An Accept that admits neither text/event-stream nor application/json"))

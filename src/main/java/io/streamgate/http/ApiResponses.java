@@ -63,18 +63,40 @@ final class ApiResponses {
     }
 
     /**
-     * The {@code Accept: application/json} form of a stream's results: the results held, oldest first, each as the
-     * JSON encoded once for every reader and spliced in as it is.
+     * The {@code Accept: application/json} form of a stream's results: the results held after the {@code Last-Event-ID}
+     * asked for (all held without one), oldest first, each as the JSON encoded once for every reader and spliced in as
+     * it is; the id to ask after next time, so that a client polling gets each result once; and, when results before
+     * those were dropped or the id asked for is not held, the {@code gap} notice a live reader would get.
      */
-    @Schema(description = "The results held for the stream, oldest first")
+    @Schema(description = "The results held for the stream after the Last-Event-ID asked for (all held without one), "
+            + "oldest first")
     record Results(@Schema(example = "success") String status,
                    @ArraySchema(schema = @Schema(implementation = Object.class,
                            description = "A result: seq, data, and fields the processor adds")) List<RawValue> data,
-                   @Schema(description = "Whether the end event has been seen") boolean ended) {
+                   @Schema(description = "Whether the end event has been seen") boolean ended,
+                   @Schema(description = "The id of the newest event answered (the end event's once ended), or the "
+                           + "one asked for if none is newer: ask after it next time (Last-Event-ID or lastEventId); "
+                           + "null while the stream has none", nullable = true, example = "42")
+                   @JsonProperty("last_event_id") Long lastEventId,
+                   @Schema(description = "Present when results before those answered were dropped (older than the "
+                           + "stream's history) or the id asked for is not held: the gap event's data",
+                           implementation = Object.class, example = "{\"last_event_id\": 7, \"resumes_at\": 1042}")
+                   @JsonInclude(JsonInclude.Include.NON_NULL) RawValue gap) {
 
-        Results(List<ResultEvent> held, boolean ended) {
-            this(SUCCESS, held.stream().filter(event -> event.kind() == ResultEvent.Kind.RESULT)
-                    .map(event -> new RawValue(event.json())).toList(), ended);
+        Results(List<ResultEvent> events, long askedAfter, boolean ended) {
+            this(SUCCESS, events.stream().filter(event -> event.kind() == ResultEvent.Kind.RESULT)
+                    .map(event -> new RawValue(event.json())).toList(), ended, newestId(events, askedAfter),
+                    events.isEmpty() || events.get(0).kind() != ResultEvent.Kind.GAP ? null
+                            : new RawValue(events.get(0).json()));
+        }
+
+        private static Long newestId(List<ResultEvent> events, long askedAfter) {
+            for (int i = events.size() - 1; i >= 0; i--) {
+                if (events.get(i).hasId()) {
+                    return events.get(i).id();
+                }
+            }
+            return askedAfter == ResultEvent.NO_ID ? null : askedAfter;
         }
     }
 }

@@ -98,16 +98,18 @@ final class StreamHandler {
     Mono<ServerResponse> results(ServerRequest request) {
         return callers.key(request).flatMap(key -> {
             boolean asJson = RequestHeaders.resultsAsJson(request);
-            return streams.session(key).flatMap(session -> asJson ? held(session) : live(request, session));
+            long lastEventId = RequestHeaders.lastEventId(request);
+            return streams.session(key)
+                    .flatMap(session -> asJson ? held(session, lastEventId) : live(request, session, lastEventId));
         });
     }
 
-    private Mono<ServerResponse> held(StreamSession session) {
-        return ok(new ApiResponses.Results(streams.heldEvents(session), session.state() == StreamSession.State.ENDED));
+    private Mono<ServerResponse> held(StreamSession session, long lastEventId) {
+        return ok(new ApiResponses.Results(streams.heldEvents(session, lastEventId), lastEventId,
+                session.state() == StreamSession.State.ENDED));
     }
 
-    private Mono<ServerResponse> live(ServerRequest request, StreamSession session) {
-        long lastEventId = RequestHeaders.lastEventId(request);
+    private Mono<ServerResponse> live(ServerRequest request, StreamSession session, long lastEventId) {
         if (lastEventId != ResultEvent.NO_ID && lastEventId == session.endEventId()) {
             // The reader already has the end event: 204 tells an EventSource to stop reconnecting.
             return ServerResponse.noContent().build();

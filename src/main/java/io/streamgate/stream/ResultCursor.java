@@ -62,22 +62,10 @@ final class ResultCursor implements Runnable {
      */
     static Flux<List<ResultEvent>> read(StreamSession session, long lastEventId, Scheduler scheduler) {
         return Flux.create(sink -> {
-            ResultLog log = session.log();
-            long start = log.start();
-            ResultEvent gap = null;
-            long position = start;
-            if (lastEventId != ResultEvent.NO_ID) {
-                long after = log.positionAfter(lastEventId);
-                if (after >= 0) {
-                    position = after;
-                } else {
-                    gap = gap(lastEventId, log.at(start));
-                }
-            } else if (start > 0) {
-                gap = gap(ResultEvent.NO_ID, log.at(start));
-            }
+            ResultLog.Resume resume = session.log().resume(lastEventId);
             Scheduler.Worker worker = scheduler.createWorker();
-            ResultCursor cursor = new ResultCursor(session, sink, worker, position, lastEventId, gap);
+            ResultCursor cursor = new ResultCursor(session, sink, worker, resume.position(), lastEventId,
+                    resume.gap());
             session.attach(cursor);
             sink.onRequest(ignored -> cursor.signal());
             sink.onDispose(() -> {
@@ -164,10 +152,6 @@ final class ResultCursor implements Runnable {
 
     private static ResultEvent overflow(long lastEventId, ResultEvent oldestHeld) {
         return Notices.overflow(lastEventId, idOf(oldestHeld));
-    }
-
-    private static ResultEvent gap(long lastEventId, ResultEvent resumeAt) {
-        return Notices.gap(lastEventId, idOf(resumeAt));
     }
 
     private static long idOf(ResultEvent event) {

@@ -3,7 +3,7 @@ package io.streamgate.stream;
 /**
  * One event a reader receives.
  *
- * @param id    the event id (the result's seq), or {@link #NO_ID} for a gap notice
+ * @param id    the event id (the result's position in the results log), or {@link #NO_ID} for a notice
  * @param json  the event's data, already encoded
  * @param bytes the size of {@code json} in UTF-8, as written to readers: what histories and batches are bounded by
  * @param trace the W3C {@code traceparent} that writing it to a reader joins, when traced; null otherwise

@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
  * Readers keep only a position into it, so a reader costs no buffer of its own, and a slow reader that falls behind
  * what is held is told about the gap instead of growing memory.
  *
- * <p>One writer (the results feed) and many readers; every method holds the monitor only for a few array reads.
+ * <p>One writer (the results feed) and many readers; every method holds the monitor only for a few array reads (and
+ * a copy of what is held, for {@link #snapshot} and {@link #eventsAfter}; a gap notice's encoding, for a reader that
+ * missed events).
  */
 final class ResultLog {
 
@@ -137,6 +139,41 @@ final class ResultLog {
         return -1;
     }
 
+    /**
+     * Where a reader whose last event was {@code lastEventId} ({@link ResultEvent#NO_ID} for none) goes on: the
+     * position after that event, or the oldest held one when the id is not held; then, or when events before the
+     * oldest held were dropped, with a {@code gap} notice saying where it resumes.
+     */
+    synchronized Resume resume(long lastEventId) {
+        if (lastEventId != ResultEvent.NO_ID) {
+            long after = positionAfter(lastEventId);
+            if (after >= 0) {
+                return new Resume(after, null);
+            }
+        } else if (start == 0) {
+            return new Resume(start, null);
+        }
+        return new Resume(start, Notices.gap(lastEventId, end > start ? ring[slot(start)].id() : ResultEvent.NO_ID));
+    }
+
+    /** A reader's place to go on from ({@link #resume}), and the gap notice it gets first, or null. */
+    record Resume(long position, ResultEvent gap) {
+    }
+
+    /** What a reader whose last event was {@code lastEventId} gets of the events held now: {@link #resume}'s. */
+    synchronized List<ResultEvent> eventsAfter(long lastEventId) {
+        Resume resume = resume(lastEventId);
+        List<ResultEvent> events = new ArrayList<>((int) (end - resume.position()) + 1);
+        if (resume.gap() != null) {
+            events.add(resume.gap());
+        }
+        for (long position = resume.position(); position < end; position++) {
+            events.add(ring[slot(position)]);
+        }
+        return events;
+    }
+
+    /** The events held, oldest first. */
     synchronized List<ResultEvent> snapshot() {
         List<ResultEvent> events = new ArrayList<>((int) (end - start));
         for (long position = start; position < end; position++) {

@@ -280,8 +280,11 @@ public final class StreamService {
         return readBatches(session, lastEventId).concatMapIterable(batch -> batch, 1);
     }
 
-    /** The events held right now, for clients that poll instead of streaming. */
-    public List<ResultEvent> heldEvents(StreamSession session) {
-        return session.log().snapshot();
+    /**
+     * The events held right now after {@code lastEventId} ({@link ResultEvent#NO_ID} for all), for clients that poll
+     * instead of streaming: what a live reader would get of them, a {@code gap} notice first if it would get one.
+     */
+    public List<ResultEvent> heldEvents(StreamSession session, long lastEventId) {
+        return session.log().eventsAfter(lastEventId);
     }
 }

@@ -69,6 +69,39 @@ class ResultLogTest {
     }
 
     @Test
+    void shouldAnswerTheEventsAfterAHeldIdWithoutAGap() {
+        ResultLog log = new ResultLog(3, Long.MAX_VALUE);
+        for (long id : new long[] {3, 7, 8}) {
+            log.append(result(id));
+        }
+
+        assertThat(log.eventsAfter(ResultEvent.NO_ID)).as("all, none dropped").extracting(ResultEvent::id)
+                .containsExactly(3L, 7L, 8L);
+        assertThat(log.eventsAfter(3)).extracting(ResultEvent::id).containsExactly(7L, 8L);
+        assertThat(log.eventsAfter(8)).as("after the newest").isEmpty();
+    }
+
+    @Test
+    void shouldAnnounceAGapBeforeTheOldestHeldWhenEventsWereDroppedOrTheIdIsNotHeld() {
+        ResultLog log = new ResultLog(3, Long.MAX_VALUE);
+        for (long id : new long[] {3, 7, 8, 20}) {
+            log.append(result(id));
+        }
+
+        assertThat(log.eventsAfter(ResultEvent.NO_ID)).as("3 was dropped").extracting(ResultEvent::json)
+                .containsExactly("{\"last_event_id\":null,\"resumes_at\":7}", "{\"seq\":7}", "{\"seq\":8}",
+                        "{\"seq\":20}");
+        assertThat(log.eventsAfter(ResultEvent.NO_ID).get(0).kind()).isEqualTo(ResultEvent.Kind.GAP);
+        assertThat(log.eventsAfter(3)).as("dropped").extracting(ResultEvent::json)
+                .containsExactly("{\"last_event_id\":3,\"resumes_at\":7}", "{\"seq\":7}", "{\"seq\":8}",
+                        "{\"seq\":20}");
+        assertThat(log.eventsAfter(9)).as("never held").first().extracting(ResultEvent::json)
+                .isEqualTo("{\"last_event_id\":9,\"resumes_at\":7}");
+        assertThat(new ResultLog(3, Long.MAX_VALUE).eventsAfter(5)).as("nothing held").extracting(ResultEvent::json)
+                .containsExactly("{\"last_event_id\":5,\"resumes_at\":null}");
+    }
+
+    @Test
     void shouldHaveNoLastIdWhenEmpty() {
         assertThat(new ResultLog(2, Long.MAX_VALUE).lastId()).isEqualTo(ResultEvent.NO_ID);
     }
