@@ -5,6 +5,7 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.ResultEvent;
@@ -12,8 +13,11 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /**
  * The request headers the stream API reads, each parsed and checked here: a 400 problem when malformed, a 406 when a
@@ -23,6 +27,7 @@ final class RequestHeaders {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final String LAST_EVENT_ID = "Last-Event-ID";
+    private static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
     /** What a stream's results can be read as: live Server-Sent Events, or the results held as JSON. */
     private static final List<MediaType> RESULTS = List.of(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON);
 
@@ -46,10 +51,21 @@ final class RequestHeaders {
      * that cannot set headers; {@link ResultEvent#NO_ID} when neither is given.
      */
     static long lastEventId(ServerRequest request) {
-        String value = request.headers().firstHeader(LAST_EVENT_ID);
-        if (value == null) {
-            value = request.queryParam("lastEventId").orElse(null);
-        }
+        return lastEventId(request.headers().firstHeader(LAST_EVENT_ID),
+                () -> request.queryParam(LAST_EVENT_ID_PARAMETER).orElse(null));
+    }
+
+    /** The same for a WebSocket's handshake, which a browser can give only the query parameter. */
+    static long lastEventId(HandshakeInfo handshake) {
+        return lastEventId(handshake.getHeaders().getFirst(LAST_EVENT_ID), () -> {
+            String encoded = UriComponentsBuilder.fromUri(handshake.getUri()).build().getQueryParams()
+                    .getFirst(LAST_EVENT_ID_PARAMETER);
+            return encoded == null ? null : UriUtils.decode(encoded, StandardCharsets.UTF_8);
+        });
+    }
+
+    private static long lastEventId(String header, Supplier<String> parameter) {
+        String value = header != null ? header : parameter.get();
         if (value == null || value.isBlank()) {
             return ResultEvent.NO_ID;
         }

@@ -39,7 +39,7 @@ import tools.jackson.databind.util.RawValue;
  * {@code GET /stream/{streamId}/ws}: a stream over one WebSocket. Each text frame in is a chunk (its text is the
  * chunk's data), answered by an {@code ack} frame with its number and seq once durable, or an {@code error} frame
  * (nothing stored; the socket stays open), as is a binary frame; the stream's events go out as {@code result} and
- * {@code end} frames. A text frame that is not UTF-8, a frame with a reserved bit set ({@link FrameRules}), or a
+ * {@code end} frames, after the event the handshake names ({@code ?lastEventId=}, as an SSE reader resumes) if any. A text frame that is not UTF-8, a frame with a reserved bit set ({@link FrameRules}), or a
  * message over the limit fails the socket, with the protocol's close code, once the messages before it are answered.
  *
  * <p>A ping goes out when the socket opens and then every {@code streamgate.stream.heartbeat-interval}, as SSE readers
@@ -92,7 +92,11 @@ final class StreamSocketHandler implements WebSocketHandler {
             // more can be stored then. The outgoing frames end with that event; once they are all out, the
             // handler completes and the socket closes normally. A frame that fails the socket ends them too, and
             // the socket closes with its status.
-            Flux<Outgoing> events = streams.read(session, ResultEvent.NO_ID)
+            long lastEventId = RequestHeaders.lastEventId(socket.getHandshakeInfo());
+            Flux<ResultEvent> unread = lastEventId != ResultEvent.NO_ID && lastEventId == session.endEventId()
+                    ? Flux.empty() // resumed after the end: nothing more will come, so the socket closes at once
+                    : streams.read(session, lastEventId);
+            Flux<Outgoing> events = unread
                     .map(event -> new Outgoing(eventFrame(event), event.kind() != ResultEvent.Kind.RESULT
                             && event.kind() != ResultEvent.Kind.GAP, null))
                     .concatWith(Mono.just(Outgoing.NOTHING_MORE)); // events that end without a last one

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 import io.streamgate.http.RequestHeaders.ResultsForm;
+import io.streamgate.stream.InvalidRequestException;
+import io.streamgate.stream.ResultEvent;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpHeaders;
@@ -15,7 +19,9 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.reactive.function.server.MockServerRequest;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import reactor.core.publisher.Mono;
 
 class RequestHeadersTest {
 
@@ -96,5 +102,26 @@ class RequestHeadersTest {
 
     private static ResultsForm form(String accept) {
         return RequestHeaders.resultsForm(MediaType.parseMediaTypes(accept));
+    }
+
+    @Test
+    void shouldReadAHandshakesLastEventIdFromItsHeaderOrItsDecodedQueryParameter() {
+        assertThat(RequestHeaders.lastEventId(handshake("/ws", null))).isEqualTo(ResultEvent.NO_ID);
+        assertThat(RequestHeaders.lastEventId(handshake("/ws?lastEventId=42", null))).isEqualTo(42);
+        assertThat(RequestHeaders.lastEventId(handshake("/ws?lastEventId=%34%32", null))).isEqualTo(42);
+        assertThat(RequestHeaders.lastEventId(handshake("/ws?lastEventId=1", "7"))).as("the header first").isEqualTo(7);
+        for (String malformed : new String[] {"/ws?lastEventId=abc", "/ws?lastEventId=-1", "/ws?lastEventId=%2D1"}) {
+            assertThatThrownBy(() -> RequestHeaders.lastEventId(handshake(malformed, null))).as(malformed)
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("Last-Event-ID must be an event id received from this stream");
+        }
+    }
+
+    private static HandshakeInfo handshake(String target, String lastEventId) {
+        HttpHeaders headers = new HttpHeaders();
+        if (lastEventId != null) {
+            headers.set(RequestHeaders.LAST_EVENT_ID, lastEventId);
+        }
+        return new HandshakeInfo(URI.create("ws://127.0.0.1" + target), headers, Mono.empty(), null);
     }
 }

@@ -356,6 +356,41 @@ class StreamSocketIT extends GatewayIT {
     }
 
     @Test
+    void shouldResumeAfterTheEventIdItsHandshakeNames() {
+        String id = client.start("socket-resume-" + System.nanoTime(), "uppercase");
+        client.send(id, "one");
+        client.send(id, "two");
+        List<String> ids = client.events(id).take(2).map(event -> event.id()).collectList().block(StreamClient.TIMEOUT);
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+
+        receive(URI.create(uri(id) + "?lastEventId=" + ids.get(0)), received, 1);
+        client.end(id);
+        String endId = client.events(id).last().map(event -> event.id()).block(StreamClient.TIMEOUT);
+        List<JsonNode> afterTheEnd = new CopyOnWriteArrayList<>();
+        CloseStatus closedAtOnce = receive(URI.create(uri(id) + "?lastEventId=" + endId), afterTheEnd, 1);
+        CloseStatus refused = receive(URI.create(uri(id) + "?lastEventId=abc"), new CopyOnWriteArrayList<>(), 1);
+
+        assertThat(received).as("frames after event %s", ids.get(0)).hasSize(1);
+        assertThat(received.get(0).get("id").asString()).as("the frame after event %s: %s", ids.get(0), received)
+                .isEqualTo(ids.get(1));
+        assertThat(received.get(0).get("data").get("data").asString()).as("the frame after event %s: %s", ids.get(0),
+                received).isEqualTo("TWO");
+        assertThat(afterTheEnd).as("frames after the end event").isEmpty();
+        assertThat(closedAtOnce).as("resumed after the end").isEqualTo(CloseStatus.NORMAL);
+        assertThat(refused.getCode()).as("resumed after an id that is none: %s", refused).isEqualTo(4400);
+    }
+
+    /** Reads up to {@code frames} text frames of the socket at {@code uri} into {@code received}; how it closed. */
+    private CloseStatus receive(URI uri, List<JsonNode> received, int frames) {
+        AtomicReference<CloseStatus> closed = new AtomicReference<>(CloseStatus.NORMAL);
+        sockets.execute(uri, socket -> socket.receive().map(WebSocketMessage::getPayloadAsText).map(StreamClient::json)
+                        .doOnNext(received::add).take(frames).then()
+                        .and(socket.closeStatus().doOnNext(closed::set)))
+                .block(StreamClient.TIMEOUT);
+        return closed.get();
+    }
+
+    @Test
     void shouldPingAtOnceAndTakeNoPongForAChunk() {
         String id = client.start("socket-ping-" + System.nanoTime(), "uppercase");
         List<String> received = new CopyOnWriteArrayList<>();
