@@ -39,8 +39,9 @@ import tools.jackson.databind.util.RawValue;
  * {@code GET /stream/{streamId}/ws}: a stream over one WebSocket. Each text frame in is a chunk (its text is the
  * chunk's data), answered by an {@code ack} frame with its number and seq once durable, or an {@code error} frame
  * (nothing stored; the socket stays open), as is a binary frame; the stream's events go out as {@code result} and
- * {@code end} frames, after the event the handshake names ({@code ?lastEventId=}, as an SSE reader resumes) if any. A text frame that is not UTF-8, a frame with a reserved bit set ({@link FrameRules}), or a
- * message over the limit fails the socket, with the protocol's close code, once the messages before it are answered.
+ * {@code end} frames, after the event the handshake names ({@code ?lastEventId=}, as an SSE reader resumes) if any.
+ * A text frame that is not UTF-8, a frame with a reserved bit set ({@link FrameRules}), or a message over the limit
+ * fails the socket, with the protocol's close code, once the messages before it are answered.
  *
  * <p>A ping goes out when the socket opens and then every {@code streamgate.stream.heartbeat-interval}, as SSE readers
  * get a heartbeat comment: a socket on a quiet stream otherwise carries nothing for minutes, and proxies and load
