@@ -1,7 +1,7 @@
 package io.streamgate.processing.builtin;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 /**
  * What the built-in processors take for a word: a run of characters none of which is Unicode {@code White_Space}, so
@@ -23,32 +23,52 @@ final class Words {
 
     static int count(String text) {
         int words = 0;
-        boolean inWord = false;
-        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
-            boolean space = isSpace(text.codePointAt(i));
-            if (!space && !inWord) {
-                words++;
-            }
-            inWord = !space;
+        for (int start = skipSpace(text, 0); start < text.length(); start = skipSpace(text, skipWord(text, start))) {
+            words++;
         }
         return words;
     }
 
-    static List<String> of(String text) {
-        List<String> words = new ArrayList<>();
-        int start = -1;
-        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
-            boolean space = isSpace(text.codePointAt(i));
-            if (space && start >= 0) {
-                words.add(text.substring(start, i));
-                start = -1;
-            } else if (!space && start < 0) {
-                start = i;
+    /**
+     * The words of {@code text}, in order, each cut only when asked for: a 1 MB chunk of one-letter words is half a
+     * million words, which a list would hold all at once (about 24 MB) while its results go out a few at a time.
+     */
+    static Iterable<String> of(String text) {
+        return () -> new Iterator<>() {
+
+            private int start = skipSpace(text, 0);
+
+            @Override
+            public boolean hasNext() {
+                return start < text.length();
             }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                int end = skipWord(text, start);
+                String word = text.substring(start, end);
+                start = skipSpace(text, end);
+                return word;
+            }
+        };
+    }
+
+    private static int skipSpace(String text, int from) {
+        int i = from;
+        while (i < text.length() && isSpace(text.codePointAt(i))) {
+            i += Character.charCount(text.codePointAt(i));
         }
-        if (start >= 0) {
-            words.add(text.substring(start));
+        return i;
+    }
+
+    private static int skipWord(String text, int from) {
+        int i = from;
+        while (i < text.length() && !isSpace(text.codePointAt(i))) {
+            i += Character.charCount(text.codePointAt(i));
         }
-        return words;
+        return i;
     }
 }

@@ -39,7 +39,7 @@ class WordsTest {
         int yielded = outputs(new SplitProcessor(), text, stream()).size();
         Output counted = outputs(new WordCountProcessor(), text, stream()).get(0);
 
-        assertThat(Words.count(text)).isEqualTo(Words.of(text).size());
+        assertThat(Words.of(text)).hasSize(Words.count(text));
         assertThat(counted.fields()).as("wordcount of %s", Words.of(text)).containsEntry("words", (long) yielded);
     }
 }
