@@ -79,8 +79,8 @@ final class ApiResponses {
                            + "null while the stream has none", nullable = true, example = "42")
                    @JsonProperty("last_event_id") Long lastEventId,
                    @Schema(description = "Present when results before those answered were dropped (older than the "
-                           + "stream's history) or the id asked for is not held: the gap event's data",
-                           implementation = Object.class, example = "{\"last_event_id\": 7, \"resumes_at\": 1042}")
+                           + "stream's history) or the id asked for is not held: the gap event's data, "
+                           + "last_event_id and resumes_at", implementation = Object.class)
                    @JsonInclude(JsonInclude.Include.NON_NULL) RawValue gap) {
 
         Results(List<ResultEvent> events, long askedAfter, boolean ended) {
