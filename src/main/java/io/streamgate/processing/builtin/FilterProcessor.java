@@ -37,6 +37,8 @@ public final class FilterProcessor implements StreamProcessor {
 
     @Override
     public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
-        return chunk.data().contains(stream.options().get(CONTAINS)) ? Flux.just(Output.of(chunk.data())) : Flux.empty();
+        return Substrings.contains(chunk.data(), stream.options().get(CONTAINS))
+                ? Flux.just(Output.of(chunk.data()))
+                : Flux.empty();
     }
 }
