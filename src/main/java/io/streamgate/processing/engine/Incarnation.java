@@ -227,9 +227,8 @@ final class Incarnation implements StepRun.Reports {
     }
 
     @Override
-    public void completed(StepRun run, StepContext context) {
-        finish(run, StepRules.after(run.step, run.before, run.refusedStart, context.state().values(),
-                context.timerDueAt()));
+    public void completed(StepRun run, StoredStream after) {
+        finish(run, after);
     }
 
     /**

@@ -29,6 +29,7 @@ public final class ProcessingEngine {
 
     private final ProcessingLog processingLog;
     private final StepRules rules;
+    private final StateLimit stateLimit;
     private final EngineSettings settings;
     private final Clock clock;
     private final ProcessingMetrics metrics;
@@ -37,7 +38,8 @@ public final class ProcessingEngine {
     private final StreamTracing tracing;
 
     /**
-     * @param maxResultBytes the largest result the results log takes (a larger one becomes an error notice)
+     * @param maxResultBytes the largest result the results log takes (a larger one becomes an error notice), and the
+     *                       largest stream state the state log takes (a step leaving a larger one fails)
      * @param workers        where processors' callbacks run
      * @param timers         where timeouts, retries' backoffs and streams' timers wait
      */
@@ -46,6 +48,7 @@ public final class ProcessingEngine {
                             Scheduler workers, Scheduler timers, StreamTracing tracing) {
         this.processingLog = processingLog;
         this.rules = new StepRules(catalog, new ResultEncoder(json, maxResultBytes), clock);
+        this.stateLimit = new StateLimit(json, maxResultBytes);
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
@@ -58,7 +61,7 @@ public final class ProcessingEngine {
     public Disposable start() {
         Scheduler coordinator = Schedulers.newSingle("processing-engine", true);
         StepRun.Runtime runtime = new StepRun.Runtime(coordinator, workers, timers, settings.stepTimeout(),
-                settings.retries(), settings.retryBackoff(), tracing);
+                settings.retries(), settings.retryBackoff(), stateLimit, tracing);
         Disposable running = Mono.usingWhen(Mono.fromCallable(processingLog::connect),
                         connection -> new Incarnation(connection, rules, settings, clock, metrics, runtime).run(),
                         // Closing Kafka clients waits for them: never on the coordinator's (non-blocking) thread.

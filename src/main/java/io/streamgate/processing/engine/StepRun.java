@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.streamgate.processing.ProcessingFailure;
 import io.streamgate.tracing.StreamTracing;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -36,7 +37,8 @@ final class StepRun {
     interface Reports {
         void output(StepRun run, StreamResult result);
 
-        void completed(StepRun run, StepContext context);
+        /** The step is done, leaving its stream as {@code after}. */
+        void completed(StepRun run, StoredStream after);
 
         void failed(StepRun run, Throwable error);
 
@@ -48,7 +50,7 @@ final class StepRun {
 
     /** The schedulers and bounds runs share. */
     record Runtime(Scheduler coordinator, Scheduler workers, Scheduler timers, Duration timeout, int retries,
-                   Duration backoff, StreamTracing tracing) {
+                   Duration backoff, StateLimit stateLimit, StreamTracing tracing) {
 
         /** Runs {@code task} on the coordinator's thread once the step timeout has passed; nothing if disposed first. */
         Disposable afterTimeout(Runnable task) {
@@ -156,8 +158,7 @@ final class StepRun {
                 }), () -> handle(() -> {
                     deadline.dispose();
                     if (!cancelled) {
-                        span.end();
-                        reports.completed(this, context);
+                        completed(context);
                     }
                 }));
         running = attempt;
@@ -168,6 +169,20 @@ final class StepRun {
                 retryOrFail(new StepTimeoutException(runtime.timeout()));
             }
         }));
+    }
+
+    /** An attempt's callback completed: the step is done, unless it left a state the log would not take. */
+    private void completed(StepContext context) {
+        StoredStream after = StepRules.after(step, before, refusedStart, context.state().values(),
+                context.timerDueAt());
+        try {
+            runtime.stateLimit().check(after);
+        } catch (ProcessingFailure tooLarge) {
+            retryOrFail(tooLarge);
+            return;
+        }
+        span.end();
+        reports.completed(this, after);
     }
 
     /**
