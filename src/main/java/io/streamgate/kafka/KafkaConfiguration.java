@@ -42,8 +42,16 @@ class KafkaConfiguration {
 
     /** The wire format of every Streamgate record. */
     @Bean
-    RecordMapping recordMapping(JsonMapper json) {
-        return new RecordMapping(json);
+    RecordMapping recordMapping(JsonMapper json, StreamgateProperties properties) {
+        return new RecordMapping(json, maxValueBytes(properties));
+    }
+
+    /**
+     * The largest value a record of Streamgate's may have: {@code max-record-size}, less a kilobyte for its key (a
+     * stream's, at most a few hundred bytes), headers and framing.
+     */
+    private static long maxValueBytes(StreamgateProperties properties) {
+        return properties.kafka().maxRecordSize().toBytes() - 1024;
     }
 
     @Bean
@@ -135,7 +143,7 @@ class KafkaConfiguration {
         ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),
                 processing.chunkTimeout(), processing.retries(), processing.retryBackoff(),
                 processing.maxPendingCommands(), processing.maxPendingBytes().toBytes()), json,
-                settings.kafka().maxRecordSize().toBytes() - 1024, clock, metrics, Schedulers.parallel(),
+                maxValueBytes(properties), clock, metrics, Schedulers.parallel(),
                 Schedulers.parallel(), tracing);
         return new SubscriptionLifecycle() {
             @Override

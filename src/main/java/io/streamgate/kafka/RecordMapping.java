@@ -43,10 +43,19 @@ final class RecordMapping {
     private static final Map<StreamCommand.Kind, byte[]> COMMAND_KINDS = encodedNames(StreamCommand.Kind.class);
     private static final Map<StreamResult.Kind, byte[]> RESULT_KINDS = encodedNames(StreamResult.Kind.class);
 
-    private final JsonMapper json;
+    /** The most a character takes in JSON: a control character is escaped as {@code \u001F}. */
+    private static final int MAX_BYTES_PER_CHAR = 6;
 
-    RecordMapping(JsonMapper json) {
+    private final JsonMapper json;
+    private final long maxValueBytes;
+
+    /**
+     * @param maxValueBytes the largest value a record of Streamgate's may have ({@code max-record-size} less room for
+     *                      its key, headers and framing): a dead letter's copy of its chunk is cut to fit it
+     */
+    RecordMapping(JsonMapper json, long maxValueBytes) {
         this.json = json;
+        this.maxValueBytes = maxValueBytes;
     }
 
     ProducerRecord<String, byte[]> toRecord(String topic, StreamCommand command) {
@@ -132,16 +141,43 @@ final class RecordMapping {
         return json.readValue(record.value(), StoredStream.class);
     }
 
+    /**
+     * A dead letter, with a copy of its chunk's text. Escaped as JSON, that text may take up to six times its bytes
+     * in the requests log (a chunk of control characters), more than a record takes: Kafka would refuse the
+     * partition's transaction each time its work started over, and no stream of it would get another result. Such a
+     * copy is cut to what fits, and {@code data_cut} says so; the whole chunk is in the requests log at {@code seq}.
+     */
     ProducerRecord<String, byte[]> toRecord(String topic, DeadLetter deadLetter) {
+        byte[] value = json.writeValueAsBytes(deadLetterValue(deadLetter, deadLetter.data(), false));
+        if (value.length > maxValueBytes && deadLetter.data() != null) {
+            long room = maxValueBytes - json.writeValueAsBytes(deadLetterValue(deadLetter, "", true)).length;
+            String fits = prefix(deadLetter.data(), (int) Math.max(0, room / MAX_BYTES_PER_CHAR));
+            value = json.writeValueAsBytes(deadLetterValue(deadLetter, fits, true));
+        }
+        return new ProducerRecord<>(topic, null, deadLetter.streamId(), value);
+    }
+
+    private static Map<String, Object> deadLetterValue(DeadLetter deadLetter, String data, boolean dataCut) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("stream_id", deadLetter.streamId());
         value.put("seq", deadLetter.seq());
         value.put("step", deadLetter.step());
         value.put("processor", deadLetter.processor());
-        value.put("data", deadLetter.data());
+        value.put("data", data);
+        if (dataCut) {
+            value.put("data_cut", true);
+        }
         value.put("error", deadLetter.error());
         value.put("attempts", deadLetter.attempts());
-        return new ProducerRecord<>(topic, null, deadLetter.streamId(), json.writeValueAsBytes(value));
+        return value;
+    }
+
+    /** The first {@code chars} characters of {@code text}, or one fewer rather than half a surrogate pair. */
+    private static String prefix(String text, int chars) {
+        if (chars >= text.length()) {
+            return text;
+        }
+        return text.substring(0, chars > 0 && Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars);
     }
 
     private static void add(Headers headers, String name, String value) {

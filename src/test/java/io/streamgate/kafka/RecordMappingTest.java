@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
+import io.streamgate.processing.engine.DeadLetter;
 import io.streamgate.processing.engine.StreamCommand;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Commands through their records and back, as a processor reads what a gateway wrote. */
+/** Commands through their records and back, as a processor reads what a gateway wrote; dead letters as written. */
 class RecordMappingTest {
 
-    private final RecordMapping mapping = new RecordMapping(JsonMapper.builder().build());
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final RecordMapping mapping = new RecordMapping(JSON, Long.MAX_VALUE);
 
     @Test
     void shouldCarryAStartsOptionsAndWhetherItsGatewayAnnouncedIt() {
@@ -30,6 +33,25 @@ class RecordMappingTest {
 
         assertThat(roundTrip(chunk)).isEqualTo(chunk);
         assertThat(roundTrip(end)).isEqualTo(end);
+    }
+
+    @Test
+    void shouldCutADeadLettersCopyOfItsChunkToWhatARecordTakesAndSaySo() {
+        RecordMapping mapping = new RecordMapping(JSON, 4_096);
+        DeadLetter fits = new DeadLetter("t:s1", 7, "chunk", "poison", "x".repeat(3_000), "failed", 3);
+        DeadLetter escapedTooLarge = new DeadLetter("t:s1", 8, "chunk", "poison", "\u0001".repeat(1_000), "failed", 3);
+
+        JsonNode whole = JSON.readTree(mapping.toRecord("dead", fits).value());
+        byte[] cut = mapping.toRecord("dead", escapedTooLarge).value();
+
+        assertThat(whole.get("data").asString()).isEqualTo(fits.data());
+        assertThat(whole.has("data_cut")).as("%s", whole).isFalse();
+        assertThat(cut.length).isLessThanOrEqualTo(4_096);
+        JsonNode letter = JSON.readTree(cut);
+        assertThat(letter.get("data_cut").asBoolean()).as("%s", letter).isTrue();
+        assertThat(escapedTooLarge.data()).startsWith(letter.get("data").asString());
+        assertThat(letter.get("data").asString()).hasSizeGreaterThan(500);
+        assertThat(letter.get("seq").asLong()).isEqualTo(8);
     }
 
     private StreamCommand roundTrip(StreamCommand command) {

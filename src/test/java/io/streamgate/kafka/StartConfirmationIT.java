@@ -37,7 +37,7 @@ class StartConfirmationIT {
     @Test
     void shouldWriteAConfirmationReadersSeeAtOnceAndLeaveOutOneOfAnAssignmentNoLongerHeld() throws Exception {
         ClientSettings settings = TestKafka.freshTopics("confirm");
-        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build());
+        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
 
         ProcessingLog.Connection connection = new KafkaProcessingLog(settings, mapping, new PartitionOwnership(1), "")
                 .connect();

@@ -30,7 +30,7 @@ class StateRestoreIT {
     void shouldRestoreTheStatesOfAPredecessorsTransactionOnceItIsDecided() throws Exception {
         ClientSettings settings = TestKafka.freshTopics("restore");
         StreamgateProperties.Kafka kafka = settings.kafka();
-        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build());
+        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
         StoredStream state = new StoredStream("start-1", "wordcount", Map.of(), Map.of("words", "7"), 3, null, 0,
                 false);
 

@@ -259,7 +259,8 @@ final class Incarnation implements StepRun.Reports {
 
     /**
      * A failure as the log and the dead letter tell it: its class and message, then its causes' (a ProcessingFailure
-     * tells readers what went wrong; what lies under it is for operators), at most three of them.
+     * tells readers what went wrong; what lies under it is for operators), at most three of them, as far as
+     * {@link Excerpts#FOR_OPERATORS}.
      */
     private static String forOperators(Throwable error) {
         StringBuilder message = new StringBuilder();
@@ -268,7 +269,7 @@ final class Incarnation implements StepRun.Reports {
             message.append(depth == 0 ? "" : "; caused by ").append(each.getClass().getSimpleName())
                     .append(each.getMessage() == null ? "" : ": " + each.getMessage());
         }
-        return message.toString();
+        return Excerpts.of(message.toString(), Excerpts.FOR_OPERATORS);
     }
 
     @Override

@@ -117,11 +117,12 @@ final class StepRules {
 
     /**
      * What readers are told of a failure: what the processor (a {@link ProcessingFailure}) or the engine (a timeout)
-     * says of it; of anything else its class only, since its message may hold what they should not see.
+     * says of it, as far as {@link Excerpts#FOR_READERS}; of anything else its class only, since its message may hold
+     * what they should not see.
      */
     static String toReaders(Throwable error) {
         if (error instanceof ProcessingFailure || error instanceof StepTimeoutException) {
-            return error.getMessage();
+            return Excerpts.of(String.valueOf(error.getMessage()), Excerpts.FOR_READERS);
         }
         return error.getClass().getSimpleName();
     }

@@ -22,25 +22,27 @@ import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A processor whose state outgrows what the state log takes, on a real broker with records of at most 256 KB: the
- * steps that would store too much fail as any processor's failure does, and the partition goes on. Stored, such a
- * state made Kafka refuse every transaction of the partition, over and over, and no stream of it got a result again.
+ * Processors that leave more than a record takes, on a real broker with records of at most 256 KB: a state that
+ * outgrows the state log, a failure whose message quotes its chunk five times. Stored as they were, either made Kafka
+ * refuse every transaction of the partition, over and over, and no stream of it got a result again; now the steps
+ * that would store too much state fail as any processor's failure does, a failure's message is cut to what readers
+ * and operators get of it, and the partition goes on.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "streamgate.kafka.requests-topic=it.state-limit.requests",
-        "streamgate.kafka.results-topic=it.state-limit.results",
-        "streamgate.kafka.state-topic=it.state-limit.processor-state",
-        "streamgate.kafka.dead-letter-topic=" + StateLimitIT.DEAD_LETTERS,
-        "streamgate.kafka.processor-group=it-state-limit",
+        "streamgate.kafka.requests-topic=it.log-limits.requests",
+        "streamgate.kafka.results-topic=it.log-limits.results",
+        "streamgate.kafka.state-topic=it.log-limits.processor-state",
+        "streamgate.kafka.dead-letter-topic=" + LogLimitsIT.DEAD_LETTERS,
+        "streamgate.kafka.processor-group=it-log-limits",
         "streamgate.kafka.partitions=1", // every stream here shares the one partition
         "streamgate.stream.max-chunk-size=64KB",
         "streamgate.kafka.max-record-size=256KB",
         "streamgate.processing.retries=1",
         "streamgate.processing.retry-backoff=50ms"})
-@Import(StateLimitIT.HoarderPlugin.class)
-class StateLimitIT {
+@Import(LogLimitsIT.Processors.class)
+class LogLimitsIT {
 
-    static final String DEAD_LETTERS = "it.state-limit.dead-letters";
+    static final String DEAD_LETTERS = "it.log-limits.dead-letters";
     private static final String TOO_LARGE = "processing failed: the stream's state would take 300";
 
     @LocalServerPort
@@ -69,10 +71,10 @@ class StateLimitIT {
         client.send(bystander, "still here");
         client.end(bystander);
         // What arrives within the timeout, so that a stalled partition fails the assertions with what was got.
-        List<String> bystanders = client.events(bystander).take(TIMEOUT).map(StateLimitIT::described).collectList()
+        List<String> bystanders = client.events(bystander).take(TIMEOUT).map(LogLimitsIT::described).collectList()
                 .block();
         client.end(hoarder);
-        List<String> hoarders = client.events(hoarder).take(TIMEOUT).map(StateLimitIT::described).collectList()
+        List<String> hoarders = client.events(hoarder).take(TIMEOUT).map(LogLimitsIT::described).collectList()
                 .block();
 
         assertThat(bystanders).as("a stream of the same partition").containsExactly("STILL HERE", "end");
@@ -82,6 +84,26 @@ class StateLimitIT {
         await().atMost(TIMEOUT).until(() -> deadLetters(hoarder).size() == 2);
         assertThat(deadLetters(hoarder)).extracting(letter -> letter.get("data").asString().substring(0, 3))
                 .containsExactly("555", "666");
+    }
+
+    @Test
+    void shouldCutAFailuresMessageToWhatItsErrorResultAndDeadLetterTakeAndGoOn() {
+        String quoter = client.start("quoter-" + System.nanoTime(), "quoter");
+
+        client.send(quoter, "q".repeat(60_000)); // its failure quotes it five times: 300,000 characters
+        client.send(quoter, "fine");
+        client.end(quoter);
+        List<String> events = client.events(quoter).take(TIMEOUT)
+                .map(event -> event.event() + " " + json(event.data()).path("error").asString(
+                        json(event.data()).path("data").asString(""))).collectList().block();
+
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0)).startsWith("result processing failed: cannot read qqq").endsWith("q…")
+                .hasSize("result processing failed: ".length() + 1_000);
+        assertThat(events.subList(1, 3)).containsExactly("result read 4", "end ");
+        await().atMost(TIMEOUT).until(() -> deadLetters(quoter).size() == 1);
+        assertThat(deadLetters(quoter).get(0).get("error").asString()).startsWith("ProcessingFailure: cannot read qqq")
+                .hasSize(8_000);
     }
 
     /** A result by what its processor said, an error by its start, an end by its kind. */
@@ -99,9 +121,9 @@ class StateLimitIT {
                 .map(record -> json(record.value())).toList();
     }
 
-    /** Keeps every chunk it was sent in its state, and says how much it holds. */
+    /** hoarder keeps every chunk it is sent in its state and says how much it holds; quoter, see its test. */
     @TestConfiguration(proxyBeanMethods = false)
-    static class HoarderPlugin {
+    static class Processors {
 
         @Bean
         StreamProcessor hoarderProcessor() {
@@ -116,6 +138,24 @@ class StateLimitIT {
                     String held = stream.state().get("held");
                     stream.state().put("held", (held == null ? "" : held) + chunk.data());
                     return Flux.just(Output.of("held " + stream.state().get("held").length()));
+                }
+            };
+        }
+
+        @Bean
+        StreamProcessor quoterProcessor() {
+            return new StreamProcessor() {
+                @Override
+                public String name() {
+                    return "quoter";
+                }
+
+                @Override
+                public Flux<Output> onChunk(Chunk chunk, StreamContext stream) {
+                    if (chunk.data().startsWith("q")) {
+                        return Flux.error(new ProcessingFailure("cannot read " + chunk.data().repeat(5)));
+                    }
+                    return Flux.just(Output.of("read " + chunk.data().length()));
                 }
             };
         }
