@@ -38,17 +38,17 @@ public final class ProcessingEngine {
     private final StreamTracing tracing;
 
     /**
-     * @param maxResultBytes the largest result the results log takes (a larger one becomes an error notice), and the
-     *                       largest stream state the state log takes (a step leaving a larger one fails)
-     * @param workers        where processors' callbacks run
-     * @param timers         where timeouts, retries' backoffs and streams' timers wait
+     * @param maxValueBytes the largest value a record of the results or the state log may have: a larger result
+     *                      becomes an error notice, and a step that leaves a larger state fails
+     * @param workers       where processors' callbacks run
+     * @param timers        where timeouts, retries' backoffs and streams' timers wait
      */
     public ProcessingEngine(ProcessingLog processingLog, ProcessorCatalog catalog, EngineSettings settings,
-                            JsonMapper json, long maxResultBytes, Clock clock, ProcessingMetrics metrics,
+                            JsonMapper json, long maxValueBytes, Clock clock, ProcessingMetrics metrics,
                             Scheduler workers, Scheduler timers, StreamTracing tracing) {
         this.processingLog = processingLog;
-        this.rules = new StepRules(catalog, new ResultEncoder(json, maxResultBytes), clock);
-        this.stateLimit = new StateLimit(json, maxResultBytes);
+        this.rules = new StepRules(catalog, new ResultEncoder(json, maxValueBytes), clock);
+        this.stateLimit = new StateLimit(json, maxValueBytes);
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
