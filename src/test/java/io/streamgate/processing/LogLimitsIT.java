@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Flux;
@@ -107,13 +108,16 @@ class LogLimitsIT {
     }
 
     /** A result by what its processor said, an error by its start, an end by its kind. */
-    private static String described(org.springframework.http.codec.ServerSentEvent<String> event) {
+    private static String described(ServerSentEvent<String> event) {
         if (!event.event().equals("result")) {
             return event.event();
         }
         JsonNode result = json(event.data());
-        return result.has("error") ? result.get("error").asString().substring(0, TOO_LARGE.length())
-                : result.get("data").asString();
+        if (!result.has("error")) {
+            return result.get("data").asString();
+        }
+        String error = result.get("error").asString();
+        return error.substring(0, Math.min(error.length(), TOO_LARGE.length()));
     }
 
     private static List<JsonNode> deadLetters(String id) {
