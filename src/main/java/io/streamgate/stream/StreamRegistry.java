@@ -200,12 +200,22 @@ public final class StreamRegistry {
             });
             case ENDED -> withSession(id, result, session -> {
                 if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json(), result.trace()),
-                        result.reason(), clock.millis())) {
+                        result.reason(), endedAt(timestampMillis))) {
                     closed(session);
                     endedInOrder.add(session);
                 }
             });
         }
+    }
+
+    /**
+     * When a stream ended, for its retention: when its end was written, so that a restarted gateway replaying the log
+     * keeps an end of days ago no longer than its retention (counted from the replay, it was held and readable for
+     * another hour, and every ended stream of the replayed log waited in the heap for the budget to push it out). Never
+     * later than now: a writer's clock ahead of this one's does not lengthen the retention.
+     */
+    private long endedAt(long writtenMillis) {
+        return Math.min(writtenMillis, clock.millis());
     }
 
     private void started(StreamKey id, StreamResult result, long timestampMillis) {

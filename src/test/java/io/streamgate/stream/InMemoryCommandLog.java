@@ -1,5 +1,6 @@
 package io.streamgate.stream;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A {@link CommandLog} for unit tests of the stream logic: numbers commands like a single partition would and
  * feeds each through {@link SynchronousProcessing} into the registry, as the processors and results feed do (into every
  * registry that {@link #alsoFeed} added, as each gateway's results feed would), numbering results as the results log
- * would; {@link #holdResultsFrom} holds them back from one. Integration tests use a real broker instead.
+ * would, each with the time it was written (a Kafka record's timestamp); {@link #holdResultsFrom} holds them back from
+ * one. Integration tests use a real broker instead.
  */
 final class InMemoryCommandLog implements CommandLog {
 
@@ -24,6 +26,9 @@ final class InMemoryCommandLog implements CommandLog {
 
     final List<StreamCommand> appended = new CopyOnWriteArrayList<>();
     final List<StreamResult> results = new CopyOnWriteArrayList<>();
+    /** When each of {@link #results} was written, by the clock given. */
+    private final List<Long> writtenAt = new CopyOnWriteArrayList<>();
+    private final Clock clock;
     private final AtomicLong nextOffset = new AtomicLong();
     private final SynchronousProcessing processor;
     private final List<StreamRegistry> registries = new CopyOnWriteArrayList<>();
@@ -34,8 +39,9 @@ final class InMemoryCommandLog implements CommandLog {
     private volatile Sinks.Empty<Void> chunkGate;
     private volatile boolean processing = true;
 
-    InMemoryCommandLog(SynchronousProcessing processor, StreamRegistry registry) {
+    InMemoryCommandLog(SynchronousProcessing processor, StreamRegistry registry, Clock clock) {
         this.processor = processor;
+        this.clock = clock;
         this.registries.add(registry);
     }
 
@@ -52,8 +58,13 @@ final class InMemoryCommandLog implements CommandLog {
     /** Feeds {@code registry} every result held from it, in order, and every result from now on. */
     synchronized void feedHeldResults(StreamRegistry registry) {
         for (int position = heldFrom.remove(registry); position < results.size(); position++) {
-            registry.apply(results.get(position), position, System.currentTimeMillis());
+            registry.apply(results.get(position), position, writtenAt(position));
         }
+    }
+
+    /** When the result at {@code position} was written. */
+    long writtenAt(int position) {
+        return writtenAt.get(position);
     }
 
     /** Fails every later command but chunks (held or not); null to stop failing. */
@@ -116,11 +127,18 @@ final class InMemoryCommandLog implements CommandLog {
         }
     }
 
+    /** Writes {@code result} to the results log once more, as a processor that replayed the step that wrote it does. */
+    void publishAgain(StreamResult result) {
+        publish(result);
+    }
+
     /** Appends a result to the results log and feeds it to every registry not held back. */
     private synchronized void publish(StreamResult result) {
         long position = results.size();
+        long now = clock.millis();
         results.add(result);
+        writtenAt.add(now);
         registries.stream().filter(registry -> !heldFrom.containsKey(registry))
-                .forEach(registry -> registry.apply(result, position, System.currentTimeMillis()));
+                .forEach(registry -> registry.apply(result, position, now));
     }
 }

@@ -85,8 +85,7 @@ class OneStartPerStreamTest {
                 .filter(result -> result.kind() == StreamResult.Kind.STARTED).findFirst().orElseThrow();
 
         // A processor that died before committing the start replays it and confirms it again (ProcessingEngineTest).
-        streams.log.results.add(started);
-        streams.registry.apply(started, streams.log.results.size() - 1, streams.clock.millis());
+        streams.log.publishAgain(started);
 
         assertThat(streams.session(key)).as("the session of the first confirmation").isSameAs(session);
         assertThat(session.log().snapshot()).as("its history").hasSize(1);

@@ -83,6 +83,34 @@ class StreamExpiryTest {
     }
 
     @Test
+    void shouldCountAReplayedStreamsRetentionFromItsEndNotFromTheReplay() {
+        StreamKey id = endedWithResults("ended-before-the-restart", 3);
+        streams.clock.advance(Duration.ofHours(2)); // the gateway restarts two hours later and replays the log
+        StreamRegistry replayed = streams.replayedRegistry();
+        StreamExpiry afterRestart = new StreamExpiry(replayed, streams.service,
+                Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
+        assertThat(replayed.find(id)).as("known again from the log").isPresent();
+
+        afterRestart.sweep().block(TIMEOUT);
+
+        assertThat(replayed.find(id)).as("ended two hours before the sweep, kept one hour").isEmpty();
+    }
+
+    @Test
+    void shouldCountTheRetentionOfAnEndWrittenByAClockAheadOfThisOneFromNow() {
+        StreamKey id = streams.started("ahead");
+        long anHourAhead = streams.clock.millis() + Duration.ofHours(1).toMillis();
+        streams.registry.apply(new StreamResult(StreamResult.Kind.ENDED, id.value(), 99, "{\"reason\":\"client\"}",
+                null, "client", null, null), 99, anHourAhead);
+        assertThat(streams.session(id).state()).isEqualTo(StreamSession.State.ENDED);
+        streams.clock.advance(Duration.ofMinutes(61));
+
+        expiry.sweep().block(TIMEOUT);
+
+        assertThat(streams.registry.find(id)).as("ended 61 minutes ago by this gateway's clock").isEmpty();
+    }
+
+    @Test
     void shouldForgetTheStreamsThatEndedFirstOnceEndedHistoriesPassTheirBudget() {
         StreamKey first = endedWithResults("first", 3);
         streams.clock.advance(Duration.ofMinutes(1));

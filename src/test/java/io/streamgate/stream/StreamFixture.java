@@ -41,7 +41,7 @@ final class StreamFixture {
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
         registry = new StreamRegistry(historyLimit, 1024 * 1024, historyBudget, idempotencyBudget, clock);
         processor = new SynchronousProcessing(catalog);
-        log = new InMemoryCommandLog(processor, registry);
+        log = new InMemoryCommandLog(processor, registry, clock);
         service = serviceOf(registry, log, limits);
     }
 
@@ -93,7 +93,7 @@ final class StreamFixture {
     StreamRegistry replayedRegistry(long idempotencyBudget) {
         StreamRegistry replayed = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, idempotencyBudget, clock);
         for (int position = 0; position < log.results.size(); position++) {
-            replayed.apply(log.results.get(position), position, clock.millis());
+            replayed.apply(log.results.get(position), position, log.writtenAt(position));
         }
         return replayed;
     }
