@@ -30,7 +30,8 @@ class StreamConfiguration {
     StreamRegistry streamRegistry(StreamgateProperties properties, Clock clock) {
         StreamgateProperties.Stream stream = properties.stream();
         return new StreamRegistry(stream.historyLimit(), stream.historySize().toBytes(),
-                stream.historyBudget().toBytes(), stream.idempotencyBudget().toBytes(), clock);
+                stream.historyBudget().toBytes(), stream.idempotencyBudget().toBytes(), stream.endedRetention(),
+                clock);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.streamgate.stream;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -52,6 +53,7 @@ public final class StreamRegistry {
     private final long historyBytes;
     private final HistoryBudget historyBudget;
     private final HistoryBudget idempotencyBudget;
+    private final long endedRetentionMillis;
     private final Clock clock;
 
     /**
@@ -61,13 +63,16 @@ public final class StreamRegistry {
      *                          it costs, {@link ResultLog#heldBytes()})
      * @param idempotencyBudget the most heap all open streams' remembered Idempotency-Keys take together
      *                          ({@link IdempotencyKeys#heldBytes()}), shared by the streams that remember any
+     * @param endedRetention    how long an ended stream is kept from when its end was written; the expiry sweep
+     *                          forgets it then, and an end read already older (a restart's replay) is not kept at all
      */
     public StreamRegistry(int historyLimit, long historyBytes, long historyBudget, long idempotencyBudget,
-                          Clock clock) {
+                          Duration endedRetention, Clock clock) {
         this.historyLimit = historyLimit;
         this.historyBytes = historyBytes;
         this.historyBudget = new HistoryBudget(historyBudget, open::get);
         this.idempotencyBudget = new HistoryBudget(idempotencyBudget, openWithKeys::get);
+        this.endedRetentionMillis = endedRetention.toMillis();
         this.clock = clock;
     }
 
@@ -199,10 +204,15 @@ public final class StreamRegistry {
                 session.appendResult(new ResultEvent(ResultEvent.Kind.RESULT, position, result.json(), result.trace()));
             });
             case ENDED -> withSession(id, result, session -> {
+                long endedAt = endedAt(timestampMillis);
                 if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json(), result.trace()),
-                        result.reason(), endedAt(timestampMillis))) {
+                        result.reason(), endedAt)) {
                     closed(session);
-                    endedInOrder.add(session);
+                    if (endedAt <= clock.millis() - endedRetentionMillis) {
+                        forget(session); // a restart's replay: kept no longer than its retention, here none is left
+                    } else {
+                        endedInOrder.add(session);
+                    }
                 }
             });
         }
@@ -210,9 +220,9 @@ public final class StreamRegistry {
 
     /**
      * When a stream ended, for its retention: when its end was written, so that a restarted gateway replaying the log
-     * keeps an end of days ago no longer than its retention (counted from the replay, it was held and readable for
-     * another hour, and every ended stream of the replayed log waited in the heap for the budget to push it out). Never
-     * later than now: a writer's clock ahead of this one's does not lengthen the retention.
+     * does not keep an end of days ago (counted from the replay, it was held and readable for another hour, and every
+     * ended stream of the replayed log waited in the heap for the budget to push it out). Never later than now: a
+     * writer's clock ahead of this one's does not lengthen the retention.
      */
     private long endedAt(long writtenMillis) {
         return Math.min(writtenMillis, clock.millis());

@@ -267,4 +267,11 @@ public final class StreamSession {
     private void notifyListeners() {
         cursors.forEach(ResultCursor::signal);
     }
+
+    /** For logs and failed assertions: which stream, and where it stands. */
+    @Override
+    public String toString() {
+        State now = state.get();
+        return "StreamSession[" + key + ", " + now + (now == State.ENDED ? " at " + endedAtMillis : "") + "]";
+    }
 }

@@ -83,17 +83,20 @@ class StreamExpiryTest {
     }
 
     @Test
-    void shouldCountAReplayedStreamsRetentionFromItsEndNotFromTheReplay() {
-        StreamKey id = endedWithResults("ended-before-the-restart", 3);
-        streams.clock.advance(Duration.ofHours(2)); // the gateway restarts two hours later and replays the log
+    void shouldCountAReplayedStreamsRetentionFromItsEnd() {
+        StreamKey endedLongAgo = endedWithResults("ended-two-hours-before", 3);
+        streams.clock.advance(Duration.ofMinutes(90));
+        StreamKey endedLately = endedWithResults("ended-half-an-hour-before", 3);
+        streams.clock.advance(Duration.ofMinutes(30)); // the gateway restarts and replays the log
         StreamRegistry replayed = streams.replayedRegistry();
         StreamExpiry afterRestart = new StreamExpiry(replayed, streams.service,
-                Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
-        assertThat(replayed.find(id)).as("known again from the log").isPresent();
+                Duration.ofMinutes(5), StreamFixture.ENDED_RETENTION, Long.MAX_VALUE, streams.clock, key -> true);
 
+        assertThat(replayed.find(endedLongAgo)).as("past its retention of an hour when replayed").isEmpty();
+        assertThat(replayed.find(endedLately)).as("within it").isPresent();
+        streams.clock.advance(Duration.ofMinutes(31));
         afterRestart.sweep().block(TIMEOUT);
-
-        assertThat(replayed.find(id)).as("ended two hours before the sweep, kept one hour").isEmpty();
+        assertThat(replayed.find(endedLately)).as("an hour and a minute after its end").isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.streamgate.stream;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,6 +15,9 @@ import reactor.core.scheduler.Schedulers;
 
 /** The stream logic wired as in the app, on an {@link InMemoryCommandLog}. */
 final class StreamFixture {
+
+    /** How long its registries keep an ended stream, the default's hour. */
+    static final Duration ENDED_RETENTION = Duration.ofHours(1);
 
     final MutableClock clock = new MutableClock();
     private final SynchronousProcessing processor;
@@ -39,7 +43,8 @@ final class StreamFixture {
     StreamFixture(int historyLimit, StreamLimits limits, long historyBudget, long idempotencyBudget) {
         catalog = new ProcessorCatalog(
                 List.of(new UppercaseProcessor(), new EchoProcessor(), new WordCountProcessor()), "uppercase");
-        registry = new StreamRegistry(historyLimit, 1024 * 1024, historyBudget, idempotencyBudget, clock);
+        registry = new StreamRegistry(historyLimit, 1024 * 1024, historyBudget, idempotencyBudget,
+                ENDED_RETENTION, clock);
         processor = new SynchronousProcessing(catalog);
         log = new InMemoryCommandLog(processor, registry, clock);
         service = serviceOf(registry, log, limits);
@@ -51,7 +56,8 @@ final class StreamFixture {
 
     /** A second gateway on the same log and processor, with a registry of its own fed by every result. */
     StreamService anotherGateway() {
-        StreamRegistry other = new StreamRegistry(100, 1024 * 1024, Long.MAX_VALUE, Long.MAX_VALUE, clock);
+        StreamRegistry other = new StreamRegistry(100, 1024 * 1024, Long.MAX_VALUE, Long.MAX_VALUE, ENDED_RETENTION,
+                clock);
         log.alsoFeed(other);
         return serviceOf(other, log, roomyLimits());
     }
@@ -91,7 +97,8 @@ final class StreamFixture {
 
     /** The same, its open streams' remembered Idempotency-Keys under {@code idempotencyBudget}. */
     StreamRegistry replayedRegistry(long idempotencyBudget) {
-        StreamRegistry replayed = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, idempotencyBudget, clock);
+        StreamRegistry replayed = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, idempotencyBudget, ENDED_RETENTION,
+                clock);
         for (int position = 0; position < log.results.size(); position++) {
             replayed.apply(log.results.get(position), position, log.writtenAt(position));
         }
