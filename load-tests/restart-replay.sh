@@ -40,7 +40,7 @@ start() {
   caught=$(grep -m1 'Results feed caught up' "$OUT/gateway-$1-$(basename "$2").log")
   echo "start $1 ($(basename "$2")): ready after $(( (ready - launched) / 1000000 )) ms;" \
       "results topic $(du -cm "$OUT"/kafka/kraft-combined-logs/streamgate.results-* | tail -1 | cut -f1) MB;" \
-      "$(echo "$caught" | grep -o '[0-9]* streams known'), the line at $(echo "$caught" | cut -c12-23);" \
+      "feed $(echo "$caught" | grep -o 'caught up.*') (at $(echo "$caught" | cut -c12-23));" \
       "heap in use after a full GC: at readiness $(heap_mb) MB, after an expiry sweep (12 s) $(sleep 12; heap_mb) MB" \
       | tee -a "$OUT/summary.txt"
 }

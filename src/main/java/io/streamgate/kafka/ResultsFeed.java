@@ -136,6 +136,7 @@ final class ResultsFeed extends SubscriptionLifecycle {
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("Results feed failed; reconnecting", signal.failure())))
                 .subscribe();
+        long subscribedAt = System.nanoTime();
         Disposable catchUp = Flux.interval(CATCH_UP_CHECK)
                 .onBackpressureDrop()
                 .concatMap(tick -> positions())
@@ -143,7 +144,9 @@ final class ResultsFeed extends SubscriptionLifecycle {
                 .next()
                 .subscribe(done -> {
                     caughtUp = true;
-                    log.info("Results feed caught up: {} streams known", registry.sessions().size());
+                    // How long this gateway was not ready for reading the topic: what its retention costs a start.
+                    log.info("Results feed caught up in {} ms: {} streams known",
+                            (System.nanoTime() - subscribedAt) / 1_000_000, registry.sessions().size());
                 });
         return Disposables.composite(feed, catchUp);
     }
