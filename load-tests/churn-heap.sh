@@ -30,23 +30,6 @@ for round in $(seq 1 "$ROUNDS"); do
       "open files $(ls "/proc/$APP/fd" | wc -l), broker data $(du -sm "$OUT/kafka" | cut -f1) MB" | tee -a "$OUT/summary.txt"
 done
 
-python3 - "$OUT/histogram-2.txt" "$OUT/histogram-$ROUNDS.txt" <<'EOF' | tee -a "$OUT/summary.txt"
-import re, sys
-LINE = re.compile(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)")
-def histogram(path):
-    classes = {}
-    for line in open(path):
-        match = LINE.match(line)
-        if match:
-            name = re.sub(r"/0x[0-9a-f]+", "", re.sub(r"\$\$Lambda.*", "$$Lambda", match.group(3)))
-            count, size = classes.get(name, (0, 0))
-            classes[name] = (count + int(match.group(1)), size + int(match.group(2)))
-    return classes
-a, b = histogram(sys.argv[1]), histogram(sys.argv[2])
-total = sum(v[1] for v in b.values()) - sum(v[1] for v in a.values())
-print(f"from round 2 to round {sys.argv[2].split('-')[-1].split('.')[0]}: {total:+,} bytes in live objects; the classes that grew most:")
-for name in sorted(set(a) | set(b), key=lambda n: -(b.get(n, (0, 0))[1] - a.get(n, (0, 0))[1]))[:15]:
-    (ca, sa), (cb, sb) = a.get(name, (0, 0)), b.get(name, (0, 0))
-    print(f"{cb - ca:+12,} objects {sb - sa:+14,} bytes  {name}")
-EOF
+echo -n "from round 2 to round $ROUNDS: " | tee -a "$OUT/summary.txt"
+python3 load-tests/histo-diff.py --grown "$OUT/histogram-2.txt" "$OUT/histogram-$ROUNDS.txt" | tee -a "$OUT/summary.txt"
 echo "results in $OUT"

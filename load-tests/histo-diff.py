@@ -2,6 +2,8 @@
 # the gateway's against the trivial app's in one run, or the gateway's in one run against another's (an A/B):
 #   python3 load-tests/histo-diff.py load-tests/results/reader-heap-<run>                # gateway against trivial app
 #   python3 load-tests/histo-diff.py load-tests/results/reader-heap-<a> load-tests/results/reader-heap-<b>  # a -> b
+# or, given two class histograms (jcmd GC.class_histogram) of one JVM, what grew from the first to the second:
+#   python3 load-tests/histo-diff.py --grown <earlier histogram> <later histogram>     # as churn-heap.sh prints it
 # Lambdas and hidden classes are counted by their defining class (their names differ from one JVM to the next).
 import re
 import sys
@@ -29,7 +31,19 @@ def per_reader(run, app):
             for name in set(before) | set(after)}
 
 
+def grown(earlier, later):
+    a, b = histogram(earlier), histogram(later)
+    total = sum(v[1] for v in b.values()) - sum(v[1] for v in a.values())
+    print(f"{total:+,} bytes in live objects; the classes that grew most:")
+    for name in sorted(set(a) | set(b), key=lambda n: -(b.get(n, (0, 0))[1] - a.get(n, (0, 0))[1]))[:15]:
+        (ca, sa), (cb, sb) = a.get(name, (0, 0)), b.get(name, (0, 0))
+        print(f"{cb - ca:+12,} objects {sb - sa:+14,} bytes  {name}")
+
+
 def main():
+    if sys.argv[1] == "--grown":
+        grown(sys.argv[2], sys.argv[3])
+        return
     if len(sys.argv) == 2:
         a, b, labels = per_reader(sys.argv[1], "trivial"), per_reader(sys.argv[1], "gateway"), ("trivial", "gateway")
     else:
