@@ -51,11 +51,10 @@ public final class ShortStreams {
      */
     private static final double QUIET_JIT_SHARE = 0.05;
     /*
-     * Rounds that warm up in any case, and quiet rounds in a row that end the warm-up after them. The compilation meter
-     * is not enough alone: on the AMD of BENCHMARKS 82 it read under 5% from the first round on, and runs measured 534
-     * lifecycles/s after one round, 641-731 after two, 693-815 after a fixed 120 s, the same jars.
+     * Quiet rounds in a row that end the warm-up. One was not enough: on the AMD of BENCHMARKS 82 a first round measured
+     * 4.6% (a compilation is counted when it ends, so a round can fall between them) and the run that followed it
+     * measured 534 lifecycles/s against 760 after a fixed 120 s warm-up of the same jar.
      */
-    private static final int LEAST_WARMUP_ROUNDS = 6;
     private static final int QUIET_ROUNDS = 2;
     private static final Pattern METER_VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
     private static final Pattern STREAM_ID = Pattern.compile("\"stream_id\"\\s*:\\s*\"([^\"]+)\"");
@@ -146,10 +145,10 @@ public final class ShortStreams {
     }
 
     /**
-     * Waits out the warm-up: the fixed {@code warmupSeconds} when set, else at least six rounds of load (two minutes),
-     * and then until two in a row in which the gateway's compilation time (its {@code jvm.compilation.time} meter) is
-     * under 5% of its CPU time ({@code process.cpu.time}), at most {@code warmupRounds}. Only the JVM that answers the
-     * HTTP API is watched: with the roles in separate JVMs, a processor may still be compiling.
+     * Waits out the warm-up: the fixed {@code warmupSeconds} when set, else rounds of load until two in a row in which
+     * the gateway's compilation time (its {@code jvm.compilation.time} meter) is under 5% of its CPU time
+     * ({@code process.cpu.time}), at most {@code warmupRounds}. Only the JVM that answers the HTTP API is watched: with
+     * the roles in separate JVMs, a processor may still be compiling.
      */
     private void warmUp() throws InterruptedException {
         if (WARMUP_SECONDS != null) {
@@ -166,7 +165,7 @@ public final class ShortStreams {
             System.out.printf("warm-up round %d: the gateway's compilation time %.1f%% of its CPU time%n", round,
                     100 * share);
             quietRounds = share < QUIET_JIT_SHARE ? quietRounds + 1 : 0;
-            if (round >= LEAST_WARMUP_ROUNDS && quietRounds >= QUIET_ROUNDS) {
+            if (quietRounds == QUIET_ROUNDS) {
                 return;
             }
             before = after;
