@@ -50,12 +50,6 @@ public final class ShortStreams {
      * as compilation time is elapsed time and counts a compiler thread waiting for a core.
      */
     private static final double QUIET_JIT_SHARE = 0.05;
-    /*
-     * Quiet rounds in a row that end the warm-up. One was not enough: on the AMD of BENCHMARKS 82 a first round measured
-     * 4.6% (a compilation is counted when it ends, so a round can fall between them) and the run that followed it
-     * measured 534 lifecycles/s against 760 after a fixed 120 s warm-up of the same jar.
-     */
-    private static final int QUIET_ROUNDS = 2;
     private static final Pattern METER_VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
     private static final Pattern STREAM_ID = Pattern.compile("\"stream_id\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -145,8 +139,8 @@ public final class ShortStreams {
     }
 
     /**
-     * Waits out the warm-up: the fixed {@code warmupSeconds} when set, else rounds of load until two in a row in which
-     * the gateway's compilation time (its {@code jvm.compilation.time} meter) is under 5% of its CPU time
+     * Waits out the warm-up: the fixed {@code warmupSeconds} when set, else rounds of load until one in which the
+     * gateway's compilation time (its {@code jvm.compilation.time} meter) is under 5% of its CPU time
      * ({@code process.cpu.time}), at most {@code warmupRounds}. Only the JVM that answers the HTTP API is watched: with
      * the roles in separate JVMs, a processor may still be compiling.
      */
@@ -156,7 +150,6 @@ public final class ShortStreams {
             return;
         }
         GatewayTimes before = gatewayTimes();
-        int quietRounds = 0;
         for (int round = 1; round <= WARMUP_ROUNDS; round++) {
             Thread.sleep(WARMUP_ROUND.toMillis());
             GatewayTimes after = gatewayTimes();
@@ -164,8 +157,7 @@ public final class ShortStreams {
                     / Math.max(1, after.cpuMillis() - before.cpuMillis());
             System.out.printf("warm-up round %d: the gateway's compilation time %.1f%% of its CPU time%n", round,
                     100 * share);
-            quietRounds = share < QUIET_JIT_SHARE ? quietRounds + 1 : 0;
-            if (quietRounds == QUIET_ROUNDS) {
+            if (share < QUIET_JIT_SHARE) {
                 return;
             }
             before = after;
