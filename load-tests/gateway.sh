@@ -1,5 +1,6 @@
-# Sourced by ab.sh, ab-interleaved.sh, ab-pairs.sh, bench.sh, framework-ladder.sh, latency-breakdown.sh,
-# operator-census.sh, processing.sh, processor-backlog.sh, profile.sh, reader-heap.sh and starts.sh: the gateway jar as
+# Sourced by ab.sh, ab-interleaved.sh, ab-pairs.sh, bench.sh, churn-heap.sh, framework-ladder.sh, history-heap.sh,
+# key-budget.sh, latency-breakdown.sh, operator-census.sh, processing.sh, processor-backlog.sh, profile.sh,
+# reader-heap.sh, restart-replay.sh, starts.sh and thread-cpu.sh: the gateway jar as
 # every short benchmark run starts it (embedded broker, tenant limits raised so that what is measured is the gateway),
 # its JVM options, the streams the wrk scripts send to, and the warm-up they share (warm_up: until the JIT is done).
 # With API_KEY set, the gateway has that one tenant key and the streams are started with it.
@@ -36,10 +37,21 @@ start_gateway() {
 start_app() {
   local url=$1 log=$2
   shift 2
+  refuse_if_answered "$url"
   "$@" > "$log" 2>&1 &
   APP=$!
   trap stop_app EXIT
   await_ready "$url" "$log"
+}
+
+# refuse_if_answered <url>: exits if anything already answers <url>. A JVM left running on the port would answer the
+# readiness check of the one started next, which fails to bind, and every figure measured would be the old JVM's
+# (BENCHMARKS.md section 82 lost four short-stream A/Bs and a JFR recording to one).
+refuse_if_answered() {
+  if curl -s -o /dev/null "$1"; then
+    echo "something already answers $1 (a JVM left running?): stop it first" >&2
+    exit 1
+  fi
 }
 
 # gateway_post <url> [curl args...]: a POST to the gateway, with the tenant key API_KEY when it is set; fails unless

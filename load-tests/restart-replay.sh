@@ -25,6 +25,7 @@ trap 'stop_app; rm -rf "$OUT/kafka"' EXIT # stop_app deletes only what BROKER_DA
 # start's line.
 start() {
   local launched ready caught
+  refuse_if_answered "$URL/actuator/health/readiness"
   launched=$(date +%s%N)
   # shellcheck disable=SC2086
   java $JVM_OPTIONS -jar "$2" --server.port="$PORT" --streamgate.broker.port="${GATEWAY_BROKER_PORT:-19092}" \
