@@ -6,31 +6,40 @@ import java.util.stream.Collectors;
 import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.security.ApiAccess;
+import io.streamgate.stream.ResultsVisibility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 
 /**
  * One line, once the application is ready, that tells an operator where it answers and how it runs: the URL, the
- * roles, which Kafka, and whether the API is open.
+ * roles, which Kafka, and whether the API is open. Ready means started and through the results log: a restarted
+ * instance reads it from its beginning before it knows its streams (its health is down until then), which on a log
+ * of days took longer than the start-up itself.
  */
 @Component
-class ReadyLine implements ApplicationListener<ApplicationReadyEvent> {
+class ReadyLine implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ReadyLine.class);
 
     private final StreamgateProperties properties;
     private final ApiAccess access;
     private final Environment environment;
+    private final ResultsVisibility results;
+    private volatile Disposable awaitingResults = Disposables.disposed();
 
-    ReadyLine(StreamgateProperties properties, ApiAccess access, Environment environment) {
+    ReadyLine(StreamgateProperties properties, ApiAccess access, Environment environment, ResultsVisibility results) {
         this.properties = properties;
         this.access = access;
         this.environment = environment;
+        this.results = results;
     }
 
     @Override
@@ -44,11 +53,18 @@ class ReadyLine implements ApplicationListener<ApplicationReadyEvent> {
                 ? "embedded Kafka (data in " + properties.broker().dataDir() + ")"
                 : "Kafka at " + properties.kafka().bootstrapServers();
         String where = url(web.getWebServer().getPort());
-        if (properties.roles().contains(Role.GATEWAY)) {
-            log.info("Streamgate ready on {} ({}, {}, {})", where, roles, kafka, access.describe());
-        } else {
-            log.info("Streamgate ready: {} on {}; health on {}/actuator/health", roles, kafka, where);
-        }
+        awaitingResults = results.awaitReplayed().subscribe(null, null, () -> {
+            if (properties.roles().contains(Role.GATEWAY)) {
+                log.info("Streamgate ready on {} ({}, {}, {})", where, roles, kafka, access.describe());
+            } else {
+                log.info("Streamgate ready: {} on {}; health on {}/actuator/health", roles, kafka, where);
+            }
+        });
+    }
+
+    @Override
+    public void destroy() {
+        awaitingResults.dispose();
     }
 
     private String url(int port) {

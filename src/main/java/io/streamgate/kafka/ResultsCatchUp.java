@@ -36,12 +36,14 @@ final class ResultsCatchUp implements ResultsVisibility {
 
     private static final Duration CHECK_EVERY = Duration.ofMillis(10);
 
+    private final ResultsFeed feed;
     private final List<TopicPartition> partitions;
     private final SharedLookup<Map<TopicPartition, Long>> endOffsets;
     private final SharedLookup<Map<TopicPartition, Long>> feedPositions;
     private final Duration timeout;
 
     ResultsCatchUp(Admin admin, ResultsFeed feed, List<TopicPartition> resultPartitions, Duration timeout) {
+        this.feed = feed;
         this.partitions = resultPartitions.stream()
                 .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
         this.endOffsets = new SharedLookup<>(() -> endOffsets(admin, partitions));
@@ -61,6 +63,16 @@ final class ResultsCatchUp implements ResultsVisibility {
                         "This gateway could not catch up with the results log in time; retry", e))
                 // The answers arrive on Kafka's client threads; the request goes on elsewhere.
                 .publishOn(Schedulers.parallel());
+    }
+
+    @Override
+    public boolean replayed() {
+        return feed.caughtUp();
+    }
+
+    @Override
+    public Mono<Void> awaitReplayed() {
+        return feed.awaitCaughtUp().publishOn(Schedulers.parallel()); // signalled on the feed's consumer thread
     }
 
     private Mono<Void> feedReached(TopicPartition partition, long offset) {

@@ -17,6 +17,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
@@ -29,7 +30,7 @@ import reactor.util.retry.Retry;
  * SSE readers then read from. No consumer group: every gateway node sees every stream.
  *
  * <p>It reports {@link #caughtUp()} once it has read what the topic held when it started, so a restarted gateway
- * only reports healthy when it knows its streams again.
+ * only reports healthy, says it is ready and ends idle streams when it knows its streams again.
  */
 final class ResultsFeed extends SubscriptionLifecycle {
 
@@ -48,6 +49,7 @@ final class ResultsFeed extends SubscriptionLifecycle {
     private final StreamRegistry registry;
     private final Map<TopicPartition, Long> endOffsetsAtStart = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
+    private final Sinks.Empty<Void> caughtUpSignal = Sinks.empty();
     /** The consumer reactor-kafka has just built, until its partitions are assigned. */
     private volatile Consumer<?, ?> assigning;
     /**
@@ -83,6 +85,11 @@ final class ResultsFeed extends SubscriptionLifecycle {
 
     boolean caughtUp() {
         return caughtUp;
+    }
+
+    /** Completes once {@link #caughtUp()}. */
+    Mono<Void> awaitCaughtUp() {
+        return caughtUpSignal.asMono();
     }
 
     /**
@@ -143,10 +150,11 @@ final class ResultsFeed extends SubscriptionLifecycle {
                 .filter(this::reachedStartEnd)
                 .next()
                 .subscribe(done -> {
-                    caughtUp = true;
                     // How long this gateway was not ready for reading the topic: what its retention costs a start.
                     log.info("Results feed caught up in {} ms: {} streams known",
                             (System.nanoTime() - subscribedAt) / 1_000_000, registry.sessions().size());
+                    caughtUp = true;
+                    caughtUpSignal.tryEmitEmpty();
                 });
         return Disposables.composite(feed, catchUp);
     }

@@ -62,10 +62,10 @@ class StreamConfiguration {
     }
 
     @Bean
-    StreamExpiry streamExpiry(StreamRegistry registry, StreamService service, StreamgateProperties properties,
-                              Clock clock, ObjectProvider<StreamOwnership> ownership) {
+    StreamExpiry streamExpiry(StreamRegistry registry, StreamService service, ResultsVisibility visibility,
+                              StreamgateProperties properties, Clock clock, ObjectProvider<StreamOwnership> ownership) {
         StreamgateProperties.Stream stream = properties.stream();
-        return new StreamExpiry(registry, service, stream.idleTimeout(), stream.endedRetention(),
+        return new StreamExpiry(registry, service, visibility, stream.idleTimeout(), stream.endedRetention(),
                 stream.endedHistoryBudget().toBytes(), clock, ownership.getIfAvailable(StreamOwnership::none));
     }
 

@@ -21,7 +21,10 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Every instance forgets ended streams from its own memory, but only a stream's owner ({@link StreamOwnership})
  * ends it: idle time is read from the results log, which every instance sees alike, so without one owner each
- * instance of a cluster would write its own end marker.
+ * instance of a cluster would write its own end marker. And only once the instance has {@link
+ * ResultsVisibility#replayed() replayed} that log: before, a stream's last sends may not have been read yet, and a
+ * restart that took longer to read the log than a sweep's interval ended every stream that had been open longer than
+ * the idle timeout, however busy.
  */
 public final class StreamExpiry {
 
@@ -29,6 +32,7 @@ public final class StreamExpiry {
 
     private final StreamRegistry registry;
     private final StreamService service;
+    private final ResultsVisibility visibility;
     private final Duration idleTimeout;
     private final Duration endedRetention;
     private final long endedHistoryBudget;
@@ -39,11 +43,13 @@ public final class StreamExpiry {
      * @param endedHistoryBudget bytes of heap that ended streams nobody is reading may hold in all, as
      *                           {@link StreamSession#heldBytes()} estimates them
      */
-    public StreamExpiry(StreamRegistry registry, StreamService service, Duration idleTimeout,
-                        Duration endedRetention, long endedHistoryBudget, Clock clock, StreamOwnership ownership) {
+    public StreamExpiry(StreamRegistry registry, StreamService service, ResultsVisibility visibility,
+                        Duration idleTimeout, Duration endedRetention, long endedHistoryBudget, Clock clock,
+                        StreamOwnership ownership) {
         this.registry = registry;
         this.ownership = ownership;
         this.service = service;
+        this.visibility = visibility;
         this.idleTimeout = idleTimeout;
         this.endedRetention = endedRetention;
         this.endedHistoryBudget = endedHistoryBudget;
@@ -71,20 +77,22 @@ public final class StreamExpiry {
     }
 
     /**
-     * One pass over the streams: trims open ones to their shares of the budgets and ends idle ones (waiting for
-     * their end markers to be durable); then forgets ended ones past their retention and, while the ended ones nobody
+     * One pass over the streams: trims open ones to their shares of the budgets and, once the results log is
+     * replayed, ends idle ones (waiting for their end markers to be durable); then forgets ended ones past their retention and, while the ended ones nobody
      * reads hold more than their budget, those that ended first; then the send buckets of tenants gone quiet.
      */
     public Mono<Void> sweep() {
         return Mono.defer(() -> {
             long now = clock.millis();
             long idleBefore = now - idleTimeout.toMillis();
+            boolean judgesIdleness = visibility.replayed();
             List<StreamSession> idle = new ArrayList<>();
             long held = 0;
             for (StreamSession session : registry.sessions()) {
                 switch (session.state()) {
                     case OPEN -> {
-                        if (session.lastActivityMillis() <= idleBefore && ownership.owns(session.key())) {
+                        if (judgesIdleness && session.lastActivityMillis() <= idleBefore
+                                && ownership.owns(session.key())) {
                             idle.add(session);
                         }
                         session.trim();

@@ -83,7 +83,12 @@ public final class StreamService {
             if (requestedId == null) {
                 return announce(new StreamKey(tenant, ids.next()), processor, options);
             }
-            return start(new StreamKey(tenant, requestedId), processor, options);
+            StreamKey key = new StreamKey(tenant, requestedId);
+            if (!visibility.replayed()) {
+                // Its 409 would be from what this instance knows, which may be an end behind (see lookUp).
+                return visibility.awaitCurrent(key).then(Mono.defer(() -> start(key, processor, options)));
+            }
+            return start(key, processor, options);
         });
     }
 
@@ -133,10 +138,20 @@ public final class StreamService {
         return Mono.defer(() -> lookUp(key));
     }
 
-    /** What {@link #session} answers, looked up when this is called. */
+    /**
+     * What {@link #session} answers, looked up when this is called. An instance still reading the results log from its
+     * beginning (a restart) may know a stream only as it was minutes ago, open when its end is further on: it answers
+     * for any stream only once it has read the stream's partition up to now, as for one it does not know.
+     */
     private Mono<StreamSession> lookUp(StreamKey key) {
-        return registry.find(key).map(Mono::just)
-                .orElseGet(() -> visibility.awaitCurrent(key).then(Mono.fromCallable(() -> registry.require(key))));
+        if (!visibility.replayed()) {
+            return lookUpWhenCurrent(key);
+        }
+        return registry.find(key).map(Mono::just).orElseGet(() -> lookUpWhenCurrent(key));
+    }
+
+    private Mono<StreamSession> lookUpWhenCurrent(StreamKey key) {
+        return visibility.awaitCurrent(key).then(Mono.fromCallable(() -> registry.require(key)));
     }
 
     /**

@@ -15,7 +15,7 @@ class StreamExpiryTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final StreamFixture streams = new StreamFixture();
-    private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service,
+    private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service, streams.visibility,
             Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
 
     @Test
@@ -37,10 +37,29 @@ class StreamExpiryTest {
     }
 
     @Test
+    void shouldNotEndAStreamAsIdleWhileTheResultsLogIsStillBeingReplayed() {
+        StreamKey longOpen = streams.started("long-open");
+        streams.clock.advance(Duration.ofMinutes(10));
+        // A restarted instance that has read the stream's start but not yet its latest sends, somewhere further on in
+        // the log: what it has read says ten minutes without a send.
+        StreamFixture.Replaying restarted = new StreamFixture.Replaying();
+        StreamExpiry restartedExpiry = new StreamExpiry(streams.registry, streams.service, restarted,
+                Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
+
+        restartedExpiry.sweep().block(TIMEOUT);
+        assertThat(streams.session(longOpen).isOpen()).as("judged before the replay reached the log's end").isTrue();
+
+        restarted.reachTheEnd();
+        restartedExpiry.sweep().block(TIMEOUT);
+        assertThat(streams.session(longOpen).endReason()).as("idle indeed, once the whole log is read")
+                .isEqualTo("idle-timeout");
+    }
+
+    @Test
     void shouldLeaveAnIdleStreamItDoesNotOwnToItsOwner() {
         StreamKey mine = streams.started("mine");
         StreamKey theirs = streams.started("theirs");
-        StreamExpiry ownerOfMineOnly = new StreamExpiry(streams.registry, streams.service,
+        StreamExpiry ownerOfMineOnly = new StreamExpiry(streams.registry, streams.service, streams.visibility,
                 Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, mine::equals);
         streams.clock.advance(Duration.ofMinutes(6));
 
@@ -57,8 +76,8 @@ class StreamExpiryTest {
         StreamFixture quiet = new StreamFixture(100, limits);
         StreamKey id = quiet.started("one-send");
         quiet.service.send(id, "the only one").block(TIMEOUT);
-        StreamExpiry sweeper = new StreamExpiry(quiet.registry, quiet.service, Duration.ofMinutes(5),
-                Duration.ofHours(1), Long.MAX_VALUE, quiet.clock, key -> true);
+        StreamExpiry sweeper = new StreamExpiry(quiet.registry, quiet.service, quiet.visibility,
+                Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, quiet.clock, key -> true);
 
         sweeper.sweep().block(TIMEOUT);
         assertThat(limits.tenantsKept()).as("a send in this second").isEqualTo(1);
@@ -89,7 +108,7 @@ class StreamExpiryTest {
         StreamKey endedLately = endedWithResults("ended-half-an-hour-before", 3);
         streams.clock.advance(Duration.ofMinutes(30)); // the gateway restarts and replays the log
         StreamRegistry replayed = streams.replayedRegistry();
-        StreamExpiry afterRestart = new StreamExpiry(replayed, streams.service,
+        StreamExpiry afterRestart = new StreamExpiry(replayed, streams.service, streams.visibility,
                 Duration.ofMinutes(5), StreamFixture.ENDED_RETENTION, Long.MAX_VALUE, streams.clock, key -> true);
 
         assertThat(replayed.find(endedLongAgo)).as("past its retention of an hour when replayed").isEmpty();
@@ -123,7 +142,7 @@ class StreamExpiryTest {
         StreamKey open = streams.started("open");
         streams.service.send(open, "x".repeat(1000)).block(TIMEOUT);
         long lastTwo = heldBy(second) + heldBy(third);
-        StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service,
+        StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service, streams.visibility,
                 Duration.ofMinutes(5), Duration.ofHours(1), lastTwo, streams.clock, key -> true);
 
         budgeted.sweep().block(TIMEOUT);
@@ -142,7 +161,7 @@ class StreamExpiryTest {
         streams.clock.advance(Duration.ofMinutes(1));
         StreamKey third = endedWithResults("third", 3);
         streams.session(read).tryAddReader(1);
-        StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service,
+        StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service, streams.visibility,
                 Duration.ofMinutes(5), Duration.ofHours(1), heldBy(third), streams.clock, key -> true);
 
         budgeted.sweep().block(TIMEOUT);
@@ -165,7 +184,7 @@ class StreamExpiryTest {
         streams.registry.apply(new StreamResult(StreamResult.Kind.STARTED, id.value(), 99, "{}", "echo", null, null,
                 "another-start"), 99, streams.clock.millis()); // another gateway's start, once this stream ended
         StreamSession startedAgain = streams.session(id);
-        StreamExpiry noBudget = new StreamExpiry(streams.registry, streams.service,
+        StreamExpiry noBudget = new StreamExpiry(streams.registry, streams.service, streams.visibility,
                 Duration.ofMinutes(5), Duration.ofHours(1), 0, streams.clock, key -> true);
         streams.clock.advance(Duration.ofHours(2));
 
@@ -194,7 +213,7 @@ class StreamExpiryTest {
         }
         long endEventBytes = streams.session(ended.get(0)).log().bytes();
         long threeStreams = 3 * heldBy(ended.get(0));
-        StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service,
+        StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service, streams.visibility,
                 Duration.ofMinutes(5), Duration.ofHours(1), threeStreams, streams.clock, key -> true);
 
         budgeted.sweep().block(TIMEOUT);

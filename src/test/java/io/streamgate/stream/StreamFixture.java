@@ -11,6 +11,8 @@ import io.streamgate.processing.builtin.EchoProcessor;
 import io.streamgate.processing.builtin.UppercaseProcessor;
 import io.streamgate.processing.builtin.WordCountProcessor;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /** The stream logic wired as in the app, on an {@link InMemoryCommandLog}. */
@@ -20,6 +22,8 @@ final class StreamFixture {
     static final Duration ENDED_RETENTION = Duration.ofHours(1);
 
     final MutableClock clock = new MutableClock();
+    /** A single gateway's: its registry is fed each result as it is written, so it is always current. */
+    final ResultsVisibility visibility = ResultsVisibility.immediate();
     private final SynchronousProcessing processor;
     private final ProcessorCatalog catalog;
     final StreamRegistry registry;
@@ -67,11 +71,21 @@ final class StreamFixture {
         return serviceOf(registry, commandLog, roomyLimits());
     }
 
-    /** A gateway's service as the app wires it, over this fixture's catalog and clock. */
+    /** This gateway's service, sharing its registry and log, with another view of how current the registry is. */
+    StreamService serviceSeeing(ResultsVisibility results) {
+        return serviceOf(registry, log, roomyLimits(), results);
+    }
+
     private StreamService serviceOf(StreamRegistry streams, CommandLog commandLog, StreamLimits limits) {
+        return serviceOf(streams, commandLog, limits, visibility);
+    }
+
+    /** A gateway's service as the app wires it, over this fixture's catalog and clock. */
+    private StreamService serviceOf(StreamRegistry streams, CommandLog commandLog, StreamLimits limits,
+                                    ResultsVisibility results) {
         return new StreamService(streams, commandLog, catalog, new StreamIdGenerator(),
                 new StreamMetrics(new SimpleMeterRegistry(), streams::openStreams), limits, clock, Schedulers.parallel(),
-                ResultsVisibility.immediate());
+                results);
     }
 
     StreamSession session(StreamKey key) {
@@ -103,6 +117,33 @@ final class StreamFixture {
             replayed.apply(log.results.get(position), position, log.writtenAt(position));
         }
         return replayed;
+    }
+
+    /** A restarted instance's view of the results log: still replaying it until {@link #reachTheEnd()}. */
+    static final class Replaying implements ResultsVisibility {
+
+        private final Sinks.Empty<Void> replayed = Sinks.empty();
+        private volatile boolean done;
+
+        void reachTheEnd() {
+            done = true;
+            replayed.tryEmitEmpty();
+        }
+
+        @Override
+        public Mono<Void> awaitCurrent(StreamKey key) {
+            return awaitReplayed();
+        }
+
+        @Override
+        public boolean replayed() {
+            return done;
+        }
+
+        @Override
+        public Mono<Void> awaitReplayed() {
+            return replayed.asMono();
+        }
     }
 
     /** Limits no test reaches unless it means to: a thousand open streams a tenant, a million sends a second. */

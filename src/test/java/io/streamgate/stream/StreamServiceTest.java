@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.streamgate.processing.UnknownProcessorException;
@@ -131,6 +134,28 @@ class StreamServiceTest {
         StepVerifier.create(streams.service.end(id, StreamService.ENDED_BY_CLIENT))
                 .expectError(StreamConflictException.class).verify(TIMEOUT);
         assertThat(streams.log.appended).hasSize(written);
+    }
+
+    @Test
+    void shouldAnswerForAStreamItKnowsOnlyOnceItHasReadTheResultsLogThroughAfterARestart() {
+        StreamKey known = streams.started("job-known");
+        StreamKey open = streams.started("job-open");
+        StreamFixture.Replaying restarted = new StreamFixture.Replaying();
+        StreamService replaying = streams.serviceSeeing(restarted);
+
+        CompletableFuture<Long> send = replaying.send(known, "early").toFuture();
+        CompletableFuture<Void> end = replaying.end(known, StreamService.ENDED_BY_CLIENT).toFuture();
+        CompletableFuture<StreamSession> start = replaying.start("", open.id(), null).toFuture();
+        assertThat(List.of(send, end, start)).as("answered from what a replay has read so far (its end may be"
+                + " further on)").noneMatch(CompletableFuture::isDone);
+        int written = streams.log.appended.size();
+
+        restarted.reachTheEnd();
+        assertThat(send.join()).isPositive();
+        end.join();
+        assertThat(start).failsWithin(TIMEOUT).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(StreamConflictException.class);
+        assertThat(streams.log.appended).as("the send and the end, once current").hasSize(written + 2);
     }
 
     @Test
