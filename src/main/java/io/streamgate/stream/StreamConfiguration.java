@@ -65,7 +65,7 @@ class StreamConfiguration {
     StreamExpiry streamExpiry(StreamRegistry registry, StreamService service, ResultsVisibility visibility,
                               StreamgateProperties properties, Clock clock, ObjectProvider<StreamOwnership> ownership) {
         StreamgateProperties.Stream stream = properties.stream();
-        return new StreamExpiry(registry, service, visibility, stream.idleTimeout(), stream.endedRetention(),
+        return new StreamExpiry(registry, service, visibility, stream.idleTimeout(),
                 stream.endedHistoryBudget().toBytes(), clock, ownership.getIfAvailable(StreamOwnership::none));
     }
 

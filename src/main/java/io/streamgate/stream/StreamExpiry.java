@@ -34,7 +34,6 @@ public final class StreamExpiry {
     private final StreamService service;
     private final ResultsVisibility visibility;
     private final Duration idleTimeout;
-    private final Duration endedRetention;
     private final long endedHistoryBudget;
     private final Clock clock;
     private final StreamOwnership ownership;
@@ -44,14 +43,12 @@ public final class StreamExpiry {
      *                           {@link StreamSession#heldBytes()} estimates them
      */
     public StreamExpiry(StreamRegistry registry, StreamService service, ResultsVisibility visibility,
-                        Duration idleTimeout, Duration endedRetention, long endedHistoryBudget, Clock clock,
-                        StreamOwnership ownership) {
+                        Duration idleTimeout, long endedHistoryBudget, Clock clock, StreamOwnership ownership) {
         this.registry = registry;
         this.ownership = ownership;
         this.service = service;
         this.visibility = visibility;
         this.idleTimeout = idleTimeout;
-        this.endedRetention = endedRetention;
         this.endedHistoryBudget = endedHistoryBudget;
         this.clock = clock;
     }
@@ -101,7 +98,7 @@ public final class StreamExpiry {
                     case ENDED -> held += session.readers() == 0 ? session.heldBytes() : 0;
                 }
             }
-            forgetEnded(now - endedRetention.toMillis(), held);
+            forgetEnded(now, held);
             service.forgetIdleTenants();
             return Flux.fromIterable(idle).concatMap(this::expire).then();
         });
@@ -111,7 +108,7 @@ public final class StreamExpiry {
      * Walks the ended streams oldest first, as far as there is something to forget. Streams being read are kept until
      * their readers leave, outside the budget meanwhile.
      */
-    private void forgetEnded(long endedBefore, long held) {
+    private void forgetEnded(long now, long held) {
         int beyondBudget = 0;
         for (Iterator<StreamSession> oldestFirst = registry.endedInOrder(); oldestFirst.hasNext(); ) {
             StreamSession session = oldestFirst.next();
@@ -122,7 +119,7 @@ public final class StreamExpiry {
             if (session.readers() > 0) {
                 continue;
             }
-            boolean expired = session.endedAtMillis() <= endedBefore;
+            boolean expired = registry.retentionOver(session, now);
             if (!expired && held <= endedHistoryBudget) {
                 break;
             }

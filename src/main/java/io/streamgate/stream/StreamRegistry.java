@@ -208,7 +208,7 @@ public final class StreamRegistry {
                 if (session.end(new ResultEvent(ResultEvent.Kind.END, position, result.json(), result.trace()),
                         result.reason(), endedAt)) {
                     closed(session);
-                    if (endedAt <= clock.millis() - endedRetentionMillis) {
+                    if (retentionOver(session, clock.millis())) {
                         forget(session); // a restart's replay: kept no longer than its retention, here none is left
                     } else {
                         endedInOrder.add(session);
@@ -216,6 +216,11 @@ public final class StreamRegistry {
                 }
             });
         }
+    }
+
+    /** Whether an ended stream's retention is over at {@code nowMillis}, counted from when its end was written. */
+    boolean retentionOver(StreamSession session, long nowMillis) {
+        return session.endedAtMillis() <= nowMillis - endedRetentionMillis;
     }
 
     /**

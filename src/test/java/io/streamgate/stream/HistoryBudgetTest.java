@@ -15,7 +15,7 @@ class HistoryBudgetTest {
     /** Room for three results of {@link #CHUNK} (each a little over 1,000 bytes of JSON and 88 of heap), not four. */
     private final StreamFixture streams = new StreamFixture(100, StreamFixture.roomyLimits(), 3_500);
     private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service, streams.visibility,
-            Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
+            Duration.ofMinutes(5), Long.MAX_VALUE, streams.clock, key -> true);
 
     @Test
     void shouldGiveTheOnlyOpenStreamTheWholeBudget() {

@@ -17,7 +17,7 @@ class IdempotencyBudgetTest {
     private final StreamFixture streams = new StreamFixture(100, StreamFixture.roomyLimits(), Long.MAX_VALUE,
             4L * IdempotencyKeys.HELD_BYTES_PER_KEY);
     private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service, streams.visibility,
-            Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
+            Duration.ofMinutes(5), Long.MAX_VALUE, streams.clock, key -> true);
 
     @Test
     void shouldTrimAQuietStreamsKeysToItsShareOnceAnotherRemembersKeysAndStoreAForgottenKeysRetryAgain() {

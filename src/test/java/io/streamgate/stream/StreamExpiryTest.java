@@ -16,7 +16,7 @@ class StreamExpiryTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final StreamFixture streams = new StreamFixture();
     private final StreamExpiry expiry = new StreamExpiry(streams.registry, streams.service, streams.visibility,
-            Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
+            Duration.ofMinutes(5), Long.MAX_VALUE, streams.clock, key -> true);
 
     @Test
     void shouldEndAStreamIdleForTheTimeoutWithReasonIdleTimeout() {
@@ -44,7 +44,7 @@ class StreamExpiryTest {
         // the log: what it has read says ten minutes without a send.
         StreamFixture.Replaying restarted = new StreamFixture.Replaying();
         StreamExpiry restartedExpiry = new StreamExpiry(streams.registry, streams.service, restarted,
-                Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, key -> true);
+                Duration.ofMinutes(5), Long.MAX_VALUE, streams.clock, key -> true);
 
         restartedExpiry.sweep().block(TIMEOUT);
         assertThat(streams.session(longOpen).isOpen()).as("judged before the replay reached the log's end").isTrue();
@@ -60,7 +60,7 @@ class StreamExpiryTest {
         StreamKey mine = streams.started("mine");
         StreamKey theirs = streams.started("theirs");
         StreamExpiry ownerOfMineOnly = new StreamExpiry(streams.registry, streams.service, streams.visibility,
-                Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, streams.clock, mine::equals);
+                Duration.ofMinutes(5), Long.MAX_VALUE, streams.clock, mine::equals);
         streams.clock.advance(Duration.ofMinutes(6));
 
         ownerOfMineOnly.sweep().block(TIMEOUT);
@@ -77,7 +77,7 @@ class StreamExpiryTest {
         StreamKey id = quiet.started("one-send");
         quiet.service.send(id, "the only one").block(TIMEOUT);
         StreamExpiry sweeper = new StreamExpiry(quiet.registry, quiet.service, quiet.visibility,
-                Duration.ofMinutes(5), Duration.ofHours(1), Long.MAX_VALUE, quiet.clock, key -> true);
+                Duration.ofMinutes(5), Long.MAX_VALUE, quiet.clock, key -> true);
 
         sweeper.sweep().block(TIMEOUT);
         assertThat(limits.tenantsKept()).as("a send in this second").isEqualTo(1);
@@ -109,7 +109,7 @@ class StreamExpiryTest {
         streams.clock.advance(Duration.ofMinutes(30)); // the gateway restarts and replays the log
         StreamRegistry replayed = streams.replayedRegistry();
         StreamExpiry afterRestart = new StreamExpiry(replayed, streams.service, streams.visibility,
-                Duration.ofMinutes(5), StreamFixture.ENDED_RETENTION, Long.MAX_VALUE, streams.clock, key -> true);
+                Duration.ofMinutes(5), Long.MAX_VALUE, streams.clock, key -> true);
 
         assertThat(replayed.find(endedLongAgo)).as("past its retention of an hour when replayed").isEmpty();
         assertThat(replayed.find(endedLately)).as("within it").isPresent();
@@ -143,7 +143,7 @@ class StreamExpiryTest {
         streams.service.send(open, "x".repeat(1000)).block(TIMEOUT);
         long lastTwo = heldBy(second) + heldBy(third);
         StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service, streams.visibility,
-                Duration.ofMinutes(5), Duration.ofHours(1), lastTwo, streams.clock, key -> true);
+                Duration.ofMinutes(5), lastTwo, streams.clock, key -> true);
 
         budgeted.sweep().block(TIMEOUT);
 
@@ -162,7 +162,7 @@ class StreamExpiryTest {
         StreamKey third = endedWithResults("third", 3);
         streams.session(read).tryAddReader(1);
         StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service, streams.visibility,
-                Duration.ofMinutes(5), Duration.ofHours(1), heldBy(third), streams.clock, key -> true);
+                Duration.ofMinutes(5), heldBy(third), streams.clock, key -> true);
 
         budgeted.sweep().block(TIMEOUT);
 
@@ -185,7 +185,7 @@ class StreamExpiryTest {
                 "another-start"), 99, streams.clock.millis()); // another gateway's start, once this stream ended
         StreamSession startedAgain = streams.session(id);
         StreamExpiry noBudget = new StreamExpiry(streams.registry, streams.service, streams.visibility,
-                Duration.ofMinutes(5), Duration.ofHours(1), 0, streams.clock, key -> true);
+                Duration.ofMinutes(5), 0, streams.clock, key -> true);
         streams.clock.advance(Duration.ofHours(2));
 
         noBudget.sweep().block(TIMEOUT);
@@ -214,7 +214,7 @@ class StreamExpiryTest {
         long endEventBytes = streams.session(ended.get(0)).log().bytes();
         long threeStreams = 3 * heldBy(ended.get(0));
         StreamExpiry budgeted = new StreamExpiry(streams.registry, streams.service, streams.visibility,
-                Duration.ofMinutes(5), Duration.ofHours(1), threeStreams, streams.clock, key -> true);
+                Duration.ofMinutes(5), threeStreams, streams.clock, key -> true);
 
         budgeted.sweep().block(TIMEOUT);
 
