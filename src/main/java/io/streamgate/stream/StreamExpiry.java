@@ -75,8 +75,9 @@ public final class StreamExpiry {
 
     /**
      * One pass over the streams: trims open ones to their shares of the budgets and, once the results log is
-     * replayed, ends idle ones (waiting for their end markers to be durable); then forgets ended ones past their retention and, while the ended ones nobody
-     * reads hold more than their budget, those that ended first; then the send buckets of tenants gone quiet.
+     * replayed, ends idle ones (waiting for their end markers to be durable); then forgets ended ones past their
+     * retention and, while the ended ones nobody reads hold more than their budget, those that ended first; then the
+     * send buckets of tenants gone quiet.
      */
     public Mono<Void> sweep() {
         return Mono.defer(() -> {
