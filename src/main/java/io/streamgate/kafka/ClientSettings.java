@@ -80,12 +80,17 @@ final class ClientSettings {
         }
     }
 
-    /** Readers see committed transactions only: the processor's results are exactly-once. */
+    /**
+     * Readers see committed transactions only: the processor's results are exactly-once. A position the log no longer
+     * holds (retention deleted the segment being read, or the log was trimmed) reads on from the oldest record still
+     * held: every reader of ours reads a log whole, and from the end it would pass over all of it unread.
+     */
     Map<String, Object> consumer(String clientId) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) kafka.maxRecordSize().toBytes());
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

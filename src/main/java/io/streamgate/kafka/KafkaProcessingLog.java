@@ -143,7 +143,6 @@ final class KafkaProcessingLog implements ProcessingLog {
             if (groupInstanceId != null) {
                 consumer.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
             }
-            consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(consumer)
                     .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
                     .pollTimeout(POLL_TIMEOUT)

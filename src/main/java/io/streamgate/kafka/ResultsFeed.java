@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.Collectors;
 
 import io.streamgate.processing.engine.StreamResult;
 import io.streamgate.stream.StreamRegistry;
 import io.streamgate.tracing.StreamTracing;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,8 @@ import reactor.util.retry.Retry;
 /**
  * The gateway's one Kafka consumer of results, however many readers are connected. It reads every partition of
  * the results topic from the beginning (committed transactions only) into the {@link StreamRegistry}, which the
- * SSE readers then read from. No consumer group: every gateway node sees every stream.
+ * SSE readers then read from; if its consumer fails, the next one reads on after the last record applied. No
+ * consumer group: every gateway node sees every stream.
  *
  * <p>It reports {@link #caughtUp()} once it has read what the topic held when it started, so a restarted gateway
  * only reports healthy, says it is ready and ends idle streams when it knows its streams again.
@@ -48,24 +51,31 @@ final class ResultsFeed extends SubscriptionLifecycle {
     private final KafkaReceiver<String, byte[]> receiver;
     private final StreamRegistry registry;
     private final Map<TopicPartition, Long> endOffsetsAtStart = new ConcurrentHashMap<>();
+    /**
+     * Per partition (by number), the offset after the last record applied, 0 before any: where a reconnected consumer
+     * reads on. Written by the consumer's thread only.
+     */
+    private final AtomicLongArray resumeAt;
     private volatile boolean caughtUp;
     private final Sinks.Empty<Void> caughtUpSignal = Sinks.empty();
     /** The consumer reactor-kafka has just built, until its partitions are assigned. */
     private volatile Consumer<?, ?> assigning;
     /**
      * The consumer {@link #positions()} may wake: only once it has its partitions. Before that it runs the assignment's
-     * blocking calls (the end offsets in {@link #replayFromStart}), which a wake-up would fail.
+     * blocking calls (the end offsets in {@link #replayFrom}), which a wake-up would fail.
      */
     private volatile Consumer<?, ?> polling;
 
     private final RecordMapping mapping;
     private final StreamTracing tracing;
 
-    ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry, RecordMapping mapping,
-                StreamTracing tracing) {
+    ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry,
+                RecordMapping mapping, StreamTracing tracing) {
         this.registry = registry;
         this.mapping = mapping;
         this.tracing = tracing;
+        int lastPartition = partitions.stream().mapToInt(TopicPartition::partition).max().orElse(-1);
+        this.resumeAt = new AtomicLongArray(lastPartition + 1);
         ReceiverOptions<String, byte[]> options = ReceiverOptions.<String, byte[]>create(
                         settings.consumer("streamgate-results-feed"))
                 .closeTimeout(ClientSettings.CLOSE_TIMEOUT)
@@ -77,7 +87,7 @@ final class ResultsFeed extends SubscriptionLifecycle {
                 .assignment(partitions)
                 .consumerListener(new WakeableConsumer())
                 .addAssignListener(assigned -> {
-                    assigned.forEach(this::replayFromStart);
+                    assigned.forEach(this::replayFrom);
                     polling = assigning;
                 });
         this.receiver = KafkaReceiver.create(options);
@@ -125,21 +135,12 @@ final class ResultsFeed extends SubscriptionLifecycle {
     @Override
     protected Disposable subscribe() {
         Disposable feed = receiver.receive()
-                .doOnNext(record -> {
-                    StreamResult result = mapping.toResult(record);
-                    if (result == null) {
-                        log.warn("Skipping a record that is not a Streamgate result at {}-{}@{}",
-                                record.topic(), record.partition(), record.offset());
-                        return;
-                    }
-                    // A result's event id is its position in the results log: it increases along a stream however
-                    // many results each chunk has, and is the same on every gateway.
-                    registry.apply(traced(result, record.timestamp()), record.offset(), record.timestamp());
-                })
+                .doOnNext(this::apply)
                 // The consumer is built, and may block, on the subscribing thread: never a non-blocking one, also
                 // when a retry resubscribes from the backoff's timer thread.
                 .subscribeOn(Schedulers.boundedElastic())
-                // Replaying is safe: the registry ignores what it already holds.
+                // A reconnected consumer reads on where this one stopped (resumeAt): the registry would pass over what
+                // it already holds, but live results would wait behind the whole log read again.
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("Results feed failed; reconnecting", signal.failure())))
                 .subscribe();
@@ -159,6 +160,28 @@ final class ResultsFeed extends SubscriptionLifecycle {
         return Disposables.composite(feed, catchUp);
     }
 
+    /**
+     * Applies one record to the registry. A record this gateway cannot apply (a fault of its own) is logged and passed
+     * over: failing the feed would read the same record again and fail again, and every stream would wait behind it.
+     */
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        try {
+            StreamResult result = mapping.toResult(record);
+            if (result == null) {
+                log.warn("Skipping a record that is not a Streamgate result at {}-{}@{}",
+                        record.topic(), record.partition(), record.offset());
+            } else {
+                // A result's event id is its position in the results log: it increases along a stream however many
+                // results each chunk has, and is the same on every gateway.
+                registry.apply(traced(result, record.timestamp()), record.offset(), record.timestamp());
+            }
+        } catch (RuntimeException fault) {
+            log.error("Passing over a result this gateway could not apply at {}-{}@{}",
+                    record.topic(), record.partition(), record.offset(), fault);
+        }
+        resumeAt.set(record.partition(), record.offset() + 1);
+    }
+
     /** A traced result's time from its producer to this feed, as a span its readers' deliveries join. */
     private StreamResult traced(StreamResult result, long producedAtMillis) {
         if (result.trace() == null) {
@@ -167,9 +190,16 @@ final class ResultsFeed extends SubscriptionLifecycle {
         return result.withTrace(tracing.recordFeed(result.trace(), result.streamId(), producedAtMillis));
     }
 
-    private void replayFromStart(ReceiverPartition partition) {
+    /** From the beginning at start-up; after the last record applied when the feed reconnects. */
+    private void replayFrom(ReceiverPartition partition) {
         endOffsetsAtStart.putIfAbsent(partition.topicPartition(), partition.endOffset());
-        partition.seekToBeginning();
+        long next = resumeAt.get(partition.topicPartition().partition());
+        if (next == 0) {
+            partition.seekToBeginning();
+        } else {
+            log.info("Results feed reading {} on from offset {}", partition.topicPartition(), next);
+            partition.seek(next);
+        }
     }
 
     private boolean reachedStartEnd(Map<TopicPartition, Long> positions) {
