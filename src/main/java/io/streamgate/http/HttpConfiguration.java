@@ -1,5 +1,7 @@
 package io.streamgate.http;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
@@ -25,6 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
 /** Wires the HTTP layer. */
 @Configuration(proxyBeanMethods = false)
 class HttpConfiguration {
+
+    /**
+     * How long the event loops wait at shutdown for tasks to stop arriving before they close. By then the graceful
+     * shutdown has drained the server and the processing has stopped, so nothing is on its way to them; Reactor
+     * Netty's 2 s default was all of a stop's time, in every context the integration tests leave open too.
+     */
+    private static final Duration LOOPS_QUIET_PERIOD = Duration.ofMillis(100);
 
     /** What the HTTP layer sets up once per JVM, on the starting thread, before any event loop runs. */
     HttpConfiguration() {
@@ -125,6 +134,7 @@ class HttpConfiguration {
     ReactorResourceFactory reactorResourceFactory() {
         ReactorResourceFactory factory = new ReactorResourceFactory();
         factory.setUseGlobalResources(false);
+        factory.setShutdownQuietPeriod(LOOPS_QUIET_PERIOD);
         factory.setLoopResourcesSupplier(() ->
                 LoopResources.create("http", 1, LoopResources.DEFAULT_IO_WORKER_COUNT, true));
         return factory;
