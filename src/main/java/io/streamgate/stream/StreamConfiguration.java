@@ -1,9 +1,12 @@
 package io.streamgate.stream;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.processing.ProcessorCatalog;
@@ -28,7 +31,20 @@ class StreamConfiguration {
 
     @Bean
     StreamRegistry streamRegistry(StreamgateProperties properties, Clock clock) {
-        StreamgateProperties.Stream stream = properties.stream();
+        return registryFor(properties.roles(), properties.stream(), clock);
+    }
+
+    /**
+     * A gateway's registry holds what its readers and retried sends need: histories and Idempotency-Keys within their
+     * budgets, ended streams for their retention. A processor-only instance has no readers and no sends; it follows
+     * the streams only to end the idle ones it owns, by when they were last active. So its registry keeps each open
+     * stream's newest result and key, the least a stream holds, and forgets a stream once it has ended, where with a
+     * gateway's bounds it held up to their budgets' sum (640 MB at the defaults) for nothing.
+     */
+    static StreamRegistry registryFor(Set<Role> roles, StreamgateProperties.Stream stream, Clock clock) {
+        if (!roles.contains(Role.GATEWAY)) {
+            return new StreamRegistry(1, stream.historySize().toBytes(), 0, 0, Duration.ZERO, clock);
+        }
         return new StreamRegistry(stream.historyLimit(), stream.historySize().toBytes(),
                 stream.historyBudget().toBytes(), stream.idempotencyBudget().toBytes(), stream.endedRetention(),
                 clock);
