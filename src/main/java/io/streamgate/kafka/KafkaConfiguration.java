@@ -125,8 +125,8 @@ class KafkaConfiguration {
 
     @Bean
     @ConditionalOnRole(Role.PROCESSOR)
-    PartitionOwnership partitionOwnership(KafkaTopics topics) {
-        return new PartitionOwnership(topics.requestPartitionCount());
+    PartitionOwnership partitionOwnership(KafkaTopics topics, Clock clock) {
+        return new PartitionOwnership(topics.requestPartitionCount(), clock);
     }
 
     /**
@@ -137,14 +137,15 @@ class KafkaConfiguration {
     @ConditionalOnRole(Role.PROCESSOR)
     SubscriptionLifecycle processing(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership,
                                      StreamgateProperties properties, ProcessorCatalog catalog, JsonMapper json,
-                                     Clock clock, ProcessingMetrics metrics, StreamTracing tracing) {
+                                     Clock clock, ProcessingMetrics metrics, StreamTracing tracing,
+                                     StreamRegistry registry) {
         StreamgateProperties.Processing processing = properties.processing();
         KafkaProcessingLog log = new KafkaProcessingLog(settings, mapping, ownership, properties.processor().instanceId());
         ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),
                 processing.chunkTimeout(), processing.retries(), processing.retryBackoff(),
                 processing.maxPendingCommands(), processing.maxPendingBytes().toBytes()), json,
                 maxValueBytes(properties), clock, metrics, Schedulers.parallel(),
-                Schedulers.parallel(), tracing);
+                Schedulers.parallel(), tracing, streamId -> registry.commandRead(streamId, clock.millis()));
         return new SubscriptionLifecycle() {
             @Override
             protected Disposable subscribe() {

@@ -1,8 +1,9 @@
 package io.streamgate.kafka;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.streamgate.stream.StreamKey;
@@ -16,15 +17,23 @@ import io.streamgate.stream.StreamOwnership;
 final class PartitionOwnership implements StreamOwnership {
 
     private final int partitionCount;
-    private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
+    private final Clock clock;
+    /** The partitions assigned, each with when it was. */
+    private final Map<Integer, Long> assigned = new ConcurrentHashMap<>();
 
-    PartitionOwnership(int partitionCount) {
+    PartitionOwnership(int partitionCount, Clock clock) {
         this.partitionCount = partitionCount;
+        this.clock = clock;
     }
 
     @Override
     public boolean owns(StreamKey key) {
-        return assigned.contains(partitionOf(key));
+        return assigned.containsKey(partitionOf(key));
+    }
+
+    @Override
+    public long ownedSinceMillis(StreamKey key) {
+        return assigned.getOrDefault(partitionOf(key), Long.MAX_VALUE);
     }
 
     int partitionOf(StreamKey key) {
@@ -32,14 +41,15 @@ final class PartitionOwnership implements StreamOwnership {
     }
 
     void assigned(Collection<Integer> partitions) {
-        assigned.addAll(partitions);
+        long now = clock.millis();
+        partitions.forEach(partition -> assigned.putIfAbsent(partition, now));
     }
 
     void revoked(Collection<Integer> partitions) {
-        assigned.removeAll(partitions);
+        partitions.forEach(assigned::remove);
     }
 
     List<Integer> all() {
-        return List.copyOf(assigned);
+        return List.copyOf(assigned.keySet());
     }
 }

@@ -89,8 +89,7 @@ public final class StreamExpiry {
             for (StreamSession session : registry.sessions()) {
                 switch (session.state()) {
                     case OPEN -> {
-                        if (judgesIdleness && session.lastActivityMillis() <= idleBefore
-                                && ownership.owns(session.key())) {
+                        if (judgesIdleness && ownership.owns(session.key()) && activeLast(session) <= idleBefore) {
                             idle.add(session);
                         }
                         session.trim();
@@ -103,6 +102,14 @@ public final class StreamExpiry {
             service.forgetIdleTenants();
             return Flux.fromIterable(idle).concatMap(this::expire).then();
         });
+    }
+
+    /**
+     * When the stream was last active as this owner knows it: its last send here, command read or result, and never
+     * before this instance took it over.
+     */
+    private long activeLast(StreamSession session) {
+        return Math.max(session.lastActivityMillis(), ownership.ownedSinceMillis(session.key()));
     }
 
     /**

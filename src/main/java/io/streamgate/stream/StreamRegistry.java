@@ -218,6 +218,24 @@ public final class StreamRegistry {
         }
     }
 
+    /**
+     * This instance's processor read a command of the stream at {@code atMillis}: the stream was active then, whatever
+     * results the command yields (a filter's chunk may yield none) and whichever gateway it came through. The owner's
+     * idle expiry counts from it.
+     */
+    public void commandRead(String streamId, long atMillis) {
+        StreamKey id;
+        try {
+            id = StreamKey.parse(streamId);
+        } catch (InvalidRequestException e) {
+            return; // never started: no stream to keep active
+        }
+        StreamSession session = sessions.get(id);
+        if (session != null) {
+            session.touchAtLeast(atMillis);
+        }
+    }
+
     /** Whether an ended stream's retention is over at {@code nowMillis}, counted from when its end was written. */
     boolean retentionOver(StreamSession session, long nowMillis) {
         return session.endedAtMillis() <= nowMillis - endedRetentionMillis;

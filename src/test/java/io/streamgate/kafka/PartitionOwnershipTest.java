@@ -3,6 +3,9 @@ package io.streamgate.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -15,7 +18,7 @@ class PartitionOwnershipTest {
 
     @Test
     void shouldPlaceEachStreamInThePartitionTheProducerPicksForItsKey() {
-        PartitionOwnership ownership = new PartitionOwnership(6);
+        PartitionOwnership ownership = new PartitionOwnership(6, Clock.systemUTC());
         IntStream.range(0, 500).mapToObj(i -> new StreamKey("t" + (i % 7), new StreamId("stream-" + i))).forEach(key ->
                 assertThat(ownership.partitionOf(key)).as(key.value()).isEqualTo(BuiltInPartitioner.partitionForKey(
                         key.value().getBytes(StandardCharsets.UTF_8), 6)));
@@ -23,8 +26,8 @@ class PartitionOwnershipTest {
 
     @Test
     void shouldOwnExactlyTheStreamsOfItsAssignedPartitionsUntilTheyAreRevoked() {
-        PartitionOwnership mine = new PartitionOwnership(4);
-        PartitionOwnership theirs = new PartitionOwnership(4);
+        PartitionOwnership mine = new PartitionOwnership(4, Clock.systemUTC());
+        PartitionOwnership theirs = new PartitionOwnership(4, Clock.systemUTC());
         mine.assigned(List.of(0, 1));
         theirs.assigned(List.of(2, 3));
         List<StreamKey> keys = IntStream.range(0, 100).mapToObj(i -> new StreamKey("t", new StreamId("s" + i))).toList();
@@ -34,5 +37,23 @@ class PartitionOwnershipTest {
 
         mine.revoked(List.of(0, 1));
         assertThat(keys).noneMatch(mine::owns);
+    }
+
+    /**
+     * A new owner has not seen the commands its predecessor read: idleness counts from its assignment, at the earliest.
+     */
+    @Test
+    void shouldOwnAStreamSinceItsPartitionWasLastAssigned() {
+        Instant assignedAt = Instant.parse("2026-12-06T03:00:00Z");
+        PartitionOwnership ownership = new PartitionOwnership(1, Clock.fixed(assignedAt, ZoneOffset.UTC));
+        StreamKey key = new StreamKey("t", new StreamId("s"));
+        assertThat(ownership.ownedSinceMillis(key)).as("not owned yet").isEqualTo(Long.MAX_VALUE);
+
+        ownership.assigned(List.of(0));
+        assertThat(ownership.ownedSinceMillis(key)).isEqualTo(assignedAt.toEpochMilli());
+
+        ownership.revoked(List.of(0));
+        assertThat(ownership.owns(key)).isFalse();
+        assertThat(ownership.ownedSinceMillis(key)).as("revoked").isEqualTo(Long.MAX_VALUE);
     }
 }

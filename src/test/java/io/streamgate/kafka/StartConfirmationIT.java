@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ class StartConfirmationIT {
         ClientSettings settings = TestKafka.freshTopics("confirm");
         RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
 
-        ProcessingLog.Connection connection = new KafkaProcessingLog(settings, mapping, new PartitionOwnership(1), "")
+        ProcessingLog.Connection connection = new KafkaProcessingLog(settings, mapping, new PartitionOwnership(1, Clock.systemUTC()), "")
                 .connect();
         List<LogEvent> events = new CopyOnWriteArrayList<>();
         Disposable reading = connection.events().subscribe(events::add);

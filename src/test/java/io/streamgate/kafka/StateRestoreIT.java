@@ -2,6 +2,7 @@ package io.streamgate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +42,7 @@ class StateRestoreIT {
             predecessor.beginTransaction();
             predecessor.send(mapping.toRecord(kafka.stateTopic(), 0, "tenant:job-1", state)).get(30, TimeUnit.SECONDS);
 
-            ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping, new PartitionOwnership(1),
+            ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping, new PartitionOwnership(1, Clock.systemUTC()),
                     "").connect();
             try {
                 CompletableFuture<Map<String, StoredStream>> restored = successor.restore(0).toFuture();

@@ -36,6 +36,55 @@ class StreamExpiryTest {
                 .verify(TIMEOUT);
     }
 
+    /**
+     * A stream sent to through another gateway reaches its owner only as the commands its processor reads, and a chunk
+     * may yield no result (a filter's that matches nothing): the owner counts idleness from those commands too.
+     */
+    @Test
+    void shouldNotEndAStreamWhoseCommandsItsProcessorReadsThoughTheyYieldNoResult() {
+        StreamKey filtered = streams.started("filtered");
+        streams.clock.advance(Duration.ofMinutes(4));
+        streams.registry.commandRead(filtered.toString(), streams.clock.millis());
+        streams.clock.advance(Duration.ofMinutes(1));
+
+        expiry.sweep().block(TIMEOUT);
+        assertThat(streams.session(filtered).isOpen()).as("a chunk read a minute ago, no result since its start")
+                .isTrue();
+
+        streams.clock.advance(Duration.ofMinutes(4));
+        expiry.sweep().block(TIMEOUT);
+        assertThat(streams.session(filtered).endReason()).as("five minutes after that chunk")
+                .isEqualTo("idle-timeout");
+    }
+
+    /** A new owner (a restart, a rebalance) has not seen the commands its predecessor read before it took over. */
+    @Test
+    void shouldCountIdlenessFromWhenItTookTheStreamOverAtTheEarliest() {
+        StreamKey inherited = streams.started("inherited");
+        streams.clock.advance(Duration.ofMinutes(10));
+        long takenOverAt = streams.clock.millis();
+        StreamExpiry newOwner = new StreamExpiry(streams.registry, streams.service, streams.visibility,
+                Duration.ofMinutes(5), Long.MAX_VALUE, streams.clock, new StreamOwnership() {
+                    @Override
+                    public boolean owns(StreamKey key) {
+                        return true;
+                    }
+
+                    @Override
+                    public long ownedSinceMillis(StreamKey key) {
+                        return takenOverAt;
+                    }
+                });
+        streams.clock.advance(Duration.ofMinutes(4));
+
+        newOwner.sweep().block(TIMEOUT);
+        assertThat(streams.session(inherited).isOpen()).as("owned for four minutes, silent for fourteen").isTrue();
+
+        streams.clock.advance(Duration.ofMinutes(1));
+        newOwner.sweep().block(TIMEOUT);
+        assertThat(streams.session(inherited).endReason()).as("owned for five minutes").isEqualTo("idle-timeout");
+    }
+
     @Test
     void shouldNotEndAStreamAsIdleWhileTheResultsLogIsStillBeingReplayed() {
         StreamKey longOpen = streams.started("long-open");

@@ -40,6 +40,7 @@ final class Incarnation implements StepRun.Reports {
     private final Map<Integer, Long> revokedEpochs = new HashMap<>();
     private final Outcomes outcomes = new Outcomes();
     private final ReadRoom room;
+    private final StreamActivity activity;
     private final EventSubscriber events = new EventSubscriber();
     private MonoSink<Void> done;
     private boolean committing;
@@ -47,8 +48,9 @@ final class Incarnation implements StepRun.Reports {
     private boolean stopped;
 
     Incarnation(ProcessingLog.Connection connection, StepRules rules, EngineSettings settings, Clock clock,
-                ProcessingMetrics metrics, StepRun.Runtime runtime) {
+                ProcessingMetrics metrics, StepRun.Runtime runtime, StreamActivity activity) {
         this.connection = connection;
+        this.activity = activity;
         this.rules = rules;
         this.settings = settings;
         this.clock = clock;
@@ -118,6 +120,9 @@ final class Incarnation implements StepRun.Reports {
         PartitionWork work = current(received.partition(), received.epoch());
         if (work == null || work.offsets.alreadyReceived(received.offset())) {
             return; // a stale or repeated record of an earlier assignment
+        }
+        if (received.command() != null) {
+            activity.commandRead(received.command().streamId());
         }
         room.commandRead(work, received.bytes());
         if (work.restoring) {

@@ -36,16 +36,18 @@ public final class ProcessingEngine {
     private final Scheduler workers;
     private final Scheduler timers;
     private final StreamTracing tracing;
+    private final StreamActivity activity;
 
     /**
      * @param maxValueBytes the largest value a record of the results or the state log may have: a larger result
      *                      becomes an error notice, and a step that leaves a larger state fails
      * @param workers       where processors' callbacks run
      * @param timers        where timeouts, retries' backoffs and streams' timers wait
+     * @param activity      told of every command read, for its stream's idle expiry
      */
     public ProcessingEngine(ProcessingLog processingLog, ProcessorCatalog catalog, EngineSettings settings,
                             JsonMapper json, long maxValueBytes, Clock clock, ProcessingMetrics metrics,
-                            Scheduler workers, Scheduler timers, StreamTracing tracing) {
+                            Scheduler workers, Scheduler timers, StreamTracing tracing, StreamActivity activity) {
         this.processingLog = processingLog;
         this.rules = new StepRules(catalog, new ResultEncoder(json, maxValueBytes), clock);
         this.stateLimit = new StateLimit(json, maxValueBytes);
@@ -55,6 +57,7 @@ public final class ProcessingEngine {
         this.workers = workers;
         this.timers = timers;
         this.tracing = tracing;
+        this.activity = activity;
     }
 
     /** Starts processing; disposing the result stops it (what is not committed is redone by the next owner). */
@@ -63,7 +66,8 @@ public final class ProcessingEngine {
         StepRun.Runtime runtime = new StepRun.Runtime(coordinator, workers, timers, settings.stepTimeout(),
                 settings.retries(), settings.retryBackoff(), stateLimit, tracing);
         Disposable running = Mono.usingWhen(Mono.fromCallable(processingLog::connect),
-                        connection -> new Incarnation(connection, rules, settings, clock, metrics, runtime).run(),
+                        connection -> new Incarnation(connection, rules, settings, clock, metrics, runtime, activity)
+                                .run(),
                         // Closing Kafka clients waits for them: never on the coordinator's (non-blocking) thread.
                         connection -> Mono.fromRunnable(connection::close).subscribeOn(Schedulers.boundedElastic()))
                 // Connecting builds Kafka clients, which may block: never on a non-blocking thread, also when a retry

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,6 +47,9 @@ class ProcessingEngineTest {
     private final ProcessorCatalog catalog = new ProcessorCatalog(List.of(new UppercaseProcessor(),
             new WordCountProcessor(), new SplitProcessor(), gated(), poison(), ticker(), summary(), thread(false),
             thread(true)), "uppercase");
+    /** The streams of the commands the engine has read, in the order it told of them. */
+    private final List<String> commandsRead = new CopyOnWriteArrayList<>();
+    private final StreamActivity activity = commandsRead::add;
     private Disposable engine;
 
     @AfterEach
@@ -71,6 +75,24 @@ class ProcessingEngineTest {
                 tuple(StreamResult.Kind.RESULT, "{\"seq\":1,\"data\":\"three\"}"),
                 tuple(StreamResult.Kind.RESULT, "{\"seq\":2,\"data\":\"four\"}"),
                 tuple(StreamResult.Kind.ENDED, "{\"reason\":\"client\"}"));
+    }
+
+    /**
+     * The owner's idle expiry counts from the commands its processor reads, not only from the results: a chunk of a
+     * filter that matches nothing yields none, yet its stream is being sent to.
+     */
+    @Test
+    void shouldTellOfEveryCommandItReadsAlsoThoseThatYieldNoResult() {
+        start(settings(4));
+        log.append(0, StreamCommand.start("s1", "gated", Map.of(), "a"));
+        log.append(1, StreamCommand.start("s2", "uppercase", Map.of(), "b"));
+        log.append(0, StreamCommand.chunk("s1", "gated", "held at its gate", null));
+        log.append(1, StreamCommand.chunk("s2", "uppercase", "two", null));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(commandsRead).as("the streams of the commands read")
+                .containsExactlyInAnyOrder("s1", "s2", "s1", "s2"));
+        assertThat(log.resultsOf("s1")).as("results of s1, whose chunk is still at its gate")
+                .extracting(StreamResult::kind).containsExactly(StreamResult.Kind.STARTED);
     }
 
     @Test
@@ -553,7 +575,7 @@ class ProcessingEngineTest {
 
     private void start(EngineSettings settings, ProcessingMetrics metrics) {
         engine = new ProcessingEngine(log, catalog, settings, JSON, 1 << 20, Clock.systemUTC(), metrics,
-                Schedulers.parallel(), Schedulers.parallel(), StreamTracing.OFF).start();
+                Schedulers.parallel(), Schedulers.parallel(), StreamTracing.OFF, activity).start();
         this.settings = settings;
     }
 
