@@ -7,10 +7,6 @@ package io.streamgate.processing.engine;
 @FunctionalInterface
 public interface StreamActivity {
 
-    /** Nobody listens. */
-    StreamActivity NONE = streamId -> {
-    };
-
     /** A command of {@code streamId} was read; called on the engine's coordinator, so it must be cheap. */
     void commandRead(String streamId);
 }
