@@ -3,6 +3,8 @@ package io.streamgate.kafka;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.config.ConditionalOnRole;
 import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
@@ -107,8 +109,11 @@ class KafkaConfiguration {
 
     @Bean
     ResultsFeed resultsFeed(ClientSettings settings, KafkaTopics topics, StreamRegistry registry, RecordMapping mapping,
-                            StreamTracing tracing) {
-        return new ResultsFeed(settings, topics.resultPartitions(), registry, mapping, tracing);
+                            StreamTracing tracing, MeterRegistry meters) {
+        Counter passedOver = Counter.builder("streamgate.results.passed.over")
+                .description("Results the feed could not apply and passed over, each also logged at ERROR")
+                .register(meters);
+        return new ResultsFeed(settings, topics.resultPartitions(), registry, mapping, tracing, passedOver);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
 import io.streamgate.processing.engine.StreamResult;
 import io.streamgate.stream.StreamRegistry;
 import io.streamgate.tracing.StreamTracing;
@@ -68,10 +69,13 @@ final class ResultsFeed extends SubscriptionLifecycle {
 
     private final RecordMapping mapping;
     private final StreamTracing tracing;
+    /** Records passed over for a fault while applying them: each also logged, this for alerting. */
+    private final Counter passedOver;
 
     ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry,
-                RecordMapping mapping, StreamTracing tracing) {
+                RecordMapping mapping, StreamTracing tracing, Counter passedOver) {
         this.registry = registry;
+        this.passedOver = passedOver;
         this.mapping = mapping;
         this.tracing = tracing;
         int lastPartition = partitions.stream().mapToInt(TopicPartition::partition).max().orElse(-1);
@@ -176,6 +180,7 @@ final class ResultsFeed extends SubscriptionLifecycle {
                 registry.apply(traced(result, record.timestamp()), record.offset(), record.timestamp());
             }
         } catch (RuntimeException fault) {
+            passedOver.increment();
             log.error("Passing over a result this gateway could not apply at {}-{}@{}",
                     record.topic(), record.partition(), record.offset(), fault);
         }

@@ -450,6 +450,7 @@ class StreamLifecycleIT extends GatewayIT {
 
         assertThat(scrape()).contains("streamgate_chunks_sent_total", "streamgate_send_latency_seconds_bucket",
                 "streamgate_streams_open", "streamgate_sse_readers", "streamgate_results_delivered_total",
+                "streamgate_results_passed_over_total 0.0",
                 "streamgate_streams_history_share_bytes", "streamgate_streams_idempotency_keys_share 1024.0",
                 // the start was confirmed through a processor's transaction
                 "streamgate_processing_commits_seconds_bucket", "streamgate_processing_commit_results_count");

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.processing.engine.StreamResult;
 import io.streamgate.stream.StreamRegistry;
@@ -44,6 +46,7 @@ class ResultsFeedIT {
     private static final int STREAMS = 100;
 
     private final RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
+    private final Counter passedOver = new SimpleMeterRegistry().counter("passed-over");
     private final StreamRegistry registry = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE,
             Duration.ofDays(1), Clock.systemUTC());
 
@@ -59,7 +62,7 @@ class ResultsFeedIT {
         writeStarts(settings, STREAMS);
 
         HeldAtFirstResult held = new HeldAtFirstResult();
-        ResultsFeed feed = new ResultsFeed(settings, List.of(partition), registry, mapping, held);
+        ResultsFeed feed = new ResultsFeed(settings, List.of(partition), registry, mapping, held, passedOver);
         feed.start();
         try {
             assertThat(held.reached.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
@@ -95,7 +98,7 @@ class ResultsFeedIT {
         KeyUnreadableByFirstConsumer.unreadable(streamId(STREAMS / 2));
 
         CountingReads counting = new CountingReads();
-        ResultsFeed feed = new ResultsFeed(settings, List.of(partition), registry, mapping, counting);
+        ResultsFeed feed = new ResultsFeed(settings, List.of(partition), registry, mapping, counting, passedOver);
         feed.start();
         try {
             awaitCaughtUp(feed);
@@ -132,7 +135,7 @@ class ResultsFeedIT {
                 return null;
             }
         };
-        ResultsFeed feed = new ResultsFeed(settings, List.of(partition), registry, mapping, failing);
+        ResultsFeed feed = new ResultsFeed(settings, List.of(partition), registry, mapping, failing, passedOver);
         feed.start();
         try {
             awaitCaughtUp(feed);
@@ -141,6 +144,7 @@ class ResultsFeedIT {
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(knownStreams()).as("streams the feed knows")
                     .containsExactlyElementsOf(expected));
             assertThat(failing.reads.values()).as("how often the feed read each stream's start").containsOnly(1);
+            assertThat(passedOver.count()).as("results counted as passed over").isEqualTo(1);
         } finally {
             feed.stop();
         }
