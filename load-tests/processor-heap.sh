@@ -9,22 +9,9 @@ cd "$(dirname "$0")/.."
 SECONDS_OF_LOAD=${1:-60}
 JAR=${2:-$(ls target/streamgate-*.jar | grep -v original | head -1)}
 DIR=$(mktemp -d /tmp/processor-heap.XXXX)
-for port in 18280 18281; do
-  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "Port $port already answers: stop that first" >&2; exit 1; fi
-done
-GATEWAY= PROCESSOR=
-stop() { kill $GATEWAY $PROCESSOR 2>/dev/null || true; sleep 2; kill -9 $GATEWAY $PROCESSOR 2>/dev/null || true; }
-trap stop EXIT
-await_ready() { for _ in $(seq 1 240); do grep -q 'Streamgate ready' "$1" && return; sleep 0.5; done; echo "Not ready: $1" >&2; exit 1; }
-
-java -Xmx2g -jar "$JAR" --server.port=18280 --streamgate.roles=gateway --streamgate.broker.port=19392 \
-  --streamgate.broker.data-dir="$DIR/kafka" --streamgate.limits.open-streams-per-tenant=1000 > "$DIR/gateway.log" 2>&1 &
-GATEWAY=$!
-await_ready "$DIR/gateway.log"
-java -Xmx2g -jar "$JAR" --server.port=18281 --streamgate.roles=processor \
-  --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 > "$DIR/processor.log" 2>&1 &
-PROCESSOR=$!
-await_ready "$DIR/processor.log"
+# shellcheck source=load-tests/split-roles.sh
+source load-tests/split-roles.sh
+start_split_roles "$JAR" "$DIR" --streamgate.limits.open-streams-per-tenant=1000 ""
 
 load-tests/short-streams.sh -DbaseUrl=http://127.0.0.1:18280 -Dclients=50 -Dseconds="$SECONDS_OF_LOAD" \
   -DwarmupSeconds=0 > "$DIR/load.log" 2>&1
