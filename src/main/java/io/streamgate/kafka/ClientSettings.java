@@ -14,7 +14,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Kafka client settings: Streamgate's durable defaults first, then whatever {@code streamgate.kafka.producer.*} and
- * {@code streamgate.kafka.consumer.*} pass through, which win.
+ * {@code streamgate.kafka.consumer.*} pass through, which win. Producers built once the topics are known
+ * ({@link #keepingTo}) keep every stream in the partition it had when this instance started.
  */
 final class ClientSettings {
 
@@ -23,10 +24,23 @@ final class ClientSettings {
 
     private final String bootstrapServers;
     private final StreamgateProperties.Kafka kafka;
+    /** Topic to the partition count its records are hashed over; empty before the topics are known. */
+    private final Map<String, Integer> partitionCounts;
 
     ClientSettings(String bootstrapServers, StreamgateProperties.Kafka kafka) {
+        this(bootstrapServers, kafka, Map.of());
+    }
+
+    private ClientSettings(String bootstrapServers, StreamgateProperties.Kafka kafka,
+                           Map<String, Integer> partitionCounts) {
         this.bootstrapServers = bootstrapServers;
         this.kafka = kafka;
+        this.partitionCounts = partitionCounts;
+    }
+
+    /** These settings, with producers that hash streams over the partition counts {@code topics} read at start-up. */
+    ClientSettings keepingTo(KafkaTopics topics) {
+        return new ClientSettings(bootstrapServers, kafka, topics.streamPartitionCounts());
     }
 
     String bootstrapServers() {
@@ -62,6 +76,10 @@ final class ClientSettings {
         settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) kafka.maxRecordSize().toBytes());
         settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        if (!partitionCounts.isEmpty()) {
+            settings.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, StartCountPartitioner.class);
+            settings.put(StartCountPartitioner.COUNTS, partitionCounts);
+        }
         settings.putAll(kafka.producer());
         return settings;
     }

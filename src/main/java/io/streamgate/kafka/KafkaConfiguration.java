@@ -79,8 +79,8 @@ class KafkaConfiguration {
     }
 
     @Bean
-    SenderOptions<String, byte[]> commandSenderOptions(ClientSettings settings) {
-        return SenderOptions.<String, byte[]>create(settings.producer("streamgate-gateway"))
+    SenderOptions<String, byte[]> commandSenderOptions(ClientSettings settings, KafkaTopics topics) {
+        return SenderOptions.<String, byte[]>create(settings.keepingTo(topics).producer("streamgate-gateway"))
                 .maxInFlight(1024)
                 // reactor-kafka's default (immediate) finishes every send's HTTP answer on the producer's one I/O
                 // thread; the parallel workers spread that work over the cores and leave the I/O thread to Kafka.
@@ -90,7 +90,7 @@ class KafkaConfiguration {
 
     /** The command sender's producer, built at start-up rather than by the first send on a parallel worker. */
     @Bean(destroyMethod = "close")
-    PrebuiltProducer commandProducer(SenderOptions<String, byte[]> commandSenderOptions, KafkaTopics topicsReady) {
+    PrebuiltProducer commandProducer(SenderOptions<String, byte[]> commandSenderOptions) {
         return new PrebuiltProducer(commandSenderOptions);
     }
 
@@ -140,12 +140,13 @@ class KafkaConfiguration {
      */
     @Bean
     @ConditionalOnRole(Role.PROCESSOR)
-    SubscriptionLifecycle processing(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership,
-                                     StreamgateProperties properties, ProcessorCatalog catalog, JsonMapper json,
-                                     Clock clock, ProcessingMetrics metrics, StreamTracing tracing,
-                                     StreamRegistry registry) {
+    SubscriptionLifecycle processing(ClientSettings settings, KafkaTopics topics, RecordMapping mapping,
+                                     PartitionOwnership ownership, StreamgateProperties properties,
+                                     ProcessorCatalog catalog, JsonMapper json, Clock clock, ProcessingMetrics metrics,
+                                     StreamTracing tracing, StreamRegistry registry) {
         StreamgateProperties.Processing processing = properties.processing();
-        KafkaProcessingLog log = new KafkaProcessingLog(settings, mapping, ownership, properties.processor().instanceId());
+        KafkaProcessingLog log = new KafkaProcessingLog(settings.keepingTo(topics), mapping, ownership,
+                properties.processor().instanceId());
         ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),
                 processing.chunkTimeout(), processing.retries(), processing.retryBackoff(),
                 processing.maxPendingCommands(), processing.maxPendingBytes().toBytes()), json,

@@ -25,6 +25,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -60,6 +62,8 @@ import reactor.kafka.sender.TransactionManager;
  * assignment that is still this consumer's, as of the last poll.
  */
 final class KafkaProcessingLog implements ProcessingLog {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaProcessingLog.class);
 
     /** Transactions of a processor that died are aborted by the broker after this long, at the latest. */
     private static final int TRANSACTION_TIMEOUT_MS = 10_000;
@@ -168,11 +172,20 @@ final class KafkaProcessingLog implements ProcessingLog {
                     .closeTimeout(ClientSettings.CLOSE_TIMEOUT));
         }
 
-        /** On the consumer's thread, inside a poll. */
+        /**
+         * On the consumer's thread, inside a poll. A partition added to the topic after this instance started is
+         * passed over: no stream's commands go there (producers keep to the count they started with), and its
+         * state partition, which restoring would read, does not exist.
+         */
         private void assigned(Iterable<ReceiverPartition> partitions) {
             List<Integer> numbers = new ArrayList<>();
             for (ReceiverPartition partition : partitions) {
                 int number = partition.topicPartition().partition();
+                if (!ownership.holdsStreams(number)) {
+                    log.warn("Passing over {}, added to the topic after this instance started: no stream is in it",
+                            partition.topicPartition());
+                    continue;
+                }
                 assignments.tryEmitNext(new LogEvent.Assigned(number, epochs.assign(number)));
                 numbers.add(number);
             }
@@ -184,17 +197,22 @@ final class KafkaProcessingLog implements ProcessingLog {
             List<Integer> numbers = new ArrayList<>();
             for (ReceiverPartition partition : partitions) {
                 int number = partition.topicPartition().partition();
-                assignments.tryEmitNext(new LogEvent.Revoked(number, epochs.revoke(number)));
-                numbers.add(number);
+                if (ownership.holdsStreams(number)) {
+                    assignments.tryEmitNext(new LogEvent.Revoked(number, epochs.revoke(number)));
+                    numbers.add(number);
+                }
             }
             ownership.revoked(numbers);
         }
 
         @Override
         public Flux<LogEvent> events() {
-            return Flux.merge(assignments.asFlux(), receiver.receive().map(record -> new LogEvent.Received(
-                            record.partition(), EpochTagging.epochOf(record), record.offset(), mapping.toCommand(record),
-                            Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize()))))
+            Flux<LogEvent> received = receiver.receive()
+                    .filter(record -> ownership.holdsStreams(record.partition()))
+                    .map(record -> new LogEvent.Received(record.partition(), EpochTagging.epochOf(record),
+                            record.offset(), mapping.toCommand(record),
+                            Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize())));
+            return Flux.merge(assignments.asFlux(), received)
                     // The consumer is built, and may block, on the subscribing thread: never a non-blocking one.
                     .subscribeOn(Schedulers.boundedElastic());
         }

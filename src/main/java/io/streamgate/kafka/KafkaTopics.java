@@ -30,10 +30,13 @@ final class KafkaTopics {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SERVED_CHECK_EVERY = Duration.ofMillis(50);
 
+    private final StreamgateProperties.Kafka kafka;
     private final List<TopicPartition> resultPartitions;
     private final int requestPartitionCount;
 
-    private KafkaTopics(List<TopicPartition> resultPartitions, int requestPartitionCount) {
+    KafkaTopics(StreamgateProperties.Kafka kafka, List<TopicPartition> resultPartitions,
+                int requestPartitionCount) {
+        this.kafka = kafka;
         this.resultPartitions = resultPartitions;
         this.requestPartitionCount = requestPartitionCount;
     }
@@ -57,17 +60,30 @@ final class KafkaTopics {
                     new NewTopic(kafka.deadLetterTopic(), Optional.of(kafka.partitions()), replication).configs(configs)));
             int stateTopicPartitions = describeOnceServed(admin, List.of(kafka.stateTopic(), kafka.deadLetterTopic()))
                     .get(kafka.stateTopic()).partitions().size();
-            if (stateTopicPartitions != requestPartitions) {
-                throw new IllegalStateException("Topic " + kafka.stateTopic() + " has " + stateTopicPartitions
-                        + " partitions and " + kafka.requestsTopic() + " " + requestPartitions
-                        + ": they must have as many (a stream's state sits in the partition number of its commands)");
-            }
+            int resultPartitionCount = described.get(kafka.resultsTopic()).partitions().size();
+            requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.stateTopic(), stateTopicPartitions);
+            requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.resultsTopic(), resultPartitionCount);
             List<TopicPartition> partitions = new ArrayList<>();
             described.get(kafka.resultsTopic()).partitions()
                     .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
-            return new KafkaTopics(partitions, requestPartitions);
+            return new KafkaTopics(kafka, partitions, requestPartitions);
         } catch (ExecutionException | InterruptedException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach Kafka to check topics: " + e, e);
+        }
+    }
+
+    /**
+     * A stream's commands, results and state sit in the partition its key hashes to over one count, so the topics
+     * must have as many. A difference means partitions were added to one in place, which moves streams: refused at
+     * start-up, as a running instance keeps to the count it started with ({@link StartCountPartitioner}).
+     */
+    private static void requireAsMany(String topic, int partitions, String other, int otherPartitions) {
+        if (otherPartitions != partitions) {
+            throw new IllegalStateException("Topic " + other + " has " + otherPartitions + " partitions and " + topic
+                    + " " + partitions + ": they must have as many (a stream's records sit in the partition its key"
+                    + " hashes to over that count). Partitions cannot be added to Streamgate's topics in place: the"
+                    + " streams open then would lose their order, state and results. For more partitions, use new"
+                    + " topics (streamgate.kafka.requests-topic, results-topic, state-topic).");
         }
     }
 
@@ -130,5 +146,10 @@ final class KafkaTopics {
     /** As the topic has it, which may differ from {@code streamgate.kafka.partitions} when it existed before. */
     int requestPartitionCount() {
         return requestPartitionCount;
+    }
+
+    /** The topics a stream's records are keyed to, each with the partition count read at start-up. */
+    Map<String, Integer> streamPartitionCounts() {
+        return Map.of(kafka.requestsTopic(), requestPartitionCount, kafka.resultsTopic(), resultPartitions.size());
     }
 }

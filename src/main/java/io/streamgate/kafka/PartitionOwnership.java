@@ -36,6 +36,14 @@ final class PartitionOwnership implements StreamOwnership {
         return assigned.getOrDefault(partitionOf(key), Long.MAX_VALUE);
     }
 
+    /**
+     * Whether streams sit in {@code partition} of the requests topic: not in one added to the topic after this instance
+     * started, since producers keep to the count they started with ({@link StartCountPartitioner}).
+     */
+    boolean holdsStreams(int partition) {
+        return partition < partitionCount;
+    }
+
     int partitionOf(StreamKey key) {
         return KeyPartitioner.partitionOf(key.value(), partitionCount);
     }

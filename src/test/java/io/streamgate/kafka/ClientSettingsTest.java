@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.streamgate.config.StreamgateProperties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
@@ -33,6 +35,21 @@ class ClientSettingsTest {
         assertThatThrownBy(() -> new KafkaProducer<>(settings).close())
                 .isInstanceOf(KafkaException.class)
                 .hasMessageContaining("linger.ms");
+    }
+
+    @Test
+    void shouldBuildProducersThatKeepStreamsToThePartitionCountsReadAtStartUp() {
+        ClientSettings unkept = settings(Map.of());
+        KafkaTopics topics = new KafkaTopics(unkept.kafka(),
+                List.of(new TopicPartition("streamgate.results", 0), new TopicPartition("streamgate.results", 1)), 2);
+        Map<String, Object> settings = unkept.keepingTo(topics).producer("test");
+
+        assertThat(settings).containsEntry(ProducerConfig.PARTITIONER_CLASS_CONFIG, StartCountPartitioner.class)
+                .containsEntry(StartCountPartitioner.COUNTS, Map.of("streamgate.requests", 2, "streamgate.results", 2));
+        assertThat(unkept.producer("test")).doesNotContainKey(ProducerConfig.PARTITIONER_CLASS_CONFIG);
+        try (var producer = new KafkaProducer<>(settings)) {
+            assertThat(producer.metrics()).as("the producer was built, its partitioner with it").isNotEmpty();
+        }
     }
 
     private static ClientSettings settings(Map<String, String> producer) {

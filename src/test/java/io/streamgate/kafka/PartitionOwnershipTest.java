@@ -56,4 +56,13 @@ class PartitionOwnershipTest {
         assertThat(ownership.owns(key)).isFalse();
         assertThat(ownership.ownedSinceMillis(key)).as("revoked").isEqualTo(Long.MAX_VALUE);
     }
+
+    /** Partitions added to the requests topic after start-up hold no stream: producers keep to the start's count. */
+    @Test
+    void shouldFindStreamsOnlyInThePartitionsTheTopicHadAtStartUp() {
+        PartitionOwnership ownership = new PartitionOwnership(6, Clock.systemUTC());
+
+        assertThat(IntStream.range(0, 12).filter(ownership::holdsStreams).boxed().toList())
+                .as("the partitions of the 12 now that hold streams").containsExactly(0, 1, 2, 3, 4, 5);
+    }
 }

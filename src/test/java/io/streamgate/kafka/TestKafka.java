@@ -6,12 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import io.streamgate.config.StreamgateProperties;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,6 +65,22 @@ public final class TestKafka {
             KafkaTopics.ensure(admin, kafka);
         }
         return settings;
+    }
+
+    /** Adds partitions to {@code topics} in place, up to {@code count} each, as an operator's admin tool would. */
+    static void addPartitions(int count, String... topics) {
+        Map<String, NewPartitions> counts = new HashMap<>();
+        for (String topic : topics) {
+            counts.put(topic, NewPartitions.increaseTo(count));
+        }
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createPartitions(counts).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not add partitions to " + counts.keySet(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A record as the tests look at it: its key and a header-free view of its value. */
