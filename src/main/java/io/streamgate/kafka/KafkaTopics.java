@@ -18,6 +18,7 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 
 /**
  * Streamgate's topics, created at start-up when missing: requests and results; the processors' state log (compacted,
@@ -47,7 +48,7 @@ final class KafkaTopics {
                 ? Optional.empty() : Optional.of(kafka.replicationFactor());
         Map<String, String> configs = Map.of("max.message.bytes", Long.toString(kafka.maxRecordSize().toBytes()));
         try {
-            create(admin, List.of(
+            create(admin, kafka, List.of(
                     new NewTopic(kafka.requestsTopic(), Optional.of(kafka.partitions()), replication).configs(configs),
                     new NewTopic(kafka.resultsTopic(), Optional.of(kafka.partitions()), replication).configs(configs)));
             Map<String, TopicDescription> described = describeOnceServed(admin,
@@ -55,7 +56,7 @@ final class KafkaTopics {
             int requestPartitions = described.get(kafka.requestsTopic()).partitions().size();
             Map<String, String> compacted = Map.of("max.message.bytes", Long.toString(kafka.maxRecordSize().toBytes()),
                     "cleanup.policy", "compact");
-            create(admin, List.of(
+            create(admin, kafka, List.of(
                     new NewTopic(kafka.stateTopic(), Optional.of(requestPartitions), replication).configs(compacted),
                     new NewTopic(kafka.deadLetterTopic(), Optional.of(kafka.partitions()), replication).configs(configs)));
             int stateTopicPartitions = describeOnceServed(admin, List.of(kafka.stateTopic(), kafka.deadLetterTopic()))
@@ -67,37 +68,58 @@ final class KafkaTopics {
             described.get(kafka.resultsTopic()).partitions()
                     .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
             return new KafkaTopics(kafka, partitions, requestPartitions);
-        } catch (ExecutionException | InterruptedException | TimeoutException e) {
-            throw new IllegalStateException("Cannot reach Kafka to check topics: " + e, e);
+        } catch (ExecutionException e) {
+            throw new FailureAnalyzedException("Kafka refused to describe Streamgate's topics: " + e.getCause(),
+                    "Let this client describe the topics (streamgate.kafka.*-topic).", e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw unreachable(kafka, e);
         }
     }
 
     /**
      * A stream's commands, results and state sit in the partition its key hashes to over one count, so the topics
      * must have as many. A difference means partitions were added to one in place, which moves streams: refused at
-     * start-up, as a running instance keeps to the count it started with ({@link StartCountPartitioner}).
+     * start-up, as a running instance keeps to the count it started with ({@link StartCountPartitioner}). Refused
+     * with Spring Boot's start-up failure report (the reason and what to do, not a trace of bean creations).
      */
     private static void requireAsMany(String topic, int partitions, String other, int otherPartitions) {
         if (otherPartitions != partitions) {
-            throw new IllegalStateException("Topic " + other + " has " + otherPartitions + " partitions and " + topic
-                    + " " + partitions + ": they must have as many (a stream's records sit in the partition its key"
-                    + " hashes to over that count). Partitions cannot be added to Streamgate's topics in place: the"
-                    + " streams open then would lose their order, state and results. For more partitions, use new"
-                    + " topics (streamgate.kafka.requests-topic, results-topic, state-topic).");
+            throw new FailureAnalyzedException("Topic " + other + " has " + otherPartitions + " partitions and "
+                    + topic + " " + partitions + ": they must have as many, since a stream's commands, results and"
+                    + " state sit in the partition its key hashes to over that count. Partitions were added to one of"
+                    + " them in place, which would move the streams open then away from their order, state and"
+                    + " results.", "Partitions cannot be added to Streamgate's topics in place. For more partitions,"
+                    + " use new topics: set streamgate.kafka.requests-topic, results-topic and state-topic to names"
+                    + " not used yet, and streamgate.kafka.partitions to the count.");
         }
     }
 
-    private static void create(Admin admin, List<NewTopic> topics) {
+    /** Kafka did not answer: Streamgate cannot start without its topics. */
+    private static FailureAnalyzedException unreachable(StreamgateProperties.Kafka kafka, Throwable cause) {
+        String where = kafka.embedded() ? "the embedded broker" : kafka.bootstrapServers();
+        String error = cause instanceof TimeoutException ? "" : ": " + cause; // our own wait's tells nothing more
+        return new FailureAnalyzedException("Streamgate could not reach Kafka (" + where + ") to create and check its"
+                + " topics within " + TIMEOUT.toSeconds() + " s" + error, "Check"
+                + " streamgate.kafka.bootstrap-servers and that its brokers are up and reachable from this host (left"
+                + " empty, Streamgate runs its own embedded broker).", cause);
+    }
+
+    private static void create(Admin admin, StreamgateProperties.Kafka kafka, List<NewTopic> topics) {
         admin.createTopics(topics).values().forEach((name, future) -> {
             try {
                 future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 log.info("Created topic {}", name);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof RetriableException) {
+                    throw unreachable(kafka, e.getCause());
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause(), e.getCause());
+                    throw new FailureAnalyzedException("Kafka refused to create topic " + name + ": " + e.getCause(),
+                            "Create it beforehand (compose.yaml's rpk commands show its settings), or let this"
+                                    + " client create topics.", e.getCause());
                 }
             } catch (InterruptedException | TimeoutException e) {
-                throw new IllegalStateException("Cannot create topic " + name + " within " + TIMEOUT, e);
+                throw unreachable(kafka, e);
             }
         });
     }

@@ -12,8 +12,10 @@ import java.util.Map;
 
 import io.streamgate.support.StreamClient;
 import org.apache.kafka.clients.admin.Admin;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
@@ -94,9 +96,14 @@ class AddedPartitionsIT {
 
         try (Admin admin = Admin.create(settings.admin())) {
             assertThatThrownBy(() -> KafkaTopics.ensure(admin, settings.kafka()))
-                    .hasMessageContaining("Topic " + settings.kafka().resultsTopic() + " has 2 partitions and "
-                            + settings.kafka().requestsTopic() + " 1: they must have as many")
-                    .hasMessageContaining("Partitions cannot be added to Streamgate's topics in place");
+                    .asInstanceOf(InstanceOfAssertFactories.type(FailureAnalyzedException.class))
+                    .extracting(FailureAnalyzedException::analysis).satisfies(analysis -> {
+                        assertThat(analysis.getDescription()).as("the start-up failure report's description")
+                                .startsWith("Topic " + settings.kafka().resultsTopic() + " has 2 partitions and "
+                                        + settings.kafka().requestsTopic() + " 1: they must have as many");
+                        assertThat(analysis.getAction()).as("the report's action")
+                                .startsWith("Partitions cannot be added to Streamgate's topics in place");
+                    });
         }
     }
 
