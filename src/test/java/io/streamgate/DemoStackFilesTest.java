@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -55,6 +56,22 @@ class DemoStackFilesTest {
                 });
             }
         });
+    }
+
+    /**
+     * Redpanda takes records of 1 MiB unless a topic says otherwise, and a gateway refuses topics that take less than
+     * its max-record-size (8 MiB by default): each {@code rpk topic create} of the stack gives that size.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldCreateTopicsThatTakeStreamgatesLargestRecords() throws IOException {
+        String topics = ((List<String>) services().get("topics").get("command")).get(0);
+        String[] creates = topics.split("rpk topic create");
+        assertThat(creates).as("the topic creations in %s", topics).hasSize(3);
+        for (int create = 1; create < creates.length; create++) {
+            assertThat(creates[create]).as("rpk topic create%s", creates[create])
+                    .contains("-c max.message.bytes=" + DataSize.ofMegabytes(8).toBytes());
+        }
     }
 
     @Test

@@ -8,12 +8,17 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import io.streamgate.config.StreamgateProperties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -30,6 +35,8 @@ final class KafkaTopics {
     private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SERVED_CHECK_EVERY = Duration.ofMillis(50);
+    /** The topic setting that caps a record batch's size. */
+    private static final String MAX_MESSAGE_BYTES = TopicConfig.MAX_MESSAGE_BYTES_CONFIG;
 
     private final StreamgateProperties.Kafka kafka;
     private final List<TopicPartition> resultPartitions;
@@ -46,7 +53,7 @@ final class KafkaTopics {
     static KafkaTopics ensure(Admin admin, StreamgateProperties.Kafka kafka) {
         Optional<Short> replication = kafka.replicationFactor() == 0
                 ? Optional.empty() : Optional.of(kafka.replicationFactor());
-        Map<String, String> configs = Map.of("max.message.bytes", Long.toString(kafka.maxRecordSize().toBytes()));
+        Map<String, String> configs = Map.of(MAX_MESSAGE_BYTES, Long.toString(kafka.maxRecordSize().toBytes()));
         try {
             create(admin, kafka, List.of(
                     new NewTopic(kafka.requestsTopic(), Optional.of(kafka.partitions()), replication).configs(configs),
@@ -54,7 +61,7 @@ final class KafkaTopics {
             Map<String, TopicDescription> described = describeOnceServed(admin,
                     List.of(kafka.requestsTopic(), kafka.resultsTopic()));
             int requestPartitions = described.get(kafka.requestsTopic()).partitions().size();
-            Map<String, String> compacted = Map.of("max.message.bytes", Long.toString(kafka.maxRecordSize().toBytes()),
+            Map<String, String> compacted = Map.of(MAX_MESSAGE_BYTES, Long.toString(kafka.maxRecordSize().toBytes()),
                     "cleanup.policy", "compact");
             create(admin, kafka, List.of(
                     new NewTopic(kafka.stateTopic(), Optional.of(requestPartitions), replication).configs(compacted),
@@ -64,6 +71,7 @@ final class KafkaTopics {
             int resultPartitionCount = described.get(kafka.resultsTopic()).partitions().size();
             requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.stateTopic(), stateTopicPartitions);
             requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.resultsTopic(), resultPartitionCount);
+            requireRoomForRecords(admin, kafka);
             List<TopicPartition> partitions = new ArrayList<>();
             described.get(kafka.resultsTopic()).partitions()
                     .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
@@ -91,6 +99,33 @@ final class KafkaTopics {
                     + " results.", "Partitions cannot be added to Streamgate's topics in place. For more partitions,"
                     + " use new topics: set streamgate.kafka.requests-topic, results-topic and state-topic to names"
                     + " not used yet, and streamgate.kafka.partitions to the count.");
+        }
+    }
+
+    /**
+     * Every topic must take records of {@code max-record-size}, as those Streamgate creates do. One that takes less
+     * (made by hand: Kafka's brokers and Redpanda take 1 MiB unless told otherwise; or made before max-record-size was
+     * raised) refused what was larger: a send of such a chunk answered {@code 503}, retry later, every time, and a
+     * processor whose result or state was that large failed its transaction over and over.
+     */
+    private static void requireRoomForRecords(Admin admin, StreamgateProperties.Kafka kafka)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        List<ConfigResource> topics = Stream.of(kafka.requestsTopic(), kafka.resultsTopic(), kafka.stateTopic(),
+                kafka.deadLetterTopic()).map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        long needed = kafka.maxRecordSize().toBytes();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(topics).all()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        for (ConfigResource topic : topics) {
+            ConfigEntry largest = configs.get(topic).get(MAX_MESSAGE_BYTES);
+            if (largest != null && largest.value() != null && Long.parseLong(largest.value()) < needed) {
+                throw new FailureAnalyzedException("Topic " + topic.name() + " takes records up to "
+                        + largest.value() + " bytes (" + MAX_MESSAGE_BYTES + "), less than"
+                        + " streamgate.kafka.max-record-size, " + needed + " bytes: Kafka would refuse the chunks,"
+                        + " results and states between, a send with a 503 every time it is retried, a processor's"
+                        + " transaction over and over.", "Raise the topic's " + MAX_MESSAGE_BYTES + " to at least "
+                        + needed + " (kafka-configs --alter --add-config, or rpk topic alter-config --set), or lower"
+                        + " streamgate.kafka.max-record-size, and streamgate.stream.max-chunk-size with it.");
+            }
         }
     }
 

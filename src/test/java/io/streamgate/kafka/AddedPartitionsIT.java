@@ -1,7 +1,6 @@
 package io.streamgate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -11,11 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.streamgate.support.StreamClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.diagnostics.FailureAnalyzedException;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
@@ -86,25 +82,6 @@ class AddedPartitionsIT {
         await("every stream's results and end").atMost(StreamClient.TIMEOUT).untilAsserted(() ->
                 assertThat(resultsOf(client, expected.keySet())).as("each stream's results, then whether it ended")
                         .isEqualTo(ended(expected)));
-    }
-
-    /** An instance started after partitions were added to one of the topics refuses them, saying why. */
-    @Test
-    void shouldRefuseAtStartUpTopicsWhosePartitionCountsDiffer() {
-        ClientSettings settings = TestKafka.freshTopics("added-partitions");
-        TestKafka.addPartitions(2, settings.kafka().resultsTopic());
-
-        try (Admin admin = Admin.create(settings.admin())) {
-            assertThatThrownBy(() -> KafkaTopics.ensure(admin, settings.kafka()))
-                    .asInstanceOf(InstanceOfAssertFactories.type(FailureAnalyzedException.class))
-                    .extracting(FailureAnalyzedException::analysis).satisfies(analysis -> {
-                        assertThat(analysis.getDescription()).as("the start-up failure report's description")
-                                .startsWith("Topic " + settings.kafka().resultsTopic() + " has 2 partitions and "
-                                        + settings.kafka().requestsTopic() + " 1: they must have as many");
-                        assertThat(analysis.getAction()).as("the report's action")
-                                .startsWith("Partitions cannot be added to Streamgate's topics in place");
-                    });
-        }
     }
 
     /** Each stream's results as its readers get them (JSON), followed by {@code "ended"} once it has ended. */

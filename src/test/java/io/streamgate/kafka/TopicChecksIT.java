@@ -1,0 +1,60 @@
+package io.streamgate.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamgate.config.StreamgateProperties;
+import org.apache.kafka.clients.admin.Admin;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * What a start refuses in topics that exist already (on the test broker), with Spring Boot's start-up failure report:
+ * what is wrong, and what to do.
+ */
+class TopicChecksIT {
+
+    @Test
+    void shouldRefuseTopicsWhosePartitionCountsDiffer() {
+        ClientSettings settings = TestKafka.freshTopics("topic-checks-partitions");
+        TestKafka.addPartitions(2, settings.kafka().resultsTopic());
+
+        FailureAnalysis report = refusal(settings, settings.kafka());
+
+        assertThat(report.getDescription()).as("the report's description").startsWith("Topic "
+                + settings.kafka().resultsTopic() + " has 2 partitions and " + settings.kafka().requestsTopic()
+                + " 1: they must have as many");
+        assertThat(report.getAction()).as("the report's action")
+                .startsWith("Partitions cannot be added to Streamgate's topics in place");
+    }
+
+    /** Topics made when max-record-size was 8 MB, and a start with 16 MB: Kafka would refuse what is between. */
+    @Test
+    void shouldRefuseTopicsThatTakeRecordsSmallerThanTheLargestStreamgateWrites() {
+        ClientSettings settings = TestKafka.freshTopics("topic-checks-record-size");
+        StreamgateProperties.Kafka made = settings.kafka();
+        StreamgateProperties.Kafka raised = new StreamgateProperties.Kafka(made.bootstrapServers(),
+                made.requestsTopic(), made.resultsTopic(), made.stateTopic(), made.deadLetterTopic(), made.partitions(),
+                made.replicationFactor(), DataSize.ofMegabytes(16), made.deliveryTimeout(), made.processorGroup(),
+                made.producer(), made.consumer());
+
+        FailureAnalysis report = refusal(settings, raised);
+
+        assertThat(report.getDescription()).as("the report's description").startsWith("Topic " + made.requestsTopic()
+                + " takes records up to 8388608 bytes (max.message.bytes), less than streamgate.kafka.max-record-size,"
+                + " 16777216 bytes");
+        assertThat(report.getAction()).as("the report's action")
+                .startsWith("Raise the topic's max.message.bytes to at least 16777216");
+    }
+
+    private static FailureAnalysis refusal(ClientSettings settings, StreamgateProperties.Kafka kafka) {
+        try (Admin admin = Admin.create(settings.admin())) {
+            return assertThatThrownBy(() -> KafkaTopics.ensure(admin, kafka))
+                    .asInstanceOf(InstanceOfAssertFactories.type(FailureAnalyzedException.class))
+                    .actual().analysis();
+        }
+    }
+}
