@@ -2,6 +2,7 @@ package io.streamgate.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,6 @@ import java.util.stream.Stream;
 import io.streamgate.config.StreamgateProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -28,15 +28,13 @@ import org.springframework.boot.diagnostics.FailureAnalyzedException;
 /**
  * Streamgate's topics, created at start-up when missing: requests and results; the processors' state log (compacted,
  * one partition per requests partition: a stream's state sits in the partition number of its commands) and their
- * dead letters.
+ * dead letters. Topics that exist already are held to what Streamgate would have made ({@link TopicRequirements}).
  */
 final class KafkaTopics {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SERVED_CHECK_EVERY = Duration.ofMillis(50);
-    /** The topic setting that caps a record batch's size. */
-    private static final String MAX_MESSAGE_BYTES = TopicConfig.MAX_MESSAGE_BYTES_CONFIG;
 
     private final StreamgateProperties.Kafka kafka;
     private final List<TopicPartition> resultPartitions;
@@ -53,7 +51,8 @@ final class KafkaTopics {
     static KafkaTopics ensure(Admin admin, StreamgateProperties.Kafka kafka) {
         Optional<Short> replication = kafka.replicationFactor() == 0
                 ? Optional.empty() : Optional.of(kafka.replicationFactor());
-        Map<String, String> configs = Map.of(MAX_MESSAGE_BYTES, Long.toString(kafka.maxRecordSize().toBytes()));
+        String largestRecord = Long.toString(kafka.maxRecordSize().toBytes());
+        Map<String, String> configs = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, largestRecord);
         try {
             create(admin, kafka, List.of(
                     new NewTopic(kafka.requestsTopic(), Optional.of(kafka.partitions()), replication).configs(configs),
@@ -61,17 +60,19 @@ final class KafkaTopics {
             Map<String, TopicDescription> described = describeOnceServed(admin,
                     List.of(kafka.requestsTopic(), kafka.resultsTopic()));
             int requestPartitions = described.get(kafka.requestsTopic()).partitions().size();
-            Map<String, String> compacted = Map.of(MAX_MESSAGE_BYTES, Long.toString(kafka.maxRecordSize().toBytes()),
-                    "cleanup.policy", "compact");
+            Map<String, String> compacted = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, largestRecord,
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
             create(admin, kafka, List.of(
                     new NewTopic(kafka.stateTopic(), Optional.of(requestPartitions), replication).configs(compacted),
                     new NewTopic(kafka.deadLetterTopic(), Optional.of(kafka.partitions()), replication).configs(configs)));
             int stateTopicPartitions = describeOnceServed(admin, List.of(kafka.stateTopic(), kafka.deadLetterTopic()))
                     .get(kafka.stateTopic()).partitions().size();
             int resultPartitionCount = described.get(kafka.resultsTopic()).partitions().size();
-            requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.stateTopic(), stateTopicPartitions);
-            requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.resultsTopic(), resultPartitionCount);
-            requireRoomForRecords(admin, kafka);
+            TopicRequirements.requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.stateTopic(),
+                    stateTopicPartitions);
+            TopicRequirements.requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.resultsTopic(),
+                    resultPartitionCount);
+            TopicRequirements.requireSettings(kafka, describeConfigs(admin, kafka));
             List<TopicPartition> partitions = new ArrayList<>();
             described.get(kafka.resultsTopic()).partitions()
                     .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
@@ -85,48 +86,18 @@ final class KafkaTopics {
     }
 
     /**
-     * A stream's commands, results and state sit in the partition its key hashes to over one count, so the topics
-     * must have as many. A difference means partitions were added to one in place, which moves streams: refused at
-     * start-up, as a running instance keeps to the count it started with ({@link StartCountPartitioner}). Refused
-     * with Spring Boot's start-up failure report (the reason and what to do, not a trace of bean creations).
+     * Each of Streamgate's topics with its settings, as Kafka applies them (its own or the broker's), in a fixed order:
+     * requests, results, state, dead letters.
      */
-    private static void requireAsMany(String topic, int partitions, String other, int otherPartitions) {
-        if (otherPartitions != partitions) {
-            throw new FailureAnalyzedException("Topic " + other + " has " + otherPartitions + " partitions and "
-                    + topic + " " + partitions + ": they must have as many, since a stream's commands, results and"
-                    + " state sit in the partition its key hashes to over that count. Partitions were added to one of"
-                    + " them in place, which would move the streams open then away from their order, state and"
-                    + " results.", "Partitions cannot be added to Streamgate's topics in place. For more partitions,"
-                    + " use new topics: set streamgate.kafka.requests-topic, results-topic and state-topic to names"
-                    + " not used yet, and streamgate.kafka.partitions to the count.");
-        }
-    }
-
-    /**
-     * Every topic must take records of {@code max-record-size}, as those Streamgate creates do. One that takes less
-     * (made by hand: Kafka's brokers and Redpanda take 1 MiB unless told otherwise; or made before max-record-size was
-     * raised) refused what was larger: a send of such a chunk answered {@code 503}, retry later, every time, and a
-     * processor whose result or state was that large failed its transaction over and over.
-     */
-    private static void requireRoomForRecords(Admin admin, StreamgateProperties.Kafka kafka)
+    private static Map<String, Config> describeConfigs(Admin admin, StreamgateProperties.Kafka kafka)
             throws ExecutionException, InterruptedException, TimeoutException {
         List<ConfigResource> topics = Stream.of(kafka.requestsTopic(), kafka.resultsTopic(), kafka.stateTopic(),
                 kafka.deadLetterTopic()).map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-        long needed = kafka.maxRecordSize().toBytes();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(topics).all()
+        Map<ConfigResource, Config> described = admin.describeConfigs(topics).all()
                 .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        for (ConfigResource topic : topics) {
-            ConfigEntry largest = configs.get(topic).get(MAX_MESSAGE_BYTES);
-            if (largest != null && largest.value() != null && Long.parseLong(largest.value()) < needed) {
-                throw new FailureAnalyzedException("Topic " + topic.name() + " takes records up to "
-                        + largest.value() + " bytes (" + MAX_MESSAGE_BYTES + "), less than"
-                        + " streamgate.kafka.max-record-size, " + needed + " bytes: Kafka would refuse the chunks,"
-                        + " results and states between, a send with a 503 every time it is retried, a processor's"
-                        + " transaction over and over.", "Raise the topic's " + MAX_MESSAGE_BYTES + " to at least "
-                        + needed + " (kafka-configs --alter --add-config, or rpk topic alter-config --set), or lower"
-                        + " streamgate.kafka.max-record-size, and streamgate.stream.max-chunk-size with it.");
-            }
-        }
+        Map<String, Config> configs = new LinkedHashMap<>();
+        topics.forEach(topic -> configs.put(topic.name(), described.get(topic)));
+        return configs;
     }
 
     /** Kafka did not answer: Streamgate cannot start without its topics. */

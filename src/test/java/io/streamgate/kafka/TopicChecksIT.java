@@ -50,6 +50,23 @@ class TopicChecksIT {
                 .startsWith("Raise the topic's max.message.bytes to at least 16777216");
     }
 
+    /** A results topic made compacted would keep each stream's last result only; a state topic made to delete. */
+    @Test
+    void shouldRefuseTopicsWhoseCleanupWouldLoseWhatStreamgateKeepsThere() {
+        ClientSettings compactedResults = TestKafka.freshTopics("topic-checks-compacted");
+        TestKafka.setConfig(compactedResults.kafka().resultsTopic(), "cleanup.policy", "compact");
+        ClientSettings deletedStates = TestKafka.freshTopics("topic-checks-deleted");
+        TestKafka.setConfig(deletedStates.kafka().stateTopic(), "cleanup.policy", "delete");
+
+        assertThat(refusal(compactedResults, compactedResults.kafka()).getDescription())
+                .as("the results topic's report").startsWith("Topic " + compactedResults.kafka().resultsTopic()
+                        + " has cleanup.policy=compact: Kafka would keep only each stream's last result");
+        FailureAnalysis states = refusal(deletedStates, deletedStates.kafka());
+        assertThat(states.getDescription()).as("the state topic's report").startsWith("Topic "
+                + deletedStates.kafka().stateTopic() + " has cleanup.policy=delete: Kafka would delete the state");
+        assertThat(states.getAction()).as("its action").startsWith("Set the topic's cleanup.policy to compact");
+    }
+
     private static FailureAnalysis refusal(ClientSettings settings, StreamgateProperties.Kafka kafka) {
         try (Admin admin = Admin.create(settings.admin())) {
             return assertThatThrownBy(() -> KafkaTopics.ensure(admin, kafka))

@@ -1,0 +1,76 @@
+package io.streamgate.kafka;
+
+import java.util.Map;
+
+import io.streamgate.config.StreamgateProperties;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
+
+/**
+ * What a start requires of Streamgate's topics when they exist already (made by hand, by another tool, or by an
+ * earlier start under other settings), checked before anything is read or written. Each refusal is Spring Boot's
+ * start-up failure report: what is wrong and what to do, not a trace of bean creations.
+ */
+final class TopicRequirements {
+
+    private TopicRequirements() {
+    }
+
+    /**
+     * A stream's commands, results and state sit in the partition its key hashes to over one count, so the topics
+     * must have as many. A difference means partitions were added to one in place, which moves streams: refused at
+     * start-up, as a running instance keeps to the count it started with ({@link StartCountPartitioner}).
+     */
+    static void requireAsMany(String topic, int partitions, String other, int otherPartitions) {
+        if (otherPartitions != partitions) {
+            throw new FailureAnalyzedException("Topic " + other + " has " + otherPartitions + " partitions and "
+                    + topic + " " + partitions + ": they must have as many, since a stream's commands, results and"
+                    + " state sit in the partition its key hashes to over that count. Partitions were added to one of"
+                    + " them in place, which would move the streams open then away from their order, state and"
+                    + " results.", "Partitions cannot be added to Streamgate's topics in place. For more partitions,"
+                    + " use new topics: set streamgate.kafka.requests-topic, results-topic and state-topic to names"
+                    + " not used yet, and streamgate.kafka.partitions to the count.");
+        }
+    }
+
+    /** The settings each topic needs, as Streamgate creates it: room for its largest record, and its cleanup. */
+    static void requireSettings(StreamgateProperties.Kafka kafka, Map<String, Config> configs) {
+        configs.forEach((topic, config) -> requireRoomForRecords(topic, config, kafka.maxRecordSize().toBytes()));
+        requireCleanup(kafka.requestsTopic(), configs, TopicConfig.CLEANUP_POLICY_DELETE, "Kafka would keep only each"
+                + " stream's last command, and a processor behind, or restarting, would not see the chunks before it");
+        requireCleanup(kafka.resultsTopic(), configs, TopicConfig.CLEANUP_POLICY_DELETE, "Kafka would keep only each"
+                + " stream's last result, and a gateway that starts would not know the stream or its history");
+        requireCleanup(kafka.stateTopic(), configs, TopicConfig.CLEANUP_POLICY_COMPACT, "Kafka would delete the state"
+                + " of a stream that stays open without a chunk for the topic's retention, and a processor that"
+                + " restores it would go on as if the stream had none");
+    }
+
+    /**
+     * A topic that takes less than {@code max-record-size} (made by hand: Kafka's brokers and Redpanda take 1 MiB
+     * unless told otherwise; or made before max-record-size was raised) refused what was larger: a send of such a
+     * chunk answered {@code 503}, retry later, every time, and a processor whose result or state was that large failed
+     * its transaction over and over.
+     */
+    private static void requireRoomForRecords(String topic, Config config, long needed) {
+        ConfigEntry largest = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (largest != null && largest.value() != null && Long.parseLong(largest.value()) < needed) {
+            throw new FailureAnalyzedException("Topic " + topic + " takes records up to " + largest.value()
+                    + " bytes (max.message.bytes), less than streamgate.kafka.max-record-size, " + needed + " bytes:"
+                    + " Kafka would refuse the chunks, results and states between, a send with a 503 every time it is"
+                    + " retried, a processor's transaction over and over.", "Raise the topic's max.message.bytes to"
+                    + " at least " + needed + " (kafka-configs --alter --add-config, or rpk topic alter-config --set),"
+                    + " or lower streamgate.kafka.max-record-size, and streamgate.stream.max-chunk-size with it.");
+        }
+    }
+
+    private static void requireCleanup(String topic, Map<String, Config> configs, String needed, String otherwise) {
+        ConfigEntry policy = configs.get(topic).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        if (policy != null && policy.value() != null && !policy.value().replace(" ", "").equals(needed)) {
+            throw new FailureAnalyzedException("Topic " + topic + " has cleanup.policy=" + policy.value() + ": "
+                    + otherwise + ".", "Set the topic's cleanup.policy to " + needed + " (kafka-configs --alter"
+                    + " --add-config, or rpk topic alter-config --set), or use new topics that Streamgate creates.");
+        }
+    }
+}
