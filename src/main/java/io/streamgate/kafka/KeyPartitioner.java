@@ -11,6 +11,11 @@ final class KeyPartitioner {
     }
 
     static int partitionOf(String key, int partitionCount) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitionCount;
+        return partitionOf(key.getBytes(StandardCharsets.UTF_8), partitionCount);
+    }
+
+    /** {@code keyBytes}: the key as its serializer wrote it (UTF-8). */
+    static int partitionOf(byte[] keyBytes, int partitionCount) {
+        return Utils.toPositive(Utils.murmur2(keyBytes)) % partitionCount;
     }
 }

@@ -4,16 +4,15 @@ import java.util.Map;
 
 import org.apache.kafka.clients.producer.Partitioner;
 import org.apache.kafka.common.Cluster;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Puts a record of the requests and results topics in the partition its key had when this instance started: the
- * key's murmur2 hash (as {@link KeyPartitioner} and Kafka's own partitioner take it) over the partition count
- * {@link KafkaTopics} read then, not over the topic's count now. Kafka's own
- * partitioner follows the count as metadata refreshes, so partitions added to a topic while Streamgate ran moved
- * about half the streams to new ones, where no processor had their start and no results feed read: their sends were
- * acknowledged and their results never came, with nothing logged. A record of another topic (a dead letter) goes
- * by the topic's count now, as Kafka's partitioner puts a keyed record.
+ * key's hash ({@link KeyPartitioner}, as Kafka's own partitioner takes it) over the partition count {@link KafkaTopics}
+ * read then, not over the topic's count now. Kafka's own partitioner follows the count as metadata refreshes, so
+ * partitions added to a topic while Streamgate ran moved about half the streams to new ones, where no processor had
+ * their start and no results feed read: their sends were acknowledged and their results never came, with nothing
+ * logged. A record of another topic (a dead letter) goes by the topic's count now, as Kafka's partitioner puts a
+ * keyed record. Public: the producer builds it by reflection.
  */
 public final class StartCountPartitioner implements Partitioner {
 
@@ -35,8 +34,7 @@ public final class StartCountPartitioner implements Partitioner {
     public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
         Integer count = counts.get(topic);
         int partitions = count != null ? count : cluster.partitionCountForTopic(topic);
-        byte[] hashed = keyBytes != null ? keyBytes : new byte[0];
-        return Utils.toPositive(Utils.murmur2(hashed)) % partitions;
+        return KeyPartitioner.partitionOf(keyBytes != null ? keyBytes : new byte[0], partitions); // all are keyed
     }
 
     @Override
