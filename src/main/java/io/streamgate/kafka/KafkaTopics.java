@@ -57,22 +57,24 @@ final class KafkaTopics {
             create(admin, kafka, List.of(
                     new NewTopic(kafka.requestsTopic(), Optional.of(kafka.partitions()), replication).configs(configs),
                     new NewTopic(kafka.resultsTopic(), Optional.of(kafka.partitions()), replication).configs(configs)));
-            Map<String, TopicDescription> described = describeOnceServed(admin,
-                    List.of(kafka.requestsTopic(), kafka.resultsTopic()));
+            Map<String, TopicDescription> described = new LinkedHashMap<>(describeOnceServed(admin,
+                    List.of(kafka.requestsTopic(), kafka.resultsTopic())));
             int requestPartitions = described.get(kafka.requestsTopic()).partitions().size();
             Map<String, String> compacted = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, largestRecord,
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
             create(admin, kafka, List.of(
                     new NewTopic(kafka.stateTopic(), Optional.of(requestPartitions), replication).configs(compacted),
                     new NewTopic(kafka.deadLetterTopic(), Optional.of(kafka.partitions()), replication).configs(configs)));
-            int stateTopicPartitions = describeOnceServed(admin, List.of(kafka.stateTopic(), kafka.deadLetterTopic()))
-                    .get(kafka.stateTopic()).partitions().size();
+            described.putAll(describeOnceServed(admin, List.of(kafka.stateTopic(), kafka.deadLetterTopic())));
+            int stateTopicPartitions = described.get(kafka.stateTopic()).partitions().size();
             int resultPartitionCount = described.get(kafka.resultsTopic()).partitions().size();
             TopicRequirements.requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.stateTopic(),
                     stateTopicPartitions);
             TopicRequirements.requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.resultsTopic(),
                     resultPartitionCount);
-            TopicRequirements.requireSettings(kafka, describeConfigs(admin, kafka));
+            Map<String, Config> settings = describeConfigs(admin, kafka);
+            TopicRequirements.requireSettings(kafka, settings);
+            warnOfDurabilityGaps(admin, described, settings);
             List<TopicPartition> partitions = new ArrayList<>();
             described.get(kafka.resultsTopic()).partitions()
                     .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
@@ -98,6 +100,17 @@ final class KafkaTopics {
         Map<String, Config> configs = new LinkedHashMap<>();
         topics.forEach(topic -> configs.put(topic.name(), described.get(topic)));
         return configs;
+    }
+
+    /** Logs what one broker's loss would cost these topics ({@link TopicRequirements#durabilityGaps}). */
+    private static void warnOfDurabilityGaps(Admin admin, Map<String, TopicDescription> described,
+                                             Map<String, Config> configs)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        int brokers = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+        Map<String, Integer> replicas = new LinkedHashMap<>();
+        configs.keySet().forEach(topic -> replicas.put(topic, described.get(topic).partitions().stream()
+                .mapToInt(partition -> partition.replicas().size()).min().orElse(0)));
+        TopicRequirements.durabilityGaps(brokers, replicas, configs).forEach(log::warn);
     }
 
     /** Kafka did not answer: Streamgate cannot start without its topics. */

@@ -1,5 +1,7 @@
 package io.streamgate.kafka;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.streamgate.config.StreamgateProperties;
@@ -63,6 +65,36 @@ final class TopicRequirements {
                     + " at least " + needed + " (kafka-configs --alter --add-config, or rpk topic alter-config --set),"
                     + " or lower streamgate.kafka.max-record-size, and streamgate.stream.max-chunk-size with it.");
         }
+    }
+
+    /**
+     * What a cluster of three brokers or more could survive and these topics do not: one broker's loss. Warned of, not
+     * refused (a test cluster may want it so); with one or two brokers there is nothing to warn of. A send is
+     * acknowledged once every in-sync replica has it ({@code acks=all}), which is one broker when the topic lets its
+     * in-sync replicas shrink to one ({@code min.insync.replicas=1}, Kafka's default), and a topic with no more
+     * replicas than that minimum stops taking sends while one of them is down.
+     *
+     * @param replicas each topic's replication (its partitions' fewest replicas)
+     */
+    static List<String> durabilityGaps(int brokers, Map<String, Integer> replicas, Map<String, Config> configs) {
+        List<String> gaps = new ArrayList<>();
+        if (brokers < 3) {
+            return gaps;
+        }
+        replicas.forEach((topic, replication) -> {
+            ConfigEntry minimum = configs.get(topic).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+            int inSync = minimum == null || minimum.value() == null ? 1 : Integer.parseInt(minimum.value());
+            if (inSync < 2) {
+                gaps.add("Topic " + topic + " has min.insync.replicas=" + inSync + " on a cluster of " + brokers
+                        + " brokers: a send may be acknowledged by one broker only, and lost with it. Give it"
+                        + " replication 3 and min.insync.replicas=2.");
+            } else if (replication <= inSync) {
+                gaps.add("Topic " + topic + " has " + replication + " replicas and min.insync.replicas=" + inSync
+                        + " on a cluster of " + brokers + " brokers: it takes no send while one of its brokers is"
+                        + " down. Give it replication 3 and min.insync.replicas=2.");
+            }
+        });
+        return gaps;
     }
 
     private static void requireCleanup(String topic, Map<String, Config> configs, String needed, String otherwise) {

@@ -1,0 +1,44 @@
+package io.streamgate.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.junit.jupiter.api.Test;
+
+/** What a start warns of in topics that one broker's loss would cost acknowledged sends or their availability. */
+class TopicRequirementsTest {
+
+    @Test
+    void shouldWarnOfTopicsWhoseAcknowledgedSendsOneBrokerMayHoldAlone() {
+        List<String> gaps = TopicRequirements.durabilityGaps(3,
+                Map.of("requests", 3, "results", 3), Map.of("requests", minInSync("1"), "results", minInSync("2")));
+
+        assertThat(gaps).as("the warnings").containsExactly("Topic requests has min.insync.replicas=1 on a cluster of"
+                + " 3 brokers: a send may be acknowledged by one broker only, and lost with it. Give it replication 3"
+                + " and min.insync.replicas=2.");
+    }
+
+    @Test
+    void shouldWarnOfTopicsThatTakeNoSendWhileOneOfTheirBrokersIsDown() {
+        List<String> gaps = TopicRequirements.durabilityGaps(5, Map.of("state", 2), Map.of("state", minInSync("2")));
+
+        assertThat(gaps).as("the warnings").singleElement().asString()
+                .startsWith("Topic state has 2 replicas and min.insync.replicas=2 on a cluster of 5 brokers");
+    }
+
+    @Test
+    void shouldWarnOfNothingOnOneOrTwoBrokers() {
+        assertThat(TopicRequirements.durabilityGaps(1, Map.of("requests", 1), Map.of("requests", minInSync("1"))))
+                .as("the warnings on the embedded broker").isEmpty();
+        assertThat(TopicRequirements.durabilityGaps(2, Map.of("requests", 2), Map.of("requests", minInSync("1"))))
+                .as("the warnings on two brokers").isEmpty();
+    }
+
+    private static Config minInSync(String value) {
+        return new Config(List.of(new ConfigEntry("min.insync.replicas", value)));
+    }
+}
