@@ -74,7 +74,7 @@ final class KafkaTopics {
                     resultPartitionCount);
             Map<String, Config> settings = describeConfigs(admin, kafka);
             TopicRequirements.requireSettings(kafka, settings);
-            warnOfDurabilityGaps(admin, described, settings);
+            requireReplication(admin, described, settings);
             List<TopicPartition> partitions = new ArrayList<>();
             described.get(kafka.resultsTopic()).partitions()
                     .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
@@ -102,14 +102,18 @@ final class KafkaTopics {
         return configs;
     }
 
-    /** Logs what one broker's loss would cost these topics ({@link TopicRequirements#durabilityGaps}). */
-    private static void warnOfDurabilityGaps(Admin admin, Map<String, TopicDescription> described,
-                                             Map<String, Config> configs)
+    /**
+     * Refuses topics that could take no send for want of replicas, and logs what one broker's loss would cost the
+     * others ({@link TopicRequirements#durabilityGaps}).
+     */
+    private static void requireReplication(Admin admin, Map<String, TopicDescription> described,
+                                           Map<String, Config> configs)
             throws ExecutionException, InterruptedException, TimeoutException {
-        int brokers = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
         Map<String, Integer> replicas = new LinkedHashMap<>();
         configs.keySet().forEach(topic -> replicas.put(topic, described.get(topic).partitions().stream()
                 .mapToInt(partition -> partition.replicas().size()).min().orElse(0)));
+        TopicRequirements.requireReplicasForSends(replicas, configs);
+        int brokers = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
         TopicRequirements.durabilityGaps(brokers, replicas, configs).forEach(log::warn);
     }
 

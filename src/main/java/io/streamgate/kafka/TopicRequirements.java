@@ -68,11 +68,30 @@ final class TopicRequirements {
     }
 
     /**
+     * A topic with fewer replicas than {@code min.insync.replicas} takes no send at all ({@code acks=all} needs that
+     * many in sync): every send would answer {@code 503}, retry later, for ever.
+     *
+     * @param replicas each topic's replication (its partitions' fewest replicas)
+     */
+    static void requireReplicasForSends(Map<String, Integer> replicas, Map<String, Config> configs) {
+        replicas.forEach((topic, replication) -> {
+            int inSync = minInSync(configs.get(topic));
+            if (replication < inSync) {
+                throw new FailureAnalyzedException("Topic " + topic + " has " + replication + " replicas and"
+                        + " min.insync.replicas=" + inSync + ": Kafka would take no send to it (every one is written"
+                        + " to that many replicas first).", "Give the topic at least " + inSync + " replicas (set"
+                        + " streamgate.kafka.replication-factor before Streamgate creates it), or lower its"
+                        + " min.insync.replicas.");
+            }
+        });
+    }
+
+    /**
      * What a cluster of three brokers or more could survive and these topics do not: one broker's loss. Warned of, not
      * refused (a test cluster may want it so); with one or two brokers there is nothing to warn of. A send is
      * acknowledged once every in-sync replica has it ({@code acks=all}), which is one broker when the topic lets its
-     * in-sync replicas shrink to one ({@code min.insync.replicas=1}, Kafka's default), and a topic with no more
-     * replicas than that minimum stops taking sends while one of them is down.
+     * in-sync replicas shrink to one ({@code min.insync.replicas=1}, Kafka's default), and a topic with just that
+     * minimum of replicas stops taking sends while one of them is down.
      *
      * @param replicas each topic's replication (its partitions' fewest replicas)
      */
@@ -82,19 +101,23 @@ final class TopicRequirements {
             return gaps;
         }
         replicas.forEach((topic, replication) -> {
-            ConfigEntry minimum = configs.get(topic).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
-            int inSync = minimum == null || minimum.value() == null ? 1 : Integer.parseInt(minimum.value());
+            int inSync = minInSync(configs.get(topic));
             if (inSync < 2) {
                 gaps.add("Topic " + topic + " has min.insync.replicas=" + inSync + " on a cluster of " + brokers
                         + " brokers: a send may be acknowledged by one broker only, and lost with it. Give it"
                         + " replication 3 and min.insync.replicas=2.");
-            } else if (replication <= inSync) {
+            } else if (replication == inSync) {
                 gaps.add("Topic " + topic + " has " + replication + " replicas and min.insync.replicas=" + inSync
                         + " on a cluster of " + brokers + " brokers: it takes no send while one of its brokers is"
                         + " down. Give it replication 3 and min.insync.replicas=2.");
             }
         });
         return gaps;
+    }
+
+    private static int minInSync(Config config) {
+        ConfigEntry minimum = config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+        return minimum == null || minimum.value() == null ? 1 : Integer.parseInt(minimum.value());
     }
 
     private static void requireCleanup(String topic, Map<String, Config> configs, String needed, String otherwise) {

@@ -1,6 +1,7 @@
 package io.streamgate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,9 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 
-/** What a start warns of in topics that one broker's loss would cost acknowledged sends or their availability. */
+/** What a start refuses or warns of in topics for want of replicas: sends never taken, or lost with one broker. */
 class TopicRequirementsTest {
 
     @Test
@@ -28,6 +30,16 @@ class TopicRequirementsTest {
 
         assertThat(gaps).as("the warnings").singleElement().asString()
                 .startsWith("Topic state has 2 replicas and min.insync.replicas=2 on a cluster of 5 brokers");
+    }
+
+    @Test
+    void shouldRefuseTopicsWithFewerReplicasThanASendIsWrittenTo() {
+        assertThatThrownBy(() -> TopicRequirements.requireReplicasForSends(Map.of("requests", 1),
+                Map.of("requests", minInSync("2"))))
+                .isInstanceOf(FailureAnalyzedException.class)
+                .hasMessage("Topic requests has 1 replicas and min.insync.replicas=2: Kafka would take no send to it"
+                        + " (every one is written to that many replicas first).");
+        TopicRequirements.requireReplicasForSends(Map.of("requests", 2), Map.of("requests", minInSync("2")));
     }
 
     @Test
