@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -73,8 +74,10 @@ final class KafkaTopics {
             TopicRequirements.requireAsMany(kafka.requestsTopic(), requestPartitions, kafka.resultsTopic(),
                     resultPartitionCount);
             Map<String, Config> settings = describeConfigs(admin, kafka);
-            TopicRequirements.requireSettings(kafka, settings);
-            requireReplication(admin, described, settings);
+            if (!settings.isEmpty()) {
+                TopicRequirements.requireSettings(kafka, settings);
+                requireReplication(admin, described, settings);
+            }
             List<TopicPartition> partitions = new ArrayList<>();
             described.get(kafka.resultsTopic()).partitions()
                     .forEach(p -> partitions.add(new TopicPartition(kafka.resultsTopic(), p.partition())));
@@ -89,14 +92,24 @@ final class KafkaTopics {
 
     /**
      * Each of Streamgate's topics with its settings, as Kafka applies them (its own or the broker's), in a fixed order:
-     * requests, results, state, dead letters.
+     * requests, results, state, dead letters. None when this client may not read them (ACLs without
+     * DescribeConfigs): the checks are passed over with a WARN rather than stop a deployment that ran without them.
      */
     private static Map<String, Config> describeConfigs(Admin admin, StreamgateProperties.Kafka kafka)
             throws ExecutionException, InterruptedException, TimeoutException {
         List<ConfigResource> topics = Stream.of(kafka.requestsTopic(), kafka.resultsTopic(), kafka.stateTopic(),
                 kafka.deadLetterTopic()).map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-        Map<ConfigResource, Config> described = admin.describeConfigs(topics).all()
-                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Map<ConfigResource, Config> described;
+        try {
+            described = admin.describeConfigs(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof AuthorizationException)) {
+                throw e;
+            }
+            log.warn("Not checking the topics' settings (record size, cleanup, replication): {}",
+                    e.getCause().toString());
+            return Map.of();
+        }
         Map<String, Config> configs = new LinkedHashMap<>();
         topics.forEach(topic -> configs.put(topic.name(), described.get(topic)));
         return configs;
@@ -113,7 +126,13 @@ final class KafkaTopics {
         configs.keySet().forEach(topic -> replicas.put(topic, described.get(topic).partitions().stream()
                 .mapToInt(partition -> partition.replicas().size()).min().orElse(0)));
         TopicRequirements.requireReplicasForSends(replicas, configs);
-        int brokers = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+        int brokers;
+        try {
+            brokers = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+        } catch (ExecutionException e) {
+            log.warn("Not checking what one broker's loss would cost the topics: {}", e.getCause().toString());
+            return;
+        }
         TopicRequirements.durabilityGaps(brokers, replicas, configs).forEach(log::warn);
     }
 
