@@ -21,6 +21,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 
 /**
  * A real single-node Kafka (broker and KRaft controller in one) running inside this JVM, listening on 127.0.0.1
@@ -54,11 +55,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Properties config = config(logDir, clientPort, controllerPort, maxRecordBytes);
         formatIfNew(logDir, config);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
-        server.startup();
+        try {
+            server.startup();
+        } catch (RuntimeException failed) {
+            // Kafka's own launcher exits the JVM here; embedded, the threads the half-started broker left running kept
+            // it alive after the application had failed (a start with the broker's port taken hung until killed).
+            server.shutdown();
+            server.awaitShutdown();
+            throw new FailureAnalyzedException("The embedded Kafka broker could not start on " + HOST + ":"
+                    + clientPort + " with its data in " + logDir + ": " + rootCause(failed), "If the port is taken,"
+                    + " free it or leave streamgate.broker.port at 0 (a free one). If another Streamgate uses that"
+                    + " data, stop it or give this one its own streamgate.broker.data-dir.", failed);
+        }
         String bootstrap = HOST + ":" + clientPort;
         log.info("Embedded Kafka broker (KRaft) serving on {} with data in {}, started in {} ms", bootstrap, logDir,
                 (System.nanoTime() - startedNanos) / 1_000_000);
         return new EmbeddedKafkaBroker(server, bootstrap);
+    }
+
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 
     public String bootstrapServers() {
