@@ -22,6 +22,7 @@ import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.diagnostics.FailureAnalyzedException;
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * A real single-node Kafka (broker and KRaft controller in one) running inside this JVM, listening on 127.0.0.1
@@ -62,23 +63,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // it alive after the application had failed (a start with the broker's port taken hung until killed).
             server.shutdown();
             server.awaitShutdown();
-            throw new FailureAnalyzedException("The embedded Kafka broker could not start on " + HOST + ":"
-                    + clientPort + " with its data in " + logDir + ": " + rootCause(failed), "If the port is taken,"
-                    + " free it or leave streamgate.broker.port at 0 (a free one). If another Streamgate uses that"
-                    + " data, stop it or give this one its own streamgate.broker.data-dir.", failed);
+            throw new FailureAnalyzedException("The embedded Kafka broker could not start on " + HOST + ":" + clientPort
+                    + " with its data in " + logDir + ": " + NestedExceptionUtils.getMostSpecificCause(failed),
+                    "If the port is taken, free it or leave streamgate.broker.port at 0 (a free one). If another"
+                    + " Streamgate uses that data, stop it or give this one its own streamgate.broker.data-dir.",
+                    failed);
         }
         String bootstrap = HOST + ":" + clientPort;
         log.info("Embedded Kafka broker (KRaft) serving on {} with data in {}, started in {} ms", bootstrap, logDir,
                 (System.nanoTime() - startedNanos) / 1_000_000);
         return new EmbeddedKafkaBroker(server, bootstrap);
-    }
-
-    private static String rootCause(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.toString();
     }
 
     public String bootstrapServers() {
