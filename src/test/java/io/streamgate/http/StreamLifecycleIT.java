@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
@@ -216,14 +215,14 @@ class StreamLifecycleIT extends GatewayIT {
         client.send(id, "two");
         client.events(id).take(2).blockLast(TIMEOUT); // processed
 
-        JsonNode first = polled(id, null);
+        JsonNode first = client.poll(id, null);
         client.send(id, "three");
         client.events(id).take(3).blockLast(TIMEOUT);
-        JsonNode second = polled(id, first.get("last_event_id").asString());
+        JsonNode second = client.poll(id, first.get("last_event_id").asString());
         client.end(id);
         client.events(id).blockLast(TIMEOUT);
-        JsonNode last = polled(id, second.get("last_event_id").asString());
-        JsonNode again = polled(id, last.get("last_event_id").asString());
+        JsonNode last = client.poll(id, second.get("last_event_id").asString());
+        JsonNode again = client.poll(id, last.get("last_event_id").asString());
 
         assertThat(first.get("data").valueStream().map(result -> result.get("data").stringValue()))
                 .as("first poll %s", first).containsExactly("ONE", "TWO");
@@ -235,32 +234,6 @@ class StreamLifecycleIT extends GatewayIT {
                 .isGreaterThan(second.get("last_event_id").longValue());
         assertThat(again).as("polled after the end event").isEqualTo(last);
         assertThat(first.has("gap")).as("first poll %s", first).isFalse();
-    }
-
-    @Test
-    void shouldTellAPollAskingAfterAnIdNotHeldWhereTheStreamResumes() {
-        String id = client.start("poll-gap-" + System.nanoTime());
-        String other = client.start("poll-other-" + System.nanoTime());
-        client.send(other, "elsewhere");
-        String othersId = client.events(other).blockFirst(TIMEOUT).id();
-        client.send(id, "here");
-        String resultId = client.events(id).blockFirst(TIMEOUT).id();
-
-        JsonNode polled = polled(id, othersId);
-
-        assertThat(polled.get("gap")).as("polled after another stream's id %s", polled).isEqualTo(
-                json("{\"last_event_id\":" + othersId + ",\"resumes_at\":" + resultId + "}"));
-        assertThat(polled.get("data").get(0).get("data").stringValue()).as("polled %s", polled).isEqualTo("HERE");
-    }
-
-    /** The stream's results as JSON, after {@code lastEventId} (the query parameter) if not null. */
-    private JsonNode polled(String id, String lastEventId) {
-        StreamClient.Answer answer = client.exchange(client.http().get()
-                .uri(uri -> uri.path("/stream/{id}/results").queryParamIfPresent("lastEventId",
-                        Optional.ofNullable(lastEventId)).build(id))
-                .accept(MediaType.APPLICATION_JSON));
-        assertThat(answer.status()).as("poll of %s after %s: %s", id, lastEventId, answer.body()).isEqualTo(200);
-        return answer.body();
     }
 
     @Test

@@ -11,16 +11,21 @@ import io.streamgate.support.GatewayIT;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A Last-Event-ID the stream no longer holds (trimmed from its history) or never held (another stream's) gets an
- * explicit {@code gap} event saying where the stream resumes, instead of a silent skip.
+ * explicit {@code gap} event (a {@code gap} field in a poll's answer) saying where the stream resumes, instead of a
+ * silent skip.
  */
 @TestPropertySource(properties = {
         "streamgate.stream.history-limit=5",
         "streamgate.kafka.requests-topic=it.gap.requests",
         "streamgate.kafka.results-topic=it.gap.results",
-        "streamgate.kafka.processor-group=it-gap-processor"})
+        "streamgate.kafka.processor-group=it-gap-processor",
+        // Event ids are offsets in a results partition: two streams on different partitions may hold the same id,
+        // and only streams sharing one partition are sure never to hold each other's.
+        "streamgate.kafka.partitions=1"})
 class GapSignalIT extends GatewayIT {
 
     @Test
@@ -60,6 +65,24 @@ class GapSignalIT extends GatewayIT {
         assertThat(events.get(0).event()).isEqualTo("gap");
         assertThat(json(events.get(0).data()).get("resumes_at").longValue()).isEqualTo(Long.parseLong(events.get(1).id()));
         assertThat(json(events.get(1).data()).get("seq").longValue()).isEqualTo(myFirst);
+        client.end(mine);
+        client.end(other);
+    }
+
+    @Test
+    void shouldTellAPollAskingAfterAnotherStreamsIdWhereTheStreamResumes() {
+        String mine = client.start("poll-mine-" + System.nanoTime());
+        String other = client.start("poll-other-" + System.nanoTime());
+        client.send(other, "elsewhere");
+        String othersId = client.events(other).blockFirst(TIMEOUT).id();
+        client.send(mine, "here");
+        String myId = client.events(mine).blockFirst(TIMEOUT).id();
+
+        JsonNode polled = client.poll(mine, othersId);
+
+        assertThat(polled.get("gap")).as("polled after another stream's id %s", polled).isEqualTo(
+                json("{\"last_event_id\":" + othersId + ",\"resumes_at\":" + myId + "}"));
+        assertThat(polled.get("data").get(0).get("data").stringValue()).as("polled %s", polled).isEqualTo("HERE");
         client.end(mine);
         client.end(other);
     }

@@ -2,6 +2,7 @@ package io.streamgate.support;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 import org.springframework.core.ParameterizedTypeReference;
@@ -164,6 +165,16 @@ public final class StreamClient {
 
     public Flux<ServerSentEvent<String>> events(String id) {
         return events(id, null);
+    }
+
+    /** {@code GET /stream/{id}/results} as JSON: the results held after {@code lastEventId} (all when null). */
+    public JsonNode poll(String id, String lastEventId) {
+        Answer answer = exchange(http.get()
+                .uri(uri -> uri.path("/stream/{id}/results").queryParamIfPresent("lastEventId",
+                        Optional.ofNullable(lastEventId)).build(id))
+                .accept(MediaType.APPLICATION_JSON));
+        require(answer, 200);
+        return answer.body();
     }
 
     /**
