@@ -23,6 +23,8 @@ import reactor.kafka.receiver.internals.ConsumerFactory;
  * assignments are numbered there (epochs, by the rebalance listeners) and each poll tags its records with their
  * partition's epoch and publishes a snapshot of the owned epochs with the group's metadata, taken at the same moment.
  * (Reading {@code groupMetadata()} from another thread while the consumer polls fails on kafka-clients 4.)
+ *
+ * <p>Each poll's records also go through the {@link DeletedRequestsCheck}, which needs the consumer and the epochs.
  */
 final class EpochTagging extends ConsumerFactory {
 
@@ -36,6 +38,11 @@ final class EpochTagging extends ConsumerFactory {
     private final Map<Integer, Long> owned = new ConcurrentHashMap<>();
     private long lastEpoch;
     private volatile Snapshot snapshot = new Snapshot(null, Map.of());
+    private final DeletedRequestsCheck deletedRequests;
+
+    EpochTagging(DeletedRequestsCheck deletedRequests) {
+        this.deletedRequests = deletedRequests;
+    }
 
     /** The partition is assigned (consumer thread, inside a poll): a new epoch. */
     long assign(int partition) {
@@ -70,6 +77,7 @@ final class EpochTagging extends ConsumerFactory {
                     record.headers().add(EPOCH, ByteBuffer.allocate(Long.BYTES).putLong(epoch).array());
                 }
                 snapshot = new Snapshot(super.groupMetadata(), Map.copyOf(owned));
+                deletedRequests.check(this, records, owned);
                 return records;
             }
         };

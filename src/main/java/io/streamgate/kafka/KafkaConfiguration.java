@@ -143,10 +143,14 @@ class KafkaConfiguration {
     SubscriptionLifecycle processing(ClientSettings settings, KafkaTopics topics, RecordMapping mapping,
                                      PartitionOwnership ownership, StreamgateProperties properties,
                                      ProcessorCatalog catalog, JsonMapper json, Clock clock, ProcessingMetrics metrics,
-                                     StreamTracing tracing, StreamRegistry registry) {
+                                     StreamTracing tracing, StreamRegistry registry, MeterRegistry meters) {
         StreamgateProperties.Processing processing = properties.processing();
+        Counter deletedRequests = Counter.builder("streamgate.processing.requests.deleted")
+                .description("Commands the requests topic's retention deleted before the processors read them, "
+                        + "each run logged at WARN")
+                .register(meters);
         KafkaProcessingLog log = new KafkaProcessingLog(settings.keepingTo(topics), mapping, ownership,
-                properties.processor().instanceId());
+                properties.processor().instanceId(), deletedRequests);
         ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),
                 processing.chunkTimeout(), processing.retries(), processing.retryBackoff(),
                 processing.maxPendingCommands(), processing.maxPendingBytes().toBytes()), json,

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
+import io.micrometer.core.instrument.Counter;
 import io.streamgate.processing.engine.LogEvent;
 import io.streamgate.processing.engine.ProcessingLog;
 import io.streamgate.processing.engine.StartConfirmation;
@@ -89,10 +90,17 @@ final class KafkaProcessingLog implements ProcessingLog {
     private final List<String> transactionalIds;
     /** Static group membership: the same instance coming back gets its partitions at once, with no rebalance. */
     private final String groupInstanceId;
+    /** Counts the commands retention deleted before the group read them ({@link DeletedRequestsCheck}). */
+    private final Counter deletedRequests;
 
-    /** {@code instanceId}: stable across process restarts, or empty for a random one per process. */
-    KafkaProcessingLog(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership, String instanceId) {
+    /**
+     * @param instanceId      stable across process restarts, or empty for a random one per process
+     * @param deletedRequests counts the commands retention deleted before the group read them
+     */
+    KafkaProcessingLog(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership, String instanceId,
+                       Counter deletedRequests) {
         this.settings = settings;
+        this.deletedRequests = deletedRequests;
         this.mapping = mapping;
         this.ownership = ownership;
         this.groupInstanceId = instanceId.isEmpty() ? null : instanceId;
@@ -116,7 +124,7 @@ final class KafkaProcessingLog implements ProcessingLog {
         private final KafkaReceiver<String, byte[]> receiver;
         /** Writes starts' confirmations, outside the transactions. */
         private final KafkaSender<String, byte[]> confirmations;
-        private final EpochTagging epochs = new EpochTagging();
+        private final EpochTagging epochs = new EpochTagging(new DeletedRequestsCheck(deletedRequests));
         private final Sinks.Many<LogEvent> assignments = Sinks.many().unicast().onBackpressureBuffer();
 
         KafkaConnection() {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.processing.engine.LogEvent;
 import io.streamgate.processing.engine.ProcessingLog;
 import io.streamgate.processing.engine.StartConfirmation;
@@ -40,7 +41,8 @@ class StartConfirmationIT {
         ClientSettings settings = TestKafka.freshTopics("confirm");
         RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
 
-        ProcessingLog.Connection connection = new KafkaProcessingLog(settings, mapping, new PartitionOwnership(1, Clock.systemUTC()), "")
+        ProcessingLog.Connection connection = new KafkaProcessingLog(settings, mapping,
+                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"))
                 .connect();
         List<LogEvent> events = new CopyOnWriteArrayList<>();
         Disposable reading = connection.events().subscribe(events::add);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.processing.engine.ProcessingLog;
 import io.streamgate.processing.engine.StoredStream;
@@ -42,8 +43,9 @@ class StateRestoreIT {
             predecessor.beginTransaction();
             predecessor.send(mapping.toRecord(kafka.stateTopic(), 0, "tenant:job-1", state)).get(30, TimeUnit.SECONDS);
 
-            ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping, new PartitionOwnership(1, Clock.systemUTC()),
-                    "").connect();
+            ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping,
+                    new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"))
+                    .connect();
             try {
                 CompletableFuture<Map<String, StoredStream>> restored = successor.restore(0).toFuture();
                 Thread.sleep(1_000); // the restore, left to run while the transaction is open

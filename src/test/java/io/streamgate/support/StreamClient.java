@@ -179,12 +179,14 @@ public final class StreamClient {
 
     /**
      * A meter's value in the gateway's Prometheus scrape (as this client's key may read it), summed over the series
-     * whose labels include each of {@code labels} ({@code "name", "value"}, ...); 0 when there is none yet.
+     * whose labels include each of {@code labels} ({@code "name", "value"}, ...), or its one series when it has no
+     * labels; 0 when there is none yet.
      */
     public double scraped(String series, String... labels) {
         String scrape = http.get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class).block(TIMEOUT);
         return scrape.lines()
-                .filter(line -> line.startsWith(series + "{") && IntStream.range(0, labels.length / 2)
+                .filter(line -> line.startsWith(series + "{") || line.startsWith(series + " "))
+                .filter(line -> IntStream.range(0, labels.length / 2)
                         .allMatch(i -> line.contains(labels[2 * i] + "=\"" + labels[2 * i + 1] + "\"")))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
