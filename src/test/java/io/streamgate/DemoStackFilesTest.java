@@ -74,6 +74,18 @@ class DemoStackFilesTest {
         }
     }
 
+    /** The state log as Streamgate makes it: compacted every few minutes ({@code TopicRequirements.stateCompaction}). */
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldCreateTheStateLogCompactedAsStreamgateMakesIt() throws IOException {
+        String topics = ((List<String>) services().get("topics").get("command")).get(0);
+        String state = topics.substring(topics.indexOf("rpk topic create streamgate.processor-state"));
+
+        assertThat(state.substring(0, state.indexOf(')'))).as("the state log's creation")
+                .contains("-c cleanup.policy=compact", "-c segment.ms=300000", "-c segment.bytes=67108864",
+                        "-c delete.retention.ms=300000");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void shouldMountOnlyFilesThatExist() throws IOException {

@@ -2,6 +2,7 @@ package io.streamgate.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +62,10 @@ final class KafkaTopics {
             Map<String, TopicDescription> described = new LinkedHashMap<>(describeOnceServed(admin,
                     List.of(kafka.requestsTopic(), kafka.resultsTopic())));
             int requestPartitions = described.get(kafka.requestsTopic()).partitions().size();
-            Map<String, String> compacted = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, largestRecord,
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            Map<String, String> compacted = new HashMap<>(
+                    TopicRequirements.stateCompaction(kafka.maxRecordSize().toBytes()));
+            compacted.putAll(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, largestRecord,
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             create(admin, kafka, List.of(
                     new NewTopic(kafka.stateTopic(), Optional.of(requestPartitions), replication).configs(compacted),
                     new NewTopic(kafka.deadLetterTopic(), Optional.of(kafka.partitions()), replication).configs(configs)));
@@ -76,6 +79,8 @@ final class KafkaTopics {
             Map<String, Config> settings = describeConfigs(admin, kafka);
             if (!settings.isEmpty()) {
                 TopicRequirements.requireSettings(kafka, settings);
+                TopicRequirements.stateCompactionGap(kafka.stateTopic(), settings.get(kafka.stateTopic()))
+                        .ifPresent(log::warn);
                 requireReplication(admin, described, settings);
             }
             List<TopicPartition> partitions = new ArrayList<>();

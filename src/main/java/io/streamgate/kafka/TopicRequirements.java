@@ -1,8 +1,10 @@
 package io.streamgate.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.streamgate.config.StreamgateProperties;
 import org.apache.kafka.clients.admin.Config;
@@ -16,6 +18,15 @@ import org.springframework.boot.diagnostics.FailureAnalyzedException;
  * start-up failure report: what is wrong and what to do, not a trace of bean creations.
  */
 final class TopicRequirements {
+
+    /** The state topic's segments are closed, and so may be compacted, after this long at the most. */
+    static final Duration STATE_SEGMENT = Duration.ofMinutes(5);
+    /** ... or once they hold this much (unless a record is larger). */
+    static final long STATE_SEGMENT_BYTES = 64L * 1024 * 1024;
+    /** How long an ended stream's tombstone outlives the compaction of the state it deleted. */
+    static final Duration STATE_TOMBSTONES = Duration.ofMinutes(5);
+    /** A state topic's setting is worth a warning past this many times Streamgate's own. */
+    private static final int LOOSER = 4;
 
     private TopicRequirements() {
     }
@@ -47,6 +58,52 @@ final class TopicRequirements {
         requireCleanup(kafka.stateTopic(), configs, TopicConfig.CLEANUP_POLICY_COMPACT, "Kafka would delete the state"
                 + " of a stream that stays open without a chunk for the topic's retention, and a processor that"
                 + " restores it would go on as if the stream had none");
+    }
+
+    /**
+     * How Streamgate creates the state topic, besides its cleanup and record size: so that compaction keeps it near the
+     * open streams' latest states. A processor restores a partition by reading it whole, and Kafka compacts only
+     * segments that are no longer written to: with its defaults (a new segment after 1 GiB or 7 days) a busy partition
+     * held every state written for hours, and a restore that reads about 20 MB/s on two cores gives up after a minute
+     * (BENCHMARKS.md section 86). A stream's ended state, a tombstone, is kept for {@code delete.retention.ms} after
+     * compaction: far longer than a restore may read (a minute), which must see it.
+     */
+    static Map<String, String> stateCompaction(long largestRecord) {
+        return Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(STATE_SEGMENT.toMillis()),
+                // Kafka refuses a record larger than a segment
+                TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(Math.max(STATE_SEGMENT_BYTES, largestRecord)),
+                TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(STATE_TOMBSTONES.toMillis()));
+    }
+
+    /**
+     * A state topic whose settings let it hold far more than {@link #stateCompaction} would (made by hand, or by a
+     * version of Streamgate before it): warned of, not refused, since the deployment works until its partitions grow.
+     */
+    static Optional<String> stateCompactionGap(String topic, Config config) {
+        List<String> loose = new ArrayList<>();
+        if (setting(config, TopicConfig.SEGMENT_MS_CONFIG) > STATE_SEGMENT.toMillis() * LOOSER) {
+            loose.add(TopicConfig.SEGMENT_MS_CONFIG + "=" + setting(config, TopicConfig.SEGMENT_MS_CONFIG));
+        }
+        if (setting(config, TopicConfig.SEGMENT_BYTES_CONFIG) > STATE_SEGMENT_BYTES * LOOSER) {
+            loose.add(TopicConfig.SEGMENT_BYTES_CONFIG + "=" + setting(config, TopicConfig.SEGMENT_BYTES_CONFIG));
+        }
+        if (setting(config, TopicConfig.DELETE_RETENTION_MS_CONFIG) > STATE_TOMBSTONES.toMillis() * LOOSER) {
+            loose.add(TopicConfig.DELETE_RETENTION_MS_CONFIG + "="
+                    + setting(config, TopicConfig.DELETE_RETENTION_MS_CONFIG));
+        }
+        if (loose.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("Topic " + topic + " has " + String.join(", ", loose) + ": Kafka compacts it so seldom that"
+                + " a busy partition holds hours of state writes, which a processor's restore reads whole, and gives up"
+                + " on after a minute. Set what Streamgate creates it with: " + STATE_SEGMENT.toMillis() + " ms, "
+                + STATE_SEGMENT_BYTES + " bytes and " + STATE_TOMBSTONES.toMillis() + " ms (kafka-configs --alter"
+                + " --add-config, or rpk topic alter-config --set).");
+    }
+
+    private static long setting(Config config, String name) {
+        ConfigEntry entry = config.get(name);
+        return entry == null || entry.value() == null ? 0 : Long.parseLong(entry.value());
     }
 
     /**

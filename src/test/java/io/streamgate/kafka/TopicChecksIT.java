@@ -3,18 +3,28 @@ package io.streamgate.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
 import io.streamgate.config.StreamgateProperties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzedException;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.unit.DataSize;
 
 /**
  * What a start refuses in topics that exist already (on the test broker), with Spring Boot's start-up failure report:
- * what is wrong, and what to do.
+ * what is wrong, and what to do; and what it warns of.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TopicChecksIT {
 
     @Test
@@ -65,6 +75,32 @@ class TopicChecksIT {
         assertThat(states.getDescription()).as("the state topic's report").startsWith("Topic "
                 + deletedStates.kafka().stateTopic() + " has cleanup.policy=delete: Kafka would delete the state");
         assertThat(states.getAction()).as("its action").startsWith("Set the topic's cleanup.policy to compact");
+    }
+
+    /**
+     * The state topic as Streamgate makes it is compacted every few minutes, so that a restore reads little more than
+     * the open streams' states; one made with Kafka's defaults (here, a segment closed after 7 days) is warned of.
+     */
+    @Test
+    void shouldMakeTheStateTopicCompactedOftenAndWarnOfOneThatIsNot(CapturedOutput output) throws Exception {
+        ClientSettings made = TestKafka.freshTopics("topic-checks-compaction");
+        ClientSettings loose = TestKafka.freshTopics("topic-checks-loose-compaction");
+        TestKafka.setConfig(loose.kafka().stateTopic(), "segment.ms", "604800000");
+
+        try (Admin admin = Admin.create(made.admin())) {
+            KafkaTopics.ensure(admin, made.kafka());
+            KafkaTopics.ensure(admin, loose.kafka());
+            ConfigResource state = new ConfigResource(ConfigResource.Type.TOPIC, made.kafka().stateTopic());
+            Config settings = admin.describeConfigs(List.of(state)).all().get(30, TimeUnit.SECONDS).get(state);
+
+            assertThat(Map.of("segment.ms", settings.get("segment.ms").value(), "segment.bytes",
+                    settings.get("segment.bytes").value(), "delete.retention.ms",
+                    settings.get("delete.retention.ms").value())).as("the state topic's compaction")
+                    .isEqualTo(TopicRequirements.stateCompaction(made.kafka().maxRecordSize().toBytes()));
+        }
+        assertThat(output.getAll().lines().filter(line -> line.contains("Kafka compacts it so seldom")))
+                .as("the warnings of state topics compacted seldom").singleElement().asString()
+                .contains("WARN").contains("Topic " + loose.kafka().stateTopic() + " has segment.ms=604800000:");
     }
 
     private static FailureAnalysis refusal(ClientSettings settings, StreamgateProperties.Kafka kafka) {

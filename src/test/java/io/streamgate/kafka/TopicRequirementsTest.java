@@ -11,7 +11,10 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.diagnostics.FailureAnalyzedException;
 
-/** What a start refuses or warns of in topics for want of replicas: sends never taken, or lost with one broker. */
+/**
+ * What a start refuses or warns of in topics: for want of replicas (sends never taken, or lost with one broker), and a
+ * state topic compacted too seldom for a restore to read it.
+ */
 class TopicRequirementsTest {
 
     @Test
@@ -48,6 +51,38 @@ class TopicRequirementsTest {
                 .as("the warnings on the embedded broker").isEmpty();
         assertThat(TopicRequirements.durabilityGaps(2, Map.of("requests", 2), Map.of("requests", minInSync("1"))))
                 .as("the warnings on two brokers").isEmpty();
+    }
+
+    @Test
+    void shouldMakeTheStateTopicsSegmentsHoldTheLargestRecord() {
+        assertThat(TopicRequirements.stateCompaction(8L << 20)).as("with 8 MiB records")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("segment.ms", "300000", "segment.bytes", "67108864", "delete.retention.ms", "300000"));
+        assertThat(TopicRequirements.stateCompaction(100L << 20)).as("with 100 MiB records")
+                .containsEntry("segment.bytes", Long.toString(100L << 20));
+    }
+
+    /** Kafka's defaults: a segment is closed after 1 GiB or 7 days, a tombstone kept a day after compaction. */
+    @Test
+    void shouldWarnOfAStateTopicCompactedAsKafkaDoesByDefault() {
+        Config kafkaDefaults = new Config(List.of(new ConfigEntry("segment.ms", "604800000"),
+                new ConfigEntry("segment.bytes", "1073741824"), new ConfigEntry("delete.retention.ms", "86400000")));
+
+        assertThat(TopicRequirements.stateCompactionGap("state", kafkaDefaults)).as("the warning").hasValueSatisfying(
+                warning -> assertThat(warning).startsWith("Topic state has segment.ms=604800000,"
+                        + " segment.bytes=1073741824, delete.retention.ms=86400000: Kafka compacts it so seldom")
+                        .endsWith("Set what Streamgate creates it with: 300000 ms, 67108864 bytes and 300000 ms"
+                                + " (kafka-configs --alter --add-config, or rpk topic alter-config --set)."));
+    }
+
+    @Test
+    void shouldWarnOfNothingInAStateTopicCompactedAboutAsStreamgateMakesIt() {
+        Config streamgates = new Config(TopicRequirements.stateCompaction(8L << 20).entrySet().stream()
+                .map(setting -> new ConfigEntry(setting.getKey(), setting.getValue())).toList());
+        Config tenMinutes = new Config(List.of(new ConfigEntry("segment.ms", "600000"),
+                new ConfigEntry("segment.bytes", "134217728"), new ConfigEntry("delete.retention.ms", "600000")));
+
+        assertThat(TopicRequirements.stateCompactionGap("state", streamgates)).as("as Streamgate makes it").isEmpty();
+        assertThat(TopicRequirements.stateCompactionGap("state", tenMinutes)).as("twice as loose").isEmpty();
     }
 
     private static Config minInSync(String value) {
