@@ -273,7 +273,9 @@ final class KafkaProcessingLog implements ProcessingLog {
             Map<String, Object> restoring = settings.consumer("streamgate-state-restore-" + partition);
             restoring.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
             restoring.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            Map<String, StoredStream> states = new HashMap<>();
+            // Each stream's latest state as written: most records read are superseded or deleted further on, so only
+            // the survivors are parsed.
+            Map<String, byte[]> latest = new HashMap<>();
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(restoring)) {
                 consumer.committed(Set.of(new TopicPartition(settings.kafka().requestsTopic(), partition)),
                         remaining(deadline)); // waits while the group's position is undecided
@@ -284,17 +286,20 @@ final class KafkaProcessingLog implements ProcessingLog {
                 while (consumer.position(topicPartition, RESTORE_TIMEOUT) < end) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("Could not read " + topicPartition + " to " + end + " in "
-                                + RESTORE_TIMEOUT);
+                                + RESTORE_TIMEOUT + ": it may be compacted too seldom (segment.ms, segment.bytes,"
+                                + " delete.retention.ms; README's Topic retention)");
                     }
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                         if (record.value() == null) {
-                            states.remove(record.key());
+                            latest.remove(record.key());
                         } else {
-                            states.put(record.key(), mapping.toState(record));
+                            latest.put(record.key(), record.value());
                         }
                     }
                 }
             }
+            Map<String, StoredStream> states = new HashMap<>();
+            latest.forEach((stream, state) -> states.put(stream, mapping.toState(state)));
             return states;
         }
 

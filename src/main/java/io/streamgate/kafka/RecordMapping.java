@@ -137,8 +137,9 @@ final class RecordMapping {
         return new ProducerRecord<>(topic, partition, stream, state == null ? null : json.writeValueAsBytes(state));
     }
 
-    StoredStream toState(ConsumerRecord<String, byte[]> record) {
-        return json.readValue(record.value(), StoredStream.class);
+    /** A stream's state as the state log holds it (not a tombstone). */
+    StoredStream toState(byte[] value) {
+        return json.readValue(value, StoredStream.class);
     }
 
     /**

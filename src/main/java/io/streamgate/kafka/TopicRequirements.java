@@ -64,8 +64,8 @@ final class TopicRequirements {
      * How Streamgate creates the state topic, besides its cleanup and record size: so that compaction keeps it near the
      * open streams' latest states. A processor restores a partition by reading it whole, and Kafka compacts only
      * segments that are no longer written to: with its defaults (a new segment after 1 GiB or 7 days) a busy partition
-     * held every state written for hours, and a restore that reads about 20 MB/s on two cores gives up after a minute
-     * (BENCHMARKS.md section 86). A stream's ended state, a tombstone, is kept for {@code delete.retention.ms} after
+     * held every state written for hours, past what a restore can read in the minute it is given (BENCHMARKS.md
+     * section 86). A stream's ended state, a tombstone, is kept for {@code delete.retention.ms} after
      * compaction: far longer than a restore may read (a minute), which must see it.
      */
     static Map<String, String> stateCompaction(long largestRecord) {
@@ -96,9 +96,10 @@ final class TopicRequirements {
         }
         return Optional.of("Topic " + topic + " has " + String.join(", ", loose) + ": Kafka compacts it so seldom that"
                 + " a busy partition holds hours of state writes, which a processor's restore reads whole, and gives up"
-                + " on after a minute. Set what Streamgate creates it with: " + STATE_SEGMENT.toMillis() + " ms, "
-                + STATE_SEGMENT_BYTES + " bytes and " + STATE_TOMBSTONES.toMillis() + " ms (kafka-configs --alter"
-                + " --add-config, or rpk topic alter-config --set).");
+                + " on after a minute. Set " + TopicConfig.SEGMENT_MS_CONFIG + "=" + STATE_SEGMENT.toMillis() + ", "
+                + TopicConfig.SEGMENT_BYTES_CONFIG + "=" + STATE_SEGMENT_BYTES + " and "
+                + TopicConfig.DELETE_RETENTION_MS_CONFIG + "=" + STATE_TOMBSTONES.toMillis() + ", as Streamgate"
+                + " creates it (kafka-configs --alter --add-config, or rpk topic alter-config --set).");
     }
 
     private static long setting(Config config, String name) {

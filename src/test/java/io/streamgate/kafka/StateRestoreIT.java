@@ -60,4 +60,42 @@ class StateRestoreIT {
             }
         }
     }
+
+    /** Each stream's latest state; a stream whose latest record is a tombstone has none, one written after has that. */
+    @Test
+    void shouldRestoreEachStreamsLatestStateAndNoneForAStreamDeletedLast() throws Exception {
+        ClientSettings settings = TestKafka.freshTopics("restore-latest");
+        String topic = settings.kafka().stateTopic();
+        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
+        Map<String, Object> producer = settings.producer("it-restore-latest");
+        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.kafka().processorGroup() + "-latest");
+        try (KafkaProducer<String, byte[]> predecessor = new KafkaProducer<>(producer)) {
+            predecessor.initTransactions();
+            predecessor.beginTransaction();
+            for (int words = 1; words <= 3; words++) {
+                predecessor.send(mapping.toRecord(topic, 0, "updated", counted(words)));
+            }
+            predecessor.send(mapping.toRecord(topic, 0, "ended", counted(1)));
+            predecessor.send(mapping.toRecord(topic, 0, "ended", null));
+            predecessor.send(mapping.toRecord(topic, 0, "again", counted(1)));
+            predecessor.send(mapping.toRecord(topic, 0, "again", null));
+            predecessor.send(mapping.toRecord(topic, 0, "again", counted(9)));
+            predecessor.commitTransaction();
+        }
+
+        ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping,
+                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"))
+                .connect();
+        try {
+            assertThat(successor.restore(0).block(TIMEOUT)).as("the states restored")
+                    .isEqualTo(Map.of("updated", counted(3), "again", counted(9)));
+        } finally {
+            successor.close();
+        }
+    }
+
+    private static StoredStream counted(int words) {
+        return new StoredStream("start-1", "wordcount", Map.of(), Map.of("words", Integer.toString(words)), words, null,
+                0, false);
+    }
 }

@@ -70,8 +70,9 @@ class TopicRequirementsTest {
         assertThat(TopicRequirements.stateCompactionGap("state", kafkaDefaults)).as("the warning").hasValueSatisfying(
                 warning -> assertThat(warning).startsWith("Topic state has segment.ms=604800000,"
                         + " segment.bytes=1073741824, delete.retention.ms=86400000: Kafka compacts it so seldom")
-                        .endsWith("Set what Streamgate creates it with: 300000 ms, 67108864 bytes and 300000 ms"
-                                + " (kafka-configs --alter --add-config, or rpk topic alter-config --set)."));
+                        .endsWith("Set segment.ms=300000, segment.bytes=67108864 and delete.retention.ms=300000,"
+                                + " as Streamgate creates it (kafka-configs --alter --add-config, or rpk topic"
+                                + " alter-config --set)."));
     }
 
     @Test
