@@ -32,6 +32,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String HOST = "127.0.0.1";
+    /** The log cleaner's key map (24 bytes a key, filled to 90%). */
+    private static final long CLEANER_KEYS_BYTES = 16L * 1024 * 1024;
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -109,6 +111,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         config.put("auto.create.topics.enable", "false");
         config.put("message.max.bytes", Long.toString(maxRecordBytes));
         config.put("replica.fetch.max.bytes", Long.toString(maxRecordBytes));
+        // The log cleaner's map of the keys it compacts, allocated on the heap when the broker starts: Kafka's 128 MiB
+        // default was most of the gateway's heap in use. 16 MiB holds about 630,000 keys a pass, more than a 64 MiB
+        // segment of the state topic holds records (about 500,000); a pass with more compacts what fits.
+        config.put("log.cleaner.dedupe.buffer.size", Long.toString(CLEANER_KEYS_BYTES));
         return config;
     }
 
