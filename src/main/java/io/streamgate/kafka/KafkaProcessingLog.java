@@ -100,10 +100,10 @@ final class KafkaProcessingLog implements ProcessingLog {
     KafkaProcessingLog(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership, String instanceId,
                        Counter deletedRequests) {
         this.settings = settings;
-        this.deletedRequests = deletedRequests;
         this.mapping = mapping;
         this.ownership = ownership;
         this.groupInstanceId = instanceId.isEmpty() ? null : instanceId;
+        this.deletedRequests = deletedRequests;
         String transactionalId = "streamgate-processor-" + (instanceId.isEmpty() ? UUID.randomUUID() : instanceId);
         this.transactionalIds = List.of(transactionalId, transactionalId + "-1");
     }

@@ -2,6 +2,7 @@ package io.streamgate.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,12 +20,26 @@ import org.springframework.boot.diagnostics.FailureAnalyzedException;
  */
 final class TopicRequirements {
 
-    /** The state topic's segments are closed, and so may be compacted, after this long at the most. */
-    static final Duration STATE_SEGMENT = Duration.ofMinutes(5);
-    /** ... or once they hold this much (unless a record is larger). */
-    static final long STATE_SEGMENT_BYTES = 64L * 1024 * 1024;
-    /** How long an ended stream's tombstone outlives the compaction of the state it deleted. */
-    static final Duration STATE_TOMBSTONES = Duration.ofMinutes(5);
+    /** The state topic's segments are closed, and so may be compacted, once they hold this much (or a record). */
+    private static final long STATE_SEGMENT_BYTES = 64L * 1024 * 1024;
+    /**
+     * The state topic's compaction, as Streamgate creates it: a segment closed after 5 minutes at the most, or
+     * {@link #STATE_SEGMENT_BYTES}; an ended stream's tombstone kept 5 minutes after the compaction of the state it
+     * deleted.
+     */
+    private static final List<Setting> STATE_COMPACTION = List.of(
+            new Setting(TopicConfig.SEGMENT_MS_CONFIG, Duration.ofMinutes(5).toMillis()),
+            new Setting(TopicConfig.SEGMENT_BYTES_CONFIG, STATE_SEGMENT_BYTES),
+            new Setting(TopicConfig.DELETE_RETENTION_MS_CONFIG, Duration.ofMinutes(5).toMillis()));
+
+    /** A topic setting and its value. */
+    private record Setting(String name, long value) {
+        @Override
+        public String toString() {
+            return name + "=" + value;
+        }
+    }
+
     /** A state topic's setting is worth a warning past this many times Streamgate's own. */
     private static final int LOOSER = 4;
 
@@ -69,10 +84,11 @@ final class TopicRequirements {
      * compaction: far longer than a restore may read (a minute), which must see it.
      */
     static Map<String, String> stateCompaction(long largestRecord) {
-        return Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(STATE_SEGMENT.toMillis()),
-                // Kafka refuses a record larger than a segment
-                TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(Math.max(STATE_SEGMENT_BYTES, largestRecord)),
-                TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(STATE_TOMBSTONES.toMillis()));
+        Map<String, String> settings = new LinkedHashMap<>();
+        STATE_COMPACTION.forEach(setting -> settings.put(setting.name(), Long.toString(setting.value())));
+        // Kafka refuses a record larger than a segment
+        settings.put(TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(Math.max(STATE_SEGMENT_BYTES, largestRecord)));
+        return settings;
     }
 
     /**
@@ -81,30 +97,21 @@ final class TopicRequirements {
      */
     static Optional<String> stateCompactionGap(String topic, Config config) {
         List<String> loose = new ArrayList<>();
-        if (setting(config, TopicConfig.SEGMENT_MS_CONFIG) > STATE_SEGMENT.toMillis() * LOOSER) {
-            loose.add(TopicConfig.SEGMENT_MS_CONFIG + "=" + setting(config, TopicConfig.SEGMENT_MS_CONFIG));
-        }
-        if (setting(config, TopicConfig.SEGMENT_BYTES_CONFIG) > STATE_SEGMENT_BYTES * LOOSER) {
-            loose.add(TopicConfig.SEGMENT_BYTES_CONFIG + "=" + setting(config, TopicConfig.SEGMENT_BYTES_CONFIG));
-        }
-        if (setting(config, TopicConfig.DELETE_RETENTION_MS_CONFIG) > STATE_TOMBSTONES.toMillis() * LOOSER) {
-            loose.add(TopicConfig.DELETE_RETENTION_MS_CONFIG + "="
-                    + setting(config, TopicConfig.DELETE_RETENTION_MS_CONFIG));
+        for (Setting wanted : STATE_COMPACTION) {
+            ConfigEntry entry = config.get(wanted.name());
+            if (entry != null && entry.value() != null && Long.parseLong(entry.value()) > LOOSER * wanted.value()) {
+                loose.add(entry.name() + "=" + entry.value());
+            }
         }
         if (loose.isEmpty()) {
             return Optional.empty();
         }
+        List<String> wanted = STATE_COMPACTION.stream().map(Setting::toString).toList();
         return Optional.of("Topic " + topic + " has " + String.join(", ", loose) + ": Kafka compacts it so seldom that"
                 + " a busy partition holds hours of state writes, which a processor's restore reads whole, and gives up"
-                + " on after a minute. Set " + TopicConfig.SEGMENT_MS_CONFIG + "=" + STATE_SEGMENT.toMillis() + ", "
-                + TopicConfig.SEGMENT_BYTES_CONFIG + "=" + STATE_SEGMENT_BYTES + " and "
-                + TopicConfig.DELETE_RETENTION_MS_CONFIG + "=" + STATE_TOMBSTONES.toMillis() + ", as Streamgate"
-                + " creates it (kafka-configs --alter --add-config, or rpk topic alter-config --set).");
-    }
-
-    private static long setting(Config config, String name) {
-        ConfigEntry entry = config.get(name);
-        return entry == null || entry.value() == null ? 0 : Long.parseLong(entry.value());
+                + " on after a minute. Set " + String.join(", ", wanted.subList(0, wanted.size() - 1)) + " and "
+                + wanted.get(wanted.size() - 1) + ", as Streamgate creates it (kafka-configs --alter --add-config, or"
+                + " rpk topic alter-config --set).");
     }
 
     /**
