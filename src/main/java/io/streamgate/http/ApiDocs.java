@@ -110,12 +110,13 @@ class ApiDocs {
                 .response(problem("400", "Malformed JSON or UTF-8, missing or non-string data, invalid id or key"))
                 .response(problem("404", "No such stream"))
                 .response(problem("409", "The stream has ended"))
-                .response(problem("413", "Chunk over max-chunk-size; a batch over max-batch-size or max-batch-chunks"))
+                .response(problem("413", "Chunk over max-chunk-size; a batch over max-batch-size or max-batch-chunks;"
+                        + " a chunk Kafka's topic refuses as too large (limit max.message.bytes, an operator's setting)"))
                 .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("422", "The Idempotency-Key was used for a send of other data; nothing stored"))
                 .response(problem("429", "The tenant's send rate"))
                 .response(problem("503", "Kafka did not take the chunk, or this gateway could not confirm it knows every"
-                        + " stream; nothing was stored (Retry-After)"));
+                        + " stream; nothing was stored (Retry-After), unless 'seqs' says which chunks of a batch were"));
     }
 
     static Consumer<Builder> results() {

@@ -35,8 +35,8 @@ final class NdjsonBatches {
      */
     Mono<List<String>> read(ServerRequest request) {
         if (request.headers().firstHeader(RequestHeaders.IDEMPOTENCY_KEY) != null) {
-            throw new InvalidRequestException("Idempotency-Key applies to single sends; an NDJSON batch is all or"
-                    + " nothing, so retry it only when the answer says nothing was stored");
+            throw new InvalidRequestException("Idempotency-Key applies to single sends; retry an NDJSON batch only"
+                    + " when the answer says nothing was stored (a problem without 'seqs')");
         }
         if (request.headers().contentLength().orElse(-1) > maxBytes) {
             throw tooLarge();

@@ -9,11 +9,11 @@ final class PayloadTooLargeException extends RuntimeException {
 
     /**
      * The size limits, by the name of their property under {@code streamgate.stream}; the start body's, which is
-     * fixed, by a name of its own.
+     * fixed, by a name of its own; Kafka's topic's, set below the gateway's (an operator's setting), by Kafka's name.
      */
     enum Limit {
         MAX_CHUNK_SIZE("max-chunk-size"), MAX_BATCH_SIZE("max-batch-size"), MAX_BATCH_CHUNKS("max-batch-chunks"),
-        START_BODY_SIZE("start-body-size");
+        START_BODY_SIZE("start-body-size"), KAFKA_MAX_MESSAGE_BYTES("max.message.bytes");
 
         final String property;
 

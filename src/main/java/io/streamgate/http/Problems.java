@@ -6,9 +6,11 @@ import io.streamgate.processing.InvalidOptionsException;
 import io.streamgate.processing.UnknownProcessorException;
 import io.streamgate.stream.CommandLogBusyException;
 import io.streamgate.stream.CommandLogUnavailableException;
+import io.streamgate.stream.CommandTooLargeException;
 import io.streamgate.stream.IdempotencyKeyReusedException;
 import io.streamgate.stream.InvalidRequestException;
 import io.streamgate.stream.LimitExceededException;
+import io.streamgate.stream.PartlyStoredException;
 import io.streamgate.stream.ResultsNotCurrentException;
 import io.streamgate.stream.ShuttingDownException;
 import io.streamgate.stream.StartNotConfirmedException;
@@ -116,6 +118,16 @@ final class Problems {
             metrics.limitRejected("max-sends-in-flight");
             return retryLater(ProblemType.KAFKA_BUSY, error.getMessage(), instance);
         }
+        if (error instanceof CommandTooLargeException) {
+            log.error("{}", error.getMessage()); // the operator's to mend
+            return payloadTooLarge(PayloadTooLargeException.Limit.KAFKA_MAX_MESSAGE_BYTES,
+                    "Kafka refused this as larger than its topic takes, though within this gateway's limits: an"
+                            + " operator's setting (the topic's max.message.bytes), logged for them. Nothing was"
+                            + " stored; the same request is refused until it is raised.", instance);
+        }
+        if (error instanceof PartlyStoredException partly) {
+            return partlyStored(partly, instance);
+        }
         if (error instanceof CommandLogUnavailableException) {
             log.warn("Kafka did not take a command: {}", error.getMessage());
             return retryLater(ProblemType.KAFKA_UNAVAILABLE,
@@ -166,6 +178,22 @@ final class Problems {
         return error instanceof ReadTimeoutException // no byte for request-read-timeout: Netty's read timeout
                 || (error instanceof io.netty.channel.ChannelException
                         && "RequestTimeoutException".equals(error.getClass().getSimpleName()));
+    }
+
+    /**
+     * A batch Kafka stored in part: the status and type of why the rest was not, with {@code seqs} saying which part,
+     * and no {@code Retry-After}, since a retry of the whole would store the stored part again.
+     */
+    private Problem partlyStored(PartlyStoredException partly, String instance) {
+        Problem problem = of(partly.failure(), instance);
+        problem.headers().remove(HttpHeaders.RETRY_AFTER);
+        String why = partly.failure() instanceof CommandTooLargeException
+                ? "refused the others as larger than its topic takes (an operator's setting)"
+                : "could not store the others durably in time";
+        return problem.withBody(problem.body().partlyStored(partly.positions(), "Kafka stored " + partly.storedCount()
+                + " of the batch's " + partly.positions().size() + " chunks and " + why + ". 'seqs' gives each chunk's"
+                + " seq in order, null for one not stored: resend only those (they will come after the others), not"
+                + " the whole batch, whose stored chunks would be stored again."));
     }
 
     /** 413, counted under the limit that refused it, which the body names like every other limit's problem. */

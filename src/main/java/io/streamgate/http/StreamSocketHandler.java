@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.streamgate.stream.InvalidRequestException;
+import io.streamgate.stream.PartlyStoredException;
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
 import io.streamgate.stream.StreamKey;
@@ -269,21 +270,31 @@ final class StreamSocketHandler implements WebSocketHandler {
                 .concatWith(last);
     }
 
-    /** The frames' acks once all are durable, or each one's error frame. */
+    /**
+     * The frames' acks once all are durable, or each one's error frame; when Kafka stored them in part, the stored
+     * ones' acks and the others' error frames, in the frames' order.
+     */
     private Flux<Outgoing> stored(StreamSession session, List<Incoming> valid) {
         return streams.sendAll(session, valid.stream().map(Incoming::data).toList())
-                .flatMapIterable(seqs -> {
-                    List<Outgoing> acks = new ArrayList<>(seqs.size());
-                    for (int i = 0; i < seqs.size(); i++) {
-                        acks.add(Outgoing.frame(json.writeValueAsString(new AckFrame(valid.get(i).number(),
-                                seqs.get(i)))));
-                    }
-                    return acks;
-                })
+                .flatMapIterable(seqs -> answers(valid, seqs, null))
                 .onErrorResume(failure -> {
+                    if (failure instanceof PartlyStoredException partly) {
+                        return Flux.fromIterable(answers(valid, partly.positions(), problems.of(partly.failure(), PATH)));
+                    }
                     Problems.Problem problem = problems.of(failure, PATH);
                     return Flux.fromIterable(valid).map(frame -> errorFrame(frame, problem));
                 });
+    }
+
+    /** Each frame's ack, or {@code notStored}'s error frame where its seq is null. */
+    private List<Outgoing> answers(List<Incoming> frames, List<Long> seqs, Problems.Problem notStored) {
+        List<Outgoing> answers = new ArrayList<>(seqs.size());
+        for (int i = 0; i < seqs.size(); i++) {
+            Long seq = seqs.get(i);
+            answers.add(seq == null ? errorFrame(frames.get(i), notStored)
+                    : Outgoing.frame(json.writeValueAsString(new AckFrame(frames.get(i).number(), seq))));
+        }
+        return answers;
     }
 
     private Outgoing errorFrame(Incoming frame, Problems.Problem problem) {

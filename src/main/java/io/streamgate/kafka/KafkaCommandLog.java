@@ -1,15 +1,22 @@
 package io.streamgate.kafka;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import io.streamgate.processing.engine.StreamCommand;
 import io.streamgate.stream.CommandLog;
 import io.streamgate.stream.CommandLogUnavailableException;
+import io.streamgate.stream.CommandTooLargeException;
+import io.streamgate.stream.PartlyStoredException;
 import io.streamgate.tracing.StreamTracing;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderRecord;
+import reactor.kafka.sender.SenderResult;
 
 /**
  * The command log on the requests topic: a command counts as appended once every in-sync replica has it. An announced
@@ -73,28 +80,93 @@ final class KafkaCommandLog implements CommandLog {
     }
 
     /**
-     * The commands' positions. A record's correlation says whether it is a command; an announced start's
+     * The commands' positions, once Kafka has answered every record of the call: it answers each on its own, so a
+     * batch may be stored in part, which the failure then says ({@link PartlyStoredException}). An announced start's
      * {@code STARTED} follows it in the call, and has no position to answer.
      */
     private Flux<Long> produce(List<StreamCommand> commands, boolean announced) {
-        Flux<SenderRecord<String, byte[], Boolean>> records = Flux.fromIterable(commands)
-                .map(command -> SenderRecord.create(mapping.toRecord(topic, command), true));
+        Outcomes outcomes = new Outcomes(commands.size(), announced);
+        Flux<SenderRecord<String, byte[], Integer>> records = Flux.range(0, commands.size())
+                .map(index -> SenderRecord.create(outcomes.sized(index, mapping.toRecord(topic, commands.get(index))),
+                        index));
         if (announced) {
             records = records.concatWithValues(
-                    SenderRecord.create(mapping.announcement(resultsTopic, commands.get(0)), false));
+                    SenderRecord.create(mapping.announcement(resultsTopic, commands.get(0)), Outcomes.ANNOUNCEMENT));
         }
         return sender.send(records)
-                .<Long>handle((result, positions) -> {
-                    if (result.exception() != null) {
-                        positions.error(unavailable(result.exception()));
-                    } else if (result.correlationMetadata()) {
-                        positions.next(result.recordMetadata().offset());
-                    }
+                .doOnNext(outcomes::answered)
+                // Kafka's failures are the outcomes' to tell; an Error is a bug, and surfaces as one (500, logged with
+                // its stack) rather than hiding behind a 503.
+                .onErrorResume(failure -> !(failure instanceof Error), failure -> {
+                    outcomes.failed(failure);
+                    return Mono.empty();
                 })
-                // Kafka's failures say the log is unavailable (503); an Error is a bug, and surfaces as one (500, logged
-                // with its stack) rather than hiding behind a 503.
-                .onErrorMap(e -> !(e instanceof CommandLogUnavailableException) && !(e instanceof Error),
-                        KafkaCommandLog::unavailable);
+                .thenMany(Flux.defer(outcomes::positions));
+    }
+
+    /**
+     * What Kafka answered for each record of one call. The sender answers a call's records one after another on one
+     * thread (it does not stop at the first failure: {@code stopOnError} is off), and the positions are read after
+     * the last answer.
+     */
+    private final class Outcomes {
+
+        static final int ANNOUNCEMENT = -1;
+
+        private final Long[] positions;
+        private final int[] sizes;
+        private final boolean announced;
+        private Throwable firstFailure;
+        private int tooLarge = -1;
+
+        Outcomes(int commands, boolean announced) {
+            this.positions = new Long[commands];
+            this.sizes = new int[commands];
+            this.announced = announced;
+        }
+
+        /** Notes the record's size, which a refusal as too large names. */
+        ProducerRecord<String, byte[]> sized(int index, ProducerRecord<String, byte[]> record) {
+            sizes[index] = record.value().length;
+            return record;
+        }
+
+        void answered(SenderResult<Integer> result) {
+            int index = result.correlationMetadata();
+            if (result.exception() != null) {
+                failed(result.exception());
+                if (result.exception() instanceof RecordTooLargeException && index != ANNOUNCEMENT) {
+                    tooLarge = index;
+                }
+            } else if (index != ANNOUNCEMENT) {
+                positions[index] = result.recordMetadata().offset();
+            }
+        }
+
+        void failed(Throwable failure) {
+            if (firstFailure == null) {
+                firstFailure = failure;
+            }
+        }
+
+        Flux<Long> positions() {
+            if (firstFailure == null) {
+                return Flux.fromArray(positions);
+            }
+            RuntimeException failure = tooLarge >= 0 ? tooLarge(sizes[tooLarge], firstFailure) : unavailable(firstFailure);
+            long stored = Arrays.stream(positions).filter(Objects::nonNull).count();
+            // A start is one command: its STARTED beside it is not a part a client could resend on its own.
+            if (stored == 0 || announced) {
+                return Flux.error(failure);
+            }
+            return Flux.error(new PartlyStoredException(Arrays.asList(positions), failure));
+        }
+    }
+
+    private CommandTooLargeException tooLarge(int bytes, Throwable cause) {
+        return new CommandTooLargeException("Kafka refused a record of " + bytes + " bytes as larger than " + topic
+                + " takes, though within streamgate.kafka.max-record-size: raise the topic's max.message.bytes (or the"
+                + " brokers' message.max.bytes) back to at least that size", cause);
     }
 
     private static CommandLogUnavailableException unavailable(Throwable cause) {

@@ -82,6 +82,9 @@ class KafkaConfiguration {
     SenderOptions<String, byte[]> commandSenderOptions(ClientSettings settings, KafkaTopics topics) {
         return SenderOptions.<String, byte[]>create(settings.keepingTo(topics).producer("streamgate-gateway"))
                 .maxInFlight(1024)
+                // Every record of a call answered with its own outcome, also after one fails: a batch stored in part
+                // says which part, and a refusal as too large is told from the failures a retry may mend.
+                .stopOnError(false)
                 // reactor-kafka's default (immediate) finishes every send's HTTP answer on the producer's one I/O
                 // thread; the parallel workers spread that work over the cores and leave the I/O thread to Kafka.
                 .scheduler(Schedulers.parallel())

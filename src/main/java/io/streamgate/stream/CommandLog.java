@@ -1,5 +1,7 @@
 package io.streamgate.stream;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import io.streamgate.processing.engine.StreamCommand;
@@ -12,16 +14,29 @@ public interface CommandLog {
     /**
      * Appends a command and completes once the log holds it durably, with its position in the stream's
      * partition (increasing along a stream). Fails with {@link CommandLogUnavailableException} when the log
-     * cannot take it in time.
+     * cannot take it in time, with {@link CommandTooLargeException} when it refuses one of its size.
      */
     Mono<Long> append(StreamCommand command);
 
     /**
      * Appends commands in their order (one stream's chunks: they share a partition) and emits their positions in
-     * that order. This default appends one after another; a log that can pipeline them in order should.
+     * that order. Fails as {@link #append} does when the log took none of them, and with
+     * {@link PartlyStoredException} when it took some. This default appends one after another, and stops at the first
+     * it could not; a log that can pipeline them in order should.
      */
     default Flux<Long> appendAll(List<StreamCommand> commands) {
-        return Flux.fromIterable(commands).concatMap(this::append);
+        return Flux.defer(() -> {
+            List<Long> positions = new ArrayList<>(commands.size());
+            return Flux.fromIterable(commands)
+                    .concatMap(this::append)
+                    .doOnNext(positions::add)
+                    .onErrorMap(failure -> !positions.isEmpty() && failure instanceof RuntimeException,
+                            failure -> {
+                                List<Long> all = new ArrayList<>(positions);
+                                all.addAll(Collections.nCopies(commands.size() - positions.size(), null));
+                                return new PartlyStoredException(all, (RuntimeException) failure);
+                            });
+        });
     }
 
     /**

@@ -193,7 +193,8 @@ public final class StreamService {
 
     /**
      * Sends a batch of chunks, in their order; completes with their seqs once Kafka holds every one durably. The
-     * batch is admitted whole (tenant rate, Kafka backlog) or refused whole before anything is written.
+     * batch is admitted whole (tenant rate, Kafka backlog) or refused whole before anything is written; once written,
+     * Kafka may store it in part ({@link PartlyStoredException}).
      */
     public Mono<List<Long>> sendAll(StreamSession session, List<String> chunks) {
         return appendChunks(session, chunks.size(), () -> commandLog.appendAll(chunks.stream()
@@ -218,14 +219,17 @@ public final class StreamService {
         }
         long startedNanos = System.nanoTime();
         return append.get()
-                .doOnNext(durable -> {
-                    session.touch(clock.millis());
-                    Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
-                    for (int chunk = 0; chunk < chunks; chunk++) {
-                        metrics.chunkSent(took);
-                    }
-                })
+                .doOnNext(durable -> stored(session, chunks, startedNanos))
+                .doOnError(PartlyStoredException.class, partly -> stored(session, partly.storedCount(), startedNanos))
                 .doFinally(signal -> session.sendFinished());
+    }
+
+    private void stored(StreamSession session, int chunks, long startedNanos) {
+        session.touch(clock.millis());
+        Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            metrics.chunkSent(took);
+        }
     }
 
     private static StreamConflictException ended(StreamKey key) {
