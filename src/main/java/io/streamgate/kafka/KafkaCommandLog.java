@@ -117,7 +117,9 @@ final class KafkaCommandLog implements CommandLog {
         private final int[] sizes;
         private final boolean announced;
         private Throwable firstFailure;
+        /** A command Kafka refused as too large, and its refusal; -1 and null while none. */
         private int tooLarge = -1;
+        private RecordTooLargeException refusal;
 
         Outcomes(int commands, boolean announced) {
             this.positions = new Long[commands];
@@ -135,8 +137,9 @@ final class KafkaCommandLog implements CommandLog {
             int index = result.correlationMetadata();
             if (result.exception() != null) {
                 failed(result.exception());
-                if (result.exception() instanceof RecordTooLargeException && index != ANNOUNCEMENT) {
+                if (result.exception() instanceof RecordTooLargeException refused && index != ANNOUNCEMENT) {
                     tooLarge = index;
+                    refusal = refused;
                 }
             } else if (index != ANNOUNCEMENT) {
                 positions[index] = result.recordMetadata().offset();
@@ -153,7 +156,7 @@ final class KafkaCommandLog implements CommandLog {
             if (firstFailure == null) {
                 return Flux.fromArray(positions);
             }
-            RuntimeException failure = tooLarge >= 0 ? tooLarge(sizes[tooLarge], firstFailure) : unavailable(firstFailure);
+            RuntimeException failure = refusal != null ? tooLarge(sizes[tooLarge], refusal) : unavailable(firstFailure);
             long stored = Arrays.stream(positions).filter(Objects::nonNull).count();
             // A start is one command: its STARTED beside it is not a part a client could resend on its own.
             if (stored == 0 || announced) {
@@ -163,10 +166,15 @@ final class KafkaCommandLog implements CommandLog {
         }
     }
 
-    private CommandTooLargeException tooLarge(int bytes, Throwable cause) {
-        return new CommandTooLargeException("Kafka refused a record of " + bytes + " bytes as larger than " + topic
-                + " takes, though within streamgate.kafka.max-record-size: raise the topic's max.message.bytes (or the"
-                + " brokers' message.max.bytes) back to at least that size", cause);
+    /**
+     * Told to the operator, who set it: Kafka's own words say which limit (the broker's, or the producer's
+     * {@code max.request.size} passed through).
+     */
+    private CommandTooLargeException tooLarge(int bytes, RecordTooLargeException cause) {
+        return new CommandTooLargeException("Kafka refused a record of " + bytes + " bytes for " + topic + " as too"
+                + " large (" + cause.getMessage() + "), though within streamgate.kafka.max-record-size: raise the"
+                + " topic's max.message.bytes (or the brokers' message.max.bytes, or a producer max.request.size passed"
+                + " through) back to at least that size", cause);
     }
 
     private static CommandLogUnavailableException unavailable(Throwable cause) {
