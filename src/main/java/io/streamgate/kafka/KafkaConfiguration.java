@@ -2,6 +2,7 @@ package io.streamgate.kafka;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,16 +45,14 @@ class KafkaConfiguration {
 
     /** The wire format of every Streamgate record. */
     @Bean
-    RecordMapping recordMapping(JsonMapper json, StreamgateProperties properties) {
-        return new RecordMapping(json, maxValueBytes(properties));
+    RecordMapping recordMapping(JsonMapper json, TopicRecordLimit recordLimit) {
+        return new RecordMapping(json, recordLimit);
     }
 
-    /**
-     * The largest value a record of Streamgate's may have: {@code max-record-size}, less a kilobyte for its key (a
-     * stream's, at most a few hundred bytes), headers and framing.
-     */
-    private static long maxValueBytes(StreamgateProperties properties) {
-        return properties.kafka().maxRecordSize().toBytes() - 1024;
+    /** The largest value a record of Streamgate's may have: {@code max-record-size}'s, or less while a topic takes less. */
+    @Bean
+    TopicRecordLimit topicRecordLimit(StreamgateProperties properties) {
+        return new TopicRecordLimit(properties.kafka().maxRecordSize().toBytes());
     }
 
     @Bean
@@ -143,7 +142,8 @@ class KafkaConfiguration {
      */
     @Bean
     @ConditionalOnRole(Role.PROCESSOR)
-    SubscriptionLifecycle processing(ClientSettings settings, KafkaTopics topics, RecordMapping mapping,
+    SubscriptionLifecycle processing(ClientSettings settings, KafkaTopics topics, RecordMapping mapping, Admin admin,
+                                     TopicRecordLimit recordLimit,
                                      PartitionOwnership ownership, StreamgateProperties properties,
                                      ProcessorCatalog catalog, JsonMapper json, Clock clock, ProcessingMetrics metrics,
                                      StreamTracing tracing, StreamRegistry registry, MeterRegistry meters) {
@@ -153,11 +153,13 @@ class KafkaConfiguration {
                         + "each run logged at WARN")
                 .register(meters);
         KafkaProcessingLog log = new KafkaProcessingLog(settings.keepingTo(topics), mapping, ownership,
-                properties.processor().instanceId(), deletedRequests);
+                properties.processor().instanceId(), deletedRequests,
+                () -> recordLimit.ask(admin, List.of(settings.kafka().resultsTopic(), settings.kafka().stateTopic(),
+                        settings.kafka().deadLetterTopic())));
         ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),
                 processing.chunkTimeout(), processing.retries(), processing.retryBackoff(),
                 processing.maxPendingCommands(), processing.maxPendingBytes().toBytes()), json,
-                maxValueBytes(properties), clock, metrics, Schedulers.parallel(),
+                recordLimit, clock, metrics, Schedulers.parallel(),
                 Schedulers.parallel(), tracing, streamId -> registry.commandRead(streamId, clock.millis()));
         return new SubscriptionLifecycle() {
             @Override

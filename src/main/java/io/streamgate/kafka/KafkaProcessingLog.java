@@ -92,27 +92,34 @@ final class KafkaProcessingLog implements ProcessingLog {
     private final String groupInstanceId;
     /** Counts the commands retention deleted before the group read them ({@link DeletedRequestsCheck}). */
     private final Counter deletedRequests;
+    /** Asks the topics how large a record they take now ({@link TopicRecordLimit}); blocks. */
+    private final Runnable askRecordLimit;
 
     /**
      * @param instanceId      stable across process restarts, or empty for a random one per process
      * @param deletedRequests counts the commands retention deleted before the group read them
+     * @param askRecordLimit  asks the topics how large a record they take now, at each connection (blocks)
      */
     KafkaProcessingLog(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership, String instanceId,
-                       Counter deletedRequests) {
+                       Counter deletedRequests, Runnable askRecordLimit) {
         this.settings = settings;
         this.mapping = mapping;
         this.ownership = ownership;
         this.groupInstanceId = instanceId.isEmpty() ? null : instanceId;
         this.deletedRequests = deletedRequests;
+        this.askRecordLimit = askRecordLimit;
         String transactionalId = "streamgate-processor-" + (instanceId.isEmpty() ? UUID.randomUUID() : instanceId);
         this.transactionalIds = List.of(transactionalId, transactionalId + "-1");
     }
 
     /**
-     * Blocks while it creates the clients and fences these ids' previous producers: call it where blocking is allowed.
+     * Blocks while it asks the topics how large a record they take, creates the clients and fences these ids' previous
+     * producers: call it where blocking is allowed. Processing connects again after any failure of its work, a
+     * transaction Kafka refused for a record too large included, so a topic's lowered limit is followed from then.
      */
     @Override
     public Connection connect() {
+        askRecordLimit.run();
         return new KafkaConnection();
     }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.streamgate.processing.engine.DeadLetter;
 import io.streamgate.processing.engine.StoredStream;
@@ -47,15 +48,21 @@ final class RecordMapping {
     private static final int MAX_BYTES_PER_CHAR = 6;
 
     private final JsonMapper json;
-    private final long maxValueBytes;
+    private final LongSupplier maxValueBytes;
 
     /**
-     * @param maxValueBytes the largest value a record of Streamgate's may have ({@code max-record-size} less room for
-     *                      its key, headers and framing): a dead letter's copy of its chunk is cut to fit it
+     * @param maxValueBytes the largest value a record of Streamgate's may have now ({@code max-record-size} less room
+     *                      for its key, headers and framing, or less: {@link TopicRecordLimit}): a dead letter's copy
+     *                      of its chunk is cut to fit it
      */
-    RecordMapping(JsonMapper json, long maxValueBytes) {
+    RecordMapping(JsonMapper json, LongSupplier maxValueBytes) {
         this.json = json;
         this.maxValueBytes = maxValueBytes;
+    }
+
+    /** With a limit that does not change. */
+    RecordMapping(JsonMapper json, long maxValueBytes) {
+        this(json, () -> maxValueBytes);
     }
 
     ProducerRecord<String, byte[]> toRecord(String topic, StreamCommand command) {
@@ -150,8 +157,9 @@ final class RecordMapping {
      */
     ProducerRecord<String, byte[]> toRecord(String topic, DeadLetter deadLetter) {
         byte[] value = json.writeValueAsBytes(deadLetterValue(deadLetter, deadLetter.data(), false));
-        if (value.length > maxValueBytes && deadLetter.data() != null) {
-            long room = maxValueBytes - json.writeValueAsBytes(deadLetterValue(deadLetter, "", true)).length;
+        long limit = maxValueBytes.getAsLong();
+        if (value.length > limit && deadLetter.data() != null) {
+            long room = limit - json.writeValueAsBytes(deadLetterValue(deadLetter, "", true)).length;
             String fits = prefix(deadLetter.data(), (int) Math.max(0, room / MAX_BYTES_PER_CHAR));
             value = json.writeValueAsBytes(deadLetterValue(deadLetter, fits, true));
         }

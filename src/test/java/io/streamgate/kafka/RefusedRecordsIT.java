@@ -26,25 +26,50 @@ import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Chunks Kafka refuses as too large after an operator lowered the requests topic's {@code max.message.bytes} under a
- * running gateway (a start refuses such a topic; this is the change made after it). A single send gets a {@code 413}
- * naming Kafka's setting, not a {@code 503} to retry for ever; Kafka answers each record of a batch on its own, so a
- * batch with one such chunk is stored in part, and its answer says which part instead of "nothing was stored".
+ * Records Kafka refuses as too large after an operator lowered a topic's {@code max.message.bytes} under a running
+ * instance (a start refuses such topics; this is the change made after it). A single send gets a {@code 413} naming
+ * Kafka's setting, not a {@code 503} to retry for ever; Kafka answers each record of a batch on its own, so a batch
+ * with one such chunk is stored in part, and its answer says which part instead of "nothing was stored". A result
+ * too large for the results topic becomes a notice instead of failing its partition's every transaction for ever.
  */
 @TestPropertySource(properties = {
         "streamgate.kafka.requests-topic=" + RefusedRecordsIT.REQUESTS,
-        "streamgate.kafka.results-topic=it.refused.results",
+        "streamgate.kafka.results-topic=" + RefusedRecordsIT.RESULTS,
         "streamgate.kafka.processor-group=it-refused-processor"})
 @ExtendWith(OutputCaptureExtension.class)
 class RefusedRecordsIT extends GatewayIT {
 
     static final String REQUESTS = "it.refused.requests";
+    static final String RESULTS = "it.refused.results";
     private static final int TOPIC_LIMIT = 2_000;
+    /** Under the requests topic's limit, over what the results topic takes (a record of 1,500 bytes). */
+    private static final int RESULTS_LIMIT = 1_500;
     private static final String TOO_LARGE = "x".repeat(3 * TOPIC_LIMIT);
 
     @BeforeEach
-    void lowerTheTopicsLimit() {
+    void lowerTheTopicsLimits() {
         TestKafka.setConfig(REQUESTS, "max.message.bytes", Integer.toString(TOPIC_LIMIT));
+        TestKafka.setConfig(RESULTS, "max.message.bytes", Integer.toString(RESULTS_LIMIT));
+    }
+
+    @Test
+    void shouldWriteANoticeForAResultTooLargeForTheResultsTopicAndGoOnWithThePartition(CapturedOutput output) {
+        String id = client.start("result-too-large-" + System.nanoTime());
+        String fitsTheRequestsTopicOnly = "x".repeat(RESULTS_LIMIT);
+
+        long big = client.send(id, fitsTheRequestsTopicOnly);
+        long after = client.send(id, "after");
+
+        awaitResults(id, 2);
+        JsonNode results = client.poll(id, null).get("data");
+        assertThat(results).as("the big chunk's result, then the next one's").hasSize(2);
+        assertThat(results.get(0).get("seq").longValue()).isEqualTo(big);
+        assertThat(results.get(0).get("error").asString()).isEqualTo("result too large");
+        assertThat(results.get(1).get("seq").longValue()).isEqualTo(after);
+        assertThat(results.get(1).get("data").asString()).isEqualTo("AFTER");
+        assertThat(output.getOut()).as("the operator is told which topic takes less")
+                .contains(RESULTS + " takes records of at most " + RESULTS_LIMIT + " bytes");
+        client.end(id);
     }
 
     @Test
@@ -117,7 +142,11 @@ class RefusedRecordsIT extends GatewayIT {
     }
 
     private void awaitResults(String id, int count) {
-        Awaitility.await().atMost(StreamClient.TIMEOUT).until(() -> client.status(id).get("results").intValue() >= count);
+        Awaitility.await().atMost(StreamClient.TIMEOUT).untilAsserted(() -> {
+            JsonNode status = client.status(id);
+            assertThat(status.get("results").intValue()).as("results held; the stream's status: %s", status)
+                    .isGreaterThanOrEqualTo(count);
+        });
     }
 
     /** The data of the stream's chunks the requests topic holds, in order. */

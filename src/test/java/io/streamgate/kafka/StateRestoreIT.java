@@ -44,7 +44,7 @@ class StateRestoreIT {
             predecessor.send(mapping.toRecord(kafka.stateTopic(), 0, "tenant:job-1", state)).get(30, TimeUnit.SECONDS);
 
             ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping,
-                    new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"))
+                    new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"), () -> { })
                     .connect();
             try {
                 CompletableFuture<Map<String, StoredStream>> restored = successor.restore(0).toFuture();
@@ -84,7 +84,7 @@ class StateRestoreIT {
         }
 
         ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping,
-                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"))
+                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"), () -> { })
                 .connect();
         try {
             assertThat(successor.restore(0).block(TIMEOUT)).as("the states restored")

@@ -2,6 +2,7 @@ package io.streamgate.processing.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 import io.streamgate.processing.ProcessorCatalog;
 import io.streamgate.tracing.StreamTracing;
@@ -39,14 +40,14 @@ public final class ProcessingEngine {
     private final StreamActivity activity;
 
     /**
-     * @param maxValueBytes the largest value a record of the results or the state log may have: a larger result
+     * @param maxValueBytes the largest value a record of the results or the state log may have now: a larger result
      *                      becomes an error notice, and a step that leaves a larger state fails
      * @param workers       where processors' callbacks run
      * @param timers        where timeouts, retries' backoffs and streams' timers wait
      * @param activity      told of every command read, for its stream's idle expiry
      */
     public ProcessingEngine(ProcessingLog processingLog, ProcessorCatalog catalog, EngineSettings settings,
-                            JsonMapper json, long maxValueBytes, Clock clock, ProcessingMetrics metrics,
+                            JsonMapper json, LongSupplier maxValueBytes, Clock clock, ProcessingMetrics metrics,
                             Scheduler workers, Scheduler timers, StreamTracing tracing, StreamActivity activity) {
         this.processingLog = processingLog;
         this.rules = new StepRules(catalog, new ResultEncoder(json, maxValueBytes), clock);

@@ -3,6 +3,7 @@ package io.streamgate.processing.engine;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.streamgate.processing.Output;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,10 +12,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class ResultEncoder {
 
     private final JsonMapper json;
-    private final long maxResultBytes;
+    private final LongSupplier maxResultBytes;
 
-    /** {@code maxResultBytes}: what the results log takes; a larger result is replaced by a notice saying so. */
-    ResultEncoder(JsonMapper json, long maxResultBytes) {
+    /** {@code maxResultBytes}: what the results log takes now; a larger result is replaced by a notice saying so. */
+    ResultEncoder(JsonMapper json, LongSupplier maxResultBytes) {
         this.json = json;
         this.maxResultBytes = maxResultBytes;
     }
@@ -25,7 +26,7 @@ final class ResultEncoder {
         value.put("data", output.data());
         value.putAll(output.fields());
         String encoded = json.writeValueAsString(value);
-        if (encoded.getBytes(StandardCharsets.UTF_8).length > maxResultBytes) {
+        if (encoded.getBytes(StandardCharsets.UTF_8).length > maxResultBytes.getAsLong()) {
             // The log would refuse it, and the transaction with it on every retry.
             return error(stream, seq, "result too large", idempotencyKey);
         }

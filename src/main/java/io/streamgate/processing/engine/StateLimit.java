@@ -1,6 +1,7 @@
 package io.streamgate.processing.engine;
 
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.streamgate.processing.ProcessingFailure;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,10 +25,10 @@ final class StateLimit {
             Integer.MIN_VALUE);
 
     private final JsonMapper json;
-    private final long maxBytes;
+    private final LongSupplier maxBytes;
 
-    /** {@code maxBytes}: the largest record value the state log takes (the key and the record's own bytes aside). */
-    StateLimit(JsonMapper json, long maxBytes) {
+    /** {@code maxBytes}: the largest record value the state log takes now (the key and the record's own bytes aside). */
+    StateLimit(JsonMapper json, LongSupplier maxBytes) {
         this.json = json;
         this.maxBytes = maxBytes;
     }
@@ -38,12 +39,13 @@ final class StateLimit {
      * as the log will encode it, to know.
      */
     void check(StoredStream stored) {
-        if (upperBound(stored) <= maxBytes) {
+        long limit = maxBytes.getAsLong();
+        if (upperBound(stored) <= limit) {
             return;
         }
         int bytes = json.writeValueAsBytes(stored.withProgress(WIDEST_PROGRESS)).length;
-        if (bytes > maxBytes) {
-            throw new ProcessingFailure("the stream's state would take " + bytes + " bytes, more than the " + maxBytes
+        if (bytes > limit) {
+            throw new ProcessingFailure("the stream's state would take " + bytes + " bytes, more than the " + limit
                     + " the state log takes");
         }
     }

@@ -574,7 +574,7 @@ class ProcessingEngineTest {
     }
 
     private void start(EngineSettings settings, ProcessingMetrics metrics) {
-        engine = new ProcessingEngine(log, catalog, settings, JSON, 1 << 20, Clock.systemUTC(), metrics,
+        engine = new ProcessingEngine(log, catalog, settings, JSON, () -> 1 << 20, Clock.systemUTC(), metrics,
                 Schedulers.parallel(), Schedulers.parallel(), StreamTracing.OFF, activity).start();
         this.settings = settings;
     }

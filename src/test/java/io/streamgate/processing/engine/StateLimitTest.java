@@ -16,7 +16,7 @@ class StateLimitTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int LIMIT = 4_096;
-    private final StateLimit limit = new StateLimit(JSON, LIMIT);
+    private final StateLimit limit = new StateLimit(JSON, () -> LIMIT);
 
     /** Plain text, text JSON escapes six bytes a character, and text of three bytes a character in UTF-8. */
     @ParameterizedTest
