@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.StreamgateProcess;
+import io.streamgate.support.TestTopics;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -72,13 +73,6 @@ class DeletedRequestsIT {
     }
 
     private static Map<String, String> processorSettings() {
-        return Map.of(
-                "streamgate.kafka.bootstrap-servers", TestKafka.bootstrapServers(),
-                "streamgate.kafka.requests-topic", REQUESTS,
-                "streamgate.kafka.results-topic", RESULTS,
-                "streamgate.kafka.processor-group", GROUP,
-                "streamgate.kafka.partitions", "1",
-                "streamgate.processor.instance-id", "returning",
-                "streamgate.roles", "processor");
+        return new TestTopics(REQUESTS, RESULTS, GROUP, 1).processor("returning", Map.of());
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.StreamgateProcess;
+import io.streamgate.support.TestTopics;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -91,15 +92,8 @@ class OwnerIdlenessIT {
 
     /** A processor-only owner's settings, under one instance id: a restart takes over its partitions at once. */
     private static Map<String, String> ownerSettings(Duration idleTimeout) {
-        return Map.of(
-                "streamgate.kafka.bootstrap-servers", TestKafka.bootstrapServers(),
-                "streamgate.kafka.requests-topic", REQUESTS,
-                "streamgate.kafka.results-topic", RESULTS,
-                "streamgate.kafka.processor-group", GROUP,
-                "streamgate.kafka.partitions", "2",
-                "streamgate.processor.instance-id", "owner",
-                "streamgate.stream.idle-timeout", idleTimeout.toMillis() + "ms",
-                "streamgate.roles", "processor");
+        return new TestTopics(REQUESTS, RESULTS, GROUP, 2).processor("owner",
+                Map.of("streamgate.stream.idle-timeout", idleTimeout.toMillis() + "ms"));
     }
 
     /** A stream whose chunks yield no result: a filter that matches none of them. */

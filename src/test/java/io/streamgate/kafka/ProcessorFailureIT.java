@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.StreamgateProcess;
+import io.streamgate.support.TestTopics;
 import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,14 +51,8 @@ class ProcessorFailureIT {
 
     @Test
     void shouldDeliverEveryResultOnceAndInOrderAcrossAProcessorKill() {
-        Map<String, String> processorSettings = Map.of(
-                "streamgate.kafka.bootstrap-servers", TestKafka.bootstrapServers(),
-                "streamgate.kafka.requests-topic", REQUESTS,
-                "streamgate.kafka.results-topic", RESULTS,
-                "streamgate.kafka.processor-group", GROUP,
-                "streamgate.kafka.partitions", "2",
-                "streamgate.processor.instance-id", "processor-1",
-                "streamgate.roles", "processor");
+        Map<String, String> processorSettings = new TestTopics(REQUESTS, RESULTS, GROUP, 2).processor("processor-1",
+                Map.of());
         StreamClient client = new StreamClient(port);
         try (StreamgateProcess first = StreamgateProcess.start("processor", processorSettings)) {
             String id = client.start("processor-failure-" + System.nanoTime());

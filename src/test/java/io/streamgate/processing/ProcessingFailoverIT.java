@@ -17,6 +17,7 @@ import io.streamgate.support.ModelServerStub.Reply;
 import io.streamgate.support.ModelServerStub;
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.StreamgateProcess;
+import io.streamgate.support.TestTopics;
 import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -134,15 +135,8 @@ class ProcessingFailoverIT {
     }
 
     private static StreamgateProcess processor(String instanceId) {
-        return StreamgateProcess.start(instanceId, Map.of(
-                "streamgate.roles", "processor",
-                "streamgate.kafka.bootstrap-servers", TestKafka.bootstrapServers(),
-                "streamgate.kafka.requests-topic", REQUESTS,
-                "streamgate.kafka.results-topic", RESULTS,
-                "streamgate.kafka.processor-group", GROUP,
-                "streamgate.kafka.partitions", "4",
-                "streamgate.processor.instance-id", instanceId,
-                "streamgate.processing.http.url", MODEL.url()));
+        return StreamgateProcess.start(instanceId, new TestTopics(REQUESTS, RESULTS, GROUP, 4).processor(instanceId,
+                Map.of("streamgate.processing.http.url", MODEL.url())));
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
