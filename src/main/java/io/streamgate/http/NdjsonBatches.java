@@ -35,8 +35,8 @@ final class NdjsonBatches {
      */
     Mono<List<String>> read(ServerRequest request) {
         if (request.headers().firstHeader(RequestHeaders.IDEMPOTENCY_KEY) != null) {
-            throw new InvalidRequestException("Idempotency-Key applies to single sends; retry an NDJSON batch only"
-                    + " when the answer says nothing was stored (a problem without 'seqs')");
+            throw new InvalidRequestException("Idempotency-Key applies to single sends: send chunks one at a time"
+                    + " where a retry must never store one twice");
         }
         if (request.headers().contentLength().orElse(-1) > maxBytes) {
             throw tooLarge();

@@ -131,7 +131,9 @@ final class Problems {
         if (error instanceof CommandLogUnavailableException) {
             log.warn("Kafka did not take a command: {}", error.getMessage());
             return retryLater(ProblemType.KAFKA_UNAVAILABLE,
-                    "The stream log could not store the request durably in time; nothing was stored. Retry later.",
+                    "Kafka did not confirm in time that it stored the request, so most likely it did not; a broker"
+                            + " that took it just as the time ran out may still hold it. Retry later (a single send"
+                            + " with the same Idempotency-Key, which then stores it once).",
                     instance);
         }
         if (error instanceof StartNotConfirmedException notConfirmed) {
