@@ -115,8 +115,8 @@ class ApiDocs {
                 .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("422", "The Idempotency-Key was used for a send of other data; nothing stored"))
                 .response(problem("429", "The tenant's send rate"))
-                .response(problem("503", "Kafka did not confirm the chunk in time (most likely not stored; retry a"
-                        + " single send with the same Idempotency-Key), or this gateway could not confirm it knows every"
+                .response(problem("503", "Kafka did not confirm the chunk in time (most likely not stored, see the"
+                        + " README's guarantees), or this gateway could not confirm it knows every"
                         + " stream (nothing stored); Retry-After, unless 'seqs' says which chunks of a batch were"
                         + " stored"));
     }

@@ -132,8 +132,7 @@ final class Problems {
             log.warn("Kafka did not take a command: {}", error.getMessage());
             return retryLater(ProblemType.KAFKA_UNAVAILABLE,
                     "Kafka did not confirm in time that it stored the request, so most likely it did not; a broker"
-                            + " that took it just as the time ran out may still hold it. Retry later (a single send"
-                            + " with the same Idempotency-Key, which then stores it once).",
+                            + " that took it just as the time ran out may still hold it. Retry later.",
                     instance);
         }
         if (error instanceof StartNotConfirmedException notConfirmed) {
