@@ -156,12 +156,21 @@ final class TopicRequirements {
      * refused (a test cluster may want it so); with one or two brokers there is nothing to warn of. A send is
      * acknowledged once every in-sync replica has it ({@code acks=all}), which is one broker when the topic lets its
      * in-sync replicas shrink to one ({@code min.insync.replicas=1}, Kafka's default), and a topic with just that
-     * minimum of replicas stops taking sends while one of them is down.
+     * minimum of replicas stops taking sends while one of them is down. On any number of brokers, a replicated topic
+     * that lets a replica out of sync become leader ({@code unclean.leader.election.enable=true}) may drop sends it
+     * acknowledged.
      *
      * @param replicas each topic's replication (its partitions' fewest replicas)
      */
     static List<String> durabilityGaps(int brokers, Map<String, Integer> replicas, Map<String, Config> configs) {
         List<String> gaps = new ArrayList<>();
+        replicas.forEach((topic, replication) -> {
+            ConfigEntry unclean = configs.get(topic).get(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG);
+            if (replication > 1 && unclean != null && "true".equals(unclean.value())) {
+                gaps.add("Topic " + topic + " has unclean.leader.election.enable=true: a replica out of sync may"
+                        + " become its leader and drop sends already acknowledged. Set it to false, Kafka's default.");
+            }
+        });
         if (brokers < 3) {
             return gaps;
         }

@@ -46,6 +46,20 @@ class TopicRequirementsTest {
     }
 
     @Test
+    void shouldWarnOfAReplicatedTopicThatMayElectAReplicaOutOfSync() {
+        Config unclean = new Config(List.of(new ConfigEntry("min.insync.replicas", "2"),
+                new ConfigEntry("unclean.leader.election.enable", "true")));
+
+        assertThat(TopicRequirements.durabilityGaps(2, Map.of("requests", 2, "results", 1),
+                Map.of("requests", unclean, "results", unclean)))
+                .as("the warnings: the unreplicated topic has no other replica to elect").containsExactly(
+                        "Topic requests has unclean.leader.election.enable=true: a replica out of sync may become its"
+                                + " leader and drop sends already acknowledged. Set it to false, Kafka's default.");
+        assertThat(TopicRequirements.durabilityGaps(3, Map.of("requests", 3), Map.of("requests", minInSync("2"))))
+                .as("the warnings with Kafka's default").isEmpty();
+    }
+
+    @Test
     void shouldWarnOfNothingOnOneOrTwoBrokers() {
         assertThat(TopicRequirements.durabilityGaps(1, Map.of("requests", 1), Map.of("requests", minInSync("1"))))
                 .as("the warnings on the embedded broker").isEmpty();
