@@ -1,9 +1,9 @@
 # Sourced by ab.sh, ab-interleaved.sh, ab-pairs.sh, bench.sh, churn-heap.sh, framework-ladder.sh, history-heap.sh,
 # key-budget.sh, latency-breakdown.sh, operator-census.sh, processing.sh, processor-backlog.sh, profile.sh,
-# reader-heap.sh, restart-idle.sh, restart-replay.sh, start-time.sh, starts.sh, state-growth.sh and thread-cpu.sh: the gateway jar as
-# every short benchmark run starts it (embedded broker, tenant limits raised so that what is measured is the gateway),
-# its JVM options, the streams the wrk scripts send to, and the warm-up they share (warm_up: until the JIT is done).
-# With API_KEY set, the gateway has that one tenant key and the streams are started with it.
+# reader-heap.sh, restart-idle.sh, restart-replay.sh, start-time.sh, starts.sh, state-growth.sh and thread-cpu.sh: the
+# gateway jar as every short benchmark run starts it (embedded broker, tenant limits raised so that what is measured is
+# the gateway), its JVM options, the streams the wrk scripts send to, and the warm-up they share (warm_up: until the JIT
+# is done). With API_KEY set, the gateway has that one tenant key and the streams are started with it.
 
 # The JVM options every benchmark gives the gateway (and bench.sh the trivial app beside it): a fixed 2 GB heap and the
 # G1 options README's run command gives (BENCHMARKS.md sections 5 and 31). GATEWAY_JAVA_OPTS replaces them.
