@@ -111,7 +111,8 @@ class ApiDocs {
                 .response(problem("404", "No such stream"))
                 .response(problem("409", "The stream has ended"))
                 .response(problem("413", "Chunk over max-chunk-size; a batch over max-batch-size or max-batch-chunks;"
-                        + " a chunk Kafka's topic refuses as too large (limit max.message.bytes, an operator's setting)"))
+                        + " a chunk Kafka's topic refuses as too large (limit max.message.bytes, an operator's"
+                        + " setting)"))
                 .response(problem("415", UNSUPPORTED_BODY))
                 .response(problem("422", "The Idempotency-Key was used for a send of other data; nothing stored"))
                 .response(problem("429", "The tenant's send rate"))

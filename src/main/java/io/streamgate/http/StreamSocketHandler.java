@@ -279,7 +279,8 @@ final class StreamSocketHandler implements WebSocketHandler {
                 .flatMapIterable(seqs -> answers(valid, seqs, null))
                 .onErrorResume(failure -> {
                     if (failure instanceof PartlyStoredException partly) {
-                        return Flux.fromIterable(answers(valid, partly.positions(), problems.of(partly.failure(), PATH)));
+                        Problems.Problem notStored = problems.of(partly.failure(), PATH);
+                        return Flux.fromIterable(answers(valid, partly.positions(), notStored));
                     }
                     Problems.Problem problem = problems.of(failure, PATH);
                     return Flux.fromIterable(valid).map(frame -> errorFrame(frame, problem));

@@ -49,7 +49,7 @@ class KafkaConfiguration {
         return new RecordMapping(json, recordLimit);
     }
 
-    /** The largest value a record of Streamgate's may have: {@code max-record-size}'s, or less while a topic takes less. */
+    /** The largest value a record of Streamgate's may have: {@code max-record-size}'s, or less while a topic does. */
     @Bean
     TopicRecordLimit topicRecordLimit(StreamgateProperties properties) {
         return new TopicRecordLimit(properties.kafka().maxRecordSize().toBytes());

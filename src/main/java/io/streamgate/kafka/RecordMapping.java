@@ -60,11 +60,6 @@ final class RecordMapping {
         this.maxValueBytes = maxValueBytes;
     }
 
-    /** With a limit that does not change. */
-    RecordMapping(JsonMapper json, long maxValueBytes) {
-        this(json, () -> maxValueBytes);
-    }
-
     ProducerRecord<String, byte[]> toRecord(String topic, StreamCommand command) {
         Headers headers = new RecordHeaders();
         headers.add(KIND, COMMAND_KINDS.get(command.kind()));

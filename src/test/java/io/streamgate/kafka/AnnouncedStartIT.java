@@ -34,7 +34,7 @@ class AnnouncedStartIT {
 
     private static final String REQUESTS = "it.announced.requests";
     private static final String RESULTS = "it.announced.results";
-    private static final RecordMapping MAPPING = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
+    private static final RecordMapping MAPPING = new RecordMapping(JsonMapper.builder().build(), () -> Long.MAX_VALUE);
 
     private static Map<String, String> settings(String roles) {
         return Map.of(

@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 class RecordMappingTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final RecordMapping mapping = new RecordMapping(JSON, Long.MAX_VALUE);
+    private final RecordMapping mapping = new RecordMapping(JSON, () -> Long.MAX_VALUE);
 
     @Test
     void shouldCarryAStartsOptionsAndWhetherItsGatewayAnnouncedIt() {
@@ -37,7 +37,7 @@ class RecordMappingTest {
 
     @Test
     void shouldCutADeadLettersCopyOfItsChunkToWhatARecordTakesAndSaySo() {
-        RecordMapping mapping = new RecordMapping(JSON, 4_096);
+        RecordMapping mapping = new RecordMapping(JSON, () -> 4_096);
         DeadLetter fits = new DeadLetter("t:s1", 7, "chunk", "poison", "x".repeat(3_000), "failed", 3);
         DeadLetter escapedTooLarge = new DeadLetter("t:s1", 8, "chunk", "poison", "\u0001".repeat(1_000), "failed", 3);
 

@@ -83,7 +83,8 @@ class RefusedRecordsIT extends GatewayIT {
         assertThat(refused.body().get("limit").asString()).isEqualTo("max.message.bytes");
         assertThat(refused.headers()).as("not a failure to retry").doesNotContainKey(HttpHeaders.RETRY_AFTER);
         assertThat(output.getOut()).as("the operator is told what to raise")
-                .contains("Kafka refused a record of " + TOO_LARGE.length() + " bytes for " + REQUESTS + " as too large");
+                .contains("Kafka refused a record of " + TOO_LARGE.length() + " bytes for " + REQUESTS
+                        + " as too large");
         client.send(id, "fits");
         awaitResults(id, 1);
         assertThat(chunksStored(id)).as("what the requests topic holds of the stream").containsExactly("fits");

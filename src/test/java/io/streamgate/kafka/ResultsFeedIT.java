@@ -45,7 +45,7 @@ class ResultsFeedIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int STREAMS = 100;
 
-    private final RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
+    private final RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), () -> Long.MAX_VALUE);
     private final Counter passedOver = new SimpleMeterRegistry().counter("passed-over");
     private final StreamRegistry registry = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE,
             Duration.ofDays(1), Clock.systemUTC());

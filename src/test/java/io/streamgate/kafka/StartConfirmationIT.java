@@ -39,10 +39,11 @@ class StartConfirmationIT {
     @Test
     void shouldWriteAConfirmationReadersSeeAtOnceAndLeaveOutOneOfAnAssignmentNoLongerHeld() throws Exception {
         ClientSettings settings = TestKafka.freshTopics("confirm");
-        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
+        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), () -> Long.MAX_VALUE);
 
         ProcessingLog.Connection connection = new KafkaProcessingLog(settings, mapping,
-                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"), () -> { })
+                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"),
+                () -> { })
                 .connect();
         List<LogEvent> events = new CopyOnWriteArrayList<>();
         Disposable reading = connection.events().subscribe(events::add);

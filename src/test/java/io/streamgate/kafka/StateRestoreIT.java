@@ -32,7 +32,7 @@ class StateRestoreIT {
     void shouldRestoreTheStatesOfAPredecessorsTransactionOnceItIsDecided() throws Exception {
         ClientSettings settings = TestKafka.freshTopics("restore");
         StreamgateProperties.Kafka kafka = settings.kafka();
-        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
+        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), () -> Long.MAX_VALUE);
         StoredStream state = new StoredStream("start-1", "wordcount", Map.of(), Map.of("words", "7"), 3, null, 0,
                 false);
 
@@ -44,7 +44,8 @@ class StateRestoreIT {
             predecessor.send(mapping.toRecord(kafka.stateTopic(), 0, "tenant:job-1", state)).get(30, TimeUnit.SECONDS);
 
             ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping,
-                    new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"), () -> { })
+                    new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"),
+                    () -> { })
                     .connect();
             try {
                 CompletableFuture<Map<String, StoredStream>> restored = successor.restore(0).toFuture();
@@ -66,7 +67,7 @@ class StateRestoreIT {
     void shouldRestoreEachStreamsLatestStateAndNoneForAStreamDeletedLast() throws Exception {
         ClientSettings settings = TestKafka.freshTopics("restore-latest");
         String topic = settings.kafka().stateTopic();
-        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), Long.MAX_VALUE);
+        RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), () -> Long.MAX_VALUE);
         Map<String, Object> producer = settings.producer("it-restore-latest");
         producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.kafka().processorGroup() + "-latest");
         try (KafkaProducer<String, byte[]> predecessor = new KafkaProducer<>(producer)) {
@@ -84,7 +85,8 @@ class StateRestoreIT {
         }
 
         ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping,
-                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"), () -> { })
+                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"),
+                () -> { })
                 .connect();
         try {
             assertThat(successor.restore(0).block(TIMEOUT)).as("the states restored")

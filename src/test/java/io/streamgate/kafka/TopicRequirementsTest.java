@@ -70,7 +70,8 @@ class TopicRequirementsTest {
     @Test
     void shouldMakeTheStateTopicsSegmentsHoldTheLargestRecord() {
         assertThat(TopicRequirements.stateCompaction(8L << 20)).as("with 8 MiB records")
-                .containsExactlyInAnyOrderEntriesOf(Map.of("segment.ms", "300000", "segment.bytes", "67108864", "delete.retention.ms", "300000"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of("segment.ms", "300000", "segment.bytes", "67108864",
+                        "delete.retention.ms", "300000"));
         assertThat(TopicRequirements.stateCompaction(100L << 20)).as("with 100 MiB records")
                 .containsEntry("segment.bytes", Long.toString(100L << 20));
     }

@@ -27,7 +27,7 @@ final class StateLimit {
     private final JsonMapper json;
     private final LongSupplier maxBytes;
 
-    /** {@code maxBytes}: the largest record value the state log takes now (the key and the record's own bytes aside). */
+    /** {@code maxBytes}: the largest record value the state log takes now (its key and framing aside). */
     StateLimit(JsonMapper json, LongSupplier maxBytes) {
         this.json = json;
         this.maxBytes = maxBytes;
