@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 import io.streamgate.config.StreamgateProperties;
 import org.apache.kafka.clients.admin.Admin;
@@ -102,11 +101,9 @@ final class KafkaTopics {
      */
     private static Map<String, Config> describeConfigs(Admin admin, StreamgateProperties.Kafka kafka)
             throws ExecutionException, InterruptedException, TimeoutException {
-        List<ConfigResource> topics = Stream.of(kafka.requestsTopic(), kafka.resultsTopic(), kafka.stateTopic(),
-                kafka.deadLetterTopic()).map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-        Map<ConfigResource, Config> described;
         try {
-            described = admin.describeConfigs(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return settingsOf(admin, List.of(kafka.requestsTopic(), kafka.resultsTopic(), kafka.stateTopic(),
+                    kafka.deadLetterTopic()), TIMEOUT);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof AuthorizationException)) {
                 throw e;
@@ -115,9 +112,18 @@ final class KafkaTopics {
                     e.getCause().toString());
             return Map.of();
         }
-        Map<String, Config> configs = new LinkedHashMap<>();
-        topics.forEach(topic -> configs.put(topic.name(), described.get(topic)));
-        return configs;
+    }
+
+    /** {@code topics}' settings, as Kafka applies them (its own or the broker's), by topic, in the order given. */
+    static Map<String, Config> settingsOf(Admin admin, List<String> topics, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        List<ConfigResource> resources = topics.stream()
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        Map<ConfigResource, Config> described = admin.describeConfigs(resources).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, Config> settings = new LinkedHashMap<>();
+        resources.forEach(topic -> settings.put(topic.name(), described.get(topic)));
+        return settings;
     }
 
     /**

@@ -1,17 +1,16 @@
 package io.streamgate.kafka;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,7 @@ final class TopicRecordLimit implements LongSupplier {
     private static final Logger log = LoggerFactory.getLogger(TopicRecordLimit.class);
     /** Room in a record for its key (a stream's, at most a few hundred bytes), headers and framing. */
     static final long RECORD_ROOM = 1024;
-    private static final long TIMEOUT_SECONDS = 10;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final long configured;
     private volatile long current;
@@ -55,11 +54,9 @@ final class TopicRecordLimit implements LongSupplier {
      * topic Kafka does not describe (no such ACL, or Kafka unreachable) leaves the limit as it was.
      */
     void ask(Admin admin, List<String> topics) {
-        List<ConfigResource> resources = topics.stream()
-                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-        Map<ConfigResource, Config> described;
+        Map<String, Config> described;
         try {
-            described = admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            described = KafkaTopics.settingsOf(admin, topics, TIMEOUT);
         } catch (ExecutionException | TimeoutException e) {
             log.warn("Could not ask Kafka how large a record the processors' topics take: {}", String.valueOf(e));
             return;
@@ -68,7 +65,7 @@ final class TopicRecordLimit implements LongSupplier {
             return;
         }
         Map<String, ConfigEntry> maxMessageBytes = new HashMap<>();
-        described.forEach((topic, config) -> maxMessageBytes.put(topic.name(),
+        described.forEach((topic, config) -> maxMessageBytes.put(topic,
                 config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)));
         follow(maxMessageBytes);
     }
