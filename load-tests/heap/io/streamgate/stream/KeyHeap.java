@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Heap per remembered Idempotency-Key: 200 streams' {@link IdempotencyKeys} of 1,000 keys each, half learned from the
@@ -19,14 +20,14 @@ public final class KeyHeap {
         long before = heapUsed();
         List<IdempotencyKeys> held = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
-            IdempotencyKeys keys = new IdempotencyKeys(1024, () -> Long.MAX_VALUE);
+            IdempotencyKeys keys = new IdempotencyKeys(1024, () -> Long.MAX_VALUE, new AtomicInteger());
             for (int i = 0; i < keysPerStream; i++) {
                 IdempotencyKeys.KeyedSend send = IdempotencyKeys.KeyedSend.of(key(length), "data " + i);
                 long seq = i;
                 if (i % 2 == 0) {
                     keys.stored(send.recorded(), seq);
                 } else {
-                    keys.outcome(send, () -> CompletableFuture.completedFuture(seq));
+                    keys.outcome(send, 0, since -> CompletableFuture.completedFuture(seq));
                 }
             }
             held.add(keys);

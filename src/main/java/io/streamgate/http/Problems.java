@@ -132,7 +132,8 @@ final class Problems {
             log.warn("Kafka did not take a command: {}", error.getMessage());
             return retryLater(ProblemType.KAFKA_UNAVAILABLE,
                     "Kafka did not confirm in time that it stored the request, so most likely it did not; a broker"
-                            + " that took it just as the time ran out may still hold it. Retry later.",
+                            + " that took it just as the time ran out may still hold it. Retry later: a send retried"
+                            + " with its Idempotency-Key within 5 minutes counts once.",
                     instance);
         }
         if (error instanceof StartNotConfirmedException notConfirmed) {

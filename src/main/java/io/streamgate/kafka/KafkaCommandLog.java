@@ -10,7 +10,9 @@ import io.streamgate.stream.CommandLogUnavailableException;
 import io.streamgate.stream.CommandTooLargeException;
 import io.streamgate.stream.PartlyStoredException;
 import io.streamgate.tracing.StreamTracing;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,30 +32,39 @@ import reactor.kafka.sender.SenderResult;
  */
 final class KafkaCommandLog implements CommandLog {
 
+    private static final long NOT_A_RETRY = -1;
+
     private final KafkaSender<String, byte[]> sender;
     private final String topic;
     private final String resultsTopic;
     private final RecordMapping mapping;
     private final StreamTracing tracing;
+    private final RetriedSends retries;
+    private final Admin admin;
+    /** The requests topic's partitions when this instance started, by which its producer places streams. */
+    private final int partitionCount;
 
     KafkaCommandLog(KafkaSender<String, byte[]> sender, String topic, String resultsTopic, RecordMapping mapping,
-                    StreamTracing tracing) {
+                    StreamTracing tracing, RetriedSends retries, Admin admin, int partitionCount) {
         this.sender = sender;
         this.topic = topic;
         this.resultsTopic = resultsTopic;
         this.mapping = mapping;
         this.tracing = tracing;
+        this.retries = retries;
+        this.admin = admin;
+        this.partitionCount = partitionCount;
     }
 
     @Override
     public Mono<Long> append(StreamCommand command) {
-        return send(List.of(command), false).next();
+        return send(List.of(command), false, NOT_A_RETRY).flatMapMany(Outcomes::positions).next();
     }
 
     /** {@code last()}, not {@code next()}: the start's position comes first, and the answer waits for its STARTED. */
     @Override
     public Mono<Long> appendAnnounced(StreamCommand start) {
-        return send(List.of(start.asAnnounced()), true).last();
+        return send(List.of(start.asAnnounced()), true, NOT_A_RETRY).flatMapMany(Outcomes::positions).last();
     }
 
     /**
@@ -62,33 +73,58 @@ final class KafkaCommandLog implements CommandLog {
      */
     @Override
     public Flux<Long> appendAll(List<StreamCommand> commands) {
-        return send(commands, false);
+        return send(commands, false, NOT_A_RETRY).flatMapMany(Outcomes::positions);
+    }
+
+    /**
+     * The retry is written with a position at or before any copy its earlier attempts can have left ({@link
+     * RetriedSends#lowerBound}); once Kafka holds it, every record before it in the partition is held too, and the
+     * first copy of its key from that position on is looked up. Nothing is written if the position cannot be had.
+     */
+    @Override
+    public Mono<Long> appendRetry(StreamCommand chunk, long since) {
+        TopicPartition partition = new TopicPartition(topic, KeyPartitioner.partitionOf(chunk.streamId(),
+                partitionCount));
+        return RetriedSends.lowerBound(admin, partition, since)
+                .onErrorMap(notAsked -> !(notAsked instanceof Error), KafkaCommandLog::unavailable)
+                .flatMap(from -> send(List.of(chunk), false, from)
+                        .flatMap(outcomes -> outcomes.positions().next())
+                        .flatMap(retry -> firstCopy(partition, chunk, from, retry)));
+    }
+
+    private Mono<Long> firstCopy(TopicPartition partition, StreamCommand chunk, long from, long retry) {
+        return retries.firstCopy(partition, chunk, from, retry)
+                .onErrorMap(notRead -> !(notRead instanceof Error), notRead -> new CommandLogUnavailableException(
+                        "Stored again, but which copy counts could not be told (" + notRead + "). Retry with the"
+                                + " same Idempotency-Key to learn its seq.", notRead));
     }
 
     /** The append's span joins the HTTP request's trace, found in the Reactor context the request subscribes with. */
-    private Flux<Long> send(List<StreamCommand> commands, boolean announced) {
-        return Flux.deferContextual(request -> {
+    private Mono<Outcomes> send(List<StreamCommand> commands, boolean announced, long retryFrom) {
+        return Mono.deferContextual(request -> {
             StreamTracing.Span span = tracing.startAppend(request, commands.get(0).streamId(), commands.size());
             if (span.traceparent() == null) {
-                return produce(commands, announced); // not traced: nothing more per send
+                return produce(commands, announced, retryFrom); // not traced: nothing more per send
             }
-            return produce(commands.stream().map(command -> command.withTrace(span.traceparent())).toList(), announced)
-                    .doOnComplete(span::end)
+            return produce(commands.stream().map(command -> command.withTrace(span.traceparent())).toList(), announced,
+                    retryFrom)
+                    .doOnSuccess(outcomes -> outcomes.report(span))
                     .doOnError(span::fail)
                     .doOnCancel(span::end);
         });
     }
 
     /**
-     * The commands' positions, once Kafka has answered every record of the call: it answers each on its own, so a
-     * batch may be stored in part, which the failure then says ({@link PartlyStoredException}). An announced start's
-     * {@code STARTED} follows it in the call, and has no position to answer.
+     * What Kafka answered for each of the commands, once it has answered every record of the call: it answers each on
+     * its own, so a batch may be stored in part, which the failure then says ({@link PartlyStoredException}). An
+     * announced start's {@code STARTED} follows it in the call, and has no position to answer.
      */
-    private Flux<Long> produce(List<StreamCommand> commands, boolean announced) {
+    private Mono<Outcomes> produce(List<StreamCommand> commands, boolean announced, long retryFrom) {
         Outcomes outcomes = new Outcomes(commands.size(), announced);
         Flux<SenderRecord<String, byte[], Integer>> records = Flux.range(0, commands.size())
-                .map(index -> SenderRecord.create(outcomes.sized(index, mapping.toRecord(topic, commands.get(index))),
-                        index));
+                .map(index -> SenderRecord.create(outcomes.sized(index, retryFrom == NOT_A_RETRY
+                        ? mapping.toRecord(topic, commands.get(index))
+                        : mapping.toRetryRecord(topic, commands.get(index), retryFrom)), index));
         if (announced) {
             records = records.concatWithValues(
                     SenderRecord.create(mapping.announcement(resultsTopic, commands.get(0)), Outcomes.ANNOUNCEMENT));
@@ -101,7 +137,7 @@ final class KafkaCommandLog implements CommandLog {
                     outcomes.failed(failure);
                     return Mono.empty();
                 })
-                .thenMany(Flux.defer(outcomes::positions));
+                .then(Mono.just(outcomes));
     }
 
     /**
@@ -149,6 +185,15 @@ final class KafkaCommandLog implements CommandLog {
         void failed(Throwable failure) {
             if (firstFailure == null) {
                 firstFailure = failure;
+            }
+        }
+
+        /** Ends the append's span: failed if Kafka refused any of the call's records. */
+        void report(StreamTracing.Span span) {
+            if (firstFailure == null) {
+                span.end();
+            } else {
+                span.fail(firstFailure);
             }
         }
 

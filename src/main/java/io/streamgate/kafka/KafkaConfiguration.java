@@ -104,9 +104,9 @@ class KafkaConfiguration {
 
     @Bean
     CommandLog commandLog(KafkaSender<String, byte[]> commandSender, ClientSettings settings, RecordMapping mapping,
-                          StreamTracing tracing) {
+                          StreamTracing tracing, Admin admin, KafkaTopics topics) {
         return new KafkaCommandLog(commandSender, settings.kafka().requestsTopic(), settings.kafka().resultsTopic(),
-                mapping, tracing);
+                mapping, tracing, new RetriedSends(settings, mapping), admin, topics.requestPartitionCount());
     }
 
     @Bean

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,7 @@ import io.streamgate.processing.engine.LogEvent;
 import io.streamgate.processing.engine.ProcessingLog;
 import io.streamgate.processing.engine.StartConfirmation;
 import io.streamgate.processing.engine.StoredStream;
+import io.streamgate.processing.engine.StreamCommand;
 import io.streamgate.processing.engine.Transaction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -94,6 +96,7 @@ final class KafkaProcessingLog implements ProcessingLog {
     private final Counter deletedRequests;
     /** Asks the topics how large a record they take now ({@link TopicRecordLimit}); blocks. */
     private final Runnable askRecordLimit;
+    private final RetriedSends retries;
 
     /**
      * @param instanceId      stable across process restarts, or empty for a random one per process
@@ -108,6 +111,7 @@ final class KafkaProcessingLog implements ProcessingLog {
         this.groupInstanceId = instanceId.isEmpty() ? null : instanceId;
         this.deletedRequests = deletedRequests;
         this.askRecordLimit = askRecordLimit;
+        this.retries = new RetriedSends(settings, mapping);
         String transactionalId = "streamgate-processor-" + (instanceId.isEmpty() ? UUID.randomUUID() : instanceId);
         this.transactionalIds = List.of(transactionalId, transactionalId + "-1");
     }
@@ -133,6 +137,8 @@ final class KafkaProcessingLog implements ProcessingLog {
         private final KafkaSender<String, byte[]> confirmations;
         private final EpochTagging epochs = new EpochTagging(new DeletedRequestsCheck(deletedRequests));
         private final Sinks.Many<LogEvent> assignments = Sinks.many().unicast().onBackpressureBuffer();
+        /** The chunks sent under an Idempotency-Key read so far, for retries to find their first copies. */
+        private final CopyIndex copies = new CopyIndex();
 
         KafkaConnection() {
             confirmations = KafkaSender.create(SenderOptions.<String, byte[]>create(
@@ -224,12 +230,40 @@ final class KafkaProcessingLog implements ProcessingLog {
         public Flux<LogEvent> events() {
             Flux<LogEvent> received = receiver.receive()
                     .filter(record -> ownership.holdsStreams(record.partition()))
-                    .map(record -> new LogEvent.Received(record.partition(), EpochTagging.epochOf(record),
-                            record.offset(), mapping.toCommand(record),
-                            Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize())));
+                    .concatMap(this::received);
             return Flux.merge(assignments.asFlux(), received)
                     // The consumer is built, and may block, on the subscribing thread: never a non-blocking one.
                     .subscribeOn(Schedulers.boundedElastic());
+        }
+
+        /**
+         * The record as the engine gets it. A later copy of a retried chunk ({@link RetriedSends}) is passed over, as a
+         * record that is no command: the first copy is the one its client was answered, and the one processed. Which
+         * copy is first is known from the copies this connection read ({@link CopyIndex}), else read from the log.
+         */
+        private Mono<LogEvent> received(ConsumerRecord<String, byte[]> record) {
+            long epoch = EpochTagging.epochOf(record);
+            StreamCommand command = mapping.toCommand(record);
+            LogEvent.Received received = new LogEvent.Received(record.partition(), epoch, record.offset(), command,
+                    Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize()));
+            long from = mapping.retryFrom(record);
+            if (from < 0 || !CopyIndex.isKeyedChunk(command)) {
+                copies.note(record.partition(), epoch, record.offset(), command);
+                return Mono.just(received);
+            }
+            OptionalLong known = copies.firstCopy(record.partition(), epoch, command, from, record.offset());
+            Mono<Long> first = known.isPresent() ? Mono.just(known.getAsLong())
+                    : retries.firstCopy(new TopicPartition(record.topic(), record.partition()), command, from,
+                            record.offset());
+            return first.map(offset -> {
+                copies.note(record.partition(), epoch, record.offset(), command);
+                if (offset == record.offset()) {
+                    return received;
+                }
+                log.info("Passing over the chunk at {} of {}: a retry of the one at {}, which counts",
+                        record.offset(), record.topic() + "-" + record.partition(), offset);
+                return new LogEvent.Received(received.partition(), epoch, received.offset(), null, received.bytes());
+            });
         }
 
         @Override

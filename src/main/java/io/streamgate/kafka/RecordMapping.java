@@ -35,6 +35,11 @@ final class RecordMapping {
     /** On a start whose gateway wrote its STARTED beside it; absent otherwise. */
     private static final String ANNOUNCED = "streamgate-announced";
     private static final byte[] TRUE = bytes("true");
+    /**
+     * On a chunk sent again after attempts that failed without telling whether Kafka took them: a position in its
+     * partition at or before any copy they left ({@link RetriedSends}).
+     */
+    private static final String RETRY_FROM = "streamgate-retry-from";
     /** W3C Trace Context's own header name, so that any tracing tool reading the topics recognises it. */
     private static final String TRACEPARENT = "traceparent";
     private static final byte[] EMPTY = new byte[0];
@@ -77,6 +82,32 @@ final class RecordMapping {
             case END -> EMPTY;
         };
         return new ProducerRecord<>(topic, null, command.streamId(), value, headers);
+    }
+
+    /**
+     * A chunk's retry after attempts whose outcome is unknown, any copy of which is at or past {@code from} in its
+     * partition.
+     */
+    ProducerRecord<String, byte[]> toRetryRecord(String topic, StreamCommand chunk, long from) {
+        ProducerRecord<String, byte[]> record = toRecord(topic, chunk);
+        record.headers().add(RETRY_FROM, bytes(Long.toString(from)));
+        return record;
+    }
+
+    /**
+     * Where copies of the attempts {@code record} retries may begin ({@link #toRetryRecord}); -1 for a record that is
+     * not such a retry, or whose position is not a number.
+     */
+    long retryFrom(ConsumerRecord<String, byte[]> record) {
+        String from = header(record.headers(), RETRY_FROM);
+        if (from == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(from);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The command in {@code record}; {@code null} when the record is not one (it is skipped, not fatal). */

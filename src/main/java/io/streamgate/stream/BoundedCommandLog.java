@@ -30,6 +30,11 @@ final class BoundedCommandLog implements CommandLog {
         return one(() -> log.append(command));
     }
 
+    @Override
+    public Mono<Long> appendRetry(StreamCommand chunk, long since) {
+        return one(() -> log.appendRetry(chunk, since));
+    }
+
     /** The start counts as one command: its {@code STARTED} is written beside it, not after it. */
     @Override
     public Mono<Long> appendAnnounced(StreamCommand start) {

@@ -19,6 +19,17 @@ public interface CommandLog {
     Mono<Long> append(StreamCommand command);
 
     /**
+     * Appends a chunk its client sends again under the same {@code Idempotency-Key} after attempts, the first begun at
+     * {@code since} (epoch milliseconds), that failed without telling whether the log took them: Kafka's producer gave
+     * up waiting, but a broker may hold the chunk, and commit it later. Of the copies of one key in the stream's log
+     * from {@code since} on, the first is the one processed (processors pass the later ones over), and this completes
+     * with its position: an earlier attempt's if the log took it after all, else this one's. Fails as {@link #append}
+     * does, and when it could not read the log to tell ({@link CommandLogUnavailableException}: stored, but which copy
+     * counts is not known yet; a retry tells).
+     */
+    Mono<Long> appendRetry(StreamCommand chunk, long since);
+
+    /**
      * Appends commands in their order (one stream's chunks: they share a partition) and emits their positions in
      * that order. Fails as {@link #append} does when the log took none of them, and with
      * {@link PartlyStoredException} when it took some. This default appends one after another, and stops at the first

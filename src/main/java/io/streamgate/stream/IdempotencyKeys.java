@@ -4,14 +4,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * The outcome of one stream's recent sends by their {@code Idempotency-Key}, so a client that retries (after a
@@ -23,6 +24,10 @@ import java.util.function.Supplier;
  * the IETF's Idempotency-Key draft has it) rather than answered with the first send's seq, which would acknowledge
  * data that was never stored. The digest travels with the key through Kafka ({@link KeyedSend#recorded()}).
  *
+ * <p>A send that failed so that nobody can tell whether Kafka took it (its producer gave up waiting, a
+ * {@link CommandLogUnavailableException}) is remembered as uncertain for {@link #UNCERTAIN_FOR}: the next attempt is a
+ * retry, which stores the chunk again and learns which copy counts ({@link CommandLog#appendRetry}).
+ *
  * <p>Every gateway remembers every open stream's keys, so a remembered key holds no strings: 128 bits of its SHA-256,
  * 96 of its data's and the seq, {@link #HELD_BYTES_PER_KEY} whatever the key's length (BENCHMARKS.md section 69; the
  * key and digest as strings took 255 bytes for a 36-character key, 343 for one of 128). And the keys of all open
@@ -32,8 +37,15 @@ import java.util.function.Supplier;
  */
 final class IdempotencyKeys {
 
-    /** What a remembered key holds in the heap (load-tests/heap.sh KeyHeap: 123.3 bytes, whatever the key's length). */
+    /** What a remembered key holds in the heap (load-tests/heap.sh KeyHeap: 123.3-123.9 bytes, whatever its length). */
     static final int HELD_BYTES_PER_KEY = 124;
+
+    /**
+     * How long a key whose send failed without telling whether Kafka took it is remembered as such: a retry within it
+     * finds out by reading the requests log from the first attempt on ({@link CommandLog#appendRetry}), so it also
+     * bounds how much of the log that reads. A retry after it is a new send.
+     */
+    static final Duration UNCERTAIN_FOR = Duration.ofMinutes(5);
 
     private final Map<KeyHash, Outcome> outcomes = new LinkedHashMap<>();
     private final int capacity;
@@ -124,65 +136,104 @@ final class IdempotencyKeys {
     }
 
     /**
-     * A key's send: {@code attempt} while it runs (it may still fail, and then the key is forgotten), then only its
-     * {@code seq}, so a remembered key keeps no future. The digest's fields are inlined for the same reason.
+     * A key's send: {@code attempt} while it runs, then only its {@code seq}, so a remembered key keeps no future; or,
+     * when it failed in a way that leaves unknown whether Kafka took it, {@code uncertain} until a retry settles it.
+     * The digest's fields are inlined for the same reason, and {@code since} (when the key's first attempt began, kept
+     * while it runs and while it is uncertain) shares the seq's field: the booleans fill the object's padding, so an
+     * outcome takes no more heap than before uncertain ones were kept.
+     *
+     * @param seqOrSince the seq once stored; the first attempt's start (epoch milliseconds) while running or uncertain
      */
-    private record Outcome(long digestHigh, int digestLow, boolean digestKnown, long seq,
+    private record Outcome(long digestHigh, int digestLow, boolean digestKnown, boolean uncertain, long seqOrSince,
                            CompletableFuture<Long> attempt) {
 
-        static Outcome running(DataDigest digest, CompletableFuture<Long> attempt) {
-            return new Outcome(digest.high(), digest.low(), digest.known(), -1, attempt);
+        static Outcome running(DataDigest digest, long since, CompletableFuture<Long> attempt) {
+            return new Outcome(digest.high(), digest.low(), digest.known(), false, since, attempt);
         }
 
         static Outcome stored(DataDigest digest, long seq) {
-            return new Outcome(digest.high(), digest.low(), digest.known(), seq, null);
+            return new Outcome(digest.high(), digest.low(), digest.known(), false, seq, null);
         }
 
         boolean isFor(DataDigest sent) {
             return !digestKnown || (digestHigh == sent.high() && digestLow == sent.low());
         }
 
+        /** An attempt whose outcome is unknown, recent enough for a retry to find out whether Kafka took it. */
+        boolean uncertainAt(long nowMillis) {
+            return uncertain && nowMillis - seqOrSince <= UNCERTAIN_FOR.toMillis();
+        }
+
         CompletableFuture<Long> answer() {
-            return attempt != null ? attempt : CompletableFuture.completedFuture(seq);
+            return attempt != null ? attempt : CompletableFuture.completedFuture(seqOrSince);
         }
 
         Outcome done(long storedSeq) {
-            return new Outcome(digestHigh, digestLow, digestKnown, storedSeq, null);
+            return new Outcome(digestHigh, digestLow, digestKnown, false, storedSeq, null);
         }
+
+        /** This running attempt failed without telling whether Kafka took it. */
+        Outcome unknown() {
+            return new Outcome(digestHigh, digestLow, digestKnown, true, seqOrSince, null);
+        }
+    }
+
+    /** Starts a key's send: a first attempt, or a retry of attempts whose outcome is unknown. */
+    @FunctionalInterface
+    interface Attempt {
+
+        /** {@code since}'s value for a first attempt. */
+        long FIRST = -1;
+
+        /**
+         * @param since when the first of the key's earlier attempts began, all failed without telling whether Kafka took
+         *              them (the retry must then find out: {@link CommandLog#appendRetry}); {@link #FIRST} when there
+         *              was none
+         */
+        CompletableFuture<Long> start(long since);
     }
 
     /**
      * The outcome for {@code send}: the earlier attempt's (done or still in flight), or a new attempt started now; an
-     * {@link IdempotencyKeyReusedException} when the key's earlier send had other data. A failed attempt is
-     * forgotten, so the next retry tries again.
+     * {@link IdempotencyKeyReusedException} when the key's earlier send had other data. An attempt that failed is
+     * forgotten, so the next one tries again, unless its failure leaves unknown whether Kafka took it (a
+     * {@link CommandLogUnavailableException}): then the next attempt within {@link #UNCERTAIN_FOR} is a retry of it.
      */
-    CompletableFuture<Long> outcome(KeyedSend send, Supplier<CompletableFuture<Long>> attempt) {
+    CompletableFuture<Long> outcome(KeyedSend send, long nowMillis, Attempt attempt) {
         KeyHash key = KeyHash.of(send.key());
         DataDigest digest = send.digest();
         CompletableFuture<Long> started = new CompletableFuture<>();
-        Outcome running = Outcome.running(digest, started);
+        long since;
+        Outcome running;
         synchronized (outcomes) {
             Outcome earlier = outcomes.get(key);
-            if (earlier != null) {
-                return earlier.isFor(digest) ? earlier.answer() : CompletableFuture.failedFuture(
-                        new IdempotencyKeyReusedException("Idempotency-Key '" + send.key()
-                                + "' was used for a send with other data; use a new key for new data"));
+            if (earlier != null && !earlier.isFor(digest)) {
+                return CompletableFuture.failedFuture(new IdempotencyKeyReusedException("Idempotency-Key '"
+                        + send.key() + "' was used for a send with other data; use a new key for new data"));
             }
+            if (earlier != null && !earlier.uncertain()) {
+                return earlier.answer();
+            }
+            since = earlier != null && earlier.uncertainAt(nowMillis) ? earlier.seqOrSince() : Attempt.FIRST;
+            running = Outcome.running(digest, since == Attempt.FIRST ? nowMillis : since, started);
             outcomes.put(key, running);
             share();
             forgetBeyond(keysAllowed());
         }
         CompletableFuture<Long> sent;
         try {
-            sent = attempt.get();
+            sent = attempt.start(since);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((seq, failure) -> {
+            boolean unknown = failure != null && (since != Attempt.FIRST
+                    || unwrapped(failure) instanceof CommandLogUnavailableException);
             synchronized (outcomes) {
                 // Only this attempt's entry: the key may since have been forgotten, or learned from the log.
                 outcomes.computeIfPresent(key, (k, now) -> now != running ? now
                         : failure == null ? now.done(seq)
+                        : unknown ? now.unknown()
                         : null);
                 forgetBeyond(keysAllowed());
             }
@@ -193,6 +244,10 @@ final class IdempotencyKeys {
             }
         });
         return started;
+    }
+
+    private static Throwable unwrapped(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** Keys remembered. */
@@ -214,7 +269,11 @@ final class IdempotencyKeys {
         }
         KeyHash key = KeyHash.of(send.key());
         synchronized (outcomes) {
-            outcomes.putIfAbsent(key, Outcome.stored(digest, seq));
+            // An uncertain attempt is settled by it; one under way settles itself, and learns the same seq.
+            Outcome earlier = outcomes.get(key);
+            if (earlier == null || earlier.uncertain()) {
+                outcomes.put(key, Outcome.stored(digest, seq));
+            }
             share();
             forgetBeyond(keysAllowed());
         }

@@ -180,15 +180,20 @@ public final class StreamService {
      * Sends one chunk under the client's {@code idempotencyKey} (may be null): a repeat of a key this stream has seen
      * with the same data answers the first attempt's seq and stores nothing more; with other data it fails with
      * {@link IdempotencyKeyReusedException}. The first attempt runs to its end even if its client goes away, so that a
-     * retry can learn how it went.
+     * retry can learn how it went. A retry after an attempt that failed without telling whether Kafka took it stores
+     * the chunk again, and is answered the seq of the copy processors keep ({@link CommandLog#appendRetry}).
      */
     public Mono<Long> send(StreamSession session, String data, String idempotencyKey) {
         if (idempotencyKey == null) {
             return append(session, data, null);
         }
         IdempotencyKeys.KeyedSend keyed = IdempotencyKeys.KeyedSend.of(idempotencyKey, data);
-        return Mono.fromFuture(session.idempotencyKeys().outcome(keyed,
-                () -> Mono.defer(() -> append(session, data, keyed.recorded())).toFuture()), true);
+        return Mono.fromFuture(session.idempotencyKeys().outcome(keyed, clock.millis(), since -> Mono.defer(() -> {
+            StreamCommand chunk = StreamCommand.chunk(session.key().value(), session.processor(), data,
+                    keyed.recorded());
+            return appendChunks(session, 1, since == IdempotencyKeys.Attempt.FIRST ? () -> commandLog.append(chunk)
+                    : () -> commandLog.appendRetry(chunk, since));
+        }).toFuture()), true);
     }
 
     /**

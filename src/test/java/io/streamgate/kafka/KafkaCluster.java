@@ -91,6 +91,34 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes node {@code node} (0 to 2) with SIGSTOP: its sockets stay open and nothing on them is answered, as a broker
+     * in a long pause (a stalled disk, a stop-the-world collection) rather than one that is gone.
+     */
+    public void pause(int node) {
+        signal(node, "STOP");
+    }
+
+    /** Lets a node {@link #pause paused} run again (SIGCONT). */
+    public void resume(int node) {
+        signal(node, "CONT");
+    }
+
+    private void signal(int node, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(nodes.get(node).pid()))
+                    .inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " of node " + (node + 1) + " exited " + kill.exitValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         nodes.forEach(Process::destroyForcibly);

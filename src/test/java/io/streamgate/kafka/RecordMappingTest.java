@@ -36,6 +36,18 @@ class RecordMappingTest {
     }
 
     @Test
+    void shouldCarryWhereTheCopiesOfTheAttemptsARetryRepeatsMayBegin() {
+        StreamCommand chunk = StreamCommand.chunk("t:s1", "wordcount", "héllo", "key-1");
+
+        ConsumerRecord<String, byte[]> retry = read(mapping.toRetryRecord("requests", chunk, 1_234L));
+        ConsumerRecord<String, byte[]> first = read(mapping.toRecord("requests", chunk));
+
+        assertThat(mapping.toCommand(retry)).as("the chunk as it was").isEqualTo(chunk);
+        assertThat(mapping.retryFrom(retry)).isEqualTo(1_234L);
+        assertThat(mapping.retryFrom(first)).as("not a retry").isEqualTo(-1);
+    }
+
+    @Test
     void shouldCutADeadLettersCopyOfItsChunkToWhatARecordTakesAndSaySo() {
         RecordMapping mapping = new RecordMapping(JSON, () -> 4_096);
         DeadLetter fits = new DeadLetter("t:s1", 7, "chunk", "poison", "x".repeat(3_000), "failed", 3);
@@ -55,9 +67,13 @@ class RecordMappingTest {
     }
 
     private StreamCommand roundTrip(StreamCommand command) {
-        ProducerRecord<String, byte[]> written = mapping.toRecord("requests", command);
+        return mapping.toCommand(read(mapping.toRecord("requests", command)));
+    }
+
+    /** {@code written} as a consumer reads it back. */
+    private static ConsumerRecord<String, byte[]> read(ProducerRecord<String, byte[]> written) {
         ConsumerRecord<String, byte[]> read = new ConsumerRecord<>("requests", 0, 0, written.key(), written.value());
         written.headers().forEach(header -> read.headers().add(header));
-        return mapping.toCommand(read);
+        return read;
     }
 }

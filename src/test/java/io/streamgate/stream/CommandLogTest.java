@@ -34,6 +34,11 @@ class CommandLogTest {
         public Mono<Long> appendAnnounced(StreamCommand start) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public Mono<Long> appendRetry(StreamCommand chunk, long since) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.streamgate.stream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +27,10 @@ final class InMemoryCommandLog implements CommandLog {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     final List<StreamCommand> appended = new CopyOnWriteArrayList<>();
+    /** When each of {@link #appended} was stored, by the clock given (a Kafka record's timestamp). */
+    private final List<Long> appendedAt = new CopyOnWriteArrayList<>();
+    /** Positions of retries whose first copy came before them: processors pass them over. */
+    private final Set<Long> passedOver = ConcurrentHashMap.newKeySet();
     final List<StreamResult> results = new CopyOnWriteArrayList<>();
     /** When each of {@link #results} was written, by the clock given. */
     private final List<Long> writtenAt = new CopyOnWriteArrayList<>();
@@ -36,6 +42,7 @@ final class InMemoryCommandLog implements CommandLog {
     private final Map<StreamRegistry, Integer> heldFrom = new ConcurrentHashMap<>();
     private int processed;
     private volatile RuntimeException failure;
+    private volatile RuntimeException failureOfTheStoredChunk;
     private volatile Sinks.Empty<Void> chunkGate;
     private volatile boolean processing = true;
 
@@ -72,6 +79,14 @@ final class InMemoryCommandLog implements CommandLog {
         this.failure = failure;
     }
 
+    /**
+     * Stores the next chunk appended, and fails its append with {@code failure}, as Kafka's producer that gave up
+     * waiting for a write a broker took.
+     */
+    void storeNextChunkButFail(RuntimeException failure) {
+        failureOfTheStoredChunk = failure;
+    }
+
     /** Stores commands but processes none of them, as when no processor is running. */
     void stopProcessing() {
         processing = false;
@@ -98,6 +113,11 @@ final class InMemoryCommandLog implements CommandLog {
         if (gate != null && command.kind() == StreamCommand.Kind.CHUNK) {
             return gate.asMono().then(Mono.fromCallable(() -> store(command)));
         }
+        RuntimeException storedButFailed = failureOfTheStoredChunk;
+        if (storedButFailed != null && command.kind() == StreamCommand.Kind.CHUNK) {
+            failureOfTheStoredChunk = null;
+            return Mono.fromCallable(() -> store(command)).then(Mono.error(storedButFailed));
+        }
         return Mono.defer(() -> failure != null ? Mono.<Long>error(failure) : Mono.fromCallable(() -> store(command)));
     }
 
@@ -110,8 +130,30 @@ final class InMemoryCommandLog implements CommandLog {
         }));
     }
 
+    /** Stores the retry, and answers the first copy of its key since {@code since}, as the Kafka adapter does. */
+    @Override
+    public Mono<Long> appendRetry(StreamCommand chunk, long since) {
+        return Mono.defer(() -> failure != null ? Mono.<Long>error(failure) : Mono.fromCallable(() -> storeRetry(chunk,
+                since)));
+    }
+
+    private synchronized long storeRetry(StreamCommand chunk, long since) {
+        for (int offset = 0; offset < appended.size(); offset++) {
+            StreamCommand earlier = appended.get(offset);
+            if (appendedAt.get(offset) >= since && earlier.kind() == StreamCommand.Kind.CHUNK
+                    && earlier.streamId().equals(chunk.streamId())
+                    && Objects.equals(earlier.idempotencyKey(), chunk.idempotencyKey())) {
+                passedOver.add(nextOffset.get());
+                store(chunk);
+                return offset;
+            }
+        }
+        return store(chunk);
+    }
+
     private synchronized long store(StreamCommand command) {
         long offset = nextOffset.getAndIncrement();
+        appendedAt.add(clock.millis());
         appended.add(command);
         if (processing) {
             processStored();
@@ -121,6 +163,9 @@ final class InMemoryCommandLog implements CommandLog {
 
     private void processStored() {
         for (; processed < appended.size(); processed++) {
+            if (passedOver.contains((long) processed)) {
+                continue;
+            }
             for (StreamResult result : processor.process(appended.get(processed), processed)) {
                 publish(result);
             }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.streamgate.processing.UnknownProcessorException;
 import io.streamgate.processing.engine.StreamCommand;
+import io.streamgate.processing.engine.StreamResult;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -360,10 +361,10 @@ class StreamServiceTest {
 
         IdempotencyKeys restarted = streams.replayedRegistry().require(id).idempotencyKeys();
 
-        assertThat(restarted.outcome(IdempotencyKeys.KeyedSend.of("k", "before a restart"),
-                () -> { throw new AssertionError("must not send again"); }).getNow(-1L)).isEqualTo(seq);
-        assertThat(restarted.outcome(IdempotencyKeys.KeyedSend.of("k", "other data"),
-                () -> { throw new AssertionError("must not send again"); }))
+        assertThat(restarted.outcome(IdempotencyKeys.KeyedSend.of("k", "before a restart"), 0,
+                since -> { throw new AssertionError("must not send again"); }).getNow(-1L)).isEqualTo(seq);
+        assertThat(restarted.outcome(IdempotencyKeys.KeyedSend.of("k", "other data"), 0,
+                since -> { throw new AssertionError("must not send again"); }))
                 .isCompletedExceptionally();
     }
 
@@ -372,8 +373,8 @@ class StreamServiceTest {
         IdempotencyKeys keys = new IdempotencyKeys(8, () -> Long.MAX_VALUE, new AtomicInteger());
         keys.stored("written-before-digests", 7);
 
-        assertThat(keys.outcome(IdempotencyKeys.KeyedSend.of("written-before-digests", "anything"),
-                () -> { throw new AssertionError("must not send again"); }).getNow(-1L)).isEqualTo(7);
+        assertThat(keys.outcome(IdempotencyKeys.KeyedSend.of("written-before-digests", "anything"), 0,
+                since -> { throw new AssertionError("must not send again"); }).getNow(-1L)).isEqualTo(7);
     }
 
     @Test
@@ -387,6 +388,42 @@ class StreamServiceTest {
 
         assertThat(streams.service.send(session(id), "x", "key-1").block(TIMEOUT)).isNotNull();
         assertThat(streams.log.appended).filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK).hasSize(1);
+    }
+
+    @Test
+    void shouldAnswerARetryTheSeqOfTheCopyKafkaTookWhenTheFirstAttemptFailedAfterStoringIt() {
+        StreamKey id = streams.started("job-13");
+        streams.log.stopProcessing();
+        streams.log.storeNextChunkButFail(new CommandLogUnavailableException("TimeoutException: Expiring 1 record(s)",
+                null));
+        StepVerifier.create(streams.service.send(session(id), "once", "key-1"))
+                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+        long stored = streams.log.appended.size() - 1;
+
+        streams.clock.advance(Duration.ofSeconds(30));
+        long retried = streams.service.send(session(id), "once", "key-1").block(TIMEOUT);
+        long again = streams.service.send(session(id), "once", "key-1").block(TIMEOUT);
+        streams.log.resumeProcessing();
+
+        assertThat(List.of(retried, again)).as("the retry's answers").containsExactly(stored, stored);
+        assertThat(streams.log.appended).as("the first attempt and the retry")
+                .filteredOn(c -> c.kind() == StreamCommand.Kind.CHUNK).hasSize(2);
+        assertThat(streams.log.results).filteredOn(r -> r.kind() == StreamResult.Kind.RESULT)
+                .extracting(StreamResult::seq).as("results: the first copy's alone").containsExactly(stored);
+    }
+
+    @Test
+    void shouldStoreARetryAfterUncertainForAsANewChunk() {
+        StreamKey id = streams.started("job-14");
+        streams.log.storeNextChunkButFail(new CommandLogUnavailableException("TimeoutException", null));
+        StepVerifier.create(streams.service.send(session(id), "twice", "key-1"))
+                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+
+        streams.clock.advance(IdempotencyKeys.UNCERTAIN_FOR.plusMillis(1));
+        long retried = streams.service.send(session(id), "twice", "key-1").block(TIMEOUT);
+
+        assertThat(retried).isEqualTo(streams.log.appended.size() - 1);
+        assertThat(streams.log.results).filteredOn(r -> r.kind() == StreamResult.Kind.RESULT).hasSize(2);
     }
 
     private StreamSession session(StreamKey id) {
