@@ -5,7 +5,8 @@
 #   load-tests/heap.sh CopyHeap   # a processor's index of chunks sent under a key, full (README's Guarantees)
 # CLASSES=<dir> measures other classes than target/classes (the build's, compiled first). Compiles load-tests/heap's
 # mains into the package beside those classes and the tests' (what they measure is package-private, and
-# TenantHeap moves the tests' MutableClock) and runs one.
+# TenantHeap moves the tests' MutableClock) and runs one. SOURCES=<dir> takes the mains from another folder
+# (load-tests/retry-read.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAIN=$1
@@ -15,7 +16,8 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 ./mvnw -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/classpath" >&2
 CP="$CLASSES:target/test-classes:$(cat "$OUT/classpath")"
-SOURCE=$(find load-tests/heap -name "$MAIN.java")
-PACKAGE=$(dirname "${SOURCE#load-tests/heap/}" | tr / .)
-javac -d "$OUT" -cp "$CP" -sourcepath load-tests/heap "$SOURCE"
+SOURCES=${SOURCES:-load-tests/heap}
+SOURCE=$(find "$SOURCES" -name "$MAIN.java")
+PACKAGE=$(dirname "${SOURCE#"$SOURCES"/}" | tr / .)
+javac -d "$OUT" -cp "$CP" -sourcepath "$SOURCES" "$SOURCE"
 java -Xmx2g -cp "$OUT:$CP" "$PACKAGE.$MAIN" "$@"

@@ -95,8 +95,8 @@ class ApiDocs {
                 .summary("Send a chunk; answered once Kafka holds it durably")
                 .parameter(streamId())
                 .parameter(parameterBuilder().in(ParameterIn.HEADER).name("Idempotency-Key")
-                        .description("1 to 128 visible ASCII characters; a retry with the same key and data is"
-                                + " stored once")
+                        .description("1 to 128 visible ASCII characters; a retry with the same key and data counts"
+                                + " once, answered the seq of the copy processed (after a 503 too, within 5 minutes)")
                         .implementation(String.class))
                 .description("One chunk as JSON, or many as NDJSON (one {\"data\": ...} object per line, read as"
                         + " it arrives): a batch is stored in order once every line has been checked, and a bad line"
