@@ -2,14 +2,20 @@ package io.streamgate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.StreamgateProcess;
+import io.streamgate.support.TestThreads;
 import io.streamgate.support.TestTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,8 +41,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * the write's acknowledgement past {@code delivery-timeout}, so the gateway answers 503 while the leader and the other
  * follower hold the chunk, and the resumed follower's catching up commits it. The client's retry under the same
  * {@code Idempotency-Key} must not make it a second chunk: it is answered the stored copy's seq, and readers get the
- * chunk's result once. No processor runs until the retry is answered, so the first copy's result cannot have taught
- * the gateway the key.
+ * chunk's result once. Twenty streams' sends at once, as after an outage, and their retries at once. No processor runs
+ * until the retries are answered, so no first copy's result can have taught the gateway its key.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "streamgate.roles=gateway",
@@ -51,6 +58,7 @@ class RetriedSendIT {
     static final String REQUESTS = "it.retried-send.requests";
     static final String RESULTS = "it.retried-send.results";
     static final String GROUP = "it-retried-send";
+    private static final int STREAMS = 20;
     private static final KafkaCluster CLUSTER = new KafkaCluster();
 
     @LocalServerPort
@@ -67,38 +75,57 @@ class RetriedSendIT {
     }
 
     @Test
-    void shouldStoreAChunkOnceWhenItsSendWasAnswered503ButKafkaHadItAndTheClientRetries() throws Exception {
+    void shouldCountEachSendOnceWhenItWasAnswered503ButKafkaHadItAndItsClientRetries() throws Exception {
         StreamClient client = new StreamClient(port);
-        String id = client.exchange(client.http().post().uri("/stream/start")).body().get("stream_id").stringValue();
+        List<String> ids = IntStream.range(0, STREAMS).mapToObj(n -> client.exchange(client.http().post()
+                .uri("/stream/start")).body().get("stream_id").stringValue()).toList();
         int follower = followerOfRequests();
 
         CLUSTER.pause(follower);
-        StreamClient.Answer first;
+        List<StreamClient.Answer> firsts;
         try {
-            first = client.trySend(id, "once only", "key-1");
+            firsts = sendAll(client, ids);
         } finally {
             CLUSTER.resume(follower);
         }
-        assertThat(first.status()).as("the first attempt, its acknowledgement held past delivery-timeout: %s",
-                first.body()).isEqualTo(503);
-        StreamClient.Answer retry = client.trySend(id, "once only", "key-1");
-        assertThat(retry.status()).as("the retry: %s", retry.body()).isEqualTo(200);
-        long seq = retry.body().get("seq").longValue();
-        assertThat(chunksInRequestsLog(id)).as("what the requests log holds of the stream: the first attempt was"
-                + " stored after all, and the retry beside it").hasSize(2);
+        assertThat(firsts).as("the first attempts, their acknowledgements held past delivery-timeout")
+                .allSatisfy(first -> assertThat(first.status()).as("%s", first.body()).isEqualTo(503));
+        List<StreamClient.Answer> retries = sendAll(client, ids);
+        assertThat(retries).as("the retries")
+                .allSatisfy(retry -> assertThat(retry.status()).as("%s", retry.body()).isEqualTo(200));
+        Map<String, List<String>> stored = chunksInRequestsLog();
+        assertThat(ids).as("what the requests log holds of the streams: of the first attempts, those the producer had"
+                + " sent before it gave up were stored after all (the others never reached a broker)")
+                .anySatisfy(id -> assertThat(stored.get(id)).as(id).hasSize(2));
+        for (int n = 0; n < STREAMS; n++) {
+            assertThat(stored.get(ids.get(n)).get(0)).as("stream %s's first copy", ids.get(n))
+                    .startsWith(retries.get(n).body().get("seq") + " ");
+        }
 
-        var events = client.events(id).collectList().toFuture();
+        List<CompletableFuture<List<ServerSentEvent<String>>>> events = ids.stream()
+                .map(id -> client.events(id).collectList().toFuture()).toList();
         Map<String, String> settings = new TestTopics(REQUESTS, RESULTS, GROUP, 1).processor("processor-1", Map.of(
                 "streamgate.kafka.bootstrap-servers", CLUSTER.bootstrapServers(),
                 "streamgate.kafka.replication-factor", "3"));
         try (StreamgateProcess processor = StreamgateProcess.start("retried-send-processor", settings)) {
-            client.end(id);
-            List<String> received = events.get(StreamClient.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
-                    .stream().map(event -> event.event() + " " + event.data()).toList();
-            assertThat(received).as("the chunk's result once, under the seq the retry was answered (processor log: %s)",
-                    processor.output()).containsExactly("result {\"seq\":" + seq + ",\"data\":\"ONCE ONLY\"}",
-                    "end {\"reason\":\"client\"}");
+            ids.forEach(client::end);
+            for (int n = 0; n < STREAMS; n++) {
+                List<String> received = events.get(n).get(StreamClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                        .stream().map(event -> event.event() + " " + event.data()).toList();
+                assertThat(received).as("stream %s: its chunk's result once, under the seq its retry was answered"
+                                + " (its copies %s; processor log: %s)", ids.get(n), stored.get(ids.get(n)),
+                        processor.output()).containsExactly("result {\"seq\":" + retries.get(n).body().get("seq")
+                        + ",\"data\":\"CHUNK OF " + n + "\"}", "end {\"reason\":\"client\"}");
+            }
         }
+    }
+
+    /** Each stream's chunk at once, under its key, answered whatever the answer. */
+    private static List<StreamClient.Answer> sendAll(StreamClient client, List<String> ids) {
+        List<CompletableFuture<StreamClient.Answer>> sends = IntStream.range(0, ids.size())
+                .mapToObj(n -> CompletableFuture.supplyAsync(() -> client.trySend(ids.get(n), "chunk of " + n,
+                        "key-" + n), TestThreads.BLOCKING)).toList();
+        return sends.stream().map(CompletableFuture::join).toList();
     }
 
     /** The index (0 to 2) of a node that follows the requests partition's leader. */
@@ -113,8 +140,8 @@ class RetriedSendIT {
         }
     }
 
-    /** The data of every chunk of {@code stream} in the requests log, with its offset. */
-    private static List<String> chunksInRequestsLog(String stream) {
+    /** Each stream's chunks in the requests log, with their offsets. */
+    private static Map<String, List<String>> chunksInRequestsLog() {
         TopicPartition requests = new TopicPartition(REQUESTS, 0);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers(),
@@ -123,11 +150,12 @@ class RetriedSendIT {
             consumer.assign(List.of(requests));
             consumer.seekToBeginning(List.of(requests));
             long end = consumer.endOffsets(List.of(requests)).get(requests);
-            List<String> chunks = new ArrayList<>();
+            Map<String, List<String>> chunks = new HashMap<>();
             while (consumer.position(requests) < end) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (stream.equals(record.key()) && record.value().length > 0) {
-                        chunks.add(record.offset() + " " + new String(record.value()));
+                    if (record.value().length > 0) {
+                        chunks.computeIfAbsent(record.key(), stream -> new ArrayList<>())
+                                .add(record.offset() + " " + new String(record.value(), StandardCharsets.UTF_8));
                     }
                 }
             }
