@@ -1,6 +1,7 @@
 package io.streamgate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,15 +23,18 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -104,10 +108,7 @@ class RetriedSendIT {
 
         List<CompletableFuture<List<ServerSentEvent<String>>>> events = ids.stream()
                 .map(id -> client.events(id).collectList().toFuture()).toList();
-        Map<String, String> settings = new TestTopics(REQUESTS, RESULTS, GROUP, 1).processor("processor-1", Map.of(
-                "streamgate.kafka.bootstrap-servers", CLUSTER.bootstrapServers(),
-                "streamgate.kafka.replication-factor", "3"));
-        try (StreamgateProcess processor = StreamgateProcess.start("retried-send-processor", settings)) {
+        try (StreamgateProcess processor = StreamgateProcess.start("retried-send-processor", processorSettings())) {
             ids.forEach(client::end);
             for (int n = 0; n < STREAMS; n++) {
                 List<String> received = events.get(n).get(StreamClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS)
@@ -117,6 +118,66 @@ class RetriedSendIT {
                         processor.output()).containsExactly("result {\"seq\":" + retries.get(n).body().get("seq")
                         + ",\"data\":\"CHUNK OF " + n + "\"}", "end {\"reason\":\"client\"}");
             }
+        }
+    }
+
+    /**
+     * A processor that read the first copy before it restarted knows it no more, and reads the log for it: the first
+     * copy's chunk yields no result (a filter drops it), so no result teaches the gateway the key, and the retry comes
+     * to a processor that started past the first copy.
+     */
+    @Test
+    void shouldPassOverARetryWhoseFirstCopyTheProcessorReadBeforeItRestarted() throws Exception {
+        StreamClient client = new StreamClient(port);
+        Map<String, String> settings = processorSettings();
+        String id = client.exchange(client.http().post().uri("/stream/start").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("processor", "filter", "options", Map.of("contains", "kept"))))
+                .body().get("stream_id").stringValue();
+        long firstCopy;
+        try (StreamgateProcess before = StreamgateProcess.start("retried-send-processor", settings)) {
+            int follower = followerOfRequests();
+            CLUSTER.pause(follower);
+            StreamClient.Answer first;
+            try {
+                first = client.trySend(id, "dropped", "key-1");
+            } finally {
+                CLUSTER.resume(follower);
+            }
+            assertThat(first.status()).as("the first attempt: %s", first.body()).isEqualTo(503);
+            firstCopy = offsetOf(chunksInRequestsLog().get(id).get(0));
+            await("the processor's group past the first copy").atMost(StreamClient.TIMEOUT)
+                    .until(() -> committedRequests() > firstCopy);
+            before.kill();
+        }
+        try (StreamgateProcess after = StreamgateProcess.start("retried-send-processor", settings)) {
+            StreamClient.Answer retry = client.trySend(id, "dropped", "key-1");
+            assertThat(retry.status()).as("the retry: %s", retry.body()).isEqualTo(200);
+            assertThat(retry.body().get("seq").longValue()).as("the retry's seq: its first copy's").isEqualTo(firstCopy);
+            long retried = offsetOf(chunksInRequestsLog().get(id).get(1));
+            await("the restarted processor passing the retry at " + retried + " over (its log: " + after.output()
+                    + ")").atMost(StreamClient.TIMEOUT)
+                    .until(() -> after.log().contains("Passing over the chunk at " + retried + " of " + REQUESTS
+                            + "-0: a retry of the one at " + firstCopy));
+        }
+    }
+
+    private static Map<String, String> processorSettings() {
+        return new TestTopics(REQUESTS, RESULTS, GROUP, 1).processor("processor-1", Map.of(
+                "streamgate.kafka.bootstrap-servers", CLUSTER.bootstrapServers(),
+                "streamgate.kafka.replication-factor", "3"));
+    }
+
+    private static long offsetOf(String chunk) {
+        return Long.parseLong(chunk.substring(0, chunk.indexOf(' ')));
+    }
+
+    /** The processors' group's committed position in the requests partition, -1 while none. */
+    private static long committedRequests() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                CLUSTER.bootstrapServers()))) {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(REQUESTS, 0));
+            return committed == null ? -1 : committed.offset();
         }
     }
 
@@ -153,7 +214,8 @@ class RetriedSendIT {
             Map<String, List<String>> chunks = new HashMap<>();
             while (consumer.position(requests) < end) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value().length > 0) {
+                    Header kind = record.headers().lastHeader("streamgate-kind");
+                    if (kind != null && new String(kind.value(), StandardCharsets.UTF_8).equals("CHUNK")) {
                         chunks.computeIfAbsent(record.key(), stream -> new ArrayList<>())
                                 .add(record.offset() + " " + new String(record.value(), StandardCharsets.UTF_8));
                     }
