@@ -60,7 +60,7 @@ final class CopyIndex {
         this.maxCopies = maxCopies;
     }
 
-    /** Notes the record at {@code offset} of {@code partition}, read in assignment {@code epoch}; null if no command. */
+    /** Notes the record at {@code offset} of {@code partition}, read in assignment {@code epoch}; null: no command. */
     void note(int partition, long epoch, long offset, StreamCommand command) {
         Partition known = partitions.get(partition);
         if (known == null || known.epoch != epoch) {

@@ -148,12 +148,8 @@ class KafkaConfiguration {
                                      ProcessorCatalog catalog, JsonMapper json, Clock clock, ProcessingMetrics metrics,
                                      StreamTracing tracing, StreamRegistry registry, MeterRegistry meters) {
         StreamgateProperties.Processing processing = properties.processing();
-        Counter deletedRequests = Counter.builder("streamgate.processing.requests.deleted")
-                .description("Commands the requests topic's retention deleted before the processors read them, "
-                        + "each run logged at WARN")
-                .register(meters);
         KafkaProcessingLog log = new KafkaProcessingLog(settings.keepingTo(topics), mapping, ownership,
-                properties.processor().instanceId(), deletedRequests,
+                properties.processor().instanceId(), meters,
                 () -> recordLimit.ask(admin, List.of(settings.kafka().resultsTopic(), settings.kafka().stateTopic(),
                         settings.kafka().deadLetterTopic())));
         ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.processing.engine.LogEvent;
 import io.streamgate.processing.engine.ProcessingLog;
 import io.streamgate.processing.engine.StartConfirmation;
@@ -94,22 +95,31 @@ final class KafkaProcessingLog implements ProcessingLog {
     private final String groupInstanceId;
     /** Counts the commands retention deleted before the group read them ({@link DeletedRequestsCheck}). */
     private final Counter deletedRequests;
+    /** Counts the later copies of retried chunks passed over ({@link RetriedSends}). */
+    private final Counter copiesPassedOver;
     /** Asks the topics how large a record they take now ({@link TopicRecordLimit}); blocks. */
     private final Runnable askRecordLimit;
     private final RetriedSends retries;
 
     /**
-     * @param instanceId      stable across process restarts, or empty for a random one per process
-     * @param deletedRequests counts the commands retention deleted before the group read them
-     * @param askRecordLimit  asks the topics how large a record they take now, at each connection (blocks)
+     * @param instanceId     stable across process restarts, or empty for a random one per process
+     * @param meters         where its counters go
+     * @param askRecordLimit asks the topics how large a record they take now, at each connection (blocks)
      */
     KafkaProcessingLog(ClientSettings settings, RecordMapping mapping, PartitionOwnership ownership, String instanceId,
-                       Counter deletedRequests, Runnable askRecordLimit) {
+                       MeterRegistry meters, Runnable askRecordLimit) {
         this.settings = settings;
         this.mapping = mapping;
         this.ownership = ownership;
         this.groupInstanceId = instanceId.isEmpty() ? null : instanceId;
-        this.deletedRequests = deletedRequests;
+        this.deletedRequests = Counter.builder("streamgate.processing.requests.deleted")
+                .description("Commands the requests topic's retention deleted before the processors read them, "
+                        + "each run logged at WARN")
+                .register(meters);
+        this.copiesPassedOver = Counter.builder("streamgate.processing.copies.passed.over")
+                .description("Later copies of chunks a client sent again under their Idempotency-Key after a 503,"
+                        + " passed over: the first copy counts, each logged at INFO")
+                .register(meters);
         this.askRecordLimit = askRecordLimit;
         this.retries = new RetriedSends(settings, mapping);
         String transactionalId = "streamgate-processor-" + (instanceId.isEmpty() ? UUID.randomUUID() : instanceId);
@@ -260,6 +270,7 @@ final class KafkaProcessingLog implements ProcessingLog {
                 if (offset == record.offset()) {
                     return received;
                 }
+                copiesPassedOver.increment();
                 log.info("Passing over the chunk at {} of {}: a retry of the one at {}, which counts",
                         record.offset(), record.topic() + "-" + record.partition(), offset);
                 return new LogEvent.Received(received.partition(), epoch, received.offset(), null, received.bytes());

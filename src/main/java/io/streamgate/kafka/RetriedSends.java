@@ -36,7 +36,10 @@ final class RetriedSends {
      * (that same gateway's, taken after) or, on a topic set to LogAppendTime, its broker's.
      */
     static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
-    /** A lookup reads at most {@code IdempotencyKeys#UNCERTAIN_FOR} and the margin of one partition's records. */
+    /**
+     * How long a lookup may take: it reads at most {@code IdempotencyKeys#UNCERTAIN_FOR} and the margin of one
+     * partition's records (2.4 million in 3-4 s here, BENCHMARKS.md section 90).
+     */
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(200);
 

@@ -186,9 +186,9 @@ final class IdempotencyKeys {
         long FIRST = -1;
 
         /**
-         * @param since when the first of the key's earlier attempts began, all failed without telling whether Kafka took
-         *              them (the retry must then find out: {@link CommandLog#appendRetry}); {@link #FIRST} when there
-         *              was none
+         * @param since when the first of the key's earlier attempts began, all failed without telling whether Kafka
+         *              took them (the retry must then find out: {@link CommandLog#appendRetry}); {@link #FIRST} when
+         *              there was none
          */
         CompletableFuture<Long> start(long since);
     }

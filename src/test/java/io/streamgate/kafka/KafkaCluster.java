@@ -92,8 +92,8 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     /**
-     * Freezes node {@code node} (0 to 2) with SIGSTOP: its sockets stay open and nothing on them is answered, as a broker
-     * in a long pause (a stalled disk, a stop-the-world collection) rather than one that is gone.
+     * Freezes node {@code node} (0 to 2) with SIGSTOP: its sockets stay open and nothing on them is answered, as a
+     * broker in a long pause (a stalled disk, a stop-the-world collection) rather than one that is gone.
      */
     public void pause(int node) {
         signal(node, "STOP");
@@ -109,7 +109,8 @@ public final class KafkaCluster implements AutoCloseable {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(nodes.get(node).pid()))
                     .inheritIO().start();
             if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + signal + " of node " + (node + 1) + " exited " + kill.exitValue());
+                throw new IllegalStateException("kill -" + signal + " of node " + (node + 1) + " exited "
+                        + kill.exitValue());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -152,12 +152,15 @@ class RetriedSendIT {
         try (StreamgateProcess after = StreamgateProcess.start("retried-send-processor", settings)) {
             StreamClient.Answer retry = client.trySend(id, "dropped", "key-1");
             assertThat(retry.status()).as("the retry: %s", retry.body()).isEqualTo(200);
-            assertThat(retry.body().get("seq").longValue()).as("the retry's seq: its first copy's").isEqualTo(firstCopy);
+            assertThat(retry.body().get("seq").longValue()).as("the retry's seq: its first copy's")
+                    .isEqualTo(firstCopy);
             long retried = offsetOf(chunksInRequestsLog().get(id).get(1));
             await("the restarted processor passing the retry at " + retried + " over (its log: " + after.output()
                     + ")").atMost(StreamClient.TIMEOUT)
                     .until(() -> after.log().contains("Passing over the chunk at " + retried + " of " + REQUESTS
                             + "-0: a retry of the one at " + firstCopy));
+            assertThat(new StreamClient(after.port()).scraped("streamgate_processing_copies_passed_over_total"))
+                    .as("the restarted processor's count of copies passed over").isEqualTo(1);
         }
     }
 

@@ -42,7 +42,7 @@ class StartConfirmationIT {
         RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), () -> Long.MAX_VALUE);
 
         ProcessingLog.Connection connection = new KafkaProcessingLog(settings, mapping,
-                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"),
+                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry(),
                 () -> { })
                 .connect();
         List<LogEvent> events = new CopyOnWriteArrayList<>();

@@ -44,7 +44,7 @@ class StateRestoreIT {
             predecessor.send(mapping.toRecord(kafka.stateTopic(), 0, "tenant:job-1", state)).get(30, TimeUnit.SECONDS);
 
             ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping,
-                    new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"),
+                    new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry(),
                     () -> { })
                     .connect();
             try {
@@ -85,7 +85,7 @@ class StateRestoreIT {
         }
 
         ProcessingLog.Connection successor = new KafkaProcessingLog(settings, mapping,
-                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry().counter("deleted"),
+                new PartitionOwnership(1, Clock.systemUTC()), "", new SimpleMeterRegistry(),
                 () -> { })
                 .connect();
         try {

@@ -196,7 +196,8 @@ class IdempotencyKeysTest {
 
         assertThat(keys.size()).isEqualTo(3);
         assertThat(keys.heldBytes()).isEqualTo(3L * IdempotencyKeys.HELD_BYTES_PER_KEY);
-        assertThat(keys.outcome(KeyedSend.of("learned", "data"), 0, storedAt(20)).join()).as("the newest").isEqualTo(10);
+        assertThat(keys.outcome(KeyedSend.of("learned", "data"), 0, storedAt(20)).join()).as("the newest")
+                .isEqualTo(10);
         assertThat(keys.outcome(KeyedSend.of("k9", "data"), 0, storedAt(20)).join()).isEqualTo(9);
         assertThat(keys.outcome(KeyedSend.of("k7", "data"), 0, storedAt(21)).join()).as("forgotten").isEqualTo(21);
     }
