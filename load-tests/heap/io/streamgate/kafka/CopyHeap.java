@@ -3,6 +3,7 @@ package io.streamgate.kafka;
 import java.util.UUID;
 
 import io.streamgate.processing.engine.StreamCommand;
+import io.streamgate.stream.KeyHeap;
 
 /**
  * Heap of a processor's {@link CopyIndex} full: {@link CopyIndex#MAX_COPIES} chunks sent under an Idempotency-Key,
@@ -12,25 +13,15 @@ import io.streamgate.processing.engine.StreamCommand;
 public final class CopyHeap {
 
     public static void main(String[] args) throws InterruptedException {
-        long before = heapUsed();
+        long before = KeyHeap.heapUsed();
         CopyIndex copies = new CopyIndex();
         for (int offset = 0; offset < CopyIndex.MAX_COPIES; offset++) {
             String stream = "tenant-" + offset % 100 + ":" + UUID.randomUUID().toString().replace("-", "");
             String recordedKey = UUID.randomUUID() + " " + "Om6weQ85rIfJTzhW";
-            copies.note(0, 1, offset, StreamCommand.chunk(new String(stream), "uppercase", "data",
-                    new String(recordedKey)));
+            copies.note(0, 1, offset, StreamCommand.chunk(stream, "uppercase", "data", recordedKey));
         }
-        long after = heapUsed();
+        long after = KeyHeap.heapUsed();
         System.out.printf("a full copy index: %,d copies, %.1f MB, %.1f bytes a copy%n", copies.size(),
                 (after - before) / 1e6, (after - before) / (double) copies.size());
-    }
-
-    static long heapUsed() throws InterruptedException {
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

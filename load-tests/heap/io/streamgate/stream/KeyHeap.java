@@ -46,7 +46,8 @@ public final class KeyHeap {
         return key.substring(0, length);
     }
 
-    static long heapUsed() throws InterruptedException {
+    /** The heap in use after full collections: what the mains here take differences of. */
+    public static long heapUsed() throws InterruptedException {
         for (int i = 0; i < 4; i++) {
             System.gc();
             Thread.sleep(100);

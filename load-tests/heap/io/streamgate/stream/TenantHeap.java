@@ -13,7 +13,7 @@ public final class TenantHeap {
     public static void main(String[] args) throws InterruptedException {
         int tenants = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         MutableClock clock = new MutableClock();
-        StreamRegistry registry = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, clock);
+        StreamRegistry registry = new StreamRegistry(100, 1 << 20, Long.MAX_VALUE, Long.MAX_VALUE, Duration.ofHours(1), clock);
         StreamLimits limits = new StreamLimits(1000, 100_000, 1000, 100, 1000, clock);
         long before = KeyHeap.heapUsed();
         for (int t = 0; t < tenants; t++) {

@@ -65,8 +65,8 @@ final class RetriedSends {
     }
 
     private static Mono<Long> offset(Admin admin, TopicPartition partition, OffsetSpec spec) {
-        return Mono.fromFuture(() -> admin.listOffsets(Map.of(partition, spec)).partitionResult(partition)
-                        .toCompletionStage().toCompletableFuture())
+        return Mono.fromCompletionStage(() -> admin.listOffsets(Map.of(partition, spec)).partitionResult(partition)
+                        .toCompletionStage())
                 .map(ListOffsetsResult.ListOffsetsResultInfo::offset)
                 .timeout(LOOKUP_TIMEOUT);
     }
