@@ -185,12 +185,11 @@ public final class StreamService {
      */
     public Mono<Long> send(StreamSession session, String data, String idempotencyKey) {
         if (idempotencyKey == null) {
-            return append(session, data, null);
+            return append(session, data);
         }
         IdempotencyKeys.KeyedSend keyed = IdempotencyKeys.KeyedSend.of(idempotencyKey, data);
         return Mono.fromFuture(session.idempotencyKeys().outcome(keyed, clock.millis(), since -> Mono.defer(() -> {
-            StreamCommand chunk = StreamCommand.chunk(session.key().value(), session.processor(), data,
-                    keyed.recorded());
+            StreamCommand chunk = chunk(session, data, keyed.recorded());
             return appendChunks(session, 1, since == IdempotencyKeys.Attempt.FIRST ? () -> commandLog.append(chunk)
                     : () -> commandLog.appendRetry(chunk, since));
         }).toFuture()), true);
@@ -203,13 +202,16 @@ public final class StreamService {
      */
     public Mono<List<Long>> sendAll(StreamSession session, List<String> chunks) {
         return appendChunks(session, chunks.size(), () -> commandLog.appendAll(chunks.stream()
-                .map(data -> StreamCommand.chunk(session.key().value(), session.processor(), data, null)).toList())
+                .map(data -> chunk(session, data, null)).toList())
                 .collectList());
     }
 
-    private Mono<Long> append(StreamSession session, String data, String idempotencyKey) {
-        return appendChunks(session, 1, () -> commandLog.append(
-                StreamCommand.chunk(session.key().value(), session.processor(), data, idempotencyKey)));
+    private Mono<Long> append(StreamSession session, String data) {
+        return appendChunks(session, 1, () -> commandLog.append(chunk(session, data, null)));
+    }
+
+    private static StreamCommand chunk(StreamSession session, String data, String recordedKey) {
+        return StreamCommand.chunk(session.key().value(), session.processor(), data, recordedKey);
     }
 
     /**

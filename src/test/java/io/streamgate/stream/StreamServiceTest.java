@@ -19,6 +19,9 @@ import reactor.test.StepVerifier;
 class StreamServiceTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** What Kafka's producer answers when it gave up waiting for a write a broker may hold. */
+    private static final CommandLogUnavailableException NO_ANSWER =
+            new CommandLogUnavailableException("TimeoutException: Expiring 1 record(s)", null);
     private final StreamFixture streams = new StreamFixture();
 
     @Test
@@ -381,8 +384,7 @@ class StreamServiceTest {
     void shouldTryAgainWhenTheFirstAttemptWithAnIdempotencyKeyFailed() {
         StreamKey id = streams.started("job-9");
         streams.log.failWith(new CommandLogUnavailableException("broker down", null));
-        StepVerifier.create(streams.service.send(session(id), "x", "key-1"))
-                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+        expectUnavailable(id, "x", "key-1");
 
         streams.log.failWith(null);
 
@@ -394,10 +396,8 @@ class StreamServiceTest {
     void shouldAnswerARetryTheSeqOfTheCopyKafkaTookWhenTheFirstAttemptFailedAfterStoringIt() {
         StreamKey id = streams.started("job-13");
         streams.log.stopProcessing();
-        streams.log.storeNextChunkButFail(new CommandLogUnavailableException("TimeoutException: Expiring 1 record(s)",
-                null));
-        StepVerifier.create(streams.service.send(session(id), "once", "key-1"))
-                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+        streams.log.storeNextChunkButFail(NO_ANSWER);
+        expectUnavailable(id, "once", "key-1");
         long stored = streams.log.appended.size() - 1;
 
         streams.clock.advance(Duration.ofSeconds(30));
@@ -415,15 +415,20 @@ class StreamServiceTest {
     @Test
     void shouldStoreARetryAfterUncertainForAsANewChunk() {
         StreamKey id = streams.started("job-14");
-        streams.log.storeNextChunkButFail(new CommandLogUnavailableException("TimeoutException", null));
-        StepVerifier.create(streams.service.send(session(id), "twice", "key-1"))
-                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
+        streams.log.storeNextChunkButFail(NO_ANSWER);
+        expectUnavailable(id, "twice", "key-1");
 
         streams.clock.advance(IdempotencyKeys.UNCERTAIN_FOR.plusMillis(1));
         long retried = streams.service.send(session(id), "twice", "key-1").block(TIMEOUT);
 
         assertThat(retried).isEqualTo(streams.log.appended.size() - 1);
         assertThat(streams.log.results).filteredOn(r -> r.kind() == StreamResult.Kind.RESULT).hasSize(2);
+    }
+
+    /** A keyed send the log fails as Kafka's producer does when it gives up waiting. */
+    private void expectUnavailable(StreamKey id, String data, String idempotencyKey) {
+        StepVerifier.create(streams.service.send(session(id), data, idempotencyKey))
+                .expectError(CommandLogUnavailableException.class).verify(TIMEOUT);
     }
 
     private StreamSession session(StreamKey id) {
