@@ -1,9 +1,16 @@
 package io.streamgate.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -37,16 +45,18 @@ final class RetriedSends {
      */
     static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
     /**
-     * How long a lookup may take: it reads at most {@code IdempotencyKeys#UNCERTAIN_FOR} and the margin of one
-     * partition's records (2.4 million in 3-4 s here, BENCHMARKS.md section 90).
+     * How long a read of a partition may take: it reads at most {@code IdempotencyKeys#UNCERTAIN_FOR} and the margin
+     * of its records (2.4 million in 3-4 s here, BENCHMARKS.md section 90). A lookup may wait for the read before its
+     * own.
      */
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final ClientSettings settings;
     private final RecordMapping mapping;
-    /** Numbers the lookups' consumers: two at once under one client id would clash in JMX. */
-    private final AtomicLong lookups = new AtomicLong();
+    /** Numbers the reads' consumers: two at once under one client id would clash in JMX. */
+    private final AtomicLong lookupReads = new AtomicLong();
+    private final Map<TopicPartition, PartitionReads> reads = new ConcurrentHashMap<>();
 
     RetriedSends(ClientSettings settings, RecordMapping mapping) {
         this.settings = settings;
@@ -73,35 +83,135 @@ final class RetriedSends {
 
     /**
      * The position of the first copy of {@code chunk} (its stream, its recorded key: the same data) in {@code
-     * partition} from {@code from} up to its retry at {@code retry}: the retry's own when none came before it. Reads
-     * the partition with a consumer of its own, on a worker thread; fails when it could not in {@link #LOOKUP_TIMEOUT}.
+     * partition} from {@code from} up to its retry at {@code retry}: the retry's own when none came before it. Read on a
+     * worker thread together with the other lookups of the partition ({@link PartitionReads}); fails when the read
+     * could not be made in {@link #LOOKUP_TIMEOUT}.
      */
     Mono<Long> firstCopy(TopicPartition partition, StreamCommand chunk, long from, long retry) {
-        return Mono.fromCallable(() -> read(partition, chunk, from, retry)).subscribeOn(Schedulers.boundedElastic());
+        if (from >= retry) {
+            return Mono.just(retry);
+        }
+        return Mono.create(answer -> reads.computeIfAbsent(partition, PartitionReads::new)
+                .add(new Lookup(chunk, from, retry, answer)));
     }
 
-    private long read(TopicPartition partition, StreamCommand chunk, long from, long retry) throws TimeoutException {
-        if (from >= retry) {
-            return retry;
+    /** One retry's question: where the first copy of {@code chunk} lies from {@code from} up to {@code retry}. */
+    private record Lookup(StreamCommand chunk, long from, long retry, MonoSink<Long> answer) {
+    }
+
+    /**
+     * The lookups of one partition, answered by one read at a time: those that come while a read runs wait for the
+     * next, which reads for them all. When clients retry at once the sends an outage left uncertain, their lookups
+     * cost a few reads of the partition, not one read (and one consumer) each (BENCHMARKS.md section 91).
+     */
+    private final class PartitionReads {
+
+        private final TopicPartition partition;
+        /** Bounded by the appends in flight ({@code max-sends-in-flight}) and the processors' records in hand. */
+        private List<Lookup> waiting = new ArrayList<>();
+        private boolean reading;
+
+        PartitionReads(TopicPartition partition) {
+            this.partition = partition;
         }
+
+        void add(Lookup lookup) {
+            synchronized (this) {
+                waiting.add(lookup);
+                if (reading) {
+                    return;
+                }
+                reading = true;
+            }
+            try {
+                Schedulers.boundedElastic().schedule(this::readWhileWaiting);
+            } catch (RejectedExecutionException busy) {
+                List<Lookup> unread;
+                synchronized (this) {
+                    unread = waiting;
+                    waiting = new ArrayList<>();
+                    reading = false;
+                }
+                unread.forEach(refused -> refused.answer().error(busy));
+            }
+        }
+
+        private void readWhileWaiting() {
+            for (List<Lookup> lookups = next(); !lookups.isEmpty(); lookups = next()) {
+                read(partition, lookups);
+            }
+        }
+
+        /** The lookups waiting, taken; none, and the partition is no longer being read. */
+        private synchronized List<Lookup> next() {
+            List<Lookup> next = waiting;
+            waiting = new ArrayList<>();
+            reading = !next.isEmpty();
+            return next;
+        }
+    }
+
+    /**
+     * Reads {@code partition} from the lowest of the lookups' positions up to the highest of their retries with a
+     * consumer of its own, answering each lookup as soon as the read reaches its first copy or its retry; those not
+     * answered when the read fails are answered its failure.
+     */
+    private void read(TopicPartition partition, List<Lookup> lookups) {
+        Map<String, List<Lookup>> byStream = new HashMap<>();
+        PriorityQueue<Lookup> unanswered = new PriorityQueue<>(Comparator.comparingLong(Lookup::retry));
+        for (Lookup lookup : lookups) {
+            byStream.computeIfAbsent(lookup.chunk().streamId(), stream -> new ArrayList<>()).add(lookup);
+            unanswered.add(lookup);
+        }
+        try {
+            read(partition, byStream, unanswered);
+        } catch (Throwable failure) { // on a worker thread that reads the next lookups still: they must hear of it
+            unanswered.forEach(lookup -> lookup.answer().error(failure));
+        }
+    }
+
+    private void read(TopicPartition partition, Map<String, List<Lookup>> byStream, PriorityQueue<Lookup> byRetry)
+            throws TimeoutException {
+        long from = byRetry.stream().mapToLong(Lookup::from).min().orElseThrow();
         long deadline = System.nanoTime() + LOOKUP_TIMEOUT.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                settings.consumer("streamgate-retry-lookup-" + lookups.incrementAndGet()))) {
+                settings.consumer("streamgate-retry-lookup-" + lookupReads.incrementAndGet()))) {
             consumer.assign(List.of(partition));
             consumer.seek(partition, from);
-            while (consumer.position(partition, LOOKUP_TIMEOUT) < retry) {
+            while (true) {
+                long position = consumer.position(partition, LOOKUP_TIMEOUT);
+                while (!byRetry.isEmpty() && byRetry.peek().retry() <= position) {
+                    Lookup reached = byRetry.poll(); // no copy before its retry: the retry counts
+                    byStream.get(reached.chunk().streamId()).remove(reached);
+                    reached.answer().success(reached.retry());
+                }
+                if (byRetry.isEmpty()) {
+                    return;
+                }
                 if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("Could not read " + partition + " from " + from + " to " + retry
-                            + " in " + LOOKUP_TIMEOUT);
+                    throw new TimeoutException("Could not read " + partition + " from " + from + " to "
+                            + byRetry.peek().retry() + " in " + LOOKUP_TIMEOUT);
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    if (record.offset() < retry && chunk.streamId().equals(record.key())
-                            && isCopy(mapping.toCommand(record), chunk)) {
-                        return record.offset();
+                    List<Lookup> ofStream = byStream.get(record.key());
+                    if (ofStream != null && !ofStream.isEmpty()) {
+                        answerCopies(record.offset(), mapping.toCommand(record), ofStream, byRetry);
                     }
                 }
             }
-            return retry;
+        }
+    }
+
+    /** Answers the lookups of a stream that {@code command}, at {@code offset}, is the first copy for. */
+    private static void answerCopies(long offset, StreamCommand command, List<Lookup> ofStream,
+                                     PriorityQueue<Lookup> byRetry) {
+        for (Iterator<Lookup> lookups = ofStream.iterator(); lookups.hasNext(); ) {
+            Lookup lookup = lookups.next();
+            if (lookup.from() <= offset && offset < lookup.retry() && isCopy(command, lookup.chunk())) {
+                lookups.remove();
+                byRetry.remove(lookup);
+                lookup.answer().success(offset);
+            }
         }
     }
 
