@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
 import org.springframework.web.server.WebFilter;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -198,7 +199,7 @@ class HttpConfiguration {
     /** How every failure is answered: HTTP problems, and WebSocket error frames and close codes alike. */
     @Bean
     Problems problems(StreamMetrics metrics) {
-        return new Problems(metrics);
+        return new Problems(metrics, Schedulers.parallel());
     }
 
     @Bean

@@ -19,6 +19,7 @@ import io.streamgate.stream.StreamNotFoundException;
 import io.streamgate.stream.TooManyStreamsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -26,6 +27,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.reactive.resource.NoResourceFoundException;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.channel.AbortedException;
 
 /**
@@ -38,9 +40,16 @@ final class Problems {
     private static final Logger log = LoggerFactory.getLogger(Problems.class);
 
     private final StreamMetrics metrics;
+    /** Lines a burst of failed requests would write at once, one a request: one a window ({@link ThrottledLogLine}). */
+    private final ThrottledLogLine kafkaUnavailable;
+    private final ThrottledLogLine kafkaRefusedAsTooLarge;
+    private final ThrottledLogLine resultsNotCurrent;
 
-    Problems(StreamMetrics metrics) {
+    Problems(StreamMetrics metrics, Scheduler scheduler) {
         this.metrics = metrics;
+        this.kafkaUnavailable = new ThrottledLogLine(log, Level.WARN, scheduler);
+        this.kafkaRefusedAsTooLarge = new ThrottledLogLine(log, Level.ERROR, scheduler);
+        this.resultsNotCurrent = new ThrottledLogLine(log, Level.WARN, scheduler);
     }
 
     /** A problem ready to render: status, extra headers and the body. */
@@ -119,7 +128,7 @@ final class Problems {
             return retryLater(ProblemType.KAFKA_BUSY, error.getMessage(), instance);
         }
         if (error instanceof CommandTooLargeException) {
-            log.error("{}", error.getMessage()); // the operator's to mend
+            kafkaRefusedAsTooLarge.log(error.getMessage()); // the operator's to mend
             return payloadTooLarge(PayloadTooLargeException.Limit.KAFKA_MAX_MESSAGE_BYTES,
                     "Kafka refused this as larger than its topic takes, though within this gateway's limits: an"
                             + " operator's setting (the topic's max.message.bytes), logged for them. Nothing was"
@@ -129,7 +138,7 @@ final class Problems {
             return partlyStored(partly, instance);
         }
         if (error instanceof CommandLogUnavailableException) {
-            log.warn("Kafka did not take a command: {}", error.getMessage());
+            kafkaUnavailable.log("Kafka did not take a command: " + error.getMessage());
             return retryLater(ProblemType.KAFKA_UNAVAILABLE,
                     "Kafka did not confirm in time that it stored the request, so most likely it did not; a broker"
                             + " that took it just as the time ran out may still hold it. Retry later: a send retried"
@@ -142,7 +151,7 @@ final class Problems {
             return problem.withBody(problem.body().withStreamId(notConfirmed.streamId().value()));
         }
         if (error instanceof ResultsNotCurrentException) {
-            log.warn("Could not confirm the results log is current: {}", String.valueOf(error.getCause()));
+            resultsNotCurrent.log("Could not confirm the results log is current: " + error.getCause());
             return retryLater(ProblemType.RESULTS_CATCHING_UP,
                     "This gateway could not confirm in time that it knows every stream; nothing was changed. Retry.",
                     instance);

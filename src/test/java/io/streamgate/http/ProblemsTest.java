@@ -11,13 +11,15 @@ import io.streamgate.stream.CommandTooLargeException;
 import io.streamgate.stream.PartlyStoredException;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
+import reactor.core.scheduler.Schedulers;
 
 /** The problems of commands Kafka refused or stored in part. */
 class ProblemsTest {
 
     private static final String SEND = "/stream/s/send";
 
-    private final Problems problems = new Problems(new StreamMetrics(new SimpleMeterRegistry(), () -> 0));
+    private final Problems problems = new Problems(new StreamMetrics(new SimpleMeterRegistry(), () -> 0),
+            Schedulers.parallel());
 
     @Test
     void shouldAnswerACommandKafkaRefusesAsTooLargeWith413NamingKafkasSettingAndNoRetry() {
