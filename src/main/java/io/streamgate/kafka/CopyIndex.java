@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -15,7 +16,9 @@ import io.streamgate.processing.engine.StreamCommand;
  * come at once, and each would read the partition from the outage's start, one after another. A partition is known
  * from the first record read in its current assignment (its epoch) on; past {@link #MAX_COPIES} the oldest copies are
  * forgotten first, and a partition is then known only from past the last forgotten. A retry whose lower bound is not
- * known is looked up in the log.
+ * known has the stretch of the log before what is known read into the index ({@link #learn}), so the retries that
+ * follow it are decided without a read: after a restart or a rebalance, a processor reads its partition back once,
+ * not once a retry (BENCHMARKS.md section 92).
  *
  * <p>Used by the connection's records one at a time, in order (never at once), whichever thread each comes on.
  */
@@ -28,6 +31,18 @@ final class CopyIndex {
     static final int MAX_COPIES = 32_768;
 
     private record Key(String stream, String recordedKey) {
+    }
+
+    /** A chunk sent under a key, where it lies: its stream and recorded key, never its data. */
+    record KeyedChunk(long offset, String stream, String recordedKey) {
+
+        KeyedChunk(long offset, StreamCommand command) {
+            this(offset, command.streamId(), command.idempotencyKey());
+        }
+    }
+
+    /** The keyed chunks of a stretch of a partition, oldest first: every one from {@code knownFrom} on. */
+    record Stretch(long knownFrom, List<KeyedChunk> chunks) {
     }
 
     /** One partition's copies in one assignment of it. */
@@ -80,6 +95,43 @@ final class CopyIndex {
     }
 
     /**
+     * Where the copies of {@code partition} in assignment {@code epoch} are known from: the record at {@code next}
+     * would be the first it notes, when none is noted yet.
+     */
+    long knownFrom(int partition, long epoch, long next) {
+        Partition known = partitions.get(partition);
+        return known == null || known.epoch != epoch ? next : known.knownFrom;
+    }
+
+    /**
+     * Learns the copies of the stretch of {@code partition} read back from before what is known of it ({@link
+     * #knownFrom}, {@code next} when none is noted yet, which {@code stretch} must end at). They are the oldest, so
+     * the first forgotten if the index is over its bound.
+     */
+    void learn(int partition, long epoch, long next, Stretch stretch, long until) {
+        Partition known = partitions.get(partition);
+        if (known == null || known.epoch != epoch) {
+            known = new Partition(epoch, next);
+            partitions.put(partition, known);
+        }
+        if (until != known.knownFrom) {
+            return; // not the stretch just before what is known
+        }
+        List<KeyedChunk> chunks = stretch.chunks();
+        for (int i = chunks.size() - 1; i >= 0; i--) {
+            KeyedChunk chunk = chunks.get(i);
+            Key key = new Key(chunk.stream(), chunk.recordedKey());
+            long[] offsets = known.copies.get(key);
+            known.copies.put(key, offsets == null ? new long[] {chunk.offset()} : prepend(chunk.offset(), offsets));
+            oldestFirst.addFirst(new Copy(known, key, chunk.offset()));
+        }
+        known.knownFrom = stretch.knownFrom();
+        while (oldestFirst.size() > maxCopies) {
+            forget(oldestFirst.removeFirst());
+        }
+    }
+
+    /**
      * The position of the first copy of {@code chunk} from {@code from} up to {@code retry} in {@code partition}
      * (the retry's own when none came before it), if this index knows every copy from {@code from} on in assignment
      * {@code epoch}; empty if not.
@@ -124,6 +176,13 @@ final class CopyIndex {
         } else {
             known.copies.put(copy.key(), left);
         }
+    }
+
+    private static long[] prepend(long offset, long[] offsets) {
+        long[] longer = new long[offsets.length + 1];
+        longer[0] = offset;
+        System.arraycopy(offsets, 0, longer, 1, offsets.length);
+        return longer;
     }
 
     private static long[] append(long[] offsets, long offset) {

@@ -263,8 +263,7 @@ final class KafkaProcessingLog implements ProcessingLog {
             }
             OptionalLong known = copies.firstCopy(record.partition(), epoch, command, from, record.offset());
             Mono<Long> first = known.isPresent() ? Mono.just(known.getAsLong())
-                    : retries.firstCopy(new TopicPartition(record.topic(), record.partition()), command, from,
-                            record.offset());
+                    : firstCopyLearned(record, epoch, command, from);
             return first.map(offset -> {
                 copies.note(record.partition(), epoch, record.offset(), command);
                 if (offset == record.offset()) {
@@ -275,6 +274,27 @@ final class KafkaProcessingLog implements ProcessingLog {
                         record.offset(), record.topic() + "-" + record.partition(), offset);
                 return new LogEvent.Received(received.partition(), epoch, received.offset(), null, received.bytes());
             });
+        }
+
+        /**
+         * The first copy of a retried chunk whose lower bound lies before what this connection has read of its
+         * partition: the stretch in between is read into the copy index, for this retry and those that follow it (a
+         * read each would hold the connection once a retry), else, past the index's bound, looked up for this one.
+         */
+        private Mono<Long> firstCopyLearned(ConsumerRecord<String, byte[]> record, long epoch, StreamCommand command,
+                                            long from) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            long until = copies.knownFrom(record.partition(), epoch, record.offset());
+            return retries.keyedChunks(partition, from, until, CopyIndex.MAX_COPIES)
+                    .flatMap(stretch -> {
+                        log.info("Read {} back from {} to {} for the first copy of a retried chunk: {} sent under"
+                                + " keys", partition, from, until, stretch.chunks().size());
+                        copies.learn(record.partition(), epoch, record.offset(), stretch, until);
+                        OptionalLong learned = copies.firstCopy(record.partition(), epoch, command, from,
+                                record.offset());
+                        return learned.isPresent() ? Mono.just(learned.getAsLong())
+                                : retries.firstCopy(partition, command, from, record.offset());
+                    });
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.streamgate.kafka;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -54,7 +55,6 @@ final class RetriedSends {
 
     private final ClientSettings settings;
     private final RecordMapping mapping;
-    /** Numbers the reads' consumers: two at once under one client id would clash in JMX. */
     private final AtomicLong lookupReads = new AtomicLong();
     private final Map<TopicPartition, PartitionReads> reads = new ConcurrentHashMap<>();
 
@@ -174,10 +174,7 @@ final class RetriedSends {
             throws TimeoutException {
         long from = byRetry.stream().mapToLong(Lookup::from).min().orElseThrow();
         long deadline = System.nanoTime() + LOOKUP_TIMEOUT.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                settings.consumer("streamgate-retry-lookup-" + lookupReads.incrementAndGet()))) {
-            consumer.assign(List.of(partition));
-            consumer.seek(partition, from);
+        try (KafkaConsumer<String, byte[]> consumer = consumerAt(partition, from)) {
             while (true) {
                 long position = consumer.position(partition, LOOKUP_TIMEOUT);
                 while (!byRetry.isEmpty() && byRetry.peek().retry() <= position) {
@@ -213,6 +210,50 @@ final class RetriedSends {
                 lookup.answer().success(offset);
             }
         }
+    }
+
+    /**
+     * The chunks sent under a key in {@code partition} from {@code from} up to {@code until}, the newest {@code max}
+     * of them at most: what a processor learns of the log before what it has read ({@link CopyIndex#learn}). Read with a
+     * consumer of its own, on a worker thread; fails when it could not be in {@link #LOOKUP_TIMEOUT}.
+     */
+    Mono<CopyIndex.Stretch> keyedChunks(TopicPartition partition, long from, long until, int max) {
+        return Mono.fromCallable(() -> readKeyedChunks(partition, from, until, max))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private CopyIndex.Stretch readKeyedChunks(TopicPartition partition, long from, long until, int max)
+            throws TimeoutException {
+        ArrayDeque<CopyIndex.KeyedChunk> newest = new ArrayDeque<>();
+        long knownFrom = from;
+        long deadline = System.nanoTime() + LOOKUP_TIMEOUT.toNanos();
+        try (KafkaConsumer<String, byte[]> consumer = consumerAt(partition, from)) {
+            while (consumer.position(partition, LOOKUP_TIMEOUT) < until) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("Could not read " + partition + " from " + from + " to " + until
+                            + " in " + LOOKUP_TIMEOUT);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    StreamCommand command = record.offset() < until ? mapping.toCommand(record) : null;
+                    if (CopyIndex.isKeyedChunk(command)) {
+                        newest.addLast(new CopyIndex.KeyedChunk(record.offset(), command));
+                        if (newest.size() > max) {
+                            knownFrom = newest.removeFirst().offset() + 1;
+                        }
+                    }
+                }
+            }
+        }
+        return new CopyIndex.Stretch(knownFrom, List.copyOf(newest));
+    }
+
+    /** A consumer of its own, at {@code from} in {@code partition}; its client id numbered: two alike clash in JMX. */
+    private KafkaConsumer<String, byte[]> consumerAt(TopicPartition partition, long from) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                settings.consumer("streamgate-retry-lookup-" + lookupReads.incrementAndGet()));
+        consumer.assign(List.of(partition));
+        consumer.seek(partition, from);
+        return consumer;
     }
 
     /** Whether {@code command} is a copy of {@code chunk}: a chunk of its stream under its recorded key. */

@@ -2,6 +2,7 @@ package io.streamgate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.OptionalLong;
 
 import io.streamgate.processing.engine.StreamCommand;
@@ -58,5 +59,37 @@ class CopyIndexTest {
         assertThat(copies.size()).isEqualTo(2);
         assertThat(copies.firstCopy(0, 1, CHUNK, 10, 20)).as("from the forgotten copy on").isEmpty();
         assertThat(copies.firstCopy(0, 1, CHUNK, 11, 20)).as("past it").isEqualTo(OptionalLong.of(20));
+    }
+
+    @Test
+    void shouldLearnTheStretchBeforeWhatItReadAndTellFromItsStartOn() {
+        CopyIndex copies = new CopyIndex();
+        copies.note(0, 1, 20, StreamCommand.chunk("t:job-1", "uppercase", "c", "key-c"));
+        copies.note(0, 1, 21, CHUNK); // a retry's later copy
+        assertThat(copies.knownFrom(0, 1, 22)).isEqualTo(20);
+
+        copies.learn(0, 1, 22, new CopyIndex.Stretch(8, List.of(new CopyIndex.KeyedChunk(9, CHUNK),
+                new CopyIndex.KeyedChunk(12, StreamCommand.chunk("t:job-2", "uppercase", "b", "key-b")))), 20);
+
+        assertThat(copies.knownFrom(0, 1, 22)).isEqualTo(8);
+        assertThat(copies.firstCopy(0, 1, CHUNK, 8, 22)).as("the learned copy first").isEqualTo(OptionalLong.of(9));
+        assertThat(copies.firstCopy(0, 1, CHUNK, 10, 22)).as("from past it").isEqualTo(OptionalLong.of(21));
+        assertThat(copies.firstCopy(0, 1, CHUNK, 7, 22)).as("from before the stretch").isEmpty();
+        assertThat(copies.size()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldLearnAStretchOfAPartitionNotReadYetAndNoneThatDoesNotMeetWhatItRead() {
+        CopyIndex copies = new CopyIndex(2);
+        CopyIndex.Stretch stretch = new CopyIndex.Stretch(4, List.of(new CopyIndex.KeyedChunk(5, CHUNK)));
+        copies.learn(1, 1, 10, stretch, 10); // partition 1 not read yet: its next record is at 10
+        copies.learn(0, 1, 10, stretch, 7); // a stretch ending at 7, while partition 0 is known from 10
+        assertThat(copies.firstCopy(1, 1, CHUNK, 4, 10)).isEqualTo(OptionalLong.of(5));
+        assertThat(copies.firstCopy(0, 1, CHUNK, 4, 10)).isEmpty();
+
+        copies.note(1, 1, 10, StreamCommand.chunk("t:job-1", "uppercase", "c", "key-c"));
+        copies.note(1, 1, 11, StreamCommand.chunk("t:job-1", "uppercase", "d", "key-d"));
+        assertThat(copies.firstCopy(1, 1, CHUNK, 4, 12)).as("past its bound the learned copies go first").isEmpty();
+        assertThat(copies.knownFrom(1, 1, 12)).isEqualTo(6);
     }
 }

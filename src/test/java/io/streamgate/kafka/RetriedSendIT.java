@@ -122,45 +122,58 @@ class RetriedSendIT {
     }
 
     /**
-     * A processor that read the first copy before it restarted knows it no more, and reads the log for it: the first
-     * copy's chunk yields no result (a filter drops it), so no result teaches the gateway the key, and the retry comes
-     * to a processor that started past the first copy.
+     * A processor that read the first copies before it restarted knows them no more, and reads the log back for them
+     * once: the first copies' chunks yield no result (a filter drops them), so no result teaches the gateway the keys,
+     * and the retries come to a processor that started past the first copies.
      */
     @Test
-    void shouldPassOverARetryWhoseFirstCopyTheProcessorReadBeforeItRestarted() throws Exception {
+    void shouldPassOverRetriesWhoseFirstCopiesTheProcessorReadBeforeItRestartedReadingTheLogBackOnce()
+            throws Exception {
         StreamClient client = new StreamClient(port);
         Map<String, String> settings = processorSettings();
-        String id = client.exchange(client.http().post().uri("/stream/start").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("processor", "filter", "options", Map.of("contains", "kept"))))
-                .body().get("stream_id").stringValue();
-        long firstCopy;
+        List<String> ids = new ArrayList<>();
+        List<Long> firstCopies = new ArrayList<>();
         try (StreamgateProcess before = StreamgateProcess.start("retried-send-processor", settings)) {
-            int follower = followerOfRequests();
-            CLUSTER.pause(follower);
-            StreamClient.Answer first;
-            try {
-                first = client.trySend(id, "dropped", "key-1");
-            } finally {
-                CLUSTER.resume(follower);
+            for (int n = 0; n < 2; n++) {
+                String id = client.exchange(client.http().post().uri("/stream/start")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("processor", "filter", "options", Map.of("contains", "kept"))))
+                        .body().get("stream_id").stringValue();
+                ids.add(id);
+                int follower = followerOfRequests();
+                CLUSTER.pause(follower);
+                StreamClient.Answer first;
+                try {
+                    first = client.trySend(id, "dropped", "key-1");
+                } finally {
+                    CLUSTER.resume(follower);
+                }
+                assertThat(first.status()).as("stream %d's first attempt: %s", n, first.body()).isEqualTo(503);
+                long firstCopy = offsetOf(chunksInRequestsLog().get(id).get(0));
+                firstCopies.add(firstCopy);
+                await("the processor's group past the first copy").atMost(StreamClient.TIMEOUT)
+                        .until(() -> committedRequests() > firstCopy);
             }
-            assertThat(first.status()).as("the first attempt: %s", first.body()).isEqualTo(503);
-            firstCopy = offsetOf(chunksInRequestsLog().get(id).get(0));
-            await("the processor's group past the first copy").atMost(StreamClient.TIMEOUT)
-                    .until(() -> committedRequests() > firstCopy);
             before.kill();
         }
         try (StreamgateProcess after = StreamgateProcess.start("retried-send-processor", settings)) {
-            StreamClient.Answer retry = client.trySend(id, "dropped", "key-1");
-            assertThat(retry.status()).as("the retry: %s", retry.body()).isEqualTo(200);
-            assertThat(retry.body().get("seq").longValue()).as("the retry's seq: its first copy's")
-                    .isEqualTo(firstCopy);
-            long retried = offsetOf(chunksInRequestsLog().get(id).get(1));
-            await("the restarted processor passing the retry at " + retried + " over (its log: " + after.output()
-                    + ")").atMost(StreamClient.TIMEOUT)
-                    .until(() -> after.log().contains("Passing over the chunk at " + retried + " of " + REQUESTS
-                            + "-0: a retry of the one at " + firstCopy));
+            for (int n = 0; n < 2; n++) {
+                String id = ids.get(n);
+                StreamClient.Answer retry = client.trySend(id, "dropped", "key-1");
+                assertThat(retry.status()).as("stream %d's retry: %s", n, retry.body()).isEqualTo(200);
+                assertThat(retry.body().get("seq").longValue()).as("stream %d's retry's seq: its first copy's", n)
+                        .isEqualTo(firstCopies.get(n));
+                long retried = offsetOf(chunksInRequestsLog().get(id).get(1));
+                long firstCopy = firstCopies.get(n);
+                await("the restarted processor passing the retry at " + retried + " over (its log: "
+                        + after.output() + ")").atMost(StreamClient.TIMEOUT)
+                        .until(() -> after.log().contains("Passing over the chunk at " + retried + " of " + REQUESTS
+                                + "-0: a retry of the one at " + firstCopy));
+            }
             assertThat(new StreamClient(after.port()).scraped("streamgate_processing_copies_passed_over_total"))
-                    .as("the restarted processor's count of copies passed over").isEqualTo(1);
+                    .as("the restarted processor's count of copies passed over").isEqualTo(2);
+            assertThat(after.log().lines().filter(line -> line.contains("back from")).toList())
+                    .as("the restarted processor's reads of the log back").hasSize(1);
         }
     }
 
