@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 import io.streamgate.processing.engine.StreamCommand;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import reactor.core.publisher.Flux;
@@ -51,6 +52,17 @@ public final class RetryStorm {
                     + " threads live%n", run, retries, learning ? "one read into a CopyIndex" : atOnce + " at once",
                     records, seconds, found, Thread.activeCount());
             TimeUnit.SECONDS.sleep(1);
+        }
+        try (Admin admin = Admin.create(settings.admin())) { // what each retry asks first: its lower bound
+            long since = System.currentTimeMillis() - 60_000;
+            for (int run = 1; run <= 3; run++) {
+                long started = System.nanoTime();
+                long bounds = Flux.range(0, retries)
+                        .flatMap(retry -> RetriedSends.lowerBound(admin, partition, since), retries)
+                        .count().block();
+                System.out.printf("bounds %d: %,d lower bounds at once in %.2f s%n", run, bounds,
+                        (System.nanoTime() - started) / 1e9);
+            }
         }
         System.exit(0); // the tests' broker runs on non-daemon threads
     }

@@ -34,9 +34,10 @@ import reactor.core.scheduler.Schedulers;
  * <p>Before writing the retry, its gateway takes a position in the stream's partition at or before any copy the
  * earlier attempts can have left ({@link #lowerBound}), and writes it in the retry's record ({@link RecordMapping}). Of
  * the copies of the key from that position up to the retry, the first counts: the gateway answers its position
- * ({@link #firstCopy}), and processors pass the later copies over ({@link CopyIndex}). Both decide on the same records:
- * once the retry is durable, every record before it in the partition is, and records do not change (retention alone
- * could take the first copy away in between).
+ * ({@link #firstCopy}), and processors pass the later copies over ({@link CopyIndex}, which learns what its processor
+ * did not read through {@link #keyedChunks}). Both decide on the same records: once the retry is durable, every
+ * record before it in the partition is, and records do not change (retention alone could take the first copy away in
+ * between).
  */
 final class RetriedSends {
 
