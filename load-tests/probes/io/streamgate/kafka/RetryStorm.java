@@ -55,13 +55,16 @@ public final class RetryStorm {
         }
         try (Admin admin = Admin.create(settings.admin())) { // what each retry asks first: its lower bound
             long since = System.currentTimeMillis() - 60_000;
-            for (int run = 1; run <= 3; run++) {
+            LowerBounds shared = new LowerBounds(admin);
+            for (int run = 1; run <= 6; run++) {
+                boolean asEach = run % 2 == 1;
                 long started = System.nanoTime();
                 long bounds = Flux.range(0, retries)
-                        .flatMap(retry -> RetriedSends.lowerBound(admin, partition, since), retries)
+                        .flatMap(retry -> asEach ? RetriedSends.lowerBound(admin, partition, since + retry)
+                                : shared.of(partition, since + retry), retries)
                         .count().block();
-                System.out.printf("bounds %d: %,d lower bounds at once in %.2f s%n", run, bounds,
-                        (System.nanoTime() - started) / 1e9);
+                System.out.printf("bounds %d: %,d lower bounds at once, %s, in %.2f s%n", (run + 1) / 2, bounds,
+                        asEach ? "a question each" : "shared (LowerBounds)", (System.nanoTime() - started) / 1e9);
             }
         }
         System.exit(0); // the tests' broker runs on non-daemon threads

@@ -40,7 +40,7 @@ final class KafkaCommandLog implements CommandLog {
     private final RecordMapping mapping;
     private final StreamTracing tracing;
     private final RetriedSends retries;
-    private final Admin admin;
+    private final LowerBounds lowerBounds;
     /** The requests topic's partitions when this instance started, by which its producer places streams. */
     private final int partitionCount;
 
@@ -52,7 +52,7 @@ final class KafkaCommandLog implements CommandLog {
         this.mapping = mapping;
         this.tracing = tracing;
         this.retries = retries;
-        this.admin = admin;
+        this.lowerBounds = new LowerBounds(admin);
         this.partitionCount = partitionCount;
     }
 
@@ -78,14 +78,14 @@ final class KafkaCommandLog implements CommandLog {
 
     /**
      * The retry is written with a position at or before any copy its earlier attempts can have left ({@link
-     * RetriedSends#lowerBound}); once Kafka holds it, every record before it in the partition is held too, and the
+     * LowerBounds}); once Kafka holds it, every record before it in the partition is held too, and the
      * first copy of its key from that position on is looked up. Nothing is written if the position cannot be had.
      */
     @Override
     public Mono<Long> appendRetry(StreamCommand chunk, long since) {
         TopicPartition partition = new TopicPartition(topic, KeyPartitioner.partitionOf(chunk.streamId(),
                 partitionCount));
-        return RetriedSends.lowerBound(admin, partition, since)
+        return lowerBounds.of(partition, since)
                 .onErrorMap(notAsked -> !(notAsked instanceof Error), KafkaCommandLog::unavailable)
                 .flatMap(from -> send(List.of(chunk), false, from)
                         .flatMap(outcomes -> outcomes.positions().next())
