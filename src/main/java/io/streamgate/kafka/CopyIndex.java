@@ -104,9 +104,9 @@ final class CopyIndex {
     }
 
     /**
-     * Learns the copies of the stretch of {@code partition} read back from before what is known of it ({@link
-     * #knownFrom}, {@code next} when none is noted yet, which {@code stretch} must end at). They are the oldest, so
-     * the first forgotten if the index is over its bound.
+     * Learns the keyed chunks of a stretch of {@code partition} read back up to {@code until}, which must be where
+     * the index knows the partition from ({@link #knownFrom}; the record at {@code next} when it has noted none yet).
+     * They are older than every copy known, so the first forgotten when the index is over its bound.
      */
     void learn(int partition, long epoch, long next, Stretch stretch, long until) {
         Partition known = partitions.get(partition);

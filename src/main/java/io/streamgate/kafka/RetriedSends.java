@@ -56,7 +56,7 @@ final class RetriedSends {
 
     private final ClientSettings settings;
     private final RecordMapping mapping;
-    private final AtomicLong lookupReads = new AtomicLong();
+    private final AtomicLong consumersMade = new AtomicLong();
     private final Map<TopicPartition, PartitionReads> reads = new ConcurrentHashMap<>();
 
     RetriedSends(ClientSettings settings, RecordMapping mapping) {
@@ -251,10 +251,15 @@ final class RetriedSends {
     /** A consumer of its own, at {@code from} in {@code partition}; its client id numbered: two alike clash in JMX. */
     private KafkaConsumer<String, byte[]> consumerAt(TopicPartition partition, long from) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                settings.consumer("streamgate-retry-lookup-" + lookupReads.incrementAndGet()));
-        consumer.assign(List.of(partition));
-        consumer.seek(partition, from);
-        return consumer;
+                settings.consumer("streamgate-retry-lookup-" + consumersMade.incrementAndGet()));
+        try {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, from);
+            return consumer;
+        } catch (RuntimeException notPlaced) {
+            consumer.close();
+            throw notPlaced;
+        }
     }
 
     /** Whether {@code command} is a copy of {@code chunk}: a chunk of its stream under its recorded key. */
