@@ -1,6 +1,7 @@
 package io.streamgate.http;
 
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.streamgate.logging.ThrottledLogLine;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.processing.InvalidOptionsException;
 import io.streamgate.processing.UnknownProcessorException;

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
+import io.streamgate.logging.ThrottledLogLine;
 import io.streamgate.processing.engine.StreamResult;
 import io.streamgate.stream.StreamRegistry;
 import io.streamgate.tracing.StreamTracing;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -71,6 +73,9 @@ final class ResultsFeed extends SubscriptionLifecycle {
     private final StreamTracing tracing;
     /** Records passed over for a fault while applying them: each also logged, this for alerting. */
     private final Counter passedOver;
+    /** Lines a burst of records would write one each (a foreign producer on the topic): one a window. */
+    private final ThrottledLogLine notAResult = new ThrottledLogLine(log, Level.WARN, Schedulers.parallel());
+    private final ThrottledLogLine notApplied = new ThrottledLogLine(log, Level.ERROR, Schedulers.parallel());
 
     ResultsFeed(ClientSettings settings, List<TopicPartition> partitions, StreamRegistry registry,
                 RecordMapping mapping, StreamTracing tracing, Counter passedOver) {
@@ -172,8 +177,8 @@ final class ResultsFeed extends SubscriptionLifecycle {
         try {
             StreamResult result = mapping.toResult(record);
             if (result == null) {
-                log.warn("Skipping a record that is not a Streamgate result at {}-{}@{}",
-                        record.topic(), record.partition(), record.offset());
+                notAResult.log("Skipping a record that is not a Streamgate result at " + record.topic() + "-"
+                        + record.partition() + "@" + record.offset());
             } else {
                 // A result's event id is its position in the results log: it increases along a stream however many
                 // results each chunk has, and is the same on every gateway.
@@ -181,8 +186,8 @@ final class ResultsFeed extends SubscriptionLifecycle {
             }
         } catch (RuntimeException fault) {
             passedOver.increment();
-            log.error("Passing over a result this gateway could not apply at {}-{}@{}",
-                    record.topic(), record.partition(), record.offset(), fault);
+            notApplied.log("Passing over a result this gateway could not apply at " + record.topic() + "-"
+                    + record.partition() + "@" + record.offset(), fault);
         }
         resumeAt.set(record.partition(), record.offset() + 1);
     }

@@ -1,4 +1,4 @@
-package io.streamgate.http;
+package io.streamgate.logging;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,14 +12,16 @@ import org.slf4j.event.Level;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * A log line that requests write when they fail for a cause the operator must see but that strikes many at once (an
- * outage: every send in flight fails within the same second, up to {@code max-sends-in-flight}, 4,096 lines). The
- * first is logged at once; the rest of a burst are counted, and one line every {@link #WINDOW} while it goes on says
- * how many there were and the last of them. So nothing goes unsaid, and a burst costs a line per window.
+ * A log line written once for each request or record that a cause the operator must see strikes, when it strikes
+ * many at once: an outage fails every send in flight within the same second (up to {@code max-sends-in-flight},
+ * 4,096 lines), a foreign producer on the results topic writes a line for each of its records. The first is logged at
+ * once, with its cause's stack if it has one; the rest of a burst are counted, and one line every {@link #WINDOW}
+ * while it goes on says how many there were and the last of them. So nothing goes unsaid, and a burst costs a line a
+ * window.
  */
-final class ThrottledLogLine {
+public final class ThrottledLogLine {
 
-    static final Duration WINDOW = Duration.ofSeconds(10);
+    public static final Duration WINDOW = Duration.ofSeconds(10);
 
     private final Logger log;
     private final Level level;
@@ -29,15 +31,20 @@ final class ThrottledLogLine {
     private final AtomicLong unlogged = new AtomicLong();
     private final AtomicReference<String> last = new AtomicReference<>();
 
-    ThrottledLogLine(Logger log, Level level, Scheduler scheduler) {
+    public ThrottledLogLine(Logger log, Level level, Scheduler scheduler) {
         this.log = log;
         this.level = level;
         this.scheduler = scheduler;
     }
 
-    void log(String line) {
+    public void log(String line) {
+        log(line, null);
+    }
+
+    /** {@code cause}, if not null, is logged with the first line of a burst. */
+    public void log(String line, Throwable cause) {
         if (counting.compareAndSet(false, true)) {
-            log.atLevel(level).log(line);
+            log.atLevel(level).setCause(cause).log(line);
             endWindowLater();
             return;
         }

@@ -13,9 +13,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.streamgate.logging.ThrottledLogLine;
 import io.streamgate.processing.engine.StreamResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The streams this gateway knows. Kafka is the record: {@link #apply} replays the results log into it at start-up
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
+    /** A line each result of a foreign producer on the results topic would write: one a window. */
+    private final ThrottledLogLine invalidStreamKey = new ThrottledLogLine(log, Level.WARN, Schedulers.parallel());
     /** The most Idempotency-Keys a stream remembers, fewer when its share of the budget is less. */
     private static final int IDEMPOTENCY_KEYS_PER_STREAM = 1024;
 
@@ -190,7 +195,7 @@ public final class StreamRegistry {
         try {
             id = StreamKey.parse(result.streamId());
         } catch (InvalidRequestException e) {
-            log.warn("Ignoring a result for an invalid stream key");
+            invalidStreamKey.log("Ignoring a result for an invalid stream key");
             return;
         }
         switch (result.kind()) {

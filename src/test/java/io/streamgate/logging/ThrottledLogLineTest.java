@@ -1,4 +1,4 @@
-package io.streamgate.http;
+package io.streamgate.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 @ExtendWith(OutputCaptureExtension.class)
 class ThrottledLogLineTest {
 
-    private static final String LOGGER = "io.streamgate.http.ThrottledLogLineTest.burst";
+    private static final String LOGGER = "io.streamgate.logging.ThrottledLogLineTest.burst";
 
     private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
     private final ThrottledLogLine line = new ThrottledLogLine(LoggerFactory.getLogger(LOGGER), Level.WARN, clock);
@@ -43,6 +43,18 @@ class ThrottledLogLineTest {
         line.log("Kafka did not take a command: after the burst");
         assertThat(lines(output)).as("a window without a line ends the burst; the next is logged at once").hasSize(4)
                 .last().isEqualTo("Kafka did not take a command: after the burst");
+    }
+
+    @Test
+    void shouldLogTheCauseOfABurstsFirstLineOnly(CapturedOutput output) {
+        line.log("Passing over a result at 1", new IllegalStateException("the first cause"));
+        line.log("Passing over a result at 2", new IllegalStateException("the second cause"));
+        clock.advanceTimeBy(ThrottledLogLine.WINDOW);
+
+        assertThat(lines(output)).containsExactly("Passing over a result at 1",
+                "1 more like it in the last 10 s, the last: Passing over a result at 2");
+        assertThat(output.getOut()).contains("java.lang.IllegalStateException: the first cause")
+                .doesNotContain("the second cause");
     }
 
     /** The test logger's lines, their messages only, so a failure shows what was logged. */
