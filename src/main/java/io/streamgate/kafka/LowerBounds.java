@@ -1,7 +1,5 @@
 package io.streamgate.kafka;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -22,7 +20,7 @@ final class LowerBounds {
 
     /** Kafka's answer for a partition and a time: {@link RetriedSends#lowerBound}, which tests stand in for. */
     private final BiFunction<TopicPartition, Long, Mono<Long>> ask;
-    private final Map<TopicPartition, Questions> questions = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, BatchQueue<Waiting>> questions = new ConcurrentHashMap<>();
 
     LowerBounds(Admin admin) {
         this((partition, since) -> RetriedSends.lowerBound(admin, partition, since));
@@ -34,7 +32,7 @@ final class LowerBounds {
 
     /** A position in {@code partition} at or before any copy an attempt begun at {@code since} can have left. */
     Mono<Long> of(TopicPartition partition, long since) {
-        return Mono.create(answer -> questions.computeIfAbsent(partition, Questions::new)
+        return Mono.create(answer -> questions.computeIfAbsent(partition, this::questionsOf)
                 .add(new Waiting(since, answer)));
     }
 
@@ -42,44 +40,10 @@ final class LowerBounds {
     }
 
     /** One partition's retries waiting for their lower bound, asked for one question at a time. */
-    private final class Questions {
-
-        private final TopicPartition partition;
-        /** Bounded by the appends in flight ({@code max-sends-in-flight}). */
-        private List<Waiting> waiting = new ArrayList<>();
-        private boolean asking;
-
-        Questions(TopicPartition partition) {
-            this.partition = partition;
-        }
-
-        void add(Waiting retry) {
-            synchronized (this) {
-                waiting.add(retry);
-                if (asking) {
-                    return;
-                }
-                asking = true;
-            }
-            askForThoseWaiting();
-        }
-
-        /** Asks for the retries waiting, and once answered for those that came meanwhile; none, and it stops. */
-        private void askForThoseWaiting() {
-            List<Waiting> asked;
-            synchronized (this) {
-                asked = waiting;
-                waiting = new ArrayList<>();
-                asking = !asked.isEmpty();
-            }
-            if (asked.isEmpty()) {
-                return;
-            }
-            long earliest = asked.stream().mapToLong(Waiting::since).min().orElseThrow();
-            ask.apply(partition, earliest)
-                    .doFinally(signal -> askForThoseWaiting()) // on Kafka's admin thread, after the answers
-                    .subscribe(bound -> asked.forEach(retry -> retry.answer().success(bound)),
-                            failure -> asked.forEach(retry -> retry.answer().error(failure)));
-        }
+    private BatchQueue<Waiting> questionsOf(TopicPartition partition) {
+        return new BatchQueue<>(
+                waiting -> ask.apply(partition, waiting.stream().mapToLong(Waiting::since).min().orElseThrow())
+                        .doOnNext(bound -> waiting.forEach(retry -> retry.answer().success(bound))),
+                (waiting, failure) -> waiting.forEach(retry -> retry.answer().error(failure)));
     }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,7 +56,7 @@ final class RetriedSends {
     private final ClientSettings settings;
     private final RecordMapping mapping;
     private final AtomicLong consumersMade = new AtomicLong();
-    private final Map<TopicPartition, PartitionReads> reads = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, BatchQueue<Lookup>> reads = new ConcurrentHashMap<>();
 
     RetriedSends(ClientSettings settings, RecordMapping mapping) {
         this.settings = settings;
@@ -84,15 +83,15 @@ final class RetriedSends {
 
     /**
      * The position of the first copy of {@code chunk} (its stream, its recorded key: the same data) in {@code
-     * partition} from {@code from} up to its retry at {@code retry}: the retry's own when none came before it. Read on a
-     * worker thread together with the other lookups of the partition ({@link PartitionReads}); fails when the read
+     * partition} from {@code from} up to its retry at {@code retry}: the retry's own when none came before it. Read
+     * on a worker thread together with the other lookups of the partition ({@link #readsOf}); fails when the read
      * could not be made in {@link #LOOKUP_TIMEOUT}.
      */
     Mono<Long> firstCopy(TopicPartition partition, StreamCommand chunk, long from, long retry) {
         if (from >= retry) {
             return Mono.just(retry);
         }
-        return Mono.create(answer -> reads.computeIfAbsent(partition, PartitionReads::new)
+        return Mono.create(answer -> reads.computeIfAbsent(partition, this::readsOf)
                 .add(new Lookup(chunk, from, retry, answer)));
     }
 
@@ -105,51 +104,10 @@ final class RetriedSends {
      * next, which reads for them all. When clients retry at once the sends an outage left uncertain, their lookups
      * cost a few reads of the partition, not one read (and one consumer) each (BENCHMARKS.md section 91).
      */
-    private final class PartitionReads {
-
-        private final TopicPartition partition;
-        /** Bounded by the appends in flight ({@code max-sends-in-flight}) and the processors' records in hand. */
-        private List<Lookup> waiting = new ArrayList<>();
-        private boolean reading;
-
-        PartitionReads(TopicPartition partition) {
-            this.partition = partition;
-        }
-
-        void add(Lookup lookup) {
-            synchronized (this) {
-                waiting.add(lookup);
-                if (reading) {
-                    return;
-                }
-                reading = true;
-            }
-            try {
-                Schedulers.boundedElastic().schedule(this::readWhileWaiting);
-            } catch (RejectedExecutionException busy) {
-                List<Lookup> unread;
-                synchronized (this) {
-                    unread = waiting;
-                    waiting = new ArrayList<>();
-                    reading = false;
-                }
-                unread.forEach(refused -> refused.answer().error(busy));
-            }
-        }
-
-        private void readWhileWaiting() {
-            for (List<Lookup> lookups = next(); !lookups.isEmpty(); lookups = next()) {
-                read(partition, lookups);
-            }
-        }
-
-        /** The lookups waiting, taken; none, and the partition is no longer being read. */
-        private synchronized List<Lookup> next() {
-            List<Lookup> next = waiting;
-            waiting = new ArrayList<>();
-            reading = !next.isEmpty();
-            return next;
-        }
+    private BatchQueue<Lookup> readsOf(TopicPartition partition) {
+        return new BatchQueue<>(
+                lookups -> Mono.fromRunnable(() -> read(partition, lookups)).subscribeOn(Schedulers.boundedElastic()),
+                (lookups, notRead) -> lookups.forEach(lookup -> lookup.answer().error(notRead)));
     }
 
     /**
@@ -166,7 +124,7 @@ final class RetriedSends {
         }
         try {
             read(partition, byStream, unanswered);
-        } catch (Throwable failure) { // on a worker thread that reads the next lookups still: they must hear of it
+        } catch (Throwable failure) { // here, not in the batch's failure: the lookups answered must not be again
             unanswered.forEach(lookup -> lookup.answer().error(failure));
         }
     }
@@ -215,8 +173,8 @@ final class RetriedSends {
 
     /**
      * The chunks sent under a key in {@code partition} from {@code from} up to {@code until}, the newest {@code max}
-     * of them at most: what a processor learns of the log before what it has read ({@link CopyIndex#learn}). Read with a
-     * consumer of its own, on a worker thread; fails when it could not be in {@link #LOOKUP_TIMEOUT}.
+     * of them at most: what a processor learns of the log before what it has read ({@link CopyIndex#learn}). Read
+     * with a consumer of its own, on a worker thread; fails when it could not be in {@link #LOOKUP_TIMEOUT}.
      */
     Mono<CopyIndex.Stretch> keyedChunks(TopicPartition partition, long from, long until, int max) {
         return Mono.fromCallable(() -> readKeyedChunks(partition, from, until, max))
