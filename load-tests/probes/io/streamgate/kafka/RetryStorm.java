@@ -19,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * them (the attempts Kafka took after all), the other half's not (the read goes to the retry). Three storms, one after
  * the other. [at once] below [retries] makes the lookups that many at a time (1: one after the other, as a processor
  * made them one by one, in its records' order, each with a read of its own); a fourth argument {@code learn} makes
- * them as a processor does now, the first reading the stretch into its index. Run by load-tests/retry-storm.sh.
+ * them as a processor does now, the first reading the stretch into its index. Then what each retry asks first, its
+ * lower bound: [retries] at once, a question each against shared ({@link LowerBounds}), in turns, three times each.
+ * Run by load-tests/retry-storm.sh.
  */
 public final class RetryStorm {
 
@@ -31,7 +33,6 @@ public final class RetryStorm {
         ClientSettings settings = TestKafka.freshTopics("retry-storm");
         RecordMapping mapping = new RecordMapping(JsonMapper.builder().build(), () -> Long.MAX_VALUE);
         String topic = settings.kafka().requestsTopic();
-        String data = "x".repeat(100);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("retry-storm"))) {
             for (int i = 0; i < records; i++) {
                 producer.send(mapping.toRecord(topic, chunk(i)));
