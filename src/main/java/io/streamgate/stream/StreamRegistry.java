@@ -27,11 +27,11 @@ import reactor.core.scheduler.Schedulers;
 public final class StreamRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
-    /** A line each result of a foreign producer on the results topic would write: one a window. */
-    private final ThrottledLogLine invalidStreamKey = new ThrottledLogLine(log, Level.WARN, Schedulers.parallel());
     /** The most Idempotency-Keys a stream remembers, fewer when its share of the budget is less. */
     private static final int IDEMPOTENCY_KEYS_PER_STREAM = 1024;
 
+    /** A line each result of a foreign producer on the results topic would write: one a window. */
+    private final ThrottledLogLine invalidStreamKey = new ThrottledLogLine(log, Level.WARN, Schedulers.parallel());
     private final ConcurrentHashMap<StreamKey, StreamSession> sessions = new ConcurrentHashMap<>();
     /**
      * Starts of this node still waiting for their own decision while another stream of the same id holds its key: one
