@@ -36,7 +36,7 @@ final class RequestHeaders {
 
     /** The optional {@code Idempotency-Key}: 1 to 128 visible ASCII characters; null when absent. */
     static String idempotencyKey(ServerRequest request) {
-        String key = request.headers().firstHeader(IDEMPOTENCY_KEY);
+        String key = oneValue(request.headers().header(IDEMPOTENCY_KEY), IDEMPOTENCY_KEY);
         if (key == null) {
             return null;
         }
@@ -51,17 +51,29 @@ final class RequestHeaders {
      * that cannot set headers; {@link ResultEvent#NO_ID} when neither is given.
      */
     static long lastEventId(ServerRequest request) {
-        return lastEventId(request.headers().firstHeader(LAST_EVENT_ID),
+        return lastEventId(oneValue(request.headers().header(LAST_EVENT_ID), LAST_EVENT_ID),
                 () -> request.queryParam(LAST_EVENT_ID_PARAMETER).orElse(null));
     }
 
     /** The same for a WebSocket's handshake, which a browser can give only the query parameter. */
     static long lastEventId(HandshakeInfo handshake) {
-        return lastEventId(handshake.getHeaders().getFirst(LAST_EVENT_ID), () -> {
+        return lastEventId(oneValue(handshake.getHeaders().getOrEmpty(LAST_EVENT_ID), LAST_EVENT_ID), () -> {
             String encoded = UriComponentsBuilder.fromUri(handshake.getUri()).build().getQueryParams()
                     .getFirst(LAST_EVENT_ID_PARAMETER);
             return encoded == null ? null : UriUtils.decode(encoded, StandardCharsets.UTF_8);
         });
+    }
+
+    /**
+     * A header's value, null when absent, and a 400 when it comes more than once: the lines together are one list
+     * (RFC 9110 section 5.3), and a key or a position is one value, so which of them was meant is not for the gateway
+     * to guess (a retry deduplicated under the one it did not mean would be stored twice).
+     */
+    private static String oneValue(List<String> values, String header) {
+        if (values.size() > 1) {
+            throw new InvalidRequestException("Send one " + header + " header, not " + values.size());
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 
     private static long lastEventId(String header, Supplier<String> parameter) {

@@ -134,6 +134,11 @@ class BadInputIT extends GatewayIT {
                         .header("Last-Event-ID", "abc")),
                 new Case("negative Last-Event-ID", 400, http -> http.get().uri("/stream/{id}/results", victim)
                         .header("Last-Event-ID", "-4")),
+                new Case("two Last-Event-IDs", 400, http -> http.get().uri("/stream/{id}/results", victim)
+                        .header("Last-Event-ID", "1", "2")),
+                new Case("two Idempotency-Keys", 400, http -> http.post().uri("/stream/{id}/send", victim)
+                        .header("Idempotency-Key", "first", "second").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"data\":\"under two keys\"}")),
                 new Case("read with an Accept that is not a media type", 400, http -> http.get()
                         .uri("/stream/{id}/results", victim).header("Accept", "text")),
                 new Case("read with an Accept that admits neither SSE nor JSON", 406, http -> http.get()

@@ -117,6 +117,28 @@ class RequestHeadersTest {
         }
     }
 
+    @Test
+    void shouldRefuseAKeyOrAPositionGivenTwice() {
+        ServerRequest twoKeys = MockServerRequest.builder().method(HttpMethod.POST)
+                .header(RequestHeaders.IDEMPOTENCY_KEY, "first").header(RequestHeaders.IDEMPOTENCY_KEY, "second").build();
+        ServerRequest twoPositions = MockServerRequest.builder().method(HttpMethod.GET)
+                .header(RequestHeaders.LAST_EVENT_ID, "7").header(RequestHeaders.LAST_EVENT_ID, "7").build();
+        HttpHeaders handshakeHeaders = new HttpHeaders();
+        handshakeHeaders.add(RequestHeaders.LAST_EVENT_ID, "7");
+        handshakeHeaders.add(RequestHeaders.LAST_EVENT_ID, "9");
+        HandshakeInfo twoPositionsOnAHandshake = new HandshakeInfo(URI.create("ws://127.0.0.1/ws"), handshakeHeaders,
+                Mono.empty(), null);
+
+        assertThatThrownBy(() -> RequestHeaders.idempotencyKey(twoKeys)).isInstanceOf(InvalidRequestException.class)
+                .hasMessage("Send one Idempotency-Key header, not 2");
+        assertThatThrownBy(() -> RequestHeaders.lastEventId(twoPositions)).as("even when they agree")
+                .isInstanceOf(InvalidRequestException.class).hasMessage("Send one Last-Event-ID header, not 2");
+        assertThatThrownBy(() -> RequestHeaders.lastEventId(twoPositionsOnAHandshake))
+                .isInstanceOf(InvalidRequestException.class).hasMessage("Send one Last-Event-ID header, not 2");
+        assertThat(RequestHeaders.idempotencyKey(MockServerRequest.builder().method(HttpMethod.POST)
+                .header(RequestHeaders.IDEMPOTENCY_KEY, "only").build())).isEqualTo("only");
+    }
+
     private static HandshakeInfo handshake(String target, String lastEventId) {
         HttpHeaders headers = new HttpHeaders();
         if (lastEventId != null) {
