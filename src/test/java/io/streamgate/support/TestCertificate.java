@@ -62,8 +62,9 @@ public final class TestCertificate {
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("keytool failed: " + output);
             }
-            store.toFile().deleteOnExit();
+            // in the reverse order of these calls, so the directory goes after the file in it (it had been left behind)
             dir.toFile().deleteOnExit();
+            store.toFile().deleteOnExit();
             return store;
         } catch (IOException failure) {
             throw new UncheckedIOException(failure);
