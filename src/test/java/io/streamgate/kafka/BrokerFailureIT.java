@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
 
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.TestThreads;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.codec.ServerSentEvent;
@@ -37,7 +37,8 @@ class BrokerFailureIT {
 
     private static final int STREAMS = 6;
     private static final int CHUNKS_PER_STREAM = 150;
-    private static final KafkaCluster CLUSTER = new KafkaCluster();
+    @RegisterExtension
+    static final KafkaCluster CLUSTER = new KafkaCluster();
 
     @LocalServerPort
     int port;
@@ -47,10 +48,6 @@ class BrokerFailureIT {
         registry.add("streamgate.kafka.bootstrap-servers", CLUSTER::bootstrapServers);
     }
 
-    @AfterAll
-    static void stopCluster() {
-        CLUSTER.close();
-    }
 
     /** One stream as its client saw it: the seqs of the sends answered 200, in order, and the refusals. */
     private record SentStream(String id, List<Long> acknowledged, List<Integer> acknowledgedChunks,

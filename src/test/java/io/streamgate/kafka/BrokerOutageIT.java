@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.TestThreads;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
@@ -31,7 +31,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "streamgate.kafka.processor-group=it-outage-processor"})
 class BrokerOutageIT {
 
-    private static final RestartableKafka KAFKA = new RestartableKafka();
+    @RegisterExtension
+    static final RestartableKafka KAFKA = new RestartableKafka();
 
     @LocalServerPort
     int port;
@@ -41,10 +42,6 @@ class BrokerOutageIT {
         registry.add("streamgate.kafka.bootstrap-servers", KAFKA::bootstrapServers);
     }
 
-    @AfterAll
-    static void stopBroker() {
-        KAFKA.close();
-    }
 
     @Test
     void shouldAnswer503WhileTheBrokerIsDownAndRecoverWhenItReturns() {

@@ -22,13 +22,21 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A three-node KRaft cluster (each node broker and controller), each node its own JVM so that a test can kill one
  * for real (SIGKILL: no controlled shutdown, no leadership handed over first). Replication 3 and
  * min.insync.replicas 2 by default, internal topics included, as a production cluster would be set.
+ *
+ * <p>A test class owns one as a JUnit extension, {@code @RegisterExtension static final KafkaCluster CLUSTER = new
+ * KafkaCluster();}: its nodes start before the class's first test (and its {@code @BeforeAll} methods) and are
+ * killed after its last (and its {@code @AfterAll} methods), so no class has to remember to stop them. Its ports are
+ * chosen when it is made, so a {@code @DynamicPropertySource} can name {@link #bootstrapServers()} before it starts.
  */
-public final class KafkaCluster implements AutoCloseable {
+public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
 
     private static final String HOST = "127.0.0.1";
     private static final int NODES = 3;
@@ -43,18 +51,23 @@ public final class KafkaCluster implements AutoCloseable {
             </configuration>
             """;
 
-    private final Path dir;
-    private final List<Integer> clientPorts = new ArrayList<>();
+    private final List<Integer> clientPorts;
+    private final List<Integer> controllerPorts;
     private final List<Process> nodes = new ArrayList<>();
+    private Path dir;
 
     public KafkaCluster() {
+        // All six at once: ports asked for one by one can repeat (CI run 4 of 5 gave node 3's client listener node 2's
+        // controller port, and the cluster never formed).
+        List<Integer> ports = EmbeddedKafkaBroker.freePorts(2 * NODES);
+        clientPorts = List.copyOf(ports.subList(0, NODES));
+        controllerPorts = List.copyOf(ports.subList(NODES, 2 * NODES));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
         try {
             dir = Files.createTempDirectory("streamgate-kafka-cluster");
-            // All six at once: ports asked for one by one can repeat (CI run 4 of 5 gave node 3's client listener
-            // node 2's controller port, and the cluster never formed).
-            List<Integer> ports = EmbeddedKafkaBroker.freePorts(2 * NODES);
-            clientPorts.addAll(ports.subList(0, NODES));
-            List<Integer> controllerPorts = ports.subList(NODES, 2 * NODES);
             String voters = java.util.stream.IntStream.range(0, NODES)
                     .mapToObj(node -> (node + 1) + "@" + HOST + ":" + controllerPorts.get(node))
                     .collect(Collectors.joining(","));
@@ -73,6 +86,11 @@ public final class KafkaCluster implements AutoCloseable {
             close(); // a cluster that did not form must not leave its node JVMs running
             throw e;
         }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public String bootstrapServers() {
@@ -120,10 +138,11 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    private void close() {
         nodes.forEach(Process::destroyForcibly);
-        TestKafka.deleteRecursively(dir);
+        if (dir != null) {
+            TestKafka.deleteRecursively(dir);
+        }
     }
 
     private Path writeConfig(int node, int clientPort, int controllerPort, String voters) throws IOException {

@@ -22,6 +22,7 @@ import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
 import reactor.util.retry.Retry;
@@ -37,7 +38,8 @@ class MultiNodeIT {
 
     private static final int STREAMS = 4;
     private static final int CHUNKS_PER_STREAM = 100;
-    private static final KafkaCluster CLUSTER = new KafkaCluster();
+    @RegisterExtension
+    static final KafkaCluster CLUSTER = new KafkaCluster();
     private static final List<StreamgateProcess> GATEWAYS = new ArrayList<>();
     private static final List<StreamgateProcess> PROCESSORS = new ArrayList<>();
     /** Gateways not killed, by index; requests go to them in turn. */
@@ -45,7 +47,7 @@ class MultiNodeIT {
     private static final List<StreamClient> CLIENTS = new ArrayList<>();
 
     @BeforeAll
-    static void startCluster() {
+    static void startNodes() {
         Map<String, String> common = Map.of(
                 "streamgate.kafka.bootstrap-servers", CLUSTER.bootstrapServers(),
                 "streamgate.kafka.requests-topic", "it.multi.requests",
@@ -97,10 +99,9 @@ class MultiNodeIT {
     }
 
     @AfterAll
-    static void stopCluster() {
+    static void stopNodes() {
         GATEWAYS.forEach(StreamgateProcess::close);
         PROCESSORS.forEach(StreamgateProcess::close);
-        CLUSTER.close();
     }
 
     /** One stream as its client saw it: the chunks answered 200 (in order) with their seqs. */

@@ -7,23 +7,41 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A broker that a test can take away and bring back on the same port, with the same data. */
-public final class RestartableKafka implements AutoCloseable {
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-    private final Path dataDir;
+/**
+ * A broker that a test can take away and bring back on the same port, with the same data. A test class owns one as a
+ * JUnit extension ({@code @RegisterExtension static final RestartableKafka KAFKA = new RestartableKafka();}): it
+ * starts before the class's first test and is stopped, its data deleted, after its last.
+ */
+public final class RestartableKafka implements BeforeAllCallback, AfterAllCallback {
+
     private final int port;
+    private Path dataDir;
     private EmbeddedKafkaBroker broker;
 
     public RestartableKafka() {
-        try {
-            dataDir = Files.createTempDirectory("streamgate-restartable-kafka");
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-                port = socket.getLocalPort();
-            }
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        dataDir = Files.createTempDirectory("streamgate-restartable-kafka");
         start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+        if (dataDir != null) {
+            TestKafka.deleteRecursively(dataDir);
+        }
     }
 
     public String bootstrapServers() {
@@ -41,11 +59,5 @@ public final class RestartableKafka implements AutoCloseable {
             broker.close();
             broker = null;
         }
-    }
-
-    @Override
-    public void close() {
-        stop();
-        TestKafka.deleteRecursively(dataDir);
     }
 }

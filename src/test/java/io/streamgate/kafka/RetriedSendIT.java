@@ -30,8 +30,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
@@ -63,7 +63,8 @@ class RetriedSendIT {
     static final String RESULTS = "it.retried-send.results";
     static final String GROUP = "it-retried-send";
     private static final int STREAMS = 20;
-    private static final KafkaCluster CLUSTER = new KafkaCluster();
+    @RegisterExtension
+    static final KafkaCluster CLUSTER = new KafkaCluster();
 
     @LocalServerPort
     int port;
@@ -73,10 +74,6 @@ class RetriedSendIT {
         registry.add("streamgate.kafka.bootstrap-servers", CLUSTER::bootstrapServers);
     }
 
-    @AfterAll
-    static void stopCluster() {
-        CLUSTER.close();
-    }
 
     @Test
     void shouldCountEachSendOnceWhenItWasAnswered503ButKafkaHadItAndItsClientRetries() throws Exception {
