@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -158,12 +157,16 @@ final class RetriedSends {
         }
     }
 
-    /** Answers the lookups of a stream that {@code command}, at {@code offset}, is the first copy for. */
+    /**
+     * Answers the lookups of a stream that {@code command}, at {@code offset}, is the first copy for; none when it is
+     * null (a record that is not a command).
+     */
     private static void answerCopies(long offset, StreamCommand command, List<Lookup> ofStream,
                                      PriorityQueue<Lookup> byRetry) {
         for (Iterator<Lookup> lookups = ofStream.iterator(); lookups.hasNext(); ) {
             Lookup lookup = lookups.next();
-            if (lookup.from() <= offset && offset < lookup.retry() && isCopy(command, lookup.chunk())) {
+            if (lookup.from() <= offset && offset < lookup.retry() && command != null
+                    && command.isCopyOf(lookup.chunk())) {
                 lookups.remove();
                 byRetry.remove(lookup);
                 lookup.answer().success(offset);
@@ -218,12 +221,5 @@ final class RetriedSends {
             consumer.close();
             throw notPlaced;
         }
-    }
-
-    /** Whether {@code command} is a copy of {@code chunk}: a chunk of its stream under its recorded key. */
-    static boolean isCopy(StreamCommand command, StreamCommand chunk) {
-        return command != null && command.kind() == StreamCommand.Kind.CHUNK
-                && command.streamId().equals(chunk.streamId())
-                && Objects.equals(command.idempotencyKey(), chunk.idempotencyKey());
     }
 }

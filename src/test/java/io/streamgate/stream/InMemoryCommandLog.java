@@ -3,7 +3,6 @@ package io.streamgate.stream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -140,9 +139,7 @@ final class InMemoryCommandLog implements CommandLog {
     private synchronized long storeRetry(StreamCommand chunk, long since) {
         for (int offset = 0; offset < appended.size(); offset++) {
             StreamCommand earlier = appended.get(offset);
-            if (appendedAt.get(offset) >= since && earlier.kind() == StreamCommand.Kind.CHUNK
-                    && earlier.streamId().equals(chunk.streamId())
-                    && Objects.equals(earlier.idempotencyKey(), chunk.idempotencyKey())) {
+            if (appendedAt.get(offset) >= since && earlier.isCopyOf(chunk)) {
                 passedOver.add(nextOffset.get());
                 store(chunk);
                 return offset;

@@ -50,6 +50,16 @@ public record StreamCommand(Kind kind, String streamId, String processor, Map<St
         return new StreamCommand(kind, streamId, processor, options, data, reason, idempotencyKey, startId, trace, true);
     }
 
+    /**
+     * Whether this command is a copy of {@code chunk}: a chunk of the same stream under the same recorded key (a chunk
+     * sent without one has no copies). A gateway records a key with a digest of its send's data, so a copy holds the
+     * same data too.
+     */
+    public boolean isCopyOf(StreamCommand chunk) {
+        return kind == Kind.CHUNK && idempotencyKey != null && streamId.equals(chunk.streamId())
+                && idempotencyKey.equals(chunk.idempotencyKey());
+    }
+
     public static StreamCommand start(String streamId, String processor, Map<String, String> options, String startId) {
         return new StreamCommand(Kind.START, streamId, processor, options, null, null, null, startId);
     }
