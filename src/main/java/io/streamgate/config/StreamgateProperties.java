@@ -181,14 +181,16 @@ public record StreamgateProperties(
      *                          applies)
      * @param historyBudget     the most heap all open streams' results take together (their text and what holding
      *                          them costs, about 88 bytes a result): each stream's results take at most an equal
-     *                          share of it
+     *                          share of it. 256 MB, or an eighth of a smaller heap than 2 GB ({@link HeapDefaults})
      * @param idempotencyBudget the most heap all open streams' remembered Idempotency-Keys take together (about 124
      *                          bytes a key), shared by the open streams that remember any: each remembers its last
-     *                          1,024 keys or its equal share of this, whichever is fewer
+     *                          1,024 keys or its equal share of this, whichever is fewer. 128 MB, or a sixteenth
+     *                          of a smaller heap than 2 GB
      * @param endedRetention    how long an ended stream stays readable before it is forgotten
      * @param endedHistoryBudget the most heap all ended streams nobody reads hold together (their results' text and
      *                          what holding them costs, about 1 KB a stream and 88 bytes a result); past it the streams
-     *                          that ended first are forgotten before their retention is up
+     *                          that ended first are forgotten before their retention is up. 256 MB, or an eighth of
+     *                          a smaller heap than 2 GB
      * @param defaultProcessor  the processor of a stream started without one
      * @param maxBatchChunks    the most chunks one NDJSON send may carry (413 beyond)
      * @param maxBatchSize      the largest NDJSON send body (413 beyond); the chunks are held until the last line
@@ -200,15 +202,18 @@ public record StreamgateProperties(
             @DefaultValue("1MB") DataSize maxChunkSize,
             @DefaultValue("10000") int historyLimit,
             @DefaultValue("4MB") DataSize historySize,
-            @DefaultValue("256MB") DataSize historyBudget,
-            @DefaultValue("128MB") DataSize idempotencyBudget,
+            DataSize historyBudget,
+            DataSize idempotencyBudget,
             @DefaultValue("1h") Duration endedRetention,
-            @DefaultValue("256MB") DataSize endedHistoryBudget,
+            DataSize endedHistoryBudget,
             @DefaultValue("uppercase") String defaultProcessor,
             @DefaultValue("1000") int maxBatchChunks,
             @DefaultValue("4MB") DataSize maxBatchSize) {
 
         public Stream {
+            historyBudget = HeapDefaults.historyBudget(historyBudget);
+            idempotencyBudget = HeapDefaults.idempotencyBudget(idempotencyBudget);
+            endedHistoryBudget = HeapDefaults.endedHistoryBudget(endedHistoryBudget);
             require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "streamgate.stream.idle-timeout must be positive");
             require(!heartbeatInterval.isNegative() && !heartbeatInterval.isZero(),
                     "streamgate.stream.heartbeat-interval must be positive");
@@ -296,7 +301,8 @@ public record StreamgateProperties(
      * @param openStreams             streams all tenants may have open at once, as this gateway sees the deployment
      *                                (503, Retry-After): what bounds the heap open streams take whatever the number
      *                                of tenants, about 1 KB each beside their shares of history-budget and
-     *                                idempotency-budget
+     *                                idempotency-budget. 100,000, or as many as take an eighth of a smaller heap than
+     *                                about 800 MB ({@link HeapDefaults})
      * @param sendsPerSecondPerTenant sends a tenant may make per second, with a burst of as many (429, Retry-After)
      * @param readersPerStream        SSE readers connected to one stream (429)
      * @param readersPerTenant        SSE readers connected to one tenant's streams (429)
@@ -311,7 +317,7 @@ public record StreamgateProperties(
      */
     public record Limits(
             @DefaultValue("1000") int openStreamsPerTenant,
-            @DefaultValue("100000") int openStreams,
+            Integer openStreams,
             @DefaultValue("20000") long sendsPerSecondPerTenant,
             @DefaultValue("100") int readersPerStream,
             @DefaultValue("20000") int readersPerTenant,
@@ -321,6 +327,7 @@ public record StreamgateProperties(
             @DefaultValue("8KB") DataSize maxHeaderSize) {
 
         public Limits {
+            openStreams = HeapDefaults.openStreams(openStreams);
             require(openStreamsPerTenant >= 1 && openStreams >= 1 && sendsPerSecondPerTenant >= 1
                     && readersPerStream >= 1 && readersPerTenant >= 1 && maxConnections >= 1 && maxSendsInFlight >= 1,
                     "streamgate.limits.* must be at least 1");

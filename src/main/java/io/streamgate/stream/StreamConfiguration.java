@@ -6,10 +6,13 @@ import java.util.Set;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.config.HeapDefaults;
 import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.processing.ProcessorCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.SmartLifecycle;
@@ -23,6 +26,8 @@ import reactor.core.scheduler.Schedulers;
 @Configuration(proxyBeanMethods = false)
 class StreamConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(StreamConfiguration.class);
+
     @Bean
     @ConditionalOnMissingBean
     Clock clock() {
@@ -31,6 +36,9 @@ class StreamConfiguration {
 
     @Bean
     StreamRegistry streamRegistry(StreamgateProperties properties, Clock clock) {
+        if (properties.roles().contains(Role.GATEWAY)) {
+            HeapDefaults.overHalf(properties.stream(), properties.limits(), HeapDefaults.maxHeap()).ifPresent(log::warn);
+        }
         return registryFor(properties.roles(), properties.stream(), clock);
     }
 
@@ -39,7 +47,7 @@ class StreamConfiguration {
      * budgets, ended streams for their retention. A processor-only instance has no readers and no sends; it follows
      * the streams only to end the idle ones it owns, by when they were last active. So its registry keeps each open
      * stream's newest result and key, the least a stream holds, and forgets a stream once it has ended, where with a
-     * gateway's bounds it held up to their budgets' sum (640 MB at the defaults) for nothing.
+     * gateway's bounds it held up to their budgets' sum (640 MB at the defaults on a heap of 2 GB or more) for nothing.
      */
     static StreamRegistry registryFor(Set<Role> roles, StreamgateProperties.Stream stream, Clock clock) {
         if (!roles.contains(Role.GATEWAY)) {

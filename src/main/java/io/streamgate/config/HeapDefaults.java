@@ -1,0 +1,88 @@
+package io.streamgate.config;
+
+import java.util.Optional;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The defaults of the settings that decide how much heap a gateway's streams hold: the open streams' histories
+ * ({@code history-budget}) and remembered keys ({@code idempotency-budget}), the ended streams' histories
+ * ({@code ended-history-budget}) and the open streams themselves ({@code open-streams}, about 1 KB each). On a heap of
+ * 2 GB or more they are the fixed values they always were; on a smaller one, a share of it (an eighth each, a
+ * sixteenth for the keys: together less than half), so that a gateway in a small container forgets and refuses before
+ * it runs out of memory. With the fixed values a 384 MB heap (the image's in a 512 MB container) ran out of memory after
+ * 2,000 streams of 500 KB of results (BENCHMARKS.md section 94). A value set explicitly is kept as set.
+ */
+public final class HeapDefaults {
+
+    /** The heap a gateway's streams hold about 1 KB of for each open stream, besides its shares of the budgets. */
+    public static final long OPEN_STREAM_BYTES = 1024;
+
+    static final DataSize HISTORY_BUDGET = DataSize.ofMegabytes(256);
+    static final DataSize IDEMPOTENCY_BUDGET = DataSize.ofMegabytes(128);
+    static final DataSize ENDED_HISTORY_BUDGET = DataSize.ofMegabytes(256);
+    static final int OPEN_STREAMS = 100_000;
+
+    /** This JVM's heap, -Xmx or its share of the machine's or the container's memory. */
+    private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
+
+    private HeapDefaults() {
+    }
+
+    static DataSize historyBudget(DataSize configured) {
+        return configured != null ? configured : share(MAX_HEAP, 8, HISTORY_BUDGET);
+    }
+
+    static DataSize idempotencyBudget(DataSize configured) {
+        return configured != null ? configured : share(MAX_HEAP, 16, IDEMPOTENCY_BUDGET);
+    }
+
+    static DataSize endedHistoryBudget(DataSize configured) {
+        return configured != null ? configured : share(MAX_HEAP, 8, ENDED_HISTORY_BUDGET);
+    }
+
+    static int openStreams(Integer configured) {
+        return configured != null ? configured : openStreams(MAX_HEAP);
+    }
+
+    /** This JVM's heap. */
+    public static long maxHeap() {
+        return MAX_HEAP;
+    }
+
+    /**
+     * What the settings let a gateway's streams hold at most (the three budgets, and the open streams at about 1 KB
+     * each), when that is more than half of {@code heap}: the JVM would run out of memory before they refused or
+     * forgot anything. Only values set so can be: the defaults take less than half together.
+     */
+    public static Optional<String> overHalf(StreamgateProperties.Stream stream, StreamgateProperties.Limits limits,
+                                            long heap) {
+        long streams = limits.openStreams() * OPEN_STREAM_BYTES;
+        long held = stream.historyBudget().toBytes() + stream.endedHistoryBudget().toBytes()
+                + stream.idempotencyBudget().toBytes() + streams;
+        if (held <= heap / 2) {
+            return Optional.empty();
+        }
+        return Optional.of("The streams' settings let them hold up to " + mb(held) + " of heap (history-budget "
+                + mb(stream.historyBudget().toBytes()) + ", ended-history-budget "
+                + mb(stream.endedHistoryBudget().toBytes()) + ", idempotency-budget "
+                + mb(stream.idempotencyBudget().toBytes()) + ", open-streams " + limits.openStreams() + " at about 1 KB"
+                + " each), more than half of this JVM's " + mb(heap) + ": it would run out of memory before they"
+                + " refused or forgot anything. Give it more heap (-Xmx, or -XX:MaxRAMPercentage in a container) or"
+                + " lower them; left unset, each takes a share of a heap smaller than 2 GB.");
+    }
+
+    private static String mb(long bytes) {
+        return bytes / (1024 * 1024) + " MB";
+    }
+
+    /** {@code heap}'s {@code part}th, or {@code most} if that is less. */
+    static DataSize share(long heap, int part, DataSize most) {
+        return DataSize.ofBytes(Math.min(most.toBytes(), heap / part));
+    }
+
+    /** As many open streams as take an eighth of {@code heap}, or {@link #OPEN_STREAMS} if that is fewer. */
+    static int openStreams(long heap) {
+        return (int) Math.min(OPEN_STREAMS, Math.max(1, heap / 8 / OPEN_STREAM_BYTES));
+    }
+}
