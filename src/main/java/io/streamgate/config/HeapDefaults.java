@@ -41,6 +41,11 @@ public final class HeapDefaults {
         return configured != null ? configured : share(MAX_HEAP, 8, ENDED_HISTORY_BUDGET);
     }
 
+    /** The chunks waiting for Kafka at once: a sixteenth of the heap, whatever its size. */
+    static DataSize maxBytesInFlight(DataSize configured) {
+        return configured != null ? configured : DataSize.ofBytes(MAX_HEAP / 16);
+    }
+
     static int openStreams(Integer configured) {
         return configured != null ? configured : openStreams(MAX_HEAP);
     }

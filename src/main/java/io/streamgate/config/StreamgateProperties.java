@@ -309,7 +309,10 @@ public record StreamgateProperties(
      * @param maxConnections          HTTP connections open at once on this node (503, then closed)
      * @param maxSendsInFlight        commands (mostly sends) waiting for Kafka's acknowledgement at once on this
      *                                node; more answer 503 with Retry-After. Bounds the memory chunks can hold
-     *                                while Kafka is slow: at most this many times max-chunk-size
+     *                                while Kafka is slow, with max-bytes-in-flight
+     * @param maxBytesInFlight        the chunks (a character counted as a byte) of those commands together; more
+     *                                answer 503 with Retry-After. A sixteenth of the heap ({@link HeapDefaults}):
+     *                                max-sends-in-flight alone let 4,096 chunks of 1 MB fill a 2 GB heap
      * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed);
      *                                also how long a connection may sit idle between requests
      * @param maxHeaderSize           all request headers together (431); must stay below
@@ -323,16 +326,19 @@ public record StreamgateProperties(
             @DefaultValue("20000") int readersPerTenant,
             @DefaultValue("20000") int maxConnections,
             @DefaultValue("4096") int maxSendsInFlight,
+            DataSize maxBytesInFlight,
             @DefaultValue("30s") Duration requestReadTimeout,
             @DefaultValue("8KB") DataSize maxHeaderSize) {
 
         public Limits {
             openStreams = HeapDefaults.openStreams(openStreams);
+            maxBytesInFlight = HeapDefaults.maxBytesInFlight(maxBytesInFlight);
             require(openStreamsPerTenant >= 1 && openStreams >= 1 && sendsPerSecondPerTenant >= 1
                     && readersPerStream >= 1 && readersPerTenant >= 1 && maxConnections >= 1 && maxSendsInFlight >= 1,
                     "streamgate.limits.* must be at least 1");
             require(requestReadTimeout.toMillis() >= 100, "streamgate.limits.request-read-timeout must be at least 100ms");
             require(maxHeaderSize.toBytes() >= 1024, "streamgate.limits.max-header-size must be at least 1KB");
+            require(maxBytesInFlight.toBytes() >= 1024, "streamgate.limits.max-bytes-in-flight must be at least 1KB");
         }
     }
 

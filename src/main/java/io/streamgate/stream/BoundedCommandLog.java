@@ -3,6 +3,7 @@ package io.streamgate.stream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.streamgate.processing.engine.StreamCommand;
@@ -10,35 +11,39 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Bounds the commands on their way to the log at once. When Kafka is slower than the clients (a saturated or
- * absent broker), commands past the bound are refused at once (503 with {@code Retry-After}) instead of queueing
- * without end in memory; nothing refused here was written anywhere.
+ * Bounds the commands on their way to the log at once, in number and in the size of their chunks. When Kafka is
+ * slower than the clients (a saturated or absent broker), commands past either bound are refused at once (503 with
+ * {@code Retry-After}) instead of queueing without end in memory; nothing refused here was written anywhere. The
+ * number alone let 4,096 chunks of 1 MB wait in a 2 GB heap, which ran out of memory (BENCHMARKS.md section 95).
  */
 final class BoundedCommandLog implements CommandLog {
 
     private final CommandLog log;
     private final int maxInFlight;
+    private final long maxBytesInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong bytesInFlight = new AtomicLong();
 
-    BoundedCommandLog(CommandLog log, int maxInFlight) {
+    BoundedCommandLog(CommandLog log, int maxInFlight, long maxBytesInFlight) {
         this.log = log;
         this.maxInFlight = maxInFlight;
+        this.maxBytesInFlight = maxBytesInFlight;
     }
 
     @Override
     public Mono<Long> append(StreamCommand command) {
-        return one(() -> log.append(command));
+        return one(size(command), () -> log.append(command));
     }
 
     @Override
     public Mono<Long> appendRetry(StreamCommand chunk, long since) {
-        return one(() -> log.appendRetry(chunk, since));
+        return one(size(chunk), () -> log.appendRetry(chunk, since));
     }
 
     /** The start counts as one command: its {@code STARTED} is written beside it, not after it. */
     @Override
     public Mono<Long> appendAnnounced(StreamCommand start) {
-        return one(() -> log.appendAnnounced(start));
+        return one(size(start), () -> log.appendAnnounced(start));
     }
 
     /**
@@ -46,12 +51,13 @@ final class BoundedCommandLog implements CommandLog {
      * answer goes on to the client: given back after it ({@code doFinally}), a client answered at the bound and
      * sending again at once could be refused by its own finished send, and the in-flight gauge lagged the answers.
      */
-    private Mono<Long> one(Supplier<Mono<Long>> append) {
+    private Mono<Long> one(long bytes, Supplier<Mono<Long>> append) {
         return Mono.defer(() -> {
-            if (!admit(1)) {
-                return Mono.error(busy());
+            CommandLogBusyException busy = admit(1, bytes);
+            if (busy != null) {
+                return Mono.error(busy);
             }
-            Slots slots = new Slots(1);
+            Slots slots = new Slots(1, bytes);
             return append.get()
                     .doOnEach(signal -> slots.release())
                     .doOnCancel(slots::release);
@@ -62,10 +68,12 @@ final class BoundedCommandLog implements CommandLog {
     @Override
     public Flux<Long> appendAll(List<StreamCommand> commands) {
         return Flux.defer(() -> {
-            if (!admit(commands.size())) {
-                return Flux.error(busy());
+            long bytes = commands.stream().mapToLong(BoundedCommandLog::size).sum();
+            CommandLogBusyException busy = admit(commands.size(), bytes);
+            if (busy != null) {
+                return Flux.error(busy);
             }
-            Slots slots = new Slots(commands.size());
+            Slots slots = new Slots(commands.size(), bytes);
             return log.appendAll(commands)
                     .doOnTerminate(slots::release)
                     .doOnCancel(slots::release);
@@ -76,41 +84,73 @@ final class BoundedCommandLog implements CommandLog {
     @Override
     public void requireRoom() {
         if (inFlight.get() >= maxInFlight) {
-            throw busy();
+            throw tooMany();
+        }
+        if (bytesInFlight.get() >= maxBytesInFlight) {
+            throw tooLarge();
         }
     }
 
-    /** One admission's slots, given back once whichever signal comes first. */
+    /** One admission's slots and bytes, given back once whichever signal comes first. */
     private final class Slots extends AtomicBoolean {
 
         private final int count;
+        private final long bytes;
 
-        Slots(int count) {
+        Slots(int count, long bytes) {
             this.count = count;
+            this.bytes = bytes;
         }
 
         void release() {
             if (compareAndSet(false, true)) {
                 inFlight.addAndGet(-count);
+                bytesInFlight.addAndGet(-bytes);
             }
         }
     }
 
-    private boolean admit(int commands) {
+    /**
+     * Room for {@code commands} more of {@code bytes} together, taken; null when there was, else why not. A command
+     * larger than the whole byte bound is still admitted when no other chunk waits, so that no chunk the size limits
+     * allow is refused for ever.
+     */
+    private CommandLogBusyException admit(int commands, long bytes) {
         if (inFlight.addAndGet(commands) > maxInFlight) {
             inFlight.addAndGet(-commands);
-            return false;
+            return tooMany();
         }
-        return true;
+        long after = bytesInFlight.addAndGet(bytes);
+        if (after > maxBytesInFlight && after != bytes) {
+            bytesInFlight.addAndGet(-bytes);
+            inFlight.addAndGet(-commands);
+            return tooLarge();
+        }
+        return null;
     }
 
-    private CommandLogBusyException busy() {
+    /** What a command's chunk holds in memory while it waits, a character counted as a byte (as ASCII is in UTF-8). */
+    private static long size(StreamCommand command) {
+        return command.data() == null ? 0 : command.data().length();
+    }
+
+    private CommandLogBusyException tooMany() {
         return new CommandLogBusyException(
                 maxInFlight + " commands are already waiting for Kafka; nothing was stored. Retry shortly.");
+    }
+
+    private CommandLogBusyException tooLarge() {
+        return new CommandLogBusyException("Chunks of " + maxBytesInFlight / 1024 + " KB are already waiting for"
+                + " Kafka; nothing was stored. Retry shortly.");
     }
 
     /** Commands appended and not yet answered by the log. */
     int inFlight() {
         return inFlight.get();
+    }
+
+    /** The size of their chunks, as {@link #size} counts it. */
+    long bytesInFlight() {
+        return bytesInFlight.get();
     }
 }

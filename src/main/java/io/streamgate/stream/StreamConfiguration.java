@@ -76,7 +76,8 @@ class StreamConfiguration {
                                 StreamMetrics metrics, MeterRegistry meters, StreamgateProperties properties,
                                 Clock clock, ResultsVisibility visibility) {
         StreamgateProperties.Limits limits = properties.limits();
-        BoundedCommandLog boundedLog = new BoundedCommandLog(commandLog, limits.maxSendsInFlight());
+        BoundedCommandLog boundedLog = new BoundedCommandLog(commandLog, limits.maxSendsInFlight(),
+                limits.maxBytesInFlight().toBytes());
         Gauge.builder("streamgate.sends.in-flight", boundedLog::inFlight)
                 .description("Commands waiting for Kafka's acknowledgement").register(meters);
         return new StreamService(registry, boundedLog, catalog, new StreamIdGenerator(), metrics,

@@ -78,7 +78,7 @@ class HeapDefaultsTest {
     }
 
     private static StreamgateProperties.Limits limits(Integer openStreams) {
-        return new StreamgateProperties.Limits(1000, openStreams, 20_000, 100, 20_000, 20_000, 4096,
+        return new StreamgateProperties.Limits(1000, openStreams, 20_000, 100, 20_000, 20_000, 4096, null,
                 Duration.ofSeconds(30), DataSize.ofKilobytes(8));
     }
 }

@@ -16,7 +16,7 @@ class BoundedCommandLogTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final StreamFixture streams = new StreamFixture();
-    private final BoundedCommandLog bounded = new BoundedCommandLog(streams.log, 2);
+    private final BoundedCommandLog bounded = new BoundedCommandLog(streams.log, 2, Long.MAX_VALUE);
 
     @Test
     void shouldRefuseAtOnceWhatWouldExceedTheBoundAndWriteNothingOfIt() {
@@ -87,6 +87,38 @@ class BoundedCommandLogTest {
 
         assertThat(inFlightWhenAnswered).as("in flight as each answer went on: a single send, a batch, a failure")
                 .containsExactly(0, 0, 0);
+    }
+
+    @Test
+    void shouldRefuseWhatWouldExceedTheBytesWaitingAndGiveThemBackWhenAnswered() {
+        StreamKey id = streams.started("job-5");
+        BoundedCommandLog bySize = new BoundedCommandLog(streams.log, 100, 10);
+        streams.log.holdChunks();
+        Mono<Long> six = bySize.append(chunk(id, "x".repeat(6))).cache();
+        six.subscribe();
+        assertThat(bySize.bytesInFlight()).isEqualTo(6);
+
+        StepVerifier.create(bySize.append(chunk(id, "y".repeat(5))))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(CommandLogBusyException.class)
+                        .hasMessage("Chunks of 0 KB are already waiting for Kafka; nothing was stored. Retry shortly."))
+                .verify(TIMEOUT);
+        StepVerifier.create(bySize.appendAll(List.of(chunk(id, "ab"), chunk(id, "cde"))).collectList())
+                .as("a batch over what is left, refused whole").expectError(CommandLogBusyException.class)
+                .verify(TIMEOUT);
+        Mono<Long> four = bySize.append(chunk(id, "z".repeat(4))).cache();
+        four.subscribe();
+        assertThat(bySize.bytesInFlight()).as("up to the bound exactly").isEqualTo(10);
+        assertThatThrownBy(bySize::requireRoom).isInstanceOf(CommandLogBusyException.class);
+
+        streams.log.releaseChunks();
+        six.block(TIMEOUT);
+        four.block(TIMEOUT);
+        assertThat(bySize.bytesInFlight()).isZero();
+        assertThat(bySize.inFlight()).isZero();
+        StepVerifier.create(bySize.append(chunk(id, "w".repeat(50)))).as("larger than the bound, alone: admitted")
+                .expectNextCount(1).expectComplete().verify(TIMEOUT);
+        assertThat(streams.log.appended).filteredOn(command -> command.kind() == StreamCommand.Kind.CHUNK)
+                .extracting(StreamCommand::data).containsExactly("x".repeat(6), "z".repeat(4), "w".repeat(50));
     }
 
     private static StreamCommand chunk(StreamKey id, String data) {
