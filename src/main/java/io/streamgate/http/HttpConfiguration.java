@@ -62,6 +62,7 @@ class HttpConfiguration {
         NdjsonBatches batches = new NdjsonBatches(bodies, chunks, stream.maxBatchChunks(),
                 stream.maxBatchSize().toBytes());
         return new StreamHandler(callers, streams, bodies, chunks, batches,
+                new BodyBudget(properties.limits().maxBytesInFlight().toBytes()),
                 new SseEvents(stream.heartbeatInterval(), metrics, tracing));
     }
 

@@ -29,6 +29,11 @@ final class NdjsonBatches {
         this.maxBytes = maxBytes;
     }
 
+    /** The largest batch body taken. */
+    long maxBodyBytes() {
+        return maxBytes;
+    }
+
     /**
      * The batch's chunks in order, once every line has been read and checked. What the headers say is checked now, and
      * a refusal thrown; the body is read when the answer is subscribed to.

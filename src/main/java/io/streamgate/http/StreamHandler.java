@@ -33,15 +33,17 @@ final class StreamHandler {
     private final JsonBodies bodies;
     private final Chunks chunks;
     private final NdjsonBatches batches;
+    private final BodyBudget budget;
     private final SseEvents sse;
 
     StreamHandler(Callers callers, StreamService streams, JsonBodies bodies, Chunks chunks, NdjsonBatches batches,
-                  SseEvents sse) {
+                  BodyBudget budget, SseEvents sse) {
         this.callers = callers;
         this.streams = streams;
         this.bodies = bodies;
         this.chunks = chunks;
         this.batches = batches;
+        this.budget = budget;
         this.sse = sse;
     }
 
@@ -72,9 +74,10 @@ final class StreamHandler {
         if (RequestHeaders.isNdjson(request)) {
             return callers.key(request).flatMap(key -> {
                 Mono<List<String>> batch = batches.read(request);
-                return streams.sendableSession(key).flatMap(session -> batch
-                        .flatMap(data -> streams.sendAll(session, data))
-                        .flatMap(seqs -> ok(new ApiResponses.SentBatch(session.id().value(), seqs))));
+                return streams.sendableSession(key).flatMap(session -> budget.reserving(request,
+                        batches.maxBodyBytes(), () -> batch
+                                .flatMap(data -> streams.sendAll(session, data))
+                                .flatMap(seqs -> ok(new ApiResponses.SentBatch(session.id().value(), seqs)))));
             });
         }
         return callers.key(request).flatMap(key -> {
@@ -85,9 +88,10 @@ final class StreamHandler {
                     .switchIfEmpty(Mono.error(() -> new InvalidRequestException(
                             "The body must be {\"data\": \"<string>\"}")))
                     .map(chunks::of);
-            return streams.sendableSession(key).flatMap(session -> chunk
-                    .flatMap(data -> streams.send(session, data, idempotencyKey))
-                    .flatMap(seq -> ok(new ApiResponses.Sent(session.id().value(), seq))));
+            return streams.sendableSession(key).flatMap(session -> budget.reserving(request, chunks.maxBodyBytes(),
+                    () -> chunk
+                            .flatMap(data -> streams.send(session, data, idempotencyKey))
+                            .flatMap(seq -> ok(new ApiResponses.Sent(session.id().value(), seq)))));
         });
     }
 

@@ -1,0 +1,67 @@
+package io.streamgate.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import io.streamgate.stream.CommandLogBusyException;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.mock.web.reactive.function.server.MockServerRequest;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+class BodyBudgetTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final BodyBudget budget = new BodyBudget(10);
+
+    @Test
+    void shouldReserveWhatABodyDeclaresUntilItsSendEndsAndRefuseWhatWouldExceedTheBudget() {
+        Sinks.One<String> first = Sinks.one();
+        budget.reserving(declaring(6), 100, first::asMono).subscribe();
+        assertThat(budget.reserved()).isEqualTo(6);
+
+        StepVerifier.create(budget.reserving(declaring(5), 100, () -> Mono.just("read")))
+                .expectErrorSatisfies(refused -> assertThat(refused).isInstanceOf(CommandLogBusyException.class)
+                        .hasMessage("Sends of 0 KB are already being read or waiting for Kafka on this node; nothing"
+                                + " was stored. Retry shortly."))
+                .verify(TIMEOUT);
+        StepVerifier.create(budget.reserving(declaring(4), 100, () -> Mono.just("read"))).as("up to the budget")
+                .expectNext("read").expectComplete().verify(TIMEOUT);
+
+        first.tryEmitValue("answered");
+        assertThat(budget.reserved()).isZero();
+    }
+
+    @Test
+    void shouldReserveTheLargestBodyForOneThatDeclaresNoLength() {
+        Sinks.One<String> undeclared = Sinks.one();
+        budget.reserving(MockServerRequest.builder().method(HttpMethod.POST).build(), 7, undeclared::asMono)
+                .subscribe(answer -> { }, failure -> { });
+        assertThat(budget.reserved()).isEqualTo(7);
+        undeclared.tryEmitError(new IllegalStateException("failed"));
+        assertThat(budget.reserved()).as("given back on failure").isZero();
+    }
+
+    @Test
+    void shouldGiveTheReservationBackWhenTheClientGoesAway() {
+        Sinks.One<String> pending = Sinks.one();
+        budget.reserving(declaring(9), 100, pending::asMono).subscribe().dispose();
+        assertThat(budget.reserved()).isZero();
+    }
+
+    @Test
+    void shouldReadABodyLargerThanTheBudgetWhenNoOtherIsBeingRead() {
+        StepVerifier.create(budget.reserving(declaring(50), 100, () -> Mono.just("read"))).expectNext("read")
+                .expectComplete().verify(TIMEOUT);
+    }
+
+    private static ServerRequest declaring(long length) {
+        return MockServerRequest.builder().method(HttpMethod.POST)
+                .header(HttpHeaders.CONTENT_LENGTH, Long.toString(length)).build();
+    }
+}
