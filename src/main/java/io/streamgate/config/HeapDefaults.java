@@ -11,7 +11,8 @@ import org.springframework.util.unit.DataSize;
  * 2 GB or more they are the fixed values they always were; on a smaller one, a share of it (an eighth each, a
  * sixteenth for the keys: together less than half), so that a gateway in a small container forgets and refuses before
  * it runs out of memory. With the fixed values a 384 MB heap (the image's in a 512 MB container) ran out of memory after
- * 2,000 streams of 500 KB of results (BENCHMARKS.md section 94). A value set explicitly is kept as set.
+ * 2,000 streams of 500 KB of results (BENCHMARKS.md section 94). And the size of the sends a node holds at once
+ * ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. A value set explicitly is kept as set.
  */
 public final class HeapDefaults {
 
@@ -41,7 +42,7 @@ public final class HeapDefaults {
         return configured != null ? configured : share(MAX_HEAP, 8, ENDED_HISTORY_BUDGET);
     }
 
-    /** The chunks waiting for Kafka at once: a sixteenth of the heap, whatever its size. */
+    /** The sends held at once (bodies being read or answered, chunks waiting for Kafka): a sixteenth of the heap. */
     static DataSize maxBytesInFlight(DataSize configured) {
         return configured != null ? configured : DataSize.ofBytes(MAX_HEAP / 16);
     }

@@ -310,9 +310,11 @@ public record StreamgateProperties(
      * @param maxSendsInFlight        commands (mostly sends) waiting for Kafka's acknowledgement at once on this
      *                                node; more answer 503 with Retry-After. Bounds the memory chunks can hold
      *                                while Kafka is slow, with max-bytes-in-flight
-     * @param maxBytesInFlight        the chunks (a character counted as a byte) of those commands together; more
+     * @param maxBytesInFlight        the size of the sends this node holds at once, counted twice over: HTTP send
+     *                                bodies from before they are read until answered (each its Content-Length), and
+     *                                the chunks of any sends waiting for Kafka (a character counted as a byte); more
      *                                answer 503 with Retry-After. A sixteenth of the heap ({@link HeapDefaults}):
-     *                                max-sends-in-flight alone let 4,096 chunks of 1 MB fill a 2 GB heap
+     *                                max-sends-in-flight alone let 4,096 sends of 1 MB exhaust a 2 GB gateway
      * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed);
      *                                also how long a connection may sit idle between requests
      * @param maxHeaderSize           all request headers together (431); must stay below
