@@ -113,7 +113,7 @@ final class BoundedCommandLog implements CommandLog {
     /**
      * Room for {@code commands} more of {@code bytes} together, taken; null when there was, else why not. A command
      * larger than the whole byte bound is still admitted when no other chunk waits, so that no chunk the size limits
-     * allow is refused for ever.
+     * allow is refused for ever; one without a chunk (a start, an end) only counts.
      */
     private CommandLogBusyException admit(int commands, long bytes) {
         if (inFlight.addAndGet(commands) > maxInFlight) {
@@ -121,7 +121,7 @@ final class BoundedCommandLog implements CommandLog {
             return tooMany();
         }
         long after = bytesInFlight.addAndGet(bytes);
-        if (after > maxBytesInFlight && after != bytes) {
+        if (bytes > 0 && after > maxBytesInFlight && after != bytes) {
             bytesInFlight.addAndGet(-bytes);
             inFlight.addAndGet(-commands);
             return tooLarge();
