@@ -15,12 +15,8 @@ BROKER_PORT=19192
 PIDS=()
 trap 'for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null; kill -9 "$pid" 2>/dev/null; done' EXIT
 
-await() { # await <url> <pid> <log>
-  until curl -sf "$1" > /dev/null; do
-    kill -0 "$2" 2>/dev/null || { echo "the JVM ended; see $3" >&2; exit 1; }
-    sleep 0.5
-  done
-}
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh # await_ready
 
 for run in unbounded default; do
   if [ "$run" = unbounded ]; then bound=(--streamgate.limits.max-bytes-in-flight=100GB); else bound=(); fi
@@ -29,14 +25,14 @@ for run in unbounded default; do
       --streamgate.broker.data-dir="$OUT/broker-data" > "$OUT/$run-broker.log" 2>&1 &
   BROKER=$!
   PIDS+=("$BROKER")
-  await http://127.0.0.1:18091/actuator/health "$BROKER" "$OUT/$run-broker.log"
+  APP=$BROKER await_ready http://127.0.0.1:18091/actuator/health "$OUT/$run-broker.log"
   java -Xms2g -Xmx2g -XX:MaxGCPauseMillis=20 -XX:MaxTenuringThreshold=1 -Xlog:gc:file="$OUT/$run-gc.log" -jar "$JAR" \
       --server.port=18092 --streamgate.roles=gateway --streamgate.kafka.bootstrap-servers=127.0.0.1:$BROKER_PORT \
       --streamgate.kafka.delivery-timeout=120s --streamgate.limits.sends-per-second-per-tenant=100000000 \
       "${bound[@]}" > "$OUT/$run-gateway.log" 2>&1 &
   GATEWAY=$!
   PIDS+=("$GATEWAY")
-  await http://127.0.0.1:18092/actuator/health/readiness "$GATEWAY" "$OUT/$run-gateway.log"
+  APP=$GATEWAY await_ready http://127.0.0.1:18092/actuator/health/readiness "$OUT/$run-gateway.log"
   curl -sf -X POST http://127.0.0.1:18092/stream/burst/start > /dev/null
   kill -STOP "$BROKER"
   python3 load-tests/burst-sends.py 18092 burst 4096 1000000 > "$OUT/$run-burst.txt" 2>&1 &

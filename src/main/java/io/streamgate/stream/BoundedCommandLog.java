@@ -1,7 +1,6 @@
 package io.streamgate.stream;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -48,8 +47,8 @@ final class BoundedCommandLog implements CommandLog {
 
     /**
      * The command's slot is given back as its answer (its position or its failure) comes from the log, before that
-     * answer goes on to the client: given back after it ({@code doFinally}), a client answered at the bound and
-     * sending again at once could be refused by its own finished send, and the in-flight gauge lagged the answers.
+     * answer goes on to the client ({@link Once} says why; given back after it, the in-flight gauge lagged the answers
+     * too).
      */
     private Mono<Long> one(long bytes, Supplier<Mono<Long>> append) {
         return Mono.defer(() -> {
@@ -57,10 +56,10 @@ final class BoundedCommandLog implements CommandLog {
             if (busy != null) {
                 return Mono.error(busy);
             }
-            Slots slots = new Slots(1, bytes);
+            Once release = release(1, bytes);
             return append.get()
-                    .doOnEach(signal -> slots.release())
-                    .doOnCancel(slots::release);
+                    .doOnEach(signal -> release.run())
+                    .doOnCancel(release);
         });
     }
 
@@ -73,10 +72,10 @@ final class BoundedCommandLog implements CommandLog {
             if (busy != null) {
                 return Flux.error(busy);
             }
-            Slots slots = new Slots(commands.size(), bytes);
+            Once release = release(commands.size(), bytes);
             return log.appendAll(commands)
-                    .doOnTerminate(slots::release)
-                    .doOnCancel(slots::release);
+                    .doOnTerminate(release)
+                    .doOnCancel(release);
         });
     }
 
@@ -91,23 +90,12 @@ final class BoundedCommandLog implements CommandLog {
         }
     }
 
-    /** One admission's slots and bytes, given back once whichever signal comes first. */
-    private final class Slots extends AtomicBoolean {
-
-        private final int count;
-        private final long bytes;
-
-        Slots(int count, long bytes) {
-            this.count = count;
-            this.bytes = bytes;
-        }
-
-        void release() {
-            if (compareAndSet(false, true)) {
-                inFlight.addAndGet(-count);
-                bytesInFlight.addAndGet(-bytes);
-            }
-        }
+    /** Gives back one admission's slots and bytes. */
+    private Once release(int commands, long bytes) {
+        return new Once(() -> {
+            inFlight.addAndGet(-commands);
+            bytesInFlight.addAndGet(-bytes);
+        });
     }
 
     /**

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.streamgate.metrics.StreamMetrics;
@@ -294,15 +293,11 @@ public final class StreamService {
      */
     public Flux<List<ResultEvent>> readBatches(StreamSession session, long lastEventId) {
         Runnable admitted = limits.admitReader(session);
-        AtomicBoolean released = new AtomicBoolean();
-        // Given back as the reads end, before their end goes on to the client (not after it, as doFinally would): a
-        // client that reads again at once is not refused by its own finished reader, nor a test that counts them.
-        Runnable releaseReader = () -> {
-            if (released.compareAndSet(false, true)) {
-                admitted.run();
-                metrics.readerDisconnected();
-            }
-        };
+        // Given back as the reads end, before their end goes on to the client (Once says why).
+        Once releaseReader = new Once(() -> {
+            admitted.run();
+            metrics.readerDisconnected();
+        });
         return ResultCursor.read(session, lastEventId, workScheduler)
                 .doOnSubscribe(ignored -> metrics.readerConnected())
                 .doOnTerminate(releaseReader)

@@ -1,0 +1,25 @@
+package io.streamgate.stream;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Gives back what an admission took, once, on whichever signal comes first. Held slots are released as an answer
+ * comes ({@code doOnTerminate}, or {@code doOnCancel} when the client goes first), before it goes on to the client:
+ * released after it ({@code doFinally}), a client answered at a bound and asking again at once could be refused by
+ * its own finished request.
+ */
+final class Once extends AtomicBoolean implements Runnable {
+
+    private final Runnable release;
+
+    Once(Runnable release) {
+        this.release = release;
+    }
+
+    @Override
+    public void run() {
+        if (compareAndSet(false, true)) {
+            release.run();
+        }
+    }
+}
