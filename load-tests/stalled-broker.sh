@@ -4,11 +4,13 @@
 # it. Once a stream is started, the broker's JVM is frozen (SIGSTOP: its sockets open, nothing answered) and 4,096
 # sends of 1 MB are made at once, max-sends-in-flight's default; 40 s later the gateway's OutOfMemoryErrors, full
 # collections and health are read, the broker thawed, and the sends' answers counted. Run twice: with
-# max-bytes-in-flight set out of reach (as before it existed), and with its default.
-#   load-tests/stalled-broker.sh [gateway jar]
+# max-bytes-in-flight set out of reach (as before it existed), and with its default. With "ws", the sends are 16
+# WebSockets' 256 text frames of 1 MB each instead (section 96), the default run only.
+#   load-tests/stalled-broker.sh [gateway jar] [http|ws]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${1:-target/streamgate-0.1.0-SNAPSHOT.jar}
+SENDS=${2:-http}
 OUT=load-tests/results/stalled-broker-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 BROKER_PORT=19192
@@ -18,7 +20,8 @@ trap 'for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null; kill -9 "$pid" 
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh # await_ready
 
-for run in unbounded default; do
+if [ "$SENDS" = ws ]; then RUNS=(default); else RUNS=(unbounded default); fi
+for run in "${RUNS[@]}"; do
   if [ "$run" = unbounded ]; then bound=(--streamgate.limits.max-bytes-in-flight=100GB); else bound=(); fi
   rm -rf "$OUT/broker-data"
   java -Xmx1g -jar "$JAR" --server.port=18091 --streamgate.roles=processor --streamgate.broker.port=$BROKER_PORT \
@@ -35,7 +38,11 @@ for run in unbounded default; do
   APP=$GATEWAY await_ready http://127.0.0.1:18092/actuator/health/readiness "$OUT/$run-gateway.log"
   curl -sf -X POST http://127.0.0.1:18092/stream/burst/start > /dev/null
   kill -STOP "$BROKER"
-  python3 load-tests/burst-sends.py 18092 burst 4096 1000000 > "$OUT/$run-burst.txt" 2>&1 &
+  if [ "$SENDS" = ws ]; then
+    python3 load-tests/burst-frames.py 18092 burst 16 256 1000000 > "$OUT/$run-burst.txt" 2>&1 &
+  else
+    python3 load-tests/burst-sends.py 18092 burst 4096 1000000 > "$OUT/$run-burst.txt" 2>&1 &
+  fi
   BURST=$!
   sleep 40
   stalled="after 40 s stalled: OutOfMemoryErrors $(grep -c OutOfMemoryError "$OUT/$run-gateway.log" || true),\
@@ -47,7 +54,7 @@ for run in unbounded default; do
   after="after: health $(curl -s -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:18092/actuator/health || true),\
  a send $(curl -s -m 30 -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
       -d '{"data":"after"}' http://127.0.0.1:18092/stream/burst/send || true)"
-  printf '== %s (%s)\n%s\nsends: %s\n%s\n' "$run" "${bound[*]:-max-bytes-in-flight default}" "$stalled" \
+  printf '== %s %s (%s)\n%s\nsends: %s\n%s\n' "$SENDS" "$run" "${bound[*]:-max-bytes-in-flight default}" "$stalled" \
       "$(cat "$OUT/$run-burst.txt")" "$after" | tee -a "$OUT/summary.txt"
   kill -9 "$GATEWAY" "$BROKER" 2>/dev/null || true
   wait "$GATEWAY" "$BROKER" 2>/dev/null || true

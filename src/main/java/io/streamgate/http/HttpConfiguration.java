@@ -54,15 +54,22 @@ class HttpConfiguration {
         return Callers.of(access.open());
     }
 
+    /** The send bodies and WebSocket messages read and held at once, by size, one count for both. */
+    @Bean
+    BodyBudget bodyBudget(StreamgateProperties properties) {
+        return new BodyBudget(properties.limits().maxBytesInFlight().toBytes());
+    }
+
     @Bean
     StreamHandler streamHandler(Callers callers, StreamService streams, StreamgateProperties properties,
-                                StreamMetrics metrics, StreamTracing tracing, Chunks chunks, JsonMapper json) {
+                                StreamMetrics metrics, StreamTracing tracing, Chunks chunks, BodyBudget budget,
+                                JsonMapper json) {
         StreamgateProperties.Stream stream = properties.stream();
         JsonBodies bodies = new JsonBodies(json);
         NdjsonBatches batches = new NdjsonBatches(bodies, chunks, stream.maxBatchChunks(),
                 stream.maxBatchSize().toBytes());
         return new StreamHandler(callers, streams, bodies, chunks, batches,
-                new BodyBudget(properties.limits().maxBytesInFlight().toBytes()),
+                budget,
                 new SseEvents(stream.heartbeatInterval(), metrics, tracing));
     }
 

@@ -166,8 +166,8 @@ class StreamRoutes {
     /** {@code GET /stream/{streamId}/ws}, right after the routes (WebSockets are not router functions). */
     @Bean
     HandlerMapping streamSocketMapping(Callers callers, StreamService streams, Problems problems, Chunks chunks,
-                                       JsonMapper json, StreamgateProperties properties) {
-        StreamSocketHandler handler = new StreamSocketHandler(callers, streams, problems, chunks, json,
+                                       BodyBudget budget, JsonMapper json, StreamgateProperties properties) {
+        StreamSocketHandler handler = new StreamSocketHandler(callers, streams, problems, chunks, budget, json,
                 properties.stream().heartbeatInterval());
         return new SimpleUrlHandlerMapping(Map.of(StreamSocketHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE + 1);
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.streamgate.stream.InvalidRequestException;
+import io.streamgate.stream.Once;
 import io.streamgate.stream.PartlyStoredException;
 import io.streamgate.stream.ResultEvent;
 import io.streamgate.stream.StreamId;
@@ -51,7 +52,10 @@ import tools.jackson.databind.util.RawValue;
  *
  * <p>Backpressure through the socket: frames are taken in batches of what has arrived (at most {@link #BATCH}) and
  * the next batch only once the last is durable, so a client sending faster than Kafka stores is read no faster
- * than that; results go out as fast as the client reads them.
+ * than that; results go out as fast as the client reads them. The messages read and not yet answered count against
+ * the node's {@link BodyBudget}, as send bodies do: one beyond it is let go as it arrives and answered in its turn
+ * with an error frame (503, nothing stored), so 256 messages of up to twice {@code max-chunk-size} per socket cannot
+ * fill the heap.
  */
 final class StreamSocketHandler implements WebSocketHandler {
 
@@ -65,15 +69,17 @@ final class StreamSocketHandler implements WebSocketHandler {
     private final StreamService streams;
     private final Problems problems;
     private final Chunks chunks;
+    private final BodyBudget budget;
     private final JsonMapper json;
     private final Duration pingInterval;
 
-    StreamSocketHandler(Callers callers, StreamService streams, Problems problems, Chunks chunks, JsonMapper json,
-                        Duration pingInterval) {
+    StreamSocketHandler(Callers callers, StreamService streams, Problems problems, Chunks chunks, BodyBudget budget,
+                        JsonMapper json, Duration pingInterval) {
         this.callers = callers;
         this.streams = streams;
         this.problems = problems;
         this.chunks = chunks;
+        this.budget = budget;
         this.json = json;
         this.pingInterval = pingInterval;
     }
@@ -143,51 +149,56 @@ final class StreamSocketHandler implements WebSocketHandler {
     private Flux<Outgoing> answers(WebSocketSession socket, StreamSession session) {
         AtomicLong framesIn = new AtomicLong();
         AtomicBoolean failing = new AtomicBoolean();
+        BodyBudget.Holding holding = budget.holding();
         return socket.receive()
                 .filter(message -> !failing.get() && (message.getType() == WebSocketMessage.Type.TEXT
                         || message.getType() == WebSocketMessage.Type.BINARY)) // pings are Netty's to answer
-                .map(message -> Incoming.of(framesIn.incrementAndGet(), message))
+                .map(message -> Incoming.of(framesIn.incrementAndGet(), message, holding))
                 .onErrorResume(StreamSocketHandler::breaksTheProtocol,
                         broken -> Mono.just(Incoming.failing(closeStatus(broken))))
                 .doOnNext(frame -> failing.compareAndSet(false, frame.failsTheSocket()))
                 // Fair backpressure: without it a batch ready while the last is still being stored fails the
                 // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
                 .bufferTimeout(BATCH, Duration.ofMillis(1), true)
-                .concatMap(batch -> store(session, batch), 1);
+                .concatMap(batch -> store(session, batch, holding), 1)
+                .doFinally(signal -> holding.close());
     }
 
     /**
-     * A message in, numbered: a text one ({@code data} its text), a binary one ({@code data} null), or one that fails
-     * the socket ({@code closes} the socket's close).
+     * A message in, numbered, and what it is: a chunk ({@code data} its text, {@code bytes} its size as counted in
+     * the budget), one refused as it arrived (binary, or beyond the budget), or one that fails the socket
+     * ({@code closes} the socket's close).
      */
-    private record Incoming(long number, String data, CloseStatus closes) {
+    private record Incoming(Kind kind, long number, String data, long bytes, CloseStatus closes) {
 
-        static Incoming of(long number, WebSocketMessage message) {
+        enum Kind { CHUNK, BINARY, BEYOND_BUDGET, FAILING }
+
+        static Incoming of(long number, WebSocketMessage message, BodyBudget.Holding holding) {
             if (message.getType() == WebSocketMessage.Type.BINARY) {
-                return new Incoming(number, null, null);
+                return new Incoming(Kind.BINARY, number, null, 0, null);
+            }
+            int bytes = message.getPayload().readableByteCount();
+            if (!holding.take(bytes)) {
+                return new Incoming(Kind.BEYOND_BUDGET, number, null, 0, null);
             }
             String text = message.getPayloadAsText();
             // Netty decodes leniently, with U+FFFD for what is not UTF-8; only then is the message checked strictly.
             // One that is not fails the socket (1007), as RFC 6455 (section 8.1) asks: decoding it would store it
             // altered.
             if (text.indexOf('\uFFFD') >= 0 && !isUtf8(message.getPayload())) {
+                holding.giveBack(bytes);
                 return failing(CloseStatus.BAD_DATA.withReason("Frame " + number
                         + " is not valid UTF-8; nothing from it on was stored"));
             }
-            return new Incoming(number, text, null);
+            return new Incoming(Kind.CHUNK, number, text, bytes, null);
         }
 
         static Incoming failing(CloseStatus closes) {
-            return new Incoming(0, null, closes);
+            return new Incoming(Kind.FAILING, 0, null, 0, closes);
         }
 
         boolean failsTheSocket() {
-            return closes != null;
-        }
-
-        /** Refused (415) like a send that is not JSON: a chunk is text. */
-        boolean isBinary() {
-            return data == null && closes == null;
+            return kind == Kind.FAILING;
         }
 
         private static boolean isUtf8(DataBuffer payload) {
@@ -242,31 +253,43 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     /**
      * Stores a batch's valid frames in order and answers each frame; an invalid one (by the rules every chunk follows)
-     * is answered with the problem a send of it would get, and skipped. A frame that fails the socket (not UTF-8, one
-     * breaking the protocol) ends the batch: the frames before it are answered, then the socket closes.
+     * is answered with the problem a send of it would get, and skipped, as is a binary one (415) or one beyond the
+     * budget (503). A frame that fails the socket (not UTF-8, one breaking the protocol) ends the batch: the frames
+     * before it are answered, then the socket closes. The batch's bytes are given back to the budget as Kafka
+     * answers for its chunks, before the acks go out ({@link Once} says why).
      */
-    private Flux<Outgoing> store(StreamSession session, List<Incoming> batch) {
+    private Flux<Outgoing> store(StreamSession session, List<Incoming> batch, BodyBudget.Holding holding) {
         List<Incoming> valid = new ArrayList<>(batch.size());
         List<Outgoing> refused = new ArrayList<>(0);
         Flux<Outgoing> last = Flux.empty();
+        long bytes = 0;
         for (Incoming frame : batch) {
             if (frame.failsTheSocket()) {
                 last = Flux.just(Outgoing.closing(frame.closes()));
                 break;
             }
-            if (frame.isBinary()) {
-                refused.add(errorFrame(frame, problems.of(new ResponseStatusException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                        "A chunk is a text frame; a binary frame is not stored"), PATH)));
-                continue;
-            }
-            try {
-                chunks.checked(frame.data());
-                valid.add(frame);
-            } catch (InvalidRequestException | PayloadTooLargeException invalid) {
-                refused.add(errorFrame(frame, problems.of(invalid, PATH)));
+            bytes += frame.bytes();
+            switch (frame.kind()) {
+                case BINARY -> refused.add(errorFrame(frame, problems.of(new ResponseStatusException(
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE, "A chunk is a text frame; a binary frame is not stored"),
+                        PATH)));
+                case BEYOND_BUDGET -> refused.add(errorFrame(frame, problems.of(budget.busy(), PATH)));
+                default -> {
+                    try {
+                        chunks.checked(frame.data());
+                        valid.add(frame);
+                    } catch (InvalidRequestException | PayloadTooLargeException invalid) {
+                        refused.add(errorFrame(frame, problems.of(invalid, PATH)));
+                    }
+                }
             }
         }
-        return Flux.fromIterable(refused).concatWith(valid.isEmpty() ? Flux.empty() : stored(session, valid))
+        long held = bytes;
+        Once giveBack = new Once(() -> holding.giveBack(held));
+        if (valid.isEmpty()) {
+            giveBack.run();
+        }
+        return Flux.fromIterable(refused).concatWith(valid.isEmpty() ? Flux.empty() : stored(session, valid, giveBack))
                 .concatWith(last);
     }
 
@@ -274,8 +297,10 @@ final class StreamSocketHandler implements WebSocketHandler {
      * The frames' acks once all are durable, or each one's error frame; when Kafka stored them in part, the stored
      * ones' acks and the others' error frames, in the frames' order.
      */
-    private Flux<Outgoing> stored(StreamSession session, List<Incoming> valid) {
+    private Flux<Outgoing> stored(StreamSession session, List<Incoming> valid, Once giveBack) {
         return streams.sendAll(session, valid.stream().map(Incoming::data).toList())
+                .doOnTerminate(giveBack)
+                .doOnCancel(giveBack)
                 .flatMapIterable(seqs -> answers(valid, seqs, null))
                 .onErrorResume(failure -> {
                     if (failure instanceof PartlyStoredException partly) {

@@ -8,11 +8,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * released after it ({@code doFinally}), a client answered at a bound and asking again at once could be refused by
  * its own finished request.
  */
-final class Once extends AtomicBoolean implements Runnable {
+public final class Once extends AtomicBoolean implements Runnable {
 
     private final Runnable release;
 
-    Once(Runnable release) {
+    public Once(Runnable release) {
         this.release = release;
     }
 

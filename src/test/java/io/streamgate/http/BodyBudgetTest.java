@@ -60,6 +60,41 @@ class BodyBudgetTest {
                 .expectComplete().verify(TIMEOUT);
     }
 
+    @Test
+    void shouldCountASocketsMessagesAsTheyArriveAndRefuseOneBeyondTheBudget() {
+        BodyBudget.Holding socket = budget.holding();
+        assertThat(socket.take(6)).isTrue();
+        assertThat(socket.take(5)).as("beyond the budget").isFalse();
+        assertThat(budget.reserved()).as("nothing counted of the refused one").isEqualTo(6);
+        assertThat(socket.take(4)).as("up to the budget").isTrue();
+
+        StepVerifier.create(budget.reserving(declaring(1), 100, () -> Mono.just("read")))
+                .as("a send meets the same budget").expectError(CommandLogBusyException.class).verify(TIMEOUT);
+        socket.giveBack(6);
+        assertThat(budget.reserved()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldGiveBackWhatASocketStillHoldsWhenItClosesAndCountNothingAfter() {
+        BodyBudget.Holding socket = budget.holding();
+        socket.take(3);
+        socket.take(4);
+        socket.giveBack(3);
+
+        socket.close();
+        assertThat(budget.reserved()).isZero();
+        socket.giveBack(4);
+        assertThat(budget.reserved()).as("what the close gave back is not given back again").isZero();
+        assertThat(socket.take(2)).as("a closed socket holds nothing more").isFalse();
+        assertThat(budget.reserved()).isZero();
+    }
+
+    @Test
+    void shouldTakeAMessageLargerThanTheBudgetWhenNothingElseIsHeld() {
+        assertThat(budget.holding().take(50)).isTrue();
+        assertThat(budget.holding().take(1)).isFalse();
+    }
+
     private static ServerRequest declaring(long length) {
         return MockServerRequest.builder().method(HttpMethod.POST)
                 .header(HttpHeaders.CONTENT_LENGTH, Long.toString(length)).build();

@@ -1,11 +1,14 @@
 package io.streamgate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.streamgate.support.StreamClient;
 import io.streamgate.support.TestThreads;
@@ -16,16 +19,23 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
 
 /**
  * With the cluster gone, sends fail within the delivery timeout with 503 and a problem (nothing half-written),
- * sends beyond the in-flight bound are refused at once instead of queueing, a stream the gateway does not know is
+ * sends beyond the in-flight bounds (in number, and in bytes for a WebSocket's frames) are refused at once instead of
+ * queueing, a stream the gateway does not know is
  * answered with a retryable 503 rather than a 404 it cannot vouch for, readiness goes down, and everything
  * comes back by itself when the broker returns: no restart of the gateway.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "streamgate.kafka.delivery-timeout=3s",
         "streamgate.limits.max-sends-in-flight=2",
+        "streamgate.limits.max-bytes-in-flight=1KB",
         "streamgate.kafka.requests-topic=it.outage.requests",
         "streamgate.kafka.results-topic=it.outage.results",
         "streamgate.kafka.processor-group=it-outage-processor"})
@@ -76,6 +86,7 @@ class BrokerOutageIT {
         assertThat(unknown.status()).as("another gateway may have started it: no 404 on a guess").isEqualTo(503);
         assertThat(unknown.body().get("type").stringValue()).isEqualTo("/problems/results-catching-up");
         assertThat(unknown.headers().get("Retry-After")).isEqualTo("1");
+        assertSocketFrameBeyondTheBytesRefusedAtOnce(id);
 
         KAFKA.start();
         await("readiness back").atMost(Duration.ofSeconds(60)).until(() ->
@@ -91,6 +102,31 @@ class BrokerOutageIT {
                 .containsExactly("result {\"seq\":" + before + ",\"data\":\"BEFORE THE OUTAGE\"}",
                         "result {\"seq\":" + after + ",\"data\":\"AFTER THE OUTAGE\"}",
                         "end {\"reason\":\"client\"}");
+    }
+
+    /**
+     * Two frames of 600 bytes on one socket, with 1 KB for the node: the first waits for Kafka (and gets its 503 at
+     * the delivery timeout), the second is refused as it arrives, while the first is held, and neither is stored (the
+     * results at the end of the test). Which answer comes first depends on whether they were taken in one batch.
+     */
+    private void assertSocketFrameBeyondTheBytesRefusedAtOnce(String id) {
+        List<JsonNode> answers = new CopyOnWriteArrayList<>();
+        new ReactorNettyWebSocketClient().execute(URI.create("ws://127.0.0.1:" + port + "/stream/" + id + "/ws"),
+                socket -> socket.send(Flux.just("a", "b").map(text -> socket.textMessage(text.repeat(600))))
+                        .thenMany(socket.receive().map(WebSocketMessage::getPayloadAsText).map(StreamClient::json)
+                                .filter(frame -> frame.get("type").asString().equals("error"))
+                                .doOnNext(answers::add)
+                                .take(2))
+                        .then(socket.close(CloseStatus.NORMAL)))
+                .block(StreamClient.TIMEOUT);
+
+        assertThat(answers).as("the error frames: %s", answers)
+                .extracting(frame -> frame.get("frame").asInt(), frame -> frame.get("status").asInt())
+                .containsExactlyInAnyOrder(tuple(1, 503), tuple(2, 503));
+        assertThat(answers).filteredOn(frame -> frame.get("frame").asInt() == 2).singleElement()
+                .extracting(frame -> frame.get("detail").asString()).as("the second, refused by the bytes held")
+                .isEqualTo("Sends of 1 KB are already being read or waiting for Kafka on this node; nothing was"
+                        + " stored. Retry shortly.");
     }
 
     private static StreamClient.Answer send(StreamClient client, String id, String data) {
