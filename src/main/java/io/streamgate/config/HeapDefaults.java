@@ -11,18 +11,24 @@ import org.springframework.util.unit.DataSize;
  * 2 GB or more they are the fixed values they always were; on a smaller one, a share of it (an eighth each, a
  * sixteenth for the keys: together less than half), so that a gateway in a small container forgets and refuses before
  * it runs out of memory. With the fixed values a 384 MB heap (the image's in a 512 MB container) ran out of memory after
- * 2,000 streams of 500 KB of results (BENCHMARKS.md section 94). And the size of the sends a node holds at once
- * ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. A value set explicitly is kept as set.
+ * 2,000 streams of 500 KB of results (BENCHMARKS.md section 94). So do the connections a node holds open
+ * ({@code max-connections}, about 16 KB each as SSE readers): a sixth of a heap under about 2 GB; 18,000 readers on a
+ * 384 MB heap whose streams held their histories left it collecting without end (section 97). And the size of the
+ * sends a node holds at once ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. A value set
+ * explicitly is kept as set.
  */
 public final class HeapDefaults {
 
     /** The heap a gateway's streams hold about 1 KB of for each open stream, besides its shares of the budgets. */
     public static final long OPEN_STREAM_BYTES = 1024;
+    /** The heap an open connection holds as an SSE reader (15 KB measured, BENCHMARKS.md section 97), rounded up. */
+    static final long CONNECTION_BYTES = 16 * 1024;
 
     static final DataSize HISTORY_BUDGET = DataSize.ofMegabytes(256);
     static final DataSize IDEMPOTENCY_BUDGET = DataSize.ofMegabytes(128);
     static final DataSize ENDED_HISTORY_BUDGET = DataSize.ofMegabytes(256);
     static final int OPEN_STREAMS = 100_000;
+    static final int MAX_CONNECTIONS = 20_000;
 
     /** This JVM's heap, -Xmx or its share of the machine's or the container's memory. */
     private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
@@ -49,6 +55,10 @@ public final class HeapDefaults {
 
     static int openStreams(Integer configured) {
         return configured != null ? configured : openStreams(MAX_HEAP);
+    }
+
+    static int maxConnections(Integer configured) {
+        return configured != null ? configured : maxConnections(MAX_HEAP);
     }
 
     /** This JVM's heap. */
@@ -85,6 +95,11 @@ public final class HeapDefaults {
     /** {@code heap}'s {@code part}th, or {@code most} if that is less. */
     static DataSize share(long heap, int part, DataSize most) {
         return DataSize.ofBytes(Math.min(most.toBytes(), heap / part));
+    }
+
+    /** As many connections as take a sixth of {@code heap}, or {@link #MAX_CONNECTIONS} if that is fewer. */
+    static int maxConnections(long heap) {
+        return (int) Math.min(MAX_CONNECTIONS, Math.max(1, heap / 6 / CONNECTION_BYTES));
     }
 
     /** As many open streams as take an eighth of {@code heap}, or {@link #OPEN_STREAMS} if that is fewer. */

@@ -306,13 +306,15 @@ public record StreamgateProperties(
      * @param sendsPerSecondPerTenant sends a tenant may make per second, with a burst of as many (429, Retry-After)
      * @param readersPerStream        SSE readers connected to one stream (429)
      * @param readersPerTenant        SSE readers connected to one tenant's streams (429)
-     * @param maxConnections          HTTP connections open at once on this node (503, then closed)
+     * @param maxConnections          HTTP connections open at once on this node (503, then closed): what bounds the
+     *                                heap SSE readers take, about 16 KB each. 20,000, or as many as take a sixth of a
+     *                                smaller heap than about 1.9 GB ({@link HeapDefaults})
      * @param maxSendsInFlight        commands (mostly sends) waiting for Kafka's acknowledgement at once on this
      *                                node; more answer 503 with Retry-After. Bounds the memory chunks can hold
      *                                while Kafka is slow, with max-bytes-in-flight
      * @param maxBytesInFlight        the size of the sends this node holds at once, counted twice over: HTTP send
-     *                                bodies from before they are read until answered (each its Content-Length), and
-     *                                the chunks of any sends waiting for Kafka (a character counted as a byte); more
+     *                                bodies from before they are read until answered (each its Content-Length) with
+     *                                WebSocket messages from when they are read until answered, and the chunks of any sends waiting for Kafka (a character counted as a byte); more
      *                                answer 503 with Retry-After. A sixteenth of the heap ({@link HeapDefaults}):
      *                                max-sends-in-flight alone let 4,096 sends of 1 MB exhaust a 2 GB gateway
      * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed);
@@ -326,7 +328,7 @@ public record StreamgateProperties(
             @DefaultValue("20000") long sendsPerSecondPerTenant,
             @DefaultValue("100") int readersPerStream,
             @DefaultValue("20000") int readersPerTenant,
-            @DefaultValue("20000") int maxConnections,
+            Integer maxConnections,
             @DefaultValue("4096") int maxSendsInFlight,
             DataSize maxBytesInFlight,
             @DefaultValue("30s") Duration requestReadTimeout,
@@ -335,6 +337,7 @@ public record StreamgateProperties(
         public Limits {
             openStreams = HeapDefaults.openStreams(openStreams);
             maxBytesInFlight = HeapDefaults.maxBytesInFlight(maxBytesInFlight);
+            maxConnections = HeapDefaults.maxConnections(maxConnections);
             require(openStreamsPerTenant >= 1 && openStreams >= 1 && sendsPerSecondPerTenant >= 1
                     && readersPerStream >= 1 && readersPerTenant >= 1 && maxConnections >= 1 && maxSendsInFlight >= 1,
                     "streamgate.limits.* must be at least 1");

@@ -19,6 +19,7 @@ class HeapDefaultsTest {
         assertThat(HeapDefaults.share(heap, 8, HeapDefaults.HISTORY_BUDGET)).isEqualTo(DataSize.ofMegabytes(256));
         assertThat(HeapDefaults.share(heap, 16, HeapDefaults.IDEMPOTENCY_BUDGET)).isEqualTo(DataSize.ofMegabytes(128));
         assertThat(HeapDefaults.openStreams(heap)).isEqualTo(100_000);
+        assertThat(HeapDefaults.maxConnections(heap)).isEqualTo(20_000);
         assertThat(HeapDefaults.share(16 * heap, 8, HeapDefaults.ENDED_HISTORY_BUDGET))
                 .isEqualTo(DataSize.ofMegabytes(256));
     }
@@ -29,6 +30,7 @@ class HeapDefaultsTest {
         assertThat(HeapDefaults.share(heap, 8, HeapDefaults.HISTORY_BUDGET)).isEqualTo(DataSize.ofMegabytes(48));
         assertThat(HeapDefaults.share(heap, 16, HeapDefaults.IDEMPOTENCY_BUDGET)).isEqualTo(DataSize.ofMegabytes(24));
         assertThat(HeapDefaults.openStreams(heap)).isEqualTo(49_152);
+        assertThat(HeapDefaults.maxConnections(heap)).as("a sixth of it at 16 KB each").isEqualTo(4_096);
     }
 
     @Test
@@ -38,6 +40,7 @@ class HeapDefaultsTest {
         assertThat(set.idempotencyBudget()).isEqualTo(DataSize.ofGigabytes(1));
         assertThat(set.endedHistoryBudget()).isEqualTo(DataSize.ofGigabytes(2));
         assertThat(limits(7).openStreams()).isEqualTo(7);
+        assertThat(limits(7).maxConnections()).isEqualTo(20_000);
 
         StreamgateProperties.Stream unset = stream(null, null, null);
         long heap = HeapDefaults.maxHeap();
@@ -45,6 +48,9 @@ class HeapDefaultsTest {
         assertThat(unset.idempotencyBudget()).isEqualTo(HeapDefaults.share(heap, 16, HeapDefaults.IDEMPOTENCY_BUDGET));
         assertThat(unset.endedHistoryBudget()).isEqualTo(HeapDefaults.share(heap, 8, HeapDefaults.ENDED_HISTORY_BUDGET));
         assertThat(limits(null).openStreams()).isEqualTo(HeapDefaults.openStreams(heap));
+        assertThat(new StreamgateProperties.Limits(1000, null, 20_000, 100, 20_000, null, 4096, null,
+                Duration.ofSeconds(30), DataSize.ofKilobytes(8)).maxConnections())
+                .isEqualTo(HeapDefaults.maxConnections(heap));
     }
 
     @ParameterizedTest
