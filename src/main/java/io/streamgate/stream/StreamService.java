@@ -216,19 +216,24 @@ public final class StreamService {
 
     /**
      * Admits {@code chunks} chunks of the session's stream (the tenant's rate, the stream still open), appends them
-     * and accounts for them once durable. While they are on their way, an end of the stream waits for them.
+     * and accounts for them once durable. While they are on their way, an end of the stream waits for them. All of it
+     * happens on subscription, where the release is sure to follow: admitted when the send was made, a send never
+     * subscribed to (a WebSocket's last batch, made as the socket closed) held the stream's end back for ever.
      */
     private <T> Mono<T> appendChunks(StreamSession session, int chunks, Supplier<Mono<T>> append) {
-        StreamKey key = session.key();
-        limits.admitSends(key.tenant(), chunks);
-        if (!session.admitSend()) {
-            return Mono.error(ended(key));
-        }
-        long startedNanos = System.nanoTime();
-        return append.get()
-                .doOnNext(durable -> stored(session, chunks, startedNanos))
-                .doOnError(PartlyStoredException.class, partly -> stored(session, partly.storedCount(), startedNanos))
-                .doFinally(signal -> session.sendFinished());
+        return Mono.defer(() -> {
+            StreamKey key = session.key();
+            limits.admitSends(key.tenant(), chunks);
+            if (!session.admitSend()) {
+                return Mono.error(ended(key));
+            }
+            long startedNanos = System.nanoTime();
+            return append.get()
+                    .doOnNext(durable -> stored(session, chunks, startedNanos))
+                    .doOnError(PartlyStoredException.class,
+                            partly -> stored(session, partly.storedCount(), startedNanos))
+                    .doFinally(signal -> session.sendFinished());
+        });
     }
 
     private void stored(StreamSession session, int chunks, long startedNanos) {

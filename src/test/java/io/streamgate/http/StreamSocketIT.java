@@ -264,6 +264,29 @@ class StreamSocketIT extends GatewayIT {
         return parsed;
     }
 
+    /**
+     * A client that writes its frames and its close frame at once: whatever of them was acknowledged is stored, and the
+     * stream still ends. A batch made as the socket closed, and never sent, held the stream's end back for ever (two
+     * streams in ten from a Python client); that race did not come up here in twenty rounds with the fault put back,
+     * so {@code StreamServiceTest} holds its cause (a send admitted before it is subscribed to).
+     */
+    @Test
+    void shouldEndAStreamWhoseSocketClosedRightAfterItsFrames() throws IOException {
+        for (int round = 1; round <= 3; round++) {
+            String id = client.start("socket-closed-at-once-" + round + "-" + System.nanoTime());
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            IntStream.rangeClosed(1, 20).forEach(frame -> sent.writeBytes(frame(0x81, "frame " + frame)));
+            sent.writeBytes(frame(0x88, "\u0003\u00e8"));
+
+            List<String> acked = rawSocket(id, sent.toByteArray()).stream().filter(frame -> frame.contains("\"ack\""))
+                    .map(ack -> "frame " + ack.replaceAll(".*\"frame\":(\\d+).*", "$1")).toList();
+
+            StreamClient.Answer end = client.exchange(client.http().post().uri("/stream/{id}/end", id));
+            assertThat(end.status()).as("round %d: the end's answer: %s", round, end.body()).isEqualTo(200);
+            assertThat(chunksStored(id)).as("round %d: every frame acknowledged is stored", round).containsAll(acked);
+        }
+    }
+
     /** A client that vanishes (its connection reset, no close frame) is no failure of the gateway's to log. */
     @Test
     @ExtendWith(OutputCaptureExtension.class)

@@ -259,6 +259,23 @@ class StreamServiceTest {
         assertThat(streams.session(id).results()).isEqualTo(1);
     }
 
+    /**
+     * A send is admitted when it is subscribed to, not when it is made: a WebSocket that closed just as its last batch
+     * was taken made the batch's send and never subscribed to it, and the stream's end then waited for it for ever
+     * (its end request hung, the stream stayed ENDING).
+     */
+    @Test
+    void shouldNotMakeAnEndWaitForASendNeverSubscribedTo() {
+        StreamKey id = streams.started("job-7b");
+        StreamSession session = streams.session(id);
+        streams.service.sendAll(session, List.of("made, never subscribed to"));
+        streams.service.send(session, "nor this one", null);
+
+        StepVerifier.create(streams.service.end(id, StreamService.ENDED_BY_CLIENT)).expectComplete().verify(TIMEOUT);
+        assertThat(streams.log.appended).extracting(StreamCommand::kind)
+                .containsExactly(StreamCommand.Kind.START, StreamCommand.Kind.END);
+    }
+
     @Test
     void shouldMakeARetriedEndWaitForSendsAdmittedAfterTheFailedOne() {
         StreamKey id = streams.started("job-8");
