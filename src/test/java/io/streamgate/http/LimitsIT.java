@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.TestThreads;
@@ -23,10 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /** Every limit, reached for real: its status, its problem body, its metric, and nothing written past it. */
 class LimitsIT extends SecuredGatewayIT {
@@ -93,6 +100,47 @@ class LimitsIT extends SecuredGatewayIT {
                 .filter(record -> record.key().endsWith(":" + id) && "CHUNK".equals(record.kind())).count())
                 .as("chunks stored of %s accepted", accepted)
                 .isEqualTo(accepted);
+    }
+
+    /**
+     * A WebSocket's frames are held to the tenant's rate as sends are: 30 written at once, against a bucket of 20 a
+     * second, get error frames with 429 for the batches past it (the rest their acks), and the socket stays open: a frame
+     * sent later, once the bucket has refilled, is stored. The refusal used to fail the socket with an empty close.
+     */
+    @Test
+    void shouldAnswerSocketFramesBeyondTheTenantsRateWithErrorFramesAndKeepTheSocketOpen() {
+        StreamClient tenant = as(RATE_TENANT);
+        String id = tenant.start("rate-socket-" + System.nanoTime());
+        List<JsonNode> answers = new CopyOnWriteArrayList<>();
+        HttpHeaders key = new HttpHeaders();
+        key.setBearerAuth(RATE_TENANT);
+
+        new ReactorNettyWebSocketClient().execute(URI.create("ws://127.0.0.1:" + port + "/stream/" + id + "/ws"), key,
+                socket -> Mono.firstWithSignal(
+                        socket.send(Flux.range(1, 30).map(i -> socket.textMessage("burst " + i))
+                                .concatWith(Flux.interval(Duration.ofMillis(300))
+                                        .map(i -> socket.textMessage("later " + i)))).then(Mono.never()),
+                        socket.receive().map(WebSocketMessage::getPayloadAsText).map(StreamClient::json)
+                                .filter(frame -> frame.has("frame"))
+                                .doOnNext(answers::add)
+                                .takeUntil(frame -> frame.get("frame").asInt() > 30
+                                        && frame.get("type").asString().equals("ack"))
+                                .then()))
+                .block(TIMEOUT);
+
+        assertThat(answers).as("the answers: %s", answers).extracting(frame -> frame.get("frame").asInt())
+                .startsWith(IntStream.rangeClosed(1, 30).boxed().toArray(Integer[]::new));
+        List<JsonNode> refused = answers.stream().filter(frame -> frame.get("type").asString().equals("error")).toList();
+        assertThat(refused).as("the answers: %s", answers).isNotEmpty()
+                .allSatisfy(frame -> assertThat(frame.get("status").asInt()).isEqualTo(429));
+        long acked = answers.stream().filter(frame -> frame.get("frame").asInt() <= 30
+                && frame.get("type").asString().equals("ack")).count();
+        endAll(tenant, id);
+        assertThat(TestKafka.readAll(REQUESTS_TOPIC).stream()
+                .filter(record -> record.key().endsWith(":" + id) && "CHUNK".equals(record.kind())
+                        && record.value().startsWith("burst ")).count())
+                .as("chunks of the 30 stored, of %s acknowledged", acked)
+                .isEqualTo(acked);
     }
 
     /** One client's sends, one after another, until any client has been refused (at most 500 in all). */
