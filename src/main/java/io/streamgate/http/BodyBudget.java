@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.streamgate.stream.CommandLogBusyException;
+import io.streamgate.stream.Once;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
@@ -28,8 +29,9 @@ final class BodyBudget {
     }
 
     /**
-     * Runs {@code send} with its body's size reserved, given back however it ends. A body larger than the whole
-     * budget is still read when no other is, so that no send the size limits allow is refused for ever.
+     * Runs {@code send} with its body's size reserved, given back however it ends, before its answer goes on
+     * ({@link Once} says why). A body larger than the whole budget is still read when no other is, so that no send the
+     * size limits allow is refused for ever.
      */
     <T> Mono<T> reserving(ServerRequest request, long largest, Supplier<Mono<T>> send) {
         return Mono.defer(() -> {
@@ -37,7 +39,8 @@ final class BodyBudget {
             if (!tryReserve(size)) {
                 return Mono.error(busy());
             }
-            return send.get().doFinally(signal -> release(size));
+            Once giveBack = new Once(() -> release(size));
+            return send.get().doOnTerminate(giveBack).doOnCancel(giveBack);
         });
     }
 

@@ -38,6 +38,17 @@ class BodyBudgetTest {
     }
 
     @Test
+    void shouldGiveTheReservationBackBeforeTheAnswerGoesOn() {
+        StepVerifier.create(budget.reserving(declaring(6), 100, () -> Mono.just("answered"))
+                        .map(answer -> budget.reserved()))
+                .as("a client answered at the bound and sending again at once is not refused by its own send")
+                .expectNext(0L).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(budget.reserving(declaring(6), 100, () -> Mono.error(new IllegalStateException("failed")))
+                        .onErrorResume(failure -> Mono.just(budget.reserved())))
+                .expectNext(0L).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
     void shouldReserveTheLargestBodyForOneThatDeclaresNoLength() {
         Sinks.One<String> undeclared = Sinks.one();
         budget.reserving(MockServerRequest.builder().method(HttpMethod.POST).build(), 7, undeclared::asMono)
