@@ -3,7 +3,8 @@
 # section 97): the jar on HEAP (384m, the image's in a 512 MB container), 200 streams, then READERS (18,000: the
 # default max-connections is 20,000, but a process here may open 20,000 files) readers connecting at once
 # (load-tests/sse-readers.py, up to 100 per stream, nothing sent); with FILL=1, after the streams' histories are filled
-# first as load-tests/small-heap.sh fills them (1,000 streams of 500 KB of results, ended, 1,000 more);
+# first as load-tests/small-heap.sh fills them (1,000 streams of 500 KB of results, ended, 1,000 more); with
+# SOCKETS=ws, WebSockets instead of SSE readers (load-tests/ws-sockets.py);
 # 60 s later the readers connected, the OutOfMemoryErrors and full collections logged, the heap after a full
 # collection, and whether health and a start answer.
 #   load-tests/small-heap-readers.sh [gateway jar] [gateway args...]
@@ -28,11 +29,15 @@ if [ "${FILL:-0}" = 1 ]; then
   python3 load-tests/small-heap.py "$PORT" first 1000 --end >> "$OUT/fill.log" 2>&1
   python3 load-tests/small-heap.py "$PORT" second 1000 2 25 10000 >> "$OUT/fill.log" 2>&1
 fi
-COUNT_REFUSED=1 python3 load-tests/sse-readers.py "$PORT" "$READERS" 200 > "$OUT/readers.log" 2>&1 &
+if [ "${SOCKETS:-sse}" = ws ]; then
+  python3 load-tests/ws-sockets.py "$PORT" "$READERS" 200 > "$OUT/readers.log" 2>&1 &
+else
+  COUNT_REFUSED=1 python3 load-tests/sse-readers.py "$PORT" "$READERS" 200 > "$OUT/readers.log" 2>&1 &
+fi
 READING=$!
 sleep 60
 {
-  echo "== -Xmx$HEAP $*: $READERS readers${FILL:+, histories filled first}"
+  echo "== -Xmx$HEAP $*: $READERS ${SOCKETS:-sse} readers${FILL:+, histories filled first}"
   echo "the client: $(tail -1 "$OUT/readers.log" | cut -c1-200)"
   echo "established connections to the gateway: $(ss -Htn state established "( sport = :$PORT )" | wc -l)"
   echo "OutOfMemoryErrors logged: $(grep -c OutOfMemoryError "$OUT/gateway.log" || true)," \

@@ -12,8 +12,9 @@ import org.springframework.util.unit.DataSize;
  * sixteenth for the keys: together less than half), so that a gateway in a small container forgets and refuses before
  * it runs out of memory. With the fixed values a 384 MB heap (the image's in a 512 MB container) ran out of memory after
  * 2,000 streams of 500 KB of results (BENCHMARKS.md section 94). So do the connections a node holds open
- * ({@code max-connections}, about 16 KB each as SSE readers): a sixth of a heap under about 2 GB; 18,000 readers on a
- * 384 MB heap whose streams held their histories left it collecting without end (section 97). And the size of the
+ * ({@code max-connections}): a sixth of a heap under about 2 GB at 16 KB a connection (an SSE reader holds 15.8 KB, a
+ * WebSocket 23.6 KB: a quarter of the heap if all are sockets); 18,000 readers on a 384 MB heap whose streams held their
+ * histories left it collecting without end (section 97). And the size of the
  * sends a node holds at once ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. A value set
  * explicitly is kept as set.
  */
@@ -21,7 +22,10 @@ public final class HeapDefaults {
 
     /** The heap a gateway's streams hold about 1 KB of for each open stream, besides its shares of the budgets. */
     public static final long OPEN_STREAM_BYTES = 1024;
-    /** The heap an open connection holds as an SSE reader (15 KB measured, BENCHMARKS.md section 97), rounded up. */
+    /**
+     * The heap an open connection holds as an SSE reader (15.8 KB, BENCHMARKS.md section 16), rounded up; a WebSocket
+     * holds 23.6 KB (section 97).
+     */
     static final long CONNECTION_BYTES = 16 * 1024;
 
     static final DataSize HISTORY_BUDGET = DataSize.ofMegabytes(256);
