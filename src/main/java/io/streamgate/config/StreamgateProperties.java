@@ -307,8 +307,8 @@ public record StreamgateProperties(
      * @param readersPerStream        SSE readers connected to one stream (429)
      * @param readersPerTenant        SSE readers connected to one tenant's streams (429)
      * @param maxConnections          HTTP connections open at once on this node (503, then closed): what bounds the
-     *                                heap SSE readers (16 KB) and WebSockets (24 KB) take. 20,000, or as many as take a sixth of a
-     *                                smaller heap than about 1.9 GB ({@link HeapDefaults})
+     *                                heap SSE readers (16 KB each) and WebSockets (24 KB) take. 20,000, or as many
+     *                                as take a sixth of a smaller heap than about 1.9 GB at 16 KB ({@link HeapDefaults})
      * @param maxSendsInFlight        commands (mostly sends) waiting for Kafka's acknowledgement at once on this
      *                                node; more answer 503 with Retry-After. Bounds the memory chunks can hold
      *                                while Kafka is slow, with max-bytes-in-flight
