@@ -10,13 +10,12 @@ import org.springframework.util.unit.DataSize;
  * ({@code ended-history-budget}) and the open streams themselves ({@code open-streams}, about 1 KB each). On a heap of
  * 2 GB or more they are the fixed values they always were; on a smaller one, a share of it (an eighth each, a
  * sixteenth for the keys: together less than half), so that a gateway in a small container forgets and refuses before
- * it runs out of memory. With the fixed values a 384 MB heap (the image's in a 512 MB container) ran out of memory after
- * 2,000 streams of 500 KB of results (BENCHMARKS.md section 94). So do the connections a node holds open
- * ({@code max-connections}): a sixth of a heap under about 2 GB at 16 KB a connection (an SSE reader holds 15.8 KB, a
- * WebSocket 23.6 KB: a quarter of the heap if all are sockets); 18,000 readers on a 384 MB heap whose streams held their
- * histories left it collecting without end (section 97). And the size of the
- * sends a node holds at once ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. A value set
- * explicitly is kept as set.
+ * it runs out of memory. With the fixed values a 384 MB heap (the image's in a 512 MB container) ran out of memory
+ * after 2,000 streams of 500 KB of results (BENCHMARKS.md section 94). So do the connections a node holds open
+ * ({@code max-connections}): a sixth of a heap under about 2 GB at 16 KB a connection (an SSE reader holds 15.8 KB,
+ * a WebSocket 23.6 KB: a quarter of the heap if all are sockets); 18,000 readers on a 384 MB heap whose streams held
+ * their histories left it collecting without end (section 97). And the size of the sends a node holds at once
+ * ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. A value set explicitly is kept as set.
  */
 public final class HeapDefaults {
 

@@ -308,15 +308,16 @@ public record StreamgateProperties(
      * @param readersPerTenant        SSE readers connected to one tenant's streams (429)
      * @param maxConnections          HTTP connections open at once on this node (503, then closed): what bounds the
      *                                heap SSE readers (16 KB each) and WebSockets (24 KB) take. 20,000, or as many
-     *                                as take a sixth of a smaller heap than about 1.9 GB at 16 KB ({@link HeapDefaults})
+     *                                as take a sixth of a heap smaller than 1.9 GB at 16 KB ({@link HeapDefaults})
      * @param maxSendsInFlight        commands (mostly sends) waiting for Kafka's acknowledgement at once on this
      *                                node; more answer 503 with Retry-After. Bounds the memory chunks can hold
      *                                while Kafka is slow, with max-bytes-in-flight
      * @param maxBytesInFlight        the size of the sends this node holds at once, counted twice over: HTTP send
      *                                bodies from before they are read until answered (each its Content-Length) with
-     *                                WebSocket messages from when they are read until answered, and the chunks of any sends waiting for Kafka (a character counted as a byte); more
-     *                                answer 503 with Retry-After. A sixteenth of the heap ({@link HeapDefaults}):
-     *                                max-sends-in-flight alone let 4,096 sends of 1 MB exhaust a 2 GB gateway
+     *                                WebSocket messages from when they are read until answered, and the chunks of any
+     *                                sends waiting for Kafka (a character counted as a byte); more answer 503 with
+     *                                Retry-After. A sixteenth of the heap ({@link HeapDefaults}): max-sends-in-flight
+     *                                alone let 4,096 sends of 1 MB exhaust a 2 GB gateway
      * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed);
      *                                also how long a connection may sit idle between requests
      * @param maxHeaderSize           all request headers together (431); must stay below

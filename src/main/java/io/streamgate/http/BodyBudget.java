@@ -75,9 +75,9 @@ final class BodyBudget {
 
     /**
      * The messages one WebSocket has read and not yet answered. A message's size is known only once it has been read
-     * (frames carry no length of the message ahead), so it is counted then: one past the budget is let go at once
-     * (and answered in its turn), and each socket holds at most the one message it is reading beyond what the budget counts. What the
-     * socket still holds when it closes (messages read and never stored) is given back then, once.
+     * (frames carry no length of the message ahead), so it is counted then: one past the budget is let go at once (and
+     * answered in its turn), and each socket holds at most the one message it is reading beyond what the budget counts.
+     * What the socket still holds when it closes (messages read and never stored) is given back then, once.
      */
     final class Holding {
 
