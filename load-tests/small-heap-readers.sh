@@ -36,15 +36,21 @@ else
 fi
 READING=$!
 sleep 60
+# The heap after a full collection, or "unanswered" from a JVM too busy collecting to answer jcmd in 20 s.
+heap_after_gc() {
+  timeout 20 jcmd "$APP" GC.run > /dev/null 2>&1 || true
+  timeout 20 jcmd "$APP" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 || echo unanswered
+}
 {
   echo "== -Xmx$HEAP $*: $READERS ${SOCKETS:-sse} readers${FILL:+, histories filled first}"
   echo "the client: $(tail -1 "$OUT/readers.log" | cut -c1-200)"
   echo "established connections to the gateway: $(ss -Htn state established "( sport = :$PORT )" | wc -l)"
   echo "OutOfMemoryErrors logged: $(grep -c OutOfMemoryError "$OUT/gateway.log" || true)," \
       "full collections: $(grep -c 'Pause Full' "$OUT/gc.log" || true)," \
-      "heap after a full collection: $(timeout 20 jcmd "$APP" GC.run > /dev/null 2>&1; timeout 20 jcmd "$APP" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 || echo unanswered)," \
+      "heap after a full collection: $(heap_after_gc)," \
       "health: $(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/actuator/health" || true)," \
-      "a start: $(curl -s -m 5 -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/stream/after-$RANDOM/start" || true)"
+      "a start: $(curl -s -m 5 -o /dev/null -w '%{http_code}' -X POST \
+          "http://127.0.0.1:$PORT/stream/after-$RANDOM/start" || true)"
 } | tee -a "$OUT/summary.txt"
 kill "$READING" 2>/dev/null || true
 kill -9 "$APP" 2>/dev/null || true # a JVM out of memory may not stop on SIGTERM

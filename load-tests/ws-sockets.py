@@ -14,7 +14,8 @@ async def one(i, ready):
         ready.release()
         return
     key = base64.b64encode(os.urandom(16)).decode()
-    w.write((f"GET /stream/bench-{i % streams}/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    w.write((f"GET /stream/bench-{i % streams}/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+             f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
     try:
         head = await r.readuntil(b"\r\n\r\n")
     except (asyncio.IncompleteReadError, ConnectionError):

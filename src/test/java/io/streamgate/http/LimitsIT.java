@@ -104,8 +104,9 @@ class LimitsIT extends SecuredGatewayIT {
 
     /**
      * A WebSocket's frames are held to the tenant's rate as sends are: 30 written at once, against a bucket of 20 a
-     * second, get error frames with 429 for the batches past it (the rest their acks), and the socket stays open: a frame
-     * sent later, once the bucket has refilled, is stored. The refusal used to fail the socket with an empty close.
+     * second, get error frames with 429 for the batches past it (the rest their acks), and the socket stays open: a
+     * frame sent later, once the bucket has refilled, is stored. The refusal used to fail the socket with an empty
+     * close.
      */
     @Test
     void shouldAnswerSocketFramesBeyondTheTenantsRateWithErrorFramesAndKeepTheSocketOpen() {
@@ -130,7 +131,8 @@ class LimitsIT extends SecuredGatewayIT {
 
         assertThat(answers).as("the answers: %s", answers).extracting(frame -> frame.get("frame").asInt())
                 .startsWith(IntStream.rangeClosed(1, 30).boxed().toArray(Integer[]::new));
-        List<JsonNode> refused = answers.stream().filter(frame -> frame.get("type").asString().equals("error")).toList();
+        List<JsonNode> refused = answers.stream().filter(frame -> frame.get("type").asString().equals("error"))
+                .toList();
         assertThat(refused).as("the answers: %s", answers).isNotEmpty()
                 .allSatisfy(frame -> assertThat(frame.get("status").asInt()).isEqualTo(429));
         long acked = answers.stream().filter(frame -> frame.get("frame").asInt() <= 30
