@@ -14,10 +14,9 @@ import reactor.core.publisher.Mono;
  * before the body is read, and gives it back with its answer, once Kafka has answered for its chunks; a WebSocket's
  * message is counted as it arrives ({@link Holding}). Beyond it a send is refused at once, 503 with
  * {@code Retry-After}, before its body is read, and a message is let go as it arrives and answered with an error
- * frame of the same problem. The chunks
- * waiting for Kafka are bounded by size too, but only once read: 4,096 uploads of 1 MB at once, to a gateway whose
- * broker stalled, were read together into Netty's direct buffers and exhausted them, and 16 WebSockets sending 1 MB
- * messages held 256 each in the heap (BENCHMARKS.md sections 95 and 96).
+ * frame of the same problem. The chunks waiting for Kafka are bounded by size too, but only once read: 4,096 uploads
+ * of 1 MB at once, to a gateway whose broker stalled, were read together into Netty's direct buffers and exhausted
+ * them, and 16 WebSockets sending 1 MB messages held 256 each in the heap (BENCHMARKS.md sections 95 and 96).
  */
 final class BodyBudget {
 

@@ -68,8 +68,7 @@ class HttpConfiguration {
         JsonBodies bodies = new JsonBodies(json);
         NdjsonBatches batches = new NdjsonBatches(bodies, chunks, stream.maxBatchChunks(),
                 stream.maxBatchSize().toBytes());
-        return new StreamHandler(callers, streams, bodies, chunks, batches,
-                budget,
+        return new StreamHandler(callers, streams, bodies, chunks, batches, budget,
                 new SseEvents(stream.heartbeatInterval(), metrics, tracing));
     }
 
