@@ -3,6 +3,7 @@ package io.streamgate.http;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.streamgate.stream.ByteBound;
 import io.streamgate.stream.CommandLogBusyException;
 import io.streamgate.stream.Once;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -20,11 +21,10 @@ import reactor.core.publisher.Mono;
  */
 final class BodyBudget {
 
-    private final long maxBytes;
-    private final AtomicLong reserved = new AtomicLong();
+    private final ByteBound reserved;
 
     BodyBudget(long maxBytes) {
-        this.maxBytes = maxBytes;
+        this.reserved = new ByteBound(maxBytes);
     }
 
     /**
@@ -35,17 +35,17 @@ final class BodyBudget {
     <T> Mono<T> reserving(ServerRequest request, long largest, Supplier<Mono<T>> send) {
         return Mono.defer(() -> {
             long size = Math.min(Math.max(0, request.headers().contentLength().orElse(largest)), largest);
-            if (!tryReserve(size)) {
+            if (!reserved.tryTake(size)) {
                 return Mono.error(busy());
             }
-            Once giveBack = new Once(() -> release(size));
+            Once giveBack = new Once(() -> reserved.giveBack(size));
             return send.get().doOnTerminate(giveBack).doOnCancel(giveBack);
         });
     }
 
     /** What a send or message beyond the budget is refused with. */
     CommandLogBusyException busy() {
-        return new CommandLogBusyException("Sends of " + maxBytes / 1024 + " KB are already being read or waiting"
+        return new CommandLogBusyException("Sends of " + reserved.max() / 1024 + " KB are already being read or waiting"
                 + " for Kafka on this node; nothing was stored. Retry shortly.");
     }
 
@@ -56,20 +56,7 @@ final class BodyBudget {
 
     /** The bytes reserved now. */
     long reserved() {
-        return reserved.get();
-    }
-
-    private boolean tryReserve(long bytes) {
-        long after = reserved.addAndGet(bytes);
-        if (after > maxBytes && after != bytes) {
-            reserved.addAndGet(-bytes);
-            return false;
-        }
-        return true;
-    }
-
-    private void release(long bytes) {
-        reserved.addAndGet(-bytes);
+        return reserved.held();
     }
 
     /**
@@ -85,12 +72,12 @@ final class BodyBudget {
 
         /** Counts a message of {@code bytes} just read; false if the budget has no room for it (nothing counted). */
         boolean take(long bytes) {
-            if (!tryReserve(bytes)) {
+            if (!reserved.tryTake(bytes)) {
                 return false;
             }
             long before = held.getAndUpdate(now -> now == CLOSED ? CLOSED : now + bytes);
             if (before == CLOSED) {
-                release(bytes);
+                reserved.giveBack(bytes);
                 return false;
             }
             return true;
@@ -100,7 +87,7 @@ final class BodyBudget {
         void giveBack(long bytes) {
             long before = held.getAndUpdate(now -> now == CLOSED ? CLOSED : now - bytes);
             if (before != CLOSED) {
-                release(bytes);
+                reserved.giveBack(bytes);
             }
         }
 
@@ -108,7 +95,7 @@ final class BodyBudget {
         void close() {
             long before = held.getAndSet(CLOSED);
             if (before != CLOSED) {
-                release(before);
+                reserved.giveBack(before);
             }
         }
     }

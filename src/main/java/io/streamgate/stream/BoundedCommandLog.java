@@ -2,7 +2,6 @@ package io.streamgate.stream;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.streamgate.processing.engine.StreamCommand;
@@ -19,14 +18,13 @@ final class BoundedCommandLog implements CommandLog {
 
     private final CommandLog log;
     private final int maxInFlight;
-    private final long maxBytesInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong bytesInFlight = new AtomicLong();
+    private final ByteBound bytesInFlight;
 
     BoundedCommandLog(CommandLog log, int maxInFlight, long maxBytesInFlight) {
         this.log = log;
         this.maxInFlight = maxInFlight;
-        this.maxBytesInFlight = maxBytesInFlight;
+        this.bytesInFlight = new ByteBound(maxBytesInFlight);
     }
 
     @Override
@@ -85,7 +83,7 @@ final class BoundedCommandLog implements CommandLog {
         if (inFlight.get() >= maxInFlight) {
             throw tooMany();
         }
-        if (bytesInFlight.get() >= maxBytesInFlight) {
+        if (bytesInFlight.isFull()) {
             throw tooLarge();
         }
     }
@@ -94,23 +92,20 @@ final class BoundedCommandLog implements CommandLog {
     private Once release(int commands, long bytes) {
         return new Once(() -> {
             inFlight.addAndGet(-commands);
-            bytesInFlight.addAndGet(-bytes);
+            bytesInFlight.giveBack(bytes);
         });
     }
 
     /**
-     * Room for {@code commands} more of {@code bytes} together, taken; null when there was, else why not. A command
-     * larger than the whole byte bound is still admitted when no other chunk waits, so that no chunk the size limits
-     * allow is refused for ever; one without a chunk (a start, an end) only counts.
+     * Room for {@code commands} more of {@code bytes} together, taken; null when there was, else why not (the bytes
+     * as {@link ByteBound} takes them: a chunk larger than the bound alone, a command without one always).
      */
     private CommandLogBusyException admit(int commands, long bytes) {
         if (inFlight.addAndGet(commands) > maxInFlight) {
             inFlight.addAndGet(-commands);
             return tooMany();
         }
-        long after = bytesInFlight.addAndGet(bytes);
-        if (bytes > 0 && after > maxBytesInFlight && after != bytes) {
-            bytesInFlight.addAndGet(-bytes);
+        if (!bytesInFlight.tryTake(bytes)) {
             inFlight.addAndGet(-commands);
             return tooLarge();
         }
@@ -128,7 +123,7 @@ final class BoundedCommandLog implements CommandLog {
     }
 
     private CommandLogBusyException tooLarge() {
-        return new CommandLogBusyException("Chunks of " + maxBytesInFlight / 1024 + " KB are already waiting for"
+        return new CommandLogBusyException("Chunks of " + bytesInFlight.max() / 1024 + " KB are already waiting for"
                 + " Kafka; nothing was stored. Retry shortly.");
     }
 
@@ -139,6 +134,6 @@ final class BoundedCommandLog implements CommandLog {
 
     /** The size of their chunks, as {@link #size} counts it. */
     long bytesInFlight() {
-        return bytesInFlight.get();
+        return bytesInFlight.held();
     }
 }
