@@ -39,7 +39,7 @@ final class BodyBudget {
                 return Mono.error(busy());
             }
             Once giveBack = new Once(() -> reserved.giveBack(size));
-            return send.get().doOnTerminate(giveBack).doOnCancel(giveBack);
+            return giveBack.onEnd(send.get());
         });
     }
 

@@ -298,9 +298,7 @@ final class StreamSocketHandler implements WebSocketHandler {
      * ones' acks and the others' error frames, in the frames' order.
      */
     private Flux<Outgoing> stored(StreamSession session, List<Incoming> valid, Once giveBack) {
-        return streams.sendAll(session, valid.stream().map(Incoming::data).toList())
-                .doOnTerminate(giveBack)
-                .doOnCancel(giveBack)
+        return giveBack.onEnd(streams.sendAll(session, valid.stream().map(Incoming::data).toList()))
                 .flatMapIterable(seqs -> answers(valid, seqs, null))
                 .onErrorResume(failure -> {
                     if (failure instanceof PartlyStoredException partly) {

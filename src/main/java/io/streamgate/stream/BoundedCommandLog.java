@@ -55,9 +55,7 @@ final class BoundedCommandLog implements CommandLog {
                 return Mono.error(busy);
             }
             Once release = release(1, bytes);
-            return append.get()
-                    .doOnEach(signal -> release.run())
-                    .doOnCancel(release);
+            return release.onEnd(append.get());
         });
     }
 
@@ -71,9 +69,7 @@ final class BoundedCommandLog implements CommandLog {
                 return Flux.error(busy);
             }
             Once release = release(commands.size(), bytes);
-            return log.appendAll(commands)
-                    .doOnTerminate(release)
-                    .doOnCancel(release);
+            return release.onEnd(log.appendAll(commands));
         });
     }
 

@@ -303,10 +303,8 @@ public final class StreamService {
             admitted.run();
             metrics.readerDisconnected();
         });
-        return ResultCursor.read(session, lastEventId, workScheduler)
-                .doOnSubscribe(ignored -> metrics.readerConnected())
-                .doOnTerminate(releaseReader)
-                .doOnCancel(releaseReader);
+        return releaseReader.onEnd(ResultCursor.read(session, lastEventId, workScheduler)
+                .doOnSubscribe(ignored -> metrics.readerConnected()));
     }
 
     /** {@link #readBatches} one event at a time, holding at most one batch. */
