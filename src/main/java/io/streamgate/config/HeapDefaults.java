@@ -102,11 +102,16 @@ public final class HeapDefaults {
 
     /** As many connections as take a sixth of {@code heap}, or {@link #MAX_CONNECTIONS} if that is fewer. */
     static int maxConnections(long heap) {
-        return (int) Math.min(MAX_CONNECTIONS, Math.max(1, heap / 6 / CONNECTION_BYTES));
+        return count(heap, 6, CONNECTION_BYTES, MAX_CONNECTIONS);
     }
 
     /** As many open streams as take an eighth of {@code heap}, or {@link #OPEN_STREAMS} if that is fewer. */
     static int openStreams(long heap) {
-        return (int) Math.min(OPEN_STREAMS, Math.max(1, heap / 8 / OPEN_STREAM_BYTES));
+        return count(heap, 8, OPEN_STREAM_BYTES, OPEN_STREAMS);
+    }
+
+    /** As many things of {@code each} bytes as take {@code heap}'s {@code part}th (at least one), or {@code most}. */
+    private static int count(long heap, int part, long each, int most) {
+        return (int) Math.min(most, Math.max(1, heap / part / each));
     }
 }
