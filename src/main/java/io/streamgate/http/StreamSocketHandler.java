@@ -43,7 +43,8 @@ import tools.jackson.databind.util.RawValue;
  * (nothing stored; the socket stays open), as is a binary frame; the stream's events go out as {@code result} and
  * {@code end} frames, after the event the handshake names ({@code ?lastEventId=}, as an SSE reader resumes) if any.
  * A text frame that is not UTF-8, a frame with a reserved bit set ({@link FrameRules}), or a message over the limit
- * fails the socket, with the protocol's close code, once the messages before it are answered.
+ * fails the socket, with the protocol's close code, once the messages before it are answered; the client's close frame
+ * is echoed likewise, after every message before it is answered.
  *
  * <p>A ping goes out when the socket opens and then every {@code streamgate.stream.heartbeat-interval}, as SSE readers
  * get a heartbeat comment: a socket on a quiet stream otherwise carries nothing for minutes, and proxies and load
@@ -99,7 +100,7 @@ final class StreamSocketHandler implements WebSocketHandler {
             // The socket closes after the stream's last event (its end, or an overflow or reconnect notice): nothing
             // more can be stored then. The outgoing frames end with that event; once they are all out, the
             // handler completes and the socket closes normally. A frame that fails the socket ends them too, and
-            // the socket closes with its status.
+            // the socket closes with its status; so does the client's close, with the client's status echoed.
             long lastEventId = RequestHeaders.lastEventId(socket.getHandshakeInfo());
             Flux<ResultEvent> unread = lastEventId != ResultEvent.NO_ID && lastEventId == session.endEventId()
                     ? Flux.empty() // resumed after the end: nothing more will come, so the socket closes at once
@@ -144,19 +145,19 @@ final class StreamSocketHandler implements WebSocketHandler {
     /**
      * Each message in answered, in order: text and binary frames are numbered as they arrive and stored in batches.
      * After a frame that fails the socket, none is taken; a frame found breaking the protocol (by Netty or
-     * {@link FrameRules}) ends the messages in, and fails the socket the same way.
+     * {@link FrameRules}) ends the messages in, and fails the socket the same way; the client's close frame ends them
+     * too, and is echoed once the messages before it are answered.
      */
     private Flux<Outgoing> answers(WebSocketSession socket, StreamSession session) {
         AtomicLong framesIn = new AtomicLong();
-        AtomicBoolean failing = new AtomicBoolean();
+        AtomicBoolean closing = new AtomicBoolean();
         BodyBudget.Holding holding = budget.holding();
         return socket.receive()
-                .filter(message -> !failing.get() && (message.getType() == WebSocketMessage.Type.TEXT
+                .filter(message -> !closing.get() && (message.getType() == WebSocketMessage.Type.TEXT
                         || message.getType() == WebSocketMessage.Type.BINARY)) // pings are Netty's to answer
                 .map(message -> Incoming.of(framesIn.incrementAndGet(), message, holding))
-                .onErrorResume(StreamSocketHandler::breaksTheProtocol,
-                        broken -> Mono.just(Incoming.failing(closeStatus(broken))))
-                .doOnNext(frame -> failing.compareAndSet(false, frame.failsTheSocket()))
+                .onErrorResume(StreamSocketHandler::endsTheMessages, end -> Mono.just(Incoming.closing(closeStatus(end))))
+                .doOnNext(frame -> closing.compareAndSet(false, frame.closesTheSocket()))
                 // Fair backpressure: without it a batch ready while the last is still being stored fails the
                 // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
                 .bufferTimeout(BATCH, Duration.ofMillis(1), true)
@@ -166,12 +167,12 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     /**
      * A message in, numbered, and what it is: a chunk ({@code data} its text, {@code bytes} its size as counted in
-     * the budget), one refused as it arrived (binary, or beyond the budget), or one that fails the socket
-     * ({@code closes} the socket's close).
+     * the budget), one refused as it arrived (binary, or beyond the budget), or the end of the messages: one that
+     * fails the socket, or the client's close ({@code closes}: the socket's close).
      */
     private record Incoming(Kind kind, long number, String data, long bytes, CloseStatus closes) {
 
-        enum Kind { CHUNK, BINARY, BEYOND_BUDGET, FAILING }
+        enum Kind { CHUNK, BINARY, BEYOND_BUDGET, CLOSING }
 
         static Incoming of(long number, WebSocketMessage message, BodyBudget.Holding holding) {
             if (message.getType() == WebSocketMessage.Type.BINARY) {
@@ -187,18 +188,18 @@ final class StreamSocketHandler implements WebSocketHandler {
             // altered.
             if (text.indexOf('\uFFFD') >= 0 && !isUtf8(message.getPayload())) {
                 holding.giveBack(bytes);
-                return failing(CloseStatus.BAD_DATA.withReason("Frame " + number
+                return closing(CloseStatus.BAD_DATA.withReason("Frame " + number
                         + " is not valid UTF-8; nothing from it on was stored"));
             }
             return new Incoming(Kind.CHUNK, number, text, bytes, null);
         }
 
-        static Incoming failing(CloseStatus closes) {
-            return new Incoming(Kind.FAILING, 0, null, 0, closes);
+        static Incoming closing(CloseStatus closes) {
+            return new Incoming(Kind.CLOSING, 0, null, 0, closes);
         }
 
-        boolean failsTheSocket() {
-            return kind == Kind.FAILING;
+        boolean closesTheSocket() {
+            return kind == Kind.CLOSING;
         }
 
         private static boolean isUtf8(DataBuffer payload) {
@@ -214,8 +215,9 @@ final class StreamSocketHandler implements WebSocketHandler {
     }
 
     /**
-     * A frame for the client (none when {@code text} is null); {@code last}: the stream's last event, or a frame
-     * that fails the socket, after which the socket closes, with {@code close} if that is not null.
+     * A frame for the client (none when {@code text} is null); {@code last}: the stream's last event, or the end of
+     * the messages in (a frame that fails the socket, the client's close), after which the socket closes, with
+     * {@code close} if that is not null.
      */
     private record Outgoing(String text, boolean last, CloseStatus close) {
         static final Outgoing NOTHING_MORE = new Outgoing(null, true, null);
@@ -254,8 +256,8 @@ final class StreamSocketHandler implements WebSocketHandler {
     /**
      * Stores a batch's valid frames in order and answers each frame; an invalid one (by the rules every chunk follows)
      * is answered with the problem a send of it would get, and skipped, as is a binary one (415) or one beyond the
-     * budget (503). A frame that fails the socket (not UTF-8, one breaking the protocol) ends the batch: the frames
-     * before it are answered, then the socket closes. The batch's bytes are given back to the budget as Kafka
+     * budget (503). A frame that fails the socket (not UTF-8, one breaking the protocol) or the client's close ends
+     * the batch: the frames before it are answered, then the socket closes. The batch's bytes are given back to the budget as Kafka
      * answers for its chunks, before the acks go out ({@link Once} says why).
      */
     private Flux<Outgoing> store(StreamSession session, List<Incoming> batch, BodyBudget.Holding holding) {
@@ -264,7 +266,7 @@ final class StreamSocketHandler implements WebSocketHandler {
         Flux<Outgoing> last = Flux.empty();
         long bytes = 0;
         for (Incoming frame : batch) {
-            if (frame.failsTheSocket()) {
+            if (frame.closesTheSocket()) {
                 last = Flux.just(Outgoing.closing(frame.closes()));
                 break;
             }
@@ -329,16 +331,23 @@ final class StreamSocketHandler implements WebSocketHandler {
         return json.writeValueAsString(new EventFrame(event));
     }
 
-    /** A frame the protocol does not allow, found by Netty (a message over the limit) or {@link FrameRules}. */
-    private static boolean breaksTheProtocol(Throwable failure) {
-        return failure instanceof TooLongFrameException || failure instanceof CorruptedWebSocketFrameException;
+    /**
+     * The end of the messages in, told by {@link FrameRules} or Netty: a frame the protocol does not allow (a message
+     * over the limit, say), or the client's close.
+     */
+    private static boolean endsTheMessages(Throwable end) {
+        return end instanceof TooLongFrameException || end instanceof CorruptedWebSocketFrameException
+                || end instanceof FrameRules.ClientClose;
     }
 
     /**
-     * Why the socket closes before its stream's end: for a frame the protocol does not allow, the protocol's code;
-     * otherwise 4000 plus the HTTP status the same failure would get.
+     * Why the socket closes before its stream's end: for a frame the protocol does not allow, the protocol's code; for
+     * the client's close, its own code echoed; otherwise 4000 plus the HTTP status the same failure would get.
      */
     private CloseStatus closeStatus(Throwable failure) {
+        if (failure instanceof FrameRules.ClientClose close) {
+            return close.echo();
+        }
         if (failure instanceof TooLongFrameException) { // a message over the limit, sent as several frames
             return CloseStatus.TOO_BIG_TO_PROCESS.withReason("A message is larger than " + chunks.maxMessageBytes()
                     + " bytes");

@@ -10,13 +10,16 @@ import java.util.List;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.socket.CloseStatus;
 
 class FrameRulesTest {
 
@@ -111,20 +114,57 @@ class FrameRulesTest {
         }
     }
 
+    /** The close waits for the answers to the messages before it; nothing after it is read (none may follow). */
+    @Test
+    void holdsBackTheClientsCloseAsTheEndOfTheMessagesWithItsStatusToEcho() {
+        Throwable end = catchThrowable(() -> connection.writeInbound(frames(frame(FIN | TEXT, "before"),
+                frame(FIN | CLOSE, "\u0003\u00e9going away"), frame(FIN | TEXT, "after"))));
+
+        assertThat(messagesRead()).containsExactly("TextWebSocketFrame before");
+        assertThat(end).isInstanceOfSatisfying(FrameRules.ClientClose.class,
+                close -> assertThat(close.echo()).isEqualTo(new CloseStatus(1001, "going away")));
+    }
+
+    @Test
+    void echoesACloseWithoutAStatusAsANormalOne() {
+        Throwable end = catchThrowable(() -> connection.writeInbound(frames(frame(FIN | CLOSE, ""))));
+
+        assertThat(end).isInstanceOfSatisfying(FrameRules.ClientClose.class,
+                close -> assertThat(close.echo()).isEqualTo(CloseStatus.NORMAL));
+    }
+
+    /** Once the gateway's close is on its way, the client's answers it, and Reactor Netty takes it as before. */
+    @Test
+    void passesOnACloseThatAnswersTheGateways() {
+        connection.writeOutbound(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
+        connection.writeInbound(frames(frame(FIN | CLOSE, "\u0003\u00e8")));
+
+        assertThat(messagesRead()).containsExactly("CloseWebSocketFrame \u0003\u00e8");
+        connection.checkException();
+    }
+
     @Test
     void releasesWhatItDrops() {
         List<WebSocketFrame> dropped = new ArrayList<>();
         EmbeddedChannel rule = new EmbeddedChannel(new FrameRules());
         dropped.add(new TextWebSocketFrame(true, 4, "as if compressed"));
         dropped.add(new TextWebSocketFrame("after"));
+        EmbeddedChannel closed = new EmbeddedChannel(new FrameRules());
+        dropped.add(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
+        dropped.add(new TextWebSocketFrame("after the close"));
 
         Throwable failure = catchThrowable(() -> rule.writeInbound(dropped.get(0)));
         rule.writeInbound(dropped.get(1));
+        Throwable close = catchThrowable(() -> closed.writeInbound(dropped.get(2)));
+        closed.writeInbound(dropped.get(3));
 
         assertThat(failure).isInstanceOf(CorruptedWebSocketFrameException.class);
+        assertThat(close).isInstanceOf(FrameRules.ClientClose.class);
         assertThat(dropped).allSatisfy(frame -> assertThat(frame.refCnt()).as("%s", frame).isZero());
         assertThat(rule.inboundMessages()).isEmpty();
+        assertThat(closed.inboundMessages()).isEmpty();
         rule.finishAndReleaseAll();
+        closed.finishAndReleaseAll();
     }
 
     private static void assertFailedWith(Throwable failure, String reason) {
