@@ -13,11 +13,12 @@ import reactor.core.publisher.Mono;
  * The send bodies and WebSocket messages this node reads and holds at once, by size ({@code max-bytes-in-flight}): a
  * send reserves its body's declared {@code Content-Length} (the largest body it may send, when it declares none)
  * before the body is read, and gives it back with its answer, once Kafka has answered for its chunks; a WebSocket's
- * message is counted as it arrives ({@link Holding}). Beyond it a send is refused at once, 503 with
- * {@code Retry-After}, before its body is read, and a message is let go as it arrives and answered with an error
- * frame of the same problem. The chunks waiting for Kafka are bounded by size too, but only once read: 4,096 uploads
- * of 1 MB at once, to a gateway whose broker stalled, were read together into Netty's direct buffers and exhausted
- * them, and 16 WebSockets sending 1 MB messages held 256 each in the heap (BENCHMARKS.md sections 95 and 96).
+ * frames are counted from their headers, before their payloads are read ({@link Holding}). Beyond it a send is refused
+ * at once, 503 with {@code Retry-After}, before its body is read, and a socket closes with {@code 1013} at the frame
+ * there is no room for. The chunks waiting for Kafka are bounded by size too, but only once read: 4,096 uploads of
+ * 1 MB at once, to a gateway whose broker stalled, were read together into Netty's direct buffers and exhausted them,
+ * 16 WebSockets sending 1 MB messages held 256 each in the heap, and 1,500 each part-way through a 2 MB frame held
+ * them in direct memory (BENCHMARKS.md sections 95, 96 and 98).
  */
 final class BodyBudget {
 
@@ -43,7 +44,7 @@ final class BodyBudget {
         });
     }
 
-    /** What a send or message beyond the budget is refused with. */
+    /** What a send beyond the budget is refused with. */
     CommandLogBusyException busy() {
         return new CommandLogBusyException("Sends of " + reserved.max() / 1024 + " KB are already being read or waiting"
                 + " for Kafka on this node; nothing was stored. Retry shortly.");
@@ -60,17 +61,16 @@ final class BodyBudget {
     }
 
     /**
-     * The messages one WebSocket has read and not yet answered. A message's size is known only once it has been read
-     * (frames carry no length of the message ahead), so it is counted then: one past the budget is let go at once (and
-     * answered in its turn), and each socket holds at most the one message it is reading beyond what the budget counts.
-     * What the socket still holds when it closes (messages read and never stored) is given back then, once.
+     * The frames one WebSocket is reading or has read and not yet answered, each counted from its header
+     * ({@link FrameBudget}) and given back with its message's answer. What the socket still holds when it closes
+     * (messages read and never stored, a frame cut off) is given back then, once.
      */
     final class Holding {
 
         private static final long CLOSED = -1;
         private final AtomicLong held = new AtomicLong();
 
-        /** Counts a message of {@code bytes} just read; false if the budget has no room for it (nothing counted). */
+        /** Counts a frame of {@code bytes} about to be read; false if the budget has no room for it (nothing counted). */
         boolean take(long bytes) {
             if (!reserved.tryTake(bytes)) {
                 return false;
@@ -81,6 +81,11 @@ final class BodyBudget {
                 return false;
             }
             return true;
+        }
+
+        /** Whether the socket has closed: it counts nothing more. */
+        boolean isClosed() {
+            return held.get() == CLOSED;
         }
 
         /** Gives back messages answered, {@code bytes} together. */

@@ -1,6 +1,8 @@
 package io.streamgate.http;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -42,7 +44,7 @@ import reactor.netty.channel.ChannelOperations;
  * which lets go of the start of a message the failure broke off; it would otherwise report it at the close (a
  * warning in the log for each such client).
  *
- * <p>It holds back the client's close frame the same way, as a {@link ClientClose}, unless it answers the gateway's
+ * <p>It holds back the client's close frame the same way, as an {@link EndOfFrames}, unless it answers the gateway's
  * own: Reactor Netty echoed it and closed the connection at once, so the messages before it that were read and not
  * yet answered got no answer, stored or not. RFC 6455 (section 5.5.1) lets an endpoint finish what it is sending
  * before it answers a close; the socket's handler answers them all, then echoes the client's code.
@@ -50,6 +52,7 @@ import reactor.netty.channel.ChannelOperations;
 final class FrameRules extends ChannelDuplexHandler {
 
     private static final String NAME = "streamgate.frameRules";
+    private static final String HOLDING = NAME + ".holding";
 
     /** The data messages begun so far, numbered as the socket's handler numbers them. */
     private long messages;
@@ -58,25 +61,39 @@ final class FrameRules extends ChannelDuplexHandler {
     /** The gateway's close frame is on its way, so a close frame from the client answers it. */
     private boolean closeSent;
 
-    /** Opens every socket of {@code handshakes} with these rules in its pipeline. */
-    static WebSocketService enforcedBy(WebSocketService handshakes) {
+    /**
+     * Opens every socket of {@code handshakes} with these rules in its pipeline, and its frames counted against
+     * {@code budget} as they arrive ({@link FrameBudget}: frames over {@code largestFrame} are the decoder's to refuse,
+     * and a message must come whole within {@code messageTimeout}).
+     */
+    static WebSocketService enforcedBy(WebSocketService handshakes, BodyBudget budget, long largestFrame,
+                                       Duration messageTimeout) {
         return (exchange, handler) -> handshakes.handleRequest(exchange, new Enforcing(handler,
-                ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest()) instanceof Connection connection
-                        ? connection.channel() : null));
+                ((Connection) ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest())).channel(),
+                () -> new FrameBudget(budget.holding(), largestFrame, messageTimeout)));
+    }
+
+    /** What the socket's frames hold against the budget, given back by its handler as it answers them. */
+    static BodyBudget.Holding holding(WebSocketSession socket) {
+        return (BodyBudget.Holding) socket.getAttributes().get(HOLDING);
     }
 
     /**
-     * Installs the rules as the socket starts: after the handshake has put the frame decoder in the connection's
-     * pipeline, and before it reads a frame (the handshake's listener starts the socket, on the connection's thread).
+     * Installs the rules and the count as the socket starts: after the handshake has put the frame decoder in the
+     * connection's pipeline, and before it reads a frame (the handshake's listener starts the socket, on the
+     * connection's thread).
      */
-    private record Enforcing(WebSocketHandler handler, Channel connection) implements WebSocketHandler {
+    private record Enforcing(WebSocketHandler handler, Channel connection, Supplier<FrameBudget> budgets)
+            implements WebSocketHandler {
 
         @Override
         public Mono<Void> handle(WebSocketSession socket) {
-            if (connection != null) {
-                ChannelPipeline pipeline = connection.pipeline();
-                pipeline.addAfter(pipeline.context(WebSocketFrameDecoder.class).name(), NAME, new FrameRules());
-            }
+            FrameBudget budget = budgets.get();
+            socket.getAttributes().put(HOLDING, budget.holding());
+            ChannelPipeline pipeline = connection.pipeline();
+            String decoder = pipeline.context(WebSocketFrameDecoder.class).name();
+            pipeline.addBefore(decoder, FrameBudget.NAME, budget);
+            pipeline.addAfter(decoder, NAME, new FrameRules());
             return handler.handle(socket);
         }
 
@@ -102,7 +119,7 @@ final class FrameRules extends ChannelDuplexHandler {
         Throwable end = ended ? null : frame.rsv() != 0 ? new CorruptedWebSocketFrameException(
                 WebSocketCloseStatus.PROTOCOL_ERROR, named(frame)
                         + " sets a reserved bit and no extension is in use; nothing from it on was stored")
-                : new ClientClose((CloseWebSocketFrame) frame);
+                : EndOfFrames.clientClose((CloseWebSocketFrame) frame);
         frame.release();
         if (end != null) {
             end(ctx, end);
@@ -126,11 +143,14 @@ final class FrameRules extends ChannelDuplexHandler {
         ctx.write(message, promise);
     }
 
-    /** The decoder's own finding of a broken frame (it has sent its close frame) ends the frames the same way. */
+    /**
+     * The decoder's own finding of a broken frame (it has sent its close frame) ends the frames the same way, as does
+     * {@link FrameBudget}'s refusal of a frame.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException broken && !ended) {
-            end(ctx, broken);
+        if ((cause instanceof CorruptedWebSocketFrameException || cause instanceof EndOfFrames) && !ended) {
+            end(ctx, cause);
         } else {
             ctx.fireExceptionCaught(cause);
         }
@@ -146,22 +166,27 @@ final class FrameRules extends ChannelDuplexHandler {
     }
 
     /**
-     * The client's close frame, as the end of the messages the socket's handler receives. Not a failure: it carries
-     * the status to echo once the messages before it are answered ({@code 1000} for a close frame without one).
+     * The end of the frames the socket's handler receives, with the status the socket closes with once the messages
+     * before it are answered: the client's close frame (its status echoed, {@code 1000} for one without), or
+     * {@link FrameBudget}'s refusal of a frame.
      */
-    static final class ClientClose extends RuntimeException {
+    static final class EndOfFrames extends RuntimeException {
 
-        private final transient CloseStatus echo;
+        private final transient CloseStatus closeWith;
 
-        ClientClose(CloseWebSocketFrame frame) {
-            super("The client closed the socket", null, false, false);
-            // The decoder has checked the code: one a close frame may carry, or none.
-            this.echo = frame.statusCode() < 0 ? CloseStatus.NORMAL
-                    : new CloseStatus(frame.statusCode(), frame.reasonText());
+        EndOfFrames(CloseStatus closeWith) {
+            super(closeWith.toString(), null, false, false);
+            this.closeWith = closeWith;
         }
 
-        CloseStatus echo() {
-            return echo;
+        static EndOfFrames clientClose(CloseWebSocketFrame frame) {
+            // The decoder has checked the code: one a close frame may carry, or none.
+            return new EndOfFrames(frame.statusCode() < 0 ? CloseStatus.NORMAL
+                    : new CloseStatus(frame.statusCode(), frame.reasonText()));
+        }
+
+        CloseStatus closeWith() {
+            return closeWith;
         }
     }
 

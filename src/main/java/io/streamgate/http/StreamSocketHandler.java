@@ -53,10 +53,10 @@ import tools.jackson.databind.util.RawValue;
  *
  * <p>Backpressure through the socket: frames are taken in batches of what has arrived (at most {@link #BATCH}) and
  * the next batch only once the last is durable, so a client sending faster than Kafka stores is read no faster
- * than that; results go out as fast as the client reads them. The messages read and not yet answered count against
- * the node's {@link BodyBudget}, as send bodies do: one beyond it is let go as it arrives and answered in its turn
- * with an error frame (503, nothing stored), so 256 messages of up to twice {@code max-chunk-size} per socket cannot
- * fill the heap.
+ * than that; results go out as fast as the client reads them. The messages being read and not yet answered count against
+ * the node's {@link BodyBudget}, as send bodies do, from their frames' headers ({@link FrameBudget}): at a frame the
+ * budget has no room for, the socket closes with {@code 1013} once the messages before it are answered, so neither
+ * 256 messages of up to twice {@code max-chunk-size} per socket nor sockets part-way through one can fill the memory.
  */
 final class StreamSocketHandler implements WebSocketHandler {
 
@@ -70,17 +70,15 @@ final class StreamSocketHandler implements WebSocketHandler {
     private final StreamService streams;
     private final Problems problems;
     private final Chunks chunks;
-    private final BodyBudget budget;
     private final JsonMapper json;
     private final Duration pingInterval;
 
-    StreamSocketHandler(Callers callers, StreamService streams, Problems problems, Chunks chunks, BodyBudget budget,
-                        JsonMapper json, Duration pingInterval) {
+    StreamSocketHandler(Callers callers, StreamService streams, Problems problems, Chunks chunks, JsonMapper json,
+                        Duration pingInterval) {
         this.callers = callers;
         this.streams = streams;
         this.problems = problems;
         this.chunks = chunks;
-        this.budget = budget;
         this.json = json;
         this.pingInterval = pingInterval;
     }
@@ -151,7 +149,7 @@ final class StreamSocketHandler implements WebSocketHandler {
     private Flux<Outgoing> answers(WebSocketSession socket, StreamSession session) {
         AtomicLong framesIn = new AtomicLong();
         AtomicBoolean closing = new AtomicBoolean();
-        BodyBudget.Holding holding = budget.holding();
+        BodyBudget.Holding holding = FrameRules.holding(socket);
         return socket.receive()
                 .filter(message -> !closing.get() && (message.getType() == WebSocketMessage.Type.TEXT
                         || message.getType() == WebSocketMessage.Type.BINARY)) // pings are Netty's to answer
@@ -166,21 +164,18 @@ final class StreamSocketHandler implements WebSocketHandler {
     }
 
     /**
-     * A message in, numbered, and what it is: a chunk ({@code data} its text, {@code bytes} its size as counted in
-     * the budget), one refused as it arrived (binary, or beyond the budget), or the end of the messages: one that
-     * fails the socket, or the client's close ({@code closes}: the socket's close).
+     * A message in, numbered, and what it is: a chunk ({@code data} its text), a binary one (refused), or the end of
+     * the messages: one that fails the socket, or the client's close ({@code closes}: the socket's close). {@code bytes}:
+     * its size, as its frames were counted in the budget ({@link FrameBudget}).
      */
     private record Incoming(Kind kind, long number, String data, long bytes, CloseStatus closes) {
 
-        enum Kind { CHUNK, BINARY, BEYOND_BUDGET, CLOSING }
+        enum Kind { CHUNK, BINARY, CLOSING }
 
         static Incoming of(long number, WebSocketMessage message, BodyBudget.Holding holding) {
-            if (message.getType() == WebSocketMessage.Type.BINARY) {
-                return new Incoming(Kind.BINARY, number, null, 0, null);
-            }
             int bytes = message.getPayload().readableByteCount();
-            if (!holding.take(bytes)) {
-                return new Incoming(Kind.BEYOND_BUDGET, number, null, 0, null);
+            if (message.getType() == WebSocketMessage.Type.BINARY) {
+                return new Incoming(Kind.BINARY, number, null, bytes, null);
             }
             String text = message.getPayloadAsText();
             // Netty decodes leniently, with U+FFFD for what is not UTF-8; only then is the message checked strictly.
@@ -255,10 +250,10 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     /**
      * Stores a batch's valid frames in order and answers each frame; an invalid one (by the rules every chunk follows)
-     * is answered with the problem a send of it would get, and skipped, as is a binary one (415) or one beyond the
-     * budget (503). A frame that fails the socket (not UTF-8, one breaking the protocol) or the client's close ends
-     * the batch: the frames before it are answered, then the socket closes. The batch's bytes are given back to the budget as Kafka
-     * answers for its chunks, before the acks go out ({@link Once} says why).
+     * is answered with the problem a send of it would get, and skipped, as is a binary one (415). The end of the
+     * messages (a frame that fails the socket, the client's close, a frame past the budget) ends the batch: the frames
+     * before it are answered, then the socket closes. The batch's bytes are given back to the budget as Kafka answers
+     * for its chunks, before the acks go out ({@link Once} says why).
      */
     private Flux<Outgoing> store(StreamSession session, List<Incoming> batch, BodyBudget.Holding holding) {
         List<Incoming> valid = new ArrayList<>(batch.size());
@@ -275,7 +270,6 @@ final class StreamSocketHandler implements WebSocketHandler {
                 case BINARY -> refused.add(errorFrame(frame, problems.of(new ResponseStatusException(
                         HttpStatus.UNSUPPORTED_MEDIA_TYPE, "A chunk is a text frame; a binary frame is not stored"),
                         PATH)));
-                case BEYOND_BUDGET -> refused.add(errorFrame(frame, problems.of(budget.busy(), PATH)));
                 default -> {
                     try {
                         chunks.checked(frame.data());
@@ -337,7 +331,7 @@ final class StreamSocketHandler implements WebSocketHandler {
      */
     private static boolean endsTheMessages(Throwable end) {
         return end instanceof TooLongFrameException || end instanceof CorruptedWebSocketFrameException
-                || end instanceof FrameRules.ClientClose;
+                || end instanceof FrameRules.EndOfFrames;
     }
 
     /**
@@ -345,8 +339,8 @@ final class StreamSocketHandler implements WebSocketHandler {
      * the client's close, its own code echoed; otherwise 4000 plus the HTTP status the same failure would get.
      */
     private CloseStatus closeStatus(Throwable failure) {
-        if (failure instanceof FrameRules.ClientClose close) {
-            return close.echo();
+        if (failure instanceof FrameRules.EndOfFrames end) {
+            return end.closeWith();
         }
         if (failure instanceof TooLongFrameException) { // a message over the limit, sent as several frames
             return CloseStatus.TOO_BIG_TO_PROCESS.withReason("A message is larger than " + chunks.maxMessageBytes()

@@ -10,14 +10,20 @@ final class ClientFrames {
     }
 
     /**
-     * A client's frame of under 126 bytes: {@code firstByte} (FIN, RSV1-3 and opcode) as given, the payload masked with
-     * a key of zeros, so that it reads as sent.
+     * A client's frame of under 64 KB: {@code firstByte} (FIN, RSV1-3 and opcode) as given, the payload masked with a
+     * key of zeros, so that it reads as sent.
      */
     static byte[] frame(int firstByte, String payload) {
         byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(firstByte);
-        frame.write(0x80 | data.length);
+        if (data.length < 126) {
+            frame.write(0x80 | data.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(data.length >> 8);
+            frame.write(data.length & 0xFF);
+        }
         frame.writeBytes(new byte[4]);
         frame.writeBytes(data);
         return frame.toByteArray();

@@ -121,16 +121,16 @@ class FrameRulesTest {
                 frame(FIN | CLOSE, "\u0003\u00e9going away"), frame(FIN | TEXT, "after"))));
 
         assertThat(messagesRead()).containsExactly("TextWebSocketFrame before");
-        assertThat(end).isInstanceOfSatisfying(FrameRules.ClientClose.class,
-                close -> assertThat(close.echo()).isEqualTo(new CloseStatus(1001, "going away")));
+        assertThat(end).isInstanceOfSatisfying(FrameRules.EndOfFrames.class,
+                close -> assertThat(close.closeWith()).isEqualTo(new CloseStatus(1001, "going away")));
     }
 
     @Test
     void echoesACloseWithoutAStatusAsANormalOne() {
         Throwable end = catchThrowable(() -> connection.writeInbound(frames(frame(FIN | CLOSE, ""))));
 
-        assertThat(end).isInstanceOfSatisfying(FrameRules.ClientClose.class,
-                close -> assertThat(close.echo()).isEqualTo(CloseStatus.NORMAL));
+        assertThat(end).isInstanceOfSatisfying(FrameRules.EndOfFrames.class,
+                close -> assertThat(close.closeWith()).isEqualTo(CloseStatus.NORMAL));
     }
 
     /** Once the gateway's close is on its way, the client's answers it, and Reactor Netty takes it as before. */
@@ -159,7 +159,7 @@ class FrameRulesTest {
         closed.writeInbound(dropped.get(3));
 
         assertThat(failure).isInstanceOf(CorruptedWebSocketFrameException.class);
-        assertThat(close).isInstanceOf(FrameRules.ClientClose.class);
+        assertThat(close).isInstanceOf(FrameRules.EndOfFrames.class);
         assertThat(dropped).allSatisfy(frame -> assertThat(frame.refCnt()).as("%s", frame).isZero());
         assertThat(rule.inboundMessages()).isEmpty();
         assertThat(closed.inboundMessages()).isEmpty();
