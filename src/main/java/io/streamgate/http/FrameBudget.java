@@ -138,6 +138,10 @@ final class FrameBudget extends ChannelInboundHandlerAdapter {
 
     private void late(ChannelHandlerContext ctx) {
         deadline = null;
+        if (!ctx.channel().config().isAutoRead()) { // the socket's handler has asked for no more: not the client's delay
+            watch(ctx);
+            return;
+        }
         if (!ended) {
             end(ctx, new CloseStatus(1008, "Frame " + messages + " did not come whole within "
                     + messageTimeout.toSeconds() + " s; nothing from it on was stored"));

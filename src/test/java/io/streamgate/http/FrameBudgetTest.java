@@ -122,6 +122,22 @@ class FrameBudgetTest {
         assertThat(messagesRead()).as("nothing after it").isEmpty();
     }
 
+    /** While the socket's handler reads nothing more (Kafka is slow to store the last batch), the client is not late. */
+    @Test
+    void waitsOutTheDeadlineWhileTheSocketIsNotRead() {
+        connection.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOf(frame(FIN | TEXT, "x".repeat(600)), 10)));
+        connection.config().setAutoRead(false);
+
+        connection.advanceTimeBy(45, TimeUnit.SECONDS);
+        connection.runScheduledPendingTasks();
+        connection.checkException();
+        connection.config().setAutoRead(true);
+        connection.advanceTimeBy(30, TimeUnit.SECONDS);
+        connection.runScheduledPendingTasks();
+
+        assertThat(catchThrowable(connection::checkException)).isInstanceOf(FrameRules.EndOfFrames.class);
+    }
+
     @Test
     void givesAMessageThatCameWholeNoDeadline() {
         byte[] frame = frame(FIN | TEXT, "x".repeat(600));
