@@ -6,7 +6,10 @@ port, stream, sockets, frames, size = (int(sys.argv[1]), sys.argv[2], int(sys.ar
                                        int(sys.argv[5]))
 payload = b"x" * size
 # Masked with a zero key (RFC 6455 5.3 asks for a random one; the server cannot tell), so the payload is sent as is.
-header = bytes([0x81, 0x80 | 127]) + struct.pack(">Q", size) + b"\0\0\0\0"
+# Its length in the shortest form, as RFC 6455 (5.2) requires: a longer one fails the socket with 1002.
+length = (bytes([0x80 | size]) if size < 126 else bytes([0x80 | 126]) + struct.pack(">H", size) if size < 65536
+          else bytes([0x80 | 127]) + struct.pack(">Q", size))
+header = bytes([0x81]) + length + b"\0\0\0\0"
 outcomes = collections.Counter()
 
 async def answers(r, frames):
