@@ -13,7 +13,7 @@ import org.springframework.util.unit.DataSize;
  * it runs out of memory. With the fixed values a 384 MB heap (the image's in a 512 MB container) ran out of memory
  * after 2,000 streams of 500 KB of results (BENCHMARKS.md section 94). So do the connections a node holds open
  * ({@code max-connections}): a sixth of a heap under about 2 GB at 16 KB a connection (an SSE reader holds 15.8 KB,
- * a WebSocket 23.6 KB: a quarter of the heap if all are sockets); 18,000 readers on a 384 MB heap whose streams held
+ * a WebSocket 22.8 KB: over a fifth of the heap if all are sockets); 18,000 readers on a 384 MB heap whose streams held
  * their histories left it collecting without end (section 97). And the size of the sends a node holds at once
  * ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. A value set explicitly is kept as set.
  */
@@ -23,7 +23,7 @@ public final class HeapDefaults {
     public static final long OPEN_STREAM_BYTES = 1024;
     /**
      * The heap an open connection holds as an SSE reader (15.8 KB, BENCHMARKS.md section 16), rounded up; a WebSocket
-     * holds 23.6 KB (section 97).
+     * holds 22.8 KB (section 100).
      */
     static final long CONNECTION_BYTES = 16 * 1024;
 

@@ -307,7 +307,7 @@ public record StreamgateProperties(
      * @param readersPerStream        SSE readers connected to one stream (429)
      * @param readersPerTenant        SSE readers connected to one tenant's streams (429)
      * @param maxConnections          HTTP connections open at once on this node (503, then closed): what bounds the
-     *                                heap SSE readers (16 KB each) and WebSockets (24 KB) take. 20,000, or as many
+     *                                heap SSE readers (16 KB each) and WebSockets (23 KB) take. 20,000, or as many
      *                                as take a sixth of a heap smaller than 1.9 GB at 16 KB ({@link HeapDefaults})
      * @param maxSendsInFlight        commands (mostly sends) waiting for Kafka's acknowledgement at once on this
      *                                node; more answer 503 with Retry-After. Bounds the memory chunks can hold

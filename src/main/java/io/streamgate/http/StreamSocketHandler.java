@@ -64,6 +64,7 @@ final class StreamSocketHandler implements WebSocketHandler {
     private static final PathPattern PATTERN = PathPatternParser.defaultInstance.parse(PATH);
     /** Frames stored with one producer call; also the most frames this socket holds before they are stored. */
     private static final int BATCH = 256;
+    private static final int ANSWERS_QUEUED = 16;
     private static final byte[] NO_BYTES = new byte[0];
 
     private final Callers callers;
@@ -93,8 +94,10 @@ final class StreamSocketHandler implements WebSocketHandler {
             AtomicReference<Disposable> inbound = new AtomicReference<>(Disposables.disposed());
             // Shared, so that the outgoing frames can stop taking answers without cancelling the socket's inbound
             // side: Reactor Netty closes a socket whose inbound is cancelled at once (with no status), and the last
-            // frames still on their way out were lost (a client got 276 of 300 results and no end).
-            Flux<Outgoing> answers = answers(socket, session).publish().autoConnect(1, inbound::set);
+            // frames still on their way out were lost (a client got 276 of 300 results and no end). Its queue holds
+            // 16 answers, not Reactor's 256: a kilobyte less on every socket, at no cost in frames stored a second
+            // (BENCHMARKS.md section 100).
+            Flux<Outgoing> answers = answers(socket, session).publish(ANSWERS_QUEUED).autoConnect(1, inbound::set);
             // The socket closes after the stream's last event (its end, or an overflow or reconnect notice): nothing
             // more can be stored then. The outgoing frames end with that event; once they are all out, the
             // handler completes and the socket closes normally. A frame that fails the socket ends them too, and
