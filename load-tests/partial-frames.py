@@ -1,7 +1,7 @@
-"""SOCKETS WebSockets, 50 to a stream (partial-0, partial-1, ...: under the readers' limit of one), each sending the header of one text frame of SIZE bytes and all of its payload
-but the last byte, then holding it there, for load-tests/partial-frames.sh: what a gateway holds for messages it is
-still reading. Prints the sockets that got that far and, once told to stop (SIGTERM), how each stands: still open,
-or closed by the gateway (with the code of its close frame, the first thing it sent)."""
+"""SOCKETS WebSockets, 50 to a stream (partial-0, partial-1, ...: under the readers' limit of one), each sending the
+header of one text frame of SIZE bytes and all of its payload but the last byte, then holding it there, for
+load-tests/partial-frames.sh: what a gateway holds for messages it is still reading. Prints the sockets that got that
+far and, once told to stop (SIGTERM), how each stands: still open, or closed by the gateway (with its close code)."""
 import asyncio, base64, collections, os, signal, struct, sys
 port, sockets, size = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 # Masked with a zero key (the server cannot tell), so the payload is sent as is.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Frames a second stored through WebSockets: the jar with the benchmarks' JVM options and its embedded broker, a
-# stream a round, SOCKETS (16) WebSockets each writing FRAMES (5,000) text frames of SIZE (100) bytes as fast as its socket
-# takes them (load-tests/burst-frames.py), every frame answered; ROUNDS (3) rounds, the first a warm-up.
+# stream a round, SOCKETS (16) WebSockets each writing FRAMES (5,000) text frames of SIZE (100) bytes as fast as its
+# socket takes them (load-tests/burst-frames.py), every frame answered; ROUNDS (3) rounds, the first a warm-up.
 #   load-tests/socket-sends.sh [gateway jar]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -70,7 +70,7 @@ final class BodyBudget {
         private static final long CLOSED = -1;
         private final AtomicLong held = new AtomicLong();
 
-        /** Counts a frame of {@code bytes} about to be read; false if the budget has no room for it (nothing counted). */
+        /** Counts a frame of {@code bytes} about to be read; false if the budget has no room for it (none counted). */
         boolean take(long bytes) {
             if (!reserved.tryTake(bytes)) {
                 return false;

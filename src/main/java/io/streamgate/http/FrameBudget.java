@@ -138,7 +138,7 @@ final class FrameBudget extends ChannelInboundHandlerAdapter {
 
     private void late(ChannelHandlerContext ctx) {
         deadline = null;
-        if (!ctx.channel().config().isAutoRead()) { // the socket's handler has asked for no more: not the client's delay
+        if (!ctx.channel().config().isAutoRead()) { // the socket's handler asks for no more: no delay of the client's
             watch(ctx);
             return;
         }

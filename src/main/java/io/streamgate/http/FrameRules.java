@@ -112,17 +112,19 @@ final class FrameRules extends ChannelDuplexHandler {
         if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
             messages++;
         }
-        if (!ended && frame.rsv() == 0 && !(frame instanceof CloseWebSocketFrame && heldBack(ctx))) {
-            ctx.fireChannelRead(frame);
-            return;
-        }
-        Throwable end = ended ? null : frame.rsv() != 0 ? new CorruptedWebSocketFrameException(
-                WebSocketCloseStatus.PROTOCOL_ERROR, named(frame)
-                        + " sets a reserved bit and no extension is in use; nothing from it on was stored")
-                : EndOfFrames.clientClose((CloseWebSocketFrame) frame);
-        frame.release();
-        if (end != null) {
+        if (ended) {
+            frame.release();
+        } else if (frame.rsv() != 0) {
+            String named = named(frame);
+            frame.release();
+            end(ctx, new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
+                    named + " sets a reserved bit and no extension is in use; nothing from it on was stored"));
+        } else if (frame instanceof CloseWebSocketFrame close && heldBack(ctx)) {
+            EndOfFrames end = EndOfFrames.clientClose(close);
+            close.release();
             end(ctx, end);
+        } else {
+            ctx.fireChannelRead(frame);
         }
     }
 

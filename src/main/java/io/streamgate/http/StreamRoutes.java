@@ -166,7 +166,7 @@ class StreamRoutes {
     /** {@code GET /stream/{streamId}/ws}, right after the routes (WebSockets are not router functions). */
     @Bean
     HandlerMapping streamSocketMapping(Callers callers, StreamService streams, Problems problems, Chunks chunks,
-                                       BodyBudget budget, JsonMapper json, StreamgateProperties properties) {
+                                       JsonMapper json, StreamgateProperties properties) {
         StreamSocketHandler handler = new StreamSocketHandler(callers, streams, problems, chunks, json,
                 properties.stream().heartbeatInterval());
         return new SimpleUrlHandlerMapping(Map.of(StreamSocketHandler.PATH, handler), Ordered.HIGHEST_PRECEDENCE + 1);
@@ -174,7 +174,8 @@ class StreamRoutes {
 
     /**
      * How a stream's WebSocket opens and what frames it takes: the handshake checked by {@link SocketHandshakes}, every
-     * frame by {@link FrameRules} and counted against the budget by {@link FrameBudget}. Messages up to {@link Chunks#maxMessageBytes()} reach the handler (which answers
+     * frame by {@link FrameRules} and counted against the budget by {@link FrameBudget}. Messages up to
+     * {@link Chunks#maxMessageBytes()} reach the handler (which answers
      * a chunk over the limit with an error frame, like a send's 413); larger ones close the socket with 1009, as the
      * protocol says. Reactor Netty's default (64 KB) would refuse chunks a send accepts.
      */

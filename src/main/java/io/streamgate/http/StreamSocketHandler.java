@@ -53,17 +53,19 @@ import tools.jackson.databind.util.RawValue;
  *
  * <p>Backpressure through the socket: frames are taken in batches of what has arrived (at most {@link #BATCH}) and
  * the next batch only once the last is durable, so a client sending faster than Kafka stores is read no faster
- * than that; results go out as fast as the client reads them. The messages being read and not yet answered count against
- * the node's {@link BodyBudget}, as send bodies do, from their frames' headers ({@link FrameBudget}): at a frame the
- * budget has no room for, the socket closes with {@code 1013} once the messages before it are answered, so neither
- * 256 messages of up to twice {@code max-chunk-size} per socket nor sockets part-way through one can fill the memory.
+ * than that; results go out as fast as the client reads them. The messages being read and not yet answered count
+ * against the node's {@link BodyBudget}, as send bodies do, from their frames' headers ({@link FrameBudget}): at a
+ * frame the budget has no room for, the socket closes with {@code 1013} once the messages before it are answered, so
+ * neither the messages a socket reads ahead (up to four batches, as Reactor's fair {@code bufferTimeout} asks for them)
+ * nor sockets part-way through a large one can fill the memory.
  */
 final class StreamSocketHandler implements WebSocketHandler {
 
     static final String PATH = "/stream/{streamId}/ws";
     private static final PathPattern PATTERN = PathPatternParser.defaultInstance.parse(PATH);
-    /** Frames stored with one producer call; also the most frames this socket holds before they are stored. */
+    /** Frames stored with one producer call. */
     private static final int BATCH = 256;
+    /** The answers a socket's {@code publish()} holds for its outgoing frames (see {@link #handle}). */
     private static final int ANSWERS_QUEUED = 16;
     private static final byte[] NO_BYTES = new byte[0];
 
@@ -157,7 +159,8 @@ final class StreamSocketHandler implements WebSocketHandler {
                 .filter(message -> !closing.get() && (message.getType() == WebSocketMessage.Type.TEXT
                         || message.getType() == WebSocketMessage.Type.BINARY)) // pings are Netty's to answer
                 .map(message -> Incoming.of(framesIn.incrementAndGet(), message, holding))
-                .onErrorResume(StreamSocketHandler::endsTheMessages, end -> Mono.just(Incoming.closing(closeStatus(end))))
+                .onErrorResume(StreamSocketHandler::endsTheMessages,
+                        end -> Mono.just(Incoming.closing(closeStatus(end))))
                 .doOnNext(frame -> closing.compareAndSet(false, frame.closesTheSocket()))
                 // Fair backpressure: without it a batch ready while the last is still being stored fails the
                 // receiver (Reactor cancels the socket's inbound), instead of waiting for demand.
@@ -168,8 +171,8 @@ final class StreamSocketHandler implements WebSocketHandler {
 
     /**
      * A message in, numbered, and what it is: a chunk ({@code data} its text), a binary one (refused), or the end of
-     * the messages: one that fails the socket, or the client's close ({@code closes}: the socket's close). {@code bytes}:
-     * its size, as its frames were counted in the budget ({@link FrameBudget}).
+     * the messages: one that fails the socket, or the client's close ({@code closes}: the socket's close).
+     * {@code bytes}: its size, as its frames were counted in the budget ({@link FrameBudget}).
      */
     private record Incoming(Kind kind, long number, String data, long bytes, CloseStatus closes) {
 

@@ -33,7 +33,8 @@ class FrameBudgetTest {
     private final BodyBudget budget = new BodyBudget(1000);
     private final BodyBudget.Holding holding = budget.holding();
     /** As a socket's pipeline is: the count, the frame decoder, the rules and the aggregator. */
-    private final EmbeddedChannel connection = new EmbeddedChannel(new FrameBudget(holding, LARGEST_FRAME, Duration.ofSeconds(30)),
+    private final EmbeddedChannel connection = new EmbeddedChannel(
+            new FrameBudget(holding, LARGEST_FRAME, Duration.ofSeconds(30)),
             new WebSocket13FrameDecoder(true, true, LARGEST_FRAME), new FrameRules(),
             new WebSocketFrameAggregator(LARGEST_FRAME));
 
@@ -122,7 +123,7 @@ class FrameBudgetTest {
         assertThat(messagesRead()).as("nothing after it").isEmpty();
     }
 
-    /** While the socket's handler reads nothing more (Kafka is slow to store the last batch), the client is not late. */
+    /** While the socket's handler reads nothing more (Kafka slow to store the last batch), the client is not late. */
     @Test
     void waitsOutTheDeadlineWhileTheSocketIsNotRead() {
         connection.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOf(frame(FIN | TEXT, "x".repeat(600)), 10)));
