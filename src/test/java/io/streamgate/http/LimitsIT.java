@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -146,6 +147,39 @@ class LimitsIT extends SecuredGatewayIT {
                         && record.value().startsWith("burst ")).count())
                 .as("chunks of the burst stored, of %s acknowledged", acked)
                 .isEqualTo(acked);
+    }
+
+    /**
+     * A WebSocket message must come whole within the request-read-timeout (2 s here), as a request's body must: the
+     * frame before it is answered, then the socket closes with 1008. Counted against max-bytes-in-flight from its
+     * header, a message stopped short would otherwise hold its bytes for as long as its socket stayed open.
+     */
+    @Test
+    void shouldCloseWith1008ASocketWhoseMessageDoesNotComeWholeWithinTheRequestReadTimeout() {
+        StreamClient tenant = as(LIMITS_TENANT);
+        String id = tenant.start("late-frame-" + System.nanoTime());
+        String received;
+        try (RawHttp socket = new RawHttp(port)) {
+            socket.write("GET /stream/" + id + "/ws HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + LIMITS_TENANT + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            assertThat(socket.readHead()).as("the handshake's answer").startsWith("HTTP/1.1 101 ");
+            socket.write(ClientFrames.frame(0x81, "before"))
+                    .write(Arrays.copyOf(ClientFrames.frame(0x81, "x".repeat(600)), 10)); // its header and 6 bytes
+
+            received = socket.readUntilClosed();
+        }
+
+        int close = received.lastIndexOf('\u0088');
+        assertThat(received).as("what the gateway sent").contains("{\"type\":\"ack\",\"frame\":1,");
+        assertThat(close).as("a close frame in %s", received).isGreaterThan(0);
+        assertThat(((received.charAt(close + 2) << 8) | received.charAt(close + 3)) + " "
+                + received.substring(close + 4, close + 2 + received.charAt(close + 1)))
+                .isEqualTo("1008 Frame 2 did not come whole within 2 s; nothing from it on was stored");
+        endAll(tenant, id);
+        assertThat(TestKafka.readAll(REQUESTS_TOPIC).stream()
+                .filter(record -> record.key().endsWith(":" + id) && "CHUNK".equals(record.kind()))
+                .map(TestKafka.StoredRecord::value)).containsExactly("before");
     }
 
     /** One client's sends, one after another, until any client has been refused (at most 500 in all). */
