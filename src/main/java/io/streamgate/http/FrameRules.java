@@ -27,7 +27,6 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
-import reactor.netty.channel.ChannelOperations;
 
 /**
  * Ends a WebSocket's frames at the first that breaks RFC 6455, whoever finds it: Netty's frame decoder checks most of
@@ -54,12 +53,18 @@ final class FrameRules extends ChannelDuplexHandler {
     private static final String NAME = "streamgate.frameRules";
     private static final String HOLDING = NAME + ".holding";
 
+    /** The socket's share of the budget, closed once its handler has stopped reading. */
+    private final BodyBudget.Holding holding;
     /** The data messages begun so far, numbered as the socket's handler numbers them. */
     private long messages;
     /** No frame passes: one broke the rules, or the client's close frame came (nothing may follow it). */
     private boolean ended;
     /** The gateway's close frame is on its way, so a close frame from the client answers it. */
     private boolean closeSent;
+
+    FrameRules(BodyBudget.Holding holding) {
+        this.holding = holding;
+    }
 
     /**
      * Opens every socket of {@code handshakes} with these rules in its pipeline, and its frames counted against
@@ -93,7 +98,7 @@ final class FrameRules extends ChannelDuplexHandler {
             ChannelPipeline pipeline = connection.pipeline();
             String decoder = pipeline.context(WebSocketFrameDecoder.class).name();
             pipeline.addBefore(decoder, FrameBudget.NAME, budget);
-            pipeline.addAfter(decoder, NAME, new FrameRules());
+            pipeline.addAfter(decoder, NAME, new FrameRules(budget.holding()));
             return handler.handle(socket);
         }
 
@@ -119,7 +124,7 @@ final class FrameRules extends ChannelDuplexHandler {
             frame.release();
             end(ctx, new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
                     named + " sets a reserved bit and no extension is in use; nothing from it on was stored"));
-        } else if (frame instanceof CloseWebSocketFrame close && heldBack(ctx)) {
+        } else if (frame instanceof CloseWebSocketFrame close && heldBack()) {
             EndOfFrames end = EndOfFrames.clientClose(close);
             close.release();
             end(ctx, end);
@@ -132,9 +137,8 @@ final class FrameRules extends ChannelDuplexHandler {
      * Whether the client's close frame waits for the answers to the messages before it: not when it answers the
      * gateway's close, nor once the socket's handler has stopped reading (Reactor Netty echoes it then, as before).
      */
-    private boolean heldBack(ChannelHandlerContext ctx) {
-        ChannelOperations<?, ?> socket = ChannelOperations.get(ctx.channel());
-        return !closeSent && (socket == null || !socket.isInboundCancelled());
+    private boolean heldBack() {
+        return !closeSent && !holding.isClosed();
     }
 
     @Override

@@ -35,7 +35,7 @@ class FrameBudgetTest {
     /** As a socket's pipeline is: the count, the frame decoder, the rules and the aggregator. */
     private final EmbeddedChannel connection = new EmbeddedChannel(
             new FrameBudget(holding, LARGEST_FRAME, Duration.ofSeconds(30)),
-            new WebSocket13FrameDecoder(true, true, LARGEST_FRAME), new FrameRules(),
+            new WebSocket13FrameDecoder(true, true, LARGEST_FRAME), new FrameRules(holding),
             new WebSocketFrameAggregator(LARGEST_FRAME));
 
     @AfterEach

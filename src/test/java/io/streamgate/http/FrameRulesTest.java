@@ -36,7 +36,12 @@ class FrameRulesTest {
      * after), and the aggregator Spring's session adds, which joins fragments into messages.
      */
     private final EmbeddedChannel connection = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536),
-            new FrameRules(), new WebSocketFrameAggregator(65536));
+            rules(), new WebSocketFrameAggregator(65536));
+
+    /** The rules of a socket whose handler is still reading. */
+    private static FrameRules rules() {
+        return new FrameRules(new BodyBudget(65536).holding());
+    }
 
     @AfterEach
     void close() {
@@ -100,8 +105,8 @@ class FrameRulesTest {
 
     @Test
     void namesAControlFrameBeforeAnyMessageAndEachKind() {
-        EmbeddedChannel pong = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536), new FrameRules());
-        EmbeddedChannel close = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536), new FrameRules());
+        EmbeddedChannel pong = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536), rules());
+        EmbeddedChannel close = new EmbeddedChannel(new WebSocket13FrameDecoder(true, true, 65536), rules());
         try {
             assertThat(catchThrowable(() -> pong.writeInbound(frames(frame(FIN | RSV1 | PONG, "")))))
                     .hasMessageStartingWith("A pong before frame 1 sets");
@@ -146,10 +151,10 @@ class FrameRulesTest {
     @Test
     void releasesWhatItDrops() {
         List<WebSocketFrame> dropped = new ArrayList<>();
-        EmbeddedChannel rule = new EmbeddedChannel(new FrameRules());
+        EmbeddedChannel rule = new EmbeddedChannel(rules());
         dropped.add(new TextWebSocketFrame(true, 4, "as if compressed"));
         dropped.add(new TextWebSocketFrame("after"));
-        EmbeddedChannel closed = new EmbeddedChannel(new FrameRules());
+        EmbeddedChannel closed = new EmbeddedChannel(rules());
         dropped.add(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
         dropped.add(new TextWebSocketFrame("after the close"));
 
