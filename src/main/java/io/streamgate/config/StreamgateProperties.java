@@ -314,7 +314,7 @@ public record StreamgateProperties(
      *                                while Kafka is slow, with max-bytes-in-flight
      * @param maxBytesInFlight        the size of the sends this node holds at once, counted twice over: HTTP send
      *                                bodies from before they are read until answered (each its Content-Length) with
-     *                                WebSocket messages from when they are read until answered, and the chunks of any
+     *                                WebSocket frames from their headers until answered, and the chunks of any
      *                                sends waiting for Kafka (a character counted as a byte); more answer 503 with
      *                                Retry-After. A sixteenth of the heap ({@link HeapDefaults}): max-sends-in-flight
      *                                alone let 4,096 sends of 1 MB exhaust a 2 GB gateway

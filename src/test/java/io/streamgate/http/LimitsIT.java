@@ -100,8 +100,7 @@ class LimitsIT extends SecuredGatewayIT {
             assertThat(Integer.parseInt(answer.headers().get("Retry-After"))).isBetween(1, 2);
         });
         endAll(tenant, id);
-        assertThat(TestKafka.readAll(REQUESTS_TOPIC).stream()
-                .filter(record -> record.key().endsWith(":" + id) && "CHUNK".equals(record.kind())).count())
+        assertThat((long) chunksStored(id).size())
                 .as("chunks stored of %s accepted", accepted)
                 .isEqualTo(accepted);
     }
@@ -142,9 +141,7 @@ class LimitsIT extends SecuredGatewayIT {
         long acked = answers.stream().filter(frame -> frame.get("frame").asInt() <= SOCKET_BURST
                 && frame.get("type").asString().equals("ack")).count();
         endAll(tenant, id);
-        assertThat(TestKafka.readAll(REQUESTS_TOPIC).stream()
-                .filter(record -> record.key().endsWith(":" + id) && "CHUNK".equals(record.kind())
-                        && record.value().startsWith("burst ")).count())
+        assertThat(chunksStored(id).stream().filter(chunk -> chunk.startsWith("burst ")).count())
                 .as("chunks of the burst stored, of %s acknowledged", acked)
                 .isEqualTo(acked);
     }
@@ -177,9 +174,15 @@ class LimitsIT extends SecuredGatewayIT {
                 + received.substring(close + 4, close + 2 + received.charAt(close + 1)))
                 .isEqualTo("1008 Frame 2 did not come whole within 2 s; nothing from it on was stored");
         endAll(tenant, id);
-        assertThat(TestKafka.readAll(REQUESTS_TOPIC).stream()
+        assertThat(chunksStored(id)).containsExactly("before");
+    }
+
+    /** The chunks of the stream {@code id} (a tenant's: its key ends with the id) in the requests topic, in order. */
+    private static List<String> chunksStored(String id) {
+        return TestKafka.readAll(REQUESTS_TOPIC).stream()
                 .filter(record -> record.key().endsWith(":" + id) && "CHUNK".equals(record.kind()))
-                .map(TestKafka.StoredRecord::value)).containsExactly("before");
+                .map(TestKafka.StoredRecord::value)
+                .toList();
     }
 
     /** One client's sends, one after another, until any client has been refused (at most 500 in all). */
