@@ -15,7 +15,7 @@ import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Caps the connections open at once on this node. Sits first in every connection's pipeline: a connection over the
+ * Caps the connections open at once on one server of this node (the API's, or the management port's). Sits first in every connection's pipeline: a connection over the
  * cap gets a 503 problem written straight to the socket and is closed, before any HTTP parsing or allocation. The
  * answer carries the security headers every other answer does (SecurityHeaders), so that a refusal is no weaker.
  *
@@ -26,19 +26,23 @@ import tools.jackson.databind.json.JsonMapper;
 @ChannelHandler.Sharable
 final class ConnectionLimits extends ChannelInboundHandlerAdapter {
 
-    static final String LIMIT = "max-connections";
+    /** The API server's limit, {@code streamgate.limits.max-connections}. */
+    static final String API_LIMIT = "max-connections";
 
     private final int maxConnections;
+    /** The limit's name, in the problem body and the metric. */
+    private final String limit;
     private final StreamMetrics metrics;
     /** The whole answer, HTTP/1.1 head and problem body, encoded once. */
     private final byte[] response;
     private final AtomicInteger open = new AtomicInteger();
 
-    ConnectionLimits(int maxConnections, StreamMetrics metrics, JsonMapper json) {
+    ConnectionLimits(int maxConnections, String limit, StreamMetrics metrics, JsonMapper json) {
         this.maxConnections = maxConnections;
+        this.limit = limit;
         this.metrics = metrics;
         byte[] body = json.writeValueAsBytes(ProblemType.TOO_MANY_CONNECTIONS.body(
-                "This gateway has as many connections open as it allows; retry shortly.", null).withLimit(LIMIT));
+                "This gateway has as many connections open as it allows; retry shortly.", null).withLimit(limit));
         byte[] head = head(body.length);
         this.response = new byte[head.length + body.length];
         System.arraycopy(head, 0, response, 0, head.length);
@@ -62,7 +66,7 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (open.incrementAndGet() > maxConnections) {
-            metrics.limitRejected(LIMIT);
+            metrics.limitRejected(limit);
             metrics.refusedBeforeWebFlux(ProblemType.TOO_MANY_CONNECTIONS.status.value(),
                     ProblemType.TOO_MANY_CONNECTIONS.slug());
             ctx.writeAndFlush(Unpooled.wrappedBuffer(response)).addListener(ChannelFutureListener.CLOSE);

@@ -2,11 +2,9 @@ package io.streamgate.http;
 
 import java.time.Duration;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 import io.micrometer.observation.ObservationRegistry;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.streamgate.config.PlainFilterChain;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
@@ -72,62 +70,17 @@ class HttpConfiguration {
                 new SseEvents(stream.heartbeatInterval(), metrics, tracing));
     }
 
-    /**
-     * Netty-level limits: total connections, and the time allowed to receive a whole request (a client that trickles
-     * its headers or body, slowloris-style, gets 408 and is closed instead of holding a connection forever; the
-     * timeout's second signal after the 408 is kept out of the error log, as is a reset's, see DroppedRequestErrors). A
-     * request without a body goes on whole, so that its timeout is not left scheduled (WholeBodilessRequests says why).
-     * A request Netty cannot decode gets a problem in place of Reactor Netty's empty answer (UndecodableRequests). An
-     * HTTP/1.0 client gets a streamed answer delimited by the connection's close, not chunked, and a whole one on a
-     * connection kept alive if it asked for that (Http10Framing). A WebSocket's connection waits for the client's close
-     * after the gateway's close frame, so that bytes in flight cannot cost the client its close code
-     * (LingeringSocketClose).
-     *
-     * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the connection cap and
-     * the backlog count connections ({@code doOnChannelInit} sees only those), while the writability gate also goes on
-     * every stream ({@code doOnConnection} sees each), whose writability follows its flow-control window, so that a
-     * slow reader among multiplexed ones waits alone. The request timeouts apply per stream in Reactor Netty. A
-     * cleartext connection may switch to HTTP/2 on its first request only (H2cUpgradeWindow says why).
-     */
+    /** The Netty-level limits every server of the gateway gets (ServerLimits says which). */
     @Bean
-    NettyServerCustomizer connectionAndRequestLimits(StreamgateProperties properties, StreamMetrics metrics,
-                                                     MeterRegistry meters, JsonMapper json) {
-        StreamgateProperties.Limits limits = properties.limits();
-        ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), metrics, json);
-        OutboundBacklog backlog = new OutboundBacklog();
-        WritabilityGate writability = new WritabilityGate();
-        H2cUpgradeWindow h2cUpgrade = new H2cUpgradeWindow();
-        WholeBodilessRequests wholeBodiless = new WholeBodilessRequests();
-        UndecodableRequests undecodable = new UndecodableRequests(json, metrics);
-        Http10Framing http10 = new Http10Framing();
-        LingeringSocketClose lingeringClose = new LingeringSocketClose();
-        Http2ConnectionResets http2Resets = new Http2ConnectionResets();
-        Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
-                .description("Bytes written to client connections and not yet taken by the OS (slow readers)")
-                .register(meters);
-        return server -> server
-                .requestTimeout(limits.requestReadTimeout())
-                .readTimeout(limits.requestReadTimeout())
-                // Covers a connection that opens, or starts its headers, and then sends nothing more, or trickles them:
-                // its handler sits after the HTTP decoder, so only a decoded part of a request counts as news, never
-                // a byte of a head (LimitsIT trickles one).
-                .idleTimeout(limits.requestReadTimeout())
-                .doOnChannelInit((observer, channel, remoteAddress) -> {
-                    channel.pipeline().addFirst(connections);
-                    writability.install(channel);
-                    backlog.track(channel);
-                    h2cUpgrade.install(channel);
-                    undecodable.install(channel);
-                    http10.install(channel);
-                    wholeBodiless.install(channel);
-                    lingeringClose.install(channel);
-                    http2Resets.install(channel);
-                })
-                .doOnConnection(connection -> {
-                    if (connection.channel() instanceof Http2StreamChannel stream) {
-                        writability.install(stream);
-                    }
-                });
+    ServerLimits serverLimits(StreamgateProperties properties, StreamMetrics metrics, MeterRegistry meters,
+                              JsonMapper json) {
+        return new ServerLimits(properties.limits().requestReadTimeout(), metrics, meters, json);
+    }
+
+    /** The API server's: its connections capped by {@code max-connections}. */
+    @Bean
+    NettyServerCustomizer connectionAndRequestLimits(ServerLimits limits, StreamgateProperties properties) {
+        return limits.forServer(properties.limits().maxConnections(), ConnectionLimits.API_LIMIT);
     }
 
     /**
