@@ -20,7 +20,8 @@ import reactor.core.Disposables;
 
 /**
  * One line, once the application is ready, that tells an operator where it answers and how it runs: the URL, the
- * roles, which Kafka, and whether the API is open. Ready means started and through the results log: a restarted
+ * roles, which Kafka, whether the API is open, and the actuator's URL when it has a port of its own
+ * ({@code management.server.port}; Boot says which in {@code local.management.port} once it has started). Ready means started and through the results log: a restarted
  * instance reads it from its beginning before it knows its streams (its health is down until then), which on a log
  * of days took longer than the start-up itself.
  */
@@ -52,12 +53,15 @@ class ReadyLine implements ApplicationListener<ApplicationReadyEvent>, Disposabl
         String kafka = properties.kafka().embedded()
                 ? "embedded Kafka (data in " + properties.broker().dataDir() + ")"
                 : "Kafka at " + properties.kafka().bootstrapServers();
-        String where = url(web.getWebServer().getPort());
+        String where = url("server", web.getWebServer().getPort());
+        Integer managementPort = environment.getProperty("local.management.port", Integer.class);
+        String actuator = (managementPort == null ? where : url("management.server", managementPort)) + "/actuator";
         awaitingResults = results.awaitReplayed().subscribe(null, null, () -> {
             if (properties.roles().contains(Role.GATEWAY)) {
-                log.info("Streamgate ready on {} ({}, {}, {})", where, roles, kafka, access.describe());
+                log.info("Streamgate ready on {} ({}, {}, {}){}", where, roles, kafka, access.describe(),
+                        managementPort == null ? "" : "; actuator on " + actuator);
             } else {
-                log.info("Streamgate ready: {} on {}; health on {}/actuator/health", roles, kafka, where);
+                log.info("Streamgate ready: {} on {}; health on {}/health", roles, kafka, actuator);
             }
         });
     }
@@ -67,14 +71,15 @@ class ReadyLine implements ApplicationListener<ApplicationReadyEvent>, Disposabl
         awaitingResults.dispose();
     }
 
-    private String url(int port) {
-        String address = environment.getProperty("server.address");
+    /** The URL of the server whose properties start with {@code prefix} ({@code server}, {@code management.server}). */
+    private String url(String prefix, int port) {
+        String address = environment.getProperty(prefix + ".address");
         if (address == null) {
-            // An open gateway listens on loopback only (SecurityConfiguration); a keyed one on every interface.
+            // An open gateway listens on loopback only (OpenGatewayAddress), both ports; a keyed one on every interface.
             address = access.open() ? InetAddress.getLoopbackAddress().getHostAddress() : "0.0.0.0";
         }
-        String scheme = environment.getProperty("server.ssl.enabled", Boolean.class, false)
-                || environment.getProperty("server.ssl.bundle") != null ? "https" : "http";
+        String scheme = environment.getProperty(prefix + ".ssl.enabled", Boolean.class, false)
+                || environment.getProperty(prefix + ".ssl.bundle") != null ? "https" : "http";
         return scheme + "://" + address + ":" + port;
     }
 }

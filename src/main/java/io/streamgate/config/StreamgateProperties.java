@@ -309,6 +309,9 @@ public record StreamgateProperties(
      * @param maxConnections          HTTP connections open at once on this node (503, then closed): what bounds the
      *                                heap SSE readers (16 KB each) and WebSockets (23 KB) take. 20,000, or as many
      *                                as take a sixth of a heap smaller than 1.9 GB at 16 KB ({@link HeapDefaults})
+     * @param maxManagementConnections connections open at once on the management port, when
+     *                                {@code management.server.port} gives the actuator one (503, then closed): a cap
+     *                                of its own, so that health checks are not refused with the API's connections
      * @param maxSendsInFlight        commands (mostly sends) waiting for Kafka's acknowledgement at once on this
      *                                node; more answer 503 with Retry-After. Bounds the memory chunks can hold
      *                                while Kafka is slow, with max-bytes-in-flight
@@ -330,6 +333,7 @@ public record StreamgateProperties(
             @DefaultValue("100") int readersPerStream,
             @DefaultValue("20000") int readersPerTenant,
             Integer maxConnections,
+            @DefaultValue("64") int maxManagementConnections,
             @DefaultValue("4096") int maxSendsInFlight,
             DataSize maxBytesInFlight,
             @DefaultValue("30s") Duration requestReadTimeout,
@@ -340,7 +344,8 @@ public record StreamgateProperties(
             maxBytesInFlight = HeapDefaults.maxBytesInFlight(maxBytesInFlight);
             maxConnections = HeapDefaults.maxConnections(maxConnections);
             require(openStreamsPerTenant >= 1 && openStreams >= 1 && sendsPerSecondPerTenant >= 1
-                    && readersPerStream >= 1 && readersPerTenant >= 1 && maxConnections >= 1 && maxSendsInFlight >= 1,
+                    && readersPerStream >= 1 && readersPerTenant >= 1 && maxConnections >= 1
+                    && maxManagementConnections >= 1 && maxSendsInFlight >= 1,
                     "streamgate.limits.* must be at least 1");
             require(requestReadTimeout.toMillis() >= 100, "streamgate.limits.request-read-timeout must be at least 100ms");
             require(maxHeaderSize.toBytes() >= 1024, "streamgate.limits.max-header-size must be at least 1KB");

@@ -10,19 +10,43 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
 /**
- * Where an open gateway (no keys) listens, decided once: on loopback, unless {@code server.address} names another
- * address. It binds the server there, warning either way, and tells {@link LocalCallersOnly} whether the loopback
- * names rule applies, so the two cannot disagree.
+ * Where an open gateway (no keys) listens, decided once for each of its servers: on loopback, unless its address
+ * property names another address. It binds the server there, warning either way. The API server's tells
+ * {@link LocalCallersOnly} whether the loopback names rule applies, so the two cannot disagree; the management
+ * server's ({@code management.server.port}) follows the same rule, since on an open gateway every caller may read
+ * every metric: Boot had bound it to every interface.
  *
  * @param open              no API keys or JWTs are configured
- * @param configuredAddress {@code server.address}, or {@code null} when unset
+ * @param configuredAddress the server's address property, or {@code null} when unset
+ * @param server            which server it binds
  */
-record OpenGatewayAddress(boolean open, String configuredAddress)
+record OpenGatewayAddress(boolean open, String configuredAddress, Server server)
         implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(OpenGatewayAddress.class);
 
-    /** Whether the gateway listens on a loopback address only: unset means loopback, for an open gateway. */
+    /** A server of the gateway: the property that names its address, and what anyone reaching it could do. */
+    enum Server {
+        API("server.address", "it", "use every stream"),
+        MANAGEMENT("management.server.address", "the management port", "read every metric");
+
+        final String addressProperty;
+        final String named;
+        final String exposes;
+
+        Server(String addressProperty, String named, String exposes) {
+            this.addressProperty = addressProperty;
+            this.named = named;
+            this.exposes = exposes;
+        }
+    }
+
+    /** The API server's, {@code configuredAddress} being {@code server.address}. */
+    OpenGatewayAddress(boolean open, String configuredAddress) {
+        this(open, configuredAddress, Server.API);
+    }
+
+    /** Whether the server listens on a loopback address only: unset means loopback, for an open gateway. */
     boolean loopback() {
         try {
             return configuredAddress == null || InetAddress.getByName(configuredAddress).isLoopbackAddress();
@@ -37,18 +61,18 @@ record OpenGatewayAddress(boolean open, String configuredAddress)
             return;
         }
         if (configuredAddress != null) {
-            log.warn("No API keys are configured (streamgate.security.api-keys) and server.address is {}: "
-                    + "anyone who can reach it can use every stream.", configuredAddress);
+            log.warn("No API keys are configured (streamgate.security.api-keys) and {} is {}: anyone who can reach it"
+                    + " can {}.", server.addressProperty, configuredAddress, server.exposes);
             return;
         }
         factory.setAddress(InetAddress.getLoopbackAddress());
-        log.warn("No API keys are configured (streamgate.security.api-keys): the API is open, so it listens on {} "
-                + "only. Configure keys, or set server.address to listen elsewhere.",
-                InetAddress.getLoopbackAddress().getHostAddress());
+        log.warn("No API keys are configured (streamgate.security.api-keys): the API is open, so {} listens on {} "
+                + "only. Configure keys, or set {} to listen elsewhere.", server.named,
+                InetAddress.getLoopbackAddress().getHostAddress(), server.addressProperty);
     }
 
     @Override
     public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE; // after Boot's own customizer has applied server.address
+        return Ordered.LOWEST_PRECEDENCE; // after Boot's own customizer has applied the address property
     }
 }

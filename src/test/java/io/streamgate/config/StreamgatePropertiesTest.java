@@ -31,7 +31,7 @@ class StreamgatePropertiesTest {
                 new StreamgateProperties.Security(List.of(), List.of(),
                         new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30)),
                         new StreamgateProperties.Jwt("sub")),
-                new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, null, Duration.ofSeconds(1),
+                new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, 1, null, Duration.ofSeconds(1),
                         DataSize.ofKilobytes(8))))
                 .hasMessageContaining("max-record-size");
     }

@@ -45,4 +45,19 @@ class OpenGatewayAddressTest {
         assertThat(keyed.getAddress()).isNull();
         assertThat(configured.getAddress()).isNull();
     }
+
+    @Test
+    void shouldBindTheManagementPortOfAnOpenGatewayToLoopbackUnlessItsAddressIsSet() {
+        NettyReactiveWebServerFactory unset = new NettyReactiveWebServerFactory();
+        NettyReactiveWebServerFactory configured = new NettyReactiveWebServerFactory();
+        NettyReactiveWebServerFactory keyed = new NettyReactiveWebServerFactory();
+
+        new OpenGatewayAddress(true, null, OpenGatewayAddress.Server.MANAGEMENT).customize(unset);
+        new OpenGatewayAddress(true, "0.0.0.0", OpenGatewayAddress.Server.MANAGEMENT).customize(configured);
+        new OpenGatewayAddress(false, null, OpenGatewayAddress.Server.MANAGEMENT).customize(keyed);
+
+        assertThat(unset.getAddress()).isEqualTo(InetAddress.getLoopbackAddress());
+        assertThat(configured.getAddress()).isNull();
+        assertThat(keyed.getAddress()).isNull();
+    }
 }

@@ -1,0 +1,21 @@
+package io.streamgate.security;
+
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Where the management server listens when {@code management.server.port} gives the actuator a port of its own (Boot
+ * runs it in a child context, and applies none of the API server's customizers to it): on an open gateway, loopback
+ * too, unless {@code management.server.address} says otherwise ({@link OpenGatewayAddress}).
+ */
+@ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
+class ManagementServerAddress {
+
+    @Bean
+    OpenGatewayAddress managementServerAddress(ApiAccess access, Environment environment) {
+        return new OpenGatewayAddress(access.open(), environment.getProperty("management.server.address"),
+                OpenGatewayAddress.Server.MANAGEMENT);
+    }
+}
