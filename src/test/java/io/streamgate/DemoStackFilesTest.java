@@ -101,6 +101,27 @@ class DemoStackFilesTest {
         assertThat(nginx).contains("proxy_buffering off;", "proxy_read_timeout 1h;", "proxy_http_version 1.1;");
     }
 
+    /**
+     * Gateways and the processor serve their actuator on a management port, counted apart from the API's connections:
+     * the healthchecks, Prometheus and nginx's {@code /actuator/} all go to the port the services are given.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldReachTheActuatorOnTheManagementPort() throws IOException {
+        for (String name : List.of("gateway", "processor")) {
+            Map<String, Object> service = services().get(name);
+            Map<String, Object> environment = (Map<String, Object>) service.get("environment");
+            assertThat(environment).as("%s's environment", name)
+                    .containsEntry("MANAGEMENT_SERVER_PORT", "8081").containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0");
+            List<String> healthcheck = (List<String>) ((Map<String, Object>) service.get("healthcheck")).get("test");
+            assertThat(String.join(" ", healthcheck)).as("%s's healthcheck", name)
+                    .contains("/dev/tcp/127.0.0.1/8081", "/actuator/health");
+        }
+        assertThat(Files.readString(DOCKER.resolve("prometheus/prometheus.yml"))).contains("port: 8081");
+        assertThat(Files.readString(DOCKER.resolve("nginx/nginx.conf")))
+                .contains("server gateway:8081 resolve;", "location /actuator/ {", "proxy_pass http://gateways_actuator;");
+    }
+
     @Test
     void shouldBuildALayeredImageThatRunsAsNonRoot() throws IOException {
         List<String> lines = Files.readAllLines(DOCKER.resolve("Dockerfile"));
