@@ -46,7 +46,7 @@ final class BodyBudget {
 
     /** What a send beyond the budget is refused with. */
     CommandLogBusyException busy() {
-        return new CommandLogBusyException("Sends of " + reserved.max() / 1024 + " KB are already being read or waiting"
+        return new CommandLogBusyException(CommandLogBusyException.MAX_BYTES_IN_FLIGHT, "Sends of " + reserved.max() / 1024 + " KB are already being read or waiting"
                 + " for Kafka on this node; nothing was stored. Retry shortly.");
     }
 

@@ -124,9 +124,10 @@ final class Problems {
             Problem problem = retryLater(ProblemType.TOO_MANY_STREAMS, error.getMessage(), instance);
             return problem.withBody(problem.body().withLimit(TooManyStreamsException.LIMIT));
         }
-        if (error instanceof CommandLogBusyException) {
-            metrics.limitRejected("max-sends-in-flight");
-            return retryLater(ProblemType.KAFKA_BUSY, error.getMessage(), instance);
+        if (error instanceof CommandLogBusyException busy) {
+            metrics.limitRejected(busy.limit());
+            Problem problem = retryLater(ProblemType.KAFKA_BUSY, error.getMessage(), instance);
+            return problem.withBody(problem.body().withLimit(busy.limit()));
         }
         if (error instanceof CommandTooLargeException) {
             kafkaRefusedAsTooLarge.log(error.getMessage()); // the operator's to mend

@@ -114,12 +114,12 @@ final class BoundedCommandLog implements CommandLog {
     }
 
     private CommandLogBusyException tooMany() {
-        return new CommandLogBusyException(
+        return new CommandLogBusyException(CommandLogBusyException.MAX_SENDS_IN_FLIGHT,
                 maxInFlight + " commands are already waiting for Kafka; nothing was stored. Retry shortly.");
     }
 
     private CommandLogBusyException tooLarge() {
-        return new CommandLogBusyException("Chunks of " + bytesInFlight.max() / 1024 + " KB are already waiting for"
+        return new CommandLogBusyException(CommandLogBusyException.MAX_BYTES_IN_FLIGHT, "Chunks of " + bytesInFlight.max() / 1024 + " KB are already waiting for"
                 + " Kafka; nothing was stored. Retry shortly.");
     }
 

@@ -28,7 +28,8 @@ class BodyBudgetTest {
         StepVerifier.create(budget.reserving(declaring(5), 100, () -> Mono.just("read")))
                 .expectErrorSatisfies(refused -> assertThat(refused).isInstanceOf(CommandLogBusyException.class)
                         .hasMessage("Sends of 0 KB are already being read or waiting for Kafka on this node; nothing"
-                                + " was stored. Retry shortly."))
+                                + " was stored. Retry shortly.")
+                        .extracting(busy -> ((CommandLogBusyException) busy).limit()).isEqualTo("max-bytes-in-flight"))
                 .verify(TIMEOUT);
         StepVerifier.create(budget.reserving(declaring(4), 100, () -> Mono.just("read"))).as("up to the budget")
                 .expectNext("read").expectComplete().verify(TIMEOUT);

@@ -3,9 +3,11 @@ package io.streamgate.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamgate.metrics.StreamMetrics;
+import io.streamgate.stream.CommandLogBusyException;
 import io.streamgate.stream.CommandLogUnavailableException;
 import io.streamgate.stream.CommandTooLargeException;
 import io.streamgate.stream.PartlyStoredException;
@@ -13,13 +15,27 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import reactor.core.scheduler.Schedulers;
 
-/** The problems of commands Kafka refused or stored in part. */
+/** The problems of commands refused for the node's bounds, or Kafka refused or stored in part. */
 class ProblemsTest {
 
     private static final String SEND = "/stream/s/send";
 
-    private final Problems problems = new Problems(new StreamMetrics(new SimpleMeterRegistry(), () -> 0),
-            Schedulers.parallel());
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final Problems problems = new Problems(new StreamMetrics(meters, () -> 0), Schedulers.parallel());
+
+    @Test
+    void shouldNameWhichBoundOfTheNodeABusyRefusalReachedInItsBodyAndItsMetric() {
+        for (String limit : List.of(CommandLogBusyException.MAX_SENDS_IN_FLIGHT,
+                CommandLogBusyException.MAX_BYTES_IN_FLIGHT)) {
+            Problems.Problem problem = problems.of(new CommandLogBusyException(limit, "busy"), SEND);
+
+            assertThat(problem.status().value()).isEqualTo(503);
+            assertThat(problem.body().type()).isEqualTo("/problems/kafka-busy");
+            assertThat(problem.body().limit()).isEqualTo(limit);
+            assertThat(problem.headers().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+            assertThat(meters.counter("streamgate.limit.rejections", "limit", limit).count()).as(limit).isEqualTo(1);
+        }
+    }
 
     @Test
     void shouldAnswerACommandKafkaRefusesAsTooLargeWith413NamingKafkasSettingAndNoRetry() {

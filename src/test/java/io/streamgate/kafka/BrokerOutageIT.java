@@ -71,6 +71,8 @@ class BrokerOutageIT {
         assertThat(during).as("refused while the others still wait").isNotDone();
         assertThat(beyondTheBound.status()).isEqualTo(503);
         assertThat(beyondTheBound.body().get("type").stringValue()).isEqualTo("/problems/kafka-busy");
+        assertThat(beyondTheBound.body().get("limit").stringValue()).as("answered %s", beyondTheBound)
+                .isEqualTo("max-sends-in-flight");
         assertThat(beyondTheBound.headers().get("Retry-After")).isEqualTo("1");
         assertThat(beyondTheBound.body().get("detail").stringValue()).contains("2 commands are already waiting");
 

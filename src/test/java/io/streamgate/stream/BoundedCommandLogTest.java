@@ -30,7 +30,8 @@ class BoundedCommandLogTest {
 
         StepVerifier.create(bounded.append(chunk(id, "third")))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(CommandLogBusyException.class)
-                        .hasMessageContaining("2 commands are already waiting"))
+                        .hasMessageContaining("2 commands are already waiting")
+                        .extracting(busy -> ((CommandLogBusyException) busy).limit()).isEqualTo("max-sends-in-flight"))
                 .verify(TIMEOUT);
 
         streams.log.releaseChunks();
@@ -100,7 +101,8 @@ class BoundedCommandLogTest {
 
         StepVerifier.create(bySize.append(chunk(id, "y".repeat(5))))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(CommandLogBusyException.class)
-                        .hasMessage("Chunks of 0 KB are already waiting for Kafka; nothing was stored. Retry shortly."))
+                        .hasMessage("Chunks of 0 KB are already waiting for Kafka; nothing was stored. Retry shortly.")
+                        .extracting(busy -> ((CommandLogBusyException) busy).limit()).isEqualTo("max-bytes-in-flight"))
                 .verify(TIMEOUT);
         StepVerifier.create(bySize.appendAll(List.of(chunk(id, "ab"), chunk(id, "cde"))).collectList())
                 .as("a batch over what is left, refused whole").expectError(CommandLogBusyException.class)

@@ -132,7 +132,8 @@ class IdempotencyKeysTest {
         List<Long> sinces = new ArrayList<>();
 
         keys.outcome(KeyedSend.of("k", "data"), 1_000,
-                failingWith(new CommandLogBusyException("too many sends in flight"), sinces));
+                failingWith(new CommandLogBusyException(CommandLogBusyException.MAX_SENDS_IN_FLIGHT,
+                        "too many sends in flight"), sinces));
         keys.outcome(KeyedSend.of("k", "data"), 2_000, failingWith(NO_ANSWER, sinces));
 
         assertThat(sinces).containsExactly(IdempotencyKeys.Attempt.FIRST, IdempotencyKeys.Attempt.FIRST);
