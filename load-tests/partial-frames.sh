@@ -4,7 +4,9 @@
 # bytes (2 MB, the largest message a socket takes at the default max-chunk-size) and all of its payload but the last
 # byte (load-tests/partial-frames.py), then holding it. 5 s and 35 s after all have (or 120 s), the gateway's
 # OutOfMemoryErrors (heap or direct), its resident memory, and whether health and a small send answer; then how the
-# sockets stand (open, or closed by the gateway with a code) as they let go.
+# sockets stand (open, or closed by the gateway with a code) as they let go. With API_KEY and OTHER_KEY set, the
+# gateway has those two tenant keys: the sockets are API_KEY's, the small send OTHER_KEY's (what one tenant's frames
+# leave another).
 #   load-tests/partial-frames.sh [gateway jar] [gateway args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,9 +20,11 @@ PORT=${GATEWAY_PORT:-18080}
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
 # shellcheck disable=SC2086
-start_gateway "$OUT" java $JVM_OPTIONS -Xlog:gc:file="$OUT/gc.log" -jar "$JAR" -- "$@"
+start_gateway "$OUT" java $JVM_OPTIONS -Xlog:gc:file="$OUT/gc.log" -jar "$JAR" -- \
+    ${OTHER_KEY:+"--streamgate.security.api-keys[1]=$OTHER_KEY"} "$@"
 for s in $(seq 0 $(( (SOCKETS - 1) / 50 ))); do gateway_post "http://127.0.0.1:$PORT/stream/partial-$s/start"; done
-gateway_post "http://127.0.0.1:$PORT/stream/other/start"
+OTHER=(${OTHER_KEY:+-H "X-API-Key: $OTHER_KEY"})
+curl -sf -o /dev/null -X POST "${OTHER[@]}" "http://127.0.0.1:$PORT/stream/other/start"
 rss_mb() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$APP/status") / 1024 )); }
 echo "before: resident $(rss_mb) MB" | tee "$OUT/summary.txt"
 python3 load-tests/partial-frames.py "$PORT" "$SOCKETS" "$SIZE" > "$OUT/sockets.log" 2>&1 &
@@ -30,7 +34,8 @@ state() {
   echo "$1: resident $(rss_mb) MB, OutOfMemoryErrors $(grep -c 'OutOfMemoryError\|OutOfDirectMemoryError' \
       "$OUT/gateway.log" || true), full collections $(grep -c 'Pause Full' "$OUT/gc.log" || true),\
  health $(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/actuator/health" || true),\
- a send to another stream $(curl -s -m 30 -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+ a send to another stream $(curl -s -m 30 -o /dev/null -w '%{http_code}' -X POST "${OTHER[@]}" \
+      -H 'Content-Type: application/json' \
       -d '{"data":"small"}' "http://127.0.0.1:$PORT/stream/other/send" || true)" | tee -a "$OUT/summary.txt"
 }
 sleep 5

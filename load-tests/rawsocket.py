@@ -5,11 +5,12 @@ import asyncio, base64, os, struct
 
 
 async def open_socket(port, stream):
-    """The stream's socket on the gateway at 127.0.0.1:port: (reader, writer, None) once upgraded, or (reader, writer,
-    status) with the status the handshake got instead of 101."""
+    """The stream's socket on the gateway at 127.0.0.1:port, with the tenant key API_KEY when it is set: (reader,
+    writer, None) once upgraded, or (reader, writer, status) with the status the handshake got instead of 101."""
     r, w = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 30)
     key = base64.b64encode(os.urandom(16)).decode()
-    w.write((f"GET /stream/{stream}/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+    tenant = f"X-API-Key: {os.environ['API_KEY']}\r\n" if os.environ.get("API_KEY") else ""
+    w.write((f"GET /stream/{stream}/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n{tenant}"
              f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
     head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 30)
     status = head.split(b" ")[1].decode()

@@ -321,6 +321,10 @@ public record StreamgateProperties(
      *                                sends waiting for Kafka (a character counted as a byte); more answer 503 with
      *                                Retry-After. A sixteenth of the heap ({@link HeapDefaults}): max-sends-in-flight
      *                                alone let 4,096 sends of 1 MB exhaust a 2 GB gateway
+     * @param maxBytesInFlightPerTenant what one tenant's send bodies and WebSocket frames may hold of
+     *                                max-bytes-in-flight (429 with Retry-After; a socket closes with 1013), so that one
+     *                                tenant cannot take all of it: half of it (at least 1KB) unless set. An open
+     *                                gateway has one tenant, which may hold all of it
      * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed);
      *                                also how long a connection may sit idle between requests
      * @param maxHeaderSize           all request headers together (431); must stay below
@@ -336,12 +340,16 @@ public record StreamgateProperties(
             @DefaultValue("64") int maxManagementConnections,
             @DefaultValue("4096") int maxSendsInFlight,
             DataSize maxBytesInFlight,
+            DataSize maxBytesInFlightPerTenant,
             @DefaultValue("30s") Duration requestReadTimeout,
             @DefaultValue("8KB") DataSize maxHeaderSize) {
 
         public Limits {
             openStreams = HeapDefaults.openStreams(openStreams);
             maxBytesInFlight = HeapDefaults.maxBytesInFlight(maxBytesInFlight);
+            if (maxBytesInFlightPerTenant == null) {
+                maxBytesInFlightPerTenant = DataSize.ofBytes(Math.max(1024, maxBytesInFlight.toBytes() / 2));
+            }
             maxConnections = HeapDefaults.maxConnections(maxConnections);
             require(openStreamsPerTenant >= 1 && openStreams >= 1 && sendsPerSecondPerTenant >= 1
                     && readersPerStream >= 1 && readersPerTenant >= 1 && maxConnections >= 1
@@ -350,6 +358,8 @@ public record StreamgateProperties(
             require(requestReadTimeout.toMillis() >= 100, "streamgate.limits.request-read-timeout must be at least 100ms");
             require(maxHeaderSize.toBytes() >= 1024, "streamgate.limits.max-header-size must be at least 1KB");
             require(maxBytesInFlight.toBytes() >= 1024, "streamgate.limits.max-bytes-in-flight must be at least 1KB");
+            require(maxBytesInFlightPerTenant.toBytes() >= 1024,
+                    "streamgate.limits.max-bytes-in-flight-per-tenant must be at least 1KB");
         }
     }
 

@@ -1,63 +1,103 @@
 package io.streamgate.http;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.streamgate.stream.ByteBound;
 import io.streamgate.stream.CommandLogBusyException;
+import io.streamgate.stream.LimitExceededException;
 import io.streamgate.stream.Once;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
 /**
- * The send bodies and WebSocket messages this node reads and holds at once, by size ({@code max-bytes-in-flight}): a
- * send reserves its body's declared {@code Content-Length} (the largest body it may send, when it declares none)
- * before the body is read, and gives it back with its answer, once Kafka has answered for its chunks; a WebSocket's
- * frames are counted from their headers, before their payloads are read ({@link Holding}). Beyond it a send is refused
- * at once, 503 with {@code Retry-After}, before its body is read, and a socket closes with {@code 1013} at the frame
- * there is no room for. The chunks waiting for Kafka are bounded by size too, but only once read: 4,096 uploads of
- * 1 MB at once, to a gateway whose broker stalled, were read together into Netty's direct buffers and exhausted them,
- * 16 WebSockets sending 1 MB messages held 256 each in the heap, and 1,500 each part-way through a 2 MB frame held
- * them in direct memory (BENCHMARKS.md sections 95, 96 and 98).
+ * The send bodies and WebSocket messages this node reads and holds at once, by size ({@code max-bytes-in-flight}),
+ * and each tenant's part of them ({@code max-bytes-in-flight-per-tenant}, {@link TenantShares}): a send reserves its
+ * body's declared {@code Content-Length} (the largest body it may send, when it declares none) before the body is read,
+ * and gives it back with its answer, once Kafka has answered for its chunks; a WebSocket's frames are counted from
+ * their headers, before their payloads are read ({@link Holding}). Beyond its tenant's share a send is refused at once,
+ * 429 with {@code Retry-After}, and beyond the node's budget 503 with {@code Retry-After}, both before its body is read;
+ * a socket closes with {@code 1013} at the frame there is no room for. The chunks waiting for Kafka are bounded by size
+ * too, but only once read: 4,096 uploads of 1 MB at once, to a gateway whose broker stalled, were read together into
+ * Netty's direct buffers and exhausted them, 16 WebSockets sending 1 MB messages held 256 each in the heap, and 1,500
+ * each part-way through a 2 MB frame held them in direct memory (BENCHMARKS.md sections 95, 96 and 98).
  */
 final class BodyBudget {
 
-    private final ByteBound reserved;
+    /** The tenant's share, as in its configuration property and the rejection metric's tag. */
+    static final String TENANT_LIMIT = "max-bytes-in-flight-per-tenant";
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
-    BodyBudget(long maxBytes) {
+    private final ByteBound reserved;
+    private final TenantShares tenants;
+
+    /** {@code maxBytes} for the node, {@code maxBytesPerTenant} of them for any one tenant. */
+    BodyBudget(long maxBytes, long maxBytesPerTenant) {
         this.reserved = new ByteBound(maxBytes);
+        this.tenants = TenantShares.of(maxBytesPerTenant, maxBytes);
     }
 
     /**
-     * Runs {@code send} with its body's size reserved, given back however it ends, before its answer goes on
-     * ({@link Once} says why). A body larger than the whole budget is still read when no other is, so that no send the
-     * size limits allow is refused for ever.
+     * Runs {@code send} of {@code tenant} with its body's size reserved, given back however it ends, before its answer
+     * goes on ({@link Once} says why). A body larger than the whole budget is still read when no other is, so that no
+     * send the size limits allow is refused for ever.
      */
-    <T> Mono<T> reserving(ServerRequest request, long largest, Supplier<Mono<T>> send) {
+    <T> Mono<T> reserving(String tenant, ServerRequest request, long largest, Supplier<Mono<T>> send) {
         return Mono.defer(() -> {
             long size = Math.min(Math.max(0, request.headers().contentLength().orElse(largest)), largest);
-            if (!reserved.tryTake(size)) {
-                return Mono.error(busy());
+            RuntimeException refused = take(tenant, size);
+            if (refused != null) {
+                return Mono.error(refused);
             }
-            Once giveBack = new Once(() -> reserved.giveBack(size));
+            Once giveBack = new Once(() -> giveBack(tenant, size));
             return giveBack.onEnd(send.get());
         });
     }
 
-    /** What a send beyond the budget is refused with. */
-    CommandLogBusyException busy() {
-        return new CommandLogBusyException(CommandLogBusyException.MAX_BYTES_IN_FLIGHT, "Sends of " + reserved.max() / 1024 + " KB are already being read or waiting"
-                + " for Kafka on this node; nothing was stored. Retry shortly.");
+    /**
+     * Takes {@code bytes} into the node's budget and the tenant's share, or neither: null, or what refused them. The
+     * node's first, so that a node with no room says so (503) whoever asks, and an open gateway's one tenant, whose
+     * share is the whole, is never told of a share.
+     */
+    private RuntimeException take(String tenant, long bytes) {
+        if (!reserved.tryTake(bytes)) {
+            return busy();
+        }
+        if (!tenants.tryTake(tenant, bytes)) {
+            reserved.giveBack(bytes);
+            return new LimitExceededException(TENANT_LIMIT, "Your sends of " + tenants.share() / 1024 + " KB are"
+                    + " already being read or waiting for Kafka on this node; nothing was stored. Retry shortly.",
+                    RETRY_AFTER);
+        }
+        return null;
     }
 
-    /** A WebSocket's share: what its messages hold, counted as they arrive and all given back when it closes. */
-    Holding holding() {
-        return new Holding();
+    private void giveBack(String tenant, long bytes) {
+        reserved.giveBack(bytes);
+        tenants.giveBack(tenant, bytes);
+    }
+
+    /** What a send beyond the node's budget is refused with. */
+    private CommandLogBusyException busy() {
+        return new CommandLogBusyException(CommandLogBusyException.MAX_BYTES_IN_FLIGHT, "Sends of "
+                + reserved.max() / 1024 + " KB are already being read or waiting for Kafka on this node; nothing was"
+                + " stored. Retry shortly.");
+    }
+
+    /** A WebSocket's share, {@code tenant}'s: what its messages hold, counted as they arrive, given back as it closes. */
+    Holding holding(String tenant) {
+        return new Holding(tenant);
     }
 
     /** The bytes reserved now. */
     long reserved() {
         return reserved.held();
+    }
+
+    /** The bytes {@code tenant} holds now. */
+    long reserved(String tenant) {
+        return tenants.held(tenant);
     }
 
     /**
@@ -68,19 +108,32 @@ final class BodyBudget {
     final class Holding {
 
         private static final long CLOSED = -1;
+        private final String tenant;
         private final AtomicLong held = new AtomicLong();
+        /** What refused the last frame not counted; read on the connection's thread, which takes. */
+        private RuntimeException refusal;
 
-        /** Counts a frame of {@code bytes} about to be read; false if the budget has no room for it (none counted). */
+        private Holding(String tenant) {
+            this.tenant = tenant;
+        }
+
+        /** Counts a frame of {@code bytes} about to be read; false if there is no room for it (none counted). */
         boolean take(long bytes) {
-            if (!reserved.tryTake(bytes)) {
+            refusal = BodyBudget.this.take(tenant, bytes);
+            if (refusal != null) {
                 return false;
             }
             long before = held.getAndUpdate(now -> now == CLOSED ? CLOSED : now + bytes);
             if (before == CLOSED) {
-                reserved.giveBack(bytes);
+                BodyBudget.this.giveBack(tenant, bytes);
                 return false;
             }
             return true;
+        }
+
+        /** Whether the last frame refused was past the tenant's share, not the node's budget. */
+        boolean refusedForTheTenant() {
+            return refusal instanceof LimitExceededException;
         }
 
         /** Whether the socket has closed: it counts nothing more. */
@@ -92,7 +145,7 @@ final class BodyBudget {
         void giveBack(long bytes) {
             long before = held.getAndUpdate(now -> now == CLOSED ? CLOSED : now - bytes);
             if (before != CLOSED) {
-                reserved.giveBack(bytes);
+                BodyBudget.this.giveBack(tenant, bytes);
             }
         }
 
@@ -100,7 +153,7 @@ final class BodyBudget {
         void close() {
             long before = held.getAndSet(CLOSED);
             if (before != CLOSED) {
-                reserved.giveBack(before);
+                BodyBudget.this.giveBack(tenant, before);
             }
         }
     }

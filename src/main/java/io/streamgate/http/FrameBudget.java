@@ -154,8 +154,9 @@ final class FrameBudget extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(bytes.retainedSlice(bytes.readerIndex(), frameStart - bytes.readerIndex()));
         }
         bytes.release();
-        end(ctx, new CloseStatus(1013, "Frame " + messages
-                + " is past this node's bytes in flight; nothing from it on was stored. Retry shortly."));
+        end(ctx, new CloseStatus(1013, "Frame " + messages + (holding.refusedForTheTenant()
+                ? " is past your share of this node's bytes in flight" : " is past this node's bytes in flight")
+                + "; nothing from it on was stored. Retry shortly."));
     }
 
     /** Reads nothing more and, if the socket's handler is still reading, ends its messages with {@code status}. */

@@ -68,14 +68,15 @@ final class FrameRules extends ChannelDuplexHandler {
 
     /**
      * Opens every socket of {@code handshakes} with these rules in its pipeline, and its frames counted against
-     * {@code budget} as they arrive ({@link FrameBudget}: frames over {@code largestFrame} are the decoder's to refuse,
-     * and a message must come whole within {@code messageTimeout}).
+     * {@code budget} and its caller's share of it as they arrive ({@link FrameBudget}: frames over
+     * {@code largestFrame} are the decoder's to refuse, and a message must come whole within {@code messageTimeout}).
      */
-    static WebSocketService enforcedBy(WebSocketService handshakes, BodyBudget budget, long largestFrame,
-                                       Duration messageTimeout) {
-        return (exchange, handler) -> handshakes.handleRequest(exchange, new Enforcing(handler,
-                ((Connection) ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest())).channel(),
-                () -> new FrameBudget(budget.holding(), largestFrame, messageTimeout)));
+    static WebSocketService enforcedBy(WebSocketService handshakes, Callers callers, BodyBudget budget,
+                                       long largestFrame, Duration messageTimeout) {
+        return (exchange, handler) -> callers.tenant(exchange.getPrincipal()).flatMap(tenant ->
+                handshakes.handleRequest(exchange, new Enforcing(handler,
+                        ((Connection) ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest())).channel(),
+                        () -> new FrameBudget(budget.holding(tenant), largestFrame, messageTimeout))));
     }
 
     /** What the socket's frames hold against the budget, given back by its handler as it answers them. */

@@ -52,10 +52,14 @@ class HttpConfiguration {
         return Callers.of(access.open());
     }
 
-    /** The send bodies and WebSocket messages read and held at once, by size, one count for both. */
+    /**
+     * The send bodies and WebSocket messages read and held at once, by size, one count for both, and each tenant's
+     * share of it. An open gateway has one tenant, the empty one: its share is the whole.
+     */
     @Bean
-    BodyBudget bodyBudget(StreamgateProperties properties) {
-        return new BodyBudget(properties.limits().maxBytesInFlight().toBytes());
+    BodyBudget bodyBudget(StreamgateProperties properties, ApiAccess access) {
+        long node = properties.limits().maxBytesInFlight().toBytes();
+        return new BodyBudget(node, access.open() ? node : properties.limits().maxBytesInFlightPerTenant().toBytes());
     }
 
     @Bean

@@ -74,7 +74,7 @@ final class StreamHandler {
         if (RequestHeaders.isNdjson(request)) {
             return callers.key(request).flatMap(key -> {
                 Mono<List<String>> batch = batches.read(request);
-                return streams.sendableSession(key).flatMap(session -> budget.reserving(request,
+                return streams.sendableSession(key).flatMap(session -> budget.reserving(key.tenant(), request,
                         batches.maxBodyBytes(), () -> batch
                                 .flatMap(data -> streams.sendAll(session, data))
                                 .flatMap(seqs -> ok(new ApiResponses.SentBatch(session.id().value(), seqs)))));
@@ -88,7 +88,8 @@ final class StreamHandler {
                     .switchIfEmpty(Mono.error(() -> new InvalidRequestException(
                             "The body must be {\"data\": \"<string>\"}")))
                     .map(chunks::of);
-            return streams.sendableSession(key).flatMap(session -> budget.reserving(request, chunks.maxBodyBytes(),
+            return streams.sendableSession(key).flatMap(session -> budget.reserving(key.tenant(), request,
+                    chunks.maxBodyBytes(),
                     () -> chunk
                             .flatMap(data -> streams.send(session, data, idempotencyKey))
                             .flatMap(seq -> ok(new ApiResponses.Sent(session.id().value(), seq)))));

@@ -180,14 +180,15 @@ class StreamRoutes {
      * protocol says. Reactor Netty's default (64 KB) would refuse chunks a send accepts.
      */
     @Bean
-    WebFluxConfigurer webSocketProtocol(Chunks chunks, BodyBudget budget, StreamgateProperties properties) {
+    WebFluxConfigurer webSocketProtocol(Callers callers, Chunks chunks, BodyBudget budget,
+                                        StreamgateProperties properties) {
         return new WebFluxConfigurer() {
             @Override
             public WebSocketService getWebSocketService() {
                 return new SocketHandshakes(FrameRules.enforcedBy(new HandshakeWebSocketService(
                         new ReactorNettyRequestUpgradeStrategy(
                                 WebsocketServerSpec.builder().maxFramePayloadLength(chunks.maxMessageBytes()))),
-                        budget, chunks.maxMessageBytes(), properties.limits().requestReadTimeout()));
+                        callers, budget, chunks.maxMessageBytes(), properties.limits().requestReadTimeout()));
             }
         };
     }

@@ -48,7 +48,7 @@ class HeapDefaultsTest {
         assertThat(unset.idempotencyBudget()).isEqualTo(HeapDefaults.share(heap, 16, HeapDefaults.IDEMPOTENCY_BUDGET));
         assertThat(unset.endedHistoryBudget()).isEqualTo(HeapDefaults.share(heap, 8, HeapDefaults.ENDED_HISTORY_BUDGET));
         assertThat(limits(null).openStreams()).isEqualTo(HeapDefaults.openStreams(heap));
-        assertThat(new StreamgateProperties.Limits(1000, null, 20_000, 100, 20_000, null, 64, 4096, null,
+        assertThat(new StreamgateProperties.Limits(1000, null, 20_000, 100, 20_000, null, 64, 4096, null, null,
                 Duration.ofSeconds(30), DataSize.ofKilobytes(8)).maxConnections())
                 .isEqualTo(HeapDefaults.maxConnections(heap));
     }
@@ -84,7 +84,7 @@ class HeapDefaultsTest {
     }
 
     private static StreamgateProperties.Limits limits(Integer openStreams) {
-        return new StreamgateProperties.Limits(1000, openStreams, 20_000, 100, 20_000, 20_000, 64, 4096, null,
+        return new StreamgateProperties.Limits(1000, openStreams, 20_000, 100, 20_000, 20_000, 64, 4096, null, null,
                 Duration.ofSeconds(30), DataSize.ofKilobytes(8));
     }
 }

@@ -31,9 +31,26 @@ class StreamgatePropertiesTest {
                 new StreamgateProperties.Security(List.of(), List.of(),
                         new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30)),
                         new StreamgateProperties.Jwt("sub")),
-                new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, 1, null, Duration.ofSeconds(1),
+                new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, 1, null, null, Duration.ofSeconds(1),
                         DataSize.ofKilobytes(8))))
                 .hasMessageContaining("max-record-size");
+    }
+
+    @Test
+    void shouldGiveATenantHalfOfTheBytesInFlightUnlessSetAndNeverLessThanAKilobyte() {
+        assertThat(limits(DataSize.ofMegabytes(128), null).maxBytesInFlightPerTenant())
+                .isEqualTo(DataSize.ofMegabytes(64));
+        assertThat(limits(DataSize.ofKilobytes(1), null).maxBytesInFlightPerTenant())
+                .isEqualTo(DataSize.ofKilobytes(1));
+        assertThat(limits(DataSize.ofMegabytes(128), DataSize.ofMegabytes(8)).maxBytesInFlightPerTenant())
+                .isEqualTo(DataSize.ofMegabytes(8));
+        assertThatThrownBy(() -> limits(DataSize.ofMegabytes(128), DataSize.ofBytes(512)))
+                .hasMessageContaining("max-bytes-in-flight-per-tenant must be at least 1KB");
+    }
+
+    private static StreamgateProperties.Limits limits(DataSize node, DataSize perTenant) {
+        return new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, 1, node, perTenant, Duration.ofSeconds(1),
+                DataSize.ofKilobytes(8));
     }
 
     @Test

@@ -30,8 +30,8 @@ class FrameBudgetTest {
     private static final int FIN = 0x80;
     private static final int LARGEST_FRAME = 4096;
 
-    private final BodyBudget budget = new BodyBudget(1000);
-    private final BodyBudget.Holding holding = budget.holding();
+    private final BodyBudget budget = new BodyBudget(1000, 1000);
+    private final BodyBudget.Holding holding = budget.holding("tenant");
     /** As a socket's pipeline is: the count, the frame decoder, the rules and the aggregator. */
     private final EmbeddedChannel connection = new EmbeddedChannel(
             new FrameBudget(holding, LARGEST_FRAME, Duration.ofSeconds(30)),
@@ -84,6 +84,25 @@ class FrameBudgetTest {
         connection.writeInbound(later);
         assertThat(later.refCnt()).as("what comes after, let go").isZero();
         assertThat(messagesRead()).isEmpty();
+    }
+
+    @Test
+    void endsTheFramesWith1013SayingSoAtOneItsTenantsShareHasNoRoomFor() {
+        BodyBudget shared = new BodyBudget(1000, 700);
+        BodyBudget.Holding tenants = shared.holding("tenant");
+        EmbeddedChannel socket = new EmbeddedChannel(new FrameBudget(tenants, LARGEST_FRAME, Duration.ofSeconds(30)),
+                new WebSocket13FrameDecoder(true, true, LARGEST_FRAME), new FrameRules(tenants));
+        try {
+            Throwable end = catchThrowable(() -> socket.writeInbound(frames(frame(FIN | TEXT, "x".repeat(600)),
+                    frame(FIN | TEXT, "y".repeat(200)))));
+
+            assertThat(end).isInstanceOfSatisfying(FrameRules.EndOfFrames.class, ended -> assertThat(ended.closeWith())
+                    .isEqualTo(new CloseStatus(1013, "Frame 2 is past your share of this node's bytes in flight;"
+                            + " nothing from it on was stored. Retry shortly.")));
+            assertThat(shared.reserved()).as("the node had room for it").isEqualTo(600);
+        } finally {
+            socket.finishAndReleaseAll();
+        }
     }
 
     /** A message larger than the whole budget is still read when nothing else is held (ByteBound's rule). */

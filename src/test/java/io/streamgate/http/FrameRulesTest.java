@@ -40,7 +40,7 @@ class FrameRulesTest {
 
     /** The rules of a socket whose handler is still reading. */
     private static FrameRules rules() {
-        return new FrameRules(new BodyBudget(65536).holding());
+        return new FrameRules(new BodyBudget(65536, 65536).holding("tenant"));
     }
 
     @AfterEach

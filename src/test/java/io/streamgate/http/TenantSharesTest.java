@@ -1,0 +1,52 @@
+package io.streamgate.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TenantSharesTest {
+
+    private final TenantShares shares = TenantShares.of(10, 100);
+
+    @Test
+    void shouldKeepEachTenantWithinItsShareApartFromTheOthers() {
+        assertThat(shares.tryTake("a", 6)).isTrue();
+        assertThat(shares.tryTake("a", 5)).as("past a's share").isFalse();
+        assertThat(shares.tryTake("b", 10)).as("b's share is its own").isTrue();
+        assertThat(shares.tryTake("a", 4)).as("up to the share").isTrue();
+        assertThat(shares.held("a")).isEqualTo(10);
+        assertThat(shares.held("b")).isEqualTo(10);
+    }
+
+    @Test
+    void shouldForgetATenantOnceItHoldsNothing() {
+        shares.tryTake("a", 3);
+        shares.tryTake("a", 4);
+        shares.giveBack("a", 3);
+        assertThat(shares.tenants()).isEqualTo(1);
+
+        shares.giveBack("a", 4);
+
+        assertThat(shares.held("a")).isZero();
+        assertThat(shares.tenants()).as("the map holds only tenants holding bytes").isZero();
+    }
+
+    @Test
+    void shouldTakeMoreThanTheShareFromATenantHoldingNothingAndNeverRefuseNothing() {
+        assertThat(shares.tryTake("a", 50)).as("a body larger than the share, alone").isTrue();
+        assertThat(shares.tryTake("a", 1)).isFalse();
+        assertThat(shares.tryTake("a", 0)).as("what holds nothing").isTrue();
+        assertThat(shares.held("a")).isEqualTo(50);
+    }
+
+    @Test
+    void shouldCountNothingForAShareAsLargeAsTheNodesBudget() {
+        TenantShares whole = TenantShares.of(100, 100);
+
+        assertThat(whole.tryTake("", 60)).isTrue();
+        assertThat(whole.tryTake("", 60)).as("the node's budget refuses first, not a share").isTrue();
+        assertThat(whole.tenants()).as("an open gateway's sends touch no map").isZero();
+        whole.giveBack("", 60);
+        assertThat(whole.tenants()).isZero();
+    }
+}
