@@ -237,11 +237,7 @@ class LimitsIT extends SecuredGatewayIT {
             for (int i = 0; i < 80; i++) {
                 sockets.add(new RawHttp(port));
             }
-            // Connections are accepted on several event loops, so which ones are refused is not ordered; how many is.
-            List<String> answers = Flux.fromIterable(sockets)
-                    .flatMap(socket -> Mono.fromCallable(socket::readUntilClosed).subscribeOn(TestThreads.CLIENTS),
-                            sockets.size())
-                    .collectList().block(TIMEOUT);
+            List<String> answers = RawHttp.readAllUntilClosed(sockets).block(TIMEOUT);
             List<String> refused = answers.stream().filter(answer -> RawHttp.status(answer) == 503).toList();
             assertThat(refused).hasSizeGreaterThanOrEqualTo(80 - 64).allSatisfy(answer -> assertThat(answer)
                     .contains("Retry-After: 1", "application/problem+json", "\"limit\":\"max-connections\"",

@@ -10,13 +10,11 @@ import java.util.List;
 import io.streamgate.support.RawHttp;
 import io.streamgate.support.SecuredGatewayIT;
 import io.streamgate.support.StreamClient;
-import io.streamgate.support.TestThreads;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,8 +53,8 @@ class ManagementPortIT extends SecuredGatewayIT {
             for (int i = 0; i < 9; i++) {
                 sockets.add(new RawHttp(port));
             }
-            // Read at once, since which of them is refused is not ordered (LimitsIT); the rest idle out in 5 s.
-            Mono<List<String>> answers = read(sockets).cache();
+            // The rest idle out in 5 s.
+            Mono<List<String>> answers = RawHttp.readAllUntilClosed(sockets).cache();
             answers.subscribe();
             try (RawHttp health = new RawHttp(managementPort)) {
                 String answer = health.write("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\n"
@@ -79,7 +77,7 @@ class ManagementPortIT extends SecuredGatewayIT {
             for (int i = 0; i < 9; i++) {
                 sockets.add(new RawHttp(managementPort));
             }
-            List<String> answers = read(sockets).block(TIMEOUT);
+            List<String> answers = RawHttp.readAllUntilClosed(sockets).block(TIMEOUT);
             List<String> refused = answers.stream().filter(answer -> RawHttp.status(answer) == 503).toList();
             assertThat(refused).as("answered %s", answers).hasSizeGreaterThanOrEqualTo(9 - 6)
                     .allSatisfy(answer -> assertThat(answer).contains("\"limit\":\"max-management-connections\""));
@@ -135,16 +133,5 @@ class ManagementPortIT extends SecuredGatewayIT {
             String answer = trickle.write("GET /actuator/health HTTP/1.1\r\nHost: local").readUntilClosed();
             assertThat(RawHttp.status(answer)).as("answered %s", answer).isIn(408, -1);
         }
-    }
-
-    /**
-     * What each socket gets until it is closed, read all at once: connections are accepted on several event loops, so
-     * which of them are refused is not ordered; how many is.
-     */
-    private static Mono<List<String>> read(List<RawHttp> sockets) {
-        return Flux.fromIterable(sockets)
-                .flatMap(socket -> Mono.fromCallable(socket::readUntilClosed).subscribeOn(TestThreads.CLIENTS),
-                        sockets.size())
-                .collectList();
     }
 }

@@ -8,6 +8,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** Plain sockets, for requests no well-behaved HTTP client would send. */
 public final class RawHttp implements AutoCloseable {
@@ -85,6 +89,17 @@ public final class RawHttp implements AutoCloseable {
             // reset by the server: it closed without a graceful end
         }
         return received.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * What each socket gets until it is closed, read all at once on the tests' client threads: connections are
+     * accepted on several event loops, so which of many is refused at a cap is not ordered; how many is.
+     */
+    public static Mono<List<String>> readAllUntilClosed(List<RawHttp> sockets) {
+        return Flux.fromIterable(sockets)
+                .flatMap(socket -> Mono.fromCallable(socket::readUntilClosed).subscribeOn(TestThreads.CLIENTS),
+                        sockets.size())
+                .collectList();
     }
 
     /** The status line's code of the first response, or -1 when the server closed without answering. */
