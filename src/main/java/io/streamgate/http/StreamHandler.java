@@ -89,8 +89,7 @@ final class StreamHandler {
                             "The body must be {\"data\": \"<string>\"}")))
                     .map(chunks::of);
             return streams.sendableSession(key).flatMap(session -> budget.reserving(key.tenant(), request,
-                    chunks.maxBodyBytes(),
-                    () -> chunk
+                    chunks.maxBodyBytes(), () -> chunk
                             .flatMap(data -> streams.send(session, data, idempotencyKey))
                             .flatMap(seq -> ok(new ApiResponses.Sent(session.id().value(), seq)))));
         });
