@@ -53,13 +53,16 @@ class ReadyLine implements ApplicationListener<ApplicationReadyEvent>, Disposabl
         String kafka = properties.kafka().embedded()
                 ? "embedded Kafka (data in " + properties.broker().dataDir() + ")"
                 : "Kafka at " + properties.kafka().bootstrapServers();
-        String where = url("server", web.getWebServer().getPort());
+        int port = web.getWebServer().getPort();
+        String where = url("server", port);
+        // Boot sets it to the server's port when the actuator has no port of its own.
         Integer managementPort = environment.getProperty("local.management.port", Integer.class);
-        String actuator = (managementPort == null ? where : url("management.server", managementPort)) + "/actuator";
+        boolean ownPort = managementPort != null && managementPort != port;
+        String actuator = (ownPort ? url("management.server", managementPort) : where) + "/actuator";
         awaitingResults = results.awaitReplayed().subscribe(null, null, () -> {
             if (properties.roles().contains(Role.GATEWAY)) {
                 log.info("Streamgate ready on {} ({}, {}, {}){}", where, roles, kafka, access.describe(),
-                        managementPort == null ? "" : "; actuator on " + actuator);
+                        ownPort ? "; actuator on " + actuator : "");
             } else {
                 log.info("Streamgate ready: {} on {}; health on {}/health", roles, kafka, actuator);
             }
