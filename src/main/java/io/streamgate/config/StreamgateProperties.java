@@ -323,8 +323,9 @@ public record StreamgateProperties(
      *                                alone let 4,096 sends of 1 MB exhaust a 2 GB gateway
      * @param maxBytesInFlightPerTenant what one tenant's send bodies and WebSocket frames may hold of
      *                                max-bytes-in-flight (429 with Retry-After; a socket closes with 1013), so that one
-     *                                tenant cannot take all of it: half of it (at least 1KB) unless set. An open
-     *                                gateway has one tenant, which may hold all of it
+     *                                tenant cannot take all of it: half of it (at least 1KB) unless set. Where one
+     *                                tenant is all there can be (an open gateway, or one API key and no JWTs), it
+     *                                may hold all of it
      * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed);
      *                                also how long a connection may sit idle between requests
      * @param maxHeaderSize           all request headers together (431); must stay below

@@ -54,12 +54,13 @@ class HttpConfiguration {
 
     /**
      * The send bodies and WebSocket messages read and held at once, by size, one count for both, and each tenant's
-     * share of it. An open gateway has one tenant, the empty one: its share is the whole.
+     * share of it: the whole where one tenant is all there can be (an open gateway, or one API key).
      */
     @Bean
     BodyBudget bodyBudget(StreamgateProperties properties, ApiAccess access) {
         long node = properties.limits().maxBytesInFlight().toBytes();
-        return new BodyBudget(node, access.open() ? node : properties.limits().maxBytesInFlightPerTenant().toBytes());
+        return new BodyBudget(node, access.oneTenant() ? node
+                : properties.limits().maxBytesInFlightPerTenant().toBytes());
     }
 
     @Bean

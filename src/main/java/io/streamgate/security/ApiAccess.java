@@ -13,6 +13,14 @@ public record ApiAccess(int apiKeys, boolean jwt) {
         return apiKeys == 0 && !jwt;
     }
 
+    /**
+     * At most one tenant can call: the open gateway's empty one, or one API key's (each key is its own tenant) with no
+     * JWTs, whose subjects may be any number. Shares between tenants are then the whole.
+     */
+    public boolean oneTenant() {
+        return apiKeys <= 1 && !jwt;
+    }
+
     /** For the ready line: "open API (no keys)", "2 API key(s)", "JWT", "2 API key(s) and JWT". */
     public String describe() {
         if (open()) {
