@@ -21,9 +21,9 @@ import reactor.core.Disposables;
 /**
  * One line, once the application is ready, that tells an operator where it answers and how it runs: the URL, the
  * roles, which Kafka, whether the API is open, and the actuator's URL when it has a port of its own
- * ({@code management.server.port}; Boot says which in {@code local.management.port} once it has started). Ready means started and through the results log: a restarted
- * instance reads it from its beginning before it knows its streams (its health is down until then), which on a log
- * of days took longer than the start-up itself.
+ * ({@code management.server.port}; Boot says which in {@code local.management.port} once it has started). Ready
+ * means started and through the results log: a restarted instance reads it from its beginning before it knows its
+ * streams (its health is down until then), which on a log of days took longer than the start-up itself.
  */
 @Component
 class ReadyLine implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
@@ -78,7 +78,7 @@ class ReadyLine implements ApplicationListener<ApplicationReadyEvent>, Disposabl
     private String url(String prefix, int port) {
         String address = environment.getProperty(prefix + ".address");
         if (address == null) {
-            // An open gateway listens on loopback only (OpenGatewayAddress), both ports; a keyed one on every interface.
+            // An open gateway listens on loopback only, both ports (OpenGatewayAddress); a keyed one everywhere.
             address = access.open() ? InetAddress.getLoopbackAddress().getHostAddress() : "0.0.0.0";
         }
         String scheme = environment.getProperty(prefix + ".ssl.enabled", Boolean.class, false)

@@ -16,12 +16,13 @@ import reactor.core.publisher.Mono;
  * and each tenant's part of them ({@code max-bytes-in-flight-per-tenant}, {@link TenantShares}): a send reserves its
  * body's declared {@code Content-Length} (the largest body it may send, when it declares none) before the body is read,
  * and gives it back with its answer, once Kafka has answered for its chunks; a WebSocket's frames are counted from
- * their headers, before their payloads are read ({@link Holding}). Beyond its tenant's share a send is refused at once,
- * 429 with {@code Retry-After}, and beyond the node's budget 503 with {@code Retry-After}, both before its body is read;
- * a socket closes with {@code 1013} at the frame there is no room for. The chunks waiting for Kafka are bounded by size
- * too, but only once read: 4,096 uploads of 1 MB at once, to a gateway whose broker stalled, were read together into
- * Netty's direct buffers and exhausted them, 16 WebSockets sending 1 MB messages held 256 each in the heap, and 1,500
- * each part-way through a 2 MB frame held them in direct memory (BENCHMARKS.md sections 95, 96 and 98).
+ * their headers, before their payloads are read ({@link Holding}). Beyond the node's budget a send is refused at
+ * once, 503 with {@code Retry-After}, and beyond its tenant's share 429 with {@code Retry-After}, both before its
+ * body is read; a socket closes with {@code 1013} at the frame there is no room for. The chunks waiting for Kafka are
+ * bounded by size too, but only once read: 4,096 uploads of 1 MB at once, to a gateway whose broker stalled, were read
+ * together into Netty's direct buffers and exhausted them, 16 WebSockets sending 1 MB messages held 256 each in the
+ * heap, and 1,500 each part-way through a 2 MB frame held them in direct memory (BENCHMARKS.md sections 95, 96 and
+ * 98).
  */
 final class BodyBudget {
 
@@ -85,7 +86,7 @@ final class BodyBudget {
                 + " stored. Retry shortly.");
     }
 
-    /** A WebSocket's share, {@code tenant}'s: what its messages hold, counted as they arrive, given back as it closes. */
+    /** A WebSocket of {@code tenant}: what its messages hold, counted as they arrive, given back as it closes. */
     Holding holding(String tenant) {
         return new Holding(tenant);
     }

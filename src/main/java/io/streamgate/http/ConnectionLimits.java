@@ -15,9 +15,10 @@ import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Caps the connections open at once on one server of this node (the API's, or the management port's). Sits first in every connection's pipeline: a connection over the
- * cap gets a 503 problem written straight to the socket and is closed, before any HTTP parsing or allocation. The
- * answer carries the security headers every other answer does (SecurityHeaders), so that a refusal is no weaker.
+ * Caps the connections open at once on one server of this node (the API's, or the management port's). Sits first in
+ * every connection's pipeline: a connection over the cap gets a 503 problem written straight to the socket and is
+ * closed, before any HTTP parsing or allocation. The answer carries the security headers every other answer does
+ * (SecurityHeaders), so that a refusal is no weaker.
  *
  * <p>The answer is HTTP/1.1 in clear text, written ahead of any TLS handler: a TLS client over the cap gets it before
  * its handshake and cannot read it, nor can an h2c client with prior knowledge; each is closed at once all the same,

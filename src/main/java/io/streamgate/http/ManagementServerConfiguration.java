@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Bean;
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 class ManagementServerConfiguration {
 
-    /** The management port's connection cap, apart from the API's, so that a full API port leaves health checks room. */
+    /** The management port's connection cap, apart from the API's: a full API port leaves health checks room. */
     static final String LIMIT = "max-management-connections";
 
     /** The API server's limits, and its routes before Spring's (a malformed target, {@code OPTIONS *}, CONNECT). */

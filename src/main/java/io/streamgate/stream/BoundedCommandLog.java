@@ -119,8 +119,8 @@ final class BoundedCommandLog implements CommandLog {
     }
 
     private CommandLogBusyException tooLarge() {
-        return new CommandLogBusyException(CommandLogBusyException.MAX_BYTES_IN_FLIGHT, "Chunks of " + bytesInFlight.max() / 1024 + " KB are already waiting for"
-                + " Kafka; nothing was stored. Retry shortly.");
+        return new CommandLogBusyException(CommandLogBusyException.MAX_BYTES_IN_FLIGHT, "Chunks of "
+                + bytesInFlight.max() / 1024 + " KB are already waiting for Kafka; nothing was stored. Retry shortly.");
     }
 
     /** Commands appended and not yet answered by the log. */
