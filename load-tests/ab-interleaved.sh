@@ -10,7 +10,10 @@
 # lives (each JIT compiles from its own profiles: the same two builds gave B/A 1.32 and 1.12 in two pairs, section 37),
 # so repeat it with fresh pairs, the builds' places swapped, before reading a size from it.
 #   load-tests/ab-interleaved.sh <jar A> <jar B> [status|send]
-# API_KEY as in ab.sh (both gateways get the key); JAVA and GATEWAY_JAVA_OPTS as there. To compare JVM options instead
+# API_KEY as in ab.sh (both gateways get the key); JAVA and GATEWAY_JAVA_OPTS as there; GATEWAY_ARGS, more arguments
+# for both gateways (a second key, say, so that the gateway has several tenants). Streams stay open for 2 h: A sits idle
+# while B warms up, and once that took over 5 minutes (the default idle-timeout) A's streams had ended and every one of
+# its sends was refused, measured as the faster build (BENCHMARKS.md section 103). To compare JVM options instead
 # of builds, give the same jar twice and one side its own: GATEWAY_JAVA_OPTS_A, GATEWAY_JAVA_OPTS_B (each defaults to
 # GATEWAY_JAVA_OPTS, else gateway.sh's options).
 set -euo pipefail
@@ -35,7 +38,8 @@ stop_app() {
 # start <a|b> <jar> <port> <broker port> <JVM options>: the gateway, its streams, and its warm-up.
 start() {
   # shellcheck disable=SC2086
-  GATEWAY_PORT=$3 GATEWAY_BROKER_PORT=$4 start_gateway "$OUT/$1" ${JAVA:-java} $5 -jar "$2" --
+  GATEWAY_PORT=$3 GATEWAY_BROKER_PORT=$4 start_gateway "$OUT/$1" ${JAVA:-java} $5 -jar "$2" -- \
+      --streamgate.stream.idle-timeout=2h ${GATEWAY_ARGS:-}
   warm_for_ab "http://127.0.0.1:$3" "$OUT/$1/warmup.txt"
   PIDS+=("$APP") DATA+=("$BROKER_DATA")
   APP="" BROKER_DATA=""
@@ -72,3 +76,7 @@ awk -v median="$median" -v lo="$lo" -v hi="$hi" 'NR > 2 { a += $2; b += $4; n++ 
 errors=$(grep -o -E '(connect|read|write|timeout|non2xx)=[0-9]+' "$OUT/wrk.txt" \
     | awk -F= '{ n += $2 } END { print n + 0 }')
 echo "errors over all turns: $errors (wrk's lines in $OUT/wrk.txt)" | tee -a "$OUT/result.txt"
+if [ "$errors" -gt 0 ]; then
+  echo "WARNING: the ratios above count failed requests as answered ones; read wrk.txt before any of them" \
+      | tee -a "$OUT/result.txt" >&2
+fi
