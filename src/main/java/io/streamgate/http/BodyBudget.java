@@ -111,8 +111,8 @@ final class BodyBudget {
         private static final long CLOSED = -1;
         private final String tenant;
         private final AtomicLong held = new AtomicLong();
-        /** What refused the last frame not counted; read on the connection's thread, which takes. */
-        private RuntimeException refusal;
+        /** Whether the last frame not counted was past the tenant's share (read on the thread that takes). */
+        private boolean pastTheShare;
 
         private Holding(String tenant) {
             this.tenant = tenant;
@@ -120,8 +120,9 @@ final class BodyBudget {
 
         /** Counts a frame of {@code bytes} about to be read; false if there is no room for it (none counted). */
         boolean take(long bytes) {
-            refusal = BodyBudget.this.take(tenant, bytes);
+            RuntimeException refusal = BodyBudget.this.take(tenant, bytes);
             if (refusal != null) {
+                pastTheShare = refusal instanceof LimitExceededException;
                 return false;
             }
             long before = held.getAndUpdate(now -> now == CLOSED ? CLOSED : now + bytes);
@@ -134,7 +135,7 @@ final class BodyBudget {
 
         /** Whether the last frame refused was past the tenant's share, not the node's budget. */
         boolean refusedForTheTenant() {
-            return refusal instanceof LimitExceededException;
+            return pastTheShare;
         }
 
         /** Whether the socket has closed: it counts nothing more. */

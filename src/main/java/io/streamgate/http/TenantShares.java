@@ -2,14 +2,16 @@ package io.streamgate.http;
 
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.streamgate.stream.ByteBound;
+
 /**
  * What each tenant holds of this node's bytes in flight, against a share of them
  * ({@code max-bytes-in-flight-per-tenant}): without one, a single tenant's uploads or WebSocket frames could hold the
  * whole of {@code max-bytes-in-flight}, and every other tenant's sends to the node got 503 for as long as they lasted
- * (64 sockets each stopped short of a 2 MB frame held it for 30 s: BENCHMARKS.md section 98). As {@code ByteBound}
- * does, it takes what is larger than the whole share when the tenant holds nothing else, and never refuses what holds
- * nothing. A tenant is in the map only while it holds bytes, so the map holds no more tenants than there are sends and
- * sockets holding some.
+ * (64 sockets each stopped short of a 2 MB frame held it for 30 s: BENCHMARKS.md section 98). Each share follows
+ * {@link ByteBound#fits}, the node's rule: what is larger than the whole share is taken when the tenant holds nothing
+ * else, and what holds nothing is never refused. A tenant is in the map only while it holds bytes, so the map holds
+ * no more tenants than there are sends and sockets holding some.
  */
 final class TenantShares {
 
@@ -39,11 +41,9 @@ final class TenantShares {
         }
         boolean[] taken = new boolean[1];
         held.compute(tenant, (name, holding) -> {
-            if (holding != null && holding + bytes > share) {
-                return holding;
-            }
-            taken[0] = true;
-            return holding == null ? bytes : holding + bytes;
+            long now = holding == null ? 0 : holding;
+            taken[0] = ByteBound.fits(now, bytes, share);
+            return taken[0] ? now + bytes : holding;
         });
         return taken[0];
     }

@@ -20,11 +20,19 @@ public final class ByteBound {
     /** Takes {@code bytes} if there is room for them; false, and nothing taken, if not. */
     public boolean tryTake(long bytes) {
         long after = held.addAndGet(bytes);
-        if (bytes > 0 && after > max && after != bytes) {
+        if (!fits(after - bytes, bytes, max)) {
             held.addAndGet(-bytes);
             return false;
         }
         return true;
+    }
+
+    /**
+     * The rule of every such bound: {@code bytes} fit beside {@code held} under {@code max}, or are taken anyway when
+     * nothing else is held (larger than the whole, alone), or hold nothing.
+     */
+    public static boolean fits(long held, long bytes, long max) {
+        return bytes <= 0 || held == 0 || held + bytes <= max;
     }
 
     public void giveBack(long bytes) {
