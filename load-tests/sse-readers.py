@@ -3,7 +3,7 @@
 # once every reader has its first event (the server's first heartbeat). Used by reader-heap.sh:
 #   python3 load-tests/sse-readers.py <port> <readers> <streams> [tenant key, sent as X-API-Key]
 # A reader refused (not 200) ends the client, unless COUNT_REFUSED=1 (small-heap-readers.sh): then it is counted, the
-# others stay open, and the line says "connected N, refused M".
+# others stay open, its connection is closed, and the line says "connected N, refused M".
 import asyncio
 import os
 import sys
@@ -30,6 +30,8 @@ async def reader(i, streams, ready):
     if not head.startswith(b"HTTP/1.1 200") and COUNT_REFUSED:
         refused += 1
         ready.release()
+        if head != b"closed":
+            w.close() # a refused reader lets its connection go, as a client that gave up would
         return
     if not head.startswith(b"HTTP/1.1 200"):
         print(head.decode(errors="replace"), file=sys.stderr)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Whether one tenant's SSE readers can take every connection of a keyed node: the jar with its embedded broker and two
+# tenant keys (API_KEY's readers, OTHER_KEY's requests), max-connections 200 unless given. API_KEY starts 4 streams and
+# opens READERS (200) readers over them (load-tests/sse-readers.py, refused ones counted and closed); then OTHER_KEY
+# starts a stream of its own and reads it, and the answers are printed.
+#   load-tests/tenant-readers.sh [gateway jar] [gateway args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${1:-target/streamgate-0.1.0-SNAPSHOT.jar}
+shift || true
+READERS=${READERS:-200}
+export API_KEY=${API_KEY:-reader-tenant-key-0123456789}
+OTHER_KEY=${OTHER_KEY:-other-tenant-key-0123456789}
+OUT=load-tests/results/tenant-readers-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+PORT=${GATEWAY_PORT:-18080}
+# shellcheck source=load-tests/gateway.sh
+. load-tests/gateway.sh
+# shellcheck disable=SC2086
+start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" -- --streamgate.security.api-keys[1]="$OTHER_KEY" \
+    --streamgate.limits.max-connections=200 "$@"
+start_streams 4 "http://127.0.0.1:$PORT"
+COUNT_REFUSED=1 python3 load-tests/sse-readers.py "$PORT" "$READERS" 4 "$API_KEY" > "$OUT/readers.log" 2>&1 &
+READING=$!
+for _ in $(seq 60); do grep -q connected "$OUT/readers.log" && break; sleep 0.5; done
+sleep 1
+{
+  echo "jar: $JAR"
+  echo "API_KEY's readers: $(head -1 "$OUT/readers.log")"
+  other() {
+    curl -s -m 5 -o /dev/null -w '%{http_code}' -H "X-API-Key: $OTHER_KEY" "$@" || true
+  }
+  echo "OTHER_KEY's start: $(other -X POST "http://127.0.0.1:$PORT/stream/other/start")"
+  echo "OTHER_KEY's read (JSON): $(other -H 'Accept: application/json' "http://127.0.0.1:$PORT/stream/other/results")"
+  echo "OTHER_KEY's send: $(other -X POST -H 'Content-Type: application/json' -d '{"data":"x"}' \
+      "http://127.0.0.1:$PORT/stream/other/send")"
+} | tee "$OUT/summary.txt"
+kill "$READING" 2>/dev/null || true
