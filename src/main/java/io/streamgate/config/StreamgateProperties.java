@@ -305,7 +305,11 @@ public record StreamgateProperties(
      *                                about 800 MB ({@link HeapDefaults})
      * @param sendsPerSecondPerTenant sends a tenant may make per second, with a burst of as many (429, Retry-After)
      * @param readersPerStream        SSE readers connected to one stream (429)
-     * @param readersPerTenant        SSE readers connected to one tenant's streams (429)
+     * @param readersPerTenant        SSE readers and WebSockets connected to one tenant's streams on this node (429):
+     *                                half of max-connections (at least 1) unless set, so that one tenant's readers
+     *                                cannot take every connection of a node others call too; 20,000 where one tenant
+     *                                is all there can be (an open gateway, or one API key and no JWTs). Read it with
+     *                                {@link #readersPerTenant(boolean)}
      * @param maxConnections          HTTP connections open at once on this node (503, then closed): what bounds the
      *                                heap SSE readers (16 KB each) and WebSockets (23 KB) take. 20,000, or as many
      *                                as take a sixth of a heap smaller than 1.9 GB at 16 KB ({@link HeapDefaults})
@@ -336,7 +340,7 @@ public record StreamgateProperties(
             Integer openStreams,
             @DefaultValue("20000") long sendsPerSecondPerTenant,
             @DefaultValue("100") int readersPerStream,
-            @DefaultValue("20000") int readersPerTenant,
+            Integer readersPerTenant,
             Integer maxConnections,
             @DefaultValue("64") int maxManagementConnections,
             @DefaultValue("4096") int maxSendsInFlight,
@@ -344,6 +348,12 @@ public record StreamgateProperties(
             DataSize maxBytesInFlightPerTenant,
             @DefaultValue("30s") Duration requestReadTimeout,
             @DefaultValue("8KB") DataSize maxHeaderSize) {
+
+        /**
+         * One tenant's readers where it is the only tenant: its share is the whole node, and max-connections bounds
+         * its readers over HTTP/1.1; this, those an HTTP/2 client multiplexes over fewer connections.
+         */
+        private static final int ONE_TENANTS_READERS = 20_000;
 
         public Limits {
             openStreams = HeapDefaults.openStreams(openStreams);
@@ -353,7 +363,8 @@ public record StreamgateProperties(
             }
             maxConnections = HeapDefaults.maxConnections(maxConnections);
             require(openStreamsPerTenant >= 1 && openStreams >= 1 && sendsPerSecondPerTenant >= 1
-                    && readersPerStream >= 1 && readersPerTenant >= 1 && maxConnections >= 1
+                    && readersPerStream >= 1 && (readersPerTenant == null || readersPerTenant >= 1)
+                    && maxConnections >= 1
                     && maxManagementConnections >= 1 && maxSendsInFlight >= 1,
                     "streamgate.limits.* must be at least 1");
             require(requestReadTimeout.toMillis() >= 100, "streamgate.limits.request-read-timeout must be at least 100ms");
@@ -361,6 +372,15 @@ public record StreamgateProperties(
             require(maxBytesInFlight.toBytes() >= 1024, "streamgate.limits.max-bytes-in-flight must be at least 1KB");
             require(maxBytesInFlightPerTenant.toBytes() >= 1024,
                     "streamgate.limits.max-bytes-in-flight-per-tenant must be at least 1KB");
+        }
+
+        /**
+         * {@code readers-per-tenant} as set, or where it is not: 20,000 when {@code oneTenant} (one tenant is all
+         * there can be), else half of {@code max-connections}, at least 1.
+         */
+        public int readersPerTenant(boolean oneTenant) {
+            return readersPerTenant != null ? readersPerTenant
+                    : oneTenant ? ONE_TENANTS_READERS : Math.max(1, maxConnections / 2);
         }
     }
 

@@ -11,6 +11,7 @@ import io.streamgate.config.Role;
 import io.streamgate.config.StreamgateProperties;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.processing.ProcessorCatalog;
+import io.streamgate.security.ApiAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -74,7 +75,7 @@ class StreamConfiguration {
     @Bean
     StreamService streamService(StreamRegistry registry, CommandLog commandLog, ProcessorCatalog catalog,
                                 StreamMetrics metrics, MeterRegistry meters, StreamgateProperties properties,
-                                Clock clock, ResultsVisibility visibility) {
+                                Clock clock, ResultsVisibility visibility, ApiAccess access) {
         StreamgateProperties.Limits limits = properties.limits();
         BoundedCommandLog boundedLog = new BoundedCommandLog(commandLog, limits.maxSendsInFlight(),
                 limits.maxBytesInFlight().toBytes());
@@ -82,7 +83,7 @@ class StreamConfiguration {
                 .description("Commands waiting for Kafka's acknowledgement").register(meters);
         return new StreamService(registry, boundedLog, catalog, new StreamIdGenerator(), metrics,
                 new StreamLimits(limits.openStreamsPerTenant(), limits.openStreams(), limits.sendsPerSecondPerTenant(),
-                        limits.readersPerStream(), limits.readersPerTenant(), clock),
+                        limits.readersPerStream(), limits.readersPerTenant(access.oneTenant()), clock),
                 clock, Schedulers.parallel(), visibility);
     }
 

@@ -54,6 +54,21 @@ class StreamgatePropertiesTest {
     }
 
     @Test
+    void shouldGiveATenantsReadersHalfOfTheConnectionsUnlessSetOrTheOnlyTenant() {
+        assertThat(readers(null, 20_000).readersPerTenant(false)).isEqualTo(10_000);
+        assertThat(readers(null, 1).readersPerTenant(false)).isEqualTo(1);
+        assertThat(readers(null, 2_000).readersPerTenant(true)).isEqualTo(20_000);
+        assertThat(readers(7, 20_000).readersPerTenant(false)).isEqualTo(7);
+        assertThat(readers(7, 20_000).readersPerTenant(true)).isEqualTo(7);
+        assertThatThrownBy(() -> readers(0, 20_000)).hasMessageContaining("must be at least 1");
+    }
+
+    private static StreamgateProperties.Limits readers(Integer perTenant, int connections) {
+        return new StreamgateProperties.Limits(1, 1, 1, 1, perTenant, connections, 1, 1, null, null,
+                Duration.ofSeconds(1), DataSize.ofKilobytes(8));
+    }
+
+    @Test
     void shouldRefuseCredentialsWithAWildcardOrigin() {
         assertThatThrownBy(() -> new StreamgateProperties.Cors(List.of("*"), true, Duration.ofMinutes(30)))
                 .hasMessageContaining("wildcard");

@@ -1,0 +1,83 @@
+package io.streamgate.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.streamgate.kafka.TestKafka;
+import io.streamgate.support.RawHttp;
+import io.streamgate.support.StreamClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * On a gateway two tenants call, one tenant's readers hold at most half of the node's connections unless
+ * {@code readers-per-tenant} says otherwise: past it that tenant's next reader gets 429, while the other tenant's
+ * readers still connect. Before, one tenant's readers could take every connection (load-tests/tenant-readers.sh).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "streamgate.security.api-keys[0]=" + TenantReadersIT.TENANT_A,
+        "streamgate.security.api-keys[1]=" + TenantReadersIT.TENANT_B,
+        "streamgate.limits.max-connections=12",
+        "streamgate.kafka.requests-topic=it.tenant-readers.requests",
+        "streamgate.kafka.results-topic=it.tenant-readers.results",
+        "streamgate.kafka.processor-group=it-tenant-readers-processor"})
+class TenantReadersIT {
+
+    static final String TENANT_A = "tenant-readers-a-key-31c7e0";
+    static final String TENANT_B = "tenant-readers-b-key-8d52fa";
+    /** Half of max-connections. */
+    private static final int SHARE = 6;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void kafka(DynamicPropertyRegistry registry) {
+        registry.add("streamgate.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+    }
+
+    @Test
+    void shouldRefuseATenantsReaderPastHalfTheConnectionsWhileAnotherTenantsReadersConnect() {
+        StreamClient a = new StreamClient(port, TENANT_A);
+        StreamClient b = new StreamClient(port, TENANT_B);
+        String own = a.start("readers-a");
+        String other = b.start("readers-b");
+        List<RawHttp> readers = new ArrayList<>();
+        try {
+            for (int i = 0; i < SHARE; i++) {
+                readers.add(reader(TENANT_A, own));
+            }
+
+            try (RawHttp past = new RawHttp(port)) {
+                String head = past.write(readerRequest(TENANT_A, own) + "Connection: close\r\n\r\n").readHead();
+                assertThat(RawHttp.status(head)).as("the tenant's reader past its share: %s", head).isEqualTo(429);
+                assertThat(past.readUntilClosed()).as("its problem").contains("\"limit\":\"readers-per-tenant\"")
+                        .contains("Your streams already have " + SHARE + " readers");
+            }
+            readers.add(reader(TENANT_B, other));
+        } finally {
+            readers.forEach(RawHttp::close);
+        }
+        a.end(own);
+        b.end(other);
+    }
+
+    /** An SSE reader of {@code key}'s tenant to stream {@code id}, connected: its head says 200. */
+    private RawHttp reader(String key, String id) {
+        RawHttp reader = new RawHttp(port);
+        String head = reader.write(readerRequest(key, id) + "\r\n").readHead();
+        assertThat(RawHttp.status(head)).as("a reader of %s: %s", id, head).isEqualTo(200);
+        return reader;
+    }
+
+    /** A reader's request of {@code key}'s tenant to stream {@code id}, its head's last line still to come. */
+    private static String readerRequest(String key, String id) {
+        return "GET /stream/" + id + "/results HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + key
+                + "\r\nAccept: text/event-stream\r\n";
+    }
+}
