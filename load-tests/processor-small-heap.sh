@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Whether a processor-only instance on a small heap works through a backlog of large chunks: a gateway-only instance
+# (load-tests/split-roles.sh's, 2 GB, embedded broker) and a processor-only one (2 GB) start; STREAMS (20) streams are
+# started; the processor is stopped; CHUNKS (400) sends of SIZE (1000000) characters are made, round robin; then a
+# processor-only instance on HEAP (192m) starts on that backlog, with GC logging. Every 10 s for up to 3 minutes: its
+# steps (streamgate_processing_steps_total) and resident size; then its OutOfMemoryErrors, full collections, and
+# whether processing started over. PROCESSOR_JAVA_OPTS adds options to that JVM's.
+#   load-tests/processor-small-heap.sh [gateway jar] [processor args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${1:-target/streamgate-0.1.0-SNAPSHOT.jar}
+shift || true
+STREAMS=${STREAMS:-20}
+CHUNKS=${CHUNKS:-400}
+SIZE=${SIZE:-1000000}
+HEAP=${HEAP:-192m}
+OUT=load-tests/results/processor-small-heap-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$OUT/machine.txt"
+# shellcheck source=load-tests/split-roles.sh
+source load-tests/split-roles.sh
+start_split_roles "$JAR" "$OUT" "" ""
+for i in $(seq 0 $((STREAMS - 1))); do
+  curl -sf -o /dev/null -X POST "http://127.0.0.1:18280/stream/heap-$i/start"
+done
+kill "$PROCESSOR"; wait "$PROCESSOR" 2>/dev/null || true
+python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': 'x' * $SIZE}))" > "$OUT/chunk.json"
+for i in $(seq 0 $((CHUNKS - 1))); do
+  curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$OUT/chunk.json" \
+      "http://127.0.0.1:18280/stream/heap-$((i % STREAMS))/send" || echo "send $i failed" >> "$OUT/sends.txt"
+done
+echo "sends failed: $(cat "$OUT/sends.txt" 2>/dev/null | wc -l) of $CHUNKS"
+# shellcheck disable=SC2086,SC2048
+java -Xmx"$HEAP" -Xlog:gc:file="$OUT/gc.log" -XX:+ExitOnOutOfMemoryError ${PROCESSOR_JAVA_OPTS:-} -jar "$JAR" --server.port=18281 \
+    --streamgate.roles=processor --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 "$@" \
+    > "$OUT/small-processor.log" 2>&1 &
+PROCESSOR=$!
+await_ready "$OUT/small-processor.log"
+echo "processor-only on -Xmx$HEAP, ready at $(date -u +%H:%M:%S)"
+for _ in $(seq 18); do
+  sleep 10
+  if ! kill -0 "$PROCESSOR" 2>/dev/null; then echo "$(date -u +%H:%M:%S) the processor exited"; break; fi
+  steps=$(curl -sf -m 5 http://127.0.0.1:18281/actuator/prometheus | grep -E '^streamgate_processing_steps_total' \
+      | awk '{s += $2} END {print s + 0}' || echo unanswered)
+  echo "$(date -u +%H:%M:%S) steps $steps, resident $(($(ps -o rss= -p "$PROCESSOR") / 1024)) MB"
+  [ "$steps" != unanswered ] && [ "${steps%.*}" -ge "$CHUNKS" ] && break
+done
+echo "OutOfMemoryErrors: $(grep -c OutOfMemoryError "$OUT/small-processor.log" || true)," \
+    "full collections: $(grep -c 'Pause Full' "$OUT/gc.log" || true)," \
+    "processing started over: $(grep -c 'Processing failed' "$OUT/small-processor.log" || true) time(s)"
+echo "results: $OUT"
