@@ -15,7 +15,10 @@ import org.springframework.util.unit.DataSize;
  * ({@code max-connections}): a sixth of a heap under about 2 GB at 16 KB a connection (an SSE reader holds 15.8 KB,
  * a WebSocket 22.8 KB: over a fifth of the heap if all are sockets); 18,000 readers on a 384 MB heap whose streams held
  * their histories left it collecting without end (section 97). And the size of the sends a node holds at once
- * ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. A value set explicitly is kept as set.
+ * ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. On a processor, the records read and not
+ * yet committed ({@code max-pending-bytes}): a sixteenth of a heap under 1 GB, each held about four times over (the
+ * record, its chunk's text, the result and its encoding); at the fixed 64 MB a processor on 256 MB ran out of memory in
+ * a backlog of 1 MB chunks (section 105). A value set explicitly is kept as set.
  */
 public final class HeapDefaults {
 
@@ -30,6 +33,7 @@ public final class HeapDefaults {
     static final DataSize HISTORY_BUDGET = DataSize.ofMegabytes(256);
     static final DataSize IDEMPOTENCY_BUDGET = DataSize.ofMegabytes(128);
     static final DataSize ENDED_HISTORY_BUDGET = DataSize.ofMegabytes(256);
+    static final DataSize MAX_PENDING_BYTES = DataSize.ofMegabytes(64);
     static final int OPEN_STREAMS = 100_000;
     static final int MAX_CONNECTIONS = 20_000;
 
@@ -54,6 +58,10 @@ public final class HeapDefaults {
     /** The sends held at once (bodies being read or answered, chunks waiting for Kafka): a sixteenth of the heap. */
     static DataSize maxBytesInFlight(DataSize configured) {
         return configured != null ? configured : DataSize.ofBytes(MAX_HEAP / 16);
+    }
+
+    static DataSize maxPendingBytes(DataSize configured) {
+        return configured != null ? configured : share(MAX_HEAP, 16, MAX_PENDING_BYTES);
     }
 
     static int openStreams(Integer configured) {

@@ -120,7 +120,8 @@ public record StreamgateProperties(
      * @param maxPendingCommands   commands read and not yet committed on this instance (what a command did waits in
      *                             memory for its transaction: this bounds a transaction too); past it, reading waits
      * @param maxPendingBytes      the same in bytes of records; each partition gets its share of both, so that one
-     *                             partition's backlog does not leave the streams of the others waiting
+     *                             partition's backlog does not leave the streams of the others waiting. 64 MB, or a
+     *                             sixteenth of a smaller heap than 1 GB ({@link HeapDefaults})
      * @param http                 the {@code http} processor
      */
     public record Processing(
@@ -129,10 +130,11 @@ public record StreamgateProperties(
             @DefaultValue("2") int retries,
             @DefaultValue("500ms") Duration retryBackoff,
             @DefaultValue("100000") int maxPendingCommands,
-            @DefaultValue("64MB") DataSize maxPendingBytes,
+            DataSize maxPendingBytes,
             @DefaultValue Http http) {
 
         public Processing {
+            maxPendingBytes = HeapDefaults.maxPendingBytes(maxPendingBytes);
             require(maxConcurrentStreams >= 1, "streamgate.processing.max-concurrent-streams must be at least 1");
             require(chunkTimeout.toMillis() >= 1, "streamgate.processing.chunk-timeout must be positive");
             require(retries >= 0, "streamgate.processing.retries must not be negative");

@@ -101,7 +101,11 @@ final class ClientSettings {
     /**
      * Readers see committed transactions only: the processor's results are exactly-once. A position the log no longer
      * holds (retention deleted the segment being read, or the log was trimmed) reads on from the oldest record still
-     * held: every reader of ours reads a log whole, and from the end it would pass over all of it unread.
+     * held: every reader of ours reads a log whole, and from the end it would pass over all of it unread. A fetch
+     * brings at most a record's largest size over all its partitions (more, when one record is larger, as Kafka
+     * always returns the first): at Kafka's 50 MB, a fetch's response and the records read from it were held together,
+     * before a processor could pause the partitions its room was full for, and a processor on 384 MB of heap ran out of
+     * memory in a backlog of 1 MB chunks that it worked through with 8 MB (BENCHMARKS.md section 105).
      */
     Map<String, Object> consumer(String clientId) {
         Map<String, Object> settings = new HashMap<>();
@@ -110,6 +114,7 @@ final class ClientSettings {
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) kafka.maxRecordSize().toBytes());
+        settings.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int) kafka.maxRecordSize().toBytes());
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         settings.putAll(kafka.consumer());

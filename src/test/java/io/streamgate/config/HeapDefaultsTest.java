@@ -22,6 +22,8 @@ class HeapDefaultsTest {
         assertThat(HeapDefaults.maxConnections(heap)).isEqualTo(20_000);
         assertThat(HeapDefaults.share(16 * heap, 8, HeapDefaults.ENDED_HISTORY_BUDGET))
                 .isEqualTo(DataSize.ofMegabytes(256));
+        assertThat(HeapDefaults.share(heap / 2, 16, HeapDefaults.MAX_PENDING_BYTES)).as("a processor's, from 1 GB")
+                .isEqualTo(DataSize.ofMegabytes(64));
     }
 
     @Test
@@ -31,6 +33,7 @@ class HeapDefaultsTest {
         assertThat(HeapDefaults.share(heap, 16, HeapDefaults.IDEMPOTENCY_BUDGET)).isEqualTo(DataSize.ofMegabytes(24));
         assertThat(HeapDefaults.openStreams(heap)).isEqualTo(49_152);
         assertThat(HeapDefaults.maxConnections(heap)).as("a sixth of it at 16 KB each").isEqualTo(4_096);
+        assertThat(HeapDefaults.share(heap, 16, HeapDefaults.MAX_PENDING_BYTES)).isEqualTo(DataSize.ofMegabytes(24));
     }
 
     @Test
@@ -41,6 +44,7 @@ class HeapDefaultsTest {
         assertThat(set.endedHistoryBudget()).isEqualTo(DataSize.ofGigabytes(2));
         assertThat(limits(7).openStreams()).isEqualTo(7);
         assertThat(limits(7).maxConnections()).isEqualTo(20_000);
+        assertThat(processing(DataSize.ofMegabytes(5)).maxPendingBytes()).isEqualTo(DataSize.ofMegabytes(5));
 
         StreamgateProperties.Stream unset = stream(null, null, null);
         long heap = HeapDefaults.maxHeap();
@@ -48,6 +52,8 @@ class HeapDefaultsTest {
         assertThat(unset.idempotencyBudget()).isEqualTo(HeapDefaults.share(heap, 16, HeapDefaults.IDEMPOTENCY_BUDGET));
         assertThat(unset.endedHistoryBudget()).isEqualTo(HeapDefaults.share(heap, 8, HeapDefaults.ENDED_HISTORY_BUDGET));
         assertThat(limits(null).openStreams()).isEqualTo(HeapDefaults.openStreams(heap));
+        assertThat(processing(null).maxPendingBytes())
+                .isEqualTo(HeapDefaults.share(heap, 16, HeapDefaults.MAX_PENDING_BYTES));
         assertThat(new StreamgateProperties.Limits(1000, null, 20_000, 100, 20_000, null, 64, 4096, null, null,
                 Duration.ofSeconds(30), DataSize.ofKilobytes(8)).maxConnections())
                 .isEqualTo(HeapDefaults.maxConnections(heap));
@@ -81,6 +87,11 @@ class HeapDefaultsTest {
         return new StreamgateProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(15), DataSize.ofMegabytes(1),
                 10_000, DataSize.ofMegabytes(4), history, keys, Duration.ofHours(1), ended, "uppercase", 1000,
                 DataSize.ofMegabytes(4));
+    }
+
+    private static StreamgateProperties.Processing processing(DataSize maxPendingBytes) {
+        return new StreamgateProperties.Processing(64, Duration.ofSeconds(30), 2, Duration.ofMillis(500), 100_000,
+                maxPendingBytes, new StreamgateProperties.Http("", 512));
     }
 
     private static StreamgateProperties.Limits limits(Integer openStreams) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.streamgate.config.StreamgateProperties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
@@ -15,7 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
-/** The producer settings as Kafka's own producer checks them when it is built (it needs no broker for that). */
+/** The clients' settings as Kafka's own producer and consumer check them when built (they need no broker for that). */
 class ClientSettingsTest {
 
     @Test
@@ -52,9 +54,27 @@ class ClientSettingsTest {
         }
     }
 
+    @Test
+    void shouldFetchAtMostARecordsLargestSizeUnlessAnotherIsPassedThrough() {
+        Map<String, Object> settings = settings(Map.of()).consumer("test");
+        Map<String, Object> passed = settings(Map.of(), Map.of(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, "1048576"))
+                .consumer("test");
+
+        assertThat(settings).containsEntry(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024)
+                .containsEntry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        assertThat(passed).containsEntry(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, "1048576");
+        try (var consumer = new KafkaConsumer<>(settings)) {
+            assertThat(consumer.metrics()).as("the consumer was built").isNotEmpty();
+        }
+    }
+
     private static ClientSettings settings(Map<String, String> producer) {
+        return settings(producer, Map.of());
+    }
+
+    private static ClientSettings settings(Map<String, String> producer, Map<String, String> consumer) {
         return new ClientSettings("127.0.0.1:9", new StreamgateProperties.Kafka("", "streamgate.requests",
                 "streamgate.results", "", "", 6, (short) 0, DataSize.ofMegabytes(8), Duration.ofSeconds(30), "group",
-                producer, Map.of()));
+                producer, consumer));
     }
 }
