@@ -3,8 +3,8 @@
 # (load-tests/split-roles.sh's, 2 GB, embedded broker) and a processor-only one (2 GB) start; STREAMS (20) streams are
 # started; the processor is stopped; CHUNKS (400) sends of SIZE (1000000) characters are made, round robin; then a
 # processor-only instance on HEAP (192m) starts on that backlog, with GC logging. Every 10 s for up to 3 minutes: its
-# steps (streamgate_processing_steps_total) and resident size; then its OutOfMemoryErrors, full collections, and
-# whether processing started over. PROCESSOR_JAVA_OPTS adds options to that JVM's.
+# steps (streamgate_processing_steps_total) and resident size; then the heap it uses after a full collection, its
+# OutOfMemoryErrors, full collections, and whether processing started over. PROCESSOR_JAVA_OPTS adds options to that JVM's.
 #   load-tests/processor-small-heap.sh [gateway jar] [processor args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +45,11 @@ for _ in $(seq 18); do
   echo "$(date -u +%H:%M:%S) steps $steps, resident $(($(ps -o rss= -p "$PROCESSOR") / 1024)) MB"
   [ "$steps" != unanswered ] && [ "${steps%.*}" -ge "$CHUNKS" ] && break
 done
+if kill -0 "$PROCESSOR" 2>/dev/null; then
+  sleep 5 # the results feed reads the last results
+  jcmd "$PROCESSOR" GC.run > /dev/null
+  echo "heap used after a full collection: $(jcmd "$PROCESSOR" GC.heap_info | awk '/garbage-first heap/ {print $6}')"
+fi
 echo "OutOfMemoryErrors: $(grep -c OutOfMemoryError "$OUT/small-processor.log" || true)," \
     "full collections: $(grep -c 'Pause Full' "$OUT/gc.log" || true)," \
     "processing started over: $(grep -c 'Processing failed' "$OUT/small-processor.log" || true) time(s)"
