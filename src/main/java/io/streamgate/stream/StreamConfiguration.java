@@ -1,7 +1,6 @@
 package io.streamgate.stream;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 
 import io.micrometer.core.instrument.Gauge;
@@ -46,13 +45,13 @@ class StreamConfiguration {
     /**
      * A gateway's registry holds what its readers and retried sends need: histories and Idempotency-Keys within their
      * budgets, ended streams for their retention. A processor-only instance has no readers and no sends; it follows
-     * the streams only to end the idle ones it owns, by when they were last active. So its registry keeps each open
-     * stream's newest result and key, the least a stream holds, and forgets a stream once it has ended, where with a
-     * gateway's bounds it held up to their budgets' sum (640 MB at the defaults on a heap of 2 GB or more) for nothing.
+     * the streams only to end the idle ones it owns, by when they were last active. So its registry keeps no result's
+     * text and forgets a stream once it has ended, where with a gateway's bounds it held up to their budgets' sum (640
+     * MB at the defaults on a heap of 2 GB or more) for nothing.
      */
     static StreamRegistry registryFor(Set<Role> roles, StreamgateProperties.Stream stream, Clock clock) {
         if (!roles.contains(Role.GATEWAY)) {
-            return new StreamRegistry(1, stream.historySize().toBytes(), 0, 0, Duration.ZERO, clock);
+            return StreamRegistry.withoutResults(clock);
         }
         return new StreamRegistry(stream.historyLimit(), stream.historySize().toBytes(),
                 stream.historyBudget().toBytes(), stream.idempotencyBudget().toBytes(), stream.endedRetention(),

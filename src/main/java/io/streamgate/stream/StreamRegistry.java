@@ -27,6 +27,8 @@ import reactor.core.scheduler.Schedulers;
 public final class StreamRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
+    /** The text a registry {@link #withoutResults} gives each result in place of its own. */
+    private static final String NOT_KEPT = "{}";
     /** The most Idempotency-Keys a stream remembers, fewer when its share of the budget is less. */
     private static final int IDEMPOTENCY_KEYS_PER_STREAM = 1024;
 
@@ -60,6 +62,8 @@ public final class StreamRegistry {
     private final HistoryBudget idempotencyBudget;
     private final long endedRetentionMillis;
     private final Clock clock;
+    /** Whether a result's text is kept, or only its place in the stream ({@link #withoutResults}). */
+    private final boolean keepsResults;
 
     /**
      * @param historyLimit      the most results held per stream for late and resuming readers
@@ -73,6 +77,21 @@ public final class StreamRegistry {
      */
     public StreamRegistry(int historyLimit, long historyBytes, long historyBudget, long idempotencyBudget,
                           Duration endedRetention, Clock clock) {
+        this(historyLimit, historyBytes, historyBudget, idempotencyBudget, endedRetention, clock, true);
+    }
+
+    /**
+     * A registry for an instance with no readers (a processor-only one): it follows the open streams, when each was
+     * last active and the id of its newest result, and keeps no result's text; an ended stream is forgotten at once.
+     * Each open stream's newest result, kept whole, took up to {@code history-size} of its heap, for nothing.
+     */
+    public static StreamRegistry withoutResults(Clock clock) {
+        return new StreamRegistry(1, Long.MAX_VALUE, Long.MAX_VALUE, 0, Duration.ZERO, clock, false);
+    }
+
+    private StreamRegistry(int historyLimit, long historyBytes, long historyBudget, long idempotencyBudget,
+                           Duration endedRetention, Clock clock, boolean keepsResults) {
+        this.keepsResults = keepsResults;
         this.historyLimit = historyLimit;
         this.historyBytes = historyBytes;
         this.historyBudget = new HistoryBudget(historyBudget, open::get);
@@ -206,7 +225,9 @@ public final class StreamRegistry {
                 if (result.idempotencyKey() != null) {
                     session.idempotencyKeys().stored(result.idempotencyKey(), result.seq());
                 }
-                session.appendResult(new ResultEvent(ResultEvent.Kind.RESULT, position, result.json(), result.trace()));
+                session.appendResult(keepsResults
+                        ? new ResultEvent(ResultEvent.Kind.RESULT, position, result.json(), result.trace())
+                        : new ResultEvent(ResultEvent.Kind.RESULT, position, NOT_KEPT, null));
             });
             case ENDED -> withSession(id, result, session -> {
                 long endedAt = endedAt(timestampMillis);

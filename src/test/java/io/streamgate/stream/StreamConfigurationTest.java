@@ -39,12 +39,15 @@ class StreamConfigurationTest {
     }
 
     @Test
-    void shouldKeepOnlyTheNewestResultOfAnOpenStreamAndForgetAnEndedOneOnAProcessorOnlyInstance() {
+    void shouldKeepNoResultsTextOfAnOpenStreamAndForgetAnEndedOneOnAProcessorOnlyInstance() {
         StreamRegistry registry = StreamConfiguration.registryFor(Set.of(Role.PROCESSOR), defaults, clock);
 
         readAStream(registry);
 
+        ResultLog log = registry.find(KEY).orElseThrow().log();
         assertThat(held(registry)).as("results the open stream holds, with no reader to serve").isEqualTo(1);
+        assertThat(log.lastId()).as("the newest result's id").isEqualTo(RESULTS);
+        assertThat(log.at(log.start()).json()).as("its text").isEqualTo("{}");
         assertThat(registry.find(KEY).map(StreamSession::lastActivityMillis)).as("when it was last active")
                 .contains(clock.millis());
         registry.apply(result(StreamResult.Kind.ENDED, RESULTS + 1, "{}"), RESULTS + 1, clock.millis());
