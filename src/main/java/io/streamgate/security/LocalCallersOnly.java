@@ -42,6 +42,14 @@ final class LocalCallersOnly implements WebFilter {
             + " so it answers requests addressed to localhost, 127.0.0.1 or [::1] only (another name resolving here is"
             + " how a web page reaches it); configure keys to serve other names";
 
+    /**
+     * The exchange attribute by which a server other than the API's says whether it listens on loopback only (the
+     * management port's, {@link ServerOnLoopback}): the host rule is that of the server a request came in on. A
+     * scraper asking for {@code gateway:8081} on a management port given another address was refused by the API's.
+     */
+    static final String SERVER_ON_LOOPBACK = LocalCallersOnly.class.getName() + ".serverOnLoopback";
+
+    /** Whether the API server listens on loopback only. */
     private final boolean onLoopback;
     private final CorsConfiguration allowedOrigins = new CorsConfiguration();
 
@@ -53,7 +61,7 @@ final class LocalCallersOnly implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        if (onLoopback && !isLoopbackName(request.getURI().getHost())) {
+        if (onLoopback(exchange) && !isLoopbackName(request.getURI().getHost())) {
             return Mono.error(new ResponseStatusException(HttpStatus.FORBIDDEN, FOREIGN_HOST));
         }
         String origin = request.getHeaders().getFirst(HttpHeaders.ORIGIN);
@@ -61,6 +69,11 @@ final class LocalCallersOnly implements WebFilter {
             return Mono.error(new ResponseStatusException(HttpStatus.FORBIDDEN, FOREIGN_ORIGIN));
         }
         return chain.filter(exchange);
+    }
+
+    private boolean onLoopback(ServerWebExchange exchange) {
+        Boolean server = exchange.getAttribute(SERVER_ON_LOOPBACK);
+        return server != null ? server : onLoopback;
     }
 
     private boolean isAllowed(String origin, String host) {

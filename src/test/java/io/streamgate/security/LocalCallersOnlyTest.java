@@ -69,6 +69,20 @@ class LocalCallersOnlyTest {
         assertThat(outcome(filter, exchange)).as("Host %s, on loopback: %s", host, onLoopback).isEqualTo(outcome);
     }
 
+    @ParameterizedTest
+    @CsvSource({"true, false, served", "false, true, 403", "false, false, served", "true, true, 403"})
+    void shouldFollowTheServerARequestCameInOnWhenItSays(boolean apiOnLoopback, boolean serverOnLoopback,
+                                                        String outcome) {
+        LocalCallersOnly filter = new LocalCallersOnly(apiOnLoopback, List.of());
+        MockServerWebExchange exchange = MockServerWebExchange.from(
+                MockServerHttpRequest.get("http://gateway:8081/actuator/health").header("Host", "gateway:8081"));
+        new ServerOnLoopback(serverOnLoopback).filter(exchange, marked -> Mono.empty()).block();
+
+        assertThat(outcome(filter, exchange))
+                .as("the API on loopback: %s, the server it came in on: %s", apiOnLoopback, serverOnLoopback)
+                .isEqualTo(outcome);
+    }
+
     private static String outcome(LocalCallersOnly filter, MockServerWebExchange exchange) {
         return filter.filter(exchange, served -> Mono.empty()).thenReturn("served")
                 .onErrorResume(ResponseStatusException.class, refused -> Mono.just(
