@@ -17,8 +17,9 @@ import org.springframework.util.unit.DataSize;
  * their histories left it collecting without end (section 97). And the size of the sends a node holds at once
  * ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. On a processor, the records read and not
  * yet committed ({@code max-pending-bytes}): a sixteenth of a heap under 1 GB, each held about four times over (the
- * record, its chunk's text, the result and its encoding); at the fixed 64 MB a processor on 256 MB ran out of memory in
- * a backlog of 1 MB chunks (section 105). A value set explicitly is kept as set.
+ * record, its chunk's text, the result and its encoding); at the fixed 64 MB a processor on 256 MB, fetching 8 MB at a
+ * time, ran out of memory in a backlog of 1 MB chunks that it once worked through with 16 MB (section 105). A value set
+ * explicitly is kept as set.
  */
 public final class HeapDefaults {
 
