@@ -4,7 +4,8 @@
 # started; the processor is stopped; CHUNKS (400) sends of SIZE (1000000) characters are made, round robin; then a
 # processor-only instance on HEAP (192m) starts on that backlog, with GC logging. Every 10 s for up to 3 minutes: its
 # steps (streamgate_processing_steps_total) and resident size; then the heap it uses after a full collection, its
-# OutOfMemoryErrors, full collections, and whether processing started over. PROCESSOR_JAVA_OPTS adds options to that JVM's.
+# OutOfMemoryErrors, full collections, and whether processing started over. PROCESSOR_JAVA_OPTS adds options to that
+# JVM's.
 #   load-tests/processor-small-heap.sh [gateway jar] [processor args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,8 +32,8 @@ for i in $(seq 0 $((CHUNKS - 1))); do
 done
 echo "sends failed: $(cat "$OUT/sends.txt" 2>/dev/null | wc -l) of $CHUNKS"
 # shellcheck disable=SC2086,SC2048
-java -Xmx"$HEAP" -Xlog:gc:file="$OUT/gc.log" -XX:+ExitOnOutOfMemoryError ${PROCESSOR_JAVA_OPTS:-} -jar "$JAR" --server.port=18281 \
-    --streamgate.roles=processor --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 "$@" \
+java -Xmx"$HEAP" -Xlog:gc:file="$OUT/gc.log" -XX:+ExitOnOutOfMemoryError ${PROCESSOR_JAVA_OPTS:-} -jar "$JAR" \
+    --server.port=18281 --streamgate.roles=processor --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 "$@" \
     > "$OUT/small-processor.log" 2>&1 &
 PROCESSOR=$!
 await_ready "$OUT/small-processor.log"
