@@ -331,7 +331,7 @@ public record StreamgateProperties(
      *                                max-bytes-in-flight (429 with Retry-After; a socket closes with 1013), so that one
      *                                tenant cannot take all of it: half of it (at least 1KB) unless set. Where one
      *                                tenant is all there can be (an open gateway, or one API key and no JWTs), it
-     *                                may hold all of it
+     *                                may hold all of it. Read it with {@link #maxBytesInFlightPerTenant(boolean)}
      * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed);
      *                                also how long a connection may sit idle between requests
      * @param maxHeaderSize           all request headers together (431); must stay below
@@ -377,8 +377,17 @@ public record StreamgateProperties(
         }
 
         /**
+         * The bytes in flight one tenant may hold: all of {@code max-bytes-in-flight} when {@code oneTenant} (one
+         * tenant is all there can be, so its share is the node's), else {@code max-bytes-in-flight-per-tenant}.
+         */
+        public long maxBytesInFlightPerTenant(boolean oneTenant) {
+            return (oneTenant ? maxBytesInFlight : maxBytesInFlightPerTenant).toBytes();
+        }
+
+        /**
          * {@code readers-per-tenant} as set, or where it is not: 20,000 when {@code oneTenant} (one tenant is all
-         * there can be), else half of {@code max-connections}, at least 1.
+         * there can be), else half of {@code max-connections}, at least 1. Unlike the bytes, a number set applies to
+         * one tenant too: it was an operator's cap on a tenant's readers before there were shares.
          */
         public int readersPerTenant(boolean oneTenant) {
             return readersPerTenant != null ? readersPerTenant

@@ -21,7 +21,7 @@ final class ActuatorOnly implements WebFilter, Ordered {
     private final String basePath;
     private final List<String> endpointPaths;
 
-    /** {@code basePath}: the actuator's links page; {@code endpointPaths}: each endpoint's path, the base path in. */
+    /** {@code basePath}: the actuator's links page; {@code endpointPaths}: each endpoint's whole path. */
     ActuatorOnly(String basePath, Collection<String> endpointPaths) {
         this.basePath = basePath;
         this.endpointPaths = List.copyOf(endpointPaths);

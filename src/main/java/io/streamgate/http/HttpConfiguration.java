@@ -58,9 +58,9 @@ class HttpConfiguration {
      */
     @Bean
     BodyBudget bodyBudget(StreamgateProperties properties, ApiAccess access) {
-        long node = properties.limits().maxBytesInFlight().toBytes();
-        return new BodyBudget(node, access.oneTenant() ? node
-                : properties.limits().maxBytesInFlightPerTenant().toBytes());
+        StreamgateProperties.Limits limits = properties.limits();
+        return new BodyBudget(limits.maxBytesInFlight().toBytes(),
+                limits.maxBytesInFlightPerTenant(access.oneTenant()));
     }
 
     @Bean
