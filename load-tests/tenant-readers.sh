@@ -2,7 +2,8 @@
 # Whether one tenant's SSE readers can take every connection of a keyed node: the jar with its embedded broker and two
 # tenant keys (API_KEY's readers, OTHER_KEY's requests), max-connections 200 unless given. API_KEY starts 4 streams and
 # opens READERS (200) readers over them (load-tests/sse-readers.py, refused ones counted and closed); then OTHER_KEY
-# starts a stream of its own and reads it, and the answers are printed.
+# starts a stream of its own and reads it, and the answers are printed. HOLD=idle holds idle keep-alive connections
+# instead of readers, each after one JSON read (load-tests/idle-connections.py).
 #   load-tests/tenant-readers.sh [gateway jar] [gateway args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,13 +21,15 @@ PORT=${GATEWAY_PORT:-18080}
 start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" -- --streamgate.security.api-keys[1]="$OTHER_KEY" \
     --streamgate.limits.max-connections=200 "$@"
 start_streams 4 "http://127.0.0.1:$PORT"
-COUNT_REFUSED=1 python3 load-tests/sse-readers.py "$PORT" "$READERS" 4 "$API_KEY" > "$OUT/readers.log" 2>&1 &
+HOLDER=load-tests/sse-readers.py
+[ "${HOLD:-readers}" = idle ] && HOLDER=load-tests/idle-connections.py
+COUNT_REFUSED=1 python3 "$HOLDER" "$PORT" "$READERS" 4 "$API_KEY" > "$OUT/readers.log" 2>&1 &
 READING=$!
-for _ in $(seq 60); do grep -q connected "$OUT/readers.log" && break; sleep 0.5; done
+for _ in $(seq 60); do grep -q -E '^(connected|idle)' "$OUT/readers.log" && break; sleep 0.5; done
 sleep 1
 {
   echo "jar: $JAR"
-  echo "API_KEY's readers: $(head -1 "$OUT/readers.log")"
+  echo "API_KEY's ${HOLD:-readers}: $(head -1 "$OUT/readers.log")"
   other() {
     curl -s -m 5 -o /dev/null -w '%{http_code}' -H "X-API-Key: $OTHER_KEY" "$@" || true
   }
@@ -34,5 +37,6 @@ sleep 1
   echo "OTHER_KEY's read (JSON): $(other -H 'Accept: application/json' "http://127.0.0.1:$PORT/stream/other/results")"
   echo "OTHER_KEY's send: $(other -X POST -H 'Content-Type: application/json' -d '{"data":"x"}' \
       "http://127.0.0.1:$PORT/stream/other/send")"
+  echo "API_KEY's connections the gateway closed: $(grep -c '^closed' "$OUT/readers.log" || true)"
 } | tee "$OUT/summary.txt"
 kill "$READING" 2>/dev/null || true
