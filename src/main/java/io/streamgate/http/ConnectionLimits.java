@@ -16,9 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Caps the connections open at once on one server of this node (the API's, or the management port's). Sits first in
- * every connection's pipeline: a connection over the cap gets a 503 problem written straight to the socket and is
- * closed, before any HTTP parsing or allocation. The answer carries the security headers every other answer does
- * (SecurityHeaders), so that a refusal is no weaker.
+ * every connection's pipeline: a connection over the cap takes the place of the kept-alive connection that has waited
+ * longest for its next request (IdleConnections), or, if none waits, gets a 503 problem written straight to the socket
+ * and is closed, before any HTTP parsing or allocation. The answer carries the security headers every other answer
+ * does (SecurityHeaders), so that a refusal is no weaker. While a connection taken closes, the count is one over.
  *
  * <p>The answer is HTTP/1.1 in clear text, written ahead of any TLS handler: a TLS client over the cap gets it before
  * its handshake and cannot read it, nor can an h2c client with prior knowledge; each is closed at once all the same,
@@ -33,14 +34,16 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     private final int maxConnections;
     /** The limit's name, in the problem body and the metric. */
     private final String limit;
+    private final IdleConnections idle;
     private final StreamMetrics metrics;
     /** The whole answer, HTTP/1.1 head and problem body, encoded once. */
     private final byte[] response;
     private final AtomicInteger open = new AtomicInteger();
 
-    ConnectionLimits(int maxConnections, String limit, StreamMetrics metrics, JsonMapper json) {
+    ConnectionLimits(int maxConnections, String limit, IdleConnections idle, StreamMetrics metrics, JsonMapper json) {
         this.maxConnections = maxConnections;
         this.limit = limit;
+        this.idle = idle;
         this.metrics = metrics;
         byte[] body = json.writeValueAsBytes(ProblemType.TOO_MANY_CONNECTIONS.body(
                 "This gateway has as many connections open as it allows; retry shortly.", null).withLimit(limit));
@@ -66,7 +69,10 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (open.incrementAndGet() > maxConnections) {
+        boolean over = open.incrementAndGet() > maxConnections;
+        if (over && idle.closeLongestWaiting()) {
+            metrics.idleConnectionClosed(limit);
+        } else if (over) {
             metrics.limitRejected(limit);
             metrics.refusedBeforeWebFlux(ProblemType.TOO_MANY_CONNECTIONS.status.value(),
                     ProblemType.TOO_MANY_CONNECTIONS.slug());

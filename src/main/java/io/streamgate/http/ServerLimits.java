@@ -55,7 +55,8 @@ final class ServerLimits {
 
     /** The limits for a server that allows {@code maxConnections} connections open at once, its limit named so. */
     NettyServerCustomizer forServer(int maxConnections, String limit) {
-        ConnectionLimits connections = new ConnectionLimits(maxConnections, limit, metrics, json);
+        IdleConnections idle = new IdleConnections();
+        ConnectionLimits connections = new ConnectionLimits(maxConnections, limit, idle, metrics, json);
         return server -> server
                 .requestTimeout(requestReadTimeout)
                 .readTimeout(requestReadTimeout)
@@ -68,6 +69,7 @@ final class ServerLimits {
                     writability.install(channel);
                     backlog.track(channel);
                     h2cUpgrade.install(channel);
+                    idle.install(channel); // first of those next to the HTTP/1.1 handling: sees every answer
                     undecodable.install(channel);
                     http10.install(channel);
                     wholeBodiless.install(channel);

@@ -54,6 +54,13 @@ public final class StreamMetrics {
                 .register(registry).increment();
     }
 
+    /** A kept-alive connection closed between requests to take a new one at a server's cap, named by its limit. */
+    public void idleConnectionClosed(String limit) {
+        Counter.builder("streamgate.http.idle-connections.closed").tag("limit", limit)
+                .description("Kept-alive connections closed between requests to take new ones at a connection cap")
+                .register(registry).increment();
+    }
+
     /**
      * A request answered with a problem before WebFlux took it, so not timed by {@code http.server.requests}: one Netty
      * could not decode, a target that is not a URI, a connection over the cap. {@code type} is the problem type's name.

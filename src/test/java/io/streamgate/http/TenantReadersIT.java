@@ -15,14 +15,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * On a gateway two tenants call, one tenant's readers hold at most half of the node's connections unless
- * {@code readers-per-tenant} says otherwise: past it that tenant's next reader gets 429, while the other tenant's
- * readers still connect. Before, one tenant's readers could take every connection (load-tests/tenant-readers.sh).
+ * On a gateway two tenants call, one tenant's connections cannot keep the other out. Its readers hold at most half of
+ * the node's connections unless {@code readers-per-tenant} says otherwise: past it that tenant's next reader gets 429,
+ * while the other tenant's readers still connect. Its connections kept alive between requests give way to the other's
+ * new ones at the cap (IdleConnections). Before, either could take every connection (load-tests/tenant-readers.sh).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "streamgate.security.api-keys[0]=" + TenantReadersIT.TENANT_A,
         "streamgate.security.api-keys[1]=" + TenantReadersIT.TENANT_B,
-        "streamgate.limits.max-connections=12",
+        "streamgate.limits.max-connections=" + TenantReadersIT.MAX_CONNECTIONS,
         "streamgate.kafka.requests-topic=it.tenant-readers.requests",
         "streamgate.kafka.results-topic=it.tenant-readers.results",
         "streamgate.kafka.processor-group=it-tenant-readers-processor"})
@@ -30,6 +31,7 @@ class TenantReadersIT {
 
     static final String TENANT_A = "tenant-readers-a-key-31c7e0";
     static final String TENANT_B = "tenant-readers-b-key-8d52fa";
+    static final int MAX_CONNECTIONS = 12;
     /** Half of max-connections. */
     private static final int SHARE = 6;
 
@@ -65,6 +67,41 @@ class TenantReadersIT {
         }
         a.end(own);
         b.end(other);
+    }
+
+    @Test
+    void shouldCloseTheConnectionKeptAliveLongestForAnotherTenantsNewOneAtTheCap() {
+        List<RawHttp> kept = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                kept.add(keptAlive());
+            }
+
+            try (RawHttp start = new RawHttp(port)) {
+                String answer = start.write("POST /stream/idle-b/start HTTP/1.1\r\nHost: localhost\r\nX-API-Key: "
+                        + TENANT_B + "\r\nConnection: close\r\n\r\n").readUntilClosed();
+                assertThat(RawHttp.status(answer)).as("the other tenant's start at the cap: %s", answer).isEqualTo(201);
+            }
+            assertThat(kept.get(0).readUntilClosed()).as("what the connection kept alive longest got").isEmpty();
+            String newest = kept.get(MAX_CONNECTIONS - 1).write(idleRead()).readAnswer();
+            assertThat(RawHttp.status(newest)).as("the newest kept alive, asked again: %s", newest).isEqualTo(404);
+        } finally {
+            kept.forEach(RawHttp::close);
+        }
+        new StreamClient(port, TENANT_B).end("idle-b");
+    }
+
+    /** A connection of tenant A's that has had one answer (its stream is not found) and waits for its next request. */
+    private RawHttp keptAlive() {
+        RawHttp connection = new RawHttp(port);
+        String answer = connection.write(idleRead()).readAnswer();
+        assertThat(RawHttp.status(answer)).as("a read kept alive: %s", answer).isEqualTo(404);
+        return connection;
+    }
+
+    private static String idleRead() {
+        return "GET /stream/idle-a/results HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + TENANT_A
+                + "\r\nAccept: application/json\r\n\r\n";
     }
 
     /** An SSE reader of {@code key}'s tenant to stream {@code id}, connected: its head says 200. */

@@ -9,12 +9,16 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Plain sockets, for requests no well-behaved HTTP client would send. */
 public final class RawHttp implements AutoCloseable {
+
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");
 
     private final Socket socket;
 
@@ -62,6 +66,18 @@ public final class RawHttp implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return head.toString();
+    }
+
+    /** One whole answer on a connection kept alive: its head, and as much body as its {@code Content-Length} says. */
+    public String readAnswer() {
+        String head = readHead();
+        Matcher length = CONTENT_LENGTH.matcher(head);
+        try {
+            byte[] body = socket.getInputStream().readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+            return head + new String(body, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Ends the connection with a reset, as a client killed mid-request does (the kernel discards what it had). */

@@ -1,0 +1,177 @@
+package io.streamgate.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.netty.NettyPipeline;
+
+class IdleConnectionsTest {
+
+    private final IdleConnections idle = new IdleConnections();
+    private final List<Connection> connections = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        connections.forEach(connection -> connection.channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void shouldTakeTheConnectionThatHasWaitedLongestForItsNextRequest() {
+        Connection first = open().exchange();
+        Connection second = open().exchange();
+
+        assertThat(idle.closeLongestWaiting()).isTrue();
+        assertThat(first.isOpen()).as("the first kept alive").isFalse();
+        assertThat(second.isOpen()).isTrue();
+        assertThat(idle.closeLongestWaiting()).isTrue();
+        assertThat(second.isOpen()).isFalse();
+        assertThat(idle.closeLongestWaiting()).as("none left waiting").isFalse();
+    }
+
+    @Test
+    void shouldGiveAConnectionThatHadARequestSinceItBeganWaitingASecondChance() {
+        Connection first = open().exchange();
+        Connection second = open().exchange();
+        first.exchange();
+
+        assertThat(idle.closeLongestWaiting()).isTrue();
+        assertThat(second.isOpen()).as("the one that waited longest").isFalse();
+        assertThat(first.isOpen()).isTrue();
+    }
+
+    @Test
+    void shouldNotTakeAConnectionBeforeItsFirstAnswerNorWhileItIsAnswering() {
+        Connection fresh = open();
+        Connection answering = open().exchange().request();
+        answering.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK)); // an SSE read's head
+
+        assertThat(idle.closeLongestWaiting()).isFalse();
+        assertThat(List.of(fresh.isOpen(), answering.isOpen())).containsOnly(true);
+        answering.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(idle.closeLongestWaiting()).as("once its answer has ended").isTrue();
+        assertThat(answering.isOpen()).isFalse();
+    }
+
+    @Test
+    void shouldWaitForTheAnswerAfterA100ContinueAndForEveryPipelinedRequest() {
+        Connection connection = open().exchange().request().request();
+        connection.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        connection.answer();
+        assertThat(idle.closeLongestWaiting()).as("after a 100 Continue and one of two answers").isFalse();
+
+        connection.answer();
+        assertThat(idle.closeLongestWaiting()).isTrue();
+    }
+
+    @Test
+    void shouldNeverTakeAConnectionSwitchedToAnotherProtocol() {
+        Connection socket = open().exchange().request();
+        socket.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS));
+
+        assertThat(idle.closeLongestWaiting()).isFalse();
+        assertThat(socket.isOpen()).isTrue();
+    }
+
+    @Test
+    void shouldDropARequestThatArrivesOnAConnectionAlreadyTaken() {
+        Connection connection = open().exchange();
+        connection.channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+                // as if the close were still on its way to the connection's event loop
+            }
+        });
+        assertThat(idle.closeLongestWaiting()).isTrue();
+
+        connection.arrived.clear();
+        connection.channel.writeInbound(Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi",
+                StandardCharsets.US_ASCII));
+        assertThat(connection.arrived).as("what was passed on").isEmpty();
+    }
+
+    @Test
+    void shouldSweepOutClosedConnectionsPlacesSoThatTheQueueStaysBounded() {
+        Connection kept = open().exchange();
+        for (int i = 0; i < 1_000; i++) {
+            open().exchange().channel.close();
+        }
+
+        assertThat(idle.places()).as("places in the queue").isLessThanOrEqualTo(10);
+        assertThat(idle.closeLongestWaiting()).isTrue();
+        assertThat(kept.isOpen()).isFalse();
+    }
+
+    private Connection open() {
+        Connection connection = new Connection();
+        connections.add(connection);
+        return connection;
+    }
+
+    /**
+     * A connection with Netty's HTTP/1.1 codec, a stand-in for Reactor Netty's HTTP/1.1 handling (that keeps what
+     * is passed on), and the handler where the gateway puts it; answers are written from the pipeline's end.
+     */
+    private final class Connection {
+
+        final EmbeddedChannel channel = new EmbeddedChannel();
+        /** The kinds of what was passed on to the HTTP/1.1 handling. */
+        final List<String> arrived = new ArrayList<>();
+
+        Connection() {
+            channel.pipeline().addLast(NettyPipeline.HttpCodec, new HttpServerCodec());
+            channel.pipeline().addLast(NettyPipeline.HttpTrafficHandler, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object message) {
+                    arrived.add(message.getClass().getSimpleName());
+                    ReferenceCountUtil.release(message);
+                }
+            });
+            idle.install(channel);
+        }
+
+        Connection request() {
+            channel.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+            return this;
+        }
+
+        Connection answer() {
+            DefaultFullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            answer.headers().set("content-length", 0);
+            return write(answer);
+        }
+
+        Connection exchange() {
+            return request().answer();
+        }
+
+        Connection write(Object message) {
+            channel.writeOutbound(message);
+            for (Object out; (out = channel.readOutbound()) != null; ) {
+                ReferenceCountUtil.release(out);
+            }
+            return this;
+        }
+
+        boolean isOpen() {
+            return channel.isOpen();
+        }
+    }
+}
