@@ -5,7 +5,8 @@
 # processor-only instance on HEAP (192m) starts on that backlog, with GC logging. Every 10 s for up to 3 minutes: its
 # steps (streamgate_processing_steps_total) and resident size; then the heap it uses after a full collection, its
 # OutOfMemoryErrors, full collections, and whether processing started over. PROCESSOR_JAVA_OPTS adds options to that
-# JVM's.
+# JVM's. LINES (1) above 1 makes each send an NDJSON batch of that many chunks of SIZE characters (a backlog of many
+# small chunks: CHUNKS=200 LINES=1000 SIZE=10).
 #   load-tests/processor-small-heap.sh [gateway jar] [processor args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,20 +15,25 @@ shift || true
 STREAMS=${STREAMS:-20}
 CHUNKS=${CHUNKS:-400}
 SIZE=${SIZE:-1000000}
+LINES=${LINES:-1}
 HEAP=${HEAP:-192m}
 OUT=load-tests/results/processor-small-heap-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$OUT/machine.txt"
 # shellcheck source=load-tests/split-roles.sh
 source load-tests/split-roles.sh
-start_split_roles "$JAR" "$OUT" "" ""
+# The tenant's sends per second raised, so that a backlog of batches is not refused with 429 as it is made.
+start_split_roles "$JAR" "$OUT" "--streamgate.limits.sends-per-second-per-tenant=100000000" ""
 for i in $(seq 0 $((STREAMS - 1))); do
   curl -sf -o /dev/null -X POST "http://127.0.0.1:18280/stream/heap-$i/start"
 done
 kill "$PROCESSOR"; wait "$PROCESSOR" 2>/dev/null || true
-python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': 'x' * $SIZE}))" > "$OUT/chunk.json"
+python3 -c "import json,sys; sys.stdout.write('\\n'.join([json.dumps({'data': 'x' * $SIZE})] * $LINES))" \
+    > "$OUT/chunk.json"
+TYPE=application/json
+[ "$LINES" -gt 1 ] && TYPE=application/x-ndjson
 for i in $(seq 0 $((CHUNKS - 1))); do
-  curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$OUT/chunk.json" \
+  curl -sf -o /dev/null -H "Content-Type: $TYPE" --data-binary "@$OUT/chunk.json" \
       "http://127.0.0.1:18280/stream/heap-$((i % STREAMS))/send" || echo "send $i failed" >> "$OUT/sends.txt"
 done
 echo "sends failed: $(cat "$OUT/sends.txt" 2>/dev/null | wc -l) of $CHUNKS"
@@ -44,7 +50,7 @@ for _ in $(seq 18); do
   steps=$(curl -sf -m 5 http://127.0.0.1:18281/actuator/prometheus | grep -E '^streamgate_processing_steps_total' \
       | awk '{s += $2} END {print s + 0}' || echo unanswered)
   echo "$(date -u +%H:%M:%S) steps $steps, resident $(($(ps -o rss= -p "$PROCESSOR") / 1024)) MB"
-  [ "$steps" != unanswered ] && [ "${steps%.*}" -ge "$CHUNKS" ] && break
+  [ "$steps" != unanswered ] && [ "${steps%.*}" -ge $((CHUNKS * LINES)) ] && break
 done
 if kill -0 "$PROCESSOR" 2>/dev/null; then
   sleep 5 # the results feed reads the last results
