@@ -23,7 +23,7 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>Why: a kept-alive connection is closed only after {@code request-read-timeout} (30 s) without a request. A
  * client's pool of idle connections, or one that reuses each every 29 s, held a node's whole cap at no cost, and every
- * other caller got {@code 503} (BENCHMARKS.md section 107). RFC 9112 section 9.6 lets a server close an idle
+ * other caller got {@code 503} (BENCHMARKS.md section 107). RFC 9112 section 9.5 lets a server close an idle
  * connection at any time; clients are ready for it, as they are for the idle timeout. A connection that has had no
  * answer yet is not taken: it is refused at the cap as before, and its first request is timed as before.
  *
