@@ -3,7 +3,7 @@
 # tenant keys (API_KEY's readers, OTHER_KEY's requests), max-connections 200 unless given. API_KEY starts 4 streams and
 # opens READERS (200) readers over them (load-tests/sse-readers.py, refused ones counted and closed); then OTHER_KEY
 # starts a stream of its own and reads it, and the answers are printed. HOLD=idle holds idle keep-alive connections
-# instead of readers, each after one JSON read (load-tests/idle-connections.py).
+# instead of readers, each after one JSON read (load-tests/idle-connections.py); HOLD=h2c the same over HTTP/2 (curl).
 #   load-tests/tenant-readers.sh [gateway jar] [gateway args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,11 +21,26 @@ PORT=${GATEWAY_PORT:-18080}
 start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" -- --streamgate.security.api-keys[1]="$OTHER_KEY" \
     --streamgate.limits.max-connections=200 "$@"
 start_streams 4 "http://127.0.0.1:$PORT"
-HOLDER=load-tests/sse-readers.py
-[ "${HOLD:-readers}" = idle ] && HOLDER=load-tests/idle-connections.py
-COUNT_REFUSED=1 python3 "$HOLDER" "$PORT" "$READERS" 4 "$API_KEY" > "$OUT/readers.log" 2>&1 &
-READING=$!
-for _ in $(seq 60); do grep -q -E '^(connected|idle)' "$OUT/readers.log" && break; sleep 0.5; done
+established() { ss -Htn state established "( dport = :$PORT )" | wc -l; }
+HOLDING=()
+if [ "${HOLD:-readers}" = h2c ]; then
+  # Each curl reads once over HTTP/2 by prior knowledge, then waits an hour (--rate) for its second read with its
+  # connection open.
+  for i in $(seq 0 $((READERS - 1))); do
+    url="http://127.0.0.1:$PORT/stream/bench-$((i % 4))/results"
+    curl -s -o /dev/null --http2-prior-knowledge --rate 1/h -H "X-API-Key: $API_KEY" -H 'Accept: application/json' \
+        "$url" "$url" &
+    HOLDING+=($!)
+  done
+  sleep 3
+  echo "idle $(established) (HTTP/2 connections open)" > "$OUT/readers.log"
+else
+  HOLDER=load-tests/sse-readers.py
+  [ "${HOLD:-readers}" = idle ] && HOLDER=load-tests/idle-connections.py
+  COUNT_REFUSED=1 python3 "$HOLDER" "$PORT" "$READERS" 4 "$API_KEY" > "$OUT/readers.log" 2>&1 &
+  HOLDING+=($!)
+  for _ in $(seq 60); do grep -q -E '^(connected|idle)' "$OUT/readers.log" && break; sleep 0.5; done
+fi
 sleep 1
 {
   echo "jar: $JAR"
@@ -38,5 +53,6 @@ sleep 1
   echo "OTHER_KEY's send: $(other -X POST -H 'Content-Type: application/json' -d '{"data":"x"}' \
       "http://127.0.0.1:$PORT/stream/other/send")"
   echo "API_KEY's connections the gateway closed: $(grep -c '^closed' "$OUT/readers.log" || true)"
+  echo "connections to the gateway still open: $(established)"
 } | tee "$OUT/summary.txt"
-kill "$READING" 2>/dev/null || true
+kill "${HOLDING[@]}" 2>/dev/null || true

@@ -18,8 +18,8 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The HTTP/1.1 connections of one server kept alive between requests, so that a server at its connection cap can close
- * the one that has waited longest for its next request and take the new connection in its place (ConnectionLimits).
+ * The connections of one server kept alive between requests, so that a server at its connection cap can close the one
+ * that has waited longest for its next request and take the new connection in its place (ConnectionLimits).
  *
  * <p>Why: a kept-alive connection is closed only after {@code request-read-timeout} (30 s) without a request. A
  * client's pool of idle connections, or one that reuses each every 29 s, held a node's whole cap at no cost, and every
@@ -27,11 +27,12 @@ import io.netty.util.ReferenceCountUtil;
  * connection at any time; clients are ready for it, as they are for the idle timeout. A connection that has had no
  * answer yet is not taken: it is refused at the cap as before, and its first request is timed as before.
  *
- * <p>Waiting: from the end of the answer to the last request it has (pipelined ones included) until the next request's
- * head is decoded. Never again once a {@code 101} has switched it to WebSocket; an h2c switch happens on a first
- * request before it passes here (H2cUpgradeWindow), and HTTP/2 by prior knowledge before any. An SSE read is an answer
- * that has not ended. What arrives on a connection already taken is dropped: the close that follows is what the client
- * sees, as when an idle timeout and a request cross.
+ * <p>Waiting, over HTTP/1.1: from the end of the answer to the last request it has (pipelined ones included) until the
+ * next request's head is decoded; never again once a {@code 101} has switched it to WebSocket. What arrives on a
+ * connection already taken is dropped: the close that follows is what the client sees, as when an idle timeout and a
+ * request cross. Over HTTP/2 (h2c, or h2 by ALPN): while none of its streams is open, once one has been; a taken
+ * connection's close sends {@code GOAWAY}, which tells the client that a stream it opened meanwhile was not served
+ * (RFC 9113 section 6.8). An SSE read is an answer, or a stream, that has not ended.
  *
  * <p>The longest waiting, near enough, at two atomic writes per request: a connection joins the queue's tail when it
  * starts waiting, unless it has a place already; the head is taken if it has waited since it joined, and goes back to
@@ -48,6 +49,12 @@ final class IdleConnections extends ChannelDuplexHandler {
             written.channel().attr(WAITING).get().answered();
         }
     };
+    /** Marks an HTTP/2 connection as waiting once the last of its open streams is closed. */
+    private static final ChannelFutureListener STREAM_CLOSED = closed -> {
+        Waiting waiting = closed.channel().parent().attr(WAITING).get();
+        waiting.unanswered--;
+        waiting.answered();
+    };
 
     private static final int BUSY = 0;
     private static final int IDLE = 1;
@@ -60,10 +67,24 @@ final class IdleConnections extends ChannelDuplexHandler {
     private final AtomicInteger places = new AtomicInteger();
     private final AtomicInteger closedPlaces = new AtomicInteger();
     private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final ChannelFutureListener connectionClosed = closed -> {
+        if (closed.channel().attr(WAITING).get().closed()) {
+            sweepIfHalfClosed();
+        }
+    };
 
     /** On a new connection: now if it speaks HTTP/1.1, or once TLS has chosen HTTP/1.1 by ALPN. */
     void install(Channel connection) {
         placement.install(connection);
+    }
+
+    /** An HTTP/2 stream opened (a request's headers arrived) on its connection, on that connection's event loop. */
+    void streamOpened(Channel stream) {
+        if (waiting(stream.parent()).requested()) {
+            stream.closeFuture().addListener(STREAM_CLOSED);
+        } else {
+            stream.close(); // its connection was taken: the GOAWAY on its way says this stream was not served
+        }
     }
 
     /** Closes the connection that has waited longest for its next request; false when none waits. */
@@ -88,11 +109,7 @@ final class IdleConnections extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        Waiting waiting = ctx.channel().attr(WAITING).get();
-        if (message instanceof HttpRequest && waiting == null) {
-            waiting = new Waiting(ctx.channel());
-            ctx.channel().attr(WAITING).set(waiting);
-        }
+        Waiting waiting = message instanceof HttpRequest ? waiting(ctx.channel()) : ctx.channel().attr(WAITING).get();
         boolean goesOn = waiting == null || (message instanceof HttpRequest ? waiting.requested() : !waiting.taken());
         if (goesOn) {
             ctx.fireChannelRead(message);
@@ -113,13 +130,16 @@ final class IdleConnections extends ChannelDuplexHandler {
         }
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        Waiting waiting = ctx.channel().attr(WAITING).get();
-        if (waiting != null && waiting.closed()) {
-            sweepIfHalfClosed();
+    /** The connection's state, from its first request on (the first over HTTP/1.1, or stream over HTTP/2). */
+    private Waiting waiting(Channel connection) {
+        Waiting waiting = connection.attr(WAITING).get();
+        if (waiting == null) {
+            waiting = new Waiting(connection);
+            connection.attr(WAITING).set(waiting);
+            // Not channelInactive: over HTTP/2 by ALPN this handler is not in the connection's pipeline.
+            connection.closeFuture().addListener(connectionClosed);
         }
-        super.channelInactive(ctx);
+        return waiting;
     }
 
     private void join(Waiting waiting) {
@@ -153,7 +173,10 @@ final class IdleConnections extends ChannelDuplexHandler {
         /** Counts the connection's waits: one that is not {@code joinedAt} began after it joined the queue. */
         volatile int period;
         int joinedAt;
-        /** Requests whose answers have not ended yet; and whether the answer being written is an interim one. */
+        /**
+         * Requests whose answers have not ended yet (HTTP/1.1), or streams not yet closed (HTTP/2); and whether the
+         * answer being written is an interim one.
+         */
         int unanswered;
         boolean interim;
 
@@ -191,7 +214,7 @@ final class IdleConnections extends ChannelDuplexHandler {
             return unanswered > 0 && --unanswered == 0;
         }
 
-        /** The end of the last answer is written: waits, unless a pipelined request came meanwhile. */
+        /** The end of an answer is written, or a stream closed: waits, unless another request is still open. */
         void answered() {
             if (unanswered > 0) {
                 return;

@@ -79,6 +79,7 @@ final class ServerLimits {
                 .doOnConnection(connection -> {
                     if (connection.channel() instanceof Http2StreamChannel stream) {
                         writability.install(stream);
+                        idle.streamOpened(stream);
                     }
                 });
     }

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -26,11 +27,11 @@ import reactor.netty.NettyPipeline;
 class IdleConnectionsTest {
 
     private final IdleConnections idle = new IdleConnections();
-    private final List<Connection> connections = new ArrayList<>();
+    private final List<EmbeddedChannel> connections = new ArrayList<>();
 
     @AfterEach
     void close() {
-        connections.forEach(connection -> connection.channel.finishAndReleaseAll());
+        connections.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
     @Test
@@ -119,9 +120,50 @@ class IdleConnectionsTest {
         assertThat(kept.isOpen()).isFalse();
     }
 
+    @Test
+    void shouldTakeAnHttp2ConnectionOnlyOnceEveryStreamItOpenedIsClosed() {
+        EmbeddedChannel connection = http2Connection();
+        EmbeddedChannel first = stream(connection);
+        EmbeddedChannel second = stream(connection);
+
+        first.close();
+        assertThat(idle.closeLongestWaiting()).as("with a stream still open").isFalse();
+        second.close();
+        assertThat(idle.closeLongestWaiting()).isTrue();
+        assertThat(connection.isOpen()).isFalse();
+    }
+
+    @Test
+    void shouldCloseAStreamOpenedOnAnHttp2ConnectionAlreadyTaken() {
+        EmbeddedChannel connection = http2Connection();
+        stream(connection).close();
+        connection.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+                // as if the close (and its GOAWAY) were still on its way to the connection's event loop
+            }
+        });
+        assertThat(idle.closeLongestWaiting()).isTrue();
+
+        assertThat(stream(connection).isOpen()).as("a stream opened meanwhile").isFalse();
+    }
+
+    /** A connection that speaks HTTP/2: its streams are channels of its own, as Netty's multiplexing makes them. */
+    private EmbeddedChannel http2Connection() {
+        EmbeddedChannel connection = new EmbeddedChannel();
+        connections.add(connection);
+        return connection;
+    }
+
+    private EmbeddedChannel stream(EmbeddedChannel connection) {
+        EmbeddedChannel stream = new EmbeddedChannel(connection, DefaultChannelId.newInstance(), true, false);
+        idle.streamOpened(stream);
+        return stream;
+    }
+
     private Connection open() {
         Connection connection = new Connection();
-        connections.add(connection);
+        connections.add(connection.channel);
         return connection;
     }
 

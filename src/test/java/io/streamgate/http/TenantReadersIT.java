@@ -1,10 +1,13 @@
 package io.streamgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.netty.channel.Channel;
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.RawHttp;
 import io.streamgate.support.StreamClient;
@@ -13,12 +16,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * On a gateway two tenants call, one tenant's connections cannot keep the other out. Its readers hold at most half of
  * the node's connections unless {@code readers-per-tenant} says otherwise: past it that tenant's next reader gets 429,
- * while the other tenant's readers still connect. Its connections kept alive between requests give way to the other's
- * new ones at the cap (IdleConnections). Before, either could take every connection (load-tests/tenant-readers.sh).
+ * while the other tenant's readers still connect. Its connections kept alive between requests, HTTP/1.1 or HTTP/2, give
+ * way to the other's new ones at the cap (IdleConnections). Before, either could take every connection (load-tests/tenant-readers.sh).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "streamgate.security.api-keys[0]=" + TenantReadersIT.TENANT_A,
@@ -89,6 +96,42 @@ class TenantReadersIT {
             kept.forEach(RawHttp::close);
         }
         new StreamClient(port, TENANT_B).end("idle-b");
+    }
+
+    @Test
+    void shouldCloseTheHttp2ConnectionIdleLongestForANewOneAtTheCap() {
+        List<ConnectionProvider> clients = new ArrayList<>();
+        List<Channel> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                ConnectionProvider client = ConnectionProvider.create("idle-h2c-" + i, 1);
+                clients.add(client);
+                connections.add(h2cConnection(client));
+            }
+
+            try (RawHttp other = new RawHttp(port)) {
+                String answer = other.write("GET /stream/idle-h2c/results HTTP/1.1\r\nHost: localhost\r\nX-API-Key: "
+                        + TENANT_B + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n").readUntilClosed();
+                assertThat(RawHttp.status(answer)).as("the other tenant's read at the cap: %s", answer).isEqualTo(404);
+            }
+            await("the HTTP/2 connection idle longest closed").atMost(StreamClient.TIMEOUT)
+                    .until(() -> !connections.get(0).isActive());
+            assertThat(connections.get(MAX_CONNECTIONS - 1).isActive()).as("the newest").isTrue();
+        } finally {
+            clients.forEach(ConnectionProvider::dispose);
+        }
+    }
+
+    /** An h2c connection (by prior knowledge) of a client of its own, after one answer. */
+    private Channel h2cConnection(ConnectionProvider client) {
+        AtomicReference<Channel> connection = new AtomicReference<>();
+        Integer status = HttpClient.create(client).protocol(HttpProtocol.H2C)
+                .doOnResponse((response, stream) -> connection.set(stream.channel().parent()))
+                .get().uri("http://127.0.0.1:" + port + "/actuator/health/liveness")
+                .responseSingle((response, body) -> Mono.just(response.status().code()))
+                .block(StreamClient.TIMEOUT);
+        assertThat(status).as("an h2c client's liveness").isEqualTo(200);
+        return connection.get();
     }
 
     /** A connection of tenant A's that has had one answer (its stream is not found) and waits for its next request. */
