@@ -3,6 +3,7 @@ package io.streamgate.http;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -55,6 +56,12 @@ final class IdleConnections extends ChannelDuplexHandler {
         waiting.unanswered--;
         waiting.answered();
     };
+
+    /** A connection's {@code state} and {@code queued}: fields, not atomics of their own, as every connection has them. */
+    private static final AtomicIntegerFieldUpdater<Waiting> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(Waiting.class, "state");
+    private static final AtomicIntegerFieldUpdater<Waiting> QUEUED =
+            AtomicIntegerFieldUpdater.newUpdater(Waiting.class, "queued");
 
     private static final int BUSY = 0;
     private static final int IDLE = 1;
@@ -151,7 +158,7 @@ final class IdleConnections extends ChannelDuplexHandler {
     private void sweepIfHalfClosed() {
         if (closedPlaces.incrementAndGet() * 2 > places.get() && sweeping.compareAndSet(false, true)) {
             try {
-                queue.removeIf(waiting -> waiting.state.get() == CLOSED);
+                queue.removeIf(waiting -> waiting.state == CLOSED);
                 places.set(queue.size());
                 closedPlaces.set(0);
             } finally {
@@ -167,9 +174,9 @@ final class IdleConnections extends ChannelDuplexHandler {
     private final class Waiting {
 
         final Channel connection;
-        final AtomicInteger state = new AtomicInteger(BUSY);
-        /** Whether the connection has a place in the queue (or is being looked at, out of it, by a taker). */
-        final AtomicBoolean queued = new AtomicBoolean();
+        volatile int state = BUSY;
+        /** 1 if the connection has a place in the queue (or is being looked at, out of it, by a taker), else 0. */
+        volatile int queued;
         /** Counts the connection's waits: one that is not {@code joinedAt} began after it joined the queue. */
         volatile int period;
         int joinedAt;
@@ -186,7 +193,7 @@ final class IdleConnections extends ChannelDuplexHandler {
 
         /** A request's head arrived: false if the connection was taken meanwhile. */
         boolean requested() {
-            if (state.compareAndSet(IDLE, BUSY) || state.get() != TAKEN) {
+            if (STATE.compareAndSet(this, IDLE, BUSY) || state != TAKEN) {
                 unanswered++;
                 return true;
             }
@@ -194,7 +201,7 @@ final class IdleConnections extends ChannelDuplexHandler {
         }
 
         boolean taken() {
-            return state.get() == TAKEN;
+            return state == TAKEN;
         }
 
         /** Whether {@code message}, about to be written, ends the answer to the last request the connection has. */
@@ -220,7 +227,7 @@ final class IdleConnections extends ChannelDuplexHandler {
                 return;
             }
             period++; // before the state, so that a taker that sees it waiting sees this wait's count
-            if (state.compareAndSet(BUSY, IDLE) && queued.compareAndSet(false, true)) {
+            if (STATE.compareAndSet(this, BUSY, IDLE) && QUEUED.compareAndSet(this, 0, 1)) {
                 join(this);
             }
         }
@@ -230,17 +237,17 @@ final class IdleConnections extends ChannelDuplexHandler {
          * gives it a place at the tail if it waits but has had a request since, or none if it is busy. True if taken.
          */
         boolean takeOrRequeue() {
-            int now = state.get();
-            if (now == IDLE && period == joinedAt && state.compareAndSet(IDLE, TAKEN)) {
+            int now = state;
+            if (now == IDLE && period == joinedAt && STATE.compareAndSet(this, IDLE, TAKEN)) {
                 connection.close();
                 return true;
             }
             if (now == IDLE) {
                 join(this);
             } else if (now == BUSY) {
-                queued.set(false);
+                queued = 0;
                 // It may have started waiting since the state was read and found itself queued: then it is put back.
-                if (state.get() == IDLE && queued.compareAndSet(false, true)) {
+                if (state == IDLE && QUEUED.compareAndSet(this, 0, 1)) {
                     join(this);
                 }
             }
@@ -249,7 +256,7 @@ final class IdleConnections extends ChannelDuplexHandler {
 
         /** The connection closed: true if it may have left a place in the queue. */
         boolean closed() {
-            return state.getAndSet(CLOSED) != TAKEN && queued.get();
+            return STATE.getAndSet(this, CLOSED) != TAKEN && queued == 1;
         }
     }
 }
