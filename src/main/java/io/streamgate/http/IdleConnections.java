@@ -57,7 +57,7 @@ final class IdleConnections extends ChannelDuplexHandler {
         waiting.answered();
     };
 
-    /** A connection's {@code state} and {@code queued}: fields, not atomics of their own, as every connection has them. */
+    /** Update a connection's {@code state} and {@code queued}: fields, where atomics would cost 32 bytes more. */
     private static final AtomicIntegerFieldUpdater<Waiting> STATE =
             AtomicIntegerFieldUpdater.newUpdater(Waiting.class, "state");
     private static final AtomicIntegerFieldUpdater<Waiting> QUEUED =

@@ -103,8 +103,8 @@ class IdleConnectionsTest {
         assertThat(idle.closeLongestWaiting()).isTrue();
 
         connection.arrived.clear();
-        connection.channel.writeInbound(Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi",
-                StandardCharsets.US_ASCII));
+        connection.channel.writeInbound(Unpooled.copiedBuffer(
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi", StandardCharsets.US_ASCII));
         assertThat(connection.arrived).as("what was passed on").isEmpty();
     }
 

@@ -25,7 +25,8 @@ import reactor.netty.resources.ConnectionProvider;
  * On a gateway two tenants call, one tenant's connections cannot keep the other out. Its readers hold at most half of
  * the node's connections unless {@code readers-per-tenant} says otherwise: past it that tenant's next reader gets 429,
  * while the other tenant's readers still connect. Its connections kept alive between requests, HTTP/1.1 or HTTP/2, give
- * way to the other's new ones at the cap (IdleConnections). Before, either could take every connection (load-tests/tenant-readers.sh).
+ * way to the other's new ones at the cap (IdleConnections). Before, either could take every connection
+ * (load-tests/tenant-readers.sh).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "streamgate.security.api-keys[0]=" + TenantReadersIT.TENANT_A,
