@@ -127,7 +127,9 @@ final class IdleConnections extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
-        Waiting waiting = ctx.channel().attr(WAITING).get();
+        // The type first: an SSE event or a body's part, written the most often, can end no answer.
+        boolean mayEnd = message instanceof HttpResponse || message instanceof LastHttpContent;
+        Waiting waiting = mayEnd ? ctx.channel().attr(WAITING).get() : null;
         if (waiting != null && waiting.endsAnswer(message)) {
             ChannelPromise written = promise.unvoid();
             ctx.write(message, written);
