@@ -51,11 +51,8 @@ final class IdleConnections extends ChannelDuplexHandler {
         }
     };
     /** Marks an HTTP/2 connection as waiting once the last of its open streams is closed. */
-    private static final ChannelFutureListener STREAM_CLOSED = closed -> {
-        Waiting waiting = closed.channel().parent().attr(WAITING).get();
-        waiting.unanswered--;
-        waiting.answered();
-    };
+    private static final ChannelFutureListener STREAM_CLOSED =
+            closed -> closed.channel().parent().attr(WAITING).get().streamClosed();
 
     /** Update a connection's {@code state} and {@code queued}: fields, where atomics would cost 32 bytes more. */
     private static final AtomicIntegerFieldUpdater<Waiting> STATE =
@@ -221,6 +218,12 @@ final class IdleConnections extends ChannelDuplexHandler {
                 return false;
             }
             return unanswered > 0 && --unanswered == 0;
+        }
+
+        /** One of its HTTP/2 streams closed: it waits once that was the last. */
+        void streamClosed() {
+            unanswered--;
+            answered();
         }
 
         /** The end of an answer is written, or a stream closed: waits, unless another request is still open. */
