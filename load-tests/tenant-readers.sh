@@ -3,7 +3,8 @@
 # tenant keys (API_KEY's readers, OTHER_KEY's requests), max-connections 200 unless given. API_KEY starts 4 streams and
 # opens READERS (200) readers over them (load-tests/sse-readers.py, refused ones counted and closed); then OTHER_KEY
 # starts a stream of its own and reads it, and the answers are printed. HOLD=idle holds idle keep-alive connections
-# instead of readers, each after one JSON read (load-tests/idle-connections.py); HOLD=h2c the same over HTTP/2 (curl).
+# instead of readers, each after one JSON read (load-tests/idle-connections.py); HOLD=h2c the same over HTTP/2 (curl);
+# HOLD=silent connections that send a request's first line and nothing more, for 3 s before the other tenant's calls.
 #   load-tests/tenant-readers.sh [gateway jar] [gateway args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,12 +37,13 @@ if [ "${HOLD:-readers}" = h2c ]; then
   echo "idle $(established) (HTTP/2 connections open)" > "$OUT/readers.log"
 else
   HOLDER=load-tests/sse-readers.py
-  [ "${HOLD:-readers}" = idle ] && HOLDER=load-tests/idle-connections.py
-  COUNT_REFUSED=1 python3 "$HOLDER" "$PORT" "$READERS" 4 "$API_KEY" > "$OUT/readers.log" 2>&1 &
+  case "${HOLD:-readers}" in idle | silent) HOLDER=load-tests/idle-connections.py ;; esac
+  SILENT=$([ "${HOLD:-readers}" = silent ] && echo 1 || true) COUNT_REFUSED=1 \
+      python3 "$HOLDER" "$PORT" "$READERS" 4 "$API_KEY" > "$OUT/readers.log" 2>&1 &
   HOLDING+=($!)
-  for _ in $(seq 60); do grep -q -E '^(connected|idle)' "$OUT/readers.log" && break; sleep 0.5; done
+  for _ in $(seq 60); do grep -q -E '^(connected|idle|silent)' "$OUT/readers.log" && break; sleep 0.5; done
 fi
-sleep 1
+sleep "$([ "${HOLD:-readers}" = silent ] && echo 3 || echo 1)"
 {
   echo "jar: $JAR"
   echo "API_KEY's ${HOLD:-readers}: $(head -1 "$OUT/readers.log")"
