@@ -16,10 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Caps the connections open at once on one server of this node (the API's, or the management port's). Sits first in
- * every connection's pipeline: a connection over the cap takes the place of the kept-alive connection that has waited
- * longest for its next request (IdleConnections), or, if none waits, gets a 503 problem written straight to the socket
- * and is closed, before any HTTP parsing or allocation. The answer carries the security headers every other answer
- * does (SecurityHeaders), so that a refusal is no weaker. While a connection taken closes, the count is one over.
+ * every connection's pipeline: a connection over the cap takes the place of one that waits for a request, silent past
+ * its grace or kept alive longest (IdleConnections), or, if none waits so, gets a 503 problem written straight to the
+ * socket and is closed, before any HTTP parsing or allocation. The answer carries the security headers every other
+ * answer does (SecurityHeaders), so that a refusal is no weaker. While a connection taken closes, the count is one
+ * over.
  *
  * <p>The answer is HTTP/1.1 in clear text, written ahead of any TLS handler: a TLS client over the cap gets it before
  * its handshake and cannot read it, nor can an h2c client with prior knowledge; each is closed at once all the same,
@@ -79,6 +80,7 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(response)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        idle.admitted(ctx.channel());
         super.channelActive(ctx);
     }
 

@@ -54,10 +54,11 @@ public final class StreamMetrics {
                 .register(registry).increment();
     }
 
-    /** A kept-alive connection closed between requests to take a new one at a server's cap, named by its limit. */
+    /** A connection waiting for a request closed to take a new one at a server's cap, named by its limit. */
     public void idleConnectionClosed(String limit) {
         Counter.builder("streamgate.http.idle-connections.closed").tag("limit", limit)
-                .description("Kept-alive connections closed between requests to take new ones at a connection cap")
+                .description("Connections waiting for a request (silent since connected past a grace, or kept alive "
+                        + "between requests) closed to take new ones at a connection cap")
                 .register(registry).increment();
     }
 

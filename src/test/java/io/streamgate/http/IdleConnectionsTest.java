@@ -26,7 +26,9 @@ import reactor.netty.NettyPipeline;
 
 class IdleConnectionsTest {
 
-    private final IdleConnections idle = new IdleConnections();
+    /** The grace's clock, in nanoseconds: moved on by hand. */
+    private long now;
+    private final IdleConnections idle = new IdleConnections(() -> now);
     private final List<EmbeddedChannel> connections = new ArrayList<>();
 
     @AfterEach
@@ -59,13 +61,38 @@ class IdleConnectionsTest {
     }
 
     @Test
-    void shouldNotTakeAConnectionBeforeItsFirstAnswerNorWhileItIsAnswering() {
-        Connection fresh = open();
+    void shouldTakeAConnectionSilentSinceItWasLetInOnlyPastItsGraceAndBeforeOneKeptAlive() {
+        Connection silent = open();
+        Connection trickling = open().arrive("GET / HTTP/1.1\r\nHost: x\r\n"); // a head's first lines, no end
+        now += IdleConnections.FIRST_REQUEST_GRACE.toNanos() - 1;
+        Connection keptAlive = open().exchange();
+        Connection newest = open();
+
+        assertThat(idle.closeLongestWaiting()).as("the kept-alive one, the silent ones within their grace").isTrue();
+        assertThat(List.of(silent.isOpen(), trickling.isOpen(), keptAlive.isOpen(), newest.isOpen()))
+                .containsExactly(true, true, false, true);
+        now++;
+        Connection keptAliveToo = open().exchange();
+        assertThat(idle.closeLongestWaiting()).isTrue();
+        assertThat(List.of(silent.isOpen(), keptAliveToo.isOpen())).as("the one silent longest, before one kept alive")
+                .containsExactly(false, true);
+        assertThat(idle.closeLongestWaiting()).isTrue();
+        assertThat(trickling.isOpen()).as("a head that never ends").isFalse();
+        assertThat(idle.closeLongestWaiting()).isTrue();
+        assertThat(keptAliveToo.isOpen()).isFalse();
+        assertThat(idle.closeLongestWaiting()).as("the newest within its grace").isFalse();
+        assertThat(newest.isOpen()).isTrue();
+    }
+
+    @Test
+    void shouldNotTakeAConnectionWhileItIsAnsweringItsFirstRequestOrAnother() {
+        Connection first = open().request();
         Connection answering = open().exchange().request();
         answering.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK)); // an SSE read's head
+        now += IdleConnections.FIRST_REQUEST_GRACE.toNanos();
 
         assertThat(idle.closeLongestWaiting()).isFalse();
-        assertThat(List.of(fresh.isOpen(), answering.isOpen())).containsOnly(true);
+        assertThat(List.of(first.isOpen(), answering.isOpen())).containsOnly(true);
         answering.write(LastHttpContent.EMPTY_LAST_CONTENT);
         assertThat(idle.closeLongestWaiting()).as("once its answer has ended").isTrue();
         assertThat(answering.isOpen()).isFalse();
@@ -109,13 +136,21 @@ class IdleConnectionsTest {
     }
 
     @Test
-    void shouldSweepOutClosedConnectionsPlacesSoThatTheQueueStaysBounded() {
+    void shouldSweepOutDeadPlacesSoThatTheQueuesStayBounded() {
         Connection kept = open().exchange();
+        for (int i = 0; i < 1_000; i++) {
+            open().channel.close();
+        }
+        assertThat(idle.places()).as("places after silent connections closed").isLessThanOrEqualTo(10);
         for (int i = 0; i < 1_000; i++) {
             open().exchange().channel.close();
         }
+        assertThat(idle.places()).as("places after kept-alive connections closed").isLessThanOrEqualTo(10);
+        for (int i = 0; i < 1_000; i++) {
+            open().exchange();
+        }
+        assertThat(idle.places()).as("places with 1,001 kept alive").isLessThanOrEqualTo(1_010);
 
-        assertThat(idle.places()).as("places in the queue").isLessThanOrEqualTo(10);
         assertThat(idle.closeLongestWaiting()).isTrue();
         assertThat(kept.isOpen()).isFalse();
     }
@@ -152,6 +187,7 @@ class IdleConnectionsTest {
     private EmbeddedChannel http2Connection() {
         EmbeddedChannel connection = new EmbeddedChannel();
         connections.add(connection);
+        idle.admitted(connection);
         return connection;
     }
 
@@ -187,10 +223,15 @@ class IdleConnectionsTest {
                 }
             });
             idle.install(channel);
+            idle.admitted(channel);
         }
 
         Connection request() {
-            channel.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+            return arrive("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+
+        Connection arrive(String bytes) {
+            channel.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.US_ASCII));
             return this;
         }
 

@@ -25,8 +25,8 @@ import reactor.netty.resources.ConnectionProvider;
  * On a gateway two tenants call, one tenant's connections cannot keep the other out. Its readers hold at most half of
  * the node's connections unless {@code readers-per-tenant} says otherwise: past it that tenant's next reader gets 429,
  * while the other tenant's readers still connect. Its connections kept alive between requests, HTTP/1.1 or HTTP/2, give
- * way to the other's new ones at the cap (IdleConnections). Before, either could take every connection
- * (load-tests/tenant-readers.sh).
+ * way to the other's new ones at the cap (IdleConnections), as do connections that never send a whole request. Before,
+ * each could take every connection (load-tests/tenant-readers.sh).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "streamgate.security.api-keys[0]=" + TenantReadersIT.TENANT_A,
@@ -97,6 +97,29 @@ class TenantReadersIT {
             kept.forEach(RawHttp::close);
         }
         new StreamClient(port, TENANT_B).end("idle-b");
+    }
+
+    @Test
+    void shouldCloseAConnectionWhoseHeadNeverEndsPastItsGraceForANewOneAtTheCap() throws InterruptedException {
+        List<RawHttp> silent = new ArrayList<>();
+        try {
+            RawHttp trickling = new RawHttp(port).write("GET /stream/idle-a/results HTTP/1.1\r\nHost: localhost\r\n");
+            silent.add(trickling);
+            Thread.sleep(IdleConnections.FIRST_REQUEST_GRACE.toMillis() + 200); // the rule is a time: let it pass
+            for (int i = 1; i < MAX_CONNECTIONS; i++) {
+                silent.add(new RawHttp(port)); // within their grace, the cap reached
+            }
+
+            try (RawHttp start = new RawHttp(port)) {
+                String answer = start.write("POST /stream/silent-b/start HTTP/1.1\r\nHost: localhost\r\nX-API-Key: "
+                        + TENANT_B + "\r\nConnection: close\r\n\r\n").readUntilClosed();
+                assertThat(RawHttp.status(answer)).as("the other tenant's start at the cap: %s", answer).isEqualTo(201);
+            }
+            assertThat(trickling.readUntilClosed()).as("what the connection past its grace got").isEmpty();
+        } finally {
+            silent.forEach(RawHttp::close);
+        }
+        new StreamClient(port, TENANT_B).end("silent-b");
     }
 
     @Test
