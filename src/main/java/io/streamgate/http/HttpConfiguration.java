@@ -161,6 +161,12 @@ class HttpConfiguration {
         return new HostHeaderRule();
     }
 
+    /** An HTTP/2 stream over the connection cap answered 503 before anything else (StreamsOverCap). */
+    @Bean
+    StreamsOverCap streamsOverCap() {
+        return new StreamsOverCap();
+    }
+
     /** How every failure is answered: HTTP problems, and WebSocket error frames and close codes alike. */
     @Bean
     Problems problems(StreamMetrics metrics) {

@@ -119,6 +119,10 @@ final class Problems {
             problem.headers().set(HttpHeaders.CONNECTION, "close");
             return problem;
         }
+        if (error instanceof StreamsOverCap.StreamOverCapException overCap) { // counted where it was found over
+            Problem problem = retryLater(ProblemType.TOO_MANY_CONNECTIONS, error.getMessage(), instance);
+            return problem.withBody(problem.body().withLimit(overCap.limit()));
+        }
         if (error instanceof TooManyStreamsException) {
             metrics.limitRejected(TooManyStreamsException.LIMIT);
             Problem problem = retryLater(ProblemType.TOO_MANY_STREAMS, error.getMessage(), instance);

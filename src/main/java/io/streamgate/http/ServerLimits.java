@@ -23,11 +23,12 @@ import tools.jackson.databind.json.JsonMapper;
  * (Http10Framing). A WebSocket's connection waits for the client's close after the gateway's close frame, so that
  * bytes in flight cannot cost the client its close code (LingeringSocketClose).
  *
- * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the connection cap and the
- * backlog count connections ({@code doOnChannelInit} sees only those), while the writability gate also goes on every
- * stream ({@code doOnConnection} sees each), whose writability follows its flow-control window, so that a slow reader
- * among multiplexed ones waits alone. The request timeouts apply per stream in Reactor Netty. A cleartext connection
- * may switch to HTTP/2 on its first request only (H2cUpgradeWindow says why).
+ * <p>Under HTTP/2 a connection carries many requests, each on a stream channel of its own: the backlog counts
+ * connections ({@code doOnChannelInit} sees only those), the connection cap counts their open streams beyond the
+ * first too, and the writability gate also goes on every stream ({@code doOnConnection} sees each), whose writability
+ * follows its flow-control window, so that a slow reader among multiplexed ones waits alone. The request timeouts apply
+ * per stream in Reactor Netty. A cleartext connection may switch to HTTP/2 on its first request only (H2cUpgradeWindow
+ * says why).
  */
 final class ServerLimits {
 
@@ -78,6 +79,7 @@ final class ServerLimits {
                 })
                 .doOnConnection(connection -> {
                     if (connection.channel() instanceof Http2StreamChannel stream) {
+                        connections.streamOpened(stream);
                         writability.install(stream);
                         idle.streamOpened(stream);
                     }

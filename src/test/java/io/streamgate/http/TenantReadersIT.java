@@ -3,9 +3,15 @@ package io.streamgate.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import io.netty.channel.Channel;
 import io.streamgate.kafka.TestKafka;
@@ -16,6 +22,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
@@ -144,6 +152,38 @@ class TenantReadersIT {
         } finally {
             clients.forEach(ConnectionProvider::dispose);
         }
+    }
+
+    @Test
+    void shouldAnswer503ToHttp2StreamsBeyondTheCapWhileTheStreamsWithinItAreServed() {
+        String id = new StreamClient(port, TENANT_B).start("streams-b");
+        ConnectionProvider client = ConnectionProvider.builder("h2c-streams").maxConnections(1)
+                .pendingAcquireMaxCount(-1).build();
+        Queue<String> answers = new ConcurrentLinkedQueue<>();
+        List<Disposable> sends = new ArrayList<>();
+        try {
+            HttpClient h2c = HttpClient.create(client).protocol(HttpProtocol.H2C).headers(headers -> headers
+                    .set("X-API-Key", TENANT_B).set("Content-Type", "application/json").set("Content-Length", "100"));
+            for (int i = 0; i < 2 * MAX_CONNECTIONS; i++) { // on one connection; each body begins, and never ends
+                Flux<ByteBuf> body = Flux.<ByteBuf>just(Unpooled.copiedBuffer("{\"data\":\"", StandardCharsets.UTF_8))
+                        .concatWith(Flux.never());
+                sends.add(h2c.post().uri("http://127.0.0.1:" + port + "/stream/" + id + "/send").send(body)
+                        .responseSingle((response, content) -> content.asString().defaultIfEmpty("")
+                                .map(text -> response.status().code() + " " + text))
+                        .subscribe(answers::add, error -> answers.add(error.toString())));
+            }
+
+            await("the streams beyond the cap answered").atMost(StreamClient.TIMEOUT)
+                    .until(() -> answers.size() >= MAX_CONNECTIONS);
+            assertThat(answers).as("what the streams beyond the cap got").allSatisfy(answer -> assertThat(answer)
+                    .startsWith("503 ").contains("\"limit\":\"max-connections\""));
+        } finally {
+            sends.forEach(Disposable::dispose);
+            client.dispose();
+        }
+        await("the places given back").atMost(StreamClient.TIMEOUT).until(() -> new StreamClient(port, TENANT_B)
+                .exchange(new StreamClient(port, TENANT_B).http().get().uri("/stream/{id}", id)).status() == 200);
+        new StreamClient(port, TENANT_B).end(id);
     }
 
     /** An h2c connection (by prior knowledge) of a client of its own, after one answer. */
