@@ -88,11 +88,7 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        boolean over = open.incrementAndGet() > maxConnections;
-        if (over && idle.closeLongestWaiting()) {
-            metrics.idleConnectionClosed(limit);
-        } else if (over) {
-            metrics.limitRejected(limit);
+        if (open.incrementAndGet() > maxConnections && !tookAWaitingPlace()) {
             metrics.refusedBeforeWebFlux(ProblemType.TOO_MANY_CONNECTIONS.status.value(),
                     ProblemType.TOO_MANY_CONNECTIONS.slug());
             ctx.writeAndFlush(Unpooled.wrappedBuffer(response)).addListener(ChannelFutureListener.CLOSE);
@@ -119,15 +115,20 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
             streams = new OpenStreams();
             connection.attr(OPEN_STREAMS).set(streams);
         }
-        if (streams.count++ > 0 && open.incrementAndGet() > maxConnections) {
-            if (idle.closeLongestWaiting()) {
-                metrics.idleConnectionClosed(limit);
-            } else {
-                metrics.limitRejected(limit);
-                stream.attr(OVER_CAP).set(limit);
-            }
+        if (streams.count++ > 0 && open.incrementAndGet() > maxConnections && !tookAWaitingPlace()) {
+            stream.attr(OVER_CAP).set(limit);
         }
         stream.closeFuture().addListener(streamClosed);
+    }
+
+    /** Over the cap: closes a connection waiting for a request to take its place; false, refused, if none waits. */
+    private boolean tookAWaitingPlace() {
+        if (idle.closeLongestWaiting()) {
+            metrics.idleConnectionClosed(limit);
+            return true;
+        }
+        metrics.limitRejected(limit);
+        return false;
     }
 
     /** The limit an HTTP/2 stream was over when it opened, or null (every HTTP/1.1 request's). */

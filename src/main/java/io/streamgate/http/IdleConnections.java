@@ -73,6 +73,7 @@ final class IdleConnections extends ChannelDuplexHandler {
      * whole head, from a client that means to send one.
      */
     static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(2);
+    private static final long FIRST_REQUEST_GRACE_NANOS = FIRST_REQUEST_GRACE.toNanos();
 
     /** Let in, no request's head yet. */
     private static final int SILENT = 0;
@@ -138,7 +139,7 @@ final class IdleConnections extends ChannelDuplexHandler {
             if (head.state != SILENT) {
                 continue; // a dead place: it has had a request, or is closed
             }
-            if (now - head.admittedAt < FIRST_REQUEST_GRACE.toNanos()) {
+            if (now - head.admittedAt < FIRST_REQUEST_GRACE_NANOS) {
                 silent.addFirst(head); // the silent longest is still within its grace, so is every one after it
                 return false;
             }

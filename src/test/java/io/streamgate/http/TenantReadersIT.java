@@ -156,7 +156,8 @@ class TenantReadersIT {
 
     @Test
     void shouldAnswer503ToHttp2StreamsBeyondTheCapWhileTheStreamsWithinItAreServed() {
-        String id = new StreamClient(port, TENANT_B).start("streams-b");
+        StreamClient b = new StreamClient(port, TENANT_B);
+        String id = b.start("streams-b");
         ConnectionProvider client = ConnectionProvider.builder("h2c-streams").maxConnections(1)
                 .pendingAcquireMaxCount(-1).build();
         Queue<String> answers = new ConcurrentLinkedQueue<>();
@@ -181,9 +182,9 @@ class TenantReadersIT {
             sends.forEach(Disposable::dispose);
             client.dispose();
         }
-        await("the places given back").atMost(StreamClient.TIMEOUT).until(() -> new StreamClient(port, TENANT_B)
-                .exchange(new StreamClient(port, TENANT_B).http().get().uri("/stream/{id}", id)).status() == 200);
-        new StreamClient(port, TENANT_B).end(id);
+        await("the places given back").atMost(StreamClient.TIMEOUT)
+                .until(() -> b.exchange(b.http().get().uri("/stream/{id}", id)).status() == 200);
+        b.end(id);
     }
 
     /** An h2c connection (by prior knowledge) of a client of its own, after one answer. */
