@@ -1,6 +1,7 @@
 # Sourced by ab.sh, ab-interleaved.sh, ab-pairs.sh, bench.sh, churn-heap.sh, framework-ladder.sh, history-heap.sh,
-# key-budget.sh, latency-breakdown.sh, operator-census.sh, processing.sh, processor-backlog.sh, profile.sh,
-# reader-heap.sh, restart-idle.sh, restart-replay.sh, start-time.sh, starts.sh, state-growth.sh and thread-cpu.sh: the
+# http2-streams.sh, key-budget.sh, latency-breakdown.sh, operator-census.sh, processing.sh, processor-backlog.sh,
+# profile.sh, reader-heap.sh, restart-idle.sh, restart-replay.sh, start-time.sh, starts.sh, state-growth.sh and
+# thread-cpu.sh: the
 # gateway jar as every short benchmark run starts it (embedded broker, tenant limits raised so that what is measured is
 # the gateway), its JVM options, the streams the wrk scripts send to, and the warm-up they share (warm_up: until the JIT
 # is done). With API_KEY set, the gateway has that one tenant key and the streams are started with it.
@@ -135,6 +136,13 @@ warm_for_ab() {
   start_streams 100 "$1"
   WARMUP_LOG=$2 warm_up "$1" send.lua 2> /dev/null
   wrk -t1 -c100 -d10s -s load-tests/wrk/status.lua "$1" > /dev/null
+}
+
+# used_kb <pid>: the KB of heap that JVM uses after two full collections: what it holds, for the heap probes
+# (reader-heap.sh, http2-streams.sh).
+used_kb() {
+  jcmd "$1" GC.run > /dev/null; sleep 1; jcmd "$1" GC.run > /dev/null
+  jcmd "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*'
 }
 
 # measure <pid> <url> <wrk script> <seconds>: that long of the script with wrk (1 thread, 100 connections); prints

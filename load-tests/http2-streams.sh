@@ -16,10 +16,6 @@ mkdir -p "$OUT"
 PORT=${GATEWAY_PORT:-18080}
 # shellcheck source=load-tests/gateway.sh
 . load-tests/gateway.sh
-used_kb() {
-  jcmd "$1" GC.run > /dev/null; sleep 1; jcmd "$1" GC.run > /dev/null
-  jcmd "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*'
-}
 # shellcheck disable=SC2086
 start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" -- "$@"
 start_streams 1 "http://127.0.0.1:$PORT"

@@ -20,10 +20,6 @@ mkdir -p "$OUT"
 ulimit -n $((READERS + 1000))
 ./mvnw -q -B -ntp -f load-tests/trivial-app/pom.xml package -DskipTests
 
-used_kb() {
-  jcmd "$1" GC.run > /dev/null; sleep 1; jcmd "$1" GC.run > /dev/null
-  jcmd "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*'
-}
 
 # measure <label> <pid> <port>: prints the label's line and keeps its histograms.
 measure() {

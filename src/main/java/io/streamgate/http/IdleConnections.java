@@ -143,8 +143,7 @@ final class IdleConnections extends ChannelDuplexHandler {
                 silent.addFirst(head); // the silent longest is still within its grace, so is every one after it
                 return false;
             }
-            if (STATE.compareAndSet(head, SILENT, TAKEN)) {
-                head.connection.close();
+            if (head.takeSilent()) {
                 return true;
             }
         }
@@ -321,6 +320,15 @@ final class IdleConnections extends ChannelDuplexHandler {
             if (STATE.compareAndSet(this, BUSY, IDLE) && QUEUED.compareAndSet(this, 0, 1)) {
                 join(this);
             }
+        }
+
+        /** Out of the silent queue's head, past its grace, on a taker's thread: closes it if it is silent still. */
+        boolean takeSilent() {
+            if (STATE.compareAndSet(this, SILENT, TAKEN)) {
+                connection.close();
+                return true;
+            }
+            return false; // it has had a request meanwhile, or closed
         }
 
         /**
