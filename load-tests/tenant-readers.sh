@@ -5,6 +5,8 @@
 # starts a stream of its own and reads it, and the answers are printed. HOLD=idle holds idle keep-alive connections
 # instead of readers, each after one JSON read (load-tests/idle-connections.py); HOLD=h2c the same over HTTP/2 (curl);
 # HOLD=silent connections that send a request's first line and nothing more, for 3 s before the other tenant's calls.
+# SECOND_KEY (readers only): a third tenant, which starts 4 streams and opens READERS readers after API_KEY's, so
+# that two tenants hold readers together before OTHER_KEY calls.
 #   load-tests/tenant-readers.sh [gateway jar] [gateway args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +22,7 @@ PORT=${GATEWAY_PORT:-18080}
 . load-tests/gateway.sh
 # shellcheck disable=SC2086
 start_gateway "$OUT" java $JVM_OPTIONS -jar "$JAR" -- --streamgate.security.api-keys[1]="$OTHER_KEY" \
-    --streamgate.limits.max-connections=200 "$@"
+    ${SECOND_KEY:+"--streamgate.security.api-keys[2]=$SECOND_KEY"} --streamgate.limits.max-connections=200 "$@"
 start_streams 4 "http://127.0.0.1:$PORT"
 established() { ss -Htn state established "( dport = :$PORT )" | wc -l; }
 HOLDING=()
@@ -42,11 +44,18 @@ else
       python3 "$HOLDER" "$PORT" "$READERS" 4 "$API_KEY" > "$OUT/readers.log" 2>&1 &
   HOLDING+=($!)
   for _ in $(seq 60); do grep -q -E '^(connected|idle|silent)' "$OUT/readers.log" && break; sleep 0.5; done
+  if [ -n "${SECOND_KEY:-}" ]; then
+    API_KEY=$SECOND_KEY start_streams 4 "http://127.0.0.1:$PORT"
+    COUNT_REFUSED=1 python3 load-tests/sse-readers.py "$PORT" "$READERS" 4 "$SECOND_KEY" > "$OUT/second.log" 2>&1 &
+    HOLDING+=($!)
+    for _ in $(seq 60); do grep -q '^connected' "$OUT/second.log" && break; sleep 0.5; done
+  fi
 fi
 sleep "$([ "${HOLD:-readers}" = silent ] && echo 3 || echo 1)"
 {
   echo "jar: $JAR"
   echo "API_KEY's ${HOLD:-readers}: $(head -1 "$OUT/readers.log")"
+  [ -z "${SECOND_KEY:-}" ] || echo "SECOND_KEY's readers: $(head -1 "$OUT/second.log")"
   other() {
     curl -s -m 5 -o /dev/null -w '%{http_code}' -H "X-API-Key: $OTHER_KEY" "$@" || true
   }
