@@ -86,6 +86,11 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
         return head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Connections open now, with the HTTP/2 streams open beyond each connection's first: what the cap counts. */
+    int open() {
+        return open.get();
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (open.incrementAndGet() > maxConnections && !tookAWaitingPlace()) {

@@ -34,6 +34,7 @@ final class ServerLimits {
 
     private final Duration requestReadTimeout;
     private final StreamMetrics metrics;
+    private final MeterRegistry meters;
     private final JsonMapper json;
     private final OutboundBacklog backlog = new OutboundBacklog();
     private final WritabilityGate writability = new WritabilityGate();
@@ -47,6 +48,7 @@ final class ServerLimits {
     ServerLimits(Duration requestReadTimeout, StreamMetrics metrics, MeterRegistry meters, JsonMapper json) {
         this.requestReadTimeout = requestReadTimeout;
         this.metrics = metrics;
+        this.meters = meters;
         this.json = json;
         this.undecodable = new UndecodableRequests(json, metrics);
         Gauge.builder("streamgate.http.outbound.backlog", backlog::bytes).baseUnit("bytes")
@@ -58,6 +60,10 @@ final class ServerLimits {
     NettyServerCustomizer forServer(int maxConnections, String limit) {
         IdleConnections idle = new IdleConnections();
         ConnectionLimits connections = new ConnectionLimits(maxConnections, limit, idle, metrics, json);
+        Gauge.builder("streamgate.http.connections", connections::open).tag("limit", limit)
+                .description("Connections open on this server, with HTTP/2 streams open beyond each connection's"
+                        + " first: what the limit caps")
+                .register(meters);
         return server -> server
                 .requestTimeout(requestReadTimeout)
                 .readTimeout(requestReadTimeout)

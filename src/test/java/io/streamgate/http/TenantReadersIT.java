@@ -10,14 +10,15 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-
 import io.netty.channel.Channel;
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.RawHttp;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -53,6 +54,9 @@ class TenantReadersIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
@@ -111,12 +115,17 @@ class TenantReadersIT {
     void shouldCloseAConnectionWhoseHeadNeverEndsPastItsGraceForANewOneAtTheCap() throws InterruptedException {
         List<RawHttp> silent = new ArrayList<>();
         try {
+            int before = connectionsOpen();
             RawHttp trickling = new RawHttp(port).write("GET /stream/idle-a/results HTTP/1.1\r\nHost: localhost\r\n");
             silent.add(trickling);
-            Thread.sleep(IdleConnections.FIRST_REQUEST_GRACE.toMillis() + 200); // the rule is a time: let it pass
+            // The grace runs from when the server lets a connection in, which a cold event loop may do later than the
+            // client's connect: the rule is a time, so let it pass from there.
+            awaitConnectionsOpen(before + 1);
+            Thread.sleep(IdleConnections.FIRST_REQUEST_GRACE.toMillis() + 200);
             for (int i = 1; i < MAX_CONNECTIONS; i++) {
-                silent.add(new RawHttp(port)); // within their grace, the cap reached
+                silent.add(new RawHttp(port)); // within their grace
             }
+            awaitConnectionsOpen(MAX_CONNECTIONS); // all let in, on whichever event loop, before the start comes
 
             try (RawHttp start = new RawHttp(port)) {
                 String answer = start.write("POST /stream/silent-b/start HTTP/1.1\r\nHost: localhost\r\nX-API-Key: "
@@ -197,6 +206,16 @@ class TenantReadersIT {
                 .block(StreamClient.TIMEOUT);
         assertThat(status).as("an h2c client's liveness").isEqualTo(200);
         return connection.get();
+    }
+
+    /** What the server's connection cap counts now ({@code streamgate.http.connections}). */
+    private int connectionsOpen() {
+        return (int) meters.get("streamgate.http.connections").tag("limit", ConnectionLimits.API_LIMIT).gauge().value();
+    }
+
+    private void awaitConnectionsOpen(int atLeast) {
+        await("the server letting in " + atLeast + " connections").atMost(StreamClient.TIMEOUT)
+                .until(this::connectionsOpen, open -> open >= atLeast);
     }
 
     /** A connection of tenant A's that has had one answer (its stream is not found) and waits for its next request. */
