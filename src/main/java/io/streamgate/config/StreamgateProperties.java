@@ -308,10 +308,11 @@ public record StreamgateProperties(
      * @param sendsPerSecondPerTenant sends a tenant may make per second, with a burst of as many (429, Retry-After)
      * @param readersPerStream        SSE readers connected to one stream (429)
      * @param readersPerTenant        SSE readers and WebSockets connected to one tenant's streams on this node (429):
-     *                                half of max-connections (at least 1) unless set, so that one tenant's readers
-     *                                cannot take every connection of a node others call too; 20,000 where one tenant
-     *                                is all there can be (an open gateway, or one API key and no JWTs). Read it with
-     *                                {@link #readersPerTenant(boolean)}
+     *                                unless set, half of what other tenants' readers leave of max-connections
+     *                                ({@link TenantShare#halfOfWhatOthersLeave}), so that no tenant's readers, nor
+     *                                two tenants' together, take every connection of a node others call too; 20,000
+     *                                where one tenant is all there can be (an open gateway, or one API key and no
+     *                                JWTs). Read it with {@link #readersPerTenant(boolean)}
      * @param maxConnections          HTTP connections open at once on this node (503, then closed): what bounds the
      *                                heap SSE readers (16 KB each) and WebSockets (23 KB) take. 20,000, or as many
      *                                as take a sixth of a heap smaller than 1.9 GB at 16 KB ({@link HeapDefaults})
@@ -328,10 +329,11 @@ public record StreamgateProperties(
      *                                Retry-After. A sixteenth of the heap ({@link HeapDefaults}): max-sends-in-flight
      *                                alone let 4,096 sends of 1 MB exhaust a 2 GB gateway
      * @param maxBytesInFlightPerTenant what one tenant's send bodies and WebSocket frames may hold of
-     *                                max-bytes-in-flight (429 with Retry-After; a socket closes with 1013), so that one
-     *                                tenant cannot take all of it: half of it (at least 1KB) unless set. Where one
-     *                                tenant is all there can be (an open gateway, or one API key and no JWTs), it
-     *                                may hold all of it. Read it with {@link #maxBytesInFlightPerTenant(boolean)}
+     *                                max-bytes-in-flight (429 with Retry-After; a socket closes with 1013), so that no
+     *                                tenant, nor two together, take all of it: unless set, half of what the other
+     *                                tenants leave of it ({@link TenantShare#halfOfWhatOthersLeave}). Where one tenant
+     *                                is all there can be (an open gateway, or one API key and no JWTs), it may hold
+     *                                all of it. Read it with {@link #maxBytesInFlightPerTenant(boolean)}
      * @param requestReadTimeout      time allowed to receive a whole request, headers and body (408, then closed);
      *                                also how long a connection may sit idle between requests
      * @param maxHeaderSize           all request headers together (431); must stay below
@@ -360,9 +362,6 @@ public record StreamgateProperties(
         public Limits {
             openStreams = HeapDefaults.openStreams(openStreams);
             maxBytesInFlight = HeapDefaults.maxBytesInFlight(maxBytesInFlight);
-            if (maxBytesInFlightPerTenant == null) {
-                maxBytesInFlightPerTenant = DataSize.ofBytes(Math.max(1024, maxBytesInFlight.toBytes() / 2));
-            }
             maxConnections = HeapDefaults.maxConnections(maxConnections);
             require(openStreamsPerTenant >= 1 && openStreams >= 1 && sendsPerSecondPerTenant >= 1
                     && readersPerStream >= 1 && (readersPerTenant == null || readersPerTenant >= 1)
@@ -372,26 +371,31 @@ public record StreamgateProperties(
             require(requestReadTimeout.toMillis() >= 100, "streamgate.limits.request-read-timeout must be at least 100ms");
             require(maxHeaderSize.toBytes() >= 1024, "streamgate.limits.max-header-size must be at least 1KB");
             require(maxBytesInFlight.toBytes() >= 1024, "streamgate.limits.max-bytes-in-flight must be at least 1KB");
-            require(maxBytesInFlightPerTenant.toBytes() >= 1024,
+            require(maxBytesInFlightPerTenant == null || maxBytesInFlightPerTenant.toBytes() >= 1024,
                     "streamgate.limits.max-bytes-in-flight-per-tenant must be at least 1KB");
         }
 
         /**
          * The bytes in flight one tenant may hold: all of {@code max-bytes-in-flight} when {@code oneTenant} (one
-         * tenant is all there can be, so its share is the node's), else {@code max-bytes-in-flight-per-tenant}.
+         * tenant is all there can be, so its share is the node's), else {@code max-bytes-in-flight-per-tenant} as
+         * set, or where it is not, half of what the other tenants leave of the node's.
          */
-        public long maxBytesInFlightPerTenant(boolean oneTenant) {
-            return (oneTenant ? maxBytesInFlight : maxBytesInFlightPerTenant).toBytes();
+        public TenantShare maxBytesInFlightPerTenant(boolean oneTenant) {
+            return oneTenant ? TenantShare.fixed(maxBytesInFlight.toBytes())
+                    : maxBytesInFlightPerTenant != null ? TenantShare.fixed(maxBytesInFlightPerTenant.toBytes())
+                    : TenantShare.halfOfWhatOthersLeave(maxBytesInFlight.toBytes());
         }
 
         /**
          * {@code readers-per-tenant} as set, or where it is not: 20,000 when {@code oneTenant} (one tenant is all
-         * there can be), else half of {@code max-connections}, at least 1. Unlike the bytes, a number set applies to
-         * one tenant too: it was an operator's cap on a tenant's readers before there were shares.
+         * there can be), else half of what the other tenants' readers leave of {@code max-connections}. Unlike the
+         * bytes, a number set applies to one tenant too: it was an operator's cap on a tenant's readers before there
+         * were shares.
          */
-        public int readersPerTenant(boolean oneTenant) {
-            return readersPerTenant != null ? readersPerTenant
-                    : oneTenant ? ONE_TENANTS_READERS : Math.max(1, maxConnections / 2);
+        public TenantShare readersPerTenant(boolean oneTenant) {
+            return readersPerTenant != null ? TenantShare.fixed(readersPerTenant)
+                    : oneTenant ? TenantShare.fixed(ONE_TENANTS_READERS)
+                    : TenantShare.halfOfWhatOthersLeave(maxConnections);
         }
     }
 

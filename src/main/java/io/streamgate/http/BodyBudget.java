@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.streamgate.config.TenantShare;
 import io.streamgate.stream.ByteBound;
 import io.streamgate.stream.CommandLogBusyException;
 import io.streamgate.stream.LimitExceededException;
@@ -33,10 +34,10 @@ final class BodyBudget {
     private final ByteBound reserved;
     private final TenantShares tenants;
 
-    /** {@code maxBytes} for the node, {@code maxBytesPerTenant} of them for any one tenant. */
-    BodyBudget(long maxBytes, long maxBytesPerTenant) {
+    /** {@code maxBytes} for the node, {@code tenantShare} of them for any one tenant. */
+    BodyBudget(long maxBytes, TenantShare tenantShare) {
         this.reserved = new ByteBound(maxBytes);
-        this.tenants = TenantShares.of(maxBytesPerTenant, maxBytes);
+        this.tenants = TenantShares.of(tenantShare, maxBytes);
     }
 
     /**
@@ -67,7 +68,7 @@ final class BodyBudget {
         }
         if (!tenants.tryTake(tenant, bytes)) {
             reserved.giveBack(bytes);
-            return new LimitExceededException(TENANT_LIMIT, "Your sends of " + tenants.share() / 1024 + " KB are"
+            return new LimitExceededException(TENANT_LIMIT, "Your sends of " + tenants.held(tenant) / 1024 + " KB are"
                     + " already being read or waiting for Kafka on this node; nothing was stored. Retry shortly.",
                     RETRY_AFTER);
         }

@@ -7,15 +7,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
+import io.streamgate.config.TenantShare;
 
 /**
  * Per-tenant limits on what a tenant may hold or do at once, checked before anything is written: sends per second
- * (a Bucket4j token bucket per tenant, lock-free), SSE readers per stream and per tenant; and open streams in all.
+ * (a Bucket4j token bucket per tenant, lock-free), SSE readers per stream and per tenant (a {@link TenantShare} of
+ * the node's connections, which may depend on what other tenants' readers hold); and open streams in all.
  * (Open streams are counted by the {@link StreamRegistry}, which sees every stream come and go.)
  *
  * <p>What is kept per tenant is kept only while the tenant is active: a reader count while it has readers, a bucket
@@ -28,14 +31,16 @@ public final class StreamLimits {
     private final int openStreams;
     private final long sendsPerSecondPerTenant;
     private final int readersPerStream;
-    private final int readersPerTenant;
+    private final TenantShare readersPerTenant;
     private final Map<String, Bucket> sendBuckets = new ConcurrentHashMap<>();
     private final Map<String, Integer> readersByTenant = new ConcurrentHashMap<>();
+    /** All tenants' readers together, so that a tenant's share can see what the others hold. */
+    private final AtomicInteger readers = new AtomicInteger();
     private final TimeMeter time;
 
     /** @param clock what the send buckets refill by */
     public StreamLimits(int openStreamsPerTenant, int openStreams, long sendsPerSecondPerTenant, int readersPerStream,
-                        int readersPerTenant, Clock clock) {
+                        TenantShare readersPerTenant, Clock clock) {
         this.time = timeOf(clock);
         this.openStreamsPerTenant = openStreamsPerTenant;
         this.openStreams = openStreams;
@@ -110,11 +115,13 @@ public final class StreamLimits {
                     "This stream already has " + readersPerStream + " readers", null);
         }
         String tenant = session.key().tenant();
-        if (readersByTenant.merge(tenant, 1, Integer::sum) > readersPerTenant) {
+        int ofTheTenant = readersByTenant.merge(tenant, 1, Integer::sum);
+        int others = readers.incrementAndGet() - ofTheTenant;
+        if (ofTheTenant > readersPerTenant.of(others)) {
             readerLeft(tenant);
             session.removeReader();
             throw new LimitExceededException("readers-per-tenant",
-                    "Your streams already have " + readersPerTenant + " readers", null);
+                    "Your streams already have " + (ofTheTenant - 1) + " readers", null);
         }
         return () -> {
             readerLeft(tenant);
@@ -123,7 +130,8 @@ public final class StreamLimits {
     }
 
     private void readerLeft(String tenant) {
-        readersByTenant.computeIfPresent(tenant, (ignored, readers) -> readers == 1 ? null : readers - 1);
+        readersByTenant.computeIfPresent(tenant, (ignored, ofTheTenant) -> ofTheTenant == 1 ? null : ofTheTenant - 1);
+        readers.decrementAndGet();
     }
 
     /**

@@ -37,13 +37,13 @@ class StreamgatePropertiesTest {
     }
 
     @Test
-    void shouldGiveATenantHalfOfTheBytesInFlightUnlessSetAndNeverLessThanAKilobyte() {
-        assertThat(limits(DataSize.ofMegabytes(128), null).maxBytesInFlightPerTenant())
-                .isEqualTo(DataSize.ofMegabytes(64));
-        assertThat(limits(DataSize.ofKilobytes(1), null).maxBytesInFlightPerTenant())
-                .isEqualTo(DataSize.ofKilobytes(1));
-        assertThat(limits(DataSize.ofMegabytes(128), DataSize.ofMegabytes(8)).maxBytesInFlightPerTenant())
-                .isEqualTo(DataSize.ofMegabytes(8));
+    void shouldGiveATenantHalfOfWhatOthersLeaveOfTheBytesInFlightUnlessSetOrTheOnlyTenant() {
+        assertThat(limits(DataSize.ofMegabytes(128), null).maxBytesInFlightPerTenant(false))
+                .isEqualTo(TenantShare.halfOfWhatOthersLeave(DataSize.ofMegabytes(128).toBytes()));
+        assertThat(limits(DataSize.ofMegabytes(128), null).maxBytesInFlightPerTenant(true))
+                .isEqualTo(TenantShare.fixed(DataSize.ofMegabytes(128).toBytes()));
+        assertThat(limits(DataSize.ofMegabytes(128), DataSize.ofMegabytes(8)).maxBytesInFlightPerTenant(false))
+                .isEqualTo(TenantShare.fixed(DataSize.ofMegabytes(8).toBytes()));
         assertThatThrownBy(() -> limits(DataSize.ofMegabytes(128), DataSize.ofBytes(512)))
                 .hasMessageContaining("max-bytes-in-flight-per-tenant must be at least 1KB");
     }
@@ -54,12 +54,11 @@ class StreamgatePropertiesTest {
     }
 
     @Test
-    void shouldGiveATenantsReadersHalfOfTheConnectionsUnlessSetOrTheOnlyTenant() {
-        assertThat(readers(null, 20_000).readersPerTenant(false)).isEqualTo(10_000);
-        assertThat(readers(null, 1).readersPerTenant(false)).isEqualTo(1);
-        assertThat(readers(null, 2_000).readersPerTenant(true)).isEqualTo(20_000);
-        assertThat(readers(7, 20_000).readersPerTenant(false)).isEqualTo(7);
-        assertThat(readers(7, 20_000).readersPerTenant(true)).isEqualTo(7);
+    void shouldGiveATenantsReadersHalfOfWhatOthersLeaveOfTheConnectionsUnlessSetOrTheOnlyTenant() {
+        assertThat(readers(null, 20_000).readersPerTenant(false)).isEqualTo(TenantShare.halfOfWhatOthersLeave(20_000));
+        assertThat(readers(null, 2_000).readersPerTenant(true)).isEqualTo(TenantShare.fixed(20_000));
+        assertThat(readers(7, 20_000).readersPerTenant(false)).isEqualTo(TenantShare.fixed(7));
+        assertThat(readers(7, 20_000).readersPerTenant(true)).isEqualTo(TenantShare.fixed(7));
         assertThatThrownBy(() -> readers(0, 20_000)).hasMessageContaining("must be at least 1");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
+import io.streamgate.config.TenantShare;
 import io.streamgate.stream.CommandLogBusyException;
 import io.streamgate.stream.LimitExceededException;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class BodyBudgetTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final String TENANT = "tenant";
-    private final BodyBudget budget = new BodyBudget(10, 10);
+    private final BodyBudget budget = new BodyBudget(10, TenantShare.fixed(10));
 
     @Test
     void shouldReserveWhatABodyDeclaresUntilItsSendEndsAndRefuseWhatWouldExceedTheBudget() {
@@ -111,7 +112,7 @@ class BodyBudgetTest {
 
     @Test
     void shouldRefuseATenantPastItsShareWith429WhileOthersStillHaveRoom() {
-        BodyBudget shared = new BodyBudget(10, 6);
+        BodyBudget shared = new BodyBudget(10, TenantShare.fixed(6));
         Sinks.One<String> first = Sinks.one();
         shared.reserving("a", declaring(4), 100, first::asMono).subscribe();
 
@@ -136,7 +137,7 @@ class BodyBudgetTest {
 
     @Test
     void shouldSayTheNodeIsFullWhenItIsAndGiveItBackWhenTheShareRefuses() {
-        BodyBudget shared = new BodyBudget(10, 6);
+        BodyBudget shared = new BodyBudget(10, TenantShare.fixed(6));
         Sinks.One<String> other = Sinks.one();
         shared.reserving("b", declaring(6), 100, other::asMono).subscribe();
 
@@ -151,7 +152,7 @@ class BodyBudgetTest {
 
     @Test
     void shouldCountASocketsFramesInItsTenantsShareAndSayWhichBoundRefusedOne() {
-        BodyBudget shared = new BodyBudget(10, 6);
+        BodyBudget shared = new BodyBudget(10, TenantShare.fixed(6));
         BodyBudget.Holding a = shared.holding("a");
         BodyBudget.Holding b = shared.holding("b");
         assertThat(a.take(5)).isTrue();

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.streamgate.config.TenantShare;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -30,7 +31,7 @@ class FrameBudgetTest {
     private static final int FIN = 0x80;
     private static final int LARGEST_FRAME = 4096;
 
-    private final BodyBudget budget = new BodyBudget(1000, 1000);
+    private final BodyBudget budget = new BodyBudget(1000, TenantShare.fixed(1000));
     private final BodyBudget.Holding holding = budget.holding("tenant");
     /** As a socket's pipeline is: the count, the frame decoder, the rules and the aggregator. */
     private final EmbeddedChannel connection = new EmbeddedChannel(
@@ -88,7 +89,7 @@ class FrameBudgetTest {
 
     @Test
     void endsTheFramesWith1013SayingSoAtOneItsTenantsShareHasNoRoomFor() {
-        BodyBudget shared = new BodyBudget(1000, 700);
+        BodyBudget shared = new BodyBudget(1000, TenantShare.fixed(700));
         BodyBudget.Holding tenants = shared.holding("tenant");
         EmbeddedChannel socket = new EmbeddedChannel(new FrameBudget(tenants, LARGEST_FRAME, Duration.ofSeconds(30)),
                 new WebSocket13FrameDecoder(true, true, LARGEST_FRAME), new FrameRules(tenants));

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.streamgate.config.TenantShare;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -40,7 +41,7 @@ class FrameRulesTest {
 
     /** The rules of a socket whose handler is still reading. */
     private static FrameRules rules() {
-        return new FrameRules(new BodyBudget(65536, 65536).holding("tenant"));
+        return new FrameRules(new BodyBudget(65536, TenantShare.fixed(65536)).holding("tenant"));
     }
 
     @AfterEach

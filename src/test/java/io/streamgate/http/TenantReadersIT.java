@@ -31,15 +31,17 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * On a gateway two tenants call, one tenant's connections cannot keep the other out. Its readers hold at most half of
- * the node's connections unless {@code readers-per-tenant} says otherwise: past it that tenant's next reader gets 429,
- * while the other tenant's readers still connect. Its connections kept alive between requests, HTTP/1.1 or HTTP/2, give
+ * On a gateway several tenants call, one tenant's connections cannot keep the others out. Its readers hold at most
+ * half of what other tenants' readers leave of the node's connections unless {@code readers-per-tenant} says
+ * otherwise: past it that tenant's next reader gets 429, while other tenants' readers still connect, a third's too
+ * when two hold all they may. Its connections kept alive between requests, HTTP/1.1 or HTTP/2, give
  * way to the other's new ones at the cap (IdleConnections), as do connections that never send a whole request. Before,
  * each could take every connection (load-tests/tenant-readers.sh).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "streamgate.security.api-keys[0]=" + TenantReadersIT.TENANT_A,
         "streamgate.security.api-keys[1]=" + TenantReadersIT.TENANT_B,
+        "streamgate.security.api-keys[2]=" + TenantReadersIT.TENANT_C,
         "streamgate.limits.max-connections=" + TenantReadersIT.MAX_CONNECTIONS,
         "streamgate.kafka.requests-topic=it.tenant-readers.requests",
         "streamgate.kafka.results-topic=it.tenant-readers.results",
@@ -48,8 +50,9 @@ class TenantReadersIT {
 
     static final String TENANT_A = "tenant-readers-a-key-31c7e0";
     static final String TENANT_B = "tenant-readers-b-key-8d52fa";
+    static final String TENANT_C = "tenant-readers-c-key-5e04b9";
     static final int MAX_CONNECTIONS = 12;
-    /** Half of max-connections. */
+    /** Half of max-connections: a tenant's readers' share while no other tenant's are connected. */
     private static final int SHARE = 6;
 
     @LocalServerPort
@@ -87,6 +90,39 @@ class TenantReadersIT {
         }
         a.end(own);
         b.end(other);
+    }
+
+    @Test
+    void shouldLeaveAThirdTenantRoomWhileTwoHoldAllTheReadersTheyMay() {
+        StreamClient a = new StreamClient(port, TENANT_A);
+        StreamClient b = new StreamClient(port, TENANT_B);
+        StreamClient c = new StreamClient(port, TENANT_C);
+        String ofA = a.start("two-a");
+        String ofB = b.start("two-b");
+        int shareOfB = (MAX_CONNECTIONS - SHARE) / 2; // half of what A's readers leave
+        List<RawHttp> readers = new ArrayList<>();
+        try {
+            for (int i = 0; i < SHARE; i++) {
+                readers.add(reader(TENANT_A, ofA));
+            }
+            for (int i = 0; i < shareOfB; i++) {
+                readers.add(reader(TENANT_B, ofB));
+            }
+
+            try (RawHttp past = new RawHttp(port)) {
+                String head = past.write(readerRequest(TENANT_B, ofB) + "Connection: close\r\n\r\n").readHead();
+                assertThat(RawHttp.status(head)).as("B's reader past half of what A leaves: %s", head).isEqualTo(429);
+                assertThat(past.readUntilClosed()).as("its problem").contains("\"limit\":\"readers-per-tenant\"")
+                        .contains("Your streams already have " + shareOfB + " readers");
+            }
+            String ofC = c.start("two-c");
+            readers.add(reader(TENANT_C, ofC));
+            c.end(ofC);
+        } finally {
+            readers.forEach(RawHttp::close);
+        }
+        a.end(ofA);
+        b.end(ofB);
     }
 
     @Test

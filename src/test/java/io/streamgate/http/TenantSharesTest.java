@@ -2,11 +2,12 @@ package io.streamgate.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamgate.config.TenantShare;
 import org.junit.jupiter.api.Test;
 
 class TenantSharesTest {
 
-    private final TenantShares shares = TenantShares.of(10, 100);
+    private final TenantShares shares = TenantShares.of(TenantShare.fixed(10), 100);
 
     @Test
     void shouldKeepEachTenantWithinItsShareApartFromTheOthers() {
@@ -41,12 +42,30 @@ class TenantSharesTest {
 
     @Test
     void shouldCountNothingForAShareAsLargeAsTheNodesBudget() {
-        TenantShares whole = TenantShares.of(100, 100);
+        TenantShares whole = TenantShares.of(TenantShare.fixed(100), 100);
 
         assertThat(whole.tryTake("", 60)).isTrue();
         assertThat(whole.tryTake("", 60)).as("the node's budget refuses first, not a share").isTrue();
         assertThat(whole.tenants()).as("an open gateway's sends touch no map").isZero();
         whole.giveBack("", 60);
         assertThat(whole.tenants()).isZero();
+    }
+
+    @Test
+    void shouldGiveEachTenantHalfOfWhatTheOthersLeaveSoThatTwoCannotFillTheNode() {
+        TenantShares halves = TenantShares.of(TenantShare.halfOfWhatOthersLeave(100), 100);
+
+        assertThat(halves.tryTake("a", 50)).as("alone, half of the node").isTrue();
+        assertThat(halves.tryTake("a", 1)).isFalse();
+        assertThat(halves.tryTake("b", 20)).isTrue();
+        assertThat(halves.tryTake("b", 6)).as("past half of the 50 that a leaves").isFalse();
+        assertThat(halves.tryTake("b", 5)).isTrue();
+        assertThat(halves.tryTake("c", 12)).as("half of the 25 that a and b leave").isTrue();
+        assertThat(halves.tryTake("c", 1)).isFalse();
+
+        halves.giveBack("a", 50);
+        assertThat(halves.tryTake("c", 26)).as("past half of the 75 that b leaves").isFalse();
+        assertThat(halves.tryTake("c", 25)).as("what a gave back, up to half of what b leaves").isTrue();
+        assertThat(halves.held("c")).isEqualTo(37);
     }
 }

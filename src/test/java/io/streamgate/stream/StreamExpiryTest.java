@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.streamgate.config.TenantShare;
 import io.streamgate.processing.engine.StreamResult;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -121,7 +122,7 @@ class StreamExpiryTest {
     @Test
     void shouldForgetTheSendBucketsOfTenantsGoneQuiet() {
         MutableClock bucketClock = new MutableClock();
-        StreamLimits limits = new StreamLimits(1000, 100_000, 10, 100, 1000, bucketClock);
+        StreamLimits limits = new StreamLimits(1000, 100_000, 10, 100, TenantShare.fixed(1000), bucketClock);
         StreamFixture quiet = new StreamFixture(100, limits);
         StreamKey id = quiet.started("one-send");
         quiet.service.send(id, "the only one").block(TIMEOUT);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamgate.config.TenantShare;
 import io.streamgate.metrics.StreamMetrics;
 import io.streamgate.processing.ProcessorCatalog;
 import io.streamgate.processing.builtin.EchoProcessor;
@@ -101,7 +102,11 @@ final class StreamFixture {
     }
 
     StreamKey started(String id) {
-        return service.start("", new StreamId(id), null).block().key();
+        return started("", id);
+    }
+
+    StreamKey started(String tenant, String id) {
+        return service.start(tenant, new StreamId(id), null).block().key();
     }
 
     /** A registry rebuilt from everything appended so far, as a restarted gateway's results feed rebuilds it. */
@@ -148,7 +153,7 @@ final class StreamFixture {
 
     /** Limits no test reaches unless it means to: a thousand open streams a tenant, a million sends a second. */
     static StreamLimits roomyLimits() {
-        return new StreamLimits(1000, 100_000, 1_000_000, 100, 1000, Clock.systemUTC());
+        return new StreamLimits(1000, 100_000, 1_000_000, 100, TenantShare.fixed(1000), Clock.systemUTC());
     }
 
     static StreamKey key(String id) {

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
+import io.streamgate.config.TenantShare;
 import org.junit.jupiter.api.Test;
 
 class StreamLimitsTest {
 
     /** Two sends a second: a token comes back every 500 ms of this clock, which only the tests move. */
     private final MutableClock clock = new MutableClock();
-    private final StreamLimits limits = new StreamLimits(10, 100, 2, 10, 10, clock);
+    private final StreamLimits limits = new StreamLimits(10, 100, 2, 10, TenantShare.fixed(10), clock);
 
     @Test
     void shouldLetASendAskWithoutTakingFromTheBudget() {
@@ -69,5 +72,39 @@ class StreamLimitsTest {
         assertThat(limits.tenantsKept()).as("one reader left").isEqualTo(1);
         secondLeaves.run();
         assertThat(limits.tenantsKept()).isZero();
+    }
+
+    @Test
+    void shouldGiveEachTenantHalfOfTheReadersOthersLeaveSoThatTwoCannotFillTheNode() {
+        StreamLimits shared = new StreamLimits(10, 100, 2, 100, TenantShare.halfOfWhatOthersLeave(8), clock);
+        StreamFixture streams = new StreamFixture();
+        StreamSession a = streams.session(streams.started("a", "stream"));
+        StreamSession b = streams.session(streams.started("b", "stream"));
+        StreamSession c = streams.session(streams.started("c", "stream"));
+
+        admit(shared, a, 4);
+        assertThatThrownBy(() -> shared.admitReader(a)).as("alone, half of the node")
+                .isInstanceOfSatisfying(LimitExceededException.class, refused -> {
+                    assertThat(refused.limit()).isEqualTo("readers-per-tenant");
+                    assertThat(refused).hasMessage("Your streams already have 4 readers");
+                });
+        List<Runnable> bLeaves = admit(shared, b, 2);
+        assertThatThrownBy(() -> shared.admitReader(b)).as("half of the 4 that a leaves")
+                .isInstanceOf(LimitExceededException.class);
+        admit(shared, c, 1);
+        assertThatThrownBy(() -> shared.admitReader(c)).as("half of the 2 that a and b leave, and one stays free")
+                .isInstanceOf(LimitExceededException.class);
+
+        bLeaves.forEach(Runnable::run);
+        admit(shared, c, 1);
+        assertThat(c.readers()).as("what b gave back, c may take half of").isEqualTo(2);
+    }
+
+    private static List<Runnable> admit(StreamLimits limits, StreamSession session, int readers) {
+        List<Runnable> leaving = new ArrayList<>();
+        for (int i = 0; i < readers; i++) {
+            leaving.add(limits.admitReader(session));
+        }
+        return leaving;
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.streamgate.config.TenantShare;
 import io.streamgate.processing.UnknownProcessorException;
 import io.streamgate.processing.engine.StreamCommand;
 import io.streamgate.processing.engine.StreamResult;
@@ -59,7 +60,7 @@ class StreamServiceTest {
     @Test
     void shouldRefuseAStartOnceAllTenantsTogetherHaveAsManyStreamsOpenAsAllowedAndWriteNothing() {
         StreamFixture capped = new StreamFixture(100,
-                new StreamLimits(1000, 2, 1_000_000, 100, 1000, Clock.systemUTC()));
+                new StreamLimits(1000, 2, 1_000_000, 100, TenantShare.fixed(1000), Clock.systemUTC()));
         StreamKey first = capped.service.start("tenant-a", new StreamId("first"), null).block(TIMEOUT).key();
         capped.service.start("tenant-b", new StreamId("second"), null).block(TIMEOUT);
 
@@ -81,7 +82,8 @@ class StreamServiceTest {
 
     @Test
     void shouldRefuseASendableSessionToATenantWithoutASendLeftBeforeLookingTheStreamUp() {
-        StreamFixture slow = new StreamFixture(100, new StreamLimits(1000, 100_000, 1, 100, 1000, Clock.systemUTC()));
+        StreamFixture slow = new StreamFixture(100,
+                new StreamLimits(1000, 100_000, 1, 100, TenantShare.fixed(1000), Clock.systemUTC()));
         StreamKey id = slow.started("job-rate");
         slow.service.send(id, "the one send of this second").block(TIMEOUT);
 
