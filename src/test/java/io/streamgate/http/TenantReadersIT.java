@@ -72,6 +72,7 @@ class TenantReadersIT {
         StreamClient b = new StreamClient(port, TENANT_B);
         String own = a.start("readers-a");
         String other = b.start("readers-b");
+        awaitNoReaders();
         List<RawHttp> readers = new ArrayList<>();
         try {
             for (int i = 0; i < SHARE; i++) {
@@ -99,6 +100,7 @@ class TenantReadersIT {
         StreamClient c = new StreamClient(port, TENANT_C);
         String ofA = a.start("two-a");
         String ofB = b.start("two-b");
+        awaitNoReaders(); // what the shares count: no other test's readers still being let go
         int shareOfB = (MAX_CONNECTIONS - SHARE) / 2; // half of what A's readers leave
         List<RawHttp> readers = new ArrayList<>();
         try {
@@ -247,6 +249,12 @@ class TenantReadersIT {
     /** What the server's connection cap counts now ({@code streamgate.http.connections}). */
     private int connectionsOpen() {
         return (int) meters.get("streamgate.http.connections").tag("limit", ConnectionLimits.API_LIMIT).gauge().value();
+    }
+
+    /** Waits until the readers of earlier tests have been let go, their places in the tenants' shares with them. */
+    private void awaitNoReaders() {
+        await("no readers connected").atMost(StreamClient.TIMEOUT)
+                .until(() -> meters.get("streamgate.sse.readers").gauge().value(), readers -> readers == 0);
     }
 
     private void awaitConnectionsOpen(int atLeast) {
