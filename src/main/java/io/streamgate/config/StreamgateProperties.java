@@ -322,6 +322,11 @@ public record StreamgateProperties(
      * @param maxSendsInFlight        commands (mostly sends) waiting for Kafka's acknowledgement at once on this
      *                                node; more answer 503 with Retry-After. Bounds the memory chunks can hold
      *                                while Kafka is slow, with max-bytes-in-flight
+     * @param maxSendsInFlightPerTenant what one tenant's commands may hold of max-sends-in-flight (429 with
+     *                                Retry-After), so that no tenant, nor two together, take every place while Kafka is
+     *                                slow: unless set, half of what the other tenants leave of it
+     *                                ({@link TenantShare#halfOfWhatOthersLeave}); all of it where one tenant is all
+     *                                there can be. Read it with {@link #maxSendsInFlightPerTenant(boolean)}
      * @param maxBytesInFlight        the size of the sends this node holds at once, counted twice over: HTTP send
      *                                bodies from before they are read until answered (each its Content-Length) with
      *                                WebSocket frames from their headers until answered, and the chunks of any
@@ -348,6 +353,7 @@ public record StreamgateProperties(
             Integer maxConnections,
             @DefaultValue("64") int maxManagementConnections,
             @DefaultValue("4096") int maxSendsInFlight,
+            Integer maxSendsInFlightPerTenant,
             DataSize maxBytesInFlight,
             DataSize maxBytesInFlightPerTenant,
             @DefaultValue("30s") Duration requestReadTimeout,
@@ -366,13 +372,25 @@ public record StreamgateProperties(
             require(openStreamsPerTenant >= 1 && openStreams >= 1 && sendsPerSecondPerTenant >= 1
                     && readersPerStream >= 1 && (readersPerTenant == null || readersPerTenant >= 1)
                     && maxConnections >= 1
-                    && maxManagementConnections >= 1 && maxSendsInFlight >= 1,
+                    && maxManagementConnections >= 1 && maxSendsInFlight >= 1
+                    && (maxSendsInFlightPerTenant == null || maxSendsInFlightPerTenant >= 1),
                     "streamgate.limits.* must be at least 1");
             require(requestReadTimeout.toMillis() >= 100, "streamgate.limits.request-read-timeout must be at least 100ms");
             require(maxHeaderSize.toBytes() >= 1024, "streamgate.limits.max-header-size must be at least 1KB");
             require(maxBytesInFlight.toBytes() >= 1024, "streamgate.limits.max-bytes-in-flight must be at least 1KB");
             require(maxBytesInFlightPerTenant == null || maxBytesInFlightPerTenant.toBytes() >= 1024,
                     "streamgate.limits.max-bytes-in-flight-per-tenant must be at least 1KB");
+        }
+
+        /**
+         * The commands waiting for Kafka one tenant may have: all of {@code max-sends-in-flight} when {@code oneTenant},
+         * else {@code max-sends-in-flight-per-tenant} as set, or where it is not, half of what the other tenants leave
+         * of the node's.
+         */
+        public TenantShare maxSendsInFlightPerTenant(boolean oneTenant) {
+            return oneTenant ? TenantShare.fixed(maxSendsInFlight)
+                    : maxSendsInFlightPerTenant != null ? TenantShare.fixed(maxSendsInFlightPerTenant)
+                    : TenantShare.halfOfWhatOthersLeave(maxSendsInFlight);
         }
 
         /**

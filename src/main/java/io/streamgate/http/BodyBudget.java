@@ -9,6 +9,7 @@ import io.streamgate.stream.ByteBound;
 import io.streamgate.stream.CommandLogBusyException;
 import io.streamgate.stream.LimitExceededException;
 import io.streamgate.stream.Once;
+import io.streamgate.stream.TenantShares;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 

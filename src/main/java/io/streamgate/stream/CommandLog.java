@@ -60,9 +60,10 @@ public interface CommandLog {
     Mono<Long> appendAnnounced(StreamCommand start);
 
     /**
-     * Fails with {@link CommandLogBusyException} when the log takes no more commands now, taking nothing: asked before
-     * a send's body is read, so a client is not made to upload what would be refused. A log without a bound has room.
+     * Fails with {@link CommandLogBusyException} when the log takes no more commands now, or with
+     * {@link LimitExceededException} when it takes no more of {@code tenant}'s, taking nothing: asked before a send's
+     * body is read, so a client is not made to upload what would be refused. A log without a bound has room.
      */
-    default void requireRoom() {
+    default void requireRoom(String tenant) {
     }
 }

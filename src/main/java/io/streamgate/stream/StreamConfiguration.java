@@ -77,7 +77,7 @@ class StreamConfiguration {
                                 Clock clock, ResultsVisibility visibility, ApiAccess access) {
         StreamgateProperties.Limits limits = properties.limits();
         BoundedCommandLog boundedLog = new BoundedCommandLog(commandLog, limits.maxSendsInFlight(),
-                limits.maxBytesInFlight().toBytes());
+                limits.maxSendsInFlightPerTenant(access.oneTenant()), limits.maxBytesInFlight().toBytes());
         Gauge.builder("streamgate.sends.in-flight", boundedLog::inFlight)
                 .description("Commands waiting for Kafka's acknowledgement").register(meters);
         return new StreamService(registry, boundedLog, catalog, new StreamIdGenerator(), metrics,

@@ -25,6 +25,12 @@ public record StreamKey(String tenant, StreamId id) {
         return tenant.isEmpty() ? id.value() : tenant + SEPARATOR + id.value();
     }
 
+    /** The tenant part of a Kafka key, without parsing the rest: empty for the open gateway's keys. */
+    static String tenantOf(String value) {
+        int separator = value.indexOf(SEPARATOR);
+        return separator < 0 ? "" : value.substring(0, separator);
+    }
+
     /** The key read back from Kafka; fails with {@link InvalidRequestException} when it is not one. */
     static StreamKey parse(String value) {
         int separator = value.indexOf(SEPARATOR);

@@ -166,7 +166,7 @@ public final class StreamService {
     public Mono<StreamSession> sendableSession(StreamKey key) {
         return Mono.defer(() -> {
             limits.requireASend(key.tenant());
-            commandLog.requireRoom();
+            commandLog.requireRoom(key.tenant());
             return lookUp(key);
         }).flatMap(session -> session.isOpen() ? Mono.just(session) : Mono.error(ended(key)));
     }

@@ -54,7 +54,7 @@ class HeapDefaultsTest {
         assertThat(limits(null).openStreams()).isEqualTo(HeapDefaults.openStreams(heap));
         assertThat(processing(null).maxPendingBytes())
                 .isEqualTo(HeapDefaults.share(heap, 16, HeapDefaults.MAX_PENDING_BYTES));
-        assertThat(new StreamgateProperties.Limits(1000, null, 20_000, 100, 20_000, null, 64, 4096, null, null,
+        assertThat(new StreamgateProperties.Limits(1000, null, 20_000, 100, 20_000, null, 64, 4096, null, null, null,
                 Duration.ofSeconds(30), DataSize.ofKilobytes(8)).maxConnections())
                 .isEqualTo(HeapDefaults.maxConnections(heap));
     }
@@ -96,6 +96,6 @@ class HeapDefaultsTest {
 
     private static StreamgateProperties.Limits limits(Integer openStreams) {
         return new StreamgateProperties.Limits(1000, openStreams, 20_000, 100, 20_000, 20_000, 64, 4096, null, null,
-                Duration.ofSeconds(30), DataSize.ofKilobytes(8));
+                null, Duration.ofSeconds(30), DataSize.ofKilobytes(8));
     }
 }

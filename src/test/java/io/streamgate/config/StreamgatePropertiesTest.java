@@ -31,7 +31,7 @@ class StreamgatePropertiesTest {
                 new StreamgateProperties.Security(List.of(), List.of(),
                         new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30)),
                         new StreamgateProperties.Jwt("sub")),
-                new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, 1, null, null, Duration.ofSeconds(1),
+                new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, 1, null, null, null, Duration.ofSeconds(1),
                         DataSize.ofKilobytes(8))))
                 .hasMessageContaining("max-record-size");
     }
@@ -48,8 +48,21 @@ class StreamgatePropertiesTest {
                 .hasMessageContaining("max-bytes-in-flight-per-tenant must be at least 1KB");
     }
 
+    @Test
+    void shouldGiveATenantHalfOfWhatOthersLeaveOfTheSendsInFlightUnlessSetOrTheOnlyTenant() {
+        assertThat(sends(null).maxSendsInFlightPerTenant(false)).isEqualTo(TenantShare.halfOfWhatOthersLeave(4096));
+        assertThat(sends(null).maxSendsInFlightPerTenant(true)).isEqualTo(TenantShare.fixed(4096));
+        assertThat(sends(100).maxSendsInFlightPerTenant(false)).isEqualTo(TenantShare.fixed(100));
+        assertThatThrownBy(() -> sends(0)).hasMessageContaining("must be at least 1");
+    }
+
+    private static StreamgateProperties.Limits sends(Integer perTenant) {
+        return new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, 4096, perTenant, null, null, Duration.ofSeconds(1),
+                DataSize.ofKilobytes(8));
+    }
+
     private static StreamgateProperties.Limits limits(DataSize node, DataSize perTenant) {
-        return new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, 1, node, perTenant, Duration.ofSeconds(1),
+        return new StreamgateProperties.Limits(1, 1, 1, 1, 1, 1, 1, 1, null, node, perTenant, Duration.ofSeconds(1),
                 DataSize.ofKilobytes(8));
     }
 
@@ -63,7 +76,7 @@ class StreamgatePropertiesTest {
     }
 
     private static StreamgateProperties.Limits readers(Integer perTenant, int connections) {
-        return new StreamgateProperties.Limits(1, 1, 1, 1, perTenant, connections, 1, 1, null, null,
+        return new StreamgateProperties.Limits(1, 1, 1, 1, perTenant, connections, 1, 1, null, null, null,
                 Duration.ofSeconds(1), DataSize.ofKilobytes(8));
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.streamgate.config.TenantShare;
 import io.streamgate.processing.engine.StreamCommand;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -16,7 +17,8 @@ class BoundedCommandLogTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final StreamFixture streams = new StreamFixture();
-    private final BoundedCommandLog bounded = new BoundedCommandLog(streams.log, 2, Long.MAX_VALUE);
+    private final BoundedCommandLog bounded = new BoundedCommandLog(streams.log, 2, TenantShare.fixed(2),
+            Long.MAX_VALUE);
 
     @Test
     void shouldRefuseAtOnceWhatWouldExceedTheBoundAndWriteNothingOfIt() {
@@ -46,7 +48,7 @@ class BoundedCommandLogTest {
     @Test
     void shouldTellWhetherThereIsRoomWithoutTakingAny() {
         StreamKey id = streams.started("job-4");
-        bounded.requireRoom();
+        bounded.requireRoom("");
         assertThat(bounded.inFlight()).as("asking takes nothing").isZero();
         streams.log.holdChunks();
         Mono<Long> first = bounded.append(chunk(id, "first")).cache();
@@ -54,13 +56,13 @@ class BoundedCommandLogTest {
         first.subscribe();
         second.subscribe();
 
-        assertThatThrownBy(bounded::requireRoom).isInstanceOf(CommandLogBusyException.class)
+        assertThatThrownBy(() -> bounded.requireRoom("")).isInstanceOf(CommandLogBusyException.class)
                 .hasMessageContaining("2 commands are already waiting");
 
         streams.log.releaseChunks();
         first.block(TIMEOUT);
         second.block(TIMEOUT);
-        bounded.requireRoom();
+        bounded.requireRoom("");
     }
 
     @Test
@@ -93,7 +95,7 @@ class BoundedCommandLogTest {
     @Test
     void shouldRefuseWhatWouldExceedTheBytesWaitingAndGiveThemBackWhenAnswered() {
         StreamKey id = streams.started("job-5");
-        BoundedCommandLog bySize = new BoundedCommandLog(streams.log, 100, 10);
+        BoundedCommandLog bySize = new BoundedCommandLog(streams.log, 100, TenantShare.fixed(100), 10);
         streams.log.holdChunks();
         Mono<Long> six = bySize.append(chunk(id, "x".repeat(6))).cache();
         six.subscribe();
@@ -110,7 +112,7 @@ class BoundedCommandLogTest {
         Mono<Long> four = bySize.append(chunk(id, "z".repeat(4))).cache();
         four.subscribe();
         assertThat(bySize.bytesInFlight()).as("up to the bound exactly").isEqualTo(10);
-        assertThatThrownBy(bySize::requireRoom).isInstanceOf(CommandLogBusyException.class);
+        assertThatThrownBy(() -> bySize.requireRoom("")).isInstanceOf(CommandLogBusyException.class);
 
         streams.log.releaseChunks();
         six.block(TIMEOUT);
@@ -127,6 +129,46 @@ class BoundedCommandLogTest {
         alone.block(TIMEOUT);
         assertThat(streams.log.appended).filteredOn(command -> command.kind() == StreamCommand.Kind.CHUNK)
                 .extracting(StreamCommand::data).containsExactly("x".repeat(6), "z".repeat(4), "w".repeat(50));
+    }
+
+    @Test
+    void shouldHoldEachTenantToHalfOfWhatTheOthersLeaveWith429() {
+        BoundedCommandLog shared = new BoundedCommandLog(streams.log, 8, TenantShare.halfOfWhatOthersLeave(8),
+                Long.MAX_VALUE);
+        StreamKey a = streams.started("a", "job-a");
+        StreamKey b = streams.started("b", "job-b");
+        streams.log.holdChunks();
+        List<Mono<Long>> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(shared.append(chunk(a, "a" + i)).cache());
+        }
+        held.forEach(Mono::subscribe);
+
+        StepVerifier.create(shared.append(chunk(a, "past")))
+                .expectErrorSatisfies(e -> assertThat(e).as("alone, half of the node")
+                        .isInstanceOfSatisfying(LimitExceededException.class, refused -> {
+                            assertThat(refused.limit()).isEqualTo("max-sends-in-flight-per-tenant");
+                            assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+                        })
+                        .hasMessage("Your 4 commands are already waiting for Kafka on this node; nothing was stored."
+                                + " Retry shortly."))
+                .verify(TIMEOUT);
+        assertThatThrownBy(() -> shared.requireRoom("a")).as("asked before a body is read")
+                .isInstanceOf(LimitExceededException.class);
+        shared.requireRoom("b");
+        Mono<List<Long>> two = shared.appendAll(List.of(chunk(b, "b0"), chunk(b, "b1"))).collectList().cache();
+        two.subscribe();
+        StepVerifier.create(shared.append(chunk(b, "b2"))).as("past half of the 4 that a leaves")
+                .expectError(LimitExceededException.class).verify(TIMEOUT);
+        assertThat(shared.inFlight()).as("nothing of the refused counted; two places left free").isEqualTo(6);
+        assertThatThrownBy(() -> shared.requireRoom("b")).isInstanceOf(LimitExceededException.class);
+
+        streams.log.releaseChunks();
+        held.forEach(chunk -> chunk.block(TIMEOUT));
+        two.block(TIMEOUT);
+        assertThat(shared.inFlight()).isZero();
+        shared.requireRoom("a");
+        shared.requireRoom("b");
     }
 
     private static StreamCommand chunk(StreamKey id, String data) {

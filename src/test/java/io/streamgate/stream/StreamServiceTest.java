@@ -100,7 +100,8 @@ class StreamServiceTest {
     @Test
     void shouldRefuseASendableSessionWhileThisNodesSendsWaitingForKafkaAreAtTheirBound() {
         StreamKey id = streams.started("job-busy");
-        StreamService bounded = streams.serviceOn(new BoundedCommandLog(streams.log, 1, Long.MAX_VALUE));
+        StreamService bounded =
+                streams.serviceOn(new BoundedCommandLog(streams.log, 1, TenantShare.fixed(1), Long.MAX_VALUE));
         streams.log.holdChunks();
         Mono<Long> waiting = bounded.send(id, "waits for Kafka").cache();
         waiting.subscribe();

@@ -1,4 +1,4 @@
-package io.streamgate.http;
+package io.streamgate.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
