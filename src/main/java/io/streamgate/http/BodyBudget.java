@@ -1,6 +1,5 @@
 package io.streamgate.http;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -28,17 +27,13 @@ import reactor.core.publisher.Mono;
  */
 final class BodyBudget {
 
-    /** The tenant's share, as in its configuration property and the rejection metric's tag. */
-    static final String TENANT_LIMIT = "max-bytes-in-flight-per-tenant";
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-
     private final ByteBound reserved;
     private final TenantShares tenants;
 
     /** {@code maxBytes} for the node, {@code tenantShare} of them for any one tenant. */
     BodyBudget(long maxBytes, TenantShare tenantShare) {
         this.reserved = new ByteBound(maxBytes);
-        this.tenants = TenantShares.of(tenantShare, maxBytes);
+        this.tenants = TenantShares.of("max-bytes-in-flight-per-tenant", tenantShare, maxBytes);
     }
 
     /**
@@ -69,9 +64,8 @@ final class BodyBudget {
         }
         if (!tenants.tryTake(tenant, bytes)) {
             reserved.giveBack(bytes);
-            return new LimitExceededException(TENANT_LIMIT, "Your sends of " + tenants.held(tenant) / 1024 + " KB are"
-                    + " already being read or waiting for Kafka on this node; nothing was stored. Retry shortly.",
-                    RETRY_AFTER);
+            return tenants.refusal("Your sends of " + tenants.held(tenant) / 1024 + " KB are already being read or"
+                    + " waiting for Kafka on this node; nothing was stored. Retry shortly.");
         }
         return null;
     }

@@ -1,6 +1,5 @@
 package io.streamgate.stream;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -20,10 +19,6 @@ import reactor.core.publisher.Mono;
  */
 final class BoundedCommandLog implements CommandLog {
 
-    /** The tenant's share, as in its configuration property and the rejection metric's tag. */
-    static final String TENANT_LIMIT = "max-sends-in-flight-per-tenant";
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-
     private final CommandLog log;
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -34,7 +29,7 @@ final class BoundedCommandLog implements CommandLog {
     BoundedCommandLog(CommandLog log, int maxInFlight, TenantShare tenantShare, long maxBytesInFlight) {
         this.log = log;
         this.maxInFlight = maxInFlight;
-        this.tenants = TenantShares.of(tenantShare, maxInFlight);
+        this.tenants = TenantShares.of("max-sends-in-flight-per-tenant", tenantShare, maxInFlight);
         this.bytesInFlight = new ByteBound(maxBytesInFlight);
     }
 
@@ -151,8 +146,8 @@ final class BoundedCommandLog implements CommandLog {
     }
 
     private LimitExceededException pastTheShare(String tenant) {
-        return new LimitExceededException(TENANT_LIMIT, "Your " + tenants.held(tenant) + " commands are already"
-                + " waiting for Kafka on this node; nothing was stored. Retry shortly.", RETRY_AFTER);
+        return tenants.refusal("Your " + tenants.held(tenant) + " commands are already waiting for Kafka on this node;"
+                + " nothing was stored. Retry shortly.");
     }
 
     private CommandLogBusyException tooLarge() {

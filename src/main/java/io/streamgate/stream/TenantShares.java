@@ -1,5 +1,6 @@
 package io.streamgate.stream;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,24 +18,35 @@ import io.streamgate.config.TenantShare;
  */
 public final class TenantShares {
 
+    /** Long enough for what a tenant holds to be given back, as Kafka answers or a body is read. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    /** The share's name, as in its configuration property and the rejection metric's tag. */
+    private final String limit;
     private final TenantShare share;
     /** Null where the share covers the node's whole bound: nothing is counted. */
     private final ConcurrentHashMap<String, Long> held;
     /** What all tenants hold together, so that each take sees what the others hold. */
     private final AtomicLong total = new AtomicLong();
 
-    private TenantShares(TenantShare share, boolean counted) {
+    private TenantShares(String limit, TenantShare share, boolean counted) {
+        this.limit = limit;
         this.share = share;
         this.held = counted ? new ConcurrentHashMap<>() : null;
     }
 
     /**
-     * Each tenant's {@code share} of a node's {@code bound}. A share that covers the whole bound is not counted at all
-     * (an open gateway's one tenant, or a share set that high): the node's bound, checked first, refuses before it
-     * could, and a send pays nothing for it.
+     * Each tenant's {@code share} of a node's {@code bound}, the share named {@code limit}. A share that covers the
+     * whole bound is not counted at all (an open gateway's one tenant, or a share set that high): the node's bound,
+     * checked first, refuses before it could, and a send pays nothing for it.
      */
-    public static TenantShares of(TenantShare share, long bound) {
-        return new TenantShares(share, !share.coversTheWhole(bound));
+    public static TenantShares of(String limit, TenantShare share, long bound) {
+        return new TenantShares(limit, share, !share.coversTheWhole(bound));
+    }
+
+    /** What a request past a tenant's share is answered: 429, {@code detail}, and a retry after a second. */
+    public LimitExceededException refusal(String detail) {
+        return new LimitExceededException(limit, detail, RETRY_AFTER);
     }
 
     /** Whether anything is counted: false where the share covers the node's whole bound. */

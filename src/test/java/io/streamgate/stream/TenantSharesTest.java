@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class TenantSharesTest {
 
-    private final TenantShares shares = TenantShares.of(TenantShare.fixed(10), 100);
+    private final TenantShares shares = TenantShares.of("a-share", TenantShare.fixed(10), 100);
 
     @Test
     void shouldKeepEachTenantWithinItsShareApartFromTheOthers() {
@@ -42,7 +42,7 @@ class TenantSharesTest {
 
     @Test
     void shouldCountNothingForAShareAsLargeAsTheNodesBudget() {
-        TenantShares whole = TenantShares.of(TenantShare.fixed(100), 100);
+        TenantShares whole = TenantShares.of("a-share", TenantShare.fixed(100), 100);
 
         assertThat(whole.tryTake("", 60)).isTrue();
         assertThat(whole.tryTake("", 60)).as("the node's budget refuses first, not a share").isTrue();
@@ -53,7 +53,7 @@ class TenantSharesTest {
 
     @Test
     void shouldGiveEachTenantHalfOfWhatTheOthersLeaveSoThatTwoCannotFillTheNode() {
-        TenantShares halves = TenantShares.of(TenantShare.halfOfWhatOthersLeave(100), 100);
+        TenantShares halves = TenantShares.of("a-share", TenantShare.halfOfWhatOthersLeave(100), 100);
 
         assertThat(halves.tryTake("a", 50)).as("alone, half of the node").isTrue();
         assertThat(halves.tryTake("a", 1)).isFalse();
