@@ -79,12 +79,7 @@ class TenantReadersIT {
                 readers.add(reader(TENANT_A, own));
             }
 
-            try (RawHttp past = new RawHttp(port)) {
-                String head = past.write(readerRequest(TENANT_A, own) + "Connection: close\r\n\r\n").readHead();
-                assertThat(RawHttp.status(head)).as("the tenant's reader past its share: %s", head).isEqualTo(429);
-                assertThat(past.readUntilClosed()).as("its problem").contains("\"limit\":\"readers-per-tenant\"")
-                        .contains("Your streams already have " + SHARE + " readers");
-            }
+            assertReaderPastTheShare(TENANT_A, own, SHARE);
             readers.add(reader(TENANT_B, other));
         } finally {
             readers.forEach(RawHttp::close);
@@ -111,12 +106,7 @@ class TenantReadersIT {
                 readers.add(reader(TENANT_B, ofB));
             }
 
-            try (RawHttp past = new RawHttp(port)) {
-                String head = past.write(readerRequest(TENANT_B, ofB) + "Connection: close\r\n\r\n").readHead();
-                assertThat(RawHttp.status(head)).as("B's reader past half of what A leaves: %s", head).isEqualTo(429);
-                assertThat(past.readUntilClosed()).as("its problem").contains("\"limit\":\"readers-per-tenant\"")
-                        .contains("Your streams already have " + shareOfB + " readers");
-            }
+            assertReaderPastTheShare(TENANT_B, ofB, shareOfB); // half of what A leaves
             String ofC = c.start("two-c");
             readers.add(reader(TENANT_C, ofC));
             c.end(ofC);
@@ -249,6 +239,16 @@ class TenantReadersIT {
     /** What the server's connection cap counts now ({@code streamgate.http.connections}). */
     private int connectionsOpen() {
         return (int) meters.get("streamgate.http.connections").tag("limit", ConnectionLimits.API_LIMIT).gauge().value();
+    }
+
+    /** A reader of {@code key}'s tenant past its share, which {@code readers} of its readers hold: 429. */
+    private void assertReaderPastTheShare(String key, String id, int readers) {
+        try (RawHttp past = new RawHttp(port)) {
+            String head = past.write(readerRequest(key, id) + "Connection: close\r\n\r\n").readHead();
+            assertThat(RawHttp.status(head)).as("the tenant's reader past its share: %s", head).isEqualTo(429);
+            assertThat(past.readUntilClosed()).as("its problem").contains("\"limit\":\"readers-per-tenant\"")
+                    .contains("Your streams already have " + readers + " readers");
+        }
     }
 
     /** Waits until the readers of earlier tests have been let go, their places in the tenants' shares with them. */

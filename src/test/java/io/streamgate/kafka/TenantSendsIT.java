@@ -15,7 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -63,7 +62,7 @@ class TenantSendsIT {
         List<CompletableFuture<StreamClient.Answer>> waiting =
                 List.of(sendAsync(a, ofA, "a0"), sendAsync(a, ofA, "a1"));
         awaitSendsInFlight(2);
-        StreamClient.Answer pastA = send(a, ofA, "a2");
+        StreamClient.Answer pastA = a.trySend(ofA, "a2");
         assertThat(pastA.status()).as("A's send past half of the node: %s", pastA).isEqualTo(429);
         assertThat(pastA.body().get("limit").stringValue()).isEqualTo("max-sends-in-flight-per-tenant");
         assertThat(pastA.body().get("detail").stringValue()).contains("Your 2 commands are already waiting");
@@ -71,7 +70,7 @@ class TenantSendsIT {
 
         CompletableFuture<StreamClient.Answer> ofBWaiting = sendAsync(b, ofB, "b0");
         awaitSendsInFlight(3);
-        StreamClient.Answer pastB = send(b, ofB, "b1");
+        StreamClient.Answer pastB = b.trySend(ofB, "b1");
         assertThat(pastB.status()).as("B's send past half of the 2 places A leaves: %s", pastB).isEqualTo(429);
         assertThat(ofBWaiting).as("B's first send took a place and waits for Kafka").isNotDone();
 
@@ -88,12 +87,7 @@ class TenantSendsIT {
                 .until(() -> meters.get("streamgate.sends.in-flight").gauge().value(), inFlight -> inFlight == sends);
     }
 
-    private static StreamClient.Answer send(StreamClient client, String id, String data) {
-        return client.exchange(client.http().post().uri("/stream/{id}/send", id)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"data\":\"" + data + "\"}"));
-    }
-
     private static CompletableFuture<StreamClient.Answer> sendAsync(StreamClient client, String id, String data) {
-        return CompletableFuture.supplyAsync(() -> send(client, id, data), TestThreads.BLOCKING);
+        return CompletableFuture.supplyAsync(() -> client.trySend(id, data), TestThreads.BLOCKING);
     }
 }
