@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -27,15 +26,15 @@ import io.streamgate.config.TenantShare;
  */
 public final class StreamLimits {
 
+    private static final String READERS_PER_TENANT = "readers-per-tenant";
+
     private final int openStreamsPerTenant;
     private final int openStreams;
     private final long sendsPerSecondPerTenant;
     private final int readersPerStream;
-    private final TenantShare readersPerTenant;
+    /** Each tenant's readers, against its share, which may depend on what the others' readers hold. */
+    private final TenantShares readersByTenant;
     private final Map<String, Bucket> sendBuckets = new ConcurrentHashMap<>();
-    private final Map<String, Integer> readersByTenant = new ConcurrentHashMap<>();
-    /** All tenants' readers together, so that a tenant's share can see what the others hold. */
-    private final AtomicInteger readers = new AtomicInteger();
     private final TimeMeter time;
 
     /** @param clock what the send buckets refill by */
@@ -46,7 +45,8 @@ public final class StreamLimits {
         this.openStreams = openStreams;
         this.sendsPerSecondPerTenant = sendsPerSecondPerTenant;
         this.readersPerStream = readersPerStream;
-        this.readersPerTenant = readersPerTenant;
+        // Counted whatever the share: max-connections, the readers' bound, is not this class's to check first.
+        this.readersByTenant = TenantShares.of(READERS_PER_TENANT, readersPerTenant, Long.MAX_VALUE);
     }
 
     /** The clock as Bucket4j reads time: what its default, the system's milliseconds, would be. */
@@ -115,23 +115,16 @@ public final class StreamLimits {
                     "This stream already has " + readersPerStream + " readers", null);
         }
         String tenant = session.key().tenant();
-        int ofTheTenant = readersByTenant.merge(tenant, 1, Integer::sum);
-        int others = readers.incrementAndGet() - ofTheTenant;
-        if (ofTheTenant > readersPerTenant.of(others)) {
-            readerLeft(tenant);
+        if (!readersByTenant.tryTake(tenant, 1)) {
             session.removeReader();
-            throw new LimitExceededException("readers-per-tenant",
-                    "Your streams already have " + (ofTheTenant - 1) + " readers", null);
+            // No Retry-After: only a reader leaving makes room.
+            throw new LimitExceededException(READERS_PER_TENANT,
+                    "Your streams already have " + readersByTenant.held(tenant) + " readers", null);
         }
         return () -> {
-            readerLeft(tenant);
+            readersByTenant.giveBack(tenant, 1);
             session.removeReader();
         };
-    }
-
-    private void readerLeft(String tenant) {
-        readersByTenant.computeIfPresent(tenant, (ignored, ofTheTenant) -> ofTheTenant == 1 ? null : ofTheTenant - 1);
-        readers.decrementAndGet();
     }
 
     /**
@@ -146,7 +139,7 @@ public final class StreamLimits {
     /** Tenants this node keeps a send bucket or a reader count for. */
     int tenantsKept() {
         Set<String> tenants = new HashSet<>(sendBuckets.keySet());
-        tenants.addAll(readersByTenant.keySet());
+        tenants.addAll(readersByTenant.tenantsHolding());
         return tenants.size();
     }
 }

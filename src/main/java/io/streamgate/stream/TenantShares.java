@@ -1,6 +1,7 @@
 package io.streamgate.stream;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,12 +10,13 @@ import io.streamgate.config.TenantShare;
 /**
  * What each tenant holds of one of this node's bounds, against its share of it (a {@link TenantShare}): the bytes
  * in flight ({@code max-bytes-in-flight-per-tenant}), the sends waiting for Kafka
- * ({@code max-sends-in-flight-per-tenant}). Without a share, a single tenant's uploads or WebSocket frames could hold the whole of {@code max-bytes-in-flight},
- * and every other tenant's sends to the node got 503 for as long as they lasted (64 sockets each stopped short of a 2
- * MB frame held it for 30 s: BENCHMARKS.md section 98); with a fixed half, two tenants could (section 111). Each share
- * follows {@link ByteBound#fits}, the node's rule: what is larger than the whole share is taken when the tenant holds
- * nothing else, and what holds nothing is never refused. A tenant is in the map only while it holds some, so the map
- * holds no more tenants than there are sends and sockets holding some.
+ * ({@code max-sends-in-flight-per-tenant}), the readers connected ({@code readers-per-tenant}). Without a share, a
+ * single tenant's uploads or WebSocket frames could hold the whole of {@code max-bytes-in-flight}, and every other
+ * tenant's sends to the node got 503 for as long as they lasted (64 sockets each stopped short of a 2 MB frame held it
+ * for 30 s: BENCHMARKS.md section 98); with a fixed half, two tenants could (section 111). Each share follows
+ * {@link ByteBound#fits}, the node's rule: what is larger than the whole share is taken when the tenant holds nothing
+ * else, and what holds nothing is never refused. A tenant is in the map only while it holds some, so the map holds no
+ * more tenants than there are sends, sockets and readers holding some.
  */
 public final class TenantShares {
 
@@ -99,5 +101,10 @@ public final class TenantShares {
     /** The tenants holding any now. */
     int tenants() {
         return held == null ? 0 : held.size();
+    }
+
+    /** Which tenants hold any now. */
+    Set<String> tenantsHolding() {
+        return held == null ? Set.of() : held.keySet();
     }
 }
