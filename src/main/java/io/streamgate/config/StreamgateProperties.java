@@ -388,9 +388,8 @@ public record StreamgateProperties(
          * of the node's.
          */
         public TenantShare maxSendsInFlightPerTenant(boolean oneTenant) {
-            return oneTenant ? TenantShare.fixed(maxSendsInFlight)
-                    : maxSendsInFlightPerTenant != null ? TenantShare.fixed(maxSendsInFlightPerTenant)
-                    : TenantShare.halfOfWhatOthersLeave(maxSendsInFlight);
+            return TenantShare.ofTheNodes(maxSendsInFlight,
+                    maxSendsInFlightPerTenant == null ? null : maxSendsInFlightPerTenant.longValue(), oneTenant);
         }
 
         /**
@@ -399,9 +398,8 @@ public record StreamgateProperties(
          * set, or where it is not, half of what the other tenants leave of the node's.
          */
         public TenantShare maxBytesInFlightPerTenant(boolean oneTenant) {
-            return oneTenant ? TenantShare.fixed(maxBytesInFlight.toBytes())
-                    : maxBytesInFlightPerTenant != null ? TenantShare.fixed(maxBytesInFlightPerTenant.toBytes())
-                    : TenantShare.halfOfWhatOthersLeave(maxBytesInFlight.toBytes());
+            return TenantShare.ofTheNodes(maxBytesInFlight.toBytes(),
+                    maxBytesInFlightPerTenant == null ? null : maxBytesInFlightPerTenant.toBytes(), oneTenant);
         }
 
         /**

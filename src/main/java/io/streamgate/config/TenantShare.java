@@ -24,6 +24,14 @@ public sealed interface TenantShare {
         return new HalfOfWhatOthersLeave(whole);
     }
 
+    /**
+     * A tenant's share of a node's bound of {@code whole}: all of it where one tenant is all there can be, else
+     * {@code set} where an operator set one, else half of what the others leave.
+     */
+    static TenantShare ofTheNodes(long whole, Long set, boolean oneTenant) {
+        return oneTenant ? fixed(whole) : set != null ? fixed(set) : halfOfWhatOthersLeave(whole);
+    }
+
     /** Whether it never refuses what the node's bound of {@code whole} lets in: then it need not be counted. */
     default boolean coversTheWhole(long whole) {
         return this instanceof Fixed fixed && fixed.most() >= whole;
