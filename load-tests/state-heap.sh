@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# What a processor's streams' states take of its heap (BENCHMARKS.md section 113): a gateway-only instance (2 GB,
+# embedded broker) and a processor-only one on HEAP (256m), both with the probe processor "hoard", which keeps every
+# chunk of its stream in the stream's state (load-tests/probes/io/streamgate/processing/StateHoarder.java). STREAMS
+# (40) hoard streams are sent CHUNKS (28) chunks of SIZE (262144) characters each, round robin (28 of 256 KB: 7 MB, a
+# state under what one record takes). Then: whether the processor lives, the heap it uses after a full collection, its
+# OutOfMemoryErrors, the streams' results (chunks held, steps failed); then a second processor-only instance on the
+# same heap restores every partition (what a restart or a takeover does): whether it comes up. CLASSES=<dir> runs
+# another build's classes; the processor's arguments follow.
+#   load-tests/state-heap.sh [processor args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STREAMS=${STREAMS:-40}
+CHUNKS=${CHUNKS:-28}
+SIZE=${SIZE:-262144}
+HEAP=${HEAP:-256m}
+CLASSES=${CLASSES:-target/classes}
+OUT=load-tests/results/state-heap-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT/probe"
+echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$OUT/machine.txt"
+./mvnw -q -B -ntp compile dependency:build-classpath -Dmdep.includeScope=runtime \
+    -Dmdep.outputFile="$OUT/classpath" >&2
+CP="$OUT/probe:$CLASSES:$(cat "$OUT/classpath")"
+javac -d "$OUT/probe" -cp "$CP" load-tests/probes/io/streamgate/processing/StateHoarder.java
+GATEWAY=
+PROCESSOR=
+trap 'kill $GATEWAY $PROCESSOR 2>/dev/null || true; sleep 2; kill -9 $GATEWAY $PROCESSOR 2>/dev/null || true;
+      rm -rf "$OUT/kafka"' EXIT
+
+await_ready() {
+  for _ in $(seq 240); do
+    grep -q 'Streamgate ready' "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+# start_processor <log>: a processor-only instance on HEAP; sets PROCESSOR
+start_processor() {
+  # shellcheck disable=SC2086
+  java -Xmx"$HEAP" -Xlog:gc:file="$OUT/$1.gc.log" -XX:+ExitOnOutOfMemoryError -cp "$CP" \
+      io.streamgate.processing.StateHoarder --server.port=18281 --streamgate.roles=processor \
+      --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 "${PROCESSOR_ARGS[@]}" > "$OUT/$1.log" 2>&1 &
+  PROCESSOR=$!
+}
+
+# steps: the processor's steps so far, or "unanswered"
+steps() {
+  local metrics
+  metrics=$(curl -sf -m 5 http://127.0.0.1:18281/actuator/prometheus) || { echo unanswered; return; }
+  echo "$metrics" | awk '/^streamgate_processing_steps_total/ {s += $2} END {print s + 0}'
+}
+
+# report <log>: the processor's heap after a full collection (if it lives), its OutOfMemoryErrors and restarts
+report() {
+  if kill -0 "$PROCESSOR" 2>/dev/null; then
+    jcmd "$PROCESSOR" GC.run > /dev/null
+    echo "  alive; heap used after a full collection: $(jcmd "$PROCESSOR" GC.heap_info \
+        | awk '/garbage-first heap/ {print $6}')"
+  else
+    echo "  exited"
+  fi
+  echo "  OutOfMemoryErrors: $(grep -c OutOfMemoryError "$OUT/$1.log" || true)," \
+      "processing started over: $(grep -c 'Processing failed' "$OUT/$1.log" || true) time(s)," \
+      "partitions restored: $(grep -c 'restored:' "$OUT/$1.log" || true)"
+}
+
+PROCESSOR_ARGS=("$@")
+java -Xmx2g -cp "$CP" io.streamgate.processing.StateHoarder --server.port=18280 --streamgate.roles=gateway \
+    --streamgate.broker.port=19392 --streamgate.broker.data-dir="$OUT/kafka" > "$OUT/gateway.log" 2>&1 &
+GATEWAY=$!
+await_ready "$OUT/gateway.log" "$GATEWAY" || { echo "the gateway did not start; see $OUT/gateway.log" >&2; exit 1; }
+start_processor processor
+await_ready "$OUT/processor.log" "$PROCESSOR" || { echo "the processor did not start" >&2; exit 1; }
+for i in $(seq 0 $((STREAMS - 1))); do
+  curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"processor":"hoard"}' \
+      "http://127.0.0.1:18280/stream/hoard-$i/start"
+done
+python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': 'x' * $SIZE}))" > "$OUT/chunk.json"
+echo "$(date -u +%H:%M:%S) sending $CHUNKS chunks of $SIZE characters to each of $STREAMS streams"
+for round in $(seq "$CHUNKS"); do
+  for i in $(seq 0 $((STREAMS - 1))); do
+    curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$OUT/chunk.json" \
+        "http://127.0.0.1:18280/stream/hoard-$i/send" || echo "send $round/$i failed" >> "$OUT/sends.txt"
+  done
+done
+echo "$(date -u +%H:%M:%S) sends failed: $(cat "$OUT/sends.txt" 2>/dev/null | wc -l) of $((STREAMS * CHUNKS))"
+last=-1
+for _ in $(seq 60); do
+  kill -0 "$PROCESSOR" 2>/dev/null || { echo "$(date -u +%H:%M:%S) the processor exited"; break; }
+  now=$(steps)
+  [ "$now" = "$last" ] && break
+  last=$now
+  sleep 10
+done
+echo "$(date -u +%H:%M:%S) processor on -Xmx$HEAP, steps $(steps):"
+report processor
+outputs=0 failed=0
+for i in $(seq 0 $((STREAMS - 1))); do
+  read -r o f < <(curl -sf -H 'Accept: application/json' "http://127.0.0.1:18280/stream/hoard-$i/results" \
+      | python3 -c "import json,sys; d=json.load(sys.stdin)['data']; \
+print(sum('error' not in r for r in d), sum('error' in r for r in d))")
+  outputs=$((outputs + o)) failed=$((failed + f))
+done
+echo "  results: $outputs outputs, $failed errors (steps that failed), of $((STREAMS * CHUNKS)) chunks"
+grep -h -o 'attempts: [^0-9]*' "$OUT/processor.log" | sort | uniq -c | head -3 || true
+kill "$PROCESSOR" 2>/dev/null || true
+wait "$PROCESSOR" 2>/dev/null || true
+start_processor restart
+if await_ready "$OUT/restart.log" "$PROCESSOR"; then
+  sleep 30 # its partitions assigned and restored
+else
+  sleep 1
+fi
+echo "$(date -u +%H:%M:%S) a second processor on the same data, -Xmx$HEAP:"
+report restart
+echo "results: $OUT"
