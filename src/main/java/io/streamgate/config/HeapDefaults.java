@@ -18,8 +18,9 @@ import org.springframework.util.unit.DataSize;
  * ({@code max-bytes-in-flight}): a sixteenth of the heap, whatever its size. On a processor, the records read and not
  * yet committed ({@code max-pending-bytes}): a sixteenth of a heap under 1 GB, each held about four times over (the
  * record, its chunk's text, the result and its encoding); at the fixed 64 MB a processor on 256 MB, fetching 8 MB at a
- * time, ran out of memory in a backlog of 1 MB chunks that it once worked through with 16 MB (section 105). A value set
- * explicitly is kept as set.
+ * time, ran out of memory in a backlog of 1 MB chunks that it once worked through with 16 MB (section 105). And its
+ * streams' states ({@code max-state-bytes}): an eighth of a heap under 2 GB, as a processor that takes another's
+ * partitions over restores their states whole, beyond its own (section 113). A value set explicitly is kept as set.
  */
 public final class HeapDefaults {
 
@@ -35,6 +36,7 @@ public final class HeapDefaults {
     static final DataSize IDEMPOTENCY_BUDGET = DataSize.ofMegabytes(128);
     static final DataSize ENDED_HISTORY_BUDGET = DataSize.ofMegabytes(256);
     static final DataSize MAX_PENDING_BYTES = DataSize.ofMegabytes(64);
+    static final DataSize MAX_STATE_BYTES = DataSize.ofMegabytes(256);
     static final int OPEN_STREAMS = 100_000;
     static final int MAX_CONNECTIONS = 20_000;
 
@@ -63,6 +65,10 @@ public final class HeapDefaults {
 
     static DataSize maxPendingBytes(DataSize configured) {
         return configured != null ? configured : share(MAX_HEAP, 16, MAX_PENDING_BYTES);
+    }
+
+    static DataSize maxStateBytes(DataSize configured) {
+        return configured != null ? configured : share(MAX_HEAP, 8, MAX_STATE_BYTES);
     }
 
     static int openStreams(Integer configured) {

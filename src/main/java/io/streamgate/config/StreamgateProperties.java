@@ -122,6 +122,10 @@ public record StreamgateProperties(
      * @param maxPendingBytes      the same in bytes of records; each partition gets its share of both, so that one
      *                             partition's backlog does not leave the streams of the others waiting. 64 MB, or a
      *                             sixteenth of a smaller heap than 1 GB ({@link HeapDefaults})
+     * @param maxStateBytes        what the streams' states on this instance may take of its heap, counted at two
+     *                             bytes a character; past it, a step that would leave a larger state fails as a
+     *                             processor's failure does. 256 MB, or an eighth of a heap under 2 GB
+     *                             ({@link HeapDefaults})
      * @param http                 the {@code http} processor
      */
     public record Processing(
@@ -131,16 +135,19 @@ public record StreamgateProperties(
             @DefaultValue("500ms") Duration retryBackoff,
             @DefaultValue("100000") int maxPendingCommands,
             DataSize maxPendingBytes,
+            DataSize maxStateBytes,
             @DefaultValue Http http) {
 
         public Processing {
             maxPendingBytes = HeapDefaults.maxPendingBytes(maxPendingBytes);
+            maxStateBytes = HeapDefaults.maxStateBytes(maxStateBytes);
             require(maxConcurrentStreams >= 1, "streamgate.processing.max-concurrent-streams must be at least 1");
             require(chunkTimeout.toMillis() >= 1, "streamgate.processing.chunk-timeout must be positive");
             require(retries >= 0, "streamgate.processing.retries must not be negative");
             require(!retryBackoff.isNegative(), "streamgate.processing.retry-backoff must not be negative");
             require(maxPendingCommands >= 1, "streamgate.processing.max-pending-commands must be at least 1");
             require(maxPendingBytes.toBytes() >= 1, "streamgate.processing.max-pending-bytes must be positive");
+            require(maxStateBytes.toBytes() >= 1, "streamgate.processing.max-state-bytes must be positive");
         }
     }
 

@@ -154,7 +154,8 @@ class KafkaConfiguration {
                         settings.kafka().deadLetterTopic())));
         ProcessingEngine engine = new ProcessingEngine(log, catalog, new EngineSettings(processing.maxConcurrentStreams(),
                 processing.chunkTimeout(), processing.retries(), processing.retryBackoff(),
-                processing.maxPendingCommands(), processing.maxPendingBytes().toBytes()), json,
+                processing.maxPendingCommands(), processing.maxPendingBytes().toBytes(),
+                processing.maxStateBytes().toBytes()), json,
                 recordLimit, clock, metrics, Schedulers.parallel(),
                 Schedulers.parallel(), tracing, streamId -> registry.commandRead(streamId, clock.millis()));
         return new SubscriptionLifecycle() {

@@ -24,6 +24,8 @@ class HeapDefaultsTest {
                 .isEqualTo(DataSize.ofMegabytes(256));
         assertThat(HeapDefaults.share(heap / 2, 16, HeapDefaults.MAX_PENDING_BYTES)).as("a processor's, from 1 GB")
                 .isEqualTo(DataSize.ofMegabytes(64));
+        assertThat(HeapDefaults.share(heap, 8, HeapDefaults.MAX_STATE_BYTES)).as("a processor's streams' states")
+                .isEqualTo(DataSize.ofMegabytes(256));
     }
 
     @Test
@@ -34,6 +36,7 @@ class HeapDefaultsTest {
         assertThat(HeapDefaults.openStreams(heap)).isEqualTo(49_152);
         assertThat(HeapDefaults.maxConnections(heap)).as("a sixth of it at 16 KB each").isEqualTo(4_096);
         assertThat(HeapDefaults.share(heap, 16, HeapDefaults.MAX_PENDING_BYTES)).isEqualTo(DataSize.ofMegabytes(24));
+        assertThat(HeapDefaults.share(heap, 8, HeapDefaults.MAX_STATE_BYTES)).isEqualTo(DataSize.ofMegabytes(48));
     }
 
     @Test
@@ -44,7 +47,8 @@ class HeapDefaultsTest {
         assertThat(set.endedHistoryBudget()).isEqualTo(DataSize.ofGigabytes(2));
         assertThat(limits(7).openStreams()).isEqualTo(7);
         assertThat(limits(7).maxConnections()).isEqualTo(20_000);
-        assertThat(processing(DataSize.ofMegabytes(5)).maxPendingBytes()).isEqualTo(DataSize.ofMegabytes(5));
+        assertThat(processing(DataSize.ofMegabytes(5), null).maxPendingBytes()).isEqualTo(DataSize.ofMegabytes(5));
+        assertThat(processing(null, DataSize.ofMegabytes(6)).maxStateBytes()).isEqualTo(DataSize.ofMegabytes(6));
 
         StreamgateProperties.Stream unset = stream(null, null, null);
         long heap = HeapDefaults.maxHeap();
@@ -52,8 +56,10 @@ class HeapDefaultsTest {
         assertThat(unset.idempotencyBudget()).isEqualTo(HeapDefaults.share(heap, 16, HeapDefaults.IDEMPOTENCY_BUDGET));
         assertThat(unset.endedHistoryBudget()).isEqualTo(HeapDefaults.share(heap, 8, HeapDefaults.ENDED_HISTORY_BUDGET));
         assertThat(limits(null).openStreams()).isEqualTo(HeapDefaults.openStreams(heap));
-        assertThat(processing(null).maxPendingBytes())
+        assertThat(processing(null, null).maxPendingBytes())
                 .isEqualTo(HeapDefaults.share(heap, 16, HeapDefaults.MAX_PENDING_BYTES));
+        assertThat(processing(null, null).maxStateBytes())
+                .isEqualTo(HeapDefaults.share(heap, 8, HeapDefaults.MAX_STATE_BYTES));
         assertThat(new StreamgateProperties.Limits(1000, null, 20_000, 100, 20_000, null, 64, 4096, null, null, null,
                 Duration.ofSeconds(30), DataSize.ofKilobytes(8)).maxConnections())
                 .isEqualTo(HeapDefaults.maxConnections(heap));
@@ -89,9 +95,9 @@ class HeapDefaultsTest {
                 DataSize.ofMegabytes(4));
     }
 
-    private static StreamgateProperties.Processing processing(DataSize maxPendingBytes) {
+    private static StreamgateProperties.Processing processing(DataSize maxPendingBytes, DataSize maxStateBytes) {
         return new StreamgateProperties.Processing(64, Duration.ofSeconds(30), 2, Duration.ofMillis(500), 100_000,
-                maxPendingBytes, new StreamgateProperties.Http("", 512));
+                maxPendingBytes, maxStateBytes, new StreamgateProperties.Http("", 512));
     }
 
     private static StreamgateProperties.Limits limits(Integer openStreams) {

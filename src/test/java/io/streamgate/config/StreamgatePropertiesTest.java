@@ -26,7 +26,7 @@ class StreamgatePropertiesTest {
         assertThatThrownBy(() -> new StreamgateProperties(Set.of(Role.GATEWAY, Role.PROCESSOR), kafka,
                 new StreamgateProperties.Broker(Path.of("data"), 0), new StreamgateProperties.Processor(""),
                 new StreamgateProperties.Processing(64, Duration.ofSeconds(30), 2, Duration.ofMillis(500), 100_000,
-                        DataSize.ofMegabytes(64),
+                        DataSize.ofMegabytes(64), DataSize.ofMegabytes(256),
                         new StreamgateProperties.Http("", 512)), stream,
                 new StreamgateProperties.Security(List.of(), List.of(),
                         new StreamgateProperties.Cors(List.of(), false, Duration.ofMinutes(30)),

@@ -7,10 +7,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.kafka.TestKafka;
 import io.streamgate.support.StreamClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -27,7 +29,8 @@ import tools.jackson.databind.JsonNode;
  * outgrows the state log, a failure whose message quotes its chunk five times. Stored as they were, either made Kafka
  * refuse every transaction of the partition, over and over, and no stream of it got a result again; now the steps
  * that would store too much state fail as any processor's failure does, a failure's message is cut to what readers
- * and operators get of it, and the partition goes on.
+ * and operators get of it, and the partition goes on. And states that together would take more of the processor's
+ * heap than its {@code max-state-bytes} (800 KB here): the step that would take them past it fails the same way.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "streamgate.kafka.requests-topic=it.log-limits.requests",
@@ -39,15 +42,21 @@ import tools.jackson.databind.JsonNode;
         "streamgate.stream.max-chunk-size=64KB",
         "streamgate.kafka.max-record-size=256KB",
         "streamgate.processing.retries=1",
-        "streamgate.processing.retry-backoff=50ms"})
+        "streamgate.processing.retry-backoff=50ms",
+        "streamgate.processing.max-state-bytes=800KB"})
 @Import(LogLimitsIT.Processors.class)
 class LogLimitsIT {
 
     static final String DEAD_LETTERS = "it.log-limits.dead-letters";
     private static final String TOO_LARGE = "processing failed: the stream's state would take 300";
+    /** 480,136 bytes as counted (StateRoom) beside 360,136: past 800 KB. */
+    private static final String NO_ROOM = "processing failed: the stream's state would take the processor's streams'"
+            + " states to 840272 bytes, more than the 819200 they may take (max-state-bytes)";
 
     @LocalServerPort
     int port;
+    @Autowired
+    MeterRegistry meters;
     private StreamClient client;
 
     @DynamicPropertySource
@@ -88,6 +97,33 @@ class LogLimitsIT {
     }
 
     @Test
+    void shouldFailTheStepThatWouldTakeAllTheStreamsStatesPastTheProcessorsRoomAndGoOn() {
+        await().atMost(TIMEOUT).until(this::stateBytes, bytes -> bytes == 0); // an earlier test's streams forgotten
+        String first = client.start("first-" + System.nanoTime(), "hoarder");
+        String second = client.start("second-" + System.nanoTime(), "hoarder");
+
+        for (int chunk = 1; chunk <= 4; chunk++) {
+            client.send(first, Integer.toString(chunk).repeat(60_000));
+        }
+        await().atMost(TIMEOUT).until(this::stateBytes, bytes -> bytes == 480_136); // 240,000 characters held
+        for (int chunk = 1; chunk <= 3; chunk++) { // the third would leave 180,000 characters beside the first's
+            client.send(second, Integer.toString(chunk).repeat(60_000));
+        }
+        client.send(second, "and one");
+        client.end(first);
+        client.end(second);
+        List<String> firsts = client.events(first).take(TIMEOUT).map(LogLimitsIT::described).collectList().block();
+        List<String> seconds = client.events(second).take(TIMEOUT).map(LogLimitsIT::described).collectList().block();
+
+        assertThat(firsts).containsExactly("held 60000", "held 120000", "held 180000", "held 240000", "end");
+        assertThat(seconds).as("each step's result as it was emitted, then the error of the step that failed")
+                .containsExactly("held 60000", "held 120000", "held 180000", NO_ROOM, "held 120007", "end");
+        await().atMost(TIMEOUT).until(() -> deadLetters(second).size() == 1);
+        assertThat(deadLetters(second).get(0).get("data").asString()).startsWith("333");
+        await().atMost(TIMEOUT).until(this::stateBytes, bytes -> bytes == 0); // both ended and forgotten
+    }
+
+    @Test
     void shouldCutAFailuresMessageToWhatItsErrorResultAndDeadLetterTakeAndGoOn() {
         String quoter = client.start("quoter-" + System.nanoTime(), "quoter");
 
@@ -107,7 +143,10 @@ class LogLimitsIT {
                 .hasSize(8_000);
     }
 
-    /** A result by what its processor said, an error by its start, an end by its kind. */
+    /**
+     * A result by what its processor said, an error of a state too large for the log by its start, another error
+     * whole, an end by its kind.
+     */
     private static String described(ServerSentEvent<String> event) {
         if (!event.event().equals("result")) {
             return event.event();
@@ -117,7 +156,11 @@ class LogLimitsIT {
             return result.get("data").asString();
         }
         String error = result.get("error").asString();
-        return error.substring(0, Math.min(error.length(), TOO_LARGE.length()));
+        return error.startsWith(TOO_LARGE) ? TOO_LARGE : error;
+    }
+
+    private double stateBytes() {
+        return meters.get("streamgate.processing.state.bytes").gauge().value();
     }
 
     private static List<JsonNode> deadLetters(String id) {

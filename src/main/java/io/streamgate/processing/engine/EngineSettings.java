@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param maxPendingCommands   commands read but not yet committed, on this processor: past it, reading waits
  * @param maxPendingBytes      the same in bytes of records: past a partition's share of it, that partition's reading
  *                             waits
+ * @param maxStateBytes        what the streams' states on this processor may take of its heap, as {@link StateRoom}
+ *                             counts them: past it, a step that would leave a larger state fails
  */
 public record EngineSettings(int maxConcurrentStreams, Duration stepTimeout, int retries, Duration retryBackoff,
-                             int maxPendingCommands, long maxPendingBytes) {
+                             int maxPendingCommands, long maxPendingBytes, long maxStateBytes) {
 }

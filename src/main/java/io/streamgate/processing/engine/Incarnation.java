@@ -97,7 +97,7 @@ final class Incarnation implements StepRun.Reports {
             abandon(work);
         }
         log.info("Partition {} assigned (assignment {}); restoring its streams", partition, epoch);
-        PartitionWork fresh = new PartitionWork(partition, epoch);
+        PartitionWork fresh = new PartitionWork(partition, epoch, runtime.stateRoom());
         partitions.put(partition, fresh);
         connection.resume(partition); // whatever an earlier assignment of it left paused
         connection.restore(partition)
@@ -138,7 +138,8 @@ final class Incarnation implements StepRun.Reports {
             return;
         }
         states.forEach((key, stored) -> {
-            StreamWork stream = new StreamWork(key, stored);
+            StreamWork stream = new StreamWork(key);
+            work.store(stream, stored);
             work.streams.put(key, stream);
             if (stored.ended()) {
                 work.ended.add(stream);
@@ -159,7 +160,7 @@ final class Incarnation implements StepRun.Reports {
             commandDone(work, null, received.offset(), received.bytes()); // not a command: passed over
             return;
         }
-        StreamWork stream = work.streams.computeIfAbsent(command.streamId(), key -> new StreamWork(key, null));
+        StreamWork stream = work.streams.computeIfAbsent(command.streamId(), StreamWork::new);
         stream.queue.add(Step.of(received.offset(), command, received.bytes()));
         schedule(work, stream);
     }
@@ -293,7 +294,7 @@ final class Incarnation implements StepRun.Reports {
     private void finish(StepRun run, StoredStream after) {
         PartitionWork work = run.partition;
         StreamWork stream = run.stream;
-        stream.stored = after;
+        work.store(stream, after);
         stream.running = null;
         work.busy--;
         if (after.ended()) {

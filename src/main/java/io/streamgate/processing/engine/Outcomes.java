@@ -137,7 +137,7 @@ final class Outcomes {
                 ended.remove(); // started again
             } else if (stream.idle() && stream.stored.doneThrough() < next) {
                 forgotten.add(stream.key);
-                work.streams.remove(stream.key);
+                work.forget(stream);
                 ended.remove();
             }
         }

@@ -41,6 +41,9 @@ final class PartitionWork {
     boolean abandoned;
     /** Streams with a step under way. */
     int busy;
+    /** What its streams' states take of the processor's room for them ({@link StateRoom#bytesOf}). */
+    private long stateBytes;
+    private final StateRoom stateRoom;
     /** The position last handed to a commit. */
     long committedOffset = -1;
     /**
@@ -51,9 +54,34 @@ final class PartitionWork {
     /** The streams forgotten in the transaction under way: a new start of one is confirmed only after it commits. */
     Set<String> forgottenInTransaction = Set.of();
 
-    PartitionWork(int partition, long epoch) {
+    PartitionWork(int partition, long epoch, StateRoom stateRoom) {
         this.partition = partition;
         this.epoch = epoch;
+        this.stateRoom = stateRoom;
+    }
+
+    /** Refuses {@code after} as {@code stream}'s next state if it would take the processor past its room for states. */
+    void checkStateRoom(StreamWork stream, StoredStream after) {
+        stateRoom.check(stream.stateBytes, StateRoom.bytesOf(after));
+    }
+
+    /** {@code stream} is now stored as {@code stored}: its state counted in place of the one before. */
+    void store(StreamWork stream, StoredStream stored) {
+        long bytes = StateRoom.bytesOf(stored);
+        counted(stream, bytes);
+        stream.stored = stored;
+    }
+
+    /** An ended stream is forgotten: its state no longer counts. */
+    void forget(StreamWork stream) {
+        streams.remove(stream.key);
+        counted(stream, 0);
+    }
+
+    private void counted(StreamWork stream, long bytes) {
+        stateRoom.changed(stream.stateBytes, bytes);
+        stateBytes += bytes - stream.stateBytes;
+        stream.stateBytes = bytes;
     }
 
     /**
@@ -128,8 +156,11 @@ final class PartitionWork {
         return committed;
     }
 
+    /** The partition's streams are dropped (revoked, or the engine stops): their states no longer count. */
     void abandon() {
         abandoned = true;
+        stateRoom.changed(stateBytes, 0);
+        stateBytes = 0;
         streams.values().forEach(StreamWork::abandon);
         ready.clear();
         waiting.clear();

@@ -31,6 +31,7 @@ public final class ProcessingEngine {
     private final ProcessingLog processingLog;
     private final StepRules rules;
     private final StateLimit stateLimit;
+    private final StateRoom stateRoom;
     private final EngineSettings settings;
     private final Clock clock;
     private final ProcessingMetrics metrics;
@@ -52,6 +53,8 @@ public final class ProcessingEngine {
         this.processingLog = processingLog;
         this.rules = new StepRules(catalog, new ResultEncoder(json, maxValueBytes), clock);
         this.stateLimit = new StateLimit(json, maxValueBytes);
+        this.stateRoom = new StateRoom(settings.maxStateBytes());
+        metrics.stateHeld(stateRoom::held);
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
@@ -65,7 +68,7 @@ public final class ProcessingEngine {
     public Disposable start() {
         Scheduler coordinator = Schedulers.newSingle("processing-engine", true);
         StepRun.Runtime runtime = new StepRun.Runtime(coordinator, workers, timers, settings.stepTimeout(),
-                settings.retries(), settings.retryBackoff(), stateLimit, tracing);
+                settings.retries(), settings.retryBackoff(), stateLimit, stateRoom, tracing);
         Disposable running = Mono.usingWhen(Mono.fromCallable(processingLog::connect),
                         connection -> new Incarnation(connection, rules, settings, clock, metrics, runtime, activity)
                                 .run(),

@@ -1,6 +1,7 @@
 package io.streamgate.processing.engine;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /** What the engine counts; the metrics package records it. */
 public interface ProcessingMetrics {
@@ -26,5 +27,9 @@ public interface ProcessingMetrics {
 
     /** A step failed and will be tried again. */
     default void retried(String processor) {
+    }
+
+    /** What the streams' states take of the processor's heap, as counted against its bound ({@link StateRoom}). */
+    default void stateHeld(LongSupplier bytes) {
     }
 }

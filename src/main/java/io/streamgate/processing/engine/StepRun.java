@@ -50,7 +50,7 @@ final class StepRun {
 
     /** The schedulers and bounds runs share. */
     record Runtime(Scheduler coordinator, Scheduler workers, Scheduler timers, Duration timeout, int retries,
-                   Duration backoff, StateLimit stateLimit, StreamTracing tracing) {
+                   Duration backoff, StateLimit stateLimit, StateRoom stateRoom, StreamTracing tracing) {
 
         /** Runs {@code task} on the coordinator's thread once the step timeout has passed; nothing if disposed first. */
         Disposable afterTimeout(Runnable task) {
@@ -171,12 +171,16 @@ final class StepRun {
         }));
     }
 
-    /** An attempt's callback completed: the step is done, unless it left a state the log would not take. */
+    /**
+     * An attempt's callback completed: the step is done, unless it left a state the log would not take, or one the
+     * processor has no room for.
+     */
     private void completed(StepContext context) {
         StoredStream after = StepRules.after(step, before, refusedStart, context.state().values(),
                 context.timerDueAt());
         try {
             runtime.stateLimit().check(after);
+            partition.checkStateRoom(stream, after);
         } catch (ProcessingFailure tooLarge) {
             retryOrFail(tooLarge);
             return;

@@ -9,8 +9,13 @@ import reactor.core.Disposable;
 final class StreamWork {
 
     final String key;
-    /** The last state of the stream as stored (or to be stored with the next commit); null for a stream not yet seen. */
+    /**
+     * The last state of the stream as stored (or to be stored with the next commit); null for a stream not yet seen.
+     * Set through {@link PartitionWork#store}, which counts it.
+     */
     StoredStream stored;
+    /** What its state takes of the processor's room for states ({@link StateRoom#bytesOf}). */
+    long stateBytes;
     final Deque<Step> queue = new ArrayDeque<>();
     /** The step under way, if any. */
     StepRun running;
@@ -23,9 +28,8 @@ final class StreamWork {
     int doneUnconfirmed;
     long doneUnconfirmedBytes;
 
-    StreamWork(String key, StoredStream stored) {
+    StreamWork(String key) {
         this.key = key;
-        this.stored = stored;
     }
 
     void abandon() {

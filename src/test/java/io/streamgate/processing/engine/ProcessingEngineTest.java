@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import io.streamgate.processing.Chunk;
 import io.streamgate.processing.Output;
@@ -39,6 +41,8 @@ class ProcessingEngineTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A processor's room for its streams' states, past anything these tests' steps leave but where said. */
+    private static final long ROOM_FOR_ANY_STATE = 1L << 30;
 
     /** Gates a test opens to let the {@code gated} processor's outputs go, one gate per output. */
     private final Map<String, Sinks.One<String>> gates = new ConcurrentHashMap<>();
@@ -46,7 +50,7 @@ class ProcessingEngineTest {
     private final InMemoryProcessingLog log = new InMemoryProcessingLog(2);
     private final ProcessorCatalog catalog = new ProcessorCatalog(List.of(new UppercaseProcessor(),
             new WordCountProcessor(), new SplitProcessor(), gated(), poison(), ticker(), summary(), thread(false),
-            thread(true)), "uppercase");
+            thread(true), hoard()), "uppercase");
     /** The streams of the commands the engine has read, in the order it told of them. */
     private final List<String> commandsRead = new CopyOnWriteArrayList<>();
     private final StreamActivity activity = commandsRead::add;
@@ -125,7 +129,8 @@ class ProcessingEngineTest {
 
     @Test
     void shouldHoldNoMoreCommandsThanItsRoomWhileANewStreamsConfirmationIsOnItsWay() {
-        AtomicInteger steps = startCountingSteps(new EngineSettings(4, WAIT, 0, Duration.ZERO, 20, 1 << 20));
+        AtomicInteger steps = startCountingSteps(
+                new EngineSettings(4, WAIT, 0, Duration.ZERO, 20, 1 << 20, ROOM_FOR_ANY_STATE));
         Sinks.Empty<Void> confirmed = Sinks.empty();
         log.confirmationGate = confirmed.asMono();
 
@@ -146,7 +151,8 @@ class ProcessingEngineTest {
 
     @Test
     void shouldPauseReadingAPartitionPastItsShareOfPendingBytesAndResumeItOnceItIsDone() {
-        start(new EngineSettings(4, WAIT, 0, Duration.ZERO, 1000, 20)); // 2 partitions: 10 bytes each
+        // 2 partitions: 10 bytes each
+        start(new EngineSettings(4, WAIT, 0, Duration.ZERO, 1000, 20, ROOM_FOR_ANY_STATE));
         // Once "other" is done, the engine has both partitions: a share is counted against the partitions assigned
         // when a command arrives, and an engine that connected after the appends would read partition 0 alone first.
         log.append(1, StreamCommand.chunk("other", "uppercase", "four", null));
@@ -165,7 +171,8 @@ class ProcessingEngineTest {
 
     @Test
     void shouldHoldNoMoreCommandsThanItsRoomWhileACommitIsUnderWay() {
-        AtomicInteger steps = startCountingSteps(new EngineSettings(4, WAIT, 0, Duration.ZERO, 20, 1 << 20));
+        AtomicInteger steps = startCountingSteps(
+                new EngineSettings(4, WAIT, 0, Duration.ZERO, 20, 1 << 20, ROOM_FOR_ANY_STATE));
         log.append(0, StreamCommand.start("s1", "uppercase", Map.of(), "a"));
         awaitCommitted(0, 1, "s1");
         int before = steps.get();
@@ -385,7 +392,7 @@ class ProcessingEngineTest {
 
     @Test
     void shouldRetryThenAnswerAnErrorAndDeadLetterAChunkThatKeepsFailing() {
-        start(new EngineSettings(4, WAIT, 2, Duration.ofMillis(10), 1000, 1 << 20));
+        start(new EngineSettings(4, WAIT, 2, Duration.ofMillis(10), 1000, 1 << 20, ROOM_FOR_ANY_STATE));
         log.append(0, StreamCommand.chunk("p", "poison", "fine", null));
         log.append(0, StreamCommand.chunk("p", "poison", "poison pill", null));
         log.append(0, StreamCommand.chunk("p", "poison", "fine again", null));
@@ -405,9 +412,56 @@ class ProcessingEngineTest {
         });
     }
 
+    /**
+     * A state of "held" and 200 characters counts 536 bytes ({@link StateRoom#bytesOf}), 10 characters 156: in a room
+     * of 1,000 one of 200 fits beside another, two do not. What an ended stream held is room again once it is
+     * forgotten; a processor taking over counts what it restores, and one that stops lets it all go.
+     */
+    @Test
+    void shouldFailAStepThatWouldTakeTheStatesPastTheProcessorsRoomAndCountWhatIsForgottenRestoredAndLetGo() {
+        AtomicReference<LongSupplier> held = new AtomicReference<>();
+        ProcessingMetrics gauged = new ProcessingMetrics() {
+            @Override
+            public void stateHeld(LongSupplier bytes) {
+                held.set(bytes);
+            }
+        };
+        EngineSettings room = new EngineSettings(4, WAIT, 0, Duration.ZERO, 1000, 1 << 20, 1_000);
+        start(room, gauged);
+        log.append(0, StreamCommand.start("a", "hoard", Map.of(), "a"));
+        log.append(0, StreamCommand.chunk("a", "hoard", "a".repeat(200), null));
+        awaitCommitted(0, 2, "a");
+        log.append(1, StreamCommand.start("b", "hoard", Map.of(), "b"));
+        log.append(1, StreamCommand.chunk("b", "hoard", "b".repeat(200), null));
+        log.append(1, StreamCommand.chunk("b", "hoard", "b".repeat(10), null));
+        awaitCommitted(1, 3, "b");
+
+        assertThat(log.resultsOf("b")).as("each output as it was emitted, then the error of the step that failed")
+                .extracting(StreamResult::json).containsExactly("{\"processor\":\"hoard\"}",
+                "{\"seq\":1,\"data\":\"held 200\"}", "{\"seq\":1,\"data\":\"\",\"error\":\"processing failed: the stream's state would take the"
+                        + " processor's streams' states to 1072 bytes, more than the 1000 they may take"
+                        + " (max-state-bytes)\"}",
+                "{\"seq\":2,\"data\":\"held 10\"}");
+        assertThat(held.get().getAsLong()).isEqualTo(536 + 156);
+
+        log.append(0, StreamCommand.end("a", "client"));
+        await().atMost(WAIT).until(() -> held.get().getAsLong(), bytes -> bytes == 156); // "a" forgotten
+        log.append(1, StreamCommand.chunk("b", "hoard", "b".repeat(200), null));
+        awaitCommitted(1, 4, "b");
+        assertThat(log.resultsOf("b")).extracting(StreamResult::json).last()
+                .isEqualTo("{\"seq\":3,\"data\":\"held 210\"}");
+        assertThat(held.get().getAsLong()).isEqualTo(556);
+
+        LongSupplier stopped = held.get();
+        engine.dispose();
+        await().atMost(WAIT).until(stopped::getAsLong, bytes -> bytes == 0);
+        start(room, gauged);
+        await().atMost(WAIT).until(() -> held.get().getAsLong(), bytes -> bytes == 556); // restored
+    }
+
     @Test
     void shouldTimeAChunkOutAndGoOn() {
-        start(new EngineSettings(4, Duration.ofMillis(200), 0, Duration.ZERO, 1000, 1 << 20));
+        start(new EngineSettings(4, Duration.ofMillis(200), 0, Duration.ZERO, 1000, 1 << 20, ROOM_FOR_ANY_STATE));
         log.append(0, StreamCommand.chunk("t", "gated", "never", null));
         log.append(0, StreamCommand.chunk("t", "uppercase", "next", null));
 
@@ -420,7 +474,7 @@ class ProcessingEngineTest {
 
     @Test
     void shouldTimeAStepOutOverAllItsOutputsNotEachOne() throws InterruptedException {
-        start(new EngineSettings(4, Duration.ofMillis(500), 0, Duration.ZERO, 1000, 1 << 20));
+        start(new EngineSettings(4, Duration.ofMillis(500), 0, Duration.ZERO, 1000, 1 << 20, ROOM_FOR_ANY_STATE));
         log.append(0, StreamCommand.chunk("drip", "gated", "three", null));
 
         // Each output comes 400 ms after the one before, within the timeout; the third, 800 ms or more after the step
@@ -566,7 +620,7 @@ class ProcessingEngineTest {
     }
 
     private static EngineSettings settings(int concurrentStreams) {
-        return new EngineSettings(concurrentStreams, WAIT, 0, Duration.ZERO, 1000, 1 << 20);
+        return new EngineSettings(concurrentStreams, WAIT, 0, Duration.ZERO, 1000, 1 << 20, ROOM_FOR_ANY_STATE);
     }
 
     private void start(EngineSettings settings) {
@@ -612,6 +666,15 @@ class ProcessingEngineTest {
                 String gate = chunk.data() + "#" + n;
                 return gates.computeIfAbsent(gate, ignored -> Sinks.one()).asMono();
             }).map(Output::of);
+        });
+    }
+
+    /** Keeps every chunk in its state, and says how many characters it holds. */
+    private static StreamProcessor hoard() {
+        return processor("hoard", (chunk, stream) -> {
+            String held = stream.state().get("held");
+            stream.state().put("held", (held == null ? "" : held) + chunk.data());
+            return Flux.just(Output.of("held " + stream.state().get("held").length()));
         });
     }
 
