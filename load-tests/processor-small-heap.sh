@@ -6,7 +6,9 @@
 # steps (streamgate_processing_steps_total) and resident size; then the heap it uses after a full collection, its
 # OutOfMemoryErrors, full collections, and whether processing started over. PROCESSOR_JAVA_OPTS adds options to that
 # JVM's. LINES (1) above 1 makes each send an NDJSON batch of that many chunks of SIZE characters (a backlog of many
-# small chunks: CHUNKS=200 LINES=1000 SIZE=10).
+# small chunks: CHUNKS=200 LINES=1000 SIZE=10). PROCESSOR_NAME starts the streams with that processor instead of the
+# default, and WORD fills each chunk with that text repeated instead of x's (PROCESSOR_NAME=split WORD='a ': a result
+# a word, 500,000 results for a chunk of 1,000,000 characters).
 #   load-tests/processor-small-heap.sh [gateway jar] [processor args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,11 +26,14 @@ echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$OUT/machine
 source load-tests/split-roles.sh
 # The tenant's sends per second raised, so that a backlog of batches is not refused with 429 as it is made.
 start_split_roles "$JAR" "$OUT" "--streamgate.limits.sends-per-second-per-tenant=100000000" ""
+START=()
+[ -n "${PROCESSOR_NAME:-}" ] && START=(-H 'Content-Type: application/json' -d "{\"processor\":\"$PROCESSOR_NAME\"}")
 for i in $(seq 0 $((STREAMS - 1))); do
-  curl -sf -o /dev/null -X POST "http://127.0.0.1:18280/stream/heap-$i/start"
+  curl -sf -o /dev/null -X POST "${START[@]}" "http://127.0.0.1:18280/stream/heap-$i/start"
 done
 kill "$PROCESSOR"; wait "$PROCESSOR" 2>/dev/null || true
-python3 -c "import json,sys; sys.stdout.write('\\n'.join([json.dumps({'data': 'x' * $SIZE})] * $LINES))" \
+WORD=${WORD:-x}
+python3 -c "import json,sys; sys.stdout.write('\\n'.join([json.dumps({'data': ('$WORD' * $SIZE)[:$SIZE]})] * $LINES))" \
     > "$OUT/chunk.json"
 TYPE=application/json
 [ "$LINES" -gt 1 ] && TYPE=application/x-ndjson
