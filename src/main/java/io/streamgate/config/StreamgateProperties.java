@@ -113,15 +113,17 @@ public record StreamgateProperties(
      *
      * @param maxConcurrentStreams streams of one requests partition processed at once (each strictly in order); a
      *                             slow stream holds one of these, not its partition
-     * @param chunkTimeout         how long a chunk's outputs may take in all (a start's, end's and timer's too);
-     *                             past it the attempt fails
+     * @param chunkTimeout         how long a chunk's outputs may take in all (a start's, end's and timer's too),
+     *                             besides the time they wait for room to be handed on; past it the attempt fails
      * @param retries              attempts after the first before a failing chunk is dead-lettered
      * @param retryBackoff         the wait before each retry
      * @param maxPendingCommands   commands read and not yet committed on this instance (what a command did waits in
      *                             memory for its transaction: this bounds a transaction too); past it, reading waits
      * @param maxPendingBytes      the same in bytes of records; each partition gets its share of both, so that one
-     *                             partition's backlog does not leave the streams of the others waiting. 64 MB, or a
-     *                             sixteenth of a smaller heap than 1 GB ({@link HeapDefaults})
+     *                             partition's backlog does not leave the streams of the others waiting. And, counted
+     *                             apart, the results waiting for their transaction: past it, steps wait for a commit
+     *                             before they take more outputs. 64 MB, or a sixteenth of a smaller heap than 1 GB
+     *                             ({@link HeapDefaults})
      * @param maxStateBytes        what the streams' states on this instance may take of its heap, counted at two
      *                             bytes a character; past it, a step that would leave a larger state fails as a
      *                             processor's failure does. 256 MB, or an eighth of a heap under 2 GB

@@ -40,6 +40,7 @@ final class Incarnation implements StepRun.Reports {
     private final Map<Integer, Long> revokedEpochs = new HashMap<>();
     private final Outcomes outcomes = new Outcomes();
     private final ReadRoom room;
+    private final OutputRoom outputRoom;
     private final StreamActivity activity;
     private final EventSubscriber events = new EventSubscriber();
     private MonoSink<Void> done;
@@ -57,6 +58,7 @@ final class Incarnation implements StepRun.Reports {
         this.metrics = metrics;
         this.runtime = runtime;
         this.room = new ReadRoom(settings, connection, partitions);
+        this.outputRoom = new OutputRoom(settings.maxPendingBytes(), outcomes);
     }
 
     /** Runs until the connection fails (the returned Mono fails) or the subscription is cancelled. */
@@ -284,6 +286,11 @@ final class Incarnation implements StepRun.Reports {
     }
 
     @Override
+    public boolean roomForOutputs(StepRun run) {
+        return outputRoom.take(run);
+    }
+
+    @Override
     public void retrying(StepRun run, Throwable error) {
         String processor = StepRules.processorOf(run.before, run.step.command());
         log.debug("Processor '{}' failed on stream {} at {} {}; trying again", processor, run.stream.key,
@@ -334,6 +341,7 @@ final class Incarnation implements StepRun.Reports {
             room.committed(work, work.transactionCommitted());
         }
         outcomes.transactionCommitted();
+        outputRoom.freed();
         confirmStarts();
         requestMore();
     }
@@ -470,6 +478,7 @@ final class Incarnation implements StepRun.Reports {
         events.dispose();
         partitions.values().forEach(PartitionWork::abandon);
         partitions.clear();
+        outputRoom.clear();
     }
 
     private final class EventSubscriber extends BaseSubscriber<LogEvent> {

@@ -9,10 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** What is due in the next commit, per partition: results, stream states, dead letters. */
+/**
+ * What is due in the next commit, per partition: results, stream states, dead letters; and what the results due and
+ * those of the transaction under way take of the heap ({@link #resultBytes}), which {@link OutputRoom} bounds.
+ */
 final class Outcomes {
 
+    /**
+     * What a result holds besides its JSON's characters until its transaction commits: itself, and its record while the
+     * transaction is written (the record, its headers and its value's bytes).
+     */
+    private static final long RESULT_BYTES = 512;
+
     private final Map<PartitionWork, Pending> pending = new LinkedHashMap<>();
+    /** The results due and those of the transaction under way, as counted ({@link #bytesOf}). */
+    private long resultBytes;
+    private long resultBytesInTransaction;
     /** Starts' confirmations to write, in the order they were made. */
     private final List<StartConfirmation> confirmations = new ArrayList<>();
     /** Confirmations of streams forgotten in the transaction under way: written once it commits. */
@@ -20,13 +32,23 @@ final class Outcomes {
 
     private static final class Pending {
         final List<StreamResult> results = new ArrayList<>();
+        long resultBytes;
         final Map<String, StoredStream> states = new LinkedHashMap<>();
         final List<DeadLetter> deadLetters = new ArrayList<>();
+
+        void add(StreamResult result) {
+            results.add(result);
+            resultBytes += bytesOf(result);
+        }
 
         /** Takes what belongs to {@code streams} out, in its order, into a Pending of its own (null if nothing). */
         Pending takeOut(Set<String> streams) {
             Pending taken = new Pending();
             results.removeIf(result -> streams.contains(result.streamId()) && taken.results.add(result));
+            for (StreamResult result : taken.results) {
+                resultBytes -= bytesOf(result);
+                taken.resultBytes += bytesOf(result);
+            }
             deadLetters.removeIf(letter -> streams.contains(letter.streamId()) && taken.deadLetters.add(letter));
             for (String stream : streams) {
                 StoredStream state = states.remove(stream);
@@ -43,7 +65,17 @@ final class Outcomes {
     }
 
     void result(PartitionWork work, StreamResult result) {
-        of(work).results.add(result);
+        of(work).add(result);
+        resultBytes += bytesOf(result);
+    }
+
+    /** What the results due and those of the transaction under way take of the heap, as counted. */
+    long resultBytes() {
+        return resultBytes;
+    }
+
+    private static long bytesOf(StreamResult result) {
+        return RESULT_BYTES + 2L * result.json().length();
     }
 
     /** The stream's state as of now; replaces any earlier one due in the same commit. */
@@ -64,8 +96,13 @@ final class Outcomes {
         }
     }
 
-    /** The transaction under way committed: the confirmations that waited for it are due. */
+    /**
+     * The transaction under way committed: its results are no longer held here, and the confirmations that waited for
+     * it are due.
+     */
     void transactionCommitted() {
+        resultBytes -= resultBytesInTransaction;
+        resultBytesInTransaction = 0;
         confirmations.addAll(afterTransaction);
         afterTransaction.clear();
     }
@@ -86,7 +123,10 @@ final class Outcomes {
 
     /** Forgets what a partition had due: it was revoked, and its new owner redoes it. */
     void drop(PartitionWork work) {
-        pending.remove(work);
+        Pending dropped = pending.remove(work);
+        if (dropped != null) {
+            resultBytes -= dropped.resultBytes;
+        }
         confirmations.removeIf(due -> due.partition() == work.partition && due.epoch() == work.epoch);
         afterTransaction.removeIf(due -> due.partition() == work.partition && due.epoch() == work.epoch);
     }
@@ -120,6 +160,7 @@ final class Outcomes {
                 due = new Pending();
             }
             forgotten.forEach(due.states::remove);
+            resultBytesInTransaction += due.resultBytes;
             if (advanced) {
                 work.committedOffset = next;
             }

@@ -8,9 +8,11 @@ import java.util.function.Supplier;
 
 import io.streamgate.processing.ProcessingFailure;
 import io.streamgate.tracing.StreamTracing;
+import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.Exceptions;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -44,6 +46,11 @@ final class StepRun {
 
         void retrying(StepRun run, Throwable error);
 
+        /**
+         * Whether {@code run} may take more outputs now; if not, its {@link #resume} is called once there is room.
+         */
+        boolean roomForOutputs(StepRun run);
+
         /** Handling a report failed half-way: the engine's bookkeeping can no longer be trusted. */
         void broken(Throwable error);
     }
@@ -52,10 +59,10 @@ final class StepRun {
     record Runtime(Scheduler coordinator, Scheduler workers, Scheduler timers, Duration timeout, int retries,
                    Duration backoff, StateLimit stateLimit, StateRoom stateRoom, StreamTracing tracing) {
 
-        /** Runs {@code task} on the coordinator's thread once the step timeout has passed; nothing if disposed first. */
-        Disposable afterTimeout(Runnable task) {
+        /** Runs {@code task} on the coordinator's thread once {@code nanos} have passed; nothing if disposed first. */
+        Disposable after(long nanos, Runnable task) {
             try {
-                return timers.schedule(() -> onCoordinator(task), timeout.toNanos(), TimeUnit.NANOSECONDS);
+                return timers.schedule(() -> onCoordinator(task), Math.max(0, nanos), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException stopped) {
                 return Disposables.disposed(); // the engine stopped: its work is another's to redo
             }
@@ -90,8 +97,13 @@ final class StepRun {
     private int attempts;
     /** The current attempt, or the backoff before the next one. */
     private Disposable running;
-    /** When the current attempt times out: one timer for all its outputs. */
+    /**
+     * When the current attempt times out: one timer for all its outputs, stopped while they wait for room (the step
+     * timeout bounds the processor's time, not the engine's); the time it had left then, in nanoseconds.
+     */
     private Disposable deadline = Disposables.disposed();
+    private long deadlineNanos;
+    private long nanosLeft;
     /** Read on other threads too: an output in flight when the engine stops may be rejected there. */
     private volatile boolean cancelled;
 
@@ -135,40 +147,102 @@ final class StepRun {
 
     void start() {
         attempts++;
-        StepContext context = contexts.get();
-        int[] index = {0};
-        Disposable attempt = Flux.defer(() -> outputs.apply(context))
+        Attempt attempt = new Attempt(contexts.get());
+        Flux.defer(() -> outputs.apply(attempt.context))
                 .subscribeOn(instant ? Schedulers.immediate() : runtime.workers())
                 .publishOn(runtime.coordinator(), OUTPUTS_PREFETCH)
-                .subscribe(result -> {
-                    // Per output, so without handle's Runnable: the same catch, written out.
-                    try {
-                        if (!cancelled && ++index[0] > delivered) {
-                            delivered = index[0];
-                            reports.output(this, traced(result));
-                        }
-                    } catch (Throwable failure) {
-                        broken(failure);
-                    }
-                }, error -> handle(() -> {
-                    deadline.dispose();
-                    if (!cancelled) {
-                        retryOrFail(error);
-                    }
-                }), () -> handle(() -> {
-                    deadline.dispose();
-                    if (!cancelled) {
-                        completed(context);
-                    }
-                }));
+                .subscribe(attempt);
         running = attempt;
-        deadline = runtime.afterTimeout(() -> handle(() -> {
+        nanosLeft = runtime.timeout().toNanos();
+        armDeadline(attempt);
+    }
+
+    private void armDeadline(Attempt attempt) {
+        deadlineNanos = System.nanoTime() + nanosLeft;
+        deadline = runtime.after(nanosLeft, () -> handle(() -> {
             // Still this attempt's turn, and it has not ended (its end and this run on the coordinator, in order).
-            if (!cancelled && running == attempt && !attempt.isDisposed()) {
+            if (!cancelled && running == attempt && !attempt.isDisposed() && !attempt.waitingForRoom) {
                 attempt.dispose();
                 retryOrFail(new StepTimeoutException(runtime.timeout()));
             }
         }));
+    }
+
+    /** There is room for outputs again: the attempt under way takes more, if it was waiting for room. */
+    void resume() {
+        if (!cancelled && running instanceof Attempt attempt && attempt.waitingForRoom && !attempt.isDisposed()) {
+            attempt.waitingForRoom = false;
+            armDeadline(attempt);
+            attempt.more();
+        }
+    }
+
+    /**
+     * One attempt's outputs, taken {@link #OUTPUTS_PREFETCH} at a time while the engine has room for them
+     * ({@link Reports#roomForOutputs}); past it, the attempt waits until {@link #resume}.
+     */
+    private final class Attempt extends BaseSubscriber<StreamResult> {
+
+        final StepContext context;
+        private int index;
+        private int requested;
+        boolean waitingForRoom;
+
+        Attempt(StepContext context) {
+            this.context = context;
+        }
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            more();
+        }
+
+        @Override
+        protected void hookOnNext(StreamResult result) {
+            // Per output, so without handle's Runnable: the same catch, written out.
+            try {
+                if (!cancelled && ++index > delivered) {
+                    delivered = index;
+                    reports.output(StepRun.this, traced(result));
+                }
+                if (--requested == 0 && !cancelled) {
+                    if (reports.roomForOutputs(StepRun.this)) {
+                        more();
+                    } else {
+                        waitingForRoom = true;
+                        deadline.dispose();
+                        nanosLeft = deadlineNanos - System.nanoTime();
+                    }
+                }
+            } catch (Throwable failure) {
+                broken(failure);
+            }
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            handle(() -> {
+                deadline.dispose();
+                if (!cancelled) {
+                    retryOrFail(error);
+                }
+            });
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            handle(() -> {
+                deadline.dispose();
+                if (!cancelled) {
+                    completed(context);
+                }
+            });
+        }
+
+        void more() {
+            requested = OUTPUTS_PREFETCH;
+            request(OUTPUTS_PREFETCH);
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 
 import io.streamgate.processing.Chunk;
 import io.streamgate.processing.Output;
@@ -50,7 +51,9 @@ class ProcessingEngineTest {
     private final InMemoryProcessingLog log = new InMemoryProcessingLog(2);
     private final ProcessorCatalog catalog = new ProcessorCatalog(List.of(new UppercaseProcessor(),
             new WordCountProcessor(), new SplitProcessor(), gated(), poison(), ticker(), summary(), thread(false),
-            thread(true), hoard()), "uppercase");
+            thread(true), hoard(), counting()), "uppercase");
+    /** Outputs the {@code counting} processor has made. */
+    private final AtomicInteger outputsMade = new AtomicInteger();
     /** The streams of the commands the engine has read, in the order it told of them. */
     private final List<String> commandsRead = new CopyOnWriteArrayList<>();
     private final StreamActivity activity = commandsRead::add;
@@ -459,6 +462,28 @@ class ProcessingEngineTest {
         await().atMost(WAIT).until(() -> held.get().getAsLong(), bytes -> bytes == 556); // restored
     }
 
+    /**
+     * A step's outputs are taken only as far as the room for results waiting for their transaction goes (4 KB here,
+     * about 7 results, and a step's first 16 whatever the room): with commits held, the processor is asked for no more
+     * than that and the prefetch of the hand-off to the coordinator; once commits go, every output comes, in order.
+     * The time a step waits for room is not the processor's: held for twice the step timeout, it does not time out.
+     */
+    @Test
+    void shouldTakeAStepsOutputsOnlyAsFarAsTheRoomForResultsGoesUntilTheyCommit() {
+        Sinks.Empty<Void> commits = Sinks.empty();
+        log.commitGate = commits.asMono();
+        start(new EngineSettings(4, Duration.ofMillis(500), 0, Duration.ZERO, 1000, 4_096, ROOM_FOR_ANY_STATE));
+        log.append(0, StreamCommand.chunk("c", "counting", "1000", null));
+
+        await().atMost(WAIT).until(outputsMade::get, made -> made > 0);
+        await().during(Duration.ofMillis(1000)).atMost(WAIT).until(outputsMade::get, made -> made <= 2 * 16);
+        log.commitGate = Mono.empty();
+        commits.tryEmitEmpty();
+        awaitCommitted(0, 1, "c");
+        assertThat(log.resultsOf("c")).extracting(StreamResult::json).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, 1000).mapToObj(n -> "{\"seq\":0,\"data\":\"" + n + "\"}").toList());
+    }
+
     @Test
     void shouldTimeAChunkOutAndGoOn() {
         start(new EngineSettings(4, Duration.ofMillis(200), 0, Duration.ZERO, 1000, 1 << 20, ROOM_FOR_ANY_STATE));
@@ -676,6 +701,12 @@ class ProcessingEngineTest {
             stream.state().put("held", (held == null ? "" : held) + chunk.data());
             return Flux.just(Output.of("held " + stream.state().get("held").length()));
         });
+    }
+
+    /** Makes as many outputs as its chunk says, "1", "2", ..., counted as they are made. */
+    private StreamProcessor counting() {
+        return processor("counting", (chunk, stream) -> Flux.range(1, Integer.parseInt(chunk.data()))
+                .doOnNext(output -> outputsMade.incrementAndGet()).map(output -> Output.of(Integer.toString(output))));
     }
 
     private StreamProcessor poison() {
