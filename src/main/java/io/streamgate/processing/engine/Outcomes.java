@@ -46,8 +46,9 @@ final class Outcomes {
             Pending taken = new Pending();
             results.removeIf(result -> streams.contains(result.streamId()) && taken.results.add(result));
             for (StreamResult result : taken.results) {
-                resultBytes -= bytesOf(result);
-                taken.resultBytes += bytesOf(result);
+                long bytes = bytesOf(result);
+                resultBytes -= bytes;
+                taken.resultBytes += bytes;
             }
             deadLetters.removeIf(letter -> streams.contains(letter.streamId()) && taken.deadLetters.add(letter));
             for (String stream : streams) {
