@@ -29,9 +29,9 @@ import reactor.core.scheduler.Schedulers;
 final class StepRun {
 
     /**
-     * How many outputs of an attempt may wait for the coordinator. Most steps emit one; a queue sized for a long
-     * burst (Reactor's default, 256 slots) was allocated for every step, about 4% of all the gateway allocated at
-     * 10,000 chunks/s.
+     * How many outputs of an attempt may wait for the coordinator, and how many it takes at a time while there is room
+     * for them ({@link Reports#roomForOutputs}). Most steps emit one; a queue sized for a long burst (Reactor's default,
+     * 256 slots) was allocated for every step, about 4% of all the gateway allocated at 10,000 chunks/s.
      */
     private static final int OUTPUTS_PREFETCH = 16;
 
