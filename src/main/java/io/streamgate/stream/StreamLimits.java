@@ -26,8 +26,6 @@ import io.streamgate.config.TenantShare;
  */
 public final class StreamLimits {
 
-    private static final String READERS_PER_TENANT = "readers-per-tenant";
-
     private final int openStreamsPerTenant;
     private final int openStreams;
     private final long sendsPerSecondPerTenant;
@@ -45,8 +43,9 @@ public final class StreamLimits {
         this.openStreams = openStreams;
         this.sendsPerSecondPerTenant = sendsPerSecondPerTenant;
         this.readersPerStream = readersPerStream;
-        // Counted whatever the share: max-connections, the readers' bound, is not this class's to check first.
-        this.readersByTenant = TenantShares.of(READERS_PER_TENANT, readersPerTenant, Long.MAX_VALUE);
+        // Counted whatever the share: max-connections, the readers' bound, is not this class's to check first. No
+        // Retry-After: only a reader leaving makes room.
+        this.readersByTenant = TenantShares.of("readers-per-tenant", readersPerTenant, Long.MAX_VALUE, null);
     }
 
     /** The clock as Bucket4j reads time: what its default, the system's milliseconds, would be. */
@@ -117,9 +116,7 @@ public final class StreamLimits {
         String tenant = session.key().tenant();
         if (!readersByTenant.tryTake(tenant, 1)) {
             session.removeReader();
-            // No Retry-After: only a reader leaving makes room.
-            throw new LimitExceededException(READERS_PER_TENANT,
-                    "Your streams already have " + readersByTenant.held(tenant) + " readers", null);
+            throw readersByTenant.refusal("Your streams already have " + readersByTenant.held(tenant) + " readers");
         }
         return () -> {
             readersByTenant.giveBack(tenant, 1);

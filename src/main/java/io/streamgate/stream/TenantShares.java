@@ -21,34 +21,42 @@ import io.streamgate.config.TenantShare;
 public final class TenantShares {
 
     /** Long enough for what a tenant holds to be given back, as Kafka answers or a body is read. */
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    private static final Duration RETRY_SHORTLY = Duration.ofSeconds(1);
 
     /** The share's name, as in its configuration property and the rejection metric's tag. */
     private final String limit;
     private final TenantShare share;
+    /** What a refusal's {@code Retry-After} says; null for none. */
+    private final Duration retryAfter;
     /** Null where the share covers the node's whole bound: nothing is counted. */
     private final ConcurrentHashMap<String, Long> held;
     /** What all tenants hold together, so that each take sees what the others hold. */
     private final AtomicLong total = new AtomicLong();
 
-    private TenantShares(String limit, TenantShare share, boolean counted) {
+    private TenantShares(String limit, TenantShare share, boolean counted, Duration retryAfter) {
         this.limit = limit;
         this.share = share;
         this.held = counted ? new ConcurrentHashMap<>() : null;
+        this.retryAfter = retryAfter;
     }
 
     /**
-     * Each tenant's {@code share} of a node's {@code bound}, the share named {@code limit}. A share that covers the
-     * whole bound is not counted at all (an open gateway's one tenant, or a share set that high): the node's bound,
-     * checked first, refuses before it could, and a send pays nothing for it.
+     * Each tenant's {@code share} of a node's {@code bound}, the share named {@code limit}, refused with a retry after
+     * a second. A share that covers the whole bound is not counted at all (an open gateway's one tenant, or a share
+     * set that high): the node's bound, checked first, refuses before it could, and a send pays nothing for it.
      */
     public static TenantShares of(String limit, TenantShare share, long bound) {
-        return new TenantShares(limit, share, !share.coversTheWhole(bound));
+        return of(limit, share, bound, RETRY_SHORTLY);
     }
 
-    /** What a request past a tenant's share is answered: 429, {@code detail}, and a retry after a second. */
+    /** The same, refused with {@code retryAfter} (null: none, where nothing given back on its own makes room). */
+    public static TenantShares of(String limit, TenantShare share, long bound, Duration retryAfter) {
+        return new TenantShares(limit, share, !share.coversTheWhole(bound), retryAfter);
+    }
+
+    /** What a request past a tenant's share is answered: 429, {@code detail}, and the share's Retry-After. */
     public LimitExceededException refusal(String detail) {
-        return new LimitExceededException(limit, detail, RETRY_AFTER);
+        return new LimitExceededException(limit, detail, retryAfter);
     }
 
     /** Whether anything is counted: false where the share covers the node's whole bound. */
@@ -96,11 +104,6 @@ public final class TenantShares {
     /** What {@code tenant} holds now. */
     public long held(String tenant) {
         return held == null ? 0 : held.getOrDefault(tenant, 0L);
-    }
-
-    /** The tenants holding any now. */
-    int tenants() {
-        return held == null ? 0 : held.size();
     }
 
     /** Which tenants hold any now. */

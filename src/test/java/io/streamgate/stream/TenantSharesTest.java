@@ -24,12 +24,12 @@ class TenantSharesTest {
         shares.tryTake("a", 3);
         shares.tryTake("a", 4);
         shares.giveBack("a", 3);
-        assertThat(shares.tenants()).isEqualTo(1);
+        assertThat(shares.tenantsHolding().size()).isEqualTo(1);
 
         shares.giveBack("a", 4);
 
         assertThat(shares.held("a")).isZero();
-        assertThat(shares.tenants()).as("the map holds only tenants holding bytes").isZero();
+        assertThat(shares.tenantsHolding().size()).as("the map holds only tenants holding bytes").isZero();
     }
 
     @Test
@@ -46,9 +46,9 @@ class TenantSharesTest {
 
         assertThat(whole.tryTake("", 60)).isTrue();
         assertThat(whole.tryTake("", 60)).as("the node's budget refuses first, not a share").isTrue();
-        assertThat(whole.tenants()).as("an open gateway's sends touch no map").isZero();
+        assertThat(whole.tenantsHolding().size()).as("an open gateway's sends touch no map").isZero();
         whole.giveBack("", 60);
-        assertThat(whole.tenants()).isZero();
+        assertThat(whole.tenantsHolding().size()).isZero();
     }
 
     @Test

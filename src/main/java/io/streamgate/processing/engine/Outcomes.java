@@ -36,9 +36,12 @@ final class Outcomes {
         final Map<String, StoredStream> states = new LinkedHashMap<>();
         final List<DeadLetter> deadLetters = new ArrayList<>();
 
-        void add(StreamResult result) {
+        /** Adds {@code result}; returns what it takes, as counted. */
+        long add(StreamResult result) {
+            long bytes = bytesOf(result);
             results.add(result);
-            resultBytes += bytesOf(result);
+            resultBytes += bytes;
+            return bytes;
         }
 
         /** Takes what belongs to {@code streams} out, in its order, into a Pending of its own (null if nothing). */
@@ -66,8 +69,7 @@ final class Outcomes {
     }
 
     void result(PartitionWork work, StreamResult result) {
-        of(work).add(result);
-        resultBytes += bytesOf(result);
+        resultBytes += of(work).add(result);
     }
 
     /** What the results due and those of the transaction under way take of the heap, as counted. */
