@@ -6,10 +6,13 @@
 # state under what one record takes). Then: whether the processor lives, the heap it uses after a full collection, its
 # OutOfMemoryErrors, the streams' results (chunks held, steps failed); then a second processor-only instance on the
 # same heap restores every partition (what a restart or a takeover does): whether it comes up. CLASSES=<dir> runs
-# another build's classes; the processor's arguments follow.
+# another build's classes; the processor's arguments follow. PROCESSOR_NAME (hoard) starts the streams with another
+# processor: inflate (Inflater.java) answers each chunk with 16 outputs, each the chunk 16 times over (what a processor
+# holds of outputs not yet written: PROCESSOR_NAME=inflate STREAMS=20 CHUNKS=4 SIZE=65536, outputs of 1 MB).
 #   load-tests/state-heap.sh [processor args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PROCESSOR_NAME=${PROCESSOR_NAME:-hoard}
 STREAMS=${STREAMS:-40}
 CHUNKS=${CHUNKS:-28}
 SIZE=${SIZE:-262144}
@@ -21,7 +24,7 @@ echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$OUT/machine
 ./mvnw -q -B -ntp compile dependency:build-classpath -Dmdep.includeScope=runtime \
     -Dmdep.outputFile="$OUT/classpath" >&2
 CP="$OUT/probe:$CLASSES:$(cat "$OUT/classpath")"
-javac -d "$OUT/probe" -cp "$CP" load-tests/probes/io/streamgate/processing/StateHoarder.java
+javac -d "$OUT/probe" -cp "$CP" load-tests/probes/io/streamgate/processing/*.java
 GATEWAY=
 PROCESSOR=
 trap 'kill $GATEWAY $PROCESSOR 2>/dev/null || true; sleep 2; kill -9 $GATEWAY $PROCESSOR 2>/dev/null || true;
@@ -74,11 +77,11 @@ await_ready "$OUT/gateway.log" "$GATEWAY" || { echo "the gateway did not start; 
 start_processor processor
 await_ready "$OUT/processor.log" "$PROCESSOR" || { echo "the processor did not start" >&2; exit 1; }
 for i in $(seq 0 $((STREAMS - 1))); do
-  curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"processor":"hoard"}' \
+  curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d "{\"processor\":\"$PROCESSOR_NAME\"}" \
       "http://127.0.0.1:18280/stream/hoard-$i/start"
 done
 python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': 'x' * $SIZE}))" > "$OUT/chunk.json"
-echo "$(date -u +%H:%M:%S) sending $CHUNKS chunks of $SIZE characters to each of $STREAMS streams"
+echo "$(date -u +%H:%M:%S) sending $CHUNKS chunks of $SIZE characters to each of $STREAMS $PROCESSOR_NAME streams"
 for round in $(seq "$CHUNKS"); do
   for i in $(seq 0 $((STREAMS - 1))); do
     curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$OUT/chunk.json" \

@@ -6,17 +6,21 @@ import org.springframework.context.support.GenericApplicationContext;
 import reactor.core.publisher.Flux;
 
 /**
- * Streamgate with one more processor, {@code hoard}: it keeps every chunk of its stream in the stream's state, as a
- * processor that keeps a conversation's history or an aggregate's inputs would, and answers with how much it holds.
- * What a processor's heap holds of its streams' states (load-tests/state-heap.sh). Registered by an initializer, not
- * as a configuration class, so that the application's scan of this package does not find it a second time.
+ * Streamgate with the probe processors: {@code hoard}, which keeps every chunk of its stream in the stream's state, as
+ * a processor that keeps a conversation's history or an aggregate's inputs would, and answers with how much it holds
+ * (what a processor's heap holds of its streams' states, load-tests/state-heap.sh), and {@link Inflater}'s
+ * {@code inflate}. Registered by an initializer, not as a configuration class, so that the application's scan of this
+ * package does not find them a second time.
  */
 public final class StateHoarder {
 
     public static void main(String[] args) {
         SpringApplication application = new SpringApplication(StreamgateApplication.class);
-        application.addInitializers(context -> ((GenericApplicationContext) context)
-                .registerBean("hoardProcessor", StreamProcessor.class, Hoard::new));
+        application.addInitializers(context -> {
+            GenericApplicationContext beans = (GenericApplicationContext) context;
+            beans.registerBean("hoardProcessor", StreamProcessor.class, Hoard::new);
+            beans.registerBean("inflateProcessor", StreamProcessor.class, Inflater::new);
+        });
         application.run(args);
     }
 
