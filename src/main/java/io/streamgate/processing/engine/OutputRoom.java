@@ -5,11 +5,12 @@ import java.util.Deque;
 
 /**
  * Room for the results steps make until their transaction commits ({@code max-pending-bytes}, counted apart from the
- * commands read): a step takes its outputs a few at a time ({@link StepRun}), and past the room it waits for a commit
+ * commands read): a step takes its outputs one at a time ({@link StepRun}), and past the room it waits for a commit
  * before it takes more. Without it a step's outputs were taken as fast as its processor made them, and all waited in
  * memory for the next transaction: {@code split} made 500,000 results of a 1 MB chunk of one-letter words, and a
- * processor on 256 MB ran out of memory on its first chunks (BENCHMARKS.md section 114). Each run takes its first
- * outputs whatever the room, so that a start's confirmation, which the results waiting may need, is never held.
+ * processor on 256 MB ran out of memory on its first chunks (BENCHMARKS.md section 114). Each attempt takes its first
+ * output whatever the room, so that a start's confirmation, which the results waiting may need, is never held: so the
+ * room is exceeded by at most one output a step under way (section 115).
  * Used on the coordinator's thread only.
  */
 final class OutputRoom {

@@ -29,11 +29,13 @@ import reactor.core.scheduler.Schedulers;
 final class StepRun {
 
     /**
-     * How many outputs of an attempt may wait for the coordinator, and how many it takes at a time while there is room
-     * for them ({@link Reports#roomForOutputs}). Most steps emit one; a queue sized for a long burst (Reactor's default,
-     * 256 slots) was allocated for every step, about 4% of all the gateway allocated at 10,000 chunks/s.
+     * How many outputs an attempt's processor may make before the coordinator has taken the ones before: one. An
+     * output the coordinator has not taken is counted nowhere, and a processor's outputs may each be as large as a
+     * record (8 MB): with a prefetch of 16 and 16 taken at a time whatever the room, 20 streams whose chunks each made
+     * 16 outputs of 1 MB ran a processor on 256 MB out of memory (BENCHMARKS.md section 115). Most steps emit one, which
+     * this costs nothing; a step of many outputs on a worker pays a hand-off to the worker for each one's request.
      */
-    private static final int OUTPUTS_PREFETCH = 16;
+    private static final int OUTPUTS_PREFETCH = 1;
 
     /** Where a run reports, on the coordinator's thread. */
     interface Reports {
@@ -47,7 +49,7 @@ final class StepRun {
         void retrying(StepRun run, Throwable error);
 
         /**
-         * Whether {@code run} may take more outputs now; if not, its {@link #resume} is called once there is room.
+         * Whether {@code run} may take another output now; if not, its {@link #resume} is called once there is room.
          */
         boolean roomForOutputs(StepRun run);
 
@@ -178,14 +180,15 @@ final class StepRun {
     }
 
     /**
-     * One attempt's outputs, taken {@link #OUTPUTS_PREFETCH} at a time while the engine has room for them
-     * ({@link Reports#roomForOutputs}); past it, the attempt waits until {@link #resume}.
+     * One attempt's outputs, taken one at a time while the engine has room for them ({@link Reports#roomForOutputs});
+     * past it, the attempt waits until {@link #resume}. Its first output is taken whatever the room: its processor has
+     * made it already ({@link #OUTPUTS_PREFETCH}), and a start's is its confirmation, which results waiting for their
+     * transaction may need.
      */
     private final class Attempt extends BaseSubscriber<StreamResult> {
 
         final StepContext context;
         private int index;
-        private int requested;
         boolean waitingForRoom;
 
         Attempt(StepContext context) {
@@ -205,14 +208,15 @@ final class StepRun {
                     delivered = index;
                     reports.output(StepRun.this, traced(result));
                 }
-                if (--requested == 0 && !cancelled) {
-                    if (reports.roomForOutputs(StepRun.this)) {
-                        more();
-                    } else {
-                        waitingForRoom = true;
-                        deadline.dispose();
-                        nanosLeft = deadlineNanos - System.nanoTime();
-                    }
+                if (cancelled) {
+                    return;
+                }
+                if (reports.roomForOutputs(StepRun.this)) {
+                    more();
+                } else {
+                    waitingForRoom = true;
+                    deadline.dispose();
+                    nanosLeft = deadlineNanos - System.nanoTime();
                 }
             } catch (Throwable failure) {
                 broken(failure);
@@ -240,8 +244,7 @@ final class StepRun {
         }
 
         void more() {
-            requested = OUTPUTS_PREFETCH;
-            request(OUTPUTS_PREFETCH);
+            request(1);
         }
     }
 

@@ -464,9 +464,10 @@ class ProcessingEngineTest {
 
     /**
      * A step's outputs are taken only as far as the room for results waiting for their transaction goes (4 KB here,
-     * about 7 results, and a step's first 16 whatever the room): with commits held, the processor is asked for no more
-     * than that and the prefetch of the hand-off to the coordinator; once commits go, every output comes, in order.
-     * The time a step waits for room is not the processor's: held for twice the step timeout, it does not time out.
+     * about 7 results, and a step's first whatever the room): with commits held, the processor is asked for no more
+     * than that and the one it makes ahead of the hand-off to the coordinator; once commits go, every output comes, in
+     * order. The time a step waits for room is not the processor's: held for twice the step timeout, it does not time
+     * out.
      */
     @Test
     void shouldTakeAStepsOutputsOnlyAsFarAsTheRoomForResultsGoesUntilTheyCommit() {
@@ -476,12 +477,43 @@ class ProcessingEngineTest {
         log.append(0, StreamCommand.chunk("c", "counting", "1000", null));
 
         await().atMost(WAIT).until(outputsMade::get, made -> made > 0);
-        await().during(Duration.ofMillis(1000)).atMost(WAIT).until(outputsMade::get, made -> made <= 2 * 16);
+        await("outputs made with commits held").during(Duration.ofMillis(1000)).atMost(WAIT)
+                .until(outputsMade::get, made -> made <= 9);
         log.commitGate = Mono.empty();
         commits.tryEmitEmpty();
         awaitCommitted(0, 1, "c");
         assertThat(log.resultsOf("c")).extracting(StreamResult::json).containsExactlyElementsOf(
                 IntStream.rangeClosed(1, 1000).mapToObj(n -> "{\"seq\":0,\"data\":\"" + n + "\"}").toList());
+    }
+
+    /**
+     * Outputs each larger than the whole room (8 KB against 4 KB): with commits held, each of four steps under way takes
+     * its first output and its processor makes one more ahead of the hand-off, and no more (each took 16 and had 16
+     * more made before, 128 in all here, whatever their size); once commits go, every output comes, in order.
+     */
+    @Test
+    void shouldHoldAtMostTwoOutputsOfAStepWhenEachIsLargerThanTheRoom() {
+        Sinks.Empty<Void> commits = Sinks.empty();
+        log.commitGate = commits.asMono();
+        start(new EngineSettings(4, Duration.ofMillis(500), 0, Duration.ZERO, 1000, 4_096, ROOM_FOR_ANY_STATE));
+        List<String> streams = List.of("l0", "l1", "l2", "l3");
+        for (String stream : streams) {
+            log.append(0, StreamCommand.chunk(stream, "counting", "32:8192", null));
+        }
+
+        await().atMost(WAIT).until(outputsMade::get, made -> made >= 2 * streams.size());
+        await("outputs made by four steps with commits held").during(Duration.ofMillis(1000)).atMost(WAIT)
+                .until(outputsMade::get, made -> made <= 2 * streams.size());
+        log.commitGate = Mono.empty();
+        commits.tryEmitEmpty();
+        awaitCommitted(0, streams.size(), streams.get(3));
+        for (int seq = 0; seq < streams.size(); seq++) {
+            String offset = Integer.toString(seq);
+            assertThat(log.resultsOf(streams.get(seq))).as("the results of %s", streams.get(seq))
+                    .extracting(StreamResult::json).containsExactlyElementsOf(IntStream.rangeClosed(1, 32)
+                            .mapToObj(n -> "{\"seq\":" + offset + ",\"data\":\"" + padded(Integer.toString(n), 8192)
+                                    + "\"}").toList());
+        }
     }
 
     @Test
@@ -703,10 +735,21 @@ class ProcessingEngineTest {
         });
     }
 
-    /** Makes as many outputs as its chunk says, "1", "2", ..., counted as they are made. */
+    /**
+     * Makes as many outputs as its chunk says, "1", "2", ..., counted as they are made; a chunk "16:8192" makes 16, each
+     * padded with dots to 8,192 characters.
+     */
     private StreamProcessor counting() {
-        return processor("counting", (chunk, stream) -> Flux.range(1, Integer.parseInt(chunk.data()))
-                .doOnNext(output -> outputsMade.incrementAndGet()).map(output -> Output.of(Integer.toString(output))));
+        return processor("counting", (chunk, stream) -> {
+            String[] spec = chunk.data().split(":");
+            int length = spec.length > 1 ? Integer.parseInt(spec[1]) : 0;
+            return Flux.range(1, Integer.parseInt(spec[0])).doOnNext(output -> outputsMade.incrementAndGet())
+                    .map(output -> Output.of(padded(Integer.toString(output), length)));
+        });
+    }
+
+    private static String padded(String text, int length) {
+        return text + ".".repeat(Math.max(0, length - text.length()));
     }
 
     private StreamProcessor poison() {
