@@ -8,7 +8,8 @@
 # same heap restores every partition (what a restart or a takeover does): whether it comes up. CLASSES=<dir> runs
 # another build's classes; the processor's arguments follow. PROCESSOR_NAME (hoard) starts the streams with another
 # processor: inflate (Inflater.java) answers each chunk with 16 outputs, each the chunk 16 times over (what a processor
-# holds of outputs not yet written: PROCESSOR_NAME=inflate STREAMS=20 CHUNKS=4 SIZE=65536, outputs of 1 MB).
+# holds of outputs not yet written: PROCESSOR_NAME=inflate STREAMS=20 CHUNKS=4 SIZE=65536, outputs of 1 MB). BACKLOG=1
+# stops the processor before the sends and starts it again after them, so that it begins on every stream's backlog.
 #   load-tests/state-heap.sh [processor args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +82,11 @@ for i in $(seq 0 $((STREAMS - 1))); do
       "http://127.0.0.1:18280/stream/hoard-$i/start"
 done
 python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': 'x' * $SIZE}))" > "$OUT/chunk.json"
+if [ "${BACKLOG:-0}" = 1 ]; then
+  sleep 5 # the starts processed
+  kill "$PROCESSOR"
+  wait "$PROCESSOR" 2>/dev/null || true
+fi
 echo "$(date -u +%H:%M:%S) sending $CHUNKS chunks of $SIZE characters to each of $STREAMS $PROCESSOR_NAME streams"
 for round in $(seq "$CHUNKS"); do
   for i in $(seq 0 $((STREAMS - 1))); do
@@ -89,6 +95,10 @@ for round in $(seq "$CHUNKS"); do
   done
 done
 echo "$(date -u +%H:%M:%S) sends failed: $(cat "$OUT/sends.txt" 2>/dev/null | wc -l) of $((STREAMS * CHUNKS))"
+if [ "${BACKLOG:-0}" = 1 ]; then
+  start_processor processor
+  await_ready "$OUT/processor.log" "$PROCESSOR" || echo "$(date -u +%H:%M:%S) the processor did not start on the backlog"
+fi
 last=-1
 for _ in $(seq 60); do
   kill -0 "$PROCESSOR" 2>/dev/null || { echo "$(date -u +%H:%M:%S) the processor exited"; break; }
@@ -106,7 +116,8 @@ for i in $(seq 0 $((STREAMS - 1))); do
 print(sum('error' not in r for r in d), sum('error' in r for r in d))")
   outputs=$((outputs + o)) failed=$((failed + f))
 done
-echo "  results: $outputs outputs, $failed errors (steps that failed), of $((STREAMS * CHUNKS)) chunks"
+echo "  results read back (those the gateway's history keeps): $outputs outputs, $failed errors (failed steps)," \
+    "of $((STREAMS * CHUNKS)) chunks"
 grep -h -o 'attempts: [^0-9]*' "$OUT/processor.log" | sort | uniq -c | head -3 || true
 kill "$PROCESSOR" 2>/dev/null || true
 wait "$PROCESSOR" 2>/dev/null || true

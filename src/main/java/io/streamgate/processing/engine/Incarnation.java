@@ -217,7 +217,10 @@ final class Incarnation implements StepRun.Reports {
             outcomes.confirmation(work, result);
             confirmStarts();
         } else {
-            outcomes.result(work, result);
+            long bytes = outcomes.result(work, result);
+            if (result.kind() == StreamResult.Kind.RESULT) {
+                outputRoom.took(run, bytes);
+            }
         }
         outcomes.state(work, run.stream.key, StepRules.inProgress(run.step, run.before, run.delivered()));
         if (result.kind() == StreamResult.Kind.RESULT) {
@@ -286,8 +289,18 @@ final class Incarnation implements StepRun.Reports {
     }
 
     @Override
+    public boolean roomToBegin(StepRun run) {
+        return outputRoom.begin(run);
+    }
+
+    @Override
     public boolean roomForOutputs(StepRun run) {
         return outputRoom.take(run);
+    }
+
+    @Override
+    public void attemptEnded(StepRun run, boolean completed) {
+        outputRoom.ended(run, completed);
     }
 
     @Override
@@ -476,9 +489,9 @@ final class Incarnation implements StepRun.Reports {
         }
         stopped = true;
         events.dispose();
+        outputRoom.clear(); // first, so that no run waiting for room begins as the others are cancelled
         partitions.values().forEach(PartitionWork::abandon);
         partitions.clear();
-        outputRoom.clear();
     }
 
     private final class EventSubscriber extends BaseSubscriber<LogEvent> {

@@ -68,8 +68,11 @@ final class Outcomes {
         }
     }
 
-    void result(PartitionWork work, StreamResult result) {
-        resultBytes += of(work).add(result);
+    /** Adds a result due; returns what it takes, as counted. */
+    long result(PartitionWork work, StreamResult result) {
+        long bytes = of(work).add(result);
+        resultBytes += bytes;
+        return bytes;
     }
 
     /** What the results due and those of the transaction under way take of the heap, as counted. */

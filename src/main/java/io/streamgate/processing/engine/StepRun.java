@@ -29,11 +29,11 @@ import reactor.core.scheduler.Schedulers;
 final class StepRun {
 
     /**
-     * How many outputs an attempt's processor may make before the coordinator has taken the ones before: one. An
-     * output the coordinator has not taken is counted nowhere, and a processor's outputs may each be as large as a
-     * record (8 MB): with a prefetch of 16 and 16 taken at a time whatever the room, 20 streams whose chunks each made
-     * 16 outputs of 1 MB ran a processor on 256 MB out of memory (BENCHMARKS.md section 115). Most steps emit one, which
-     * this costs nothing; a step of many outputs on a worker pays a hand-off to the worker for each one's request.
+     * How many outputs an attempt's processor may make before the coordinator has taken the ones before: one, which
+     * is what the attempt holds room for ({@link OutputRoom}). A processor's outputs may each be as large as a record
+     * (8 MB): with a prefetch of 16, and 16 taken at a time whatever the room, 20 streams whose chunks each made 16
+     * outputs of 256 KB ran a processor on 256 MB out of memory (BENCHMARKS.md section 115). Most steps emit one, to
+     * which this costs nothing; a step of many outputs on a worker pays a hand-off to the worker for each one's request.
      */
     private static final int OUTPUTS_PREFETCH = 1;
 
@@ -48,10 +48,16 @@ final class StepRun {
 
         void retrying(StepRun run, Throwable error);
 
+        /** Whether {@code run} may begin an attempt now; if not, its {@link #resume} is called once there is room. */
+        boolean roomToBegin(StepRun run);
+
         /**
          * Whether {@code run} may take another output now; if not, its {@link #resume} is called once there is room.
          */
         boolean roomForOutputs(StepRun run);
+
+        /** {@code run}'s attempt ended, done ({@code completed}), failed, timed out or stopped: its room is free. */
+        void attemptEnded(StepRun run, boolean completed);
 
         /** Handling a report failed half-way: the engine's bookkeeping can no longer be trusted. */
         void broken(Throwable error);
@@ -87,6 +93,10 @@ final class StepRun {
     final StoredStream before;
     /** A start of a stream that is open under another start: answered with a refusal, nothing else. */
     final boolean refusedStart;
+    /** The processor the step calls (null if the stream names none). */
+    final String processor;
+    /** The room its attempt under way holds for its processor's next output ({@link OutputRoom}). */
+    long roomHeld;
     /** Its outputs are made on the coordinator's thread ({@link StepRules#instant}). */
     private final boolean instant;
     private final Supplier<StepContext> contexts;
@@ -97,6 +107,8 @@ final class StepRun {
     private final StreamTracing.Span span;
     private int delivered;
     private int attempts;
+    /** Waiting for room to begin its next attempt ({@link OutputRoom#begin}). */
+    private boolean waitingToBegin;
     /** The current attempt, or the backoff before the next one. */
     private Disposable running;
     /**
@@ -117,6 +129,7 @@ final class StepRun {
         this.step = step;
         this.before = stream.stored;
         this.refusedStart = refusedStart;
+        this.processor = StepRules.processorOf(stream.stored, step.command());
         this.instant = instant;
         this.contexts = contexts;
         this.outputs = outputs;
@@ -147,7 +160,21 @@ final class StepRun {
         delivered++;
     }
 
+    /** Cancelled, or about to be: its partition is being dropped. */
+    boolean stopped() {
+        return cancelled || partition.abandoned;
+    }
+
+    /** Begins an attempt, once there is room for its processor's next output ({@link OutputRoom}). */
     void start() {
+        if (reports.roomToBegin(this)) {
+            begin();
+        } else {
+            waitingToBegin = true;
+        }
+    }
+
+    private void begin() {
         attempts++;
         Attempt attempt = new Attempt(contexts.get());
         Flux.defer(() -> outputs.apply(attempt.context))
@@ -165,14 +192,21 @@ final class StepRun {
             // Still this attempt's turn, and it has not ended (its end and this run on the coordinator, in order).
             if (!cancelled && running == attempt && !attempt.isDisposed() && !attempt.waitingForRoom) {
                 attempt.dispose();
+                reports.attemptEnded(this, false);
                 retryOrFail(new StepTimeoutException(runtime.timeout()));
             }
         }));
     }
 
-    /** There is room for outputs again: the attempt under way takes more, if it was waiting for room. */
+    /** There is room again: the run begins its attempt, or the attempt under way takes more, if it was waiting. */
     void resume() {
-        if (!cancelled && running instanceof Attempt attempt && attempt.waitingForRoom && !attempt.isDisposed()) {
+        if (stopped()) {
+            return;
+        }
+        if (waitingToBegin) {
+            waitingToBegin = false;
+            begin();
+        } else if (running instanceof Attempt attempt && attempt.waitingForRoom && !attempt.isDisposed()) {
             attempt.waitingForRoom = false;
             armDeadline(attempt);
             attempt.more();
@@ -228,6 +262,7 @@ final class StepRun {
             handle(() -> {
                 deadline.dispose();
                 if (!cancelled) {
+                    reports.attemptEnded(StepRun.this, false);
                     retryOrFail(error);
                 }
             });
@@ -238,6 +273,7 @@ final class StepRun {
             handle(() -> {
                 deadline.dispose();
                 if (!cancelled) {
+                    reports.attemptEnded(StepRun.this, true);
                     completed(context);
                 }
             });
@@ -309,5 +345,6 @@ final class StepRun {
         if (running != null) {
             running.dispose();
         }
+        reports.attemptEnded(this, false);
     }
 }

@@ -51,9 +51,11 @@ class ProcessingEngineTest {
     private final InMemoryProcessingLog log = new InMemoryProcessingLog(2);
     private final ProcessorCatalog catalog = new ProcessorCatalog(List.of(new UppercaseProcessor(),
             new WordCountProcessor(), new SplitProcessor(), gated(), poison(), ticker(), summary(), thread(false),
-            thread(true), hoard(), counting()), "uppercase");
+            thread(true), hoard(), counting(), quiet()), "uppercase");
     /** Outputs the {@code counting} processor has made. */
     private final AtomicInteger outputsMade = new AtomicInteger();
+    /** Calls of the {@code quiet} processor. */
+    private final AtomicInteger quietCalls = new AtomicInteger();
     /** The streams of the commands the engine has read, in the order it told of them. */
     private final List<String> commandsRead = new CopyOnWriteArrayList<>();
     private final StreamActivity activity = commandsRead::add;
@@ -487,12 +489,13 @@ class ProcessingEngineTest {
     }
 
     /**
-     * Outputs each larger than the whole room (8 KB against 4 KB): with commits held, each of four steps under way takes
-     * its first output and its processor makes one more ahead of the hand-off, and no more (each took 16 and had 16
-     * more made before, 128 in all here, whatever their size); once commits go, every output comes, in order.
+     * Outputs each larger than the whole room (8 KB against 4 KB): with commits held, an attempt begins only while its
+     * processor's next output fits beside what the others hold (half the room until it has made one), so two of four
+     * steps begin, each takes its first output and has one more made ahead of the hand-off, and no more (each took 16
+     * and had 16 more made before, 112 here); once commits go, every output comes, in order.
      */
     @Test
-    void shouldHoldAtMostTwoOutputsOfAStepWhenEachIsLargerThanTheRoom() {
+    void shouldBeginAStepOnlyWhereItsProcessorsNextOutputFitsTheRoom() {
         Sinks.Empty<Void> commits = Sinks.empty();
         log.commitGate = commits.asMono();
         start(new EngineSettings(4, Duration.ofMillis(500), 0, Duration.ZERO, 1000, 4_096, ROOM_FOR_ANY_STATE));
@@ -501,9 +504,9 @@ class ProcessingEngineTest {
             log.append(0, StreamCommand.chunk(stream, "counting", "32:8192", null));
         }
 
-        await().atMost(WAIT).until(outputsMade::get, made -> made >= 2 * streams.size());
+        await().atMost(WAIT).until(outputsMade::get, made -> made >= 4);
         await("outputs made by four steps with commits held").during(Duration.ofMillis(1000)).atMost(WAIT)
-                .until(outputsMade::get, made -> made <= 2 * streams.size());
+                .until(outputsMade::get, made -> made <= 4);
         log.commitGate = Mono.empty();
         commits.tryEmitEmpty();
         awaitCommitted(0, streams.size(), streams.get(3));
@@ -514,6 +517,47 @@ class ProcessingEngineTest {
                             .mapToObj(n -> "{\"seq\":" + offset + ",\"data\":\"" + padded(Integer.toString(n), 8192)
                                     + "\"}").toList());
         }
+    }
+
+    /**
+     * A processor that has done a step without any output holds no room for its next ones: with a room of 4 KB, of
+     * which each attempt of a processor yet to make an output holds half, four steps of it that wait all begin once it
+     * has done one that made nothing, where two would have.
+     */
+    @Test
+    void shouldHoldNoRoomForAProcessorThatDidAStepWithoutOutputs() {
+        start(new EngineSettings(4, WAIT, 0, Duration.ZERO, 1000, 4_096, ROOM_FOR_ANY_STATE));
+        log.append(0, StreamCommand.chunk("q0", "quiet", "", null));
+        awaitCommitted(0, 1, "q0");
+        List<String> streams = List.of("q1", "q2", "q3", "q4");
+        for (String stream : streams) {
+            log.append(0, StreamCommand.chunk(stream, "quiet", stream, null));
+        }
+
+        await("calls of quiet, q0's and those begun of four").atMost(WAIT).until(quietCalls::get, calls -> calls == 5);
+        streams.forEach(this::open);
+        awaitCommitted(0, 5, "q4");
+    }
+
+    /**
+     * An attempt that times out or fails gives back the room it held (half of a 4 KB room, for a processor yet to make
+     * an output): the two steps that fail begin once the two that time out have, and a step of a third processor once
+     * those have failed.
+     */
+    @Test
+    void shouldGiveBackTheRoomOfAnAttemptThatTimedOutOrFailed() {
+        start(new EngineSettings(4, Duration.ofMillis(200), 0, Duration.ZERO, 1000, 4_096, ROOM_FOR_ANY_STATE));
+        for (String stream : List.of("t1", "t2")) {
+            log.append(0, StreamCommand.chunk(stream, "gated", "never", null));
+        }
+        for (String stream : List.of("p1", "p2")) {
+            log.append(0, StreamCommand.chunk(stream, "poison", "poison", null));
+        }
+        awaitCommitted(0, 4, "p2");
+        log.append(0, StreamCommand.chunk("u", "uppercase", "next", null));
+
+        awaitCommitted(0, 5, "u");
+        assertThat(log.resultsOf("u")).extracting(StreamResult::json).containsExactly("{\"seq\":4,\"data\":\"NEXT\"}");
     }
 
     @Test
@@ -723,6 +767,15 @@ class ProcessingEngineTest {
                 String gate = chunk.data() + "#" + n;
                 return gates.computeIfAbsent(gate, ignored -> Sinks.one()).asMono();
             }).map(Output::of);
+        });
+    }
+
+    /** Makes no outputs: at once for an empty chunk, else once the gate its chunk names is open. */
+    private StreamProcessor quiet() {
+        return processor("quiet", (chunk, stream) -> {
+            quietCalls.incrementAndGet();
+            return chunk.data().isEmpty() ? Flux.empty()
+                    : gates.computeIfAbsent(chunk.data(), ignored -> Sinks.one()).asMono().thenMany(Flux.empty());
         });
     }
 
