@@ -122,7 +122,8 @@ public record StreamgateProperties(
      * @param maxPendingBytes      the same in bytes of records; each partition gets its share of both, so that one
      *                             partition's backlog does not leave the streams of the others waiting. And, counted
      *                             apart, the results waiting for their transaction: past it, steps wait for a commit
-     *                             before they take more outputs. 64 MB, or a sixteenth of a smaller heap than 1 GB
+     *                             before they take more outputs, and begin only where room for their processor's next
+     *                             output fits. 64 MB, or a sixteenth of a smaller heap than 1 GB
      *                             ({@link HeapDefaults})
      * @param maxStateBytes        what the streams' states on this instance may take of its heap, counted at two
      *                             bytes a character; past it, a step that would leave a larger state fails as a

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param maxPendingCommands   commands read but not yet committed, on this processor: past it, reading waits
  * @param maxPendingBytes      the same in bytes of records: past a partition's share of it, that partition's reading
  *                             waits; and, counted apart, the results waiting for their transaction: past it, steps
- *                             wait for a commit before they take more outputs ({@link OutputRoom})
+ *                             wait for a commit before they take more outputs, and begin only where room for their
+ *                             processor's next output fits ({@link OutputRoom})
  * @param maxStateBytes        what the streams' states on this processor may take of its heap, as {@link StateRoom}
  *                             counts them: past it, a step that would leave a larger state fails
  */

@@ -97,11 +97,10 @@ final class OutputRoom {
         }
     }
 
-    /** The incarnation stops: its runs are cancelled. */
+    /** The incarnation stops: none of its runs waiting begins or goes on (each is cancelled, and gives its room back). */
     void clear() {
         goingOn.clear();
         beginning.clear();
-        held = 0;
     }
 
     private long nextOutputOf(StepRun run) {
