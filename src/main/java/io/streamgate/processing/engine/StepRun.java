@@ -28,15 +28,6 @@ import reactor.core.scheduler.Schedulers;
  */
 final class StepRun {
 
-    /**
-     * How many outputs an attempt's processor may make before the coordinator has taken the ones before: one, which
-     * is what the attempt holds room for ({@link OutputRoom}). A processor's outputs may each be as large as a record
-     * (8 MB): with a prefetch of 16, and 16 taken at a time whatever the room, 20 streams whose chunks each made 16
-     * outputs of 256 KB ran a processor on 256 MB out of memory (BENCHMARKS.md section 115). Most steps emit one, to
-     * which this costs nothing; a step of many outputs on a worker pays a hand-off to the worker for each one's request.
-     */
-    private static final int OUTPUTS_PREFETCH = 1;
-
     /** Where a run reports, on the coordinator's thread. */
     interface Reports {
         void output(StepRun run, StreamResult result);
@@ -95,8 +86,13 @@ final class StepRun {
     final boolean refusedStart;
     /** The processor the step calls (null if the stream names none). */
     final String processor;
-    /** The room its attempt under way holds for its processor's next output ({@link OutputRoom}). */
+    /** The room its attempt under way holds for outputs its processor makes ahead ({@link OutputRoom}). */
     long roomHeld;
+    /**
+     * How many outputs its attempt's processor may make before the coordinator has taken those before
+     * ({@link OutputRoom#begin} sets it, as it holds room for them): 16 if they are small, else one.
+     */
+    int outputsAhead = 1;
     /** Its outputs are made on the coordinator's thread ({@link StepRules#instant}). */
     private final boolean instant;
     private final Supplier<StepContext> contexts;
@@ -179,7 +175,7 @@ final class StepRun {
         Attempt attempt = new Attempt(contexts.get());
         Flux.defer(() -> outputs.apply(attempt.context))
                 .subscribeOn(instant ? Schedulers.immediate() : runtime.workers())
-                .publishOn(runtime.coordinator(), OUTPUTS_PREFETCH)
+                .publishOn(runtime.coordinator(), outputsAhead)
                 .subscribe(attempt);
         running = attempt;
         nanosLeft = runtime.timeout().toNanos();
@@ -216,7 +212,7 @@ final class StepRun {
     /**
      * One attempt's outputs, taken one at a time while the engine has room for them ({@link Reports#roomForOutputs});
      * past it, the attempt waits until {@link #resume}. Its first output is taken whatever the room: its processor has
-     * made it already ({@link #OUTPUTS_PREFETCH}), and a start's is its confirmation, which results waiting for their
+     * made it already ({@link #outputsAhead}), and a start's is its confirmation, which results waiting for their
      * transaction may need.
      */
     private final class Attempt extends BaseSubscriber<StreamResult> {

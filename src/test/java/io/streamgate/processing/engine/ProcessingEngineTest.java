@@ -789,8 +789,8 @@ class ProcessingEngineTest {
     }
 
     /**
-     * Makes as many outputs as its chunk says, "1", "2", ..., counted as they are made; a chunk "16:8192" makes 16, each
-     * padded with dots to 8,192 characters.
+     * Makes as many outputs as its chunk says, "1", "2", ..., counted as they are made; a chunk "16:8192" makes 16,
+     * each padded with dots to 8,192 characters.
      */
     private StreamProcessor counting() {
         return processor("counting", (chunk, stream) -> {
