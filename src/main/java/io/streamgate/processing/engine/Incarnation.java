@@ -218,14 +218,12 @@ final class Incarnation implements StepRun.Reports {
             confirmStarts();
         } else {
             long bytes = outcomes.result(work, result);
-            if (result.kind() == StreamResult.Kind.RESULT) {
+            if (result.kind() == StreamResult.Kind.RESULT) { // the processor's, not the engine's own
                 outputRoom.took(run, bytes);
+                metrics.resultEmitted();
             }
         }
         outcomes.state(work, run.stream.key, StepRules.inProgress(run.step, run.before, run.delivered()));
-        if (result.kind() == StreamResult.Kind.RESULT) {
-            metrics.resultEmitted();
-        }
         triggerCommit();
     }
 
