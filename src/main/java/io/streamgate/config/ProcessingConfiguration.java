@@ -1,5 +1,6 @@
 package io.streamgate.config;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,6 +22,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.codec.json.JacksonJsonDecoder;
 import org.springframework.http.codec.json.JacksonJsonEncoder;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.DefaultUriBuilderFactory;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
@@ -74,19 +76,21 @@ class ProcessingConfiguration {
                                 JsonMapper json) {
         String url = properties.processing().http().url();
         if (url.isEmpty()) {
-            return new HttpProcessor(null, json, properties.roles().contains(Role.PROCESSOR));
+            return new HttpProcessor(null, null, json, properties.roles().contains(Role.PROCESSOR));
         }
         HttpClient client = HttpClient.create(httpProcessorConnections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
+        // Expanded once: as a WebClient's base URL it was parsed and built again for every call (3.8% of the JVM's CPU
+        // under the http processor's benchmark, BENCHMARKS.md section 115).
+        URI service = new DefaultUriBuilderFactory(url).expand("");
         WebClient web = WebClient.builder()
-                .baseUrl(url)
                 .clientConnector(new ReactorClientHttpConnector(client))
                 .codecs(codecs -> {
                     codecs.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(json));
                     codecs.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(json));
                 })
                 .build();
-        return new HttpProcessor(web, json, false);
+        return new HttpProcessor(web, service, json, false);
     }
 
     @Bean

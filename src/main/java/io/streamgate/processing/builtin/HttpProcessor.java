@@ -1,5 +1,6 @@
 package io.streamgate.processing.builtin;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,16 +33,19 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HttpProcessor implements StreamProcessor {
 
     private final WebClient client;
+    private final URI service;
     private final JsonMapper json;
     private final boolean refuseStreams;
 
     /**
-     * @param client        has the service's URL as its base; null when none is configured here
+     * @param client        calls the service; null when none is configured here
+     * @param service       the service's URL; null when none is configured here
      * @param refuseStreams refuse to start streams (400): this instance would process them and has no URL. A gateway
      *                      that only serves accepts them: the processors have the URL
      */
-    public HttpProcessor(WebClient client, JsonMapper json, boolean refuseStreams) {
+    public HttpProcessor(WebClient client, URI service, JsonMapper json, boolean refuseStreams) {
         this.client = client;
+        this.service = service;
         this.json = json;
         this.refuseStreams = refuseStreams;
     }
@@ -71,6 +75,7 @@ public final class HttpProcessor implements StreamProcessor {
         request.put("data", chunk.data());
         AtomicLong lines = new AtomicLong();
         return client.post()
+                .uri(service)
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.APPLICATION_NDJSON)
                 .bodyValue(request)
