@@ -248,7 +248,7 @@ final class Incarnation implements StepRun.Reports {
     public void failed(StepRun run, Throwable error) {
         Step step = run.step;
         String key = run.stream.key;
-        String processor = StepRules.processorOf(run.before, step.command());
+        String processor = run.processor;
         String message = forOperators(error);
         log.warn("Processor '{}' failed on stream {} at {} {} after {} attempts: {}", processor, key,
                 step.kind().label, step.seq(), run.attempts(), message);
@@ -303,7 +303,7 @@ final class Incarnation implements StepRun.Reports {
 
     @Override
     public void retrying(StepRun run, Throwable error) {
-        String processor = StepRules.processorOf(run.before, run.step.command());
+        String processor = run.processor;
         log.debug("Processor '{}' failed on stream {} at {} {}; trying again", processor, run.stream.key,
                 run.step.kind().label, run.step.seq(), error);
         metrics.retried(String.valueOf(processor));

@@ -50,8 +50,7 @@ final class OutputRoom {
      * it begins once there is room ({@link StepRun#resume}).
      */
     boolean begin(StepRun run) {
-        if (fits(aheadOf(run))) {
-            holdAhead(run);
+        if (beginIfItFits(run)) {
             return true;
         }
         beginning.add(run);
@@ -94,10 +93,13 @@ final class OutputRoom {
         while (!goingOn.isEmpty() && outcomes.resultBytes() < maxBytes) {
             goingOn.poll().resume();
         }
-        while (!beginning.isEmpty() && fits(aheadOf(beginning.peek()))) {
-            StepRun run = beginning.poll();
+        while (!beginning.isEmpty()) {
+            StepRun run = beginning.peek();
+            if (!run.stopped() && !beginIfItFits(run)) {
+                return;
+            }
+            beginning.poll();
             if (!run.stopped()) {
-                holdAhead(run);
                 run.resume();
             }
         }
@@ -109,21 +111,19 @@ final class OutputRoom {
         beginning.clear();
     }
 
-    /** The room {@code run}'s attempt would hold as it begins: for the outputs its processor may make ahead. */
-    private long aheadOf(StepRun run) {
+    /**
+     * Whether room for the outputs {@code run}'s processor may make ahead fits; if so, {@code run} holds it, and its
+     * attempt may have that many made ahead and no more.
+     */
+    private boolean beginIfItFits(StepRun run) {
         long next = nextOutputOf(run);
-        return next * aheadFor(next);
-    }
-
-    /** {@code run}'s attempt begins: it holds room for the outputs its processor may make ahead, and makes no more. */
-    private void holdAhead(StepRun run) {
-        long next = nextOutputOf(run);
-        run.outputsAhead = aheadFor(next);
-        hold(run, next * run.outputsAhead);
-    }
-
-    private int aheadFor(long next) {
-        return next * SMALL_OUTPUTS_AHEAD <= maxBytes / 64 ? SMALL_OUTPUTS_AHEAD : 1;
+        int ahead = next * SMALL_OUTPUTS_AHEAD <= maxBytes / 64 ? SMALL_OUTPUTS_AHEAD : 1;
+        if (!fits(next * ahead)) {
+            return false;
+        }
+        run.outputsAhead = ahead;
+        hold(run, next * ahead);
+        return true;
     }
 
     private long nextOutputOf(StepRun run) {

@@ -125,7 +125,7 @@ final class StepRun {
         this.step = step;
         this.before = stream.stored;
         this.refusedStart = refusedStart;
-        this.processor = StepRules.processorOf(stream.stored, step.command());
+        this.processor = StepRules.processorOf(before, step.command());
         this.instant = instant;
         this.contexts = contexts;
         this.outputs = outputs;
