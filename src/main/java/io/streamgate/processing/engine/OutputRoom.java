@@ -95,13 +95,15 @@ final class OutputRoom {
         }
         while (!beginning.isEmpty()) {
             StepRun run = beginning.peek();
-            if (!run.stopped() && !beginIfItFits(run)) {
+            if (run.stopped()) {
+                beginning.poll(); // cancelled while it waited: holds nothing, begins nothing
+                continue;
+            }
+            if (!beginIfItFits(run)) {
                 return;
             }
             beginning.poll();
-            if (!run.stopped()) {
-                run.resume();
-            }
+            run.resume();
         }
     }
 
