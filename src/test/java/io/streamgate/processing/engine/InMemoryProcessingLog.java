@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import reactor.core.publisher.Flux;
@@ -39,6 +40,11 @@ final class InMemoryProcessingLog implements ProcessingLog {
     volatile Predicate<Transaction> gated = transaction -> true;
     /** What every write of start confirmations waits for; nothing unless a test sets it. */
     volatile Mono<Void> confirmationGate = Mono.empty();
+    /** What every restore waits for before it reads; nothing unless a test sets it. */
+    volatile Mono<Void> restoreGate = Mono.empty();
+    /** Restores under way, and the most that have been at once. */
+    final AtomicInteger restoresUnderWay = new AtomicInteger();
+    final AtomicInteger mostRestoresAtOnce = new AtomicInteger();
 
     InMemoryProcessingLog(int partitionCount) {
         committed = new long[partitionCount];
@@ -114,9 +120,14 @@ final class InMemoryProcessingLog implements ProcessingLog {
 
             @Override
             public Mono<Map<String, StoredStream>> restore(int partition) {
-                synchronized (InMemoryProcessingLog.this) {
-                    return Mono.just(Map.copyOf(states.get(partition)));
-                }
+                return Mono.defer(() -> {
+                    mostRestoresAtOnce.accumulateAndGet(restoresUnderWay.incrementAndGet(), Math::max);
+                    return restoreGate;
+                }).then(Mono.fromCallable(() -> {
+                    synchronized (InMemoryProcessingLog.this) {
+                        return Map.copyOf(states.get(partition));
+                    }
+                })).doOnTerminate(restoresUnderWay::decrementAndGet); // before the engine hears of its end
             }
 
             @Override

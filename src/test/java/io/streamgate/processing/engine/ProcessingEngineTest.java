@@ -465,6 +465,37 @@ class ProcessingEngineTest {
     }
 
     /**
+     * A processor taking partitions over restores them one at a time, so that what a restore reads is held for one
+     * partition at once, beside what is restored already: partition 1's command is read while partition 0's restore
+     * waits, and its own restore begins only after; then both streams go on from their restored states.
+     */
+    @Test
+    void shouldRestoreThePartitionsItIsAssignedOneAtATime() {
+        start(settings(4));
+        log.append(0, StreamCommand.start("a", "hoard", Map.of(), "a"));
+        log.append(0, StreamCommand.chunk("a", "hoard", "aa", null));
+        log.append(1, StreamCommand.start("b", "hoard", Map.of(), "b"));
+        log.append(1, StreamCommand.chunk("b", "hoard", "bbb", null));
+        awaitCommitted(0, 2, "a");
+        awaitCommitted(1, 2, "b");
+        engine.dispose();
+
+        Sinks.Empty<Void> gate = Sinks.empty();
+        log.restoreGate = gate.asMono();
+        log.append(1, StreamCommand.chunk("b", "hoard", "b", null));
+        commandsRead.clear();
+        start(settings(4));
+        await().atMost(WAIT).until(() -> commandsRead.contains("b"));
+        assertThat(log.mostRestoresAtOnce).as("restores at once, partition 1's command read").hasValue(1);
+
+        gate.tryEmitEmpty();
+        awaitCommitted(1, 3, "b");
+        assertThat(log.resultsOf("b")).extracting(StreamResult::json).last()
+                .isEqualTo("{\"seq\":2,\"data\":\"held 4\"}");
+        assertThat(log.mostRestoresAtOnce).as("restores at once").hasValue(1);
+    }
+
+    /**
      * A step's outputs are taken only as far as the room for results waiting for their transaction goes (4 KB here,
      * about 7 results, and a step's first whatever the room): with commits held, the processor is asked for no more
      * than that and the one it makes ahead of the hand-off to the coordinator; once commits go, every output comes, in
