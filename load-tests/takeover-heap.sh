@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# What one processor restores when it takes over its peers' partitions (BENCHMARKS.md section 117): a gateway-only
+# instance (2 GB, embedded broker) and PROCESSORS (3) processor-only instances on HEAP (256m) each, with the probe
+# processor "hoard" (load-tests/probes/io/streamgate/processing/StateHoarder.java), which keeps every chunk of its
+# stream in the stream's state. STREAMS (40) hoard streams are sent CHUNKS (14) chunks of SIZE (262144) characters
+# CHAR (ā, past Latin-1, so that the heap holds two bytes a character, as max-state-bytes counts them), round robin,
+# so that each processor fills its room for states. Then every processor but the first is killed (SIGKILL), and the
+# first takes their partitions over: whether it lives, the states it holds as counted, its heap after a full
+# collection, and whether a new stream is still answered. CLASSES=<dir> runs another build's classes; the
+# processors' arguments follow.
+#   load-tests/takeover-heap.sh [processor args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PROCESSORS=${PROCESSORS:-3}
+STREAMS=${STREAMS:-40}
+CHUNKS=${CHUNKS:-14}
+SIZE=${SIZE:-262144}
+CHAR=${CHAR:-ā}
+HEAP=${HEAP:-256m}
+CLASSES=${CLASSES:-target/classes}
+OUT=load-tests/results/takeover-heap-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT/probe"
+echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$OUT/machine.txt"
+./mvnw -q -B -ntp compile dependency:build-classpath -Dmdep.includeScope=runtime \
+    -Dmdep.outputFile="$OUT/classpath" >&2
+CP="$OUT/probe:$CLASSES:$(cat "$OUT/classpath")"
+javac -d "$OUT/probe" -cp "$CP" load-tests/probes/io/streamgate/processing/*.java
+GATEWAY=
+PIDS=()
+trap 'kill $GATEWAY "${PIDS[@]}" 2>/dev/null || true; sleep 2; kill -9 $GATEWAY "${PIDS[@]}" 2>/dev/null || true;
+      rm -rf "$OUT/kafka"' EXIT
+
+await_ready() {
+  for _ in $(seq 240); do
+    grep -q 'Streamgate ready' "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+# metric <processor index> <name>: the sum of a metric's series on that processor, or "unanswered"
+metric() {
+  local metrics
+  metrics=$(curl -sf -m 5 "http://127.0.0.1:$((18281 + $1))/actuator/prometheus") || { echo unanswered; return; }
+  echo "$metrics" | awk -v name="$2" '$1 ~ ("^" name "([{]|$)") {s += $2} END {printf "%.0f\n", s}'
+}
+
+# report <processor index>: alive or not, the states it holds as counted, its heap after a full collection, its
+# OutOfMemoryErrors and partitions restored
+report() {
+  local pid=${PIDS[$1]}
+  if kill -0 "$pid" 2>/dev/null; then
+    jcmd "$pid" GC.run > /dev/null
+    echo "  processor $1: alive; states $(metric "$1" streamgate_processing_state_bytes) bytes as counted;" \
+        "heap used after a full collection: $(jcmd "$pid" GC.heap_info | awk '/garbage-first heap/ {print $6}')"
+  else
+    echo "  processor $1: exited"
+  fi
+  echo "    OutOfMemoryErrors: $(grep -c OutOfMemoryError "$OUT/processor-$1.log" || true)," \
+      "partitions restored: $(grep -c 'restored:' "$OUT/processor-$1.log" || true)"
+}
+
+java -Xmx2g -cp "$CP" io.streamgate.processing.StateHoarder --server.port=18280 --streamgate.roles=gateway \
+    --streamgate.broker.port=19392 --streamgate.broker.data-dir="$OUT/kafka" > "$OUT/gateway.log" 2>&1 &
+GATEWAY=$!
+await_ready "$OUT/gateway.log" "$GATEWAY" || { echo "the gateway did not start; see $OUT/gateway.log" >&2; exit 1; }
+for p in $(seq 0 $((PROCESSORS - 1))); do
+  java -Xmx"$HEAP" -Xlog:gc:file="$OUT/processor-$p.gc.log" -XX:+ExitOnOutOfMemoryError -cp "$CP" \
+      io.streamgate.processing.StateHoarder --server.port=$((18281 + p)) --streamgate.roles=processor \
+      --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 "$@" > "$OUT/processor-$p.log" 2>&1 &
+  PIDS+=($!)
+done
+for p in $(seq 0 $((PROCESSORS - 1))); do
+  await_ready "$OUT/processor-$p.log" "${PIDS[$p]}" || { echo "processor $p did not start" >&2; exit 1; }
+done
+sleep 15 # the group's assignment settled
+for i in $(seq 0 $((STREAMS - 1))); do
+  curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"processor":"hoard"}' \
+      "http://127.0.0.1:18280/stream/hoard-$i/start"
+done
+python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': sys.argv[1] * $SIZE}))" "$CHAR" > "$OUT/chunk.json"
+echo "$(date -u +%H:%M:%S) sending $CHUNKS chunks of $SIZE characters '$CHAR' to each of $STREAMS hoard streams" \
+    "over $PROCESSORS processors on -Xmx$HEAP"
+for round in $(seq "$CHUNKS"); do
+  for i in $(seq 0 $((STREAMS - 1))); do
+    curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$OUT/chunk.json" \
+        "http://127.0.0.1:18280/stream/hoard-$i/send" || echo "send $round/$i failed" >> "$OUT/sends.txt"
+  done
+done
+echo "$(date -u +%H:%M:%S) sends failed: $(cat "$OUT/sends.txt" 2>/dev/null | wc -l) of $((STREAMS * CHUNKS))"
+total() {
+  local sum=0 n
+  for p in $(seq 0 $((PROCESSORS - 1))); do
+    n=$(metric "$p" streamgate_processing_steps_total)
+    [ "$n" = unanswered ] || sum=$((sum + n))
+  done
+  echo "$sum"
+}
+last=-1
+for _ in $(seq 60); do
+  now=$(total)
+  [ "$now" = "$last" ] && break
+  last=$now
+  sleep 10
+done
+echo "$(date -u +%H:%M:%S) steps $(total) (starts and chunks: $((STREAMS + STREAMS * CHUNKS))):"
+for p in $(seq 0 $((PROCESSORS - 1))); do report "$p"; done
+echo "$(date -u +%H:%M:%S) killing processors 1-$((PROCESSORS - 1)) (SIGKILL)"
+for p in $(seq 1 $((PROCESSORS - 1))); do kill -9 "${PIDS[$p]}"; done
+for p in $(seq 1 $((PROCESSORS - 1))); do wait "${PIDS[$p]}" 2>/dev/null || true; done
+before=$(grep -c 'restored:' "$OUT/processor-0.log" || true)
+lines=$(wc -l < "$OUT/processor-0.log")
+last=
+for _ in $(seq 40); do
+  sleep 5
+  kill -0 "${PIDS[0]}" 2>/dev/null || { echo "$(date -u +%H:%M:%S) processor 0 exited"; break; }
+  [ "$(grep -c 'restored:' "$OUT/processor-0.log" || true)" -gt "$before" ] || continue
+  now=$(metric 0 streamgate_processing_state_bytes)
+  [ "$now" = "$last" ] && break # what it restored settled
+  last=$now
+done
+echo "$(date -u +%H:%M:%S) after the takeover:"
+report 0
+# the takeover's restores: from the first partition assigned after the kill to the last restored
+tail -n +"$((lines + 1))" "$OUT/processor-0.log" | python3 -c "
+import re, sys
+from datetime import datetime
+times = {'assigned': [], 'restored:': []}
+for line in sys.stdin:
+    for word in times:
+        if ' ' + word in line and 'Partition' in line:
+            times[word].append(datetime.fromisoformat(line.split()[0].replace('Z', '+00:00')))
+if times['assigned'] and times['restored:']:
+    print('  restores: %d partitions in %.2f s from the first assigned' % (len(times['restored:']),
+          (max(times['restored:']) - min(times['assigned'])).total_seconds()))"
+if kill -0 "${PIDS[0]}" 2>/dev/null; then
+  curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' \
+      "http://127.0.0.1:18280/stream/after-takeover/start" \
+      && curl -sf -o /dev/null -H 'Content-Type: application/json' -d '{"data":"still here"}' \
+          "http://127.0.0.1:18280/stream/after-takeover/send" \
+      && sleep 3 \
+      && echo "  a new stream's results: $(curl -sf -H 'Accept: application/json' \
+          "http://127.0.0.1:18280/stream/after-takeover/results")" \
+      || echo "  a new stream was not answered"
+fi
+echo "results: $OUT"
