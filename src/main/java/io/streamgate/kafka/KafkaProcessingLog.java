@@ -79,6 +79,8 @@ final class KafkaProcessingLog implements ProcessingLog {
     private static final long RETRY_BACKOFF_MS = 5;
     /** How long restoring a partition's stream states may take before the connection is given up. */
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a restore's fetch waits for records past the end it reads to (none are needed). */
+    private static final int RESTORE_FETCH_WAIT_MS = 10;
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(10);
 
     private final ClientSettings settings;
@@ -345,6 +347,10 @@ final class KafkaProcessingLog implements ProcessingLog {
             Map<String, Object> restoring = settings.consumer("streamgate-state-restore-" + partition);
             restoring.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().processorGroup());
             restoring.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            // It reads to an end it knows; the fetch it has sent from there by then waits up to fetch.max.wait.ms (500
+            // ms by default) for records that are not coming, and closing the consumer waits for it: half a second a
+            // partition, most of a restore one at a time (BENCHMARKS.md section 117).
+            restoring.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, RESTORE_FETCH_WAIT_MS);
             // Each stream's latest state as written: most records read are superseded or deleted further on, so only
             // the survivors are parsed.
             Map<String, byte[]> latest = new HashMap<>();
