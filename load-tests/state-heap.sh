@@ -20,25 +20,14 @@ SIZE=${SIZE:-262144}
 HEAP=${HEAP:-256m}
 CLASSES=${CLASSES:-target/classes}
 OUT=load-tests/results/state-heap-$(date +%Y%m%d-%H%M%S)
-mkdir -p "$OUT/probe"
+# shellcheck source=load-tests/probe-instances.sh
+. load-tests/probe-instances.sh
+probe_classpath "$OUT" "$CLASSES"
 echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$OUT/machine.txt"
-./mvnw -q -B -ntp compile dependency:build-classpath -Dmdep.includeScope=runtime \
-    -Dmdep.outputFile="$OUT/classpath" >&2
-CP="$OUT/probe:$CLASSES:$(cat "$OUT/classpath")"
-javac -d "$OUT/probe" -cp "$CP" load-tests/probes/io/streamgate/processing/*.java
 GATEWAY=
 PROCESSOR=
 trap 'kill $GATEWAY $PROCESSOR 2>/dev/null || true; sleep 2; kill -9 $GATEWAY $PROCESSOR 2>/dev/null || true;
       rm -rf "$OUT/kafka"' EXIT
-
-await_ready() {
-  for _ in $(seq 240); do
-    grep -q 'Streamgate ready' "$1" && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.5
-  done
-  return 1
-}
 
 # start_processor <log>: a processor-only instance on HEAP; sets PROCESSOR
 start_processor() {

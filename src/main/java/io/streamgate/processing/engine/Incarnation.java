@@ -123,7 +123,7 @@ final class Incarnation implements StepRun.Reports {
             return;
         }
         PartitionWork work = toRestore.poll();
-        while (work != null && work.abandoned) {
+        while (work != null && work.abandoned) { // revoked, or assigned anew, while it waited
             work = toRestore.poll();
         }
         if (work == null) {
