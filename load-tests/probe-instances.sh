@@ -1,10 +1,12 @@
 # Sourced by the scripts that run Streamgate's instances with the probe processors (load-tests/probes), from the
-# repository's root: state-heap.sh, takeover-heap.sh.
+# repository's root: state-heap.sh, takeover-heap.sh. The gateway-only instance answers on 18280 and runs the embedded
+# broker on 19392; processor-only instances answer on ports of their own.
 
-# probe_classpath <out> <classes>: compiles the build and the probe processors (into <out>/probe); sets CP, the
-# classpath that runs <classes> with them
-probe_classpath() {
+# probe_setup <out> <classes>: records the machine in <out>, compiles the build and the probe processors (into
+# <out>/probe); sets CP, the classpath that runs <classes> with them
+probe_setup() {
   mkdir -p "$1/probe"
+  echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$1/machine.txt"
   ./mvnw -q -B -ntp compile dependency:build-classpath -Dmdep.includeScope=runtime \
       -Dmdep.outputFile="$1/classpath" >&2
   CP="$1/probe:$2:$(cat "$1/classpath")"
@@ -19,4 +21,48 @@ await_ready() {
     sleep 0.5
   done
   return 1
+}
+
+# start_gateway <out>: the gateway-only instance (2 GB, the embedded broker's data in <out>/kafka), ready; sets
+# GATEWAY; exits if it does not start
+start_gateway() {
+  java -Xmx2g -cp "$CP" io.streamgate.processing.StateHoarder --server.port=18280 --streamgate.roles=gateway \
+      --streamgate.broker.port=19392 --streamgate.broker.data-dir="$1/kafka" > "$1/gateway.log" 2>&1 &
+  GATEWAY=$!
+  await_ready "$1/gateway.log" "$GATEWAY" || { echo "the gateway did not start; see $1/gateway.log" >&2; exit 1; }
+}
+
+# start_streams <count> <processor>: starts the streams hoard-0 to hoard-<count - 1> with <processor>
+start_streams() {
+  local i
+  for i in $(seq 0 $(($1 - 1))); do
+    curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d "{\"processor\":\"$2\"}" \
+        "http://127.0.0.1:18280/stream/hoard-$i/start"
+  done
+}
+
+# send_rounds <rounds> <count> <chunk file> <failures file>: sends the chunk to each of the <count> streams, round
+# robin, <rounds> times; each send refused is a line of <failures file>
+send_rounds() {
+  local round i
+  for round in $(seq "$1"); do
+    for i in $(seq 0 $(($2 - 1))); do
+      curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$3" \
+          "http://127.0.0.1:18280/stream/hoard-$i/send" || echo "send $round/$i failed" >> "$4"
+    done
+  done
+  echo "$(date -u +%H:%M:%S) sends failed: $(cat "$4" 2>/dev/null | wc -l) of $(($1 * $2))"
+}
+
+# metric <port> <name>: the sum of a metric's series on the instance answering on <port>, or "unanswered"
+metric() {
+  local metrics
+  metrics=$(curl -sf -m 5 "http://127.0.0.1:$1/actuator/prometheus") || { echo unanswered; return; }
+  echo "$metrics" | awk -v name="$2" '$1 ~ ("^" name "([{]|$)") {s += $2} END {printf "%.0f\n", s}'
+}
+
+# heap_after_full_collection <pid>: the heap a JVM uses once collected whole
+heap_after_full_collection() {
+  jcmd "$1" GC.run > /dev/null
+  jcmd "$1" GC.heap_info | awk '/garbage-first heap/ {print $6}'
 }

@@ -22,8 +22,7 @@ CLASSES=${CLASSES:-target/classes}
 OUT=load-tests/results/state-heap-$(date +%Y%m%d-%H%M%S)
 # shellcheck source=load-tests/probe-instances.sh
 . load-tests/probe-instances.sh
-probe_classpath "$OUT" "$CLASSES"
-echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$OUT/machine.txt"
+probe_setup "$OUT" "$CLASSES"
 GATEWAY=
 PROCESSOR=
 trap 'kill $GATEWAY $PROCESSOR 2>/dev/null || true; sleep 2; kill -9 $GATEWAY $PROCESSOR 2>/dev/null || true;
@@ -40,17 +39,13 @@ start_processor() {
 
 # steps: the processor's steps so far, or "unanswered"
 steps() {
-  local metrics
-  metrics=$(curl -sf -m 5 http://127.0.0.1:18281/actuator/prometheus) || { echo unanswered; return; }
-  echo "$metrics" | awk '/^streamgate_processing_steps_total/ {s += $2} END {print s + 0}'
+  metric 18281 streamgate_processing_steps_total
 }
 
 # report <log>: the processor's heap after a full collection (if it lives), its OutOfMemoryErrors and restarts
 report() {
   if kill -0 "$PROCESSOR" 2>/dev/null; then
-    jcmd "$PROCESSOR" GC.run > /dev/null
-    echo "  alive; heap used after a full collection: $(jcmd "$PROCESSOR" GC.heap_info \
-        | awk '/garbage-first heap/ {print $6}')"
+    echo "  alive; heap used after a full collection: $(heap_after_full_collection "$PROCESSOR")"
   else
     echo "  exited"
   fi
@@ -60,16 +55,10 @@ report() {
 }
 
 PROCESSOR_ARGS=("$@")
-java -Xmx2g -cp "$CP" io.streamgate.processing.StateHoarder --server.port=18280 --streamgate.roles=gateway \
-    --streamgate.broker.port=19392 --streamgate.broker.data-dir="$OUT/kafka" > "$OUT/gateway.log" 2>&1 &
-GATEWAY=$!
-await_ready "$OUT/gateway.log" "$GATEWAY" || { echo "the gateway did not start; see $OUT/gateway.log" >&2; exit 1; }
+start_gateway "$OUT"
 start_processor processor
 await_ready "$OUT/processor.log" "$PROCESSOR" || { echo "the processor did not start" >&2; exit 1; }
-for i in $(seq 0 $((STREAMS - 1))); do
-  curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d "{\"processor\":\"$PROCESSOR_NAME\"}" \
-      "http://127.0.0.1:18280/stream/hoard-$i/start"
-done
+start_streams "$STREAMS" "$PROCESSOR_NAME"
 python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': 'x' * $SIZE}))" > "$OUT/chunk.json"
 if [ "${BACKLOG:-0}" = 1 ]; then
   sleep 5 # the starts processed
@@ -77,13 +66,7 @@ if [ "${BACKLOG:-0}" = 1 ]; then
   wait "$PROCESSOR" 2>/dev/null || true
 fi
 echo "$(date -u +%H:%M:%S) sending $CHUNKS chunks of $SIZE characters to each of $STREAMS $PROCESSOR_NAME streams"
-for round in $(seq "$CHUNKS"); do
-  for i in $(seq 0 $((STREAMS - 1))); do
-    curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$OUT/chunk.json" \
-        "http://127.0.0.1:18280/stream/hoard-$i/send" || echo "send $round/$i failed" >> "$OUT/sends.txt"
-  done
-done
-echo "$(date -u +%H:%M:%S) sends failed: $(cat "$OUT/sends.txt" 2>/dev/null | wc -l) of $((STREAMS * CHUNKS))"
+send_rounds "$CHUNKS" "$STREAMS" "$OUT/chunk.json" "$OUT/sends.txt"
 if [ "${BACKLOG:-0}" = 1 ]; then
   start_processor processor
   await_ready "$OUT/processor.log" "$PROCESSOR" || echo "$(date -u +%H:%M:%S) the processor did not start on the backlog"

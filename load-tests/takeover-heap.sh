@@ -21,18 +21,25 @@ CLASSES=${CLASSES:-target/classes}
 OUT=load-tests/results/takeover-heap-$(date +%Y%m%d-%H%M%S)
 # shellcheck source=load-tests/probe-instances.sh
 . load-tests/probe-instances.sh
-probe_classpath "$OUT" "$CLASSES"
-echo "$(load-tests/machine.sh); $(java -version 2>&1 | head -1)" > "$OUT/machine.txt"
+probe_setup "$OUT" "$CLASSES"
 GATEWAY=
 PIDS=()
 trap 'kill $GATEWAY "${PIDS[@]}" 2>/dev/null || true; sleep 2; kill -9 $GATEWAY "${PIDS[@]}" 2>/dev/null || true;
       rm -rf "$OUT/kafka"' EXIT
 
-# metric <processor index> <name>: the sum of a metric's series on that processor, or "unanswered"
-metric() {
-  local metrics
-  metrics=$(curl -sf -m 5 "http://127.0.0.1:$((18281 + $1))/actuator/prometheus") || { echo unanswered; return; }
-  echo "$metrics" | awk -v name="$2" '$1 ~ ("^" name "([{]|$)") {s += $2} END {printf "%.0f\n", s}'
+# processor_metric <processor index> <name>: the sum of a metric's series on that processor, or "unanswered"
+processor_metric() {
+  metric $((18281 + $1)) "$2"
+}
+
+# total_steps: the steps of every processor that answers
+total_steps() {
+  local sum=0 n
+  for p in $(seq 0 $((PROCESSORS - 1))); do
+    n=$(processor_metric "$p" streamgate_processing_steps_total)
+    [ "$n" = unanswered ] || sum=$((sum + n))
+  done
+  echo "$sum"
 }
 
 # report <processor index>: alive or not, the states it holds as counted, its heap after a full collection, its
@@ -40,9 +47,8 @@ metric() {
 report() {
   local pid=${PIDS[$1]}
   if kill -0 "$pid" 2>/dev/null; then
-    jcmd "$pid" GC.run > /dev/null
-    echo "  processor $1: alive; states $(metric "$1" streamgate_processing_state_bytes) bytes as counted;" \
-        "heap used after a full collection: $(jcmd "$pid" GC.heap_info | awk '/garbage-first heap/ {print $6}')"
+    echo "  processor $1: alive; states $(processor_metric "$1" streamgate_processing_state_bytes) bytes as counted;" \
+        "heap used after a full collection: $(heap_after_full_collection "$pid")"
   else
     echo "  processor $1: exited"
   fi
@@ -50,10 +56,7 @@ report() {
       "partitions restored: $(grep -c 'restored:' "$OUT/processor-$1.log" || true)"
 }
 
-java -Xmx2g -cp "$CP" io.streamgate.processing.StateHoarder --server.port=18280 --streamgate.roles=gateway \
-    --streamgate.broker.port=19392 --streamgate.broker.data-dir="$OUT/kafka" > "$OUT/gateway.log" 2>&1 &
-GATEWAY=$!
-await_ready "$OUT/gateway.log" "$GATEWAY" || { echo "the gateway did not start; see $OUT/gateway.log" >&2; exit 1; }
+start_gateway "$OUT"
 for p in $(seq 0 $((PROCESSORS - 1))); do
   java -Xmx"$HEAP" -Xlog:gc:file="$OUT/processor-$p.gc.log" -XX:+ExitOnOutOfMemoryError -cp "$CP" \
       io.streamgate.processing.StateHoarder --server.port=$((18281 + p)) --streamgate.roles=processor \
@@ -64,36 +67,19 @@ for p in $(seq 0 $((PROCESSORS - 1))); do
   await_ready "$OUT/processor-$p.log" "${PIDS[$p]}" || { echo "processor $p did not start" >&2; exit 1; }
 done
 sleep 15 # the group's assignment settled
-for i in $(seq 0 $((STREAMS - 1))); do
-  curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"processor":"hoard"}' \
-      "http://127.0.0.1:18280/stream/hoard-$i/start"
-done
+start_streams "$STREAMS" hoard
 python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': sys.argv[1] * $SIZE}))" "$CHAR" > "$OUT/chunk.json"
 echo "$(date -u +%H:%M:%S) sending $CHUNKS chunks of $SIZE characters '$CHAR' to each of $STREAMS hoard streams" \
     "over $PROCESSORS processors on -Xmx$HEAP"
-for round in $(seq "$CHUNKS"); do
-  for i in $(seq 0 $((STREAMS - 1))); do
-    curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$OUT/chunk.json" \
-        "http://127.0.0.1:18280/stream/hoard-$i/send" || echo "send $round/$i failed" >> "$OUT/sends.txt"
-  done
-done
-echo "$(date -u +%H:%M:%S) sends failed: $(cat "$OUT/sends.txt" 2>/dev/null | wc -l) of $((STREAMS * CHUNKS))"
-total() {
-  local sum=0 n
-  for p in $(seq 0 $((PROCESSORS - 1))); do
-    n=$(metric "$p" streamgate_processing_steps_total)
-    [ "$n" = unanswered ] || sum=$((sum + n))
-  done
-  echo "$sum"
-}
+send_rounds "$CHUNKS" "$STREAMS" "$OUT/chunk.json" "$OUT/sends.txt"
 last=-1
 for _ in $(seq 60); do
-  now=$(total)
+  now=$(total_steps)
   [ "$now" = "$last" ] && break
   last=$now
   sleep 10
 done
-echo "$(date -u +%H:%M:%S) steps $(total) (starts and chunks: $((STREAMS + STREAMS * CHUNKS))):"
+echo "$(date -u +%H:%M:%S) steps $(total_steps) (starts and chunks: $((STREAMS + STREAMS * CHUNKS))):"
 for p in $(seq 0 $((PROCESSORS - 1))); do report "$p"; done
 echo "$(date -u +%H:%M:%S) killing processors 1-$((PROCESSORS - 1)) (SIGKILL)"
 for p in $(seq 1 $((PROCESSORS - 1))); do kill -9 "${PIDS[$p]}"; done
@@ -105,7 +91,7 @@ for _ in $(seq 40); do
   sleep 5
   kill -0 "${PIDS[0]}" 2>/dev/null || { echo "$(date -u +%H:%M:%S) processor 0 exited"; break; }
   [ "$(grep -c 'restored:' "$OUT/processor-0.log" || true)" -gt "$before" ] || continue
-  now=$(metric 0 streamgate_processing_state_bytes)
+  now=$(processor_metric 0 streamgate_processing_state_bytes)
   [ "$now" = "$last" ] && break # what it restored settled
   last=$now
 done
@@ -113,7 +99,7 @@ echo "$(date -u +%H:%M:%S) after the takeover:"
 report 0
 # the takeover's restores: from the first partition assigned after the kill to the last restored
 tail -n +"$((lines + 1))" "$OUT/processor-0.log" | python3 -c "
-import re, sys
+import sys
 from datetime import datetime
 times = {'assigned': [], 'restored:': []}
 for line in sys.stdin:
