@@ -32,6 +32,17 @@ start_gateway() {
   await_ready "$1/gateway.log" "$GATEWAY" || { echo "the gateway did not start; see $1/gateway.log" >&2; exit 1; }
 }
 
+# launch_processor <log> <port> <heap> [args...]: a processor-only instance answering on <port>, on -Xmx<heap>,
+# exiting on its first OutOfMemoryError, logging to <log>.log (its collections to <log>.gc.log); sets LAUNCHED, its pid
+launch_processor() {
+  local log=$1 port=$2 heap=$3
+  shift 3
+  java -Xmx"$heap" -Xlog:gc:file="$log.gc.log" -XX:+ExitOnOutOfMemoryError -cp "$CP" \
+      io.streamgate.processing.StateHoarder --server.port="$port" --streamgate.roles=processor \
+      --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 "$@" > "$log.log" 2>&1 &
+  LAUNCHED=$!
+}
+
 # start_streams <count> <processor>: starts the streams hoard-0 to hoard-<count - 1> with <processor>
 start_streams() {
   local i

@@ -30,11 +30,8 @@ trap 'kill $GATEWAY $PROCESSOR 2>/dev/null || true; sleep 2; kill -9 $GATEWAY $P
 
 # start_processor <log>: a processor-only instance on HEAP; sets PROCESSOR
 start_processor() {
-  # shellcheck disable=SC2086
-  java -Xmx"$HEAP" -Xlog:gc:file="$OUT/$1.gc.log" -XX:+ExitOnOutOfMemoryError -cp "$CP" \
-      io.streamgate.processing.StateHoarder --server.port=18281 --streamgate.roles=processor \
-      --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 "${PROCESSOR_ARGS[@]}" > "$OUT/$1.log" 2>&1 &
-  PROCESSOR=$!
+  launch_processor "$OUT/$1" 18281 "$HEAP" "${PROCESSOR_ARGS[@]}"
+  PROCESSOR=$LAUNCHED
 }
 
 # steps: the processor's steps so far, or "unanswered"

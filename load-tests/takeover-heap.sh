@@ -58,10 +58,8 @@ report() {
 
 start_gateway "$OUT"
 for p in $(seq 0 $((PROCESSORS - 1))); do
-  java -Xmx"$HEAP" -Xlog:gc:file="$OUT/processor-$p.gc.log" -XX:+ExitOnOutOfMemoryError -cp "$CP" \
-      io.streamgate.processing.StateHoarder --server.port=$((18281 + p)) --streamgate.roles=processor \
-      --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 "$@" > "$OUT/processor-$p.log" 2>&1 &
-  PIDS+=($!)
+  launch_processor "$OUT/processor-$p" $((18281 + p)) "$HEAP" "$@"
+  PIDS+=("$LAUNCHED")
 done
 for p in $(seq 0 $((PROCESSORS - 1))); do
   await_ready "$OUT/processor-$p.log" "${PIDS[$p]}" || { echo "processor $p did not start" >&2; exit 1; }
