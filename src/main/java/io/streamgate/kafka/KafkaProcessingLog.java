@@ -20,6 +20,7 @@ import io.streamgate.processing.engine.StartConfirmation;
 import io.streamgate.processing.engine.StoredStream;
 import io.streamgate.processing.engine.StreamCommand;
 import io.streamgate.processing.engine.Transaction;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -42,6 +43,7 @@ import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderOptions;
 import reactor.kafka.sender.SenderRecord;
 import reactor.kafka.sender.TransactionManager;
+import reactor.util.retry.Retry;
 
 /**
  * The processing engine's logs on Kafka: the requests topic read as a member of the processors' consumer group, and
@@ -82,6 +84,12 @@ final class KafkaProcessingLog implements ProcessingLog {
     /** How long a restore's fetch waits for records past the end it reads to (none are needed). */
     private static final int RESTORE_FETCH_WAIT_MS = 10;
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(10);
+    /**
+     * A transaction refused for a generation that just changed is committed again once the consumer's poll has taken
+     * the new one, within milliseconds of the change: a few tries, a little apart.
+     */
+    private static final int GENERATION_RETRIES = 5;
+    private static final Duration GENERATION_RETRY_DELAY = Duration.ofMillis(20);
 
     private final ClientSettings settings;
     private final RecordMapping mapping;
@@ -419,27 +427,53 @@ final class KafkaProcessingLog implements ProcessingLog {
             }
         }
 
+        /**
+         * Commits what belongs to assignments still this consumer's. A rebalance that ends while the transaction is on
+         * its way moves the group to a new generation, and the broker refuses the offsets sent under the one before
+         * (ILLEGAL_GENERATION): the transaction is aborted, and committed again under what the consumer holds now,
+         * which leaves out what a revoke took. Given up instead, processing started over, left the group and began
+         * another rebalance, every processor's streams waiting for each (BENCHMARKS.md section 118).
+         */
         @Override
         public Mono<Void> commit(Transaction transaction) {
-            return Mono.defer(() -> {
-                EpochTagging.Snapshot snapshot = epochs.snapshot();
-                List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                for (Transaction.PartitionOutcome outcome : transaction.partitions()) {
-                    if (!Objects.equals(snapshot.owned().get(outcome.partition()), outcome.epoch())) {
-                        continue; // no longer this consumer's: its new owner redoes it
-                    }
-                    add(outcome, records);
-                    if (outcome.nextOffset() >= 0) {
-                        offsets.put(new TopicPartition(settings.kafka().requestsTopic(), outcome.partition()),
-                                new OffsetAndMetadata(outcome.nextOffset()));
-                    }
+            return Mono.defer(() -> commitOwned(transaction))
+                    .retryWhen(Retry.fixedDelay(GENERATION_RETRIES, GENERATION_RETRY_DELAY)
+                            .filter(KafkaConnection::isStaleGeneration)
+                            .doBeforeRetry(signal -> log.info("The group's generation changed while a transaction"
+                                    + " was on its way; committing again under the current one")));
+        }
+
+        /**
+         * Refused offsets: the group moved to a new generation, or no longer knows this member. Thrown by the offsets'
+         * send, or as the cause of the commit's failure when the producer learned of it first.
+         */
+        private static boolean isStaleGeneration(Throwable failure) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof CommitFailedException) {
+                    return true;
                 }
-                if (records.isEmpty() && offsets.isEmpty()) {
-                    return Mono.empty();
+            }
+            return false;
+        }
+
+        private Mono<Void> commitOwned(Transaction transaction) {
+            EpochTagging.Snapshot snapshot = epochs.snapshot();
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (Transaction.PartitionOutcome outcome : transaction.partitions()) {
+                if (!Objects.equals(snapshot.owned().get(outcome.partition()), outcome.epoch())) {
+                    continue; // no longer this consumer's: its new owner redoes it
                 }
-                return inTransaction(records, offsets, snapshot.metadata());
-            });
+                add(outcome, records);
+                if (outcome.nextOffset() >= 0) {
+                    offsets.put(new TopicPartition(settings.kafka().requestsTopic(), outcome.partition()),
+                            new OffsetAndMetadata(outcome.nextOffset()));
+                }
+            }
+            if (records.isEmpty() && offsets.isEmpty()) {
+                return Mono.empty();
+            }
+            return inTransaction(records, offsets, snapshot.metadata());
         }
 
         @Override
