@@ -62,9 +62,14 @@ public final class TestKafka {
      * test broker: for tests that drive the Kafka adapter's classes without the application around them.
      */
     static ClientSettings freshTopics(String name) {
+        return freshTopics(name, 1);
+    }
+
+    /** As {@link #freshTopics(String)}, with {@code partitions} partitions each. */
+    static ClientSettings freshTopics(String name, int partitions) {
         String prefix = "it." + name + "-" + System.nanoTime();
         StreamgateProperties.Kafka kafka = new StreamgateProperties.Kafka("", prefix + ".requests",
-                prefix + ".results", "", "", 1, (short) 0, DataSize.ofMegabytes(8), Duration.ofSeconds(30),
+                prefix + ".results", "", "", partitions, (short) 0, DataSize.ofMegabytes(8), Duration.ofSeconds(30),
                 prefix + "-processors", Map.of(), Map.of());
         ClientSettings settings = new ClientSettings(bootstrapServers(), kafka);
         try (Admin admin = Admin.create(settings.admin())) {
