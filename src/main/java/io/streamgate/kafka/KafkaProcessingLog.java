@@ -88,7 +88,7 @@ final class KafkaProcessingLog implements ProcessingLog {
     /**
      * A transaction refused for a generation that just changed is committed again once the consumer's poll has taken
      * the new one: most often within milliseconds, but a poll inside a rebalance returns only once the rebalance ends,
-     * and five tries 20 ms apart ran out once in eight runs (BENCHMARKS.md section 118). Up to 5 s, then the processor
+     * and five tries 20 ms apart ran out once in ten runs (BENCHMARKS.md section 118). Up to 5 s, then the processor
      * starts over as before.
      */
     private static final int GENERATION_RETRIES = 50;
