@@ -13,6 +13,16 @@ probe_setup() {
   javac -d "$1/probe" -cp "$CP" load-tests/probes/io/streamgate/processing/*.java
 }
 
+# stop_instances_on_exit <out>: sets GATEWAY and PIDS (empty), whose instances are killed when the script exits, and
+# <out>/kafka (the embedded broker's data) removed then
+stop_instances_on_exit() {
+  GATEWAY=
+  PIDS=()
+  PROBE_OUT=$1
+  trap 'kill $GATEWAY "${PIDS[@]}" 2>/dev/null || true; sleep 2; kill -9 $GATEWAY "${PIDS[@]}" 2>/dev/null || true;
+        rm -rf "$PROBE_OUT/kafka"' EXIT
+}
+
 # await_ready <log> <pid>: whether the instance <pid>, logging to <log>, says it is ready within 120 s, alive
 await_ready() {
   for _ in $(seq 240); do

@@ -22,10 +22,7 @@ OUT=load-tests/results/rebalance-stall-$(date +%Y%m%d-%H%M%S)
 # shellcheck source=load-tests/probe-instances.sh
 . load-tests/probe-instances.sh
 probe_setup "$OUT" "$CLASSES"
-GATEWAY=
-PIDS=()
-trap 'kill $GATEWAY "${PIDS[@]}" 2>/dev/null || true; sleep 2; kill -9 $GATEWAY "${PIDS[@]}" 2>/dev/null || true;
-      rm -rf "$OUT/kafka"' EXIT
+stop_instances_on_exit "$OUT"
 
 # event <name>: notes when it happens, for the summary
 event() {

@@ -93,6 +93,11 @@ final class KafkaProcessingLog implements ProcessingLog {
      */
     private static final int GENERATION_RETRIES = 50;
     private static final Duration GENERATION_RETRY_DELAY = Duration.ofMillis(100);
+    /** Built once: every transaction's commit carries it. */
+    private static final Retry STALE_GENERATION_RETRY = Retry.fixedDelay(GENERATION_RETRIES, GENERATION_RETRY_DELAY)
+            .filter(KafkaProcessingLog::isStaleGeneration)
+            .doBeforeRetry(signal -> log.info("The group's generation changed while a transaction was on its way;"
+                    + " committing again under the current one"));
 
     private final ClientSettings settings;
     private final RecordMapping mapping;
@@ -148,6 +153,19 @@ final class KafkaProcessingLog implements ProcessingLog {
     public Connection connect() {
         askRecordLimit.run();
         return new KafkaConnection();
+    }
+
+    /**
+     * Refused offsets: the group moved to a new generation, or no longer knows this member. Thrown by the offsets'
+     * send, or as the cause of the commit's failure when the producer learned of it first.
+     */
+    private static boolean isStaleGeneration(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CommitFailedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private final class KafkaConnection implements Connection {
@@ -446,24 +464,7 @@ final class KafkaProcessingLog implements ProcessingLog {
          */
         @Override
         public Mono<Void> commit(Transaction transaction) {
-            return Mono.defer(() -> commitOwned(transaction))
-                    .retryWhen(Retry.fixedDelay(GENERATION_RETRIES, GENERATION_RETRY_DELAY)
-                            .filter(KafkaConnection::isStaleGeneration)
-                            .doBeforeRetry(signal -> log.info("The group's generation changed while a transaction"
-                                    + " was on its way; committing again under the current one")));
-        }
-
-        /**
-         * Refused offsets: the group moved to a new generation, or no longer knows this member. Thrown by the offsets'
-         * send, or as the cause of the commit's failure when the producer learned of it first.
-         */
-        private static boolean isStaleGeneration(Throwable failure) {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof CommitFailedException) {
-                    return true;
-                }
-            }
-            return false;
+            return Mono.defer(() -> commitOwned(transaction)).retryWhen(STALE_GENERATION_RETRY);
         }
 
         private Mono<Void> commitOwned(Transaction transaction) {
