@@ -1,5 +1,5 @@
 # Sourced by the scripts that run Streamgate's instances with the probe processors (load-tests/probes), from the
-# repository's root: state-heap.sh, takeover-heap.sh. The gateway-only instance answers on 18280 and runs the embedded
+# repository's root: state-heap.sh, takeover-heap.sh, rebalance-stall.sh. The gateway-only instance answers on 18280 and runs the embedded
 # broker on 19392; processor-only instances answer on ports of their own.
 
 # probe_setup <out> <classes>: records the machine in <out>, compiles the build and the probe processors (into
@@ -51,6 +51,26 @@ launch_processor() {
       io.streamgate.processing.StateHoarder --server.port="$port" --streamgate.roles=processor \
       --streamgate.kafka.bootstrap-servers=127.0.0.1:19392 "$@" > "$log.log" 2>&1 &
   LAUNCHED=$!
+}
+
+# start_processors <out> <count> <heap> [args...]: processors 0 to <count - 1> (launch_processor, logging to
+# <out>/processor-<index>, answering on 18281 + <index>), each ready; appends their pids to PIDS; exits if one does not
+# start
+start_processors() {
+  local out=$1 count=$2 heap=$3 p
+  shift 3
+  for p in $(seq 0 $((count - 1))); do
+    launch_processor "$out/processor-$p" $((18281 + p)) "$heap" "$@"
+    PIDS+=("$LAUNCHED")
+  done
+  for p in $(seq 0 $((count - 1))); do
+    await_ready "$out/processor-$p.log" "${PIDS[$p]}" || { echo "processor $p did not start" >&2; exit 1; }
+  done
+}
+
+# write_chunk <file> <size> <character>: a send's body, {"data": <size> times <character>}
+write_chunk() {
+  python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': sys.argv[1] * $2}))" "$3" > "$1"
 }
 
 # start_streams <count> <processor>: starts the streams hoard-0 to hoard-<count - 1> with <processor>

@@ -35,16 +35,10 @@ event() {
 }
 
 start_gateway "$OUT"
-for p in 0 1; do
-  launch_processor "$OUT/processor-$p" $((18281 + p)) "$HEAP" "$@"
-  PIDS+=("$LAUNCHED")
-done
-for p in 0 1; do
-  await_ready "$OUT/processor-$p.log" "${PIDS[$p]}" || { echo "processor $p did not start" >&2; exit 1; }
-done
+start_processors "$OUT" 2 "$HEAP" "$@"
 sleep 15 # the group's assignment settled
 start_streams "$STATE_STREAMS" hoard
-python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': 'x' * $SIZE}))" > "$OUT/chunk.json"
+write_chunk "$OUT/chunk.json" "$SIZE" x
 send_rounds "$STATE_CHUNKS" "$STATE_STREAMS" "$OUT/chunk.json" "$OUT/sends.txt"
 sleep 10 # the hoard streams' chunks processed
 python3 load-tests/result-gaps.py 18280 "$STREAMS" "$INTERVAL_MS" 600 steady > "$OUT/gaps.txt" &

@@ -56,7 +56,7 @@ start_gateway "$OUT"
 start_processor processor
 await_ready "$OUT/processor.log" "$PROCESSOR" || { echo "the processor did not start" >&2; exit 1; }
 start_streams "$STREAMS" "$PROCESSOR_NAME"
-python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': 'x' * $SIZE}))" > "$OUT/chunk.json"
+write_chunk "$OUT/chunk.json" "$SIZE" x
 if [ "${BACKLOG:-0}" = 1 ]; then
   sleep 5 # the starts processed
   kill "$PROCESSOR"

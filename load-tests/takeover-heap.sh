@@ -54,16 +54,10 @@ report() {
 }
 
 start_gateway "$OUT"
-for p in $(seq 0 $((PROCESSORS - 1))); do
-  launch_processor "$OUT/processor-$p" $((18281 + p)) "$HEAP" "$@"
-  PIDS+=("$LAUNCHED")
-done
-for p in $(seq 0 $((PROCESSORS - 1))); do
-  await_ready "$OUT/processor-$p.log" "${PIDS[$p]}" || { echo "processor $p did not start" >&2; exit 1; }
-done
+start_processors "$OUT" "$PROCESSORS" "$HEAP" "$@"
 sleep 15 # the group's assignment settled
 start_streams "$STREAMS" hoard
-python3 -c "import json,sys; sys.stdout.write(json.dumps({'data': sys.argv[1] * $SIZE}))" "$CHAR" > "$OUT/chunk.json"
+write_chunk "$OUT/chunk.json" "$SIZE" "$CHAR"
 echo "$(date -u +%H:%M:%S) sending $CHUNKS chunks of $SIZE characters '$CHAR' to each of $STREAMS hoard streams" \
     "over $PROCESSORS processors on -Xmx$HEAP"
 send_rounds "$CHUNKS" "$STREAMS" "$OUT/chunk.json" "$OUT/sends.txt"
